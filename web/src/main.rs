@@ -1,0 +1,2 @@
+//! The Switchyard web app (Yew).
+fn main() {}
