@@ -2,10 +2,23 @@
 //!
 //! A run is a pure function of `(scenario, seed, commands)`. Nothing in this crate reads a clock, touches the
 //! OS or a browser, or draws entropy: time is a [`SimTime`] value passed in, and every random draw comes from
-//! one seeded generator ([`rng::SimRng`]).
+//! one seeded generator ([`rng::SimRng`]). The web app and the CLI are two thin drivers of [`engine::Sim`].
+//!
+//! The modules follow the concepts: [`scenario`] is the serialized boundary (`scenario::v1`), [`topology`] is
+//! the validated graph the engine runs, [`workload`] generates arrivals and keys, [`engine`] is the event loop,
+//! and [`metrics`] turns what happened into numbers.
 #![forbid(unsafe_code)]
 
+pub mod dist;
+pub mod engine;
+pub mod metrics;
+pub mod presets;
 pub mod rng;
+pub mod scenario;
 pub mod time;
+pub mod topology;
+pub mod workload;
 
+pub use engine::{Command, Event, Sim};
+pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;

@@ -49,7 +49,7 @@ impl SimTime {
 /// Converts milliseconds to whole nanoseconds, clamping negative or non-finite values to zero and huge values
 /// to `u64::MAX`.
 pub fn ms_to_nanos(ms: f64) -> u64 {
-    if !(ms > 0.0) {
+    if ms.is_nan() || ms <= 0.0 {
         return 0;
     }
     let ns = ms * 1e6;

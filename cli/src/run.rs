@@ -1,0 +1,200 @@
+//! `switchyard run`, `validate` and `presets`: load a scenario (a file, `-` for stdin, or `preset:NAME`), run it
+//! on the engine, and print a readable summary or JSON.
+
+use clap::Args;
+use std::io::Read;
+use std::time::Instant;
+use switchyard_core::metrics::Report;
+use switchyard_core::scenario::{self, Scenario, ScenarioError};
+use switchyard_core::{presets, Sim};
+
+/// The largest scenario file read, in bytes.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Scenario file, `-` for standard input, or `preset:NAME`.
+    pub scenario: String,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of requests (and drop the scenario's duration limit).
+    #[arg(long)]
+    pub requests: Option<u64>,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Include the per-bucket time series in the JSON.
+    #[arg(long)]
+    pub series: bool,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Scenario file, `-` for standard input, or `preset:NAME`.
+    pub scenario: String,
+}
+
+#[derive(Args)]
+pub struct PresetsArgs {
+    /// Print this preset's JSON.
+    pub name: Option<String>,
+}
+
+/// Reads the scenario text from a file, stdin or a bundled preset, with a size limit.
+fn read_source(src: &str) -> Result<String, String> {
+    if let Some(name) = src.strip_prefix("preset:") {
+        return presets::get(name)
+            .map(str::to_string)
+            .ok_or_else(|| format!("no preset named \"{name}\" (see `switchyard presets`)"));
+    }
+    let mut text = String::new();
+    let read = if src == "-" {
+        std::io::stdin().take(MAX_FILE_BYTES + 1).read_to_string(&mut text)
+    } else {
+        let f = std::fs::File::open(src).map_err(|e| format!("cannot open {src}: {e}"))?;
+        f.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)
+    };
+    read.map_err(|e| format!("cannot read {src}: {e}"))?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("{src} is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    Ok(text)
+}
+
+fn describe(src: &str, e: &ScenarioError) -> String {
+    match e {
+        ScenarioError::Invalid(errors) if errors.len() > 1 => {
+            let mut s = format!("{src}: {} problems:", errors.len());
+            for e in errors {
+                s.push_str(&format!("\n  - {e}"));
+            }
+            s
+        }
+        e => format!("{src}: {e}"),
+    }
+}
+
+fn load(src: &str) -> Result<Scenario, String> {
+    let text = read_source(src)?;
+    let (s, _) = scenario::load(&text).map_err(|e| describe(src, &e))?;
+    Ok(s)
+}
+
+pub fn run(a: &RunArgs) -> Result<(), String> {
+    let mut s = load(&a.scenario)?;
+    if let Some(n) = a.requests {
+        s.requests = Some(n);
+        s.duration_ms = None;
+    }
+    let seed = a.seed.unwrap_or(s.seed);
+    let mut sim = Sim::new(&s, seed).map_err(|e| describe(&a.scenario, &e))?;
+    let started = Instant::now();
+    sim.run_to_end();
+    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    let report = sim.report();
+    if a.json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            report: &'a Report,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            series: Option<&'a [switchyard_core::metrics::Bucket]>,
+            wall_ms: f64,
+        }
+        let out = Out {
+            report: &report,
+            series: a.series.then(|| sim.metrics().series.as_slice()),
+            wall_ms: (wall_ms * 1000.0).round() / 1000.0,
+        };
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", summary(&report, wall_ms));
+    }
+    Ok(())
+}
+
+fn summary(r: &Report, wall_ms: f64) -> String {
+    let mut s = String::new();
+    let title = if r.scenario.is_empty() { "scenario" } else { &r.scenario };
+    s.push_str(&format!("{title} (seed {})\n", r.seed));
+    s.push_str(&format!(
+        "  requests   {} issued, {} completed, {} failed, {} in flight\n",
+        r.issued, r.completed, r.failed, r.in_flight
+    ));
+    if r.failed > 0 {
+        let f = &r.failed_by_reason;
+        s.push_str(&format!(
+            "  failures   refused {}, queue full {}, timeout {}, crashed {}, lost {}\n",
+            f.refused, f.queue_full, f.timeout, f.crashed, f.lost
+        ));
+    }
+    if r.retries > 0 {
+        s.push_str(&format!("  retries    {} ({} attempts)\n", r.retries, r.attempts));
+    }
+    s.push_str(&format!(
+        "  throughput {:.1} req/s; the run ended at {:.1} ms of virtual time\n",
+        r.throughput_rps, r.elapsed_ms
+    ));
+    let l = &r.latency_ms;
+    s.push_str(&format!(
+        "  latency    mean {:.3} ms  p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}\n",
+        l.mean, l.p50, l.p90, l.p99, l.p999, l.max
+    ));
+    s.push_str("  nodes\n");
+    for n in &r.nodes {
+        let mut line = format!(
+            "    {:<16} {:<13} util {:>5.1}%  queue avg {:.2} max {}  wait {:.3} ms",
+            n.id,
+            n.kind,
+            n.utilization * 100.0,
+            n.mean_queue,
+            n.max_queue,
+            n.mean_wait_ms
+        );
+        if let Some(c) = &n.cache {
+            line.push_str(&format!("  hit ratio {:.1}%", c.hit_ratio * 100.0));
+        }
+        if !n.up {
+            line.push_str("  DOWN");
+        }
+        s.push_str(&line);
+        s.push('\n');
+    }
+    if let Some(t) = &r.tasks {
+        s.push_str(&format!(
+            "  tasks      {} enqueued, {} done (mean {:.3} ms), {} failed, {} lost\n",
+            t.enqueued, t.completed, t.mean_latency_ms, t.failed, t.lost
+        ));
+    }
+    s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
+    s
+}
+
+pub fn validate(a: &ValidateArgs) -> Result<(), String> {
+    let s = load(&a.scenario)?;
+    println!(
+        "{}: ok ({} nodes, {} edges, {} fault entries)",
+        a.scenario,
+        s.nodes.len(),
+        s.edges.len(),
+        s.faults.len()
+    );
+    Ok(())
+}
+
+pub fn presets(a: &PresetsArgs) -> Result<(), String> {
+    match &a.name {
+        Some(name) => {
+            let text = presets::get(name).ok_or_else(|| format!("no preset named \"{name}\""))?;
+            print!("{text}");
+        }
+        None => {
+            for (name, text) in presets::ALL {
+                let title = scenario::parse(text).map(|s| s.name).unwrap_or_default();
+                println!("{name:<24} {title}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1607 @@
+//! The discrete-event engine, in the quinn-proto shape: [`Sim::new`] from a scenario and a seed, then
+//! [`Sim::apply`] commands at a virtual time, [`Sim::advance_to`] a time, ask [`Sim::next_wakeup`], and
+//! [`Sim::drain_events`] for the hop stream and the event log. It never reads a clock.
+//!
+//! A request travels hop by hop: network delay on each edge, a queue for a worker, service time, calls to the
+//! node's dependencies, and a response back along the same edges. Each node keeps a stack frame on the
+//! request, so responses unwind the path. Clients time out and retry with backoff and jitter (retry storms
+//! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
+
+mod queue;
+mod store;
+
+use crate::metrics::{
+    ns_to_ms, round4, CacheReport, FailReason, FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
+};
+use crate::rng::{mix64, SimRng};
+use crate::scenario::{self, Scenario, ScenarioError};
+use crate::time::SimTime;
+use crate::topology::{Behavior, EdgeIx, NodeIx, NodeKind, Strategy, Topology};
+use crate::workload::{Class, Workload};
+use queue::EventQueue;
+use std::collections::VecDeque;
+use std::fmt;
+use store::{Lookup, LruStore};
+
+pub use crate::dist::Dist;
+
+const NONE: u32 = u32::MAX;
+const NOT_QUEUED: u64 = u64::MAX;
+/// The most hop records buffered between two drains; beyond it new hops are counted, not stored.
+pub const HOP_BUFFER: usize = 200_000;
+/// How many time-series buckets a run aims for when the scenario does not set `metrics.bucket_ms`.
+const TARGET_BUCKETS: f64 = 200.0;
+
+/// A runtime command, applied at a virtual time. Fault timeline entries become these.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Crash { node: NodeIx },
+    Recover { node: NodeIx },
+    SetRate { node: NodeIx, rate_rps: f64 },
+    SetLatency { edge: EdgeIx, latency: Dist },
+    SetLoss { edge: EdgeIx, loss: f64 },
+}
+
+/// Why a command was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandError {
+    UnknownNode(NodeIx),
+    UnknownEdge(EdgeIx),
+    NotAClient(NodeIx),
+    BadValue(String),
+    /// Commands apply at the current time or later; the past is fixed.
+    InThePast {
+        now: SimTime,
+        at: SimTime,
+    },
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandError::UnknownNode(n) => write!(f, "no node with index {n}"),
+            CommandError::UnknownEdge(e) => write!(f, "no edge with index {e}"),
+            CommandError::NotAClient(n) => write!(f, "node {n} is not a client"),
+            CommandError::BadValue(m) => f.write_str(m),
+            CommandError::InThePast { now, at } => write!(f, "cannot apply a command at {at}: it is already {now}"),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// How a hop ended, for colouring the animation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Hit,
+    Miss,
+    Fail(FailReason),
+}
+
+impl Outcome {
+    fn is_failure(self) -> bool {
+        matches!(self, Outcome::Fail(_))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Hit => "hit",
+            Outcome::Miss => "miss",
+            Outcome::Fail(r) => r.name(),
+        }
+    }
+}
+
+/// What travelled on a hop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HopKind {
+    Request,
+    Response(Outcome),
+    /// The network lost this message.
+    Lost,
+}
+
+/// One message on one edge: the animation's unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hop {
+    pub req: u64,
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub depart: SimTime,
+    pub arrive: SimTime,
+    pub kind: HopKind,
+}
+
+/// Something that happened to the system, for the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogKind {
+    Crashed {
+        node: NodeIx,
+    },
+    Recovered {
+        node: NodeIx,
+    },
+    RateChanged {
+        node: NodeIx,
+        rate_rps: f64,
+    },
+    LatencyChanged {
+        edge: EdgeIx,
+    },
+    LossChanged {
+        edge: EdgeIx,
+        loss: f64,
+    },
+    /// Clients stopped issuing new requests (duration or request budget reached).
+    GenerationEnded,
+}
+
+/// A log entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub at: SimTime,
+    pub kind: LogKind,
+}
+
+impl LogEntry {
+    /// A sentence for people.
+    pub fn describe(&self, t: &Topology) -> String {
+        let name = |n: NodeIx| t.nodes.get(n as usize).map_or("?", |d| d.label.as_str()).to_string();
+        let what = match &self.kind {
+            LogKind::Crashed { node } => format!("{} crashed", name(*node)),
+            LogKind::Recovered { node } => format!("{} recovered", name(*node)),
+            LogKind::RateChanged { node, rate_rps } => format!("{} now sends {rate_rps} requests/s", name(*node)),
+            LogKind::LatencyChanged { edge } => format!("latency changed on {}", t.edge_name(*edge)),
+            LogKind::LossChanged { edge, loss } => {
+                format!("loss on {} is now {:.1}%", t.edge_name(*edge), loss * 100.0)
+            }
+            LogKind::GenerationEnded => "clients stopped sending new requests".to_string(),
+        };
+        format!("[{}] {what}", self.at)
+    }
+}
+
+/// What [`Sim::drain_events`] returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    Hop(Hop),
+    Log(LogEntry),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    Generate { client: u32 },
+    Arrive { req: u32, gen: u32 },
+    ServiceDone { req: u32, gen: u32 },
+    Response { req: u32, gen: u32 },
+    Timeout { call: u32, gen: u32, attempt: u32 },
+    Retry { call: u32, gen: u32 },
+    Timeline { index: u32 },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    node: NodeIx,
+    /// The edge the request took to reach this node (`NONE` at the root).
+    edge: EdgeIx,
+    epoch: u32,
+    holding: bool,
+    step: u32,
+}
+
+#[derive(Debug)]
+struct Req {
+    gen: u32,
+    live: bool,
+    id: u64,
+    /// The call this attempt belongs to, or `NONE` for a queued task.
+    call: u32,
+    call_gen: u32,
+    attempt: u32,
+    key: u64,
+    class: Class,
+    born: u64,
+    queued_at: u64,
+    sampled: bool,
+    outcome: Outcome,
+    frames: Vec<Frame>,
+}
+
+#[derive(Debug, Default)]
+struct Call {
+    gen: u32,
+    live: bool,
+    client: u32,
+    key: u64,
+    class: Option<Class>,
+    start: u64,
+    attempt: u32,
+    awaiting_retry: bool,
+}
+
+struct ClientState {
+    node: NodeIx,
+    workload: Workload,
+    rng: SimRng,
+    next_at: f64,
+    dns_edge: Option<EdgeIx>,
+    resolved_until: u64,
+    rr: u32,
+}
+
+struct NodeState {
+    up: bool,
+    epoch: u32,
+    busy: u32,
+    waiting: VecDeque<(u32, u32)>,
+    rng: SimRng,
+    rr: u32,
+    store: Option<LruStore>,
+    backlog: VecDeque<(u32, u32)>,
+    in_transit: u32,
+    client: u32,
+}
+
+struct EdgeState {
+    latency: Dist,
+    loss: f64,
+}
+
+/// A running simulation.
+pub struct Sim {
+    topo: Topology,
+    name: String,
+    seed: u64,
+    now: u64,
+    queue: EventQueue<Ev>,
+    net_rng: SimRng,
+    nodes: Vec<NodeState>,
+    edges: Vec<EdgeState>,
+    clients: Vec<ClientState>,
+    reqs: Vec<Req>,
+    free_reqs: Vec<u32>,
+    calls: Vec<Call>,
+    free_calls: Vec<u32>,
+    next_req_id: u64,
+    stop_at: u64,
+    budget: Option<u64>,
+    generation_ended: bool,
+    timeline: Vec<(u64, Command)>,
+    metrics: Metrics,
+    hop_every: u64,
+    hops: Vec<Hop>,
+    hops_dropped: u64,
+    log: Vec<LogEntry>,
+    events: u64,
+    busy_scratch: Vec<(u32, usize)>,
+}
+
+impl Sim {
+    /// Validates `scenario` and builds a simulation seeded with `seed` (the scenario's own seed is ignored
+    /// here, so drivers decide which one wins).
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<Sim, ScenarioError> {
+        let topo = Topology::build(scenario).map_err(ScenarioError::Invalid)?;
+        Ok(Sim::from_topology(scenario, topo, seed))
+    }
+
+    /// Parses, validates and builds from JSON text, with the scenario's own seed.
+    pub fn from_json(text: &str) -> Result<Sim, ScenarioError> {
+        let (s, topo) = scenario::load(text)?;
+        let seed = s.seed;
+        Ok(Sim::from_topology(&s, topo, seed))
+    }
+
+    fn from_topology(s: &Scenario, topo: Topology, seed: u64) -> Sim {
+        let n = topo.nodes.len();
+        let mut nodes = Vec::with_capacity(n);
+        let mut clients = Vec::new();
+        for (i, def) in topo.nodes.iter().enumerate() {
+            let mut client = NONE;
+            if let Behavior::Client(cfg) = &def.behavior {
+                client = clients.len() as u32;
+                let dns_edge = topo.out_edges[i]
+                    .iter()
+                    .copied()
+                    .find(|&e| topo.nodes[topo.edges[e as usize].to as usize].kind == NodeKind::Dns);
+                clients.push(ClientState {
+                    node: i as NodeIx,
+                    workload: cfg.workload.clone(),
+                    rng: SimRng::derive(seed, 1_000_000 + i as u64),
+                    next_at: 0.0,
+                    dns_edge,
+                    resolved_until: 0,
+                    rr: 0,
+                });
+            }
+            let store = match &def.behavior {
+                Behavior::Cache(c) => Some(LruStore::new(c.capacity as usize)),
+                _ => None,
+            };
+            nodes.push(NodeState {
+                up: true,
+                epoch: 0,
+                busy: 0,
+                waiting: VecDeque::new(),
+                rng: SimRng::derive(seed, 2_000_000 + i as u64),
+                rr: 0,
+                store,
+                backlog: VecDeque::new(),
+                in_transit: 0,
+                client,
+            });
+        }
+        let edges = topo
+            .edges
+            .iter()
+            .map(|e| EdgeState {
+                latency: e.latency.clone(),
+                loss: e.loss,
+            })
+            .collect();
+
+        let stop_at = s.duration_ms.map_or(u64::MAX, |ms| SimTime::from_millis_f64(ms).0);
+        // With neither a duration nor a request budget, run ten virtual seconds.
+        let stop_at = if s.duration_ms.is_none() && s.requests.is_none() {
+            10_000_000_000
+        } else {
+            stop_at
+        };
+        let bucket_ns = match &s.metrics {
+            Some(m) => SimTime::from_millis_f64(m.bucket_ms).0,
+            None => {
+                let rate: f64 = clients.iter().map(|c| c.workload.arrival.mean_rate()).sum();
+                let horizon_ns = match s.requests {
+                    Some(r) if stop_at == u64::MAX => r as f64 / rate.max(1e-9) * 1e9,
+                    Some(r) => (stop_at as f64).min(r as f64 / rate.max(1e-9) * 1e9),
+                    None => stop_at as f64,
+                };
+                nice_bucket(horizon_ns / TARGET_BUCKETS)
+            }
+        };
+
+        let mut timeline = Vec::new();
+        for f in &s.faults {
+            if let Some(cmd) = command_from_fault(&topo, f) {
+                timeline.push((SimTime::from_millis_f64(f.at_ms()).0, cmd));
+            }
+        }
+        for (i, def) in topo.nodes.iter().enumerate() {
+            if let Some(t) = def.crash_at {
+                timeline.push((t.0, Command::Crash { node: i as NodeIx }));
+            }
+        }
+        timeline.sort_by_key(|(t, _)| *t);
+
+        let metrics = Metrics::new(n, bucket_ns.max(1_000_000));
+        let mut sim = Sim {
+            name: s.name.clone(),
+            seed,
+            now: 0,
+            queue: EventQueue::new(),
+            net_rng: SimRng::derive(seed, 1),
+            nodes,
+            edges,
+            clients,
+            reqs: Vec::new(),
+            free_reqs: Vec::new(),
+            calls: Vec::new(),
+            free_calls: Vec::new(),
+            next_req_id: 0,
+            stop_at,
+            budget: s.requests,
+            generation_ended: false,
+            timeline,
+            metrics,
+            hop_every: 0,
+            hops: Vec::new(),
+            hops_dropped: 0,
+            log: Vec::new(),
+            events: 0,
+            busy_scratch: vec![(0, 0); n],
+            topo,
+        };
+        for i in 0..sim.timeline.len() {
+            let at = sim.timeline[i].0;
+            sim.queue.push(at, Ev::Timeline { index: i as u32 });
+        }
+        for c in 0..sim.clients.len() {
+            sim.schedule_next_arrival(c as u32);
+        }
+        sim
+    }
+
+    // ----- the driver API ---------------------------------------------------------------------------------
+
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+
+    pub fn now(&self) -> SimTime {
+        SimTime(self.now)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    /// The time of the next pending event, if any.
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        self.queue.peek_time().map(SimTime)
+    }
+
+    /// True when nothing is left to happen.
+    pub fn is_finished(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: SimTime) {
+        while let Some(at) = self.queue.peek_time() {
+            if at > t.0 {
+                break;
+            }
+            self.step();
+        }
+        if t.0 > self.now && t.0 != u64::MAX {
+            self.now = t.0;
+        }
+    }
+
+    /// Processes at most `max_events` events (a bounded slice for a frame budget). Returns how many ran.
+    pub fn run_events(&mut self, max_events: u64) -> u64 {
+        let mut n = 0;
+        while n < max_events && self.step() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Runs until nothing is left to happen.
+    pub fn run_to_end(&mut self) {
+        while self.step() {}
+    }
+
+    /// Applies a command at virtual time `now` (processing everything before it first).
+    pub fn apply(&mut self, now: SimTime, cmd: Command) -> Result<(), CommandError> {
+        if now.0 < self.now {
+            return Err(CommandError::InThePast {
+                now: SimTime(self.now),
+                at: now,
+            });
+        }
+        self.check_command(&cmd)?;
+        // Events strictly before `now` happen first; the command then takes effect at `now`.
+        while let Some(at) = self.queue.peek_time() {
+            if at >= now.0 {
+                break;
+            }
+            self.step();
+        }
+        self.now = now.0;
+        self.execute(cmd);
+        Ok(())
+    }
+
+    /// Records every `every`-th request's hops (chosen by a hash of the request id, so a sampled request shows
+    /// its whole path). Zero turns the hop stream off, which is the default.
+    pub fn set_hop_sampling(&mut self, every: u64) {
+        self.hop_every = every;
+    }
+
+    /// Hops that did not fit the buffer because nobody drained it.
+    pub fn hops_dropped(&self) -> u64 {
+        self.hops_dropped
+    }
+
+    /// Takes the hop stream and the event log accumulated since the last drain.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        let mut out: Vec<Event> = self.log.drain(..).map(Event::Log).collect();
+        out.extend(self.hops.drain(..).map(Event::Hop));
+        out
+    }
+
+    /// Takes only the hops (cheaper for a renderer).
+    pub fn drain_hops(&mut self, into: &mut Vec<Hop>) {
+        into.append(&mut self.hops);
+    }
+
+    /// Takes only the event log.
+    pub fn drain_log(&mut self) -> Vec<LogEntry> {
+        std::mem::take(&mut self.log)
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Whether a node is up.
+    pub fn is_up(&self, node: NodeIx) -> bool {
+        self.nodes.get(node as usize).is_some_and(|n| n.up)
+    }
+
+    /// Busy workers and queued requests of a node right now.
+    pub fn load(&self, node: NodeIx) -> (u32, usize) {
+        self.nodes
+            .get(node as usize)
+            .map_or((0, 0), |n| (n.busy, n.waiting.len() + n.backlog.len()))
+    }
+
+    /// The summary of the run so far.
+    pub fn report(&self) -> Report {
+        let m = &self.metrics;
+        let elapsed = self.now.max(m.last_completion);
+        // Throughput is over the time calls were completing, not the idle tail where stale timers fire.
+        let secs = if m.last_completion > 0 {
+            m.last_completion
+        } else {
+            elapsed
+        } as f64
+            / 1e9;
+        let nodes = self
+            .topo
+            .nodes
+            .iter()
+            .zip(&m.nodes)
+            .zip(&self.nodes)
+            .map(|((def, st), ns)| {
+                let mut st = st.clone();
+                st.touch(elapsed, ns.busy, ns.waiting.len() + ns.backlog.len());
+                let workers = def.workers.map_or(1.0, f64::from);
+                let cache = matches!(def.behavior, Behavior::Cache(_)).then(|| CacheReport {
+                    hits: st.hits,
+                    misses: st.misses,
+                    hit_ratio: ratio(st.hits, st.hits + st.misses),
+                    evictions: st.evictions,
+                });
+                NodeReport {
+                    id: def.id.clone(),
+                    kind: def.kind.name(),
+                    up: ns.up,
+                    arrivals: st.arrivals,
+                    served: st.served,
+                    dropped: st.dropped,
+                    refused: st.refused,
+                    utilization: if elapsed == 0 {
+                        0.0
+                    } else {
+                        round4(st.busy_area as f64 / (elapsed as f64 * workers))
+                    },
+                    mean_queue: if elapsed == 0 {
+                        0.0
+                    } else {
+                        round4(st.queue_area as f64 / elapsed as f64)
+                    },
+                    max_queue: st.max_queue,
+                    mean_wait_ms: if st.waits == 0 {
+                        0.0
+                    } else {
+                        round4(st.wait_sum_ns as f64 / st.waits as f64 / 1e6)
+                    },
+                    cache,
+                }
+            })
+            .collect();
+        let has_queue = self.topo.nodes.iter().any(|n| n.kind == NodeKind::Queue);
+        let f = &m.failed;
+        Report {
+            scenario: self.name.clone(),
+            seed: self.seed,
+            issued: m.issued,
+            completed: m.completed,
+            failed: m.failed_total(),
+            failed_by_reason: FailedReport {
+                refused: f[FailReason::Refused as usize],
+                queue_full: f[FailReason::QueueFull as usize],
+                timeout: f[FailReason::Timeout as usize],
+                crashed: f[FailReason::Crashed as usize],
+                lost: f[FailReason::Lost as usize],
+            },
+            attempts: m.attempts,
+            retries: m.retries,
+            in_flight: m.in_flight,
+            throughput_rps: if secs > 0.0 {
+                round4(m.completed as f64 / secs)
+            } else {
+                0.0
+            },
+            elapsed_ms: ns_to_ms(elapsed),
+            latency_ms: LatencyReport {
+                mean: round4(m.mean_latency_ns() / 1e6),
+                p50: ns_to_ms(m.quantile_ns(0.5)),
+                p90: ns_to_ms(m.quantile_ns(0.9)),
+                p99: ns_to_ms(m.quantile_ns(0.99)),
+                p999: ns_to_ms(m.quantile_ns(0.999)),
+                max: ns_to_ms(if m.completed == 0 { 0 } else { m.latency.max() }),
+            },
+            mean_in_flight: round4(m.mean_in_flight(SimTime(elapsed))),
+            events: self.events,
+            nodes,
+            tasks: has_queue.then(|| TaskReport {
+                enqueued: m.tasks.enqueued,
+                completed: m.tasks.completed,
+                failed: m.tasks.failed,
+                lost: m.tasks.lost,
+                mean_latency_ms: if m.tasks.completed == 0 {
+                    0.0
+                } else {
+                    round4(m.tasks.latency_sum_ns as f64 / m.tasks.completed as f64 / 1e6)
+                },
+            }),
+        }
+    }
+
+    // ----- the event loop ---------------------------------------------------------------------------------
+
+    /// Processes one event. Returns false when nothing is left.
+    pub fn step(&mut self) -> bool {
+        let Some((at, ev)) = self.queue.pop() else { return false };
+        if at >= self.metrics.bucket_end {
+            for (slot, n) in self.busy_scratch.iter_mut().zip(&self.nodes) {
+                *slot = (n.busy, n.waiting.len() + n.backlog.len());
+            }
+            self.metrics.roll_buckets(at, &self.topo, &self.busy_scratch);
+        }
+        self.now = at;
+        self.events += 1;
+        match ev {
+            Ev::Generate { client } => self.on_generate(client),
+            Ev::Arrive { req, gen } => {
+                if self.valid(req, gen) {
+                    self.on_arrive(req);
+                }
+            }
+            Ev::ServiceDone { req, gen } => {
+                if self.valid(req, gen) {
+                    self.on_service_done(req);
+                }
+            }
+            Ev::Response { req, gen } => {
+                if self.valid(req, gen) {
+                    self.on_response(req);
+                }
+            }
+            Ev::Timeout { call, gen, attempt } => self.on_timeout(call, gen, attempt),
+            Ev::Retry { call, gen } => {
+                if self.call_valid(call, gen) {
+                    self.calls[call as usize].awaiting_retry = false;
+                    self.start_attempt(call);
+                }
+            }
+            Ev::Timeline { index } => {
+                let cmd = self.timeline[index as usize].1.clone();
+                self.execute(cmd);
+            }
+        }
+        true
+    }
+
+    fn valid(&self, req: u32, gen: u32) -> bool {
+        let r = &self.reqs[req as usize];
+        r.live && r.gen == gen
+    }
+
+    fn call_valid(&self, call: u32, gen: u32) -> bool {
+        let c = &self.calls[call as usize];
+        c.live && c.gen == gen
+    }
+
+    // ----- clients ----------------------------------------------------------------------------------------
+
+    fn schedule_next_arrival(&mut self, client: u32) {
+        let c = &mut self.clients[client as usize];
+        if let Some(next) = c.workload.arrival.next_after(c.next_at, &mut c.rng) {
+            c.next_at = next;
+            let at = if next >= u64::MAX as f64 { u64::MAX } else { next as u64 };
+            if at < self.stop_at {
+                self.queue.push(at, Ev::Generate { client });
+                return;
+            }
+        }
+        self.end_generation();
+    }
+
+    fn end_generation(&mut self) {
+        if !self.generation_ended && self.clients.len() == 1 {
+            self.generation_ended = true;
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::GenerationEnded,
+            });
+        }
+    }
+
+    fn on_generate(&mut self, client: u32) {
+        if let Some(b) = self.budget {
+            if self.metrics.issued >= b {
+                self.generation_ended = false;
+                self.end_generation_all();
+                return;
+            }
+        }
+        let node = self.clients[client as usize].node;
+        if self.nodes[node as usize].up {
+            let c = &mut self.clients[client as usize];
+            let key = c.workload.keys.sample(&mut c.rng);
+            let class = c.workload.mix.sample(&mut c.rng);
+            let call = self.alloc_call(client, key, class);
+            self.metrics.call_started(self.now);
+            self.start_attempt(call);
+        }
+        self.schedule_next_arrival(client);
+    }
+
+    fn end_generation_all(&mut self) {
+        if !self.generation_ended {
+            self.generation_ended = true;
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::GenerationEnded,
+            });
+        }
+    }
+
+    fn alloc_call(&mut self, client: u32, key: u64, class: Class) -> u32 {
+        let ix = match self.free_calls.pop() {
+            Some(ix) => ix,
+            None => {
+                self.calls.push(Call::default());
+                (self.calls.len() - 1) as u32
+            }
+        };
+        let c = &mut self.calls[ix as usize];
+        c.gen = c.gen.wrapping_add(1);
+        c.live = true;
+        c.client = client;
+        c.key = key;
+        c.class = Some(class);
+        c.start = self.now;
+        c.attempt = 0;
+        c.awaiting_retry = false;
+        ix
+    }
+
+    fn free_call(&mut self, call: u32) {
+        self.calls[call as usize].live = false;
+        self.free_calls.push(call);
+    }
+
+    fn start_attempt(&mut self, call: u32) {
+        let (client, key, class, attempt, call_gen) = {
+            let c = &mut self.calls[call as usize];
+            c.attempt += 1;
+            (c.client, c.key, c.class.unwrap_or(Class::ApiRead), c.attempt, c.gen)
+        };
+        self.metrics.attempts += 1;
+        if attempt > 1 {
+            self.metrics.retries += 1;
+        }
+        let node = self.clients[client as usize].node;
+        let req = self.alloc_req(call, call_gen, attempt, key, class);
+        self.reqs[req as usize].frames.push(Frame {
+            node,
+            edge: NONE,
+            epoch: 0,
+            holding: false,
+            step: 0,
+        });
+        if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+            if let Some(t) = cfg.timeout_ns {
+                self.queue.push(
+                    self.now.saturating_add(t),
+                    Ev::Timeout {
+                        call,
+                        gen: call_gen,
+                        attempt,
+                    },
+                );
+            }
+        }
+        self.client_next(req);
+    }
+
+    /// The client's own steps: resolve DNS when the cached answer is stale, then send to the target.
+    fn client_next(&mut self, req: u32) {
+        let (node, step, class) = {
+            let r = &self.reqs[req as usize];
+            let f = r.frames[0];
+            (f.node, f.step, r.class)
+        };
+        let client = self.nodes[node as usize].client as usize;
+        if step == 0 {
+            let c = &self.clients[client];
+            if let Some(dns) = c.dns_edge {
+                if c.resolved_until <= self.now {
+                    self.reqs[req as usize].frames[0].step = 1;
+                    self.send(req, dns);
+                    return;
+                }
+            }
+        }
+        self.reqs[req as usize].frames[0].step = 2;
+        let edges: &[EdgeIx] = &self.topo.out_edges[node as usize];
+        let n = edges
+            .iter()
+            .filter(|&&e| {
+                let ed = &self.topo.edges[e as usize];
+                ed.admits(class) && self.topo.nodes[ed.to as usize].kind != NodeKind::Dns
+            })
+            .count() as u32;
+        let c = &mut self.clients[client];
+        let pick = c.rr % n.max(1);
+        c.rr = c.rr.wrapping_add(1);
+        let edge = self.topo.out_edges[node as usize]
+            .iter()
+            .copied()
+            .filter(|&e| {
+                let ed = &self.topo.edges[e as usize];
+                ed.admits(class) && self.topo.nodes[ed.to as usize].kind != NodeKind::Dns
+            })
+            .nth(pick as usize);
+        match edge {
+            Some(e) => self.send(req, e),
+            // Validation guarantees a route for every class the mix issues.
+            None => self.client_attempt_failed(req, FailReason::Refused),
+        }
+    }
+
+    fn client_response(&mut self, req: u32) {
+        let (call, call_gen, attempt, outcome, step) = {
+            let r = &self.reqs[req as usize];
+            (r.call, r.call_gen, r.attempt, r.outcome, r.frames[0].step)
+        };
+        let current = self.call_valid(call, call_gen) && {
+            let c = &self.calls[call as usize];
+            c.attempt == attempt && !c.awaiting_retry
+        };
+        if !current {
+            // A late answer to an attempt that already timed out: the work was wasted.
+            self.free_req(req);
+            return;
+        }
+        if let Outcome::Fail(reason) = outcome {
+            self.client_attempt_failed(req, reason);
+            return;
+        }
+        if step == 1 {
+            let node = self.reqs[req as usize].frames[0].node;
+            let client = self.nodes[node as usize].client as usize;
+            if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+                let ttl = cfg.dns_ttl_ns.unwrap_or(0);
+                self.clients[client].resolved_until = self.now.saturating_add(ttl);
+            }
+            self.client_next(req);
+            return;
+        }
+        let start = self.calls[call as usize].start;
+        self.metrics.call_ok(self.now, self.now - start);
+        self.free_call(call);
+        self.free_req(req);
+    }
+
+    /// An attempt failed with `reason`: retry after backoff if the policy allows, else fail the call.
+    fn client_attempt_failed(&mut self, req: u32, reason: FailReason) {
+        let (call, node) = {
+            let r = &self.reqs[req as usize];
+            (r.call, r.frames[0].node)
+        };
+        self.free_req(req);
+        self.call_attempt_failed(call, node, reason);
+    }
+
+    fn call_attempt_failed(&mut self, call: u32, node: NodeIx, reason: FailReason) {
+        let attempt = self.calls[call as usize].attempt;
+        let client = self.nodes[node as usize].client as usize;
+        if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+            if let Some(r) = &cfg.retry {
+                if attempt <= r.max_retries {
+                    let exp = r.base_ns.saturating_mul(1u64 << (attempt - 1).min(40));
+                    let delay = exp.min(r.max_ns);
+                    let rng = &mut self.clients[client].rng;
+                    let delay = match r.jitter {
+                        crate::scenario::v1::Jitter::None => delay,
+                        crate::scenario::v1::Jitter::Full => (delay as f64 * rng.unit()) as u64,
+                        crate::scenario::v1::Jitter::Equal => delay / 2 + ((delay / 2) as f64 * rng.unit()) as u64,
+                    };
+                    let gen = self.calls[call as usize].gen;
+                    self.calls[call as usize].awaiting_retry = true;
+                    self.queue.push(self.now.saturating_add(delay), Ev::Retry { call, gen });
+                    return;
+                }
+            }
+        }
+        self.metrics.call_failed(self.now, reason);
+        self.free_call(call);
+    }
+
+    fn on_timeout(&mut self, call: u32, gen: u32, attempt: u32) {
+        if !self.call_valid(call, gen) {
+            return;
+        }
+        let c = &self.calls[call as usize];
+        if c.attempt != attempt || c.awaiting_retry {
+            return;
+        }
+        let node = self.clients[c.client as usize].node;
+        // The attempt's request stays in the system (servers keep working on it); its answer will be ignored.
+        self.call_attempt_failed(call, node, FailReason::Timeout);
+    }
+
+    // ----- requests ---------------------------------------------------------------------------------------
+
+    fn alloc_req(&mut self, call: u32, call_gen: u32, attempt: u32, key: u64, class: Class) -> u32 {
+        let id = self.next_req_id;
+        self.next_req_id += 1;
+        let sampled = self.hop_every != 0 && mix64(id ^ self.seed).is_multiple_of(self.hop_every);
+        let ix = match self.free_reqs.pop() {
+            Some(ix) => ix,
+            None => {
+                self.reqs.push(Req {
+                    gen: 0,
+                    live: false,
+                    id: 0,
+                    call: NONE,
+                    call_gen: 0,
+                    attempt: 0,
+                    key: 0,
+                    class: Class::ApiRead,
+                    born: 0,
+                    queued_at: NOT_QUEUED,
+                    sampled: false,
+                    outcome: Outcome::Ok,
+                    frames: Vec::with_capacity(8),
+                });
+                (self.reqs.len() - 1) as u32
+            }
+        };
+        let r = &mut self.reqs[ix as usize];
+        r.gen = r.gen.wrapping_add(1);
+        r.live = true;
+        r.id = id;
+        r.call = call;
+        r.call_gen = call_gen;
+        r.attempt = attempt;
+        r.key = key;
+        r.class = class;
+        r.born = self.now;
+        r.queued_at = NOT_QUEUED;
+        r.sampled = sampled;
+        r.outcome = Outcome::Ok;
+        r.frames.clear();
+        ix
+    }
+
+    fn free_req(&mut self, req: u32) {
+        let r = &mut self.reqs[req as usize];
+        r.live = false;
+        r.frames.clear();
+        self.free_reqs.push(req);
+    }
+
+    fn hop(&mut self, req: u32, from: NodeIx, to: NodeIx, arrive: u64, kind: HopKind) {
+        let r = &self.reqs[req as usize];
+        if !r.sampled {
+            return;
+        }
+        if self.hops.len() >= HOP_BUFFER {
+            self.hops_dropped += 1;
+            return;
+        }
+        self.hops.push(Hop {
+            req: r.id,
+            from,
+            to,
+            depart: SimTime(self.now),
+            arrive: SimTime(arrive),
+            kind,
+        });
+    }
+
+    /// Draws the network delay of one traversal of `edge`, or `None` if the message is lost.
+    fn traverse(&mut self, edge: EdgeIx) -> Option<u64> {
+        let e = &self.edges[edge as usize];
+        if e.loss > 0.0 && self.net_rng.chance(e.loss) {
+            return None;
+        }
+        Some(if e.latency.is_zero() {
+            0
+        } else {
+            e.latency.sample_ns(&mut self.net_rng)
+        })
+    }
+
+    /// Sends the request down `edge` from the node on top of its stack.
+    fn send(&mut self, req: u32, edge: EdgeIx) {
+        let (from, to) = {
+            let e = &self.topo.edges[edge as usize];
+            (e.from, e.to)
+        };
+        let gen = self.reqs[req as usize].gen;
+        self.reqs[req as usize].frames.push(Frame {
+            node: to,
+            edge,
+            epoch: 0,
+            holding: false,
+            step: 0,
+        });
+        match self.traverse(edge) {
+            Some(d) => {
+                let at = self.now.saturating_add(d);
+                self.hop(req, from, to, at, HopKind::Request);
+                self.queue.push(at, Ev::Arrive { req, gen });
+            }
+            None => {
+                self.hop(req, from, to, self.now, HopKind::Lost);
+                self.reqs[req as usize].frames.pop();
+                if self.topo.nodes[to as usize].kind == NodeKind::WorkerPool {
+                    let n = &mut self.nodes[to as usize];
+                    n.in_transit = n.in_transit.saturating_sub(1);
+                }
+                self.kill(req, FailReason::Lost);
+            }
+        }
+    }
+
+    fn on_arrive(&mut self, req: u32) {
+        let node = self.top(req).node;
+        let ni = node as usize;
+        self.metrics.nodes[ni].arrivals += 1;
+        if self.topo.nodes[ni].kind == NodeKind::WorkerPool {
+            let n = &mut self.nodes[ni];
+            n.in_transit = n.in_transit.saturating_sub(1);
+        }
+        if !self.nodes[ni].up {
+            self.metrics.nodes[ni].refused += 1;
+            self.respond(req, Outcome::Fail(FailReason::Refused));
+            return;
+        }
+        let epoch = self.nodes[ni].epoch;
+        self.top_mut(req).epoch = epoch;
+        let limit = self.topo.nodes[ni].workers;
+        let st = &mut self.nodes[ni];
+        if limit.is_none_or(|w| st.busy < w) {
+            self.start_service(req, node);
+        } else if self.topo.nodes[ni]
+            .queue_capacity
+            .is_none_or(|q| st.waiting.len() < q as usize)
+        {
+            self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+            let gen = self.reqs[req as usize].gen;
+            st.waiting.push_back((req, gen));
+            self.reqs[req as usize].queued_at = self.now;
+            let q = (st.waiting.len() + st.backlog.len()) as u64;
+            let ms = &mut self.metrics.nodes[ni];
+            ms.max_queue = ms.max_queue.max(q);
+        } else {
+            self.metrics.nodes[ni].dropped += 1;
+            self.respond(req, Outcome::Fail(FailReason::QueueFull));
+        }
+    }
+
+    fn start_service(&mut self, req: u32, node: NodeIx) {
+        let ni = node as usize;
+        let st = &mut self.nodes[ni];
+        self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        st.busy += 1;
+        let queued_at = std::mem::replace(&mut self.reqs[req as usize].queued_at, NOT_QUEUED);
+        let m = &mut self.metrics.nodes[ni];
+        m.waits += 1;
+        if queued_at != NOT_QUEUED {
+            m.wait_sum_ns += (self.now - queued_at) as u128;
+        }
+        self.top_mut(req).holding = true;
+        let d = &self.topo.nodes[ni].service_time;
+        let dt = if d.is_zero() {
+            0
+        } else {
+            d.sample_ns(&mut self.nodes[ni].rng)
+        };
+        if dt == 0 {
+            self.on_service_done(req);
+        } else {
+            let gen = self.reqs[req as usize].gen;
+            self.queue.push(self.now + dt, Ev::ServiceDone { req, gen });
+        }
+    }
+
+    fn on_service_done(&mut self, req: u32) {
+        let f = *self.top(req);
+        let n = &self.nodes[f.node as usize];
+        if !n.up || n.epoch != f.epoch {
+            self.fail_from_dead(req);
+            return;
+        }
+        self.metrics.nodes[f.node as usize].served += 1;
+        self.proceed(req);
+    }
+
+    /// Out-edges of `node` that carry `class`, as the `k`-th such edge from position `from`.
+    fn admitted(&self, node: NodeIx, class: Class) -> impl Iterator<Item = (usize, EdgeIx)> + '_ {
+        self.topo.out_edges[node as usize]
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(move |&(_, e)| self.topo.edges[e as usize].admits(class))
+    }
+
+    /// The node on top of the stack continues with its behaviour: after service, or after a successful answer
+    /// from the dependency it called.
+    fn proceed(&mut self, req: u32) {
+        let f = *self.top(req);
+        let ni = f.node as usize;
+        let (class, key) = {
+            let r = &self.reqs[req as usize];
+            (r.class, r.key)
+        };
+        match &self.topo.nodes[ni].behavior {
+            Behavior::Client(_) => {}
+            Behavior::Station => {
+                // Call each dependency in order, then answer.
+                let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
+                match next {
+                    Some((pos, e)) => {
+                        self.top_mut(req).step = pos as u32 + 1;
+                        self.send(req, e);
+                    }
+                    None => self.respond(req, Outcome::Ok),
+                }
+            }
+            Behavior::Balancer(strategy) => {
+                if f.step == 0 {
+                    let strategy = *strategy;
+                    let n = self.admitted(f.node, class).count() as u64;
+                    let pick = match strategy {
+                        Strategy::RoundRobin => {
+                            let st = &mut self.nodes[ni];
+                            st.rr = st.rr.wrapping_add(1);
+                            (st.rr - 1) as u64 % n.max(1)
+                        }
+                        Strategy::Random => self.nodes[ni].rng.below(n),
+                        Strategy::KeyHash => mix64(key) % n.max(1),
+                    };
+                    let e = self.admitted(f.node, class).nth(pick as usize).map(|x| x.1);
+                    self.top_mut(req).step = 1;
+                    match e {
+                        Some(e) => self.send(req, e),
+                        None => self.respond(req, Outcome::Fail(FailReason::Refused)),
+                    }
+                } else {
+                    let o = self.reqs[req as usize].outcome;
+                    self.respond(req, o);
+                }
+            }
+            Behavior::Cache(cfg) => {
+                let ttl = cfg.ttl_ns;
+                match f.step {
+                    0 if class.is_write() => {
+                        // Invalidate, then write through to the origin.
+                        if let Some(s) = self.nodes[ni].store.as_mut() {
+                            s.remove(key);
+                        }
+                        self.top_mut(req).step = 2;
+                        self.forward_first(req, f.node, class);
+                    }
+                    0 => {
+                        let now = self.now;
+                        let found = self.nodes[ni].store.as_mut().map_or(Lookup::Miss, |s| s.get(key, now));
+                        let hit = found == Lookup::Hit;
+                        self.metrics.lookup(hit);
+                        if hit {
+                            self.metrics.nodes[ni].hits += 1;
+                            self.respond(req, Outcome::Hit);
+                        } else {
+                            self.metrics.nodes[ni].misses += 1;
+                            self.top_mut(req).step = 1;
+                            self.forward_first(req, f.node, class);
+                        }
+                    }
+                    1 => {
+                        let now = self.now;
+                        if let Some(s) = self.nodes[ni].store.as_mut() {
+                            let ev = s.insert(key, now, ttl);
+                            self.metrics.nodes[ni].evictions += ev;
+                        }
+                        self.respond(req, Outcome::Miss);
+                    }
+                    _ => self.respond(req, Outcome::Ok),
+                }
+            }
+            Behavior::ShardRouter => {
+                if f.step == 0 {
+                    let n = self.admitted(f.node, class).count() as u64;
+                    let e = self
+                        .admitted(f.node, class)
+                        .nth((mix64(key) % n.max(1)) as usize)
+                        .map(|x| x.1);
+                    self.top_mut(req).step = 1;
+                    match e {
+                        Some(e) => self.send(req, e),
+                        None => self.respond(req, Outcome::Fail(FailReason::Refused)),
+                    }
+                } else {
+                    let o = self.reqs[req as usize].outcome;
+                    self.respond(req, o);
+                }
+            }
+            Behavior::Queue { capacity } => {
+                let capacity = *capacity;
+                let st = &self.nodes[ni];
+                if capacity.is_some_and(|c| st.backlog.len() as u64 >= c) {
+                    self.metrics.nodes[ni].dropped += 1;
+                    self.respond(req, Outcome::Fail(FailReason::QueueFull));
+                    return;
+                }
+                // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
+                let task = self.alloc_req(NONE, 0, 0, key, class);
+                self.reqs[task as usize].frames.push(Frame {
+                    node: f.node,
+                    edge: NONE,
+                    epoch: self.nodes[ni].epoch,
+                    holding: false,
+                    step: 0,
+                });
+                let st = &mut self.nodes[ni];
+                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+                let gen = self.reqs[task as usize].gen;
+                st.backlog.push_back((task, gen));
+                let q = (st.waiting.len() + st.backlog.len()) as u64;
+                let ms = &mut self.metrics.nodes[ni];
+                ms.max_queue = ms.max_queue.max(q);
+                self.metrics.tasks.enqueued += 1;
+                self.respond(req, Outcome::Ok);
+                self.dispatch(f.node);
+            }
+        }
+    }
+
+    /// Sends to the first (round-robin among several) admitted downstream: a cache's origin.
+    fn forward_first(&mut self, req: u32, node: NodeIx, class: Class) {
+        let n = self.admitted(node, class).count() as u32;
+        let st = &mut self.nodes[node as usize];
+        let pick = st.rr % n.max(1);
+        st.rr = st.rr.wrapping_add(1);
+        let edge = self.admitted(node, class).nth(pick as usize).map(|x| x.1);
+        match edge {
+            Some(e) => self.send(req, e),
+            None => self.respond(req, Outcome::Fail(FailReason::Refused)),
+        }
+    }
+
+    /// Hands queued tasks to worker pools with a free worker.
+    fn dispatch(&mut self, queue: NodeIx) {
+        let qi = queue as usize;
+        if !self.nodes[qi].up {
+            return;
+        }
+        let pools: Vec<EdgeIx> = self.topo.out_edges[qi].clone();
+        let mut stalled = 0;
+        while !self.nodes[qi].backlog.is_empty() && stalled < pools.len() {
+            let st = &mut self.nodes[qi];
+            let e = pools[st.rr as usize % pools.len()];
+            st.rr = st.rr.wrapping_add(1);
+            let pool = self.topo.edges[e as usize].to as usize;
+            let p = &self.nodes[pool];
+            let workers = self.topo.nodes[pool].workers.unwrap_or(u32::MAX) as usize;
+            let committed = p.busy as usize + p.waiting.len() + p.in_transit as usize;
+            if !p.up || committed >= workers {
+                stalled += 1;
+                continue;
+            }
+            stalled = 0;
+            let st = &mut self.nodes[qi];
+            self.metrics.nodes[qi].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+            let Some((task, gen)) = st.backlog.pop_front() else {
+                break;
+            };
+            if !self.valid(task, gen) {
+                continue;
+            }
+            self.nodes[pool].in_transit += 1;
+            self.send(task, e);
+        }
+    }
+
+    fn on_response(&mut self, req: u32) {
+        let f = *self.top(req);
+        let ni = f.node as usize;
+        let r = &self.reqs[req as usize];
+        if r.frames.len() == 1 {
+            if r.call == NONE {
+                self.task_done(req);
+            } else {
+                self.client_response(req);
+            }
+            return;
+        }
+        let n = &self.nodes[ni];
+        if !n.up || n.epoch != f.epoch {
+            self.fail_from_dead(req);
+            return;
+        }
+        if self.reqs[req as usize].outcome.is_failure() {
+            let o = self.reqs[req as usize].outcome;
+            self.respond(req, o);
+        } else {
+            self.proceed(req);
+        }
+    }
+
+    fn task_done(&mut self, task: u32) {
+        let queue = self.top(task).node;
+        let r = &self.reqs[task as usize];
+        if r.outcome.is_failure() {
+            self.metrics.tasks.failed += 1;
+        } else {
+            self.metrics.tasks.completed += 1;
+            self.metrics.tasks.latency_sum_ns += (self.now - r.born) as u128;
+        }
+        self.free_req(task);
+        self.dispatch(queue);
+    }
+
+    /// The node on top answers: it frees its worker, pops its frame and sends the response to its caller.
+    fn respond(&mut self, req: u32, outcome: Outcome) {
+        let f = *self.top(req);
+        if f.holding {
+            self.release(f.node);
+        }
+        self.reply_upstream(req, f, outcome);
+    }
+
+    /// The node on top crashed while holding the request: the caller sees the connection reset.
+    fn fail_from_dead(&mut self, req: u32) {
+        let f = *self.top(req);
+        self.reply_upstream(req, f, Outcome::Fail(FailReason::Crashed));
+    }
+
+    fn reply_upstream(&mut self, req: u32, f: Frame, outcome: Outcome) {
+        self.reqs[req as usize].frames.pop();
+        self.reqs[req as usize].outcome = outcome;
+        let caller = self.top(req).node;
+        match self.traverse(f.edge) {
+            Some(d) => {
+                let at = self.now.saturating_add(d);
+                self.hop(req, f.node, caller, at, HopKind::Response(outcome));
+                let gen = self.reqs[req as usize].gen;
+                self.queue.push(at, Ev::Response { req, gen });
+            }
+            None => {
+                self.hop(req, f.node, caller, self.now, HopKind::Lost);
+                self.kill(req, FailReason::Lost);
+            }
+        }
+    }
+
+    /// Frees a worker of `node` and starts the next waiting request, if any.
+    fn release(&mut self, node: NodeIx) {
+        let ni = node as usize;
+        let st = &mut self.nodes[ni];
+        self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        st.busy = st.busy.saturating_sub(1);
+        while let Some((next, gen)) = self.nodes[ni].waiting.pop_front() {
+            if self.valid(next, gen) {
+                self.start_service(next, node);
+                break;
+            }
+        }
+        if self.topo.nodes[ni].kind == NodeKind::WorkerPool {
+            // A worker came free: the queues feeding this pool may hand it a task.
+            for q in 0..self.topo.nodes.len() {
+                if matches!(self.topo.nodes[q].behavior, Behavior::Queue { .. })
+                    && self.topo.out_edges[q]
+                        .iter()
+                        .any(|&e| self.topo.edges[e as usize].to == node)
+                {
+                    self.dispatch(q as NodeIx);
+                }
+            }
+        }
+    }
+
+    /// A message was lost: nobody upstream hears back. Held workers are released (as a per-hop timeout
+    /// would), and the call fails now unless its client has a timeout of its own, which then fires.
+    fn kill(&mut self, req: u32, reason: FailReason) {
+        let frames: Vec<Frame> = self.reqs[req as usize].frames.clone();
+        for f in frames.iter().skip(1) {
+            let n = &self.nodes[f.node as usize];
+            if f.holding && n.up && n.epoch == f.epoch {
+                self.release(f.node);
+            }
+        }
+        let r = &self.reqs[req as usize];
+        if r.call == NONE {
+            self.metrics.tasks.lost += 1;
+            let queue = r.frames.first().map(|f| f.node);
+            self.free_req(req);
+            if let Some(q) = queue {
+                self.dispatch(q);
+            }
+            return;
+        }
+        let (call, call_gen, attempt) = (r.call, r.call_gen, r.attempt);
+        let node = r.frames.first().map_or(0, |f| f.node);
+        self.free_req(req);
+        if !self.call_valid(call, call_gen) {
+            return;
+        }
+        let c = &self.calls[call as usize];
+        if c.attempt != attempt || c.awaiting_retry {
+            return;
+        }
+        let has_timeout = matches!(&self.topo.nodes[node as usize].behavior,
+            Behavior::Client(cfg) if cfg.timeout_ns.is_some());
+        if !has_timeout {
+            self.call_attempt_failed(call, node, reason);
+        }
+    }
+
+    fn top(&self, req: u32) -> &Frame {
+        self.reqs[req as usize]
+            .frames
+            .last()
+            .expect("a live request always has a frame")
+    }
+
+    fn top_mut(&mut self, req: u32) -> &mut Frame {
+        self.reqs[req as usize]
+            .frames
+            .last_mut()
+            .expect("a live request always has a frame")
+    }
+
+    // ----- commands ---------------------------------------------------------------------------------------
+
+    fn check_command(&self, cmd: &Command) -> Result<(), CommandError> {
+        let n = self.topo.nodes.len() as u32;
+        let m = self.topo.edges.len() as u32;
+        match *cmd {
+            Command::Crash { node } | Command::Recover { node } if node >= n => Err(CommandError::UnknownNode(node)),
+            Command::SetRate { node, .. } if node >= n => Err(CommandError::UnknownNode(node)),
+            Command::SetRate { node, .. } if self.nodes[node as usize].client == NONE => {
+                Err(CommandError::NotAClient(node))
+            }
+            Command::SetRate { rate_rps, .. } if !(rate_rps.is_finite() && rate_rps > 0.0 && rate_rps <= 1e7) => Err(
+                CommandError::BadValue(format!("rate must be in (0, 1e7] requests/s, got {rate_rps}")),
+            ),
+            Command::SetLatency { edge, .. } | Command::SetLoss { edge, .. } if edge >= m => {
+                Err(CommandError::UnknownEdge(edge))
+            }
+            Command::SetLatency { ref latency, .. } => latency
+                .validate()
+                .map_err(|e| CommandError::BadValue(format!("latency: {}", e.0))),
+            Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
+                "loss must be between 0 and 1, got {loss}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn execute(&mut self, cmd: Command) {
+        let at = SimTime(self.now);
+        match cmd {
+            Command::Crash { node } => {
+                let ni = node as usize;
+                if !self.nodes[ni].up {
+                    return;
+                }
+                let st = &mut self.nodes[ni];
+                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+                st.up = false;
+                st.epoch = st.epoch.wrapping_add(1);
+                st.busy = 0;
+                if let Some(s) = st.store.as_mut() {
+                    s.clear();
+                }
+                let waiting: Vec<(u32, u32)> = st.waiting.drain(..).collect();
+                let backlog: Vec<(u32, u32)> = st.backlog.drain(..).collect();
+                self.log.push(LogEntry {
+                    at,
+                    kind: LogKind::Crashed { node },
+                });
+                for (r, gen) in waiting {
+                    if self.valid(r, gen) {
+                        self.fail_from_dead(r);
+                    }
+                }
+                for (t, gen) in backlog {
+                    if self.valid(t, gen) {
+                        self.metrics.tasks.lost += 1;
+                        self.free_req(t);
+                    }
+                }
+            }
+            Command::Recover { node } => {
+                let ni = node as usize;
+                if self.nodes[ni].up {
+                    return;
+                }
+                let st = &mut self.nodes[ni];
+                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+                st.up = true;
+                self.log.push(LogEntry {
+                    at,
+                    kind: LogKind::Recovered { node },
+                });
+                // Queues feeding a recovered worker pool can hand it work again.
+                for q in 0..self.topo.nodes.len() {
+                    if matches!(self.topo.nodes[q].behavior, Behavior::Queue { .. }) {
+                        self.dispatch(q as NodeIx);
+                    }
+                }
+            }
+            Command::SetRate { node, rate_rps } => {
+                let client = self.nodes[node as usize].client;
+                if client != NONE {
+                    self.clients[client as usize].workload.arrival.set_rate(rate_rps);
+                    self.log.push(LogEntry {
+                        at,
+                        kind: LogKind::RateChanged { node, rate_rps },
+                    });
+                }
+            }
+            Command::SetLatency { edge, latency } => {
+                self.edges[edge as usize].latency = latency;
+                self.log.push(LogEntry {
+                    at,
+                    kind: LogKind::LatencyChanged { edge },
+                });
+            }
+            Command::SetLoss { edge, loss } => {
+                self.edges[edge as usize].loss = loss;
+                self.log.push(LogEntry {
+                    at,
+                    kind: LogKind::LossChanged { edge, loss },
+                });
+            }
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        round4(a as f64 / b as f64)
+    }
+}
+
+/// Rounds a bucket width up to 1, 2 or 5 times a power of ten milliseconds.
+fn nice_bucket(ns: f64) -> u64 {
+    let ms = (ns / 1e6).max(1.0);
+    let mut base = 1.0;
+    while base * 10.0 <= ms {
+        base *= 10.0;
+    }
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m| base * m >= ms)
+        .unwrap_or(10.0);
+    (base * step * 1e6) as u64
+}
+
+fn command_from_fault(t: &Topology, f: &crate::scenario::v1::Fault) -> Option<Command> {
+    use crate::scenario::v1::Fault;
+    use crate::topology::dist_from_v1;
+    Some(match f {
+        Fault::Crash { node, .. } => Command::Crash { node: t.node_ix(node)? },
+        Fault::Recover { node, .. } => Command::Recover { node: t.node_ix(node)? },
+        Fault::SetRate { node, rate_rps, .. } => Command::SetRate {
+            node: t.node_ix(node)?,
+            rate_rps: *rate_rps,
+        },
+        Fault::SetLatency { from, to, latency, .. } => Command::SetLatency {
+            edge: t.edge_ix(t.node_ix(from)?, t.node_ix(to)?)?,
+            latency: dist_from_v1(latency),
+        },
+        Fault::SetLoss { from, to, loss, .. } => Command::SetLoss {
+            edge: t.edge_ix(t.node_ix(from)?, t.node_ix(to)?)?,
+            loss: *loss,
+        },
+    })
+}

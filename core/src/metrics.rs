@@ -1,0 +1,383 @@
+//! Measurements of a run: counters by outcome, HDR latency percentiles, time-weighted per-node utilization and
+//! queue length, and the same numbers as a time series in fixed buckets. [`Report`] is the serialized summary
+//! drivers print (the CLI's `--json`).
+
+use crate::time::SimTime;
+use crate::topology::Topology;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// Why a call (a client request, including its retries) failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FailReason {
+    /// A node on the path was down when the request arrived (connection refused).
+    Refused = 0,
+    /// A bounded queue was full.
+    QueueFull = 1,
+    /// The client gave up waiting.
+    Timeout = 2,
+    /// A node crashed while it held the request.
+    Crashed = 3,
+    /// The network lost a message.
+    Lost = 4,
+}
+
+impl FailReason {
+    pub const ALL: [FailReason; 5] = [
+        FailReason::Refused,
+        FailReason::QueueFull,
+        FailReason::Timeout,
+        FailReason::Crashed,
+        FailReason::Lost,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FailReason::Refused => "refused",
+            FailReason::QueueFull => "queue_full",
+            FailReason::Timeout => "timeout",
+            FailReason::Crashed => "crashed",
+            FailReason::Lost => "lost",
+        }
+    }
+}
+
+/// Per-node counters and time integrals.
+#[derive(Clone, Debug, Default)]
+pub struct NodeStats {
+    pub arrivals: u64,
+    pub served: u64,
+    pub dropped: u64,
+    pub refused: u64,
+    pub hits: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub max_queue: u64,
+    pub(crate) busy_area: u128,
+    pub(crate) queue_area: u128,
+    pub(crate) wait_sum_ns: u128,
+    pub(crate) waits: u64,
+    pub(crate) last_t: u64,
+    pub(crate) busy_mark: u128,
+    pub(crate) queue_mark: u128,
+}
+
+impl NodeStats {
+    /// Brings the time integrals up to `now` given the current busy workers and queue length.
+    #[inline]
+    pub(crate) fn touch(&mut self, now: u64, busy: u32, queued: usize) {
+        let dt = (now - self.last_t) as u128;
+        if dt != 0 {
+            self.busy_area += dt * busy as u128;
+            self.queue_area += dt * queued as u128;
+            self.last_t = now;
+        }
+    }
+}
+
+/// Task (queue) counters.
+#[derive(Clone, Debug, Default)]
+pub struct TaskStats {
+    pub enqueued: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub lost: u64,
+    pub(crate) latency_sum_ns: u128,
+}
+
+/// One time-series bucket.
+#[derive(Clone, Debug, Serialize)]
+pub struct Bucket {
+    pub t_ms: f64,
+    pub completed: u64,
+    pub failed: u64,
+    pub throughput_rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Per node, in topology order.
+    pub utilization: Vec<f64>,
+    pub queue: Vec<f64>,
+    pub hit_ratio: Option<f64>,
+}
+
+/// Everything measured during a run.
+#[derive(Debug)]
+pub struct Metrics {
+    pub(crate) latency: Histogram<u64>,
+    pub(crate) latency_sum_ns: u128,
+    pub completed: u64,
+    pub failed: [u64; 5],
+    pub issued: u64,
+    pub attempts: u64,
+    pub retries: u64,
+    pub nodes: Vec<NodeStats>,
+    pub tasks: TaskStats,
+    pub(crate) in_flight: u64,
+    pub(crate) in_flight_area: u128,
+    pub(crate) in_flight_t: u64,
+    pub(crate) last_completion: u64,
+    // Time series.
+    pub(crate) bucket_ns: u64,
+    pub(crate) bucket_end: u64,
+    pub(crate) bucket_hist: Histogram<u64>,
+    pub(crate) bucket_completed: u64,
+    pub(crate) bucket_failed: u64,
+    pub(crate) bucket_hits: u64,
+    pub(crate) bucket_lookups: u64,
+    pub series: Vec<Bucket>,
+}
+
+/// Latencies are recorded in nanoseconds up to one virtual day.
+const MAX_LATENCY_NS: u64 = 86_400 * 1_000_000_000;
+
+impl Metrics {
+    pub(crate) fn new(nodes: usize, bucket_ns: u64) -> Self {
+        let hist = |sig| Histogram::new_with_bounds(1, MAX_LATENCY_NS, sig).expect("static bounds are valid");
+        Metrics {
+            latency: hist(3),
+            latency_sum_ns: 0,
+            completed: 0,
+            failed: [0; 5],
+            issued: 0,
+            attempts: 0,
+            retries: 0,
+            nodes: vec![NodeStats::default(); nodes],
+            tasks: TaskStats::default(),
+            in_flight: 0,
+            in_flight_area: 0,
+            in_flight_t: 0,
+            last_completion: 0,
+            bucket_ns,
+            bucket_end: bucket_ns,
+            bucket_hist: hist(2),
+            bucket_completed: 0,
+            bucket_failed: 0,
+            bucket_hits: 0,
+            bucket_lookups: 0,
+            series: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn touch_in_flight(&mut self, now: u64) {
+        self.in_flight_area += (now - self.in_flight_t) as u128 * self.in_flight as u128;
+        self.in_flight_t = now;
+    }
+
+    pub(crate) fn call_started(&mut self, now: u64) {
+        self.touch_in_flight(now);
+        self.in_flight += 1;
+        self.issued += 1;
+    }
+
+    pub(crate) fn call_ok(&mut self, now: u64, latency_ns: u64) {
+        self.touch_in_flight(now);
+        self.in_flight -= 1;
+        self.completed += 1;
+        self.last_completion = now;
+        let v = latency_ns.clamp(1, MAX_LATENCY_NS);
+        self.latency.saturating_record(v);
+        self.latency_sum_ns += latency_ns as u128;
+        self.bucket_hist.saturating_record(v);
+        self.bucket_completed += 1;
+    }
+
+    pub(crate) fn call_failed(&mut self, now: u64, reason: FailReason) {
+        self.touch_in_flight(now);
+        self.in_flight -= 1;
+        self.failed[reason as usize] += 1;
+        self.last_completion = now;
+        self.bucket_failed += 1;
+    }
+
+    pub(crate) fn lookup(&mut self, hit: bool) {
+        self.bucket_lookups += 1;
+        if hit {
+            self.bucket_hits += 1;
+        }
+    }
+
+    pub fn failed_total(&self) -> u64 {
+        self.failed.iter().sum()
+    }
+
+    /// Mean latency of successful calls, in nanoseconds (exact, not from the histogram).
+    pub fn mean_latency_ns(&self) -> f64 {
+        if self.completed == 0 {
+            0.0
+        } else {
+            self.latency_sum_ns as f64 / self.completed as f64
+        }
+    }
+
+    /// Latency quantile in nanoseconds from the HDR histogram (3 significant digits).
+    pub fn quantile_ns(&self, q: f64) -> u64 {
+        if self.completed == 0 {
+            0
+        } else {
+            self.latency.value_at_quantile(q)
+        }
+    }
+
+    /// Time-averaged number of calls in the system up to `now` (the L of Little's law).
+    pub fn mean_in_flight(&self, now: SimTime) -> f64 {
+        let area = self.in_flight_area + (now.0 - self.in_flight_t) as u128 * self.in_flight as u128;
+        if now.0 == 0 {
+            0.0
+        } else {
+            area as f64 / now.0 as f64
+        }
+    }
+
+    /// Closes every bucket that ends at or before `now`.
+    pub(crate) fn roll_buckets(&mut self, now: u64, topo: &Topology, busy: &[(u32, usize)]) {
+        while now >= self.bucket_end {
+            let end = self.bucket_end;
+            let w = self.bucket_ns as f64;
+            let mut utilization = Vec::with_capacity(self.nodes.len());
+            let mut queue = Vec::with_capacity(self.nodes.len());
+            for (i, st) in self.nodes.iter_mut().enumerate() {
+                let (b, q) = busy[i];
+                st.touch(end, b, q);
+                let workers = topo.nodes[i].workers.map_or(1.0, f64::from);
+                let db = (st.busy_area - st.busy_mark) as f64;
+                let dq = (st.queue_area - st.queue_mark) as f64;
+                st.busy_mark = st.busy_area;
+                st.queue_mark = st.queue_area;
+                utilization.push(round4(db / (w * workers)));
+                queue.push(round4(dq / w));
+            }
+            let q = |h: &Histogram<u64>, q: f64| {
+                if h.is_empty() {
+                    0.0
+                } else {
+                    ns_to_ms(h.value_at_quantile(q))
+                }
+            };
+            self.series.push(Bucket {
+                t_ms: ns_to_ms(end - self.bucket_ns),
+                completed: self.bucket_completed,
+                failed: self.bucket_failed,
+                throughput_rps: round4(self.bucket_completed as f64 / (w / 1e9)),
+                p50_ms: q(&self.bucket_hist, 0.5),
+                p99_ms: q(&self.bucket_hist, 0.99),
+                utilization,
+                queue,
+                hit_ratio: (self.bucket_lookups > 0)
+                    .then(|| round4(self.bucket_hits as f64 / self.bucket_lookups as f64)),
+            });
+            self.bucket_hist.reset();
+            self.bucket_completed = 0;
+            self.bucket_failed = 0;
+            self.bucket_hits = 0;
+            self.bucket_lookups = 0;
+            self.bucket_end += self.bucket_ns;
+        }
+    }
+}
+
+pub(crate) fn ns_to_ms(ns: u64) -> f64 {
+    round4(ns as f64 / 1e6)
+}
+
+/// Rounds to 4 decimal places so printed figures stay readable (and identical on every target).
+pub(crate) fn round4(v: f64) -> f64 {
+    if v.is_finite() {
+        libm::round(v * 1e4) / 1e4
+    } else {
+        0.0
+    }
+}
+
+/// Latency summary in milliseconds.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LatencyReport {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub p999: f64,
+    pub max: f64,
+}
+
+/// Failures by reason.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FailedReport {
+    pub refused: u64,
+    pub queue_full: u64,
+    pub timeout: u64,
+    pub crashed: u64,
+    pub lost: u64,
+}
+
+/// Cache counters of one node.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CacheReport {
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_ratio: f64,
+    pub evictions: u64,
+}
+
+/// One node's summary.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NodeReport {
+    pub id: String,
+    pub kind: &'static str,
+    pub up: bool,
+    pub arrivals: u64,
+    pub served: u64,
+    pub dropped: u64,
+    pub refused: u64,
+    /// Busy workers over workers, averaged over the run (busy connections for unbounded nodes).
+    pub utilization: f64,
+    pub mean_queue: f64,
+    pub max_queue: u64,
+    /// Mean time waiting for a worker.
+    pub mean_wait_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheReport>,
+}
+
+/// Queue task summary.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TaskReport {
+    pub enqueued: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub lost: u64,
+    pub mean_latency_ms: f64,
+}
+
+impl Report {
+    /// The report as pretty JSON, fields in declaration order: what `switchyard run --json` prints (less
+    /// `wall_ms`, which only a driver with a clock can add) and what golden scenarios pin.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The summary of a run, as drivers print it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    /// Calls issued by clients.
+    pub issued: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub failed_by_reason: FailedReport,
+    pub attempts: u64,
+    pub retries: u64,
+    /// Calls still in flight when the report was taken.
+    pub in_flight: u64,
+    pub throughput_rps: f64,
+    pub elapsed_ms: f64,
+    pub latency_ms: LatencyReport,
+    /// Time-averaged calls in flight (L in Little's law).
+    pub mean_in_flight: f64,
+    pub events: u64,
+    pub nodes: Vec<NodeReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<TaskReport>,
+}

@@ -1,0 +1,21 @@
+//! The presets shipped with Switchyard, embedded from `presets/*.json` so the CLI, the web app and the tests
+//! all load the very same files.
+
+/// A named preset: `(file stem, JSON text)`.
+pub const ALL: &[(&str, &str)] = &[
+    ("01-single-server", include_str!("../../presets/01-single-server.json")),
+    ("02-web-db-split", include_str!("../../presets/02-web-db-split.json")),
+    ("03-load-balancer", include_str!("../../presets/03-load-balancer.json")),
+    ("04-cache", include_str!("../../presets/04-cache.json")),
+    ("05-read-replicas", include_str!("../../presets/05-read-replicas.json")),
+    ("06-shards", include_str!("../../presets/06-shards.json")),
+    ("07-cdn", include_str!("../../presets/07-cdn.json")),
+    ("08-queue-workers", include_str!("../../presets/08-queue-workers.json")),
+    ("mm1", include_str!("../../presets/mm1.json")),
+    ("mmc", include_str!("../../presets/mmc.json")),
+];
+
+/// The JSON of the preset with this file stem.
+pub fn get(name: &str) -> Option<&'static str> {
+    ALL.iter().find(|(n, _)| *n == name).map(|(_, j)| *j)
+}

@@ -1,0 +1,534 @@
+//! `scenario::v1`: the versioned, serialized form of a scenario. This is the only place in core that derives
+//! serde. Share links, scenario files and presets are all this JSON. A later format is a new module (`v2`)
+//! with a migration from this one; fields are only ever added here as optional, so old files keep loading.
+
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// The format version this module reads and writes.
+pub const VERSION: u32 = 1;
+/// The most nodes a scenario may hold.
+pub const MAX_NODES: usize = 1_000;
+/// The most edges a scenario may hold.
+pub const MAX_EDGES: usize = 5_000;
+/// The most fault timeline entries a scenario may hold.
+pub const MAX_FAULTS: usize = 10_000;
+
+/// A whole scenario: topology, workload, fault timeline, run length and seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Always 1 for this format.
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The seed of the run; `switchyard run --seed` overrides it.
+    #[serde(default)]
+    pub seed: u64,
+    /// Stop generating new requests after this much virtual time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    /// Stop generating new requests after this many (across all clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<u64>,
+    #[serde(deserialize_with = "capped_nodes")]
+    pub nodes: Vec<Node>,
+    #[serde(default, deserialize_with = "capped_edges")]
+    pub edges: Vec<Edge>,
+    /// The default workload of every client that does not set its own.
+    #[serde(default)]
+    pub workload: Workload,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "capped_faults")]
+    pub faults: Vec<Fault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsConfig>,
+    /// Where the editor's camera was (share links carry it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+}
+
+/// One node of the topology.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Unique, stable identifier; edges and faults refer to it.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
+    pub spec: NodeSpec,
+}
+
+/// What a node is, with the configuration of its kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NodeSpec {
+    Client(ClientSpec),
+    Dns(StationSpec),
+    Cdn(CacheSpec),
+    LoadBalancer(BalancerSpec),
+    Service(StationSpec),
+    Cache(CacheSpec),
+    Database(StationSpec),
+    ShardRouter(ShardRouterSpec),
+    Directory(StationSpec),
+    Queue(QueueSpec),
+    WorkerPool(StationSpec),
+    Proxy(BalancerSpec),
+}
+
+impl NodeSpec {
+    /// The kind's name as it is written in JSON.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            NodeSpec::Client(_) => "client",
+            NodeSpec::Dns(_) => "dns",
+            NodeSpec::Cdn(_) => "cdn",
+            NodeSpec::LoadBalancer(_) => "load_balancer",
+            NodeSpec::Service(_) => "service",
+            NodeSpec::Cache(_) => "cache",
+            NodeSpec::Database(_) => "database",
+            NodeSpec::ShardRouter(_) => "shard_router",
+            NodeSpec::Directory(_) => "directory",
+            NodeSpec::Queue(_) => "queue",
+            NodeSpec::WorkerPool(_) => "worker_pool",
+            NodeSpec::Proxy(_) => "proxy",
+        }
+    }
+}
+
+/// A traffic source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// This client's own workload; the scenario's `workload` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+    /// Give up on an attempt after this long (no timeout when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<f64>,
+    /// Retry failed or timed-out attempts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryPolicy>,
+    /// Cache DNS answers for this long (resolve on every request when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_ttl_ms: Option<f64>,
+}
+
+/// Retries with capped exponential backoff and jitter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    #[serde(default = "default_backoff_base")]
+    pub backoff_base_ms: f64,
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_ms: f64,
+    #[serde(default)]
+    pub jitter: Jitter,
+}
+
+fn default_backoff_base() -> f64 {
+    10.0
+}
+fn default_backoff_max() -> f64 {
+    1_000.0
+}
+
+/// How backoff delays are randomised (AWS's "Exponential Backoff and Jitter" names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    /// Exactly the exponential delay: synchronised retries, the storm's best friend.
+    None,
+    /// Uniform in `[0, delay]`.
+    #[default]
+    Full,
+    /// `delay/2` plus uniform in `[0, delay/2]`.
+    Equal,
+}
+
+/// A server with a worker pool and a queue: web and app servers, databases, DNS, directories, worker pools.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationSpec {
+    /// Requests served at once.
+    #[serde(default = "one")]
+    pub workers: u32,
+    /// Requests that may wait for a worker; beyond it they are dropped (unbounded when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_capacity: Option<u32>,
+    #[serde(default = "default_service_time")]
+    pub service_time: Dist,
+    /// Crash at this virtual time (a shorthand for a `crash` fault).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_at_ms: Option<f64>,
+}
+
+impl Default for StationSpec {
+    fn default() -> Self {
+        StationSpec {
+            workers: 1,
+            queue_capacity: None,
+            service_time: default_service_time(),
+            crash_at_ms: None,
+        }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_service_time() -> Dist {
+    Dist::Exponential { mean_ms: 10.0 }
+}
+fn default_hop_time() -> Dist {
+    Dist::Constant { ms: 0.1 }
+}
+
+/// A load balancer or reverse proxy: it picks one downstream for each request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalancerSpec {
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// Time to pick a backend and forward.
+    #[serde(default = "default_hop_time")]
+    pub service_time: Dist,
+    /// Connections handled at once (unbounded when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_at_ms: Option<f64>,
+}
+
+impl Default for BalancerSpec {
+    fn default() -> Self {
+        BalancerSpec {
+            strategy: Strategy::default(),
+            service_time: default_hop_time(),
+            max_connections: None,
+            crash_at_ms: None,
+        }
+    }
+}
+
+/// How a balancer picks a backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    #[default]
+    RoundRobin,
+    Random,
+    KeyHash,
+}
+
+/// A cache (or a CDN edge): real keys through a real eviction policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSpec {
+    /// Objects the cache holds.
+    pub capacity: u64,
+    #[serde(default)]
+    pub policy: EvictionPolicy,
+    /// Entries expire this long after they are filled (never when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_ms: Option<f64>,
+    /// Time to look up a key.
+    #[serde(default = "default_hop_time")]
+    pub service_time: Dist,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_at_ms: Option<f64>,
+}
+
+/// Eviction policy of a cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvictionPolicy {
+    #[default]
+    Lru,
+}
+
+/// A shard router: sends each key to one of its shards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardRouterSpec {
+    #[serde(default)]
+    pub scheme: ShardScheme,
+    #[serde(default = "default_hop_time")]
+    pub service_time: Dist,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_at_ms: Option<f64>,
+}
+
+/// How a shard router maps keys to shards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardScheme {
+    #[default]
+    HashMod,
+}
+
+/// A message queue: acknowledges on enqueue; worker pools downstream pull from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Messages it holds before rejecting (unbounded when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u64>,
+    /// Time to enqueue.
+    #[serde(default = "default_hop_time")]
+    pub service_time: Dist,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_at_ms: Option<f64>,
+}
+
+/// A duration distribution, in milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Dist {
+    Constant { ms: f64 },
+    Exponential { mean_ms: f64 },
+    Uniform { min_ms: f64, max_ms: f64 },
+    LogNormal { median_ms: f64, sigma: f64 },
+    Pareto { min_ms: f64, alpha: f64 },
+}
+
+/// A directed connection: requests flow `from` → `to`, responses come back over it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    /// One-way network latency.
+    #[serde(default = "zero_dist")]
+    pub latency: Dist,
+    /// Probability that a message on this link is lost, each way.
+    #[serde(default)]
+    pub loss: f64,
+    /// Only these request classes take this edge (all when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<RequestClass>>,
+}
+
+fn zero_dist() -> Dist {
+    Dist::Constant { ms: 0.0 }
+}
+
+/// The kinds of request a workload issues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestClass {
+    StaticAsset,
+    ApiRead,
+    ApiWrite,
+    BackgroundJob,
+}
+
+/// What a client sends: when, which keys, and which kinds of request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    #[serde(default)]
+    pub arrival: Arrival,
+    #[serde(default)]
+    pub keys: Keys,
+    #[serde(default)]
+    pub mix: Mix,
+}
+
+/// The arrival process of new requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Arrival {
+    /// Exactly `rate_rps` per second, evenly spaced.
+    Constant { rate_rps: f64 },
+    /// A Poisson process: exponential gaps with mean `1/rate_rps`.
+    Poisson { rate_rps: f64 },
+    /// Poisson at `rate_rps` for `on_ms`, then silence for `off_ms`, repeating.
+    OnOff { rate_rps: f64, on_ms: f64, off_ms: f64 },
+    /// Poisson at `base_rps`, jumping to `spike_rps` from `at_ms` for `duration_ms`.
+    Spike {
+        base_rps: f64,
+        spike_rps: f64,
+        at_ms: f64,
+        duration_ms: f64,
+    },
+    /// Poisson whose rate climbs linearly from `from_rps` to `to_rps` over `over_ms`, then stays.
+    Ramp { from_rps: f64, to_rps: f64, over_ms: f64 },
+}
+
+impl Default for Arrival {
+    fn default() -> Self {
+        Arrival::Poisson { rate_rps: 100.0 }
+    }
+}
+
+/// Which keys requests touch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Keys {
+    /// Every key in `0..count` equally likely.
+    Uniform { count: u64 },
+    /// Key rank `k` has probability proportional to `1/k^alpha`.
+    Zipf { count: u64, alpha: f64 },
+    /// `hot_traffic` of the requests go to the first `hot_keys` fraction of the keys.
+    Hotspot {
+        count: u64,
+        hot_keys: f64,
+        hot_traffic: f64,
+    },
+    /// Ever-increasing keys (timestamps, auto-increment ids).
+    Sequential,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys::Uniform { count: 10_000 }
+    }
+}
+
+/// Relative weights of the request classes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mix {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub static_asset: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub api_read: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub api_write: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub background_job: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Mix {
+            static_asset: 0.0,
+            api_read: 1.0,
+            api_write: 0.0,
+            background_job: 0.0,
+        }
+    }
+}
+
+/// One entry of the fault timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Fault {
+    Crash {
+        at_ms: f64,
+        node: String,
+    },
+    Recover {
+        at_ms: f64,
+        node: String,
+    },
+    /// Change a client's arrival rate.
+    SetRate {
+        at_ms: f64,
+        node: String,
+        rate_rps: f64,
+    },
+    SetLatency {
+        at_ms: f64,
+        from: String,
+        to: String,
+        latency: Dist,
+    },
+    SetLoss {
+        at_ms: f64,
+        from: String,
+        to: String,
+        loss: f64,
+    },
+}
+
+impl Fault {
+    pub fn at_ms(&self) -> f64 {
+        match *self {
+            Fault::Crash { at_ms, .. }
+            | Fault::Recover { at_ms, .. }
+            | Fault::SetRate { at_ms, .. }
+            | Fault::SetLatency { at_ms, .. }
+            | Fault::SetLoss { at_ms, .. } => at_ms,
+        }
+    }
+}
+
+/// How metrics are bucketed over time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Width of one time-series bucket.
+    pub bucket_ms: f64,
+}
+
+/// The editor's camera.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    pub zoom: f64,
+    pub pan_x: f64,
+    pub pan_y: f64,
+}
+
+/// Deserializes a sequence keeping at most `limit + 1` elements and skipping the rest without allocating,
+/// so a hostile file with millions of entries costs a scan, not memory. Validation then reports the excess.
+fn capped<'de, D, T>(de: D, limit: usize) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Capped<T> {
+        limit: usize,
+        marker: std::marker::PhantomData<T>,
+    }
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Capped<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while out.len() <= self.limit {
+                match seq.next_element()? {
+                    Some(v) => out.push(v),
+                    None => return Ok(out),
+                }
+            }
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(out)
+        }
+    }
+    de.deserialize_seq(Capped {
+        limit,
+        marker: std::marker::PhantomData,
+    })
+}
+
+fn capped_nodes<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Node>, D::Error> {
+    capped(de, MAX_NODES)
+}
+fn capped_edges<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Edge>, D::Error> {
+    capped(de, MAX_EDGES)
+}
+fn capped_faults<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Fault>, D::Error> {
+    capped(de, MAX_FAULTS)
+}

@@ -1,0 +1,203 @@
+//! The validated topology the engine runs: typed nodes with their behaviour, directed edges with latency and
+//! loss, and adjacency. [`Topology::build`] turns a `scenario::v1` document into it, or into a list of typed
+//! errors that each name the node, edge or field at fault.
+
+mod validate;
+
+use crate::dist::Dist;
+use crate::scenario::v1;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::workload::{Class, Workload};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use validate::{Location, Problem, ValidationError};
+
+/// Index of a node in [`Topology::nodes`].
+pub type NodeIx = u32;
+/// Index of an edge in [`Topology::edges`].
+pub type EdgeIx = u32;
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    Client,
+    Dns,
+    Cdn,
+    LoadBalancer,
+    Service,
+    Cache,
+    Database,
+    ShardRouter,
+    Directory,
+    Queue,
+    WorkerPool,
+    Proxy,
+}
+
+impl NodeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Client => "client",
+            NodeKind::Dns => "dns",
+            NodeKind::Cdn => "cdn",
+            NodeKind::LoadBalancer => "load_balancer",
+            NodeKind::Service => "service",
+            NodeKind::Cache => "cache",
+            NodeKind::Database => "database",
+            NodeKind::ShardRouter => "shard_router",
+            NodeKind::Directory => "directory",
+            NodeKind::Queue => "queue",
+            NodeKind::WorkerPool => "worker_pool",
+            NodeKind::Proxy => "proxy",
+        }
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a balancer chooses among its backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    RoundRobin,
+    Random,
+    KeyHash,
+}
+
+/// What a node does with a request once a worker has served it.
+#[derive(Clone, Debug)]
+pub enum Behavior {
+    /// Generates traffic.
+    Client(ClientCfg),
+    /// Serves, then calls each of its dependencies in order, then responds (servers, databases, DNS, workers).
+    Station,
+    /// Forwards each request to one backend (load balancers, proxies).
+    Balancer(Strategy),
+    /// Answers reads from its store; misses and writes go to the origin behind it.
+    Cache(CacheCfg),
+    /// Sends each key to one shard.
+    ShardRouter,
+    /// Acknowledges on enqueue; worker pools downstream drain it.
+    Queue { capacity: Option<u64> },
+}
+
+/// A traffic source's configuration.
+#[derive(Clone, Debug)]
+pub struct ClientCfg {
+    pub workload: Workload,
+    pub timeout_ns: Option<u64>,
+    pub retry: Option<RetryCfg>,
+    pub dns_ttl_ns: Option<u64>,
+}
+
+/// Retry policy with capped exponential backoff.
+#[derive(Clone, Debug)]
+pub struct RetryCfg {
+    pub max_retries: u32,
+    pub base_ns: u64,
+    pub max_ns: u64,
+    pub jitter: v1::Jitter,
+}
+
+/// A cache's configuration.
+#[derive(Clone, Debug)]
+pub struct CacheCfg {
+    pub capacity: u64,
+    pub ttl_ns: Option<u64>,
+}
+
+/// A validated node.
+#[derive(Clone, Debug)]
+pub struct NodeDef {
+    pub id: String,
+    pub label: String,
+    pub region: Option<String>,
+    pub kind: NodeKind,
+    pub behavior: Behavior,
+    pub service_time: Dist,
+    /// Requests served at once; `None` is unbounded.
+    pub workers: Option<u32>,
+    /// Requests that may wait; `None` is unbounded.
+    pub queue_capacity: Option<u32>,
+    pub crash_at: Option<SimTime>,
+}
+
+/// A validated directed edge.
+#[derive(Clone, Debug)]
+pub struct EdgeDef {
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub latency: Dist,
+    pub loss: f64,
+    /// Bit set of the [`Class`]es that may take this edge.
+    pub classes: u8,
+}
+
+impl EdgeDef {
+    pub fn admits(&self, class: Class) -> bool {
+        self.classes & class.bit() != 0
+    }
+}
+
+/// The validated graph.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    pub nodes: Vec<NodeDef>,
+    pub edges: Vec<EdgeDef>,
+    /// Outgoing edges of each node, in scenario order.
+    pub out_edges: Vec<Vec<EdgeIx>>,
+    index: BTreeMap<String, NodeIx>,
+}
+
+impl Topology {
+    /// Validates a scenario and builds its topology, or returns every problem found.
+    pub fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> {
+        validate::build(s)
+    }
+
+    /// The index of the node with this id.
+    pub fn node_ix(&self, id: &str) -> Option<NodeIx> {
+        self.index.get(id).copied()
+    }
+
+    /// The index of the edge `from -> to`.
+    pub fn edge_ix(&self, from: NodeIx, to: NodeIx) -> Option<EdgeIx> {
+        self.out_edges
+            .get(from as usize)?
+            .iter()
+            .copied()
+            .find(|&e| self.edges[e as usize].to == to)
+    }
+
+    pub fn node(&self, ix: NodeIx) -> &NodeDef {
+        &self.nodes[ix as usize]
+    }
+
+    pub fn edge(&self, ix: EdgeIx) -> &EdgeDef {
+        &self.edges[ix as usize]
+    }
+
+    /// A human name for an edge, as errors print it.
+    pub fn edge_name(&self, ix: EdgeIx) -> String {
+        let e = self.edge(ix);
+        format!("{}->{}", self.node(e.from).id, self.node(e.to).id)
+    }
+}
+
+pub(crate) fn dist_from_v1(d: &v1::Dist) -> Dist {
+    match *d {
+        v1::Dist::Constant { ms } => Dist::Constant { ms },
+        v1::Dist::Exponential { mean_ms } => Dist::Exponential { mean_ms },
+        v1::Dist::Uniform { min_ms, max_ms } => Dist::Uniform { min_ms, max_ms },
+        v1::Dist::LogNormal { median_ms, sigma } => Dist::LogNormal { median_ms, sigma },
+        v1::Dist::Pareto { min_ms, alpha } => Dist::Pareto { min_ms, alpha },
+    }
+}
+
+pub(crate) fn opt_ms(ms: Option<f64>) -> Option<u64> {
+    ms.map(ms_to_nanos)
+}

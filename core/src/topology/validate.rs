@@ -1,0 +1,760 @@
+//! Validation of a `scenario::v1` document into a [`Topology`]: every rule, and the typed errors that name
+//! what broke it. All problems are collected, so an editor can mark every offending node at once.
+
+use super::*;
+use crate::dist::DistError;
+use std::collections::BTreeSet;
+
+/// The most characters an id may have.
+pub const MAX_ID_LEN: usize = 64;
+/// The most characters a label, region or name may have.
+pub const MAX_TEXT_LEN: usize = 200;
+/// The most workers or queue slots on one node.
+pub const MAX_WORKERS: u32 = 100_000;
+/// The largest cache capacity, in objects.
+pub const MAX_CACHE_CAPACITY: u64 = 100_000_000;
+/// The most requests one run may issue.
+pub const MAX_REQUESTS: u64 = 1_000_000_000;
+/// The longest run, in virtual milliseconds (about 11.5 days).
+pub const MAX_DURATION_MS: f64 = 1e9;
+/// The highest arrival rate of one client.
+pub const MAX_RATE_RPS: f64 = 1e7;
+/// The most distinct keys a workload may draw from.
+pub const MAX_KEYS: u64 = 1_000_000_000_000;
+
+/// Where a problem is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Scenario,
+    Node(String),
+    Edge {
+        from: String,
+        to: String,
+    },
+    /// The scenario's default workload (`None`) or a client's own (`Some(id)`).
+    Workload(Option<String>),
+    Fault(usize),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Scenario => f.write_str("scenario"),
+            Location::Node(id) => write!(f, "node \"{id}\""),
+            Location::Edge { from, to } => write!(f, "edge \"{from}\" -> \"{to}\""),
+            Location::Workload(None) => f.write_str("workload"),
+            Location::Workload(Some(id)) => write!(f, "workload of client \"{id}\""),
+            Location::Fault(i) => write!(f, "fault #{}", i + 1),
+        }
+    }
+}
+
+/// What is wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    TooManyNodes {
+        count: usize,
+        limit: usize,
+    },
+    TooManyEdges {
+        count: usize,
+        limit: usize,
+    },
+    TooManyFaults {
+        count: usize,
+        limit: usize,
+    },
+    NoNodes,
+    NoClient,
+    EmptyId,
+    DuplicateId,
+    TextTooLong {
+        field: &'static str,
+        limit: usize,
+    },
+    /// An edge names a node that does not exist.
+    DanglingEdge {
+        missing: String,
+    },
+    SelfLoop,
+    DuplicateEdge,
+    /// Requests cannot be sent to a client.
+    EdgeIntoClient,
+    /// Requests could loop forever along these nodes.
+    Cycle {
+        path: Vec<String>,
+    },
+    /// A node has nowhere to send something it must forward.
+    MissingRoute {
+        what: String,
+    },
+    /// A rate that is zero, negative or not a number.
+    InvalidRate {
+        field: &'static str,
+        value: f64,
+    },
+    /// Any other out-of-range or malformed parameter.
+    BadParameter {
+        field: &'static str,
+        message: String,
+    },
+    UnknownNode {
+        id: String,
+    },
+    UnknownEdge,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::TooManyNodes { count, limit } => write!(
+                f,
+                "too many nodes: {}{count} (the limit is {limit})",
+                if *count > *limit { "more than " } else { "" }
+            )
+            .and_then(|_| Ok(())),
+            Problem::TooManyEdges { limit, .. } => write!(f, "too many edges (the limit is {limit})"),
+            Problem::TooManyFaults { limit, .. } => write!(f, "too many fault entries (the limit is {limit})"),
+            Problem::NoNodes => f.write_str("the topology has no nodes"),
+            Problem::NoClient => f.write_str("no client: nothing sends traffic (add a client node)"),
+            Problem::EmptyId => f.write_str("empty id"),
+            Problem::DuplicateId => f.write_str("another node has the same id"),
+            Problem::TextTooLong { field, limit } => write!(f, "{field} is longer than {limit} characters"),
+            Problem::DanglingEdge { missing } => write!(f, "connects to \"{missing}\", which does not exist"),
+            Problem::SelfLoop => f.write_str("connects a node to itself"),
+            Problem::DuplicateEdge => f.write_str("duplicates another edge"),
+            Problem::EdgeIntoClient => f.write_str("points into a client; clients only send requests"),
+            Problem::Cycle { path } => write!(f, "requests would loop forever: {}", path.join(" -> ")),
+            Problem::MissingRoute { what } => write!(f, "missing route: {what}"),
+            Problem::InvalidRate { field, value } => {
+                write!(
+                    f,
+                    "{field} must be a positive number of requests per second, got {value}"
+                )
+            }
+            Problem::BadParameter { field, message } => write!(f, "{field}: {message}"),
+            Problem::UnknownNode { id } => write!(f, "refers to node \"{id}\", which does not exist"),
+            Problem::UnknownEdge => f.write_str("refers to an edge that does not exist"),
+        }
+    }
+}
+
+/// One validation failure: where, and what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidationError {
+    pub location: Location,
+    pub problem: Problem,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.problem)
+    }
+}
+
+struct Errors(Vec<ValidationError>);
+
+impl Errors {
+    fn push(&mut self, location: Location, problem: Problem) {
+        self.0.push(ValidationError { location, problem });
+    }
+    fn bad(&mut self, location: &Location, field: &'static str, message: impl Into<String>) {
+        self.push(
+            location.clone(),
+            Problem::BadParameter {
+                field,
+                message: message.into(),
+            },
+        );
+    }
+    fn dist(&mut self, location: &Location, field: &'static str, d: &Dist) {
+        if let Err(DistError(m)) = d.validate() {
+            self.bad(location, field, m);
+        }
+    }
+    fn ms(&mut self, location: &Location, field: &'static str, v: Option<f64>, allow_zero: bool) {
+        if let Some(v) = v {
+            if !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0) || v > MAX_DURATION_MS {
+                let want = if allow_zero {
+                    "zero or more"
+                } else {
+                    "greater than zero"
+                };
+                self.bad(
+                    location,
+                    field,
+                    format!("must be a finite number of milliseconds, {want}, got {v}"),
+                );
+            }
+        }
+    }
+    fn rate(&mut self, location: &Location, field: &'static str, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.push(location.clone(), Problem::InvalidRate { field, value: v });
+        } else if v > MAX_RATE_RPS {
+            self.bad(
+                location,
+                field,
+                format!("{v} requests per second is above the limit of {MAX_RATE_RPS}"),
+            );
+        }
+    }
+    fn text(&mut self, location: &Location, field: &'static str, s: &str, limit: usize) {
+        if s.chars().count() > limit {
+            self.push(location.clone(), Problem::TextTooLong { field, limit });
+        }
+    }
+}
+
+pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> {
+    let mut errs = Errors(Vec::new());
+    // Size limits first: nothing else is looked at in an oversized document.
+    if s.nodes.len() > v1::MAX_NODES {
+        errs.push(
+            Location::Scenario,
+            Problem::TooManyNodes {
+                count: s.nodes.len(),
+                limit: v1::MAX_NODES,
+            },
+        );
+    }
+    if s.edges.len() > v1::MAX_EDGES {
+        errs.push(
+            Location::Scenario,
+            Problem::TooManyEdges {
+                count: s.edges.len(),
+                limit: v1::MAX_EDGES,
+            },
+        );
+    }
+    if s.faults.len() > v1::MAX_FAULTS {
+        errs.push(
+            Location::Scenario,
+            Problem::TooManyFaults {
+                count: s.faults.len(),
+                limit: v1::MAX_FAULTS,
+            },
+        );
+    }
+    if !errs.0.is_empty() {
+        return Err(errs.0);
+    }
+    if s.nodes.is_empty() {
+        errs.push(Location::Scenario, Problem::NoNodes);
+        return Err(errs.0);
+    }
+    check_run(s, &mut errs);
+    if let Some(w) = validate_workload(&s.workload, &Location::Workload(None), &mut errs) {
+        let _ = w;
+    }
+
+    // Nodes.
+    let mut index = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(s.nodes.len());
+    for n in &s.nodes {
+        let loc = Location::Node(n.id.clone());
+        if n.id.is_empty() {
+            errs.push(loc.clone(), Problem::EmptyId);
+        }
+        errs.text(&loc, "id", &n.id, MAX_ID_LEN);
+        errs.text(&loc, "label", n.label.as_deref().unwrap_or(""), MAX_TEXT_LEN);
+        errs.text(&loc, "region", n.region.as_deref().unwrap_or(""), MAX_TEXT_LEN);
+        if !n.x.is_finite() || !n.y.is_finite() {
+            errs.bad(&loc, "x/y", "coordinates must be finite numbers");
+        }
+        if index.insert(n.id.clone(), nodes.len() as NodeIx).is_some() {
+            errs.push(loc.clone(), Problem::DuplicateId);
+        }
+        if let Some(def) = build_node(n, s, &loc, &mut errs) {
+            nodes.push(def);
+        } else {
+            // Keep indices aligned even when a node is broken; the build fails anyway.
+            nodes.push(placeholder(n));
+        }
+    }
+
+    // Edges.
+    let mut edges = Vec::with_capacity(s.edges.len());
+    let mut out_edges = vec![Vec::new(); nodes.len()];
+    let mut seen = BTreeSet::new();
+    for e in &s.edges {
+        let loc = Location::Edge {
+            from: e.from.clone(),
+            to: e.to.clone(),
+        };
+        let from = index.get(&e.from).copied();
+        let to = index.get(&e.to).copied();
+        for (id, ix) in [(&e.from, from), (&e.to, to)] {
+            if ix.is_none() {
+                errs.push(loc.clone(), Problem::DanglingEdge { missing: truncate(id) });
+            }
+        }
+        errs.dist(&loc, "latency", &dist_from_v1(&e.latency));
+        if !(0.0..=1.0).contains(&e.loss) {
+            errs.bad(
+                &loc,
+                "loss",
+                format!("must be a probability between 0 and 1, got {}", e.loss),
+            );
+        }
+        let classes = match &e.classes {
+            None => 0b1111,
+            Some(list) if list.is_empty() => {
+                errs.bad(
+                    &loc,
+                    "classes",
+                    "an empty class list would carry nothing; omit it to carry every class",
+                );
+                0
+            }
+            Some(list) => list.iter().fold(0u8, |acc, c| acc | Class::from(*c).bit()),
+        };
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        if from == to {
+            errs.push(loc.clone(), Problem::SelfLoop);
+        }
+        if !seen.insert((from, to)) {
+            errs.push(loc.clone(), Problem::DuplicateEdge);
+        }
+        if nodes[to as usize].kind == NodeKind::Client {
+            errs.push(loc.clone(), Problem::EdgeIntoClient);
+        }
+        out_edges[from as usize].push(edges.len() as EdgeIx);
+        edges.push(EdgeDef {
+            from,
+            to,
+            latency: dist_from_v1(&e.latency),
+            loss: e.loss,
+            classes,
+        });
+    }
+
+    let topo = Topology {
+        nodes,
+        edges,
+        out_edges,
+        index,
+    };
+    check_cycles(&topo, &mut errs);
+    check_routes(&topo, &mut errs);
+    check_faults(s, &topo, &mut errs);
+    if errs.0.is_empty() {
+        Ok(topo)
+    } else {
+        Err(errs.0)
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(MAX_ID_LEN).collect()
+}
+
+fn check_run(s: &v1::Scenario, errs: &mut Errors) {
+    let loc = Location::Scenario;
+    errs.text(&loc, "name", &s.name, MAX_TEXT_LEN);
+    errs.text(&loc, "description", &s.description, 4 * MAX_TEXT_LEN);
+    errs.ms(&loc, "duration_ms", s.duration_ms, false);
+    match s.requests {
+        Some(0) => errs.bad(&loc, "requests", "must be at least 1"),
+        Some(n) if n > MAX_REQUESTS => errs.bad(&loc, "requests", format!("{n} is above the limit of {MAX_REQUESTS}")),
+        _ => {}
+    }
+    if let Some(m) = &s.metrics {
+        if !(m.bucket_ms.is_finite() && m.bucket_ms >= 1.0) {
+            errs.bad(
+                &loc,
+                "metrics.bucket_ms",
+                format!("must be at least 1 ms, got {}", m.bucket_ms),
+            );
+        }
+    }
+    if let Some(v) = &s.view {
+        if !(v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite()) {
+            errs.bad(&loc, "view", "zoom must be positive and pan finite");
+        }
+    }
+}
+
+fn validate_workload(w: &v1::Workload, loc: &Location, errs: &mut Errors) -> Option<Workload> {
+    let before = errs.0.len();
+    match w.arrival {
+        v1::Arrival::Constant { rate_rps } | v1::Arrival::Poisson { rate_rps } => errs.rate(loc, "rate_rps", rate_rps),
+        v1::Arrival::OnOff {
+            rate_rps,
+            on_ms,
+            off_ms,
+        } => {
+            errs.rate(loc, "rate_rps", rate_rps);
+            errs.ms(loc, "on_ms", Some(on_ms), false);
+            errs.ms(loc, "off_ms", Some(off_ms), true);
+        }
+        v1::Arrival::Spike {
+            base_rps,
+            spike_rps,
+            at_ms,
+            duration_ms,
+        } => {
+            errs.rate(loc, "base_rps", base_rps);
+            errs.rate(loc, "spike_rps", spike_rps);
+            errs.ms(loc, "at_ms", Some(at_ms), true);
+            errs.ms(loc, "duration_ms", Some(duration_ms), false);
+        }
+        v1::Arrival::Ramp {
+            from_rps,
+            to_rps,
+            over_ms,
+        } => {
+            if !(from_rps.is_finite() && from_rps >= 0.0) {
+                errs.push(
+                    loc.clone(),
+                    Problem::InvalidRate {
+                        field: "from_rps",
+                        value: from_rps,
+                    },
+                );
+            }
+            errs.rate(loc, "to_rps", to_rps);
+            errs.ms(loc, "over_ms", Some(over_ms), false);
+        }
+    }
+    let count_ok = |count: u64, errs: &mut Errors| {
+        if count == 0 || count > MAX_KEYS {
+            errs.bad(
+                loc,
+                "keys.count",
+                format!("must be between 1 and {MAX_KEYS}, got {count}"),
+            );
+        }
+    };
+    match w.keys {
+        v1::Keys::Uniform { count } => count_ok(count, errs),
+        v1::Keys::Zipf { count, alpha } => {
+            count_ok(count, errs);
+            if !(alpha.is_finite() && alpha > 0.0 && alpha <= 10.0) {
+                errs.bad(loc, "keys.alpha", format!("must be in (0, 10], got {alpha}"));
+            }
+        }
+        v1::Keys::Hotspot {
+            count,
+            hot_keys,
+            hot_traffic,
+        } => {
+            count_ok(count, errs);
+            for (field, v) in [("keys.hot_keys", hot_keys), ("keys.hot_traffic", hot_traffic)] {
+                if !(v.is_finite() && v > 0.0 && v <= 1.0) {
+                    errs.bad(loc, field, format!("must be a fraction in (0, 1], got {v}"));
+                }
+            }
+        }
+        v1::Keys::Sequential => {}
+    }
+    let m = &w.mix;
+    let weights = [m.static_asset, m.api_read, m.api_write, m.background_job];
+    if weights.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+        errs.bad(loc, "mix", "weights must be finite and not negative");
+    } else if weights.iter().sum::<f64>() <= 0.0 {
+        errs.bad(loc, "mix", "at least one request class needs a positive weight");
+    }
+    if errs.0.len() > before {
+        return None;
+    }
+    Workload::from_v1(w)
+}
+
+fn workers(errs: &mut Errors, loc: &Location, field: &'static str, v: u32) {
+    if v == 0 || v > MAX_WORKERS {
+        errs.bad(loc, field, format!("must be between 1 and {MAX_WORKERS}, got {v}"));
+    }
+}
+
+fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors) -> Option<NodeDef> {
+    let before = errs.0.len();
+    let mut def = placeholder(n);
+    let st = |errs: &mut Errors, d: &v1::Dist| {
+        let d = dist_from_v1(d);
+        errs.dist(loc, "service_time", &d);
+        d
+    };
+    match &n.spec {
+        v1::NodeSpec::Client(c) => {
+            let wl_loc = Location::Workload(Some(n.id.clone()));
+            let workload = match &c.workload {
+                Some(w) => validate_workload(w, &wl_loc, errs),
+                None => Workload::from_v1(&s.workload),
+            };
+            errs.ms(loc, "timeout_ms", c.timeout_ms, false);
+            errs.ms(loc, "dns_ttl_ms", c.dns_ttl_ms, true);
+            let retry = c.retry.as_ref().map(|r| {
+                if r.max_retries > 100 {
+                    errs.bad(loc, "retry.max_retries", format!("at most 100, got {}", r.max_retries));
+                }
+                errs.ms(loc, "retry.backoff_base_ms", Some(r.backoff_base_ms), true);
+                errs.ms(loc, "retry.backoff_max_ms", Some(r.backoff_max_ms), true);
+                RetryCfg {
+                    max_retries: r.max_retries,
+                    base_ns: ms_to_nanos(r.backoff_base_ms),
+                    max_ns: ms_to_nanos(r.backoff_max_ms),
+                    jitter: r.jitter,
+                }
+            });
+            if let Some(workload) = workload {
+                def.behavior = Behavior::Client(ClientCfg {
+                    workload,
+                    timeout_ns: opt_ms(c.timeout_ms),
+                    retry,
+                    dns_ttl_ns: opt_ms(c.dns_ttl_ms),
+                });
+            }
+            def.service_time = Dist::ZERO;
+            def.workers = None;
+        }
+        v1::NodeSpec::Service(p)
+        | v1::NodeSpec::Database(p)
+        | v1::NodeSpec::Dns(p)
+        | v1::NodeSpec::Directory(p)
+        | v1::NodeSpec::WorkerPool(p) => {
+            workers(errs, loc, "workers", p.workers);
+            if let Some(q) = p.queue_capacity {
+                if q > MAX_WORKERS * 100 {
+                    errs.bad(loc, "queue_capacity", format!("at most {}, got {q}", MAX_WORKERS * 100));
+                }
+            }
+            def.service_time = st(errs, &p.service_time);
+            def.workers = Some(p.workers);
+            def.queue_capacity = p.queue_capacity;
+            errs.ms(loc, "crash_at_ms", p.crash_at_ms, true);
+            def.crash_at = p.crash_at_ms.map(SimTime::from_millis_f64);
+            def.behavior = Behavior::Station;
+        }
+        v1::NodeSpec::LoadBalancer(b) | v1::NodeSpec::Proxy(b) => {
+            def.service_time = st(errs, &b.service_time);
+            if let Some(m) = b.max_connections {
+                workers(errs, loc, "max_connections", m);
+            }
+            def.workers = b.max_connections;
+            errs.ms(loc, "crash_at_ms", b.crash_at_ms, true);
+            def.crash_at = b.crash_at_ms.map(SimTime::from_millis_f64);
+            def.behavior = Behavior::Balancer(match b.strategy {
+                v1::Strategy::RoundRobin => Strategy::RoundRobin,
+                v1::Strategy::Random => Strategy::Random,
+                v1::Strategy::KeyHash => Strategy::KeyHash,
+            });
+        }
+        v1::NodeSpec::Cache(c) | v1::NodeSpec::Cdn(c) => {
+            if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {
+                errs.bad(
+                    loc,
+                    "capacity",
+                    format!("must be between 1 and {MAX_CACHE_CAPACITY} objects, got {}", c.capacity),
+                );
+            }
+            errs.ms(loc, "ttl_ms", c.ttl_ms, false);
+            def.service_time = st(errs, &c.service_time);
+            if let Some(m) = c.max_connections {
+                workers(errs, loc, "max_connections", m);
+            }
+            def.workers = c.max_connections;
+            errs.ms(loc, "crash_at_ms", c.crash_at_ms, true);
+            def.crash_at = c.crash_at_ms.map(SimTime::from_millis_f64);
+            def.behavior = Behavior::Cache(CacheCfg {
+                capacity: c.capacity,
+                ttl_ns: opt_ms(c.ttl_ms),
+            });
+        }
+        v1::NodeSpec::ShardRouter(r) => {
+            def.service_time = st(errs, &r.service_time);
+            errs.ms(loc, "crash_at_ms", r.crash_at_ms, true);
+            def.crash_at = r.crash_at_ms.map(SimTime::from_millis_f64);
+            def.behavior = Behavior::ShardRouter;
+        }
+        v1::NodeSpec::Queue(q) => {
+            if q.capacity == Some(0) {
+                errs.bad(
+                    loc,
+                    "capacity",
+                    "must be at least 1 message (omit it for an unbounded queue)",
+                );
+            }
+            def.service_time = st(errs, &q.service_time);
+            errs.ms(loc, "crash_at_ms", q.crash_at_ms, true);
+            def.crash_at = q.crash_at_ms.map(SimTime::from_millis_f64);
+            def.behavior = Behavior::Queue { capacity: q.capacity };
+        }
+    }
+    (errs.0.len() == before).then_some(def)
+}
+
+fn placeholder(n: &v1::Node) -> NodeDef {
+    let kind = match n.spec {
+        v1::NodeSpec::Client(_) => NodeKind::Client,
+        v1::NodeSpec::Dns(_) => NodeKind::Dns,
+        v1::NodeSpec::Cdn(_) => NodeKind::Cdn,
+        v1::NodeSpec::LoadBalancer(_) => NodeKind::LoadBalancer,
+        v1::NodeSpec::Service(_) => NodeKind::Service,
+        v1::NodeSpec::Cache(_) => NodeKind::Cache,
+        v1::NodeSpec::Database(_) => NodeKind::Database,
+        v1::NodeSpec::ShardRouter(_) => NodeKind::ShardRouter,
+        v1::NodeSpec::Directory(_) => NodeKind::Directory,
+        v1::NodeSpec::Queue(_) => NodeKind::Queue,
+        v1::NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
+        v1::NodeSpec::Proxy(_) => NodeKind::Proxy,
+    };
+    NodeDef {
+        id: n.id.clone(),
+        label: n.label.clone().unwrap_or_else(|| n.id.clone()),
+        region: n.region.clone(),
+        kind,
+        behavior: Behavior::Station,
+        service_time: Dist::ZERO,
+        workers: None,
+        queue_capacity: None,
+        crash_at: None,
+    }
+}
+
+/// Requests flow along edges; a cycle would let one bounce forever. Iterative DFS with colours.
+fn check_cycles(t: &Topology, errs: &mut Errors) {
+    let n = t.nodes.len();
+    let mut colour = vec![0u8; n]; // 0 white, 1 on stack, 2 done
+    for start in 0..n {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&e) = t.out_edges[node].get(*next) {
+                *next += 1;
+                let to = t.edges[e as usize].to as usize;
+                match colour[to] {
+                    0 => {
+                        colour[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => {
+                        let pos = stack.iter().position(|&(v, _)| v == to).unwrap_or(0);
+                        let mut path: Vec<String> = stack[pos..].iter().map(|&(v, _)| t.nodes[v].id.clone()).collect();
+                        path.push(t.nodes[to].id.clone());
+                        errs.push(Location::Node(t.nodes[to].id.clone()), Problem::Cycle { path });
+                        return;
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
+
+fn check_routes(t: &Topology, errs: &mut Errors) {
+    let mut any_client = false;
+    for (i, node) in t.nodes.iter().enumerate() {
+        let loc = Location::Node(node.id.clone());
+        let outs: Vec<&EdgeDef> = t.out_edges[i].iter().map(|&e| &t.edges[e as usize]).collect();
+        let non_dns = || outs.iter().filter(|e| t.nodes[e.to as usize].kind != NodeKind::Dns);
+        match &node.behavior {
+            Behavior::Client(c) => {
+                any_client = true;
+                for class in c.workload.mix.classes() {
+                    if !non_dns().any(|e| e.admits(class)) {
+                        errs.push(
+                            loc.clone(),
+                            Problem::MissingRoute {
+                                what: format!("no edge carries its {} requests", class.name()),
+                            },
+                        );
+                    }
+                }
+            }
+            Behavior::Balancer(_) | Behavior::ShardRouter | Behavior::Cache(_) => {
+                if outs.is_empty() {
+                    let what = match node.behavior {
+                        Behavior::Cache(_) => "a cache needs an origin behind it for misses",
+                        Behavior::ShardRouter => "a shard router needs at least one shard",
+                        _ => "it has no backends to forward to",
+                    };
+                    errs.push(loc, Problem::MissingRoute { what: what.to_string() });
+                }
+            }
+            Behavior::Queue { .. } => {
+                if outs.is_empty() {
+                    errs.push(
+                        loc,
+                        Problem::MissingRoute {
+                            what: "a queue needs a worker pool to drain it".into(),
+                        },
+                    );
+                } else if let Some(e) = outs
+                    .iter()
+                    .find(|e| t.nodes[e.to as usize].kind != NodeKind::WorkerPool)
+                {
+                    errs.push(
+                        loc,
+                        Problem::MissingRoute {
+                            what: format!("a queue feeds worker pools only, not \"{}\"", t.nodes[e.to as usize].id),
+                        },
+                    );
+                }
+            }
+            Behavior::Station => {}
+        }
+    }
+    if !any_client && errs.0.is_empty() {
+        errs.push(Location::Scenario, Problem::NoClient);
+    }
+}
+
+fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
+    for (i, f) in s.faults.iter().enumerate() {
+        let loc = Location::Fault(i);
+        errs.ms(&loc, "at_ms", Some(f.at_ms()), true);
+        let node = |id: &String, errs: &mut Errors| {
+            let ix = t.node_ix(id);
+            if ix.is_none() {
+                errs.push(loc.clone(), Problem::UnknownNode { id: truncate(id) });
+            }
+            ix
+        };
+        match f {
+            v1::Fault::Crash { node: id, .. } | v1::Fault::Recover { node: id, .. } => {
+                node(id, errs);
+            }
+            v1::Fault::SetRate { node: id, rate_rps, .. } => {
+                if let Some(ix) = node(id, errs) {
+                    if t.node(ix).kind != NodeKind::Client {
+                        errs.bad(
+                            &loc,
+                            "node",
+                            format!("set_rate needs a client, \"{id}\" is a {}", t.node(ix).kind),
+                        );
+                    }
+                }
+                errs.rate(&loc, "rate_rps", *rate_rps);
+            }
+            v1::Fault::SetLatency { from, to, latency, .. } => {
+                if let (Some(a), Some(b)) = (node(from, errs), node(to, errs)) {
+                    if t.edge_ix(a, b).is_none() {
+                        errs.push(loc.clone(), Problem::UnknownEdge);
+                    }
+                }
+                errs.dist(&loc, "latency", &dist_from_v1(latency));
+            }
+            v1::Fault::SetLoss { from, to, loss, .. } => {
+                if let (Some(a), Some(b)) = (node(from, errs), node(to, errs)) {
+                    if t.edge_ix(a, b).is_none() {
+                        errs.push(loc.clone(), Problem::UnknownEdge);
+                    }
+                }
+                if !(0.0..=1.0).contains(loss) {
+                    errs.bad(
+                        &loc,
+                        "loss",
+                        format!("must be a probability between 0 and 1, got {loss}"),
+                    );
+                }
+            }
+        }
+    }
+}
