@@ -1,0 +1,38 @@
+//! Determinism across targets: the golden scenarios, run inside a browser's wasm engine, must produce the
+//! very bytes the native run pinned in `tests/scenarios/*/expected.json`.
+#![cfg(target_arch = "wasm32")]
+
+use switchyard_core::Sim;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn check(scenario: &str, expected: &str) {
+    let mut sim = Sim::from_json(scenario).expect("golden scenario loads");
+    sim.run_to_end();
+    assert_eq!(sim.report().to_json_pretty() + "\n", expected);
+}
+
+#[wasm_bindgen_test]
+fn crash_retry_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/crash-retry/scenario.json"),
+        include_str!("../../tests/scenarios/crash-retry/expected.json"),
+    );
+}
+
+#[wasm_bindgen_test]
+fn cache_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/cache/scenario.json"),
+        include_str!("../../tests/scenarios/cache/expected.json"),
+    );
+}
+
+#[wasm_bindgen_test]
+fn queue_workers_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/queue-workers/scenario.json"),
+        include_str!("../../tests/scenarios/queue-workers/expected.json"),
+    );
+}
