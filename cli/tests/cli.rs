@@ -1,0 +1,118 @@
+//! The `switchyard` binary end to end: run, validate and presets, determinism of `--json`, and bad input that
+//! gets one clear error line and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn switchyard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchyard")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("switchyard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn without_wall_ms(json: &str) -> String {
+    json.lines().filter(|l| !l.trim_start().starts_with("\"wall_ms\"")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn run_json_has_the_documented_keys_and_is_deterministic() {
+    let args = ["run", "preset:mmc", "--requests", "20000", "--seed", "9", "--json"];
+    let a = switchyard(&args);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    for key in ["completed", "failed", "throughput_rps", "events", "wall_ms"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for q in ["mean", "p50", "p90", "p99", "p999"] {
+        assert!(v["latency_ms"][q].as_f64().unwrap() > 0.0, "latency_ms.{q}");
+    }
+    assert_eq!(v["completed"], 20000);
+    let b = switchyard(&args);
+    assert_eq!(without_wall_ms(&stdout(&a)), without_wall_ms(&stdout(&b)));
+    let c = switchyard(&["run", "preset:mmc", "--requests", "20000", "--seed", "10", "--json"]);
+    assert_ne!(without_wall_ms(&stdout(&a)), without_wall_ms(&stdout(&c)));
+}
+
+#[test]
+fn run_json_matches_the_golden_report() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios/crash-retry");
+    let o = switchyard(&["run", dir.join("scenario.json").to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = std::fs::read_to_string(dir.join("expected.json")).unwrap();
+    // The CLI prints the engine's report plus wall_ms (the only field a clock touches).
+    let got = without_wall_ms(&stdout(&o));
+    let want = want.trim_end().trim_end_matches('}').trim_end();
+    assert!(got.starts_with(want), "CLI output differs from the golden report:\n{got}");
+}
+
+#[test]
+fn summary_is_readable() {
+    let o = switchyard(&["run", "preset:04-cache"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.contains("latency    mean"), "{s}");
+    assert!(s.contains("hit ratio"), "{s}");
+}
+
+#[test]
+fn validate_accepts_presets_and_locates_problems() {
+    let o = switchyard(&["validate", "preset:08-queue-workers"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("ok (5 nodes"));
+    let bad = temp_file(
+        "bad.json",
+        r#"{"version":1,"nodes":[{"id":"c","spec":{"kind":"client"}},{"id":"lb","spec":{"kind":"load_balancer"}}],
+            "edges":[{"from":"c","to":"lb"},{"from":"lb","to":"gone"}]}"#,
+    );
+    let o = switchyard(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("edge \"lb\" -> \"gone\": connects to \"gone\", which does not exist"), "{e}");
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_no_panic() {
+    let truncated = temp_file("truncated.json", r#"{"version":1,"nodes":["#);
+    let binary = temp_file("binary.json", "\u{0}\u{1}\u{2}garbage");
+    let newer = temp_file("newer.json", r#"{"version":7,"nodes":[]}"#);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", "/definitely/not/here.json"], "cannot open"),
+        (vec!["run", truncated.to_str().unwrap()], "not valid JSON"),
+        (vec!["run", binary.to_str().unwrap()], "not valid JSON"),
+        (vec!["validate", newer.to_str().unwrap()], "newer than this Switchyard supports"),
+        (vec!["run", "preset:nope"], "no preset named"),
+    ];
+    for (args, want) in cases {
+        let o = switchyard(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.starts_with("error: ") && e.contains(want), "{args:?}: {e}");
+        assert!(!e.contains("panicked"), "{args:?}: {e}");
+        assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn presets_are_listed_and_printable() {
+    let o = switchyard(&["presets"]);
+    let s = stdout(&o);
+    for name in ["mm1", "mmc", "01-single-server", "08-queue-workers"] {
+        assert!(s.contains(name), "{s}");
+    }
+    let o = switchyard(&["presets", "mm1"]);
+    assert!(stdout(&o).contains("\"version\": 1"));
+}

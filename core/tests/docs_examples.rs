@@ -1,0 +1,47 @@
+//! Every JSON example in `docs/scenario.md` that is a node, an edge, a workload or a whole scenario must parse
+//! with the real types, so the documentation cannot drift from the format.
+#![cfg(not(target_arch = "wasm32"))]
+
+use switchyard_core::scenario::v1;
+
+#[test]
+fn every_documented_example_parses() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/scenario.md")).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for block in doc.split("```json").skip(1) {
+        let text = block.split("```").next().unwrap().trim();
+        if text.contains("...") {
+            continue;
+        }
+        let wrapped;
+        let text = if text.starts_with("\"faults\"") {
+            wrapped = format!("{{{text}}}");
+            &wrapped
+        } else {
+            text
+        };
+        let v: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        if v.get("spec").is_some() {
+            let n: v1::Node = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}: {text}"));
+            kinds.insert(n.spec.kind_name());
+        } else if v.get("from").is_some() {
+            serde_json::from_value::<v1::Edge>(v).unwrap_or_else(|e| panic!("{e}: {text}"));
+        } else if v.get("arrival").is_some() {
+            serde_json::from_value::<v1::Workload>(v).unwrap_or_else(|e| panic!("{e}: {text}"));
+        } else if let Some(f) = v.get("faults") {
+            serde_json::from_value::<Vec<v1::Fault>>(f.clone()).unwrap_or_else(|e| panic!("{e}: {text}"));
+        } else {
+            panic!("unrecognised example: {text}");
+        }
+        checked += 1;
+    }
+    let all = [
+        "client", "dns", "cdn", "load_balancer", "service", "cache", "database", "shard_router", "directory", "queue",
+        "worker_pool", "proxy",
+    ];
+    for k in all {
+        assert!(kinds.contains(k), "docs/scenario.md has no example of a {k} node");
+    }
+    assert!(checked >= 15, "{checked}");
+}
