@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -25,7 +28,10 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
 }
 
 fn without_wall_ms(json: &str) -> String {
-    json.lines().filter(|l| !l.trim_start().starts_with("\"wall_ms\"")).collect::<Vec<_>>().join("\n")
+    json.lines()
+        .filter(|l| !l.trim_start().starts_with("\"wall_ms\""))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -56,7 +62,10 @@ fn run_json_matches_the_golden_report() {
     // The CLI prints the engine's report plus wall_ms (the only field a clock touches).
     let got = without_wall_ms(&stdout(&o));
     let want = want.trim_end().trim_end_matches('}').trim_end();
-    assert!(got.starts_with(want), "CLI output differs from the golden report:\n{got}");
+    assert!(
+        got.starts_with(want),
+        "CLI output differs from the golden report:\n{got}"
+    );
 }
 
 #[test]
@@ -81,7 +90,10 @@ fn validate_accepts_presets_and_locates_problems() {
     let o = switchyard(&["validate", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("edge \"lb\" -> \"gone\": connects to \"gone\", which does not exist"), "{e}");
+    assert!(
+        e.contains("edge \"lb\" -> \"gone\": connects to \"gone\", which does not exist"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -93,7 +105,10 @@ fn bad_input_gets_one_clear_line_and_no_panic() {
         (vec!["run", "/definitely/not/here.json"], "cannot open"),
         (vec!["run", truncated.to_str().unwrap()], "not valid JSON"),
         (vec!["run", binary.to_str().unwrap()], "not valid JSON"),
-        (vec!["validate", newer.to_str().unwrap()], "newer than this Switchyard supports"),
+        (
+            vec!["validate", newer.to_str().unwrap()],
+            "newer than this Switchyard supports",
+        ),
         (vec!["run", "preset:nope"], "no preset named"),
     ];
     for (args, want) in cases {

@@ -269,6 +269,8 @@ impl KeyDist {
 #[derive(Clone, Debug)]
 pub struct ClassMix {
     cumulative: [f64; 4],
+    /// The class, when the mix has only one (the common case needs no draw).
+    single: Option<Class>,
 }
 
 impl ClassMix {
@@ -281,7 +283,19 @@ impl ClassMix {
             acc += wi / total;
             *c = acc;
         }
-        ClassMix { cumulative }
+        let mut mix = ClassMix {
+            cumulative,
+            single: None,
+        };
+        let single = {
+            let mut classes = mix.classes();
+            match (classes.next(), classes.next()) {
+                (Some(c), None) => Some(c),
+                _ => None,
+            }
+        };
+        mix.single = single;
+        mix
     }
 
     /// The classes with a non-zero weight.
@@ -295,8 +309,8 @@ impl ClassMix {
     }
 
     pub fn sample(&self, rng: &mut SimRng) -> Class {
-        if self.classes().nth(1).is_none() {
-            return self.classes().next().unwrap_or(Class::ApiRead);
+        if let Some(c) = self.single {
+            return c;
         }
         let u = rng.unit();
         for (c, cum) in Class::ALL.into_iter().zip(self.cumulative) {

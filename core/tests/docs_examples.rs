@@ -37,8 +37,18 @@ fn every_documented_example_parses() {
         checked += 1;
     }
     let all = [
-        "client", "dns", "cdn", "load_balancer", "service", "cache", "database", "shard_router", "directory", "queue",
-        "worker_pool", "proxy",
+        "client",
+        "dns",
+        "cdn",
+        "load_balancer",
+        "service",
+        "cache",
+        "database",
+        "shard_router",
+        "directory",
+        "queue",
+        "worker_pool",
+        "proxy",
     ];
     for k in all {
         assert!(kinds.contains(k), "docs/scenario.md has no example of a {k} node");

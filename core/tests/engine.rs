@@ -101,14 +101,26 @@ fn timeouts_and_retries_amplify_load_into_a_storm() {
     let storm = run(&lb_three(1800.0, retrying), 7);
     assert!(calm.failed_by_reason.timeout > 0);
     assert_eq!(calm.retries, 0);
-    assert!(storm.retries > calm.failed_by_reason.timeout, "{} retries", storm.retries);
-    assert!(storm.attempts as f64 > 1.3 * storm.issued as f64, "{} attempts for {} calls", storm.attempts, storm.issued);
+    assert!(
+        storm.retries > calm.failed_by_reason.timeout,
+        "{} retries",
+        storm.retries
+    );
+    assert!(
+        storm.attempts as f64 > 1.3 * storm.issued as f64,
+        "{} attempts for {} calls",
+        storm.attempts,
+        storm.issued
+    );
     assert!(storm.completed as f64 <= calm.completed as f64 * 1.05);
 }
 
 #[test]
 fn retries_recover_from_a_flaky_network() {
-    let mut v = lb_three(200.0, json!({"kind": "client", "timeout_ms": 100, "retry": {"max_retries": 5}}));
+    let mut v = lb_three(
+        200.0,
+        json!({"kind": "client", "timeout_ms": 100, "retry": {"max_retries": 5}}),
+    );
     v["edges"][0]["loss"] = json!(0.2);
     let r = run(&v, 8);
     let mut no_retry = v.clone();
@@ -161,12 +173,20 @@ fn a_cache_raises_throughput_and_cuts_database_load() {
 
 #[test]
 fn a_queue_acknowledges_at_once_and_workers_drain_it() {
-    let r = run(&serde_json::from_str(presets::get("08-queue-workers").unwrap()).unwrap(), 2);
+    let r = run(
+        &serde_json::from_str(presets::get("08-queue-workers").unwrap()).unwrap(),
+        2,
+    );
     let t = r.tasks.as_ref().unwrap();
     assert_eq!(t.enqueued, r.completed);
     assert_eq!(t.completed, t.enqueued, "every task finishes once arrivals stop");
     // Producers wait for the enqueue only; the 40 ms job runs afterwards.
-    assert!(r.latency_ms.mean < t.mean_latency_ms, "{} vs {}", r.latency_ms.mean, t.mean_latency_ms);
+    assert!(
+        r.latency_ms.mean < t.mean_latency_ms,
+        "{} vs {}",
+        r.latency_ms.mean,
+        t.mean_latency_ms
+    );
 }
 
 #[test]
@@ -201,16 +221,29 @@ fn dns_ttl_cache_cuts_resolutions() {
 fn runtime_commands_apply_at_their_time_and_reject_the_past() {
     let v = lb_three(100.0, json!({"kind": "client"}));
     let mut s = sim(&v, 5);
-    s.apply(SimTime::from_millis(2000), Command::SetRate { node: 0, rate_rps: 400.0 }).unwrap();
+    s.apply(
+        SimTime::from_millis(2000),
+        Command::SetRate {
+            node: 0,
+            rate_rps: 400.0,
+        },
+    )
+    .unwrap();
     s.advance_to(SimTime::from_millis(4000));
     let r = s.report();
     // 2 s at 100/s plus 2 s at 400/s.
     assert!((r.issued as f64 - 1000.0).abs() < 100.0, "{}", r.issued);
     assert_eq!(
         s.apply(SimTime::from_millis(1000), Command::Crash { node: 1 }),
-        Err(CommandError::InThePast { now: SimTime::from_millis(4000), at: SimTime::from_millis(1000) })
+        Err(CommandError::InThePast {
+            now: SimTime::from_millis(4000),
+            at: SimTime::from_millis(1000)
+        })
     );
-    assert_eq!(s.apply(SimTime::from_millis(5000), Command::Crash { node: 99 }), Err(CommandError::UnknownNode(99)));
+    assert_eq!(
+        s.apply(SimTime::from_millis(5000), Command::Crash { node: 99 }),
+        Err(CommandError::UnknownNode(99))
+    );
     assert!(matches!(
         s.apply(SimTime::from_millis(5000), Command::SetRate { node: 1, rate_rps: 5.0 }),
         Err(CommandError::NotAClient(1))
@@ -239,7 +272,10 @@ fn the_hop_stream_follows_requests_and_samples_deterministically() {
     // client->lb, lb->s, s->lb, lb->client: four hops per request.
     assert_eq!(all.len() as u64, 4 * issued);
     assert!(all.iter().all(|h| h.arrive >= h.depart));
-    assert_eq!(all.iter().filter(|h| h.kind == HopKind::Request).count() as u64, 2 * issued);
+    assert_eq!(
+        all.iter().filter(|h| h.kind == HopKind::Request).count() as u64,
+        2 * issued
+    );
     let (_, tenth) = hops(10);
     let share = tenth.len() as f64 / all.len() as f64;
     assert!((share - 0.1).abs() < 0.02, "{share}");
@@ -260,5 +296,9 @@ fn time_series_buckets_cover_the_run() {
     let mid = &series[10];
     assert!((mid.throughput_rps - 200.0).abs() < 50.0, "{}", mid.throughput_rps);
     assert_eq!(mid.utilization.len(), 5);
-    assert!(mid.utilization[2] > 0.05 && mid.utilization[2] < 0.35, "{:?}", mid.utilization);
+    assert!(
+        mid.utilization[2] > 0.05 && mid.utilization[2] < 0.35,
+        "{:?}",
+        mid.utilization
+    );
 }
