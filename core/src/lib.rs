@@ -14,6 +14,7 @@ pub mod engine;
 pub mod metrics;
 pub mod presets;
 pub mod rng;
+pub mod routing;
 pub mod scenario;
 pub mod time;
 pub mod topology;

@@ -14,9 +14,10 @@ use crate::metrics::{
     ns_to_ms, round4, CacheReport, FailReason, FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
 };
 use crate::rng::{mix64, SimRng};
+use crate::routing::{Backend, Balancer, Pick};
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::time::SimTime;
-use crate::topology::{Behavior, EdgeIx, NodeIx, NodeKind, Strategy, Topology};
+use crate::topology::{BalanceCfg, Behavior, EdgeIx, NodeIx, NodeKind, Topology};
 use crate::workload::{Class, Workload};
 use queue::EventQueue;
 use std::collections::VecDeque;
@@ -136,6 +137,21 @@ pub enum LogKind {
     },
     /// Clients stopped issuing new requests (duration or request budget reached).
     GenerationEnded,
+    /// Active health checks of `node` marked its backend down.
+    MarkedDown {
+        node: NodeIx,
+        backend: NodeIx,
+    },
+    /// Active health checks of `node` brought its backend back.
+    MarkedUp {
+        node: NodeIx,
+        backend: NodeIx,
+    },
+    /// Passive health checks of `node` ejected its backend after consecutive errors.
+    Ejected {
+        node: NodeIx,
+        backend: NodeIx,
+    },
 }
 
 /// A log entry.
@@ -158,6 +174,15 @@ impl LogEntry {
                 format!("loss on {} is now {:.1}%", t.edge_name(*edge), loss * 100.0)
             }
             LogKind::GenerationEnded => "clients stopped sending new requests".to_string(),
+            LogKind::MarkedDown { node, backend } => {
+                format!("{}'s health checks marked {} down", name(*node), name(*backend))
+            }
+            LogKind::MarkedUp { node, backend } => {
+                format!("{}'s health checks marked {} up", name(*node), name(*backend))
+            }
+            LogKind::Ejected { node, backend } => {
+                format!("{} ejected {} after consecutive errors", name(*node), name(*backend))
+            }
         };
         format!("[{}] {what}", self.at)
     }
@@ -179,6 +204,7 @@ enum Ev {
     Timeout { call: u32, gen: u32, attempt: u32 },
     Retry { call: u32, gen: u32 },
     Timeline { index: u32 },
+    Probe { node: u32, pos: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -189,6 +215,10 @@ struct Frame {
     epoch: u32,
     holding: bool,
     step: u32,
+    /// The backend (position among this node's out-edges) a balancing node sent the request to.
+    pos: u32,
+    /// When it was sent there, for response-time tracking.
+    sent: u64,
 }
 
 #[derive(Debug)]
@@ -228,7 +258,6 @@ struct ClientState {
     next_at: f64,
     dns_edge: Option<EdgeIx>,
     resolved_until: u64,
-    rr: u32,
 }
 
 struct NodeState {
@@ -242,6 +271,19 @@ struct NodeState {
     backlog: VecDeque<(u32, u32)>,
     in_transit: u32,
     client: u32,
+    balancer: Option<Box<dyn Balancer>>,
+    backends: Vec<BackendState>,
+}
+
+/// A balancing node's view of one backend (one out-edge).
+#[derive(Clone, Copy, Debug, Default)]
+struct BackendState {
+    in_flight: u32,
+    down: bool,
+    successes: u32,
+    failures: u32,
+    consecutive_errors: u32,
+    ejected_until: u64,
 }
 
 struct EdgeState {
@@ -276,6 +318,7 @@ pub struct Sim {
     log: Vec<LogEntry>,
     events: u64,
     busy_scratch: Vec<(u32, usize)>,
+    scratch_backends: Vec<Backend>,
 }
 
 impl Sim {
@@ -312,14 +355,21 @@ impl Sim {
                     next_at: 0.0,
                     dns_edge,
                     resolved_until: 0,
-                    rr: 0,
                 });
             }
             let store = match &def.behavior {
                 Behavior::Cache(c) => Some(LruStore::new(c.capacity as usize)),
                 _ => None,
             };
+            let balance = match &def.behavior {
+                Behavior::Balancer(b) => Some(*b),
+                Behavior::Client(c) => Some(c.balance),
+                _ => None,
+            };
+            let outs = topo.out_edges[i].len();
             nodes.push(NodeState {
+                balancer: balance.map(|b| b.strategy.build(outs)),
+                backends: vec![BackendState::default(); if balance.is_some() { outs } else { 0 }],
                 up: true,
                 epoch: 0,
                 busy: 0,
@@ -400,6 +450,7 @@ impl Sim {
             log: Vec::new(),
             events: 0,
             busy_scratch: vec![(0, 0); n],
+            scratch_backends: Vec::new(),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -408,6 +459,19 @@ impl Sim {
         }
         for c in 0..sim.clients.len() {
             sim.schedule_next_arrival(c as u32);
+        }
+        for node in 0..n {
+            if let Some(h) = sim.balance_cfg(node as NodeIx).and_then(|b| b.health) {
+                for pos in 0..sim.topo.out_edges[node].len() {
+                    sim.queue.push(
+                        h.interval_ns,
+                        Ev::Probe {
+                            node: node as u32,
+                            pos: pos as u32,
+                        },
+                    );
+                }
+            }
         }
         sim
     }
@@ -674,6 +738,7 @@ impl Sim {
                     self.start_attempt(call);
                 }
             }
+            Ev::Probe { node, pos } => self.on_probe(node, pos),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -784,12 +849,15 @@ impl Sim {
         }
         let node = self.clients[client as usize].node;
         let req = self.alloc_req(call, call_gen, attempt, key, class);
+        let epoch = self.nodes[node as usize].epoch;
         self.reqs[req as usize].frames.push(Frame {
             node,
             edge: NONE,
-            epoch: 0,
+            epoch,
             holding: false,
             step: 0,
+            pos: NONE,
+            sent: 0,
         });
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
             if let Some(t) = cfg.timeout_ns {
@@ -825,29 +893,155 @@ impl Sim {
             }
         }
         self.reqs[req as usize].frames[0].step = 2;
-        let edges: &[EdgeIx] = &self.topo.out_edges[node as usize];
-        let n = edges
-            .iter()
-            .filter(|&&e| {
-                let ed = &self.topo.edges[e as usize];
-                ed.admits(class) && self.topo.nodes[ed.to as usize].kind != NodeKind::Dns
-            })
-            .count() as u32;
-        let c = &mut self.clients[client];
-        let pick = c.rr % n.max(1);
-        c.rr = c.rr.wrapping_add(1);
-        let edge = self.topo.out_edges[node as usize]
-            .iter()
-            .copied()
-            .filter(|&e| {
-                let ed = &self.topo.edges[e as usize];
-                ed.admits(class) && self.topo.nodes[ed.to as usize].kind != NodeKind::Dns
-            })
-            .nth(pick as usize);
-        match edge {
+        let _ = class;
+        match self.choose(req) {
             Some(e) => self.send(req, e),
-            // Validation guarantees a route for every class the mix issues.
+            // Every target is marked down (validation guarantees one exists for each class).
             None => self.client_attempt_failed(req, FailReason::Refused),
+        }
+    }
+
+    fn balance_cfg(&self, node: NodeIx) -> Option<BalanceCfg> {
+        match &self.topo.nodes[node as usize].behavior {
+            Behavior::Balancer(b) => Some(*b),
+            Behavior::Client(c) => Some(c.balance),
+            _ => None,
+        }
+    }
+
+    /// The balancing node on top of the request's stack picks a backend with its strategy, among the
+    /// out-edges that carry the request's class and that health checks have not taken out. Records the choice
+    /// in the frame and returns the edge.
+    fn choose(&mut self, req: u32) -> Option<EdgeIx> {
+        let (class, key, root) = {
+            let r = &self.reqs[req as usize];
+            (r.class, r.key, r.frames[0].node)
+        };
+        let node = self.top(req).node;
+        let ni = node as usize;
+        let is_client = self.topo.nodes[ni].kind == NodeKind::Client;
+        let region = self.topo.nodes[root as usize].region.as_deref();
+        let mut views = std::mem::take(&mut self.scratch_backends);
+        views.clear();
+        for (pos, &e) in self.topo.out_edges[ni].iter().enumerate() {
+            let ed = &self.topo.edges[e as usize];
+            let target = &self.topo.nodes[ed.to as usize];
+            let st = self.nodes[ni].backends.get(pos).copied().unwrap_or_default();
+            views.push(Backend {
+                weight: ed.weight,
+                in_flight: st.in_flight,
+                eligible: ed.admits(class)
+                    && !(is_client && target.kind == NodeKind::Dns)
+                    && !st.down
+                    && st.ejected_until <= self.now,
+                local: region.is_some() && target.region.as_deref() == region,
+                distance_ms: self.edges[e as usize].latency.mean_ms(),
+            });
+        }
+        let pick = Pick {
+            key,
+            source: u64::from(root),
+        };
+        let st = &mut self.nodes[ni];
+        let chosen = match st.balancer.as_mut() {
+            Some(b) => b.pick(pick, &views, &mut st.rng),
+            None => crate::routing::nth_eligible(&views, 0),
+        };
+        self.scratch_backends = views;
+        let pos = chosen?;
+        if let Some(b) = self.nodes[ni].backends.get_mut(pos) {
+            b.in_flight += 1;
+        }
+        let now = self.now;
+        let f = self.top_mut(req);
+        f.pos = pos as u32;
+        f.sent = now;
+        Some(self.topo.out_edges[ni][pos])
+    }
+
+    /// The answer from the backend a balancing node chose has arrived: settle in-flight counts, feed the
+    /// strategy's response-time view and the passive health check.
+    fn settle_backend(&mut self, req: u32) {
+        let outcome = self.reqs[req as usize].outcome;
+        let f = *self.top(req);
+        if f.pos == NONE {
+            return;
+        }
+        self.top_mut(req).pos = NONE;
+        let ni = f.node as usize;
+        let pos = f.pos as usize;
+        let ok = !outcome.is_failure();
+        let rtt = self.now - f.sent;
+        let outlier = self.balance_cfg(f.node).and_then(|b| b.outlier);
+        let now = self.now;
+        let st = &mut self.nodes[ni];
+        if let Some(b) = st.balancer.as_mut() {
+            b.observe(pos, rtt, ok);
+        }
+        let Some(bs) = st.backends.get_mut(pos) else { return };
+        bs.in_flight = bs.in_flight.saturating_sub(1);
+        // Only failures the backend itself caused count against it (a full queue or a refusal upstream
+        // of it still is the backend's answer).
+        if ok {
+            bs.consecutive_errors = 0;
+        } else {
+            bs.consecutive_errors += 1;
+            if let Some(o) = outlier {
+                if bs.consecutive_errors >= o.consecutive_errors && bs.ejected_until <= now {
+                    bs.ejected_until = now.saturating_add(o.ejection_ns);
+                    bs.consecutive_errors = 0;
+                    self.log.push(LogEntry {
+                        at: SimTime(now),
+                        kind: LogKind::Ejected {
+                            node: f.node,
+                            backend: self.topo.edges[self.topo.out_edges[ni][pos] as usize].to,
+                        },
+                    });
+                }
+            }
+        }
+    }
+
+    /// An active health probe from `node` to its backend at `pos`: it succeeds when the backend is up and
+    /// the round trip fits the probe timeout. `fall` failures in a row mark it down, `rise` successes up.
+    fn on_probe(&mut self, node: u32, pos: u32) {
+        let Some(h) = self.balance_cfg(node).and_then(|b| b.health) else {
+            return;
+        };
+        let ni = node as usize;
+        let e = self.topo.out_edges[ni][pos as usize];
+        let target = self.topo.edges[e as usize].to;
+        if self.nodes[ni].up {
+            let rtt = self.traverse(e).zip(self.traverse(e)).map(|(a, b)| a + b);
+            let ok = self.nodes[target as usize].up && rtt.is_some_and(|t| t <= h.timeout_ns);
+            let at = SimTime(self.now);
+            let bs = &mut self.nodes[ni].backends[pos as usize];
+            if ok {
+                bs.failures = 0;
+                bs.successes += 1;
+                if bs.down && bs.successes >= h.rise {
+                    bs.down = false;
+                    self.log.push(LogEntry {
+                        at,
+                        kind: LogKind::MarkedUp { node, backend: target },
+                    });
+                }
+            } else {
+                bs.successes = 0;
+                bs.failures += 1;
+                if !bs.down && bs.failures >= h.fall {
+                    bs.down = true;
+                    self.log.push(LogEntry {
+                        at,
+                        kind: LogKind::MarkedDown { node, backend: target },
+                    });
+                }
+            }
+        }
+        // Probing stops once clients are done and nothing is in flight, so runs end.
+        if !self.generation_ended || self.metrics.in_flight > 0 {
+            self.queue
+                .push(self.now.saturating_add(h.interval_ns), Ev::Probe { node, pos });
         }
     }
 
@@ -1029,6 +1223,8 @@ impl Sim {
             epoch: 0,
             holding: false,
             step: 0,
+            pos: NONE,
+            sent: 0,
         });
         match self.traverse(edge) {
             Some(d) => {
@@ -1152,23 +1348,12 @@ impl Sim {
                     None => self.respond(req, Outcome::Ok),
                 }
             }
-            Behavior::Balancer(strategy) => {
+            Behavior::Balancer(_) => {
                 if f.step == 0 {
-                    let strategy = *strategy;
-                    let n = self.admitted(f.node, class).count() as u64;
-                    let pick = match strategy {
-                        Strategy::RoundRobin => {
-                            let st = &mut self.nodes[ni];
-                            st.rr = st.rr.wrapping_add(1);
-                            (st.rr - 1) as u64 % n.max(1)
-                        }
-                        Strategy::Random => self.nodes[ni].rng.below(n),
-                        Strategy::KeyHash => mix64(key) % n.max(1),
-                    };
-                    let e = self.admitted(f.node, class).nth(pick as usize).map(|x| x.1);
                     self.top_mut(req).step = 1;
-                    match e {
+                    match self.choose(req) {
                         Some(e) => self.send(req, e),
+                        // No healthy backend: the balancer answers 503 itself.
                         None => self.respond(req, Outcome::Fail(FailReason::Refused)),
                     }
                 } else {
@@ -1245,6 +1430,8 @@ impl Sim {
                     epoch: self.nodes[ni].epoch,
                     holding: false,
                     step: 0,
+                    pos: NONE,
+                    sent: 0,
                 });
                 let st = &mut self.nodes[ni];
                 self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
@@ -1308,6 +1495,7 @@ impl Sim {
     }
 
     fn on_response(&mut self, req: u32) {
+        self.settle_backend(req);
         let f = *self.top(req);
         let ni = f.node as usize;
         let r = &self.reqs[req as usize];
@@ -1408,6 +1596,14 @@ impl Sim {
     /// would), and the call fails now unless its client has a timeout of its own, which then fires.
     fn kill(&mut self, req: u32, reason: FailReason) {
         let frames: Vec<Frame> = self.reqs[req as usize].frames.clone();
+        for f in frames.iter() {
+            let n = &mut self.nodes[f.node as usize];
+            if f.pos != NONE && n.epoch == f.epoch {
+                if let Some(b) = n.backends.get_mut(f.pos as usize) {
+                    b.in_flight = b.in_flight.saturating_sub(1);
+                }
+            }
+        }
         for f in frames.iter().skip(1) {
             let n = &self.nodes[f.node as usize];
             if f.holding && n.up && n.epoch == f.epoch {
@@ -1495,6 +1691,9 @@ impl Sim {
                 st.up = false;
                 st.epoch = st.epoch.wrapping_add(1);
                 st.busy = 0;
+                for b in &mut st.backends {
+                    b.in_flight = 0;
+                }
                 if let Some(s) = st.store.as_mut() {
                     s.clear();
                 }

@@ -121,6 +121,11 @@ pub struct ClientSpec {
     /// Cache DNS answers for this long (resolve on every request when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ttl_ms: Option<f64>,
+    /// With several targets, balance across them itself (a "smart client", no load balancer node).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
 }
 
 /// Retries with capped exponential backoff and jitter.
@@ -201,6 +206,10 @@ fn default_hop_time() -> Dist {
 pub struct BalancerSpec {
     #[serde(default)]
     pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlier: Option<Outlier>,
     /// Time to pick a backend and forward.
     #[serde(default = "default_hop_time")]
     pub service_time: Dist,
@@ -215,6 +224,8 @@ impl Default for BalancerSpec {
     fn default() -> Self {
         BalancerSpec {
             strategy: Strategy::default(),
+            health_check: None,
+            outlier: None,
             service_time: default_hop_time(),
             max_connections: None,
             crash_at_ms: None,
@@ -228,8 +239,54 @@ impl Default for BalancerSpec {
 pub enum Strategy {
     #[default]
     RoundRobin,
+    WeightedRoundRobin,
     Random,
+    WeightedRandom,
+    LeastConnections,
+    WeightedLeastConnections,
+    LeastResponseTime,
+    PowerOfTwo,
+    /// IP hash: by the client that sent the request.
+    SourceHash,
+    /// URL hash: by the request's key.
     KeyHash,
+    Geographic,
+    Sticky,
+    /// The first healthy backend in edge order: an active/passive pair.
+    Failover,
+}
+
+/// Active health checks: probe each backend every `interval_ms`; `fall` failures in a row mark it down,
+/// `rise` successes in a row bring it back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    pub interval_ms: f64,
+    #[serde(default = "default_probe_timeout")]
+    pub timeout_ms: f64,
+    #[serde(default = "default_rise")]
+    pub rise: u32,
+    #[serde(default = "default_fall")]
+    pub fall: u32,
+}
+
+fn default_probe_timeout() -> f64 {
+    500.0
+}
+fn default_rise() -> u32 {
+    2
+}
+fn default_fall() -> u32 {
+    3
+}
+
+/// Passive health checks: eject a backend after `consecutive_errors` failed answers in a row, for
+/// `ejection_ms`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outlier {
+    pub consecutive_errors: u32,
+    pub ejection_ms: f64,
 }
 
 /// A cache (or a CDN edge): real keys through a real eviction policy.
@@ -317,6 +374,9 @@ pub struct Edge {
     /// Probability that a message on this link is lost, each way.
     #[serde(default)]
     pub loss: f64,
+    /// Relative capacity of the target, for weighted strategies (1 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
     /// Only these request classes take this edge (all when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classes: Option<Vec<RequestClass>>,

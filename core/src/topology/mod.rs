@@ -60,12 +60,30 @@ impl fmt::Display for NodeKind {
     }
 }
 
-/// How a balancer chooses among its backends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Strategy {
-    RoundRobin,
-    Random,
-    KeyHash,
+pub use crate::routing::Strategy;
+
+/// Active health checking, in nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HealthCfg {
+    pub interval_ns: u64,
+    pub timeout_ns: u64,
+    pub rise: u32,
+    pub fall: u32,
+}
+
+/// Passive outlier ejection.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutlierCfg {
+    pub consecutive_errors: u32,
+    pub ejection_ns: u64,
+}
+
+/// How a node that balances (load balancer, proxy, smart client) picks and watches its backends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BalanceCfg {
+    pub strategy: Strategy,
+    pub health: Option<HealthCfg>,
+    pub outlier: Option<OutlierCfg>,
 }
 
 /// What a node does with a request once a worker has served it.
@@ -76,7 +94,7 @@ pub enum Behavior {
     /// Serves, then calls each of its dependencies in order, then responds (servers, databases, DNS, workers).
     Station,
     /// Forwards each request to one backend (load balancers, proxies).
-    Balancer(Strategy),
+    Balancer(BalanceCfg),
     /// Answers reads from its store; misses and writes go to the origin behind it.
     Cache(CacheCfg),
     /// Sends each key to one shard.
@@ -92,6 +110,7 @@ pub struct ClientCfg {
     pub timeout_ns: Option<u64>,
     pub retry: Option<RetryCfg>,
     pub dns_ttl_ns: Option<u64>,
+    pub balance: BalanceCfg,
 }
 
 /// Retry policy with capped exponential backoff.
@@ -135,6 +154,7 @@ pub struct EdgeDef {
     pub loss: f64,
     /// Bit set of the [`Class`]es that may take this edge.
     pub classes: u8,
+    pub weight: u32,
 }
 
 impl EdgeDef {

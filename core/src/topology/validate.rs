@@ -319,6 +319,9 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         if nodes[to as usize].kind == NodeKind::Client {
             errs.push(loc.clone(), Problem::EdgeIntoClient);
         }
+        if e.weight == Some(0) || e.weight.is_some_and(|w| w > 10_000) {
+            errs.bad(&loc, "weight", "must be between 1 and 10000");
+        }
         out_edges[from as usize].push(edges.len() as EdgeIx);
         edges.push(EdgeDef {
             from,
@@ -326,6 +329,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             latency: dist_from_v1(&e.latency),
             loss: e.loss,
             classes,
+            weight: e.weight.unwrap_or(1),
         });
     }
 
@@ -497,12 +501,14 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                     jitter: r.jitter,
                 }
             });
+            let balance = balance_cfg(c.strategy.unwrap_or_default(), c.health_check.as_ref(), None, loc, errs);
             if let Some(workload) = workload {
                 def.behavior = Behavior::Client(ClientCfg {
                     workload,
                     timeout_ns: opt_ms(c.timeout_ms),
                     retry,
                     dns_ttl_ns: opt_ms(c.dns_ttl_ms),
+                    balance,
                 });
             }
             def.service_time = Dist::ZERO;
@@ -534,11 +540,13 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             def.workers = b.max_connections;
             errs.ms(loc, "crash_at_ms", b.crash_at_ms, true);
             def.crash_at = b.crash_at_ms.map(SimTime::from_millis_f64);
-            def.behavior = Behavior::Balancer(match b.strategy {
-                v1::Strategy::RoundRobin => Strategy::RoundRobin,
-                v1::Strategy::Random => Strategy::Random,
-                v1::Strategy::KeyHash => Strategy::KeyHash,
-            });
+            def.behavior = Behavior::Balancer(balance_cfg(
+                b.strategy,
+                b.health_check.as_ref(),
+                b.outlier.as_ref(),
+                loc,
+                errs,
+            ));
         }
         v1::NodeSpec::Cache(c) | v1::NodeSpec::Cdn(c) => {
             if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {
@@ -582,6 +590,52 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         }
     }
     (errs.0.len() == before).then_some(def)
+}
+
+fn balance_cfg(
+    strategy: v1::Strategy,
+    health: Option<&v1::HealthCheck>,
+    outlier: Option<&v1::Outlier>,
+    loc: &Location,
+    errs: &mut Errors,
+) -> BalanceCfg {
+    let health = health.map(|h| {
+        errs.ms(loc, "health_check.interval_ms", Some(h.interval_ms), false);
+        errs.ms(loc, "health_check.timeout_ms", Some(h.timeout_ms), false);
+        if h.interval_ms.is_finite() && h.interval_ms < 1.0 {
+            errs.bad(
+                loc,
+                "health_check.interval_ms",
+                "probing more often than every millisecond is not a health check",
+            );
+        }
+        for (field, v) in [("health_check.rise", h.rise), ("health_check.fall", h.fall)] {
+            if v == 0 || v > 1000 {
+                errs.bad(loc, field, format!("must be between 1 and 1000, got {v}"));
+            }
+        }
+        HealthCfg {
+            interval_ns: ms_to_nanos(h.interval_ms),
+            timeout_ns: ms_to_nanos(h.timeout_ms),
+            rise: h.rise,
+            fall: h.fall,
+        }
+    });
+    let outlier = outlier.map(|o| {
+        if o.consecutive_errors == 0 {
+            errs.bad(loc, "outlier.consecutive_errors", "must be at least 1");
+        }
+        errs.ms(loc, "outlier.ejection_ms", Some(o.ejection_ms), false);
+        OutlierCfg {
+            consecutive_errors: o.consecutive_errors,
+            ejection_ns: ms_to_nanos(o.ejection_ms),
+        }
+    });
+    BalanceCfg {
+        strategy: strategy.into(),
+        health,
+        outlier,
+    }
 }
 
 fn placeholder(n: &v1::Node) -> NodeDef {
