@@ -60,6 +60,7 @@ pub struct NodeStats {
     pub(crate) last_t: u64,
     pub(crate) busy_mark: u128,
     pub(crate) queue_mark: u128,
+    pub(crate) arrivals_mark: u64,
 }
 
 impl NodeStats {
@@ -94,9 +95,11 @@ pub struct Bucket {
     pub throughput_rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
-    /// Per node, in topology order.
+    /// Per node, in topology order: busy workers over workers (in-flight requests for unbounded nodes).
     pub utilization: Vec<f64>,
     pub queue: Vec<f64>,
+    /// Per node: requests that arrived in the bucket (a backend's share of its balancer's traffic).
+    pub arrivals: Vec<u64>,
     pub hit_ratio: Option<f64>,
 }
 
@@ -236,6 +239,7 @@ impl Metrics {
             let w = self.bucket_ns as f64;
             let mut utilization = Vec::with_capacity(self.nodes.len());
             let mut queue = Vec::with_capacity(self.nodes.len());
+            let mut arrivals = Vec::with_capacity(self.nodes.len());
             for (i, st) in self.nodes.iter_mut().enumerate() {
                 let (b, q) = busy[i];
                 st.touch(end, b, q);
@@ -243,6 +247,8 @@ impl Metrics {
                 let db = (st.busy_area - st.busy_mark) as f64;
                 let dq = (st.queue_area - st.queue_mark) as f64;
                 st.busy_mark = st.busy_area;
+                arrivals.push(st.arrivals - st.arrivals_mark);
+                st.arrivals_mark = st.arrivals;
                 st.queue_mark = st.queue_area;
                 utilization.push(round4(db / (w * workers)));
                 queue.push(round4(dq / w));
@@ -263,6 +269,7 @@ impl Metrics {
                 p99_ms: q(&self.bucket_hist, 0.99),
                 utilization,
                 queue,
+                arrivals,
                 hit_ratio: (self.bucket_lookups > 0)
                     .then(|| round4(self.bucket_hits as f64 / self.bucket_lookups as f64)),
             });
