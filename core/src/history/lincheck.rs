@@ -11,10 +11,11 @@
 //!   explores at most [`CheckOptions::max_states`] configurations and answers `Unknown` past that
 //!   rather than hanging.
 //!
-//! **Explaining a violation.** A non-linearizable key is reported with a *1-minimal set of operations whose
-//! recorded outcomes conflict*: with the outcomes of all other operations of the key forgotten (as if they
-//! had timed out, see [`History::forget`]), the history is still not linearizable, and forgetting the
-//! outcome of any one more reported operation makes it linearizable. Forgetting, rather than deleting,
+//! **Explaining a violation.** A non-linearizable key is reported with a *1-minimal set of acknowledged
+//! (`Ok`) operations whose recorded outcomes conflict*: with the outcomes of all other `Ok` operations of
+//! the key forgotten (as if they had timed out, see [`History::forget`]; `Fail` operations stay failed),
+//! the history is still not linearizable, and forgetting the outcome of any one more reported operation
+//! makes it linearizable. A read of a failed write's value is thus explained by the read alone. Forgetting, rather than deleting,
 //! keeps the explanation honest: deleting the acknowledged write in "write 1, write 2, read 1" would leave
 //! a read of a value nobody wrote and blame the read alone, whereas forgetting reports all three.
 //! Forgetting only ever adds linearizations, so the property is monotone and the shrink is a binary
