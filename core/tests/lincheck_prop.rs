@@ -124,6 +124,27 @@ fn assert_one_minimal(history: &History, key: u64, ops: &[OpId]) {
     }
 }
 
+/// An operation as the brute-force reference sees it.
+struct Placed {
+    op: Op,
+    /// What it observed, if acknowledged.
+    seen: Option<Option<u64>>,
+    /// Event-log positions of its invocation and, if acknowledged, its completion.
+    invoked: usize,
+    acknowledged: Option<usize>,
+}
+
+/// The register's sequential specification, written independently of the checker's.
+fn apply(state: Option<u64>, op: Op, seen: Option<Option<u64>>) -> Option<Option<u64>> {
+    match op {
+        Op::Read => (seen == Some(state)).then_some(state),
+        Op::Write(value) => Some(Some(value)),
+        Op::Cas { .. } if seen.is_some_and(|seen| seen != state) => None,
+        Op::Cas { expected, new } if state == Some(expected) => Some(Some(new)),
+        Op::Cas { .. } => Some(state),
+    }
+}
+
 /// Brute force over every order: is this single-key history linearizable? Real-time order comes straight
 /// from the event log; indeterminate writes and CAS may be placed or left out, and fail ops are ignored.
 fn brute_force(history: &History) -> bool {
@@ -134,46 +155,41 @@ fn brute_force(history: &History) -> bool {
             Event::Complete(id) => position[id.index()].1 = Some(at),
         }
     }
-    // (op, observed value if acknowledged, invoked at, acknowledged at)
-    let ops: Vec<(Op, Option<Option<u64>>, usize, Option<usize>)> = history
+    let ops: Vec<Placed> = history
         .iter()
-        .filter_map(|(id, op)| match (op.op(), op.outcome()) {
-            (_, Outcome::Fail) | (Op::Read, Outcome::Info) => None,
-            (kind, Outcome::Ok(seen)) => Some((
-                kind,
-                Some(seen),
-                position[id.index()].0,
-                position[id.index()].1,
-            )),
-            (kind, Outcome::Info) => Some((kind, None, position[id.index()].0, None)),
+        .filter_map(|(id, op)| {
+            let (invoked, completed) = position[id.index()];
+            match (op.op(), op.outcome()) {
+                (_, Outcome::Fail) | (Op::Read, Outcome::Info) => None,
+                (op, Outcome::Ok(seen)) => Some(Placed {
+                    op,
+                    seen: Some(seen),
+                    invoked,
+                    acknowledged: completed,
+                }),
+                (op, Outcome::Info) => Some(Placed {
+                    op,
+                    seen: None,
+                    invoked,
+                    acknowledged: None,
+                }),
+            }
         })
         .collect();
-    fn apply(state: Option<u64>, op: Op, seen: Option<Option<u64>>) -> Option<Option<u64>> {
-        match op {
-            Op::Read => (seen == Some(state)).then_some(state),
-            Op::Write(value) => Some(Some(value)),
-            Op::Cas { expected, new } => {
-                if seen.is_some_and(|seen| seen != state) {
-                    None
-                } else if state == Some(expected) {
-                    Some(Some(new))
-                } else {
-                    Some(state)
-                }
-            }
-        }
-    }
-    type Ops = [(Op, Option<Option<u64>>, usize, Option<usize>)];
-    fn search(ops: &Ops, placed: u32, state: Option<u64>) -> bool {
+    fn search(ops: &[Placed], placed: u32, state: Option<u64>) -> bool {
         let pending = |i: usize| placed & (1 << i) == 0;
-        if (0..ops.len()).all(|i| !pending(i) || ops[i].3.is_none()) {
+        if (0..ops.len()).all(|i| !pending(i) || ops[i].acknowledged.is_none()) {
             return true;
         }
         (0..ops.len()).filter(|&i| pending(i)).any(|i| {
-            let blocked =
-                (0..ops.len()).any(|j| pending(j) && ops[j].3.is_some_and(|done| done < ops[i].2));
+            let blocked = (0..ops.len()).any(|j| {
+                pending(j)
+                    && ops[j]
+                        .acknowledged
+                        .is_some_and(|done| done < ops[i].invoked)
+            });
             !blocked
-                && apply(state, ops[i].0, ops[i].1)
+                && apply(state, ops[i].op, ops[i].seen)
                     .is_some_and(|next| search(ops, placed | (1 << i), next))
         })
     }
