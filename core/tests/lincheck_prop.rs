@@ -72,21 +72,10 @@ fn scripts_with_a_read(
     })
 }
 
-/// Re-records a history event by event with outcomes passed through `change`.
-fn replay(history: &History, change: impl Fn(OpId, Outcome) -> Outcome) -> History {
-    let mut copy = History::new();
-    for event in history.events() {
-        match *event {
-            Event::Invoke(id) => {
-                let op = history.get(id).unwrap();
-                copy.invoke(op.client(), op.key(), op.op(), op.invoked_at());
-            }
-            Event::Complete(id) => {
-                let (outcome, at) = history.get(id).unwrap().completion().unwrap();
-                copy.complete(id, change(id, outcome), at).unwrap();
-            }
-        }
-    }
+/// A copy of `history` with one operation's outcome replaced.
+fn amended(history: &History, op: OpId, outcome: Outcome) -> History {
+    let mut copy = history.clone();
+    copy.amend(op, outcome).unwrap();
     copy
 }
 
@@ -209,7 +198,7 @@ proptest! {
         let history = synth::execute(&scripts);
         let reads = acknowledged_reads(&history);
         let read = reads[victim.index(reads.len())];
-        let corrupted = replay(&history, |id, outcome| if id == read { Outcome::Ok(Some(NEVER)) } else { outcome });
+        let corrupted = amended(&history, read, Outcome::Ok(Some(NEVER)));
         let key = history.get(read).unwrap().key();
         prop_assert_eq!(
             check(&corrupted, &CheckOptions::default()),
@@ -226,7 +215,7 @@ proptest! {
         let history = synth::execute(&scripts);
         let reads = acknowledged_reads(&history);
         let read = reads[victim.index(reads.len())];
-        let changed = replay(&history, |id, outcome| if id == read { Outcome::Ok(seen) } else { outcome });
+        let changed = amended(&history, read, Outcome::Ok(seen));
         if let Verdict::NotLinearizable { key, ops, minimal } = check(&changed, &CheckOptions::default()) {
             prop_assert!(minimal);
             // Forgetting the changed read gives back a weakening of a linearizable history.
@@ -241,15 +230,15 @@ proptest! {
         changes in prop::collection::vec((any::<Index>(), prop::option::of(prop::option::of(0..VALUES))), 1..4),
     ) {
         // Corrupt a few outcomes: `None` makes the op indeterminate, `Some(v)` replaces what it observed.
-        let history = synth::execute(&scripts);
-        let mut history = history;
+        let mut history = synth::execute(&scripts);
         for (victim, change) in changes {
-            let Some(id) = history.iter().map(|(id, _)| id).nth(victim.index(history.len().max(1))) else { continue };
-            history = replay(&history, |op, outcome| match (op == id, change, outcome) {
-                (true, None, _) => Outcome::Info,
-                (true, Some(seen), Outcome::Ok(_)) => Outcome::Ok(seen),
-                _ => outcome,
-            });
+            let Some((id, op)) = history.iter().nth(victim.index(history.len().max(1))) else { continue };
+            let outcome = match (change, op.outcome()) {
+                (None, _) => Outcome::Info,
+                (Some(seen), Outcome::Ok(_)) => Outcome::Ok(seen),
+                (_, outcome) => outcome,
+            };
+            history.amend(id, outcome).unwrap();
         }
         let linearizable = check(&history, &CheckOptions::default()) == Verdict::Linearizable;
         prop_assert_eq!(linearizable, brute_force(&history), "{:#?}", history);
@@ -269,13 +258,8 @@ fn brute_force_reference_sees_violations() {
     };
     let history = synth::execute(&[vec![step(Op::Write(1), Fate::Ok), step(Op::Read, Fate::Ok)]]);
     assert!(brute_force(&history));
-    let stale = replay(&history, |_, outcome| {
-        if outcome == Outcome::Ok(Some(1)) {
-            Outcome::Ok(None)
-        } else {
-            outcome
-        }
-    });
+    let (read, _) = history.iter().find(|(_, op)| op.op() == Op::Read).unwrap();
+    let stale = amended(&history, read, Outcome::Ok(None));
     assert!(!brute_force(&stale));
     assert_ne!(
         check(&stale, &CheckOptions::default()),
@@ -303,13 +287,7 @@ fn the_benchmark_workload_is_linearizable() {
     );
     // A corrupted read somewhere in the middle is found and pinned on that read.
     let read = acknowledged_reads(&history)[2_000];
-    let corrupted = replay(&history, |id, outcome| {
-        if id == read {
-            Outcome::Ok(Some(u64::MAX))
-        } else {
-            outcome
-        }
-    });
+    let corrupted = amended(&history, read, Outcome::Ok(Some(u64::MAX)));
     let key = history.get(read).unwrap().key();
     assert_eq!(
         check(&corrupted, &CheckOptions::default()),

@@ -32,7 +32,7 @@ use super::{History, Op, OpId, Outcome, Stamp, Timed};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckOptions {
     /// The most configurations (linearized set, register state) one key's search may explore before the key
-    /// is reported `Unknown`. Memory grows with it: about `16 + 8 * ceil(ops_of_key / 64)` bytes each.
+    /// is reported `Unknown`. Memory grows with it: about `40 + 8 * ceil(ops_of_key / 64)` bytes per state.
     pub max_states: u64,
     /// The total number of configurations the shrinking of one violation may explore.
     pub max_shrink_states: u64,

@@ -153,6 +153,8 @@ pub enum HistoryError {
         invoked_at: SimTime,
         completed_at: SimTime,
     },
+    /// The operation has no completion to amend.
+    Pending(OpId),
 }
 
 impl fmt::Display for HistoryError {
@@ -160,6 +162,7 @@ impl fmt::Display for HistoryError {
         match self {
             HistoryError::UnknownOp(op) => write!(f, "{op} was never invoked"),
             HistoryError::AlreadyCompleted(op) => write!(f, "{op} is already completed"),
+            HistoryError::Pending(op) => write!(f, "{op} has not completed"),
             HistoryError::CompletedBeforeInvoked {
                 op,
                 invoked_at,
@@ -248,6 +251,15 @@ impl History {
         }
         operation.completion = Some((outcome, at));
         self.events.push(Event::Complete(op));
+        Ok(())
+    }
+
+    /// Replaces the outcome of a completed operation, keeping its completion time and place in the log:
+    /// "what if this read had returned something else". For fault-injection tests and demos.
+    pub fn amend(&mut self, op: OpId, outcome: Outcome) -> Result<(), HistoryError> {
+        let operation = self.ops.get_mut(op.0).ok_or(HistoryError::UnknownOp(op))?;
+        let (_, at) = operation.completion.ok_or(HistoryError::Pending(op))?;
+        operation.completion = Some((outcome, at));
         Ok(())
     }
 
@@ -375,6 +387,27 @@ mod tests {
             );
         }
         assert_eq!(h.events(), &[Event::Invoke(a), Event::Complete(a)]);
+    }
+
+    #[test]
+    fn amend_rewrites_completed_outcomes_only() {
+        let mut h = History::new();
+        let a = h.invoke(ClientId(0), 1, Op::Read, t(0));
+        let b = h.invoke(ClientId(1), 1, Op::Read, t(1));
+        h.complete(a, Outcome::Ok(None), t(4)).unwrap();
+        let cases = [
+            (a, Ok(())),
+            (b, Err(HistoryError::Pending(b))),
+            (OpId(5), Err(HistoryError::UnknownOp(OpId(5)))),
+        ];
+        for (op, expect) in cases {
+            assert_eq!(h.amend(op, Outcome::Ok(Some(3))), expect, "{op}");
+        }
+        assert_eq!(
+            h.get(a).unwrap().completion(),
+            Some((Outcome::Ok(Some(3)), t(4)))
+        );
+        assert_eq!(h.get(b).unwrap().completion(), None);
     }
 
     #[test]
