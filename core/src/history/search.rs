@@ -153,11 +153,11 @@ impl<'a> Search<'a> {
         // `None`: the current configuration is fully explored; backtrack.
         let mut node = self.enter();
         loop {
-            if self.seen.len() > max_states {
-                return Found::Exhausted;
-            }
             if self.done == self.required {
                 return Found::Linearizable;
+            }
+            if self.seen.len() > max_states {
+                return Found::Exhausted;
             }
             let Some(at) = node else {
                 match self.backtrack() {

@@ -93,3 +93,110 @@ fn stale_in_key(ops: &[Timed]) -> Vec<OpId> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::ClientId;
+    use crate::time::SimTime;
+
+    /// An operation on the one key: (op, outcome, invoke, complete).
+    type Row = (Op, Outcome, u64, u64);
+
+    /// Returns the indices of the stale reads among the rows.
+    fn stale(rows: &[Row]) -> Vec<usize> {
+        let mut events: Vec<(u64, bool, usize)> = Vec::new();
+        for (i, &(_, _, invoke, complete)) in rows.iter().enumerate() {
+            events.extend([(invoke, true, i), (complete, false, i)]);
+        }
+        events.sort_unstable();
+        let mut history = History::new();
+        let mut ids = vec![OpId(0); rows.len()];
+        for (at, is_invoke, i) in events {
+            if is_invoke {
+                ids[i] = history.invoke(ClientId(0), 0, rows[i].0, SimTime(at));
+            } else {
+                history.complete(ids[i], rows[i].1, SimTime(at)).unwrap();
+            }
+        }
+        let stale = stale_reads(&history);
+        (0..rows.len())
+            .filter(|&i| stale.contains(&ids[i]))
+            .collect()
+    }
+
+    #[test]
+    fn definition_edges() {
+        use Op::{Read, Write};
+        let ok = Outcome::Ok(None);
+        let read = |v| Outcome::Ok(Some(v));
+        let cas = Op::Cas {
+            expected: 1,
+            new: 2,
+        };
+        let cases: [(&str, Vec<Row>, Vec<usize>); 8] = [
+            (
+                "fresh read",
+                vec![(Write(1), ok, 0, 10), (Read, read(1), 20, 30)],
+                vec![],
+            ),
+            (
+                "initial value after an ack",
+                vec![(Write(1), ok, 0, 10), (Read, ok, 20, 30)],
+                vec![1],
+            ),
+            (
+                "initial value, write still running",
+                vec![(Write(1), ok, 0, 25), (Read, ok, 20, 30)],
+                vec![],
+            ),
+            (
+                "overwritten value",
+                vec![
+                    (Write(1), ok, 0, 10),
+                    (Write(2), ok, 20, 30),
+                    (Read, read(1), 40, 50),
+                ],
+                vec![2],
+            ),
+            (
+                "overwriter concurrent with the old write",
+                vec![
+                    (Write(1), ok, 0, 30),
+                    (Write(2), ok, 20, 35),
+                    (Read, read(1), 40, 50),
+                ],
+                vec![],
+            ),
+            (
+                "value written again later (indeterminate)",
+                vec![
+                    (Write(1), ok, 0, 10),
+                    (Write(2), ok, 20, 30),
+                    (Write(1), Outcome::Info, 31, 32),
+                    (Read, read(1), 40, 50),
+                ],
+                vec![],
+            ),
+            (
+                "a swapping CAS overwrites; a failed write does not",
+                vec![
+                    (Write(1), ok, 0, 10),
+                    (cas, read(1), 20, 30),
+                    (Read, read(1), 40, 50),
+                    (Write(3), Outcome::Fail, 60, 70),
+                    (Read, read(2), 80, 90),
+                ],
+                vec![2],
+            ),
+            (
+                "value nobody wrote",
+                vec![(Write(1), ok, 0, 10), (Read, read(9), 20, 30)],
+                vec![],
+            ),
+        ];
+        for (name, rows, expect) in cases {
+            assert_eq!(stale(&rows), expect, "{name}");
+        }
+    }
+}
