@@ -11,6 +11,7 @@
 
 pub mod dist;
 pub mod engine;
+pub mod history;
 pub mod metrics;
 pub mod presets;
 pub mod rng;
