@@ -1,0 +1,157 @@
+//! Model-based tests: random sequences of operations applied to every placement and to a naive model (the
+//! member map, the assigned-key set, and for the classic ring a linear scan of its points), with
+//! `validate()` after every operation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+
+use super::hash::key_hash;
+use super::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Add(u32, u32),
+    Remove(u32),
+    Lookup(u64),
+    Assign(u64),
+    Release(u64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0u32..12, 0u32..4).prop_map(|(s, w)| Op::Add(s, w)),
+        2 => (0u32..12).prop_map(Op::Remove),
+        2 => any::<u64>().prop_map(Op::Lookup),
+        2 => (0u64..48).prop_map(Op::Assign),
+        1 => (0u64..48).prop_map(Op::Release),
+    ]
+}
+
+fn small(algo: Algo) -> Box<dyn Placement> {
+    let config = Config {
+        vnodes: 8,
+        table_size: 251,
+        ..Config::new(algo)
+    };
+    config.build().unwrap()
+}
+
+/// What `add` must return, from the model alone.
+fn expected_add(
+    algo: Algo,
+    model: &BTreeMap<ServerId, u32>,
+    id: ServerId,
+    weight: u32,
+) -> Result<(), RingError> {
+    if weight == 0 {
+        Err(RingError::ZeroWeight(id))
+    } else if model.contains_key(&id) {
+        Err(RingError::DuplicateServer(id))
+    } else if matches!(algo, Algo::Jump | Algo::ModN) && weight != 1 {
+        Err(RingError::WeightUnsupported { algo, weight })
+    } else {
+        Ok(())
+    }
+}
+
+fn run(algo: Algo, ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut p = small(algo);
+    let mut model: BTreeMap<ServerId, u32> = BTreeMap::new();
+    let mut assigned: BTreeSet<u64> = BTreeSet::new();
+    let stateful = algo == Algo::Bounded;
+    for op in ops {
+        match *op {
+            Op::Add(id, weight) => {
+                let id = ServerId(id);
+                let expect = expected_add(algo, &model, id, weight);
+                prop_assert_eq!(p.add(id, weight), expect.clone(), "{:?}", op);
+                if expect.is_ok() {
+                    model.insert(id, weight);
+                }
+            }
+            Op::Remove(id) => {
+                let id = ServerId(id);
+                let expect = if model.remove(&id).is_some() {
+                    Ok(())
+                } else {
+                    Err(RingError::UnknownServer(id))
+                };
+                prop_assert_eq!(p.remove(id), expect);
+                if model.is_empty() {
+                    assigned.clear();
+                }
+            }
+            Op::Lookup(key) => match p.lookup(key) {
+                Ok(owner) => {
+                    prop_assert!(model.contains_key(&owner));
+                    if algo == Algo::Ring {
+                        let points = p.points();
+                        let h = key_hash(key);
+                        let naive = points
+                            .iter()
+                            .find(|q| q.position >= h)
+                            .unwrap_or(&points[0])
+                            .server;
+                        prop_assert_eq!(owner, naive);
+                    }
+                }
+                Err(e) => prop_assert!(model.is_empty() && e == RingError::NoServers, "{:?}", e),
+            },
+            Op::Assign(key) => match p.assign(key) {
+                Ok(owner) => {
+                    prop_assert!(model.contains_key(&owner));
+                    prop_assert_eq!(p.lookup(key), Ok(owner));
+                    if stateful {
+                        assigned.insert(key);
+                    }
+                }
+                Err(e) => prop_assert!(model.is_empty() && e == RingError::NoServers, "{:?}", e),
+            },
+            Op::Release(key) => {
+                let expect = if !stateful || assigned.remove(&key) {
+                    Ok(())
+                } else {
+                    Err(RingError::UnknownKey(key))
+                };
+                prop_assert_eq!(p.release(key), expect);
+            }
+        }
+        if let Err(broken) = p.validate() {
+            return Err(TestCaseError::fail(format!(
+                "{algo} after {op:?}: {broken}"
+            )));
+        }
+        let members: Vec<(ServerId, u32)> = p.servers().iter().map(|s| (s.id, s.weight)).collect();
+        prop_assert_eq!(
+            members,
+            model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>()
+        );
+        if !model.is_empty() {
+            let total: f64 = p.shares().iter().map(|s| s.fraction).sum();
+            prop_assert!((total - 1.0).abs() < 1e-9, "shares sum to {}", total);
+        }
+    }
+    // Ring, rendezvous and Maglev depend on the member set only, not on the history that built it.
+    if matches!(algo, Algo::Ring | Algo::Rendezvous | Algo::Maglev) && !model.is_empty() {
+        let mut fresh = small(algo);
+        for (&id, &w) in &model {
+            fresh.add(id, w).unwrap();
+        }
+        for key in 0..200 {
+            prop_assert_eq!(fresh.lookup(key), p.lookup(key));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_algorithm_keeps_its_invariants(ops in prop::collection::vec(op(), 1..60)) {
+        for algo in Algo::ALL {
+            run(algo, &ops)?;
+        }
+    }
+}
