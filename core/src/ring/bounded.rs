@@ -35,6 +35,8 @@ pub struct BoundedLoads {
     c_milli: u64,
     /// Per member, in the order of `ring.servers()`: keys assigned.
     loads: Vec<u64>,
+    /// Per ring point: the member position of its owner (saves a search per step of the walk).
+    owner_pos: Vec<u32>,
     /// Assigned key → (arrival number, server).
     by_key: BTreeMap<u64, (u64, ServerId)>,
     /// Arrival number → key, for re-placing in arrival order.
@@ -55,6 +57,7 @@ impl BoundedLoads {
             ring: ClassicRing::new(vnodes)?,
             c_milli: libm::round(c * 1000.0) as u64,
             loads: Vec::new(),
+            owner_pos: Vec::new(),
             by_key: BTreeMap::new(),
             by_arrival: BTreeMap::new(),
             next_arrival: 0,
@@ -110,10 +113,9 @@ impl BoundedLoads {
         let points = self.ring.point_count();
         let mut i = self.ring.successor(h);
         for _ in 0..points {
-            if let Ok(pos) = servers.binary_search_by_key(&self.ring.owner(i), |s| s.id) {
-                if self.loads[pos] < self.capacity(servers[pos].weight, m) {
-                    return pos;
-                }
+            let pos = self.owner_pos[i] as usize;
+            if self.loads[pos] < self.capacity(servers[pos].weight, m) {
+                return pos;
             }
             i += 1;
             if i == points {
@@ -127,8 +129,20 @@ impl BoundedLoads {
             .unwrap_or(0)
     }
 
+    fn owner_positions(ring: &ClassicRing) -> Vec<u32> {
+        let servers = ring.servers();
+        (0..ring.point_count())
+            .map(|i| {
+                servers
+                    .binary_search_by_key(&ring.owner(i), |s| s.id)
+                    .unwrap_or(0) as u32
+            })
+            .collect()
+    }
+
     /// Re-places every assigned key, in arrival order, on the current ring.
     fn replace_all(&mut self) {
+        self.owner_pos = BoundedLoads::owner_positions(&self.ring);
         self.loads = vec![0; self.ring.len()];
         if self.ring.is_empty() {
             self.by_key.clear();
@@ -160,15 +174,21 @@ impl Placement for BoundedLoads {
         self.ring.servers()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        self.ring.add(server, weight)?;
-        self.replace_all();
+    /// Re-places the assigned keys once (an empty list changes nothing).
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.ring.add_all(servers)?;
+        if !servers.is_empty() {
+            self.replace_all();
+        }
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.ring.remove(server)?;
-        self.replace_all();
+    /// Re-places the assigned keys once (an empty list changes nothing).
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.ring.remove_all(servers)?;
+        if !servers.is_empty() {
+            self.replace_all();
+        }
         Ok(())
     }
 
@@ -224,6 +244,9 @@ impl Placement for BoundedLoads {
         let servers = self.ring.servers();
         if self.loads.len() != servers.len() {
             return Err("one load per member expected".into());
+        }
+        if self.owner_pos != BoundedLoads::owner_positions(&self.ring) {
+            return Err("point owner positions are stale".into());
         }
         if self.by_key.len() != self.by_arrival.len() {
             return Err("key and arrival maps differ in size".into());

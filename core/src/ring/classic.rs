@@ -80,12 +80,9 @@ impl ClassicRing {
         self.owners[i]
     }
 
-    fn points_of(&self, id: ServerId, weight: u32) -> Vec<(u64, ServerId)> {
-        let replicas = weight * self.vnodes; // bounded by MAX_POINTS, checked before
-        let mut points: Vec<(u64, ServerId)> =
-            (0..replicas).map(|r| (vnode_hash(id, r), id)).collect();
-        points.sort_unstable();
-        points
+    /// The points of one server, unsorted. `weight × vnodes` is bounded by [`MAX_POINTS`], checked before.
+    fn points_of(&self, id: ServerId, weight: u32) -> impl Iterator<Item = (u64, ServerId)> {
+        (0..weight * self.vnodes).map(move |r| (vnode_hash(id, r), id))
     }
 
     fn rebuild_index(&mut self) {
@@ -117,17 +114,22 @@ impl Placement for ClassicRing {
         self.members.as_slice()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        let at = self.members.check_add(server, weight)?;
-        let points = (self.members.total_weight() + u64::from(weight)) * u64::from(self.vnodes);
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.members.check_add_all(servers, None)?;
+        let added: u64 = servers.iter().map(|s| u64::from(s.weight)).sum();
+        let points = (self.members.total_weight() + added) * u64::from(self.vnodes);
         if points > MAX_POINTS {
             return Err(RingError::TooManyPoints {
                 points,
                 max: MAX_POINTS,
             });
         }
-        self.members.insert_at(at, server, weight);
-        let new = self.points_of(server, weight);
+        self.members.insert_all(servers);
+        let mut new: Vec<(u64, ServerId)> = servers
+            .iter()
+            .flat_map(|s| self.points_of(s.id, s.weight))
+            .collect();
+        new.sort_unstable();
         let mut positions = Vec::with_capacity(points as usize);
         let mut owners = Vec::with_capacity(points as usize);
         let (mut i, mut j) = (0, 0);
@@ -150,11 +152,12 @@ impl Placement for ClassicRing {
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.members.remove(server)?;
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.members.check_remove_all(servers)?;
+        let gone = self.members.remove_all(servers);
         let mut k = 0;
         for i in 0..self.positions.len() {
-            if self.owners[i] != server {
+            if gone.binary_search(&self.owners[i]).is_err() {
                 self.positions[k] = self.positions[i];
                 self.owners[k] = self.owners[i];
                 k += 1;

@@ -16,6 +16,8 @@
 //! honest jump. Jump cannot weight servers: `add` with a weight other than 1 is
 //! [`RingError::WeightUnsupported`].
 
+use std::collections::BTreeMap;
+
 use super::hash::key_hash;
 use super::members::Members;
 use super::{Algo, Placement, RingError, Server, ServerId, Share};
@@ -63,20 +65,32 @@ impl Placement for JumpHash {
         self.members.as_slice()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        let at = self
-            .members
-            .check_add_unweighted(Algo::Jump, server, weight)?;
-        self.members.insert_at(at, server, weight);
-        self.buckets.push(server);
+    /// New servers take new buckets at the end, in the order given.
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.members.check_add_all(servers, Some(Algo::Jump))?;
+        self.members.insert_all(servers);
+        self.buckets.extend(servers.iter().map(|s| s.id));
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.members.remove(server)?;
-        // The member check passed, so the server is in some bucket.
-        if let Some(b) = self.buckets.iter().position(|&s| s == server) {
-            self.buckets.swap_remove(b);
+    /// Each removal, in the order given, moves the last bucket's server into the removed one's bucket.
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.members.check_remove_all(servers)?;
+        self.members.remove_all(servers);
+        let mut bucket_of: BTreeMap<ServerId, usize> = self
+            .buckets
+            .iter()
+            .enumerate()
+            .map(|(b, &s)| (s, b))
+            .collect();
+        for id in servers {
+            // The member check passed, so every id is in a bucket.
+            if let Some(b) = bucket_of.remove(id) {
+                self.buckets.swap_remove(b);
+                if let Some(&moved) = self.buckets.get(b) {
+                    bucket_of.insert(moved, b);
+                }
+            }
         }
         Ok(())
     }

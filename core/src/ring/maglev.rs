@@ -9,11 +9,15 @@
 //!
 //! **Maglev is only *nearly* minimally disruptive.** The paper trades a little resilience for balance:
 //! when the server set changes the table is refilled, and because the turns interleave differently some
-//! slots change hands between servers that were not added or removed. What holds, and what the tests assert:
-//! every key of a removed server moves (there is nowhere else for it), keys move onto an added server, and
-//! the extra churn among the other servers is a small fraction of the table (the paper's Figure 11 measures
-//! it; with `M = 65 537` we see about 1–2 % of keys at n ≈ 10–40). The table is refilled from scratch on
-//! every change, so it depends on the member set only, not on the order of changes.
+//! slots change hands between servers that were not added or removed. What holds, and what the tests
+//! assert: every key of a removed server moves (there is nowhere else for it), an added server gets its
+//! ~1/(n+1) share, and the churn between unchanged servers stays under 2% of the keys (worst seen: 0.55%
+//! over 150 random clusters with n in 3..40). Measured with `M = 65 537` and 10^6 keys (`switchyard ring
+//! --algo maglev --add 1`): the extra churn is 0.2% of the keys at n = 10, 0.45% at n = 40, 0.6% at
+//! n = 100, 0.9% at n = 400 and 0.55% at n = 1000: it does not shrink with n, so relative to the minimum
+//! the total grows (1.6× the minimum at n = 100, 6.6× at n = 1000). The paper sizes `M > 100 · n` (for at
+//! most 1% imbalance), so 65 537 suits up to ~650 servers. The table is refilled from scratch on every
+//! change, so it depends on the member set only, not on the order of changes.
 
 use super::hash::{key_hash, server_hash};
 use super::members::Members;
@@ -116,12 +120,20 @@ impl Maglev {
                 }
                 target[i] += max_weight;
                 // Each preference list is a permutation of the slots and some slot is empty, so this ends.
+                // Each step adds skip < m to c < m, so one subtraction replaces the modulo.
+                let step = |c: u64| {
+                    if c + skip[i] >= m {
+                        c + skip[i] - m
+                    } else {
+                        c + skip[i]
+                    }
+                };
                 let mut c = next[i];
                 while owner[c as usize] != EMPTY {
-                    c = (c + skip[i]) % m;
+                    c = step(c);
                 }
                 owner[c as usize] = i as u32;
-                next[i] = (c + skip[i]) % m;
+                next[i] = step(c);
                 filled += 1;
                 if filled == size {
                     break;
@@ -146,20 +158,21 @@ impl Placement for Maglev {
         self.members.as_slice()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        let at = self.members.check_add(server, weight)?;
-        if self.members.len() as u64 >= self.table_size {
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.members.check_add_all(servers, None)?;
+        if (self.members.len() + servers.len()) as u64 > self.table_size {
             return Err(RingError::TableFull {
                 table_size: self.table_size,
             });
         }
-        self.members.insert_at(at, server, weight);
+        self.members.insert_all(servers);
         self.refill();
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.members.remove(server)?;
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.members.check_remove_all(servers)?;
+        self.members.remove_all(servers);
         self.refill();
         Ok(())
     }

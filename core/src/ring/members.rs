@@ -1,6 +1,8 @@
 //! The member list every placement keeps: servers sorted by id with their weights, and the checks on
 //! `add`/`remove` that all algorithms share.
 
+use std::collections::BTreeSet;
+
 use super::{Algo, RingError, Server, ServerId};
 
 #[derive(Clone, Debug, Default)]
@@ -26,42 +28,58 @@ impl Members {
         self.sorted.binary_search_by_key(&id, |s| s.id).ok()
     }
 
-    /// Where `id` would be inserted, after checking that it may be: not a member, weight ≥ 1.
-    pub(crate) fn check_add(&self, id: ServerId, weight: u32) -> Result<usize, RingError> {
-        if weight == 0 {
-            return Err(RingError::ZeroWeight(id));
-        }
-        match self.sorted.binary_search_by_key(&id, |s| s.id) {
-            Ok(_) => Err(RingError::DuplicateServer(id)),
-            Err(at) => Ok(at),
-        }
-    }
-
-    /// [`Members::check_add`] for algorithms that cannot weight servers.
-    pub(crate) fn check_add_unweighted(
+    /// Checks that `servers` may all be added: weights ≥ 1 (exactly 1 if `unweighted` names the algorithm),
+    /// none already a member, no id twice.
+    pub(crate) fn check_add_all(
         &self,
-        algo: Algo,
-        id: ServerId,
-        weight: u32,
-    ) -> Result<usize, RingError> {
-        let at = self.check_add(id, weight)?;
-        if weight != 1 {
-            return Err(RingError::WeightUnsupported { algo, weight });
+        servers: &[Server],
+        unweighted: Option<Algo>,
+    ) -> Result<(), RingError> {
+        let mut seen = BTreeSet::new();
+        for s in servers {
+            if s.weight == 0 {
+                return Err(RingError::ZeroWeight(s.id));
+            }
+            if self.position(s.id).is_some() || !seen.insert(s.id) {
+                return Err(RingError::DuplicateServer(s.id));
+            }
+            if let Some(algo) = unweighted {
+                if s.weight != 1 {
+                    return Err(RingError::WeightUnsupported {
+                        algo,
+                        weight: s.weight,
+                    });
+                }
+            }
         }
-        Ok(at)
+        Ok(())
     }
 
-    /// Inserts at the position [`Members::check_add`] returned.
-    pub(crate) fn insert_at(&mut self, at: usize, id: ServerId, weight: u32) {
-        self.sorted.insert(at, Server { id, weight });
-        self.total_weight += u64::from(weight);
+    /// Adds servers that passed [`Members::check_add_all`].
+    pub(crate) fn insert_all(&mut self, servers: &[Server]) {
+        self.sorted.extend_from_slice(servers);
+        self.sorted.sort_unstable_by_key(|s| s.id);
+        self.total_weight += servers.iter().map(|s| u64::from(s.weight)).sum::<u64>();
     }
 
-    pub(crate) fn remove(&mut self, id: ServerId) -> Result<Server, RingError> {
-        let at = self.position(id).ok_or(RingError::UnknownServer(id))?;
-        let server = self.sorted.remove(at);
-        self.total_weight -= u64::from(server.weight);
-        Ok(server)
+    /// Checks that `ids` are all members, none twice (the second removal of an id would find it unknown).
+    pub(crate) fn check_remove_all(&self, ids: &[ServerId]) -> Result<(), RingError> {
+        let mut seen = BTreeSet::new();
+        for &id in ids {
+            if self.position(id).is_none() || !seen.insert(id) {
+                return Err(RingError::UnknownServer(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes members that passed [`Members::check_remove_all`]; returns the ids sorted, for lookups.
+    pub(crate) fn remove_all(&mut self, ids: &[ServerId]) -> Vec<ServerId> {
+        let mut gone = ids.to_vec();
+        gone.sort_unstable();
+        self.sorted.retain(|s| gone.binary_search(&s.id).is_err());
+        self.total_weight = self.sorted.iter().map(|s| u64::from(s.weight)).sum();
+        gone
     }
 
     #[cfg(any(test, debug_assertions))]

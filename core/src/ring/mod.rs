@@ -229,10 +229,23 @@ pub trait Placement {
 
     /// Adds a server. Errors: [`RingError::DuplicateServer`], [`RingError::ZeroWeight`],
     /// [`RingError::WeightUnsupported`], capacity errors.
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError>;
+    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
+        self.add_all(&[Server { id: server, weight }])
+    }
 
     /// Removes a server. Errors: [`RingError::UnknownServer`].
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError>;
+    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
+        self.remove_all(&[server])
+    }
+
+    /// Adds several servers with one rebuild (building a 1000-server Maglev or ring one `add` at a time
+    /// rebuilds it 1000 times). All or nothing: on error nothing is added. The same as adding them one by
+    /// one in this order.
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError>;
+
+    /// Removes several servers with one rebuild; all or nothing ([`RingError::UnknownServer`] for a
+    /// non-member or an id given twice). The same as removing them one by one in this order.
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError>;
 
     /// The server that owns `key`. Errors: [`RingError::NoServers`].
     fn lookup(&self, key: u64) -> Result<ServerId, RingError>;
@@ -277,6 +290,12 @@ impl<P: Placement + ?Sized> Placement for Box<P> {
     }
     fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
         (**self).remove(server)
+    }
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        (**self).add_all(servers)
+    }
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        (**self).remove_all(servers)
     }
     fn lookup(&self, key: u64) -> Result<ServerId, RingError> {
         (**self).lookup(key)

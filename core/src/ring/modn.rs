@@ -38,18 +38,17 @@ impl Placement for ModN {
         self.members.as_slice()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        let at = self
-            .members
-            .check_add_unweighted(Algo::ModN, server, weight)?;
-        self.members.insert_at(at, server, weight);
-        self.slots.push(server);
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.members.check_add_all(servers, Some(Algo::ModN))?;
+        self.members.insert_all(servers);
+        self.slots.extend(servers.iter().map(|s| s.id));
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.members.remove(server)?;
-        self.slots.retain(|&s| s != server);
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.members.check_remove_all(servers)?;
+        let gone = self.members.remove_all(servers);
+        self.slots.retain(|s| gone.binary_search(s).is_err());
         Ok(())
     }
 

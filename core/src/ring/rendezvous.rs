@@ -77,15 +77,16 @@ impl Placement for Rendezvous {
         self.members.as_slice()
     }
 
-    fn add(&mut self, server: ServerId, weight: u32) -> Result<(), RingError> {
-        let at = self.members.check_add(server, weight)?;
-        self.members.insert_at(at, server, weight);
+    fn add_all(&mut self, servers: &[Server]) -> Result<(), RingError> {
+        self.members.check_add_all(servers, None)?;
+        self.members.insert_all(servers);
         self.refresh();
         Ok(())
     }
 
-    fn remove(&mut self, server: ServerId) -> Result<(), RingError> {
-        self.members.remove(server)?;
+    fn remove_all(&mut self, servers: &[ServerId]) -> Result<(), RingError> {
+        self.members.check_remove_all(servers)?;
+        self.members.remove_all(servers);
         self.refresh();
         Ok(())
     }
