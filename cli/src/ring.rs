@@ -127,26 +127,21 @@ struct Plan {
     change: Option<(ChangeKind, u32)>,
 }
 
+/// Checks `1 <= value <= max` for a count flag.
+fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
+    if value == 0 {
+        Err(format!("{flag} must be at least 1"))
+    } else if value > max {
+        Err(format!("{flag} {value} is too many (at most {max})"))
+    } else {
+        Ok(())
+    }
+}
+
 fn plan(args: &RingArgs) -> Result<Plan, String> {
     let algo = args.algo.algo();
-    if args.nodes == 0 {
-        return Err("--nodes must be at least 1".into());
-    }
-    if args.nodes > MAX_NODES {
-        return Err(format!(
-            "--nodes {} is too many (at most {MAX_NODES})",
-            args.nodes
-        ));
-    }
-    if args.keys == 0 {
-        return Err("--keys must be at least 1".into());
-    }
-    if args.keys > MAX_KEYS {
-        return Err(format!(
-            "--keys {} is too many (at most {MAX_KEYS})",
-            args.keys
-        ));
-    }
+    in_range("--nodes", args.nodes, MAX_NODES)?;
+    in_range("--keys", args.keys, MAX_KEYS)?;
     if algo == Algo::Bounded && args.keys > MAX_BOUNDED_KEYS {
         return Err(format!(
             "--keys {} is too many for bounded, which keeps state per key (at most {MAX_BOUNDED_KEYS})",
@@ -154,14 +149,7 @@ fn plan(args: &RingArgs) -> Result<Plan, String> {
         ));
     }
     let vnodes = args.vnodes.unwrap_or(160);
-    if vnodes == 0 {
-        return Err("--vnodes must be at least 1".into());
-    }
-    if vnodes > MAX_VNODES {
-        return Err(format!(
-            "--vnodes {vnodes} is too many (at most {MAX_VNODES})"
-        ));
-    }
+    in_range("--vnodes", vnodes, MAX_VNODES)?;
     if !(args.load_factor.is_finite() && (1.0..=1000.0).contains(&args.load_factor)) {
         return Err(format!(
             "--load-factor {} must be between 1 and 1000",

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use super::hash::key_hash;
+use super::classic::tests::naive_owner;
 use super::*;
 
 #[derive(Clone, Debug)]
@@ -139,14 +139,7 @@ fn run(algo: Algo, ops: &[Op]) -> Result<(), TestCaseError> {
                 Ok(owner) => {
                     prop_assert!(model.contains_key(&owner));
                     if algo == Algo::Ring {
-                        let points = p.points();
-                        let h = key_hash(key);
-                        let naive = points
-                            .iter()
-                            .find(|q| q.position >= h)
-                            .unwrap_or(&points[0])
-                            .server;
-                        prop_assert_eq!(owner, naive);
+                        prop_assert_eq!(owner, naive_owner(&p.points(), key));
                     }
                 }
                 Err(e) => prop_assert!(model.is_empty() && e == RingError::NoServers, "{:?}", e),
