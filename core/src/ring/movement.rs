@@ -166,9 +166,10 @@ impl LoadStats {
             };
         }
         let mean = keys as f64 / servers as f64;
+        // `d * d`, not `powi`: plain IEEE operations give the same bits on native and wasm.
         let var = counts
             .iter()
-            .map(|&c| (c as f64 - mean).powi(2))
+            .map(|&c| (c as f64 - mean) * (c as f64 - mean))
             .sum::<f64>()
             / servers as f64;
         let std_dev = var.sqrt();
