@@ -1,23 +1,26 @@
-//! `switchyard`: the command-line driver of the Switchyard engine. Every subcommand prints one clear error
-//! line and exits non-zero on bad input; none of them panics on it.
+//! `switchyard`: the command-line driver of the Switchyard engine. Each subcommand lives in its own module
+//! with a `clap::Args` struct and a `run` function; `main` only dispatches and turns errors into one line on
+//! stderr: exit status 2 for a malformed command line, 1 for bad input or a failed run. Nothing panics on
+//! bad input.
 
+mod ring;
 mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-#[derive(Parser)]
+#[derive(Parser, Debug)]
 #[command(
     name = "switchyard",
     version,
-    about = "Simulate system-design topologies: run, validate, compare."
+    about = "Switchyard: simulate system-design topologies from the terminal."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Debug)]
 enum Command {
     /// Run a scenario and print a summary (or JSON).
     Run(run::RunArgs),
@@ -25,19 +28,42 @@ enum Command {
     Validate(run::ValidateArgs),
     /// List the bundled presets, or print one as JSON.
     Presets(run::PresetsArgs),
+    /// Place keys with a consistent-hashing algorithm; report balance and the keys moved by a change.
+    Ring(ring::RingArgs),
+}
+
+/// A clap error as one line: its message and any hint such as the possible values, without the usage.
+fn one_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:"))
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprintln!("{}", one_line(&e));
+            return ExitCode::from(2);
+        }
+        // --help and --version print to stdout and succeed.
+        Err(e) => e.exit(),
+    };
     let result = match &cli.command {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => run::validate(a),
         Command::Presets(a) => run::presets(a),
+        Command::Ring(a) => ring::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("error: {msg}");
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

@@ -11,7 +11,7 @@ use switchyard_core::{presets, Sim};
 /// The largest scenario file read, in bytes.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct RunArgs {
     /// Scenario file, `-` for standard input, or `preset:NAME`.
     pub scenario: String,
@@ -29,13 +29,13 @@ pub struct RunArgs {
     pub series: bool,
 }
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct ValidateArgs {
     /// Scenario file, `-` for standard input, or `preset:NAME`.
     pub scenario: String,
 }
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct PresetsArgs {
     /// Print this preset's JSON.
     pub name: Option<String>,

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod history;
 pub mod metrics;
 pub mod presets;
+pub mod ring;
 pub mod rng;
 pub mod routing;
 pub mod scenario;
