@@ -368,7 +368,7 @@ impl Sim {
             };
             let outs = topo.out_edges[i].len();
             nodes.push(NodeState {
-                balancer: balance.map(|b| b.strategy.build(outs)),
+                balancer: balance.map(|b| b.strategy.build(outs, b.balance_factor)),
                 backends: vec![BackendState::default(); if balance.is_some() { outs } else { 0 }],
                 up: true,
                 epoch: 0,

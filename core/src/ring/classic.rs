@@ -75,6 +75,14 @@ impl ClassicRing {
         }
     }
 
+    /// The owners of the points met walking clockwise from a key's position, starting with the key's own
+    /// owner (servers repeat, once per point). Empty on an empty ring. Bounded-load balancing walks this.
+    pub fn walk(&self, key: u64) -> impl Iterator<Item = ServerId> + '_ {
+        let n = self.positions.len();
+        let start = if n == 0 { 0 } else { self.successor(key_hash(key)) };
+        (0..n).map(move |k| self.owners[(start + k) % n])
+    }
+
     /// The owner of point `i`.
     #[inline]
     pub(crate) fn owner(&self, i: usize) -> ServerId {

@@ -3,6 +3,7 @@
 //! checks have not taken out are eligible. Balancers keep their own state (cursors, EWMAs, session tables)
 //! and draw randomness only from the generator they are handed.
 
+mod consistent;
 mod failover;
 mod geo;
 mod hash;
@@ -16,6 +17,7 @@ mod sticky;
 use crate::rng::SimRng;
 use std::fmt;
 
+pub use consistent::ConsistentHash;
 pub use failover::Failover;
 pub use geo::Geographic;
 pub use hash::{KeyHash, SourceHash};
@@ -75,10 +77,12 @@ pub enum Strategy {
     Geographic,
     Sticky,
     Failover,
+    ConsistentHash,
+    BoundedConsistentHash,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 13] = [
+    pub const ALL: [Strategy; 15] = [
         Strategy::RoundRobin,
         Strategy::WeightedRoundRobin,
         Strategy::Random,
@@ -92,10 +96,15 @@ impl Strategy {
         Strategy::Geographic,
         Strategy::Sticky,
         Strategy::Failover,
+        Strategy::ConsistentHash,
+        Strategy::BoundedConsistentHash,
     ];
 
-    /// A fresh balancer of this strategy for `n` backends.
-    pub fn build(self, n: usize) -> Box<dyn Balancer> {
+    /// The HAProxy default `hash-balance-factor` of 125%.
+    pub const DEFAULT_BALANCE_FACTOR: f64 = 1.25;
+
+    /// A fresh balancer of this strategy for `n` backends (`balance_factor` bounds the consistent hash).
+    pub fn build(self, n: usize, balance_factor: f64) -> Box<dyn Balancer> {
         match self {
             Strategy::RoundRobin => Box::new(RoundRobin::default()),
             Strategy::WeightedRoundRobin => Box::new(SmoothWeighted::new(n)),
@@ -110,6 +119,8 @@ impl Strategy {
             Strategy::Geographic => Box::new(Geographic::default()),
             Strategy::Sticky => Box::new(Sticky::default()),
             Strategy::Failover => Box::new(Failover),
+            Strategy::ConsistentHash => Box::new(ConsistentHash::new(None)),
+            Strategy::BoundedConsistentHash => Box::new(ConsistentHash::new(Some(balance_factor))),
         }
     }
 }
@@ -131,6 +142,8 @@ impl From<crate::scenario::v1::Strategy> for Strategy {
             V::Geographic => Strategy::Geographic,
             V::Sticky => Strategy::Sticky,
             V::Failover => Strategy::Failover,
+            V::ConsistentHash => Strategy::ConsistentHash,
+            V::BoundedConsistentHash => Strategy::BoundedConsistentHash,
         }
     }
 }
@@ -173,7 +186,7 @@ mod tests {
         bs[3].eligible = false;
         let mut rng = SimRng::new(1);
         for s in Strategy::ALL {
-            let mut b = s.build(bs.len());
+            let mut b = s.build(bs.len(), 1.25);
             for k in 0..200u64 {
                 let i = b.pick(Pick { key: k, source: k % 3 }, &bs, &mut rng).unwrap();
                 assert!(bs[i].eligible, "{s:?} picked {i}");
@@ -191,7 +204,7 @@ mod tests {
         let mut rng = SimRng::new(1);
         for s in Strategy::ALL {
             assert_eq!(
-                s.build(3).pick(Pick { key: 1, source: 1 }, &bs, &mut rng),
+                s.build(3, 1.25).pick(Pick { key: 1, source: 1 }, &bs, &mut rng),
                 None,
                 "{s:?}"
             );

@@ -210,6 +210,10 @@ pub struct BalancerSpec {
     pub health_check: Option<HealthCheck>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlier: Option<Outlier>,
+    /// For `bounded_consistent_hash`: no backend takes more than this times the average load (1.25 when
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_factor: Option<f64>,
     /// Time to pick a backend and forward.
     #[serde(default = "default_hop_time")]
     pub service_time: Dist,
@@ -226,6 +230,7 @@ impl Default for BalancerSpec {
             strategy: Strategy::default(),
             health_check: None,
             outlier: None,
+            balance_factor: None,
             service_time: default_hop_time(),
             max_connections: None,
             crash_at_ms: None,
@@ -254,6 +259,10 @@ pub enum Strategy {
     Sticky,
     /// The first healthy backend in edge order: an active/passive pair.
     Failover,
+    /// A consistent-hash ring of the backends, by the request's key.
+    ConsistentHash,
+    /// Consistent hashing with bounded loads (HAProxy's `hash-balance-factor`).
+    BoundedConsistentHash,
 }
 
 /// Active health checks: probe each backend every `interval_ms`; `fall` failures in a row mark it down,

@@ -82,6 +82,7 @@ pub struct OutlierCfg {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BalanceCfg {
     pub strategy: Strategy,
+    pub balance_factor: f64,
     pub health: Option<HealthCfg>,
     pub outlier: Option<OutlierCfg>,
 }

@@ -501,7 +501,14 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                     jitter: r.jitter,
                 }
             });
-            let balance = balance_cfg(c.strategy.unwrap_or_default(), c.health_check.as_ref(), None, loc, errs);
+            let balance = balance_cfg(
+                c.strategy.unwrap_or_default(),
+                None,
+                c.health_check.as_ref(),
+                None,
+                loc,
+                errs,
+            );
             if let Some(workload) = workload {
                 def.behavior = Behavior::Client(ClientCfg {
                     workload,
@@ -542,6 +549,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             def.crash_at = b.crash_at_ms.map(SimTime::from_millis_f64);
             def.behavior = Behavior::Balancer(balance_cfg(
                 b.strategy,
+                b.balance_factor,
                 b.health_check.as_ref(),
                 b.outlier.as_ref(),
                 loc,
@@ -594,6 +602,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
 
 fn balance_cfg(
     strategy: v1::Strategy,
+    balance_factor: Option<f64>,
     health: Option<&v1::HealthCheck>,
     outlier: Option<&v1::Outlier>,
     loc: &Location,
@@ -631,8 +640,17 @@ fn balance_cfg(
             ejection_ns: ms_to_nanos(o.ejection_ms),
         }
     });
+    let factor = balance_factor.unwrap_or(Strategy::DEFAULT_BALANCE_FACTOR);
+    if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
+        errs.bad(
+            loc,
+            "balance_factor",
+            format!("must be between 1 and 100, got {factor}"),
+        );
+    }
     BalanceCfg {
         strategy: strategy.into(),
+        balance_factor: factor,
         health,
         outlier,
     }
