@@ -94,7 +94,7 @@ impl Balancer for ConsistentHash {
             let b = &backends[i];
             // Capacity of this backend with the new request counted: ceil(factor × total × w / W).
             let cap = (factor * total as f64 * f64::from(b.weight.max(1)) / weight as f64).ceil() as u64;
-            if u64::from(b.in_flight) + 1 <= cap {
+            if u64::from(b.in_flight) < cap {
                 return Some(i);
             }
         }
