@@ -5,6 +5,7 @@
 //! one seeded generator ([`rng::SimRng`]).
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod rng;
 pub mod time;
 
