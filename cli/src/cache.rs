@@ -1,8 +1,9 @@
 //! `switchyard cache`: replays a request trace through one eviction policy, or all of them, and reports
 //! hits, misses and the miss ratio.
 //!
-//! The trace is streamed: a fixed read buffer and a line scanner that allocates nothing per line, so memory
-//! follows the cache, not the trace. Belady's optimal is the exception: it is offline, so its replay first
+//! The trace is streamed: a fixed read buffer and a line scanner that allocates nothing per line (and, for
+//! txt, parses decimal keys in the same pass that finds line ends), so memory follows the cache, not the
+//! trace. Belady's optimal is the exception: it is offline, so its replay first
 //! reads every key into a `Vec<u64>` (plus sizes in byte mode) and the policy indexes next uses (about 20
 //! bytes per request in all).
 //!
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use switchyard_core::cache::{build, Belady, Capacity, Eviction, Policy, Unit};
+use switchyard_core::cache::{visit, Belady, Capacity, Eviction, Policy, Unit, Visit};
 use switchyard_core::SimTime;
 
 /// The fixed XXH3 seed for string keys (changing it changes which strings collide, nothing else).
@@ -162,25 +163,21 @@ fn replay(
     seed: u64,
 ) -> Result<Report, String> {
     let start = Instant::now();
-    let (mut requests, mut hits) = (0u64, 0u64);
-    if policy.is_offline() {
+    let (requests, hits) = if policy.is_offline() {
         let (mut keys, mut sizes) = (Vec::new(), Vec::new());
         source.for_each(|key, size| {
             keys.push(key);
             sizes.push(size);
         })?;
         let mut cache = Belady::new(keys.clone(), capacity).map_err(|e| e.to_string())?;
+        let mut hits = 0u64;
         for (&key, &size) in keys.iter().zip(&sizes) {
-            requests += 1;
             hits += u64::from(cache.access(key, size, SimTime::ZERO).is_hit());
         }
+        (keys.len() as u64, hits)
     } else {
-        let mut cache = build(policy, capacity, seed).map_err(|e| e.to_string())?;
-        source.for_each(|key, size| {
-            requests += 1;
-            hits += u64::from(cache.access(key, size, SimTime::ZERO).is_hit());
-        })?;
-    }
+        visit(policy, capacity, seed, Tally(source)).map_err(|e| e.to_string())??
+    };
     let wall_ms = start.elapsed().as_secs_f64() * 1e3;
     let ratio = |n: u64| {
         if requests == 0 {
@@ -203,6 +200,22 @@ fn replay(
         miss_ratio: ratio(requests - hits),
         wall_ms,
     })
+}
+
+/// Streams the trace through one cache (statically dispatched) and counts `(requests, hits)`.
+struct Tally<'a>(&'a Source);
+
+impl Visit for Tally<'_> {
+    type Output = Result<(u64, u64), String>;
+
+    fn visit<C: Eviction + 'static>(self, mut cache: C) -> Self::Output {
+        let (mut requests, mut hits) = (0u64, 0u64);
+        self.0.for_each(|key, size| {
+            requests += 1;
+            hits += u64::from(cache.access(key, size, SimTime::ZERO).is_hit());
+        })?;
+        Ok((requests, hits))
+    }
 }
 
 /// A trace file and how to read requests from it.
@@ -268,25 +281,36 @@ impl Source {
     fn for_each(&self, mut each: impl FnMut(u64, u32)) -> Result<(), String> {
         let file = File::open(&self.path)
             .map_err(|e| format!("cannot open trace '{}': {e}", self.path.display()))?;
-        let mut scratch = Vec::new();
+        let mut line_no = 0u64;
         match &self.layout {
-            Layout::Lines => scan_lines(file, &self.path, |line_no, line| {
-                each(key_of(line, line_no)?, 1);
-                Ok(())
+            Layout::Lines => read_blocks(file, &self.path, |block| {
+                scan_keys(block, &mut line_no, &mut each)
             }),
             Layout::Csv { key, size } => {
                 let mut columns: Option<Columns> = None;
-                scan_lines(file, &self.path, |line_no, line| {
-                    let Some(cols) = columns else {
-                        columns = Some(resolve_columns(line, line_no, key, size.as_deref())?);
-                        return Ok(());
-                    };
-                    let key = key_of(csv_field(line, cols.key, line_no, &mut scratch)?, line_no)?;
-                    let size = match cols.size {
-                        Some(at) => size_of(csv_field(line, at, line_no, &mut scratch)?, line_no)?,
-                        None => 1,
-                    };
-                    each(key, size);
+                let mut scratch = Vec::new();
+                read_blocks(file, &self.path, |block| {
+                    let block = block.strip_suffix(b"\n").unwrap_or(block);
+                    for line in block.split(|&b| b == b'\n') {
+                        line_no += 1;
+                        let line = line.trim_ascii();
+                        if line.is_empty() {
+                            continue;
+                        }
+                        let Some(cols) = columns else {
+                            columns = Some(resolve_columns(line, line_no, key, size.as_deref())?);
+                            continue;
+                        };
+                        let field = csv_field(line, cols.key, line_no, &mut scratch)?;
+                        let key = key_of(field, line_no)?;
+                        let size = match cols.size {
+                            Some(at) => {
+                                size_of(csv_field(line, at, line_no, &mut scratch)?, line_no)?
+                            }
+                            None => 1,
+                        };
+                        each(key, size);
+                    }
                     Ok(())
                 })
             }
@@ -294,64 +318,76 @@ impl Source {
     }
 }
 
-/// Calls `each(line_number, line)` for every non-blank line, trimmed of surrounding ASCII whitespace
-/// (so CRLF files work), reading `CHUNK` bytes at a time.
-fn scan_lines(
+/// Reads `file` `CHUNK` bytes at a time and hands `each` blocks of whole lines: every block ends with a
+/// newline, except a last line without one at the end of the file.
+fn read_blocks(
     mut file: File,
     path: &Path,
-    mut each: impl FnMut(u64, &[u8]) -> Result<(), String>,
+    mut each: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut buf = vec![0u8; CHUNK];
-    let (mut start, mut end, mut line_no) = (0usize, 0usize, 0u64);
+    let mut kept = 0;
     loop {
-        if start > 0 {
-            buf.copy_within(start..end, 0);
-            end -= start;
-            start = 0;
-        }
-        if end == buf.len() {
+        if kept == buf.len() {
             if buf.len() >= MAX_LINE {
-                return Err(format!(
-                    "line {} is longer than {MAX_LINE} bytes",
-                    line_no + 1
-                ));
+                return Err(format!("a line is longer than {MAX_LINE} bytes"));
             }
             buf.resize(buf.len() * 2, 0);
         }
-        let read = match file.read(&mut buf[end..]) {
+        let read = match file.read(&mut buf[kept..]) {
             Ok(n) => n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => return Err(format!("cannot read trace '{}': {e}", path.display())),
         };
         if read == 0 {
-            if start < end {
-                line_no += 1;
-                visit(&buf[start..end], line_no, &mut each)?;
+            return if kept > 0 { each(&buf[..kept]) } else { Ok(()) };
+        }
+        let filled = kept + read;
+        match memchr::memrchr(b'\n', &buf[kept..filled]) {
+            Some(last) => {
+                let end = kept + last + 1;
+                each(&buf[..end])?;
+                buf.copy_within(end..filled, 0);
+                kept = filled - end;
             }
-            return Ok(());
+            None => kept = filled,
         }
-        let filled = end + read;
-        for newline in memchr::memchr_iter(b'\n', &buf[end..filled]) {
-            let stop = end + newline;
-            line_no += 1;
-            visit(&buf[start..stop], line_no, &mut each)?;
-            start = stop + 1;
-        }
-        end = filled;
     }
 }
 
+/// One key per line. The common case, a line of at most 19 digits (which cannot overflow), is parsed in
+/// the same pass that finds the line's end; anything else goes through [`key_of`]. Blank lines are
+/// skipped; surrounding whitespace (and so CRLF) is ignored.
 #[inline]
-fn visit(
-    line: &[u8],
-    line_no: u64,
-    each: &mut impl FnMut(u64, &[u8]) -> Result<(), String>,
+fn scan_keys(
+    mut rest: &[u8],
+    line_no: &mut u64,
+    each: &mut impl FnMut(u64, u32),
 ) -> Result<(), String> {
-    let line = line.trim_ascii();
-    if line.is_empty() {
-        return Ok(());
+    while !rest.is_empty() {
+        *line_no += 1;
+        let (mut n, mut digits) = (0u64, 0usize);
+        while let Some(d) = rest
+            .get(digits)
+            .map(|b| b.wrapping_sub(b'0'))
+            .filter(|&d| d < 10)
+        {
+            n = n.wrapping_mul(10).wrapping_add(u64::from(d));
+            digits += 1;
+        }
+        if rest.get(digits) == Some(&b'\n') && (1..=19).contains(&digits) {
+            each(n, 1);
+            rest = &rest[digits + 1..];
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &rest[digits..]).map_or(rest.len(), |at| digits + at);
+        let line = rest[..end].trim_ascii();
+        if !line.is_empty() {
+            each(key_of(line, *line_no)?, 1);
+        }
+        rest = rest.get(end + 1..).unwrap_or_default();
     }
-    each(line_no, line)
+    Ok(())
 }
 
 /// A key: a decimal number that fits in `u64` as itself, any other UTF-8 text hashed.

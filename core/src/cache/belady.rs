@@ -35,10 +35,18 @@ pub struct Oracle {
     upcoming: HashTable<(u64, u32)>,
     /// Residents by (next use, slot); the last is the victim.
     by_next_use: BTreeSet<(u32, Slot)>,
+    /// The key of the last request on the trace and its `upcoming` entry, which the hit or insertion that
+    /// follows needs: saves a second probe of the big table.
+    last: Option<(u64, u32)>,
 }
 
 impl Oracle {
     fn upcoming(&self, key: u64) -> u32 {
+        if let Some((last, next)) = self.last {
+            if last == key {
+                return next;
+            }
+        }
         self.upcoming
             .find(mix64(key), |&(k, _)| k == key)
             .map_or(NEVER, |&(_, at)| at)
@@ -75,6 +83,7 @@ impl Cache<Oracle> {
             cursor: 0,
             upcoming,
             by_next_use: BTreeSet::new(),
+            last: None,
         };
         Ok(Cache::from_strategy(capacity, oracle))
     }
@@ -96,6 +105,7 @@ impl Strategy for Oracle {
         if let Some(entry) = self.upcoming.find_mut(mix64(key), |&(k, _)| k == key) {
             entry.1 = next;
         }
+        self.last = Some((key, next));
         self.cursor += 1;
     }
 

@@ -334,27 +334,57 @@ impl FromStr for Policy {
     }
 }
 
-/// Builds an empty cache run by `policy`. `seed` feeds the policies that draw random numbers (`random`).
-/// Belady's optimal is offline and returns [`CacheError::NeedsTrace`]: use [`Belady::new`].
+/// Work to do with a cache of whichever concrete type a [`Policy`] names. [`visit`] hands the cache over by
+/// value, so a hot loop (trace replay) is compiled for each policy with static dispatch instead of going
+/// through `Box<dyn Eviction>`.
+pub trait Visit {
+    type Output;
+    fn visit<C: Eviction + 'static>(self, cache: C) -> Self::Output;
+}
+
+/// Builds an empty cache run by `policy` and passes it to `visitor`. `seed` feeds the policies that draw
+/// random numbers (`random`). Belady's optimal is offline and returns [`CacheError::NeedsTrace`]: use
+/// [`Belady::new`].
+pub fn visit<V: Visit>(
+    policy: Policy,
+    capacity: Capacity,
+    seed: u64,
+    visitor: V,
+) -> Result<V::Output, CacheError> {
+    Ok(match policy {
+        Policy::Fifo => visitor.visit(Fifo::with_seed(capacity, seed)),
+        Policy::Lifo => visitor.visit(Lifo::with_seed(capacity, seed)),
+        Policy::Lru => visitor.visit(Lru::with_seed(capacity, seed)),
+        Policy::Mru => visitor.visit(Mru::with_seed(capacity, seed)),
+        Policy::Lfu => visitor.visit(Lfu::with_seed(capacity, seed)),
+        Policy::Random => visitor.visit(Random::with_seed(capacity, seed)),
+        Policy::Clock => visitor.visit(Clock::with_seed(capacity, seed)),
+        Policy::Sieve => visitor.visit(Sieve::with_seed(capacity, seed)),
+        Policy::S3Fifo => visitor.visit(S3Fifo::with_seed(capacity, seed)),
+        Policy::Arc => visitor.visit(ArcCache::with_seed(capacity, seed)),
+        Policy::TinyLfu => visitor.visit(TinyLfu::with_seed(capacity, seed)),
+        Policy::Belady => return Err(CacheError::NeedsTrace(policy)),
+    })
+}
+
+struct Boxed;
+
+impl Visit for Boxed {
+    type Output = Box<dyn Eviction>;
+    fn visit<C: Eviction + 'static>(self, cache: C) -> Box<dyn Eviction> {
+        Box::new(cache)
+    }
+}
+
+/// Builds an empty cache run by `policy`, behind the trait. `seed` feeds the policies that draw random
+/// numbers (`random`). Belady's optimal is offline and returns [`CacheError::NeedsTrace`]: use
+/// [`Belady::new`] or [`build_with_trace`].
 pub fn build(
     policy: Policy,
     capacity: Capacity,
     seed: u64,
 ) -> Result<Box<dyn Eviction>, CacheError> {
-    Ok(match policy {
-        Policy::Fifo => Box::new(Fifo::with_seed(capacity, seed)),
-        Policy::Lifo => Box::new(Lifo::with_seed(capacity, seed)),
-        Policy::Lru => Box::new(Lru::with_seed(capacity, seed)),
-        Policy::Mru => Box::new(Mru::with_seed(capacity, seed)),
-        Policy::Lfu => Box::new(Lfu::with_seed(capacity, seed)),
-        Policy::Random => Box::new(Random::with_seed(capacity, seed)),
-        Policy::Clock => Box::new(Clock::with_seed(capacity, seed)),
-        Policy::Sieve => Box::new(Sieve::with_seed(capacity, seed)),
-        Policy::S3Fifo => Box::new(S3Fifo::with_seed(capacity, seed)),
-        Policy::Arc => Box::new(ArcCache::with_seed(capacity, seed)),
-        Policy::TinyLfu => Box::new(TinyLfu::with_seed(capacity, seed)),
-        Policy::Belady => return Err(CacheError::NeedsTrace(policy)),
-    })
+    visit(policy, capacity, seed, Boxed)
 }
 
 /// Like [`build`], but every policy, Belady's included, given the whole future `trace` of requested keys
