@@ -10,6 +10,8 @@
 
 use super::driver::{Cache, Online, Strategy};
 use super::ghost::Ghost;
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot};
 use super::Capacity;
@@ -107,23 +109,8 @@ impl Strategy for Adaptive {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<bool>) -> Result<(), String> {
-        for (list, in_t2, name) in [(&self.t1, false, "T1"), (&self.t2, true, "T2")] {
-            list.check(slab, name, |slot, node| {
-                if node.meta == in_t2 {
-                    Ok(())
-                } else {
-                    Err(format!("slot {slot} in {name} is tagged the other way"))
-                }
-            })?;
-        }
-        if self.t1.len() + self.t2.len() != slab.len() {
-            return Err(format!(
-                "T1 {} + T2 {} != {} entries",
-                self.t1.len(),
-                self.t2.len(),
-                slab.len()
-            ));
-        }
+        let lists = [("T1", &self.t1), ("T2", &self.t2)];
+        check_partition(slab, &lists, |i, _, node| node.meta == (i == 1))?;
         self.b1.validate("B1")?;
         self.b2.validate("B2")?;
         let (t1, t2, b1, b2) = (

@@ -4,6 +4,8 @@
 //! which is the same order as a circular buffer whose new entries take the victim's frame.
 
 use super::driver::{Cache, Online, Strategy};
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot};
 use super::Capacity;
@@ -50,15 +52,7 @@ impl Strategy for Hand {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<bool>) -> Result<(), String> {
-        self.ring.check(slab, "ring", |_, _| Ok(()))?;
-        if self.ring.len() != slab.len() {
-            return Err(format!(
-                "ring holds {} of {} entries",
-                self.ring.len(),
-                slab.len()
-            ));
-        }
-        Ok(())
+        check_partition(slab, &[("ring", &self.ring)], |_, _, _| true)
     }
 }
 

@@ -5,6 +5,8 @@
 //! Frequencies count uses while resident and are forgotten on eviction.
 
 use super::driver::{Cache, Online, Strategy};
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot, NIL};
 use super::Capacity;
@@ -134,7 +136,8 @@ impl Strategy for Buckets {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<u32>) -> Result<(), String> {
-        let (mut seen, mut prev, mut at, mut last_freq) = (0usize, NIL, self.first, 0u64);
+        let mut lists = Vec::new();
+        let (mut prev, mut at, mut last_freq) = (NIL, self.first, 0u64);
         while at != NIL {
             let bucket = &self.buckets[at as usize];
             if bucket.prev != prev || bucket.freq <= last_freq || bucket.entries.is_empty() {
@@ -145,28 +148,16 @@ impl Strategy for Buckets {
                     bucket.entries.len()
                 ));
             }
-            bucket.entries.check(slab, "bucket", |slot, node| {
-                if node.meta == at {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "slot {slot} in bucket {at} says bucket {}",
-                        node.meta
-                    ))
-                }
-            })?;
-            seen += bucket.entries.len();
-            if seen > slab.len() {
-                return Err("buckets hold more entries than the cache".into());
+            if lists.len() > slab.len() {
+                return Err("more buckets than entries".into());
             }
+            lists.push((at, ("bucket", &bucket.entries)));
             last_freq = bucket.freq;
             prev = at;
             at = bucket.next;
         }
-        if seen != slab.len() {
-            return Err(format!("buckets hold {seen} of {} entries", slab.len()));
-        }
-        Ok(())
+        let (ids, lists): (Vec<u32>, Vec<_>) = lists.into_iter().unzip();
+        check_partition(slab, &lists, |i, _, node| node.meta == ids[i])
     }
 }
 

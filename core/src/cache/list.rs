@@ -122,7 +122,7 @@ impl List {
     /// Walks the list front to back, checking the links, the length and the weight, and calls `each` on
     /// every slot.
     #[cfg(any(test, debug_assertions))]
-    pub fn check<M>(
+    fn check<M>(
         &self,
         slab: &Slab<M>,
         name: &str,
@@ -154,4 +154,32 @@ impl List {
         }
         Ok(())
     }
+}
+
+/// Checks that `lists` are well formed and between them hold every stored entry exactly once, and that
+/// `belongs(i, slot, node)` accepts each entry found in `lists[i]` (its metadata names that list).
+#[cfg(any(test, debug_assertions))]
+pub fn check_partition<M: Copy + Default + std::fmt::Debug>(
+    slab: &Slab<M>,
+    lists: &[(&str, &List)],
+    mut belongs: impl FnMut(usize, Slot, &super::slab::Node<M>) -> bool,
+) -> Result<(), String> {
+    let mut total = 0;
+    for (i, &(name, list)) in lists.iter().enumerate() {
+        list.check(slab, name, |slot, node| {
+            if belongs(i, slot, node) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name}: slot {slot} (key {}) has {:?}",
+                    node.key, node.meta
+                ))
+            }
+        })?;
+        total += list.len();
+    }
+    if total != slab.len() {
+        return Err(format!("the lists hold {total} of {} entries", slab.len()));
+    }
+    Ok(())
 }

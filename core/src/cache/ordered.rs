@@ -3,6 +3,8 @@
 //! old end or the new end. `fifo.rs`, `lifo.rs`, `lru.rs` and `mru.rs` name the four combinations.
 
 use super::driver::{Online, Strategy};
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot};
 use super::Capacity;
@@ -53,15 +55,7 @@ impl<const PROMOTE: bool, const NEWEST: bool> Strategy for Ordered<PROMOTE, NEWE
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<()>) -> Result<(), String> {
-        self.queue.check(slab, "queue", |_, _| Ok(()))?;
-        if self.queue.len() != slab.len() {
-            return Err(format!(
-                "queue holds {} of {} entries",
-                self.queue.len(),
-                slab.len()
-            ));
-        }
-        Ok(())
+        check_partition(slab, &[("queue", &self.queue)], |_, _, _| true)
     }
 }
 

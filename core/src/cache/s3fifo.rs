@@ -14,6 +14,8 @@
 
 use super::driver::{Cache, Online, Strategy};
 use super::ghost::Ghost;
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot};
 use super::Capacity;
@@ -117,22 +119,10 @@ impl Strategy for Queues {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<Meta>) -> Result<(), String> {
-        for (list, in_main, name) in [(&self.small, false, "small"), (&self.main, true, "main")] {
-            list.check(slab, name, |slot, node| {
-                if node.meta.in_main != in_main || node.meta.freq > MAX_FREQ {
-                    return Err(format!("slot {slot} in {name} has {:?}", node.meta));
-                }
-                Ok(())
-            })?;
-        }
-        if self.small.len() + self.main.len() != slab.len() {
-            return Err(format!(
-                "small {} + main {} != {} entries",
-                self.small.len(),
-                self.main.len(),
-                slab.len()
-            ));
-        }
+        let lists = [("small", &self.small), ("main", &self.main)];
+        check_partition(slab, &lists, |i, _, node| {
+            node.meta.in_main == (i == 1) && node.meta.freq <= MAX_FREQ
+        })?;
         self.ghost.validate("ghost")?;
         if self.ghost.weight() > self.main_share {
             return Err(format!(

@@ -4,6 +4,8 @@
 //! oldest. Unlike CLOCK, survivors stay where they are and new entries join at the new end.
 
 use super::driver::{Cache, Online, Strategy};
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::slab::{Slab, Slot, NIL};
 use super::Capacity;
@@ -62,21 +64,15 @@ impl Strategy for Sweep {
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<bool>) -> Result<(), String> {
         let mut hand_seen = self.hand == NIL;
-        self.queue.check(slab, "queue", |slot, _| {
+        check_partition(slab, &[("queue", &self.queue)], |_, slot, _| {
             hand_seen |= slot == self.hand;
-            Ok(())
+            true
         })?;
-        if !hand_seen {
-            return Err(format!("hand {} is not in the queue", self.hand));
+        if hand_seen {
+            Ok(())
+        } else {
+            Err(format!("hand {} is not in the queue", self.hand))
         }
-        if self.queue.len() != slab.len() {
-            return Err(format!(
-                "queue holds {} of {} entries",
-                self.queue.len(),
-                slab.len()
-            ));
-        }
-        Ok(())
     }
 }
 

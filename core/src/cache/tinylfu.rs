@@ -10,6 +10,8 @@
 //! space, it does not change which keys win.
 
 use super::driver::{Cache, Online, Strategy};
+#[cfg(any(test, debug_assertions))]
+use super::list::check_partition;
 use super::list::List;
 use super::sketch::Sketch;
 use super::slab::{Slab, Slot};
@@ -121,28 +123,13 @@ impl Strategy for Admission {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self, slab: &Slab<Segment>) -> Result<(), String> {
-        let segments = [
-            (&self.window, Segment::Window),
-            (&self.probation, Segment::Probation),
-            (&self.protected, Segment::Protected),
+        const SEGMENTS: [Segment; 3] = [Segment::Window, Segment::Probation, Segment::Protected];
+        let lists = [
+            ("window", &self.window),
+            ("probation", &self.probation),
+            ("protected", &self.protected),
         ];
-        let mut total = 0;
-        for (list, segment) in segments {
-            list.check(slab, "segment", |slot, node| {
-                if node.meta == segment {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "slot {slot} in {segment:?} is tagged {:?}",
-                        node.meta
-                    ))
-                }
-            })?;
-            total += list.len();
-        }
-        if total != slab.len() {
-            return Err(format!("segments hold {total} of {} entries", slab.len()));
-        }
+        check_partition(slab, &lists, |i, _, node| node.meta == SEGMENTS[i])?;
         if self.protected.weight() > self.protected_share && self.protected.len() > 1 {
             return Err(format!(
                 "protected weighs {} > {}",
