@@ -208,7 +208,7 @@ struct Tally<'a>(&'a Source);
 impl Visit for Tally<'_> {
     type Output = Result<(u64, u64), String>;
 
-    fn visit<C: Eviction + 'static>(self, mut cache: C) -> Self::Output {
+    fn visit<C: Eviction + Send + 'static>(self, mut cache: C) -> Self::Output {
         let (mut requests, mut hits) = (0u64, 0u64);
         self.0.for_each(|key, size| {
             requests += 1;

@@ -34,7 +34,7 @@ mod native {
             group.bench_function(policy.name(), |b| {
                 b.iter_batched(
                     || build_with_trace(policy, capacity, 1, trace.clone()).unwrap(),
-                    |mut cache: Box<dyn Eviction>| {
+                    |mut cache: Box<dyn Eviction + Send>| {
                         let mut hits = 0u64;
                         for &key in &trace {
                             hits += u64::from(cache.access(key, 1, SimTime::ZERO).is_hit());

@@ -163,8 +163,9 @@ impl Access<'_> {
 /// The outcome of [`Eviction::insert`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Insert<'a> {
-    /// The key is resident after the call. An entry larger than the capacity, or one the policy declines
-    /// (TinyLFU admission loses are evicted on the spot instead; Belady declines), is not.
+    /// The key is resident after the call. It is not if the entry alone exceeds the capacity, or if the
+    /// policy declines it (only Belady's does, for a key needed later than every resident). TinyLFU admits
+    /// every new entry to its window; its admission contest happens later, between residents.
     pub admitted: bool,
     pub evicted: &'a [Evicted],
 }
@@ -339,7 +340,7 @@ impl FromStr for Policy {
 /// through `Box<dyn Eviction>`.
 pub trait Visit {
     type Output;
-    fn visit<C: Eviction + 'static>(self, cache: C) -> Self::Output;
+    fn visit<C: Eviction + Send + 'static>(self, cache: C) -> Self::Output;
 }
 
 /// Builds an empty cache run by `policy` and passes it to `visitor`. `seed` feeds the policies that draw
@@ -370,8 +371,8 @@ pub fn visit<V: Visit>(
 struct Boxed;
 
 impl Visit for Boxed {
-    type Output = Box<dyn Eviction>;
-    fn visit<C: Eviction + 'static>(self, cache: C) -> Box<dyn Eviction> {
+    type Output = Box<dyn Eviction + Send>;
+    fn visit<C: Eviction + Send + 'static>(self, cache: C) -> Box<dyn Eviction + Send> {
         Box::new(cache)
     }
 }
@@ -383,7 +384,7 @@ pub fn build(
     policy: Policy,
     capacity: Capacity,
     seed: u64,
-) -> Result<Box<dyn Eviction>, CacheError> {
+) -> Result<Box<dyn Eviction + Send>, CacheError> {
     visit(policy, capacity, seed, Boxed)
 }
 
@@ -394,7 +395,7 @@ pub fn build_with_trace(
     capacity: Capacity,
     seed: u64,
     trace: Vec<u64>,
-) -> Result<Box<dyn Eviction>, CacheError> {
+) -> Result<Box<dyn Eviction + Send>, CacheError> {
     match policy {
         Policy::Belady => Ok(Box::new(Belady::new(trace, capacity)?)),
         online => build(online, capacity, seed),
