@@ -3,6 +3,7 @@
 //! stderr: exit status 2 for a malformed command line, 1 for bad input or a failed run. Nothing panics on
 //! bad input.
 
+mod cache;
 mod ring;
 mod run;
 
@@ -30,6 +31,8 @@ enum Command {
     Presets(run::PresetsArgs),
     /// Place keys with a consistent-hashing algorithm; report balance and the keys moved by a change.
     Ring(ring::RingArgs),
+    /// Replay a request trace through cache eviction policies and report hit ratios.
+    Cache(cache::CacheArgs),
 }
 
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => run::validate(a),
         Command::Presets(a) => run::presets(a),
         Command::Ring(a) => ring::run(a),
+        Command::Cache(a) => cache::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@
 //! and [`metrics`] turns what happened into numbers.
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod dist;
 pub mod engine;
 pub mod history;

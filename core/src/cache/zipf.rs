@@ -1,0 +1,33 @@
+//! A seeded stream of Zipf-distributed keys over `1..=n`, for cache experiments, tests and benchmarks.
+//! It samples `rand_distr::Zipf` (libm maths, so the same on native and wasm) with the engine's PCG.
+
+use rand_distr::{Distribution, Zipf};
+
+use super::CacheError;
+use crate::rng::SimRng;
+
+/// Keys `1..=n`, key `k` drawn with probability proportional to `1 / k^alpha`.
+#[derive(Clone, Debug)]
+pub struct ZipfKeys {
+    rng: SimRng,
+    zipf: Zipf<f64>,
+}
+
+impl ZipfKeys {
+    pub fn new(n: u64, alpha: f64, seed: u64) -> Result<Self, CacheError> {
+        let zipf = Zipf::new(n as f64, alpha).map_err(|e| CacheError::BadZipf(e.to_string()))?;
+        Ok(ZipfKeys {
+            rng: SimRng::new(seed),
+            zipf,
+        })
+    }
+}
+
+impl Iterator for ZipfKeys {
+    type Item = u64;
+
+    #[inline]
+    fn next(&mut self) -> Option<u64> {
+        Some(self.zipf.sample(self.rng.inner()) as u64)
+    }
+}
