@@ -67,6 +67,9 @@ async fn console_errors_are_seen() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/no-such-page").await?;
     let errors = h.console_errors().await?;
-    assert!(errors.iter().any(|e| e.contains("404")), "expected a 404 in the console, got {errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("404")),
+        "expected a 404 in the console, got {errors:#?}"
+    );
     h.close().await
 }

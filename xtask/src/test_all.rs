@@ -95,7 +95,7 @@ impl Report {
                 .map(|c| format!("{} passed, {} failed", c.passed, c.failed))
                 .unwrap_or_default();
             let verdict = if o.ok { "ok  " } else { "FAIL" };
-            println!("{verdict}  {:<24} {:>7.1}s  {counts}  {}", o.name, o.seconds, o.note);
+            println!("{verdict}  {:<30} {:>7.1}s  {counts}  {}", o.name, o.seconds, o.note);
         }
         let (passed, failed) = self.totals();
         println!("{passed} passed, {failed} failed");
