@@ -71,13 +71,10 @@ impl Harness {
         let server = StaticServer::start(&dist, 0).context("starting the static server")?;
         let driver = Driver::start()?;
         let profile = fresh_profile_dir()?;
-        let mut args: Vec<String> = xtask::browser::HEADLESS_FLAGS.iter().map(|f| f.to_string()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        args.push("--window-size=1440,900".into());
-        let mut options = json!({ "args": args });
-        if let Some(chromium) = xtask::browser::chromium() {
-            options["binary"] = chromium.display().to_string().into();
-        }
+        let options = xtask::browser::chrome_options(&[
+            format!("--user-data-dir={}", profile.display()),
+            "--window-size=1440,900".to_owned(),
+        ]);
         let capabilities: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
             "goog:chromeOptions": options,

@@ -19,6 +19,21 @@ pub const HEADLESS_FLAGS: &[&str] = &[
     "--disable-sync",
 ];
 
+/// WebDriver's `goog:chromeOptions` for headless Chromium: [`HEADLESS_FLAGS`] then `extra`, and the
+/// binary if one is found.
+pub fn chrome_options(extra: &[String]) -> serde_json::Value {
+    let args: Vec<String> = HEADLESS_FLAGS
+        .iter()
+        .map(|f| f.to_string())
+        .chain(extra.iter().cloned())
+        .collect();
+    let mut options = serde_json::json!({ "args": args });
+    if let Some(chromium) = chromium() {
+        options["binary"] = chromium.display().to_string().into();
+    }
+    options
+}
+
 /// The Chromium binary: `$CHROMIUM` if set, else `chromium` on `PATH`.
 pub fn chromium() -> Option<PathBuf> {
     from_env_or_path("CHROMIUM", "chromium")

@@ -213,12 +213,7 @@ fn wasm_test_command(root: &Path) -> Result<Command, String> {
 }
 
 fn write_webdriver_json(root: &Path) -> Result<PathBuf, String> {
-    let mut options = serde_json::Map::new();
-    options.insert("args".into(), browser::HEADLESS_FLAGS.to_vec().into());
-    if let Some(chromium) = browser::chromium() {
-        options.insert("binary".into(), chromium.display().to_string().into());
-    }
-    let capabilities = serde_json::json!({ "goog:chromeOptions": options });
+    let capabilities = serde_json::json!({ "goog:chromeOptions": browser::chrome_options(&[]) });
     let dir = root.join("target/xtask");
     let path = dir.join("webdriver.json");
     fs::create_dir_all(&dir)
