@@ -188,10 +188,12 @@ fn nanos(ns: f64) -> String {
     }
 }
 
-/// Runs the e2e crate's benches, which print `bench: <label> = <value>` lines.
+/// Runs the e2e crate's page-load bench, which prints `bench: <label> = <value>` lines.
 fn browser_benches(root: &Path) -> Result<Section, String> {
     let mut command = Command::new("cargo");
-    command.args(["bench", "-p", "switchyard-e2e"]).current_dir(root);
+    command
+        .args(["bench", "-p", "switchyard-e2e", "--bench", "page_load"])
+        .current_dir(root);
     cmd::echo(&command);
     let mut child = command
         .stdin(Stdio::null())
@@ -277,6 +279,25 @@ mod tests {
     fn markdown_table() {
         let rows = [vec!["a".to_owned(), "1".to_owned()]];
         assert_eq!(table(&["name", "n"], &rows), "| name | n |\n|---|---|\n| a | 1 |\n");
+    }
+
+    #[test]
+    fn reads_criterion_estimates_written_since_the_run_began() {
+        let dir = std::env::temp_dir().join(format!("xtask-criterion-{}", std::process::id()));
+        let new = dir.join("ring/lookup/new");
+        fs::create_dir_all(&new).unwrap();
+        let since = SystemTime::now() - std::time::Duration::from_secs(60);
+        fs::write(new.join("benchmark.json"), r#"{"full_id": "ring/lookup"}"#).unwrap();
+        let estimates = r#"{"mean": {"point_estimate": 1250.0}, "std_dev": {"point_estimate": 12.5}}"#;
+        fs::write(new.join("estimates.json"), estimates).unwrap();
+        fs::create_dir_all(dir.join("ring/lookup/base")).unwrap();
+        fs::write(dir.join("ring/lookup/base/estimates.json"), estimates).unwrap();
+
+        let found = criterion_estimates(&dir, since);
+        let rows: Vec<_> = found.iter().map(|e| (e.id.as_str(), e.mean_ns, e.std_dev_ns)).collect();
+        assert_eq!(rows, [("ring/lookup", 1250.0, 12.5)]);
+        assert!(criterion_estimates(&dir, SystemTime::now() + std::time::Duration::from_secs(60)).is_empty());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
