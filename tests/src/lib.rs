@@ -1,1 +1,281 @@
-//! End-to-end browser tests for Switchyard.
+//! End-to-end browser tests for Switchyard: the harness.
+//!
+//! [`Harness::start`] serves the release build in `dist/` on a free loopback port, starts `chromedriver`
+//! on another, and opens a headless Chromium session with a fresh profile. Dropping the harness ends the
+//! session and stops both, even when a test fails half-way.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use xtask::static_server::StaticServer;
+
+/// How long to wait for the page to show something before failing.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// A harness failure, printed as its message (tests return `Result<(), E2eError>`).
+pub struct E2eError(String);
+
+impl fmt::Debug for E2eError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for E2eError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type Result<T, E = E2eError> = std::result::Result<T, E>;
+
+/// Adds what we were doing to an error.
+pub trait Context<T> {
+    fn context(self, what: &str) -> Result<T>;
+}
+
+impl<T, E: fmt::Display> Context<T> for std::result::Result<T, E> {
+    fn context(self, what: &str) -> Result<T> {
+        self.map_err(|e| E2eError(format!("{what}: {e}")))
+    }
+}
+
+/// A running site, driver and browser session.
+pub struct Harness {
+    client: Client,
+    session: Option<String>,
+    driver: Driver,
+    server: StaticServer,
+    profile: PathBuf,
+}
+
+impl Harness {
+    pub async fn start() -> Result<Harness> {
+        let dist = xtask::dist_dir();
+        if !dist.join("index.html").is_file() {
+            return Err(E2eError(format!(
+                "{} has no index.html: build the site first with `cargo xtask dist` \
+                 (`cargo xtask test` builds it before the e2e tests)",
+                dist.display()
+            )));
+        }
+        let server = StaticServer::start(&dist, 0).context("starting the static server")?;
+        let driver = Driver::start()?;
+        let profile = fresh_profile_dir()?;
+        let options = xtask::browser::chrome_options(&[
+            format!("--user-data-dir={}", profile.display()),
+            "--window-size=1440,900".to_owned(),
+        ]);
+        let capabilities: Capabilities = serde_json::from_value(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+            "goog:loggingPrefs": { "browser": "ALL" },
+        }))
+        .expect("the capabilities are a JSON object");
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url())
+            .await
+            .context("opening a Chromium session through chromedriver")?;
+        let session = client.session_id().await.context("reading the session id")?;
+        Ok(Harness {
+            client,
+            session,
+            driver,
+            server,
+            profile,
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The site's URL for `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.addr())
+    }
+
+    pub async fn open(&self, path: &str) -> Result<()> {
+        self.client.goto(&self.url(path)).await.context("loading the page")
+    }
+
+    /// Polls for an element matching `css` until it appears or [`DEADLINE`] passes.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(DEADLINE)
+            .every(Duration::from_millis(50))
+            .for_element(Locator::Css(css))
+            .await
+            .context(&format!("waiting {DEADLINE:?} for `{css}`"))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .context(&format!("finding `{css}`"))
+    }
+
+    /// Runs `script` in the page and returns its result.
+    pub async fn eval(&self, script: &str) -> Result<Value> {
+        self.client
+            .execute(script, vec![])
+            .await
+            .context("running a script in the page")
+    }
+
+    /// The `SEVERE` entries of the browser console since the last call (errors, failed loads, panics).
+    pub async fn console_errors(&self) -> Result<Vec<String>> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .context("reading the browser log")?;
+        let entries = log.as_array().cloned().unwrap_or_default();
+        Ok(entries
+            .iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect())
+    }
+
+    /// Saves a PNG of the window as `target/e2e/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await.context("taking a screenshot")?;
+        let dir = xtask::workspace_root().join("target/e2e");
+        std::fs::create_dir_all(&dir).context("creating target/e2e")?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).context("writing the screenshot")?;
+        Ok(path)
+    }
+
+    /// Ends the browser session cleanly. Dropping the harness without this also ends it.
+    pub async fn close(mut self) -> Result<()> {
+        self.session = None;
+        self.client.clone().close().await.context("closing the browser session")
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // A failed test never reaches `close`, and the async client cannot run in `drop`: end the session
+        // with one blocking request so Chromium exits before chromedriver is killed.
+        if let Some(id) = self.session.take() {
+            self.driver.delete_session(&id);
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's console-log endpoint.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// A `chromedriver` child on a free loopback port, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Result<Driver> {
+        let binary = xtask::browser::chromedriver().ok_or_else(|| {
+            E2eError(
+                "chromedriver not found: `apt-get install -y chromium chromium-driver` (or set CHROMEDRIVER)".into(),
+            )
+        })?;
+        let port = free_port()?;
+        let mut child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context(&format!("starting {}", binary.display()))?;
+        let driver_out = child.stdout.take().expect("stdout is piped");
+        let mut driver = Driver { child, port };
+        // chromedriver announces when it listens; wait for that line rather than polling the port.
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(driver_out).lines().map_while(|l| l.ok()) {
+                // Keep draining after the reader is gone so chromedriver never blocks on a full pipe.
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains("started successfully") => return Ok(driver),
+                Ok(_) => continue,
+                Err(_) => {
+                    let status = driver.child.try_wait().ok().flatten();
+                    return Err(E2eError(format!(
+                        "chromedriver did not start on port {port} within {DEADLINE:?} (exit status {status:?})"
+                    )));
+                }
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn delete_session(&self, id: &str) {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(DEADLINE));
+        let request = format!(
+            "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr().context("finding a free port")?.port())
+}
+
+/// A new, empty Chromium profile directory under the system temp dir.
+fn fresh_profile_dir() -> Result<PathBuf> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("switchyard-e2e-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).context("creating a Chromium profile dir")?;
+    Ok(dir)
+}

@@ -1,0 +1,314 @@
+//! `cargo xtask bench`: runs the core's criterion benches and the browser page-load benchmark, measures
+//! the release wasm, and writes `BENCHMARKS.md`. Each part of the report is one [`Section`]; a new
+//! benchmark family is one more function returning a section.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::SystemTime;
+
+use crate::{chromium, cmd, site};
+
+/// One `## title` part of BENCHMARKS.md.
+struct Section {
+    title: &'static str,
+    body: String,
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    site::dist(root)?;
+    chromium::ensure()?;
+    let started = SystemTime::now();
+    let sections = [
+        machine(root)?,
+        wasm_size(&xtask::dist_dir())?,
+        core_benches(root, started)?,
+        browser_benches(root)?,
+    ];
+    let mut text = String::from(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`; run it again to refresh. One run on one machine: compare \
+         numbers only with runs on the same machine.\n",
+    );
+    for section in sections {
+        text.push_str(&format!("\n## {}\n\n{}", section.title, section.body));
+    }
+    let path = root.join("BENCHMARKS.md");
+    fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    eprintln!("bench: wrote {}", path.display());
+    Ok(())
+}
+
+fn machine(root: &Path) -> Result<Section, String> {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let rustc = cmd::first_line(Command::new("rustc").arg("--version").current_dir(root))
+        .ok_or("cannot run rustc --version")?;
+    let table = table(
+        &["", ""],
+        &[
+            vec!["CPU".into(), cpu],
+            vec!["cores".into(), cores.to_string()],
+            vec!["rustc".into(), rustc],
+            vec!["date (UTC)".into(), today()],
+        ],
+    );
+    Ok(Section {
+        title: "Machine",
+        body: table,
+    })
+}
+
+/// Raw and gzip (level 9) size of each `.wasm` in `dist/`: what a browser downloads.
+fn wasm_size(dist: &Path) -> Result<Section, String> {
+    let mut rows = Vec::new();
+    let entries = fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no .wasm in {}", dist.display()));
+    }
+    for file in files {
+        let bytes = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+        let gzipped = gzip_len(&bytes);
+        eprintln!("bench: {} is {} raw, {} gzip", file.display(), bytes.len(), gzipped);
+        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        rows.push(vec![format!("`{name}`"), kib(bytes.len()), kib(gzipped)]);
+    }
+    Ok(Section {
+        title: "Web bundle",
+        body: format!(
+            "Release build (`trunk build --release`, wasm-opt `-Oz`).\n\n{}",
+            table(&["file", "raw", "gzip -9"], &rows)
+        ),
+    })
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail").len()
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1} KiB ({bytes} B)", bytes as f64 / 1024.0)
+}
+
+/// Runs `cargo bench -p switchyard-core` and tabulates every criterion estimate written by this run.
+fn core_benches(root: &Path, started: SystemTime) -> Result<Section, String> {
+    let title = "Core (criterion)";
+    if !has_rust_files(&root.join("core/benches")) {
+        eprintln!("bench: core has no benches yet (core/benches/*.rs)");
+        return Ok(Section {
+            title,
+            body: "No criterion benches in `core/benches/` yet.\n".into(),
+        });
+    }
+    let ok = cmd::run(
+        Command::new("cargo")
+            .args(["bench", "-p", "switchyard-core", "--benches"])
+            .current_dir(root),
+    );
+    if !ok {
+        return Err("cargo bench -p switchyard-core failed".into());
+    }
+    let mut rows: Vec<Vec<String>> = criterion_estimates(&root.join("target/criterion"), started)
+        .into_iter()
+        .map(|e| vec![format!("`{}`", e.id), nanos(e.mean_ns), nanos(e.std_dev_ns)])
+        .collect();
+    rows.sort();
+    Ok(Section {
+        title,
+        body: format!(
+            "Mean time per iteration (criterion's point estimate).\n\n{}",
+            table(&["benchmark", "mean", "std dev"], &rows)
+        ),
+    })
+}
+
+struct Estimate {
+    id: String,
+    mean_ns: f64,
+    std_dev_ns: f64,
+}
+
+/// Every `<id>/new/estimates.json` under `dir` modified since `since`.
+fn criterion_estimates(dir: &Path, since: SystemTime) -> Vec<Estimate> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.filter_map(|e| Some(e.ok()?.path())) {
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let in_new = path.parent().is_some_and(|p| p.ends_with("new"));
+            let fresh = fs::metadata(&path).and_then(|m| m.modified()).is_ok_and(|t| t >= since);
+            if in_new && fresh && path.file_name().is_some_and(|n| n == "estimates.json") {
+                found.extend(read_estimate(&path));
+            }
+        }
+    }
+    found
+}
+
+fn read_estimate(path: &Path) -> Option<Estimate> {
+    let json = |p: &Path| serde_json::from_str::<serde_json::Value>(&fs::read_to_string(p).ok()?).ok();
+    let estimates = json(path)?;
+    let id = json(&path.with_file_name("benchmark.json"))
+        .and_then(|b| b["full_id"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| path.display().to_string());
+    Some(Estimate {
+        id,
+        mean_ns: estimates["mean"]["point_estimate"].as_f64()?,
+        std_dev_ns: estimates["std_dev"]["point_estimate"].as_f64()?,
+    })
+}
+
+fn nanos(ns: f64) -> String {
+    match ns {
+        ns if ns >= 1e9 => format!("{:.3} s", ns / 1e9),
+        ns if ns >= 1e6 => format!("{:.3} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.3} µs", ns / 1e3),
+        ns => format!("{ns:.1} ns"),
+    }
+}
+
+/// Runs the e2e crate's page-load bench, which prints `bench: <label> = <value>` lines.
+fn browser_benches(root: &Path) -> Result<Section, String> {
+    let mut command = Command::new("cargo");
+    command
+        .args(["bench", "-p", "switchyard-e2e", "--bench", "page_load"])
+        .current_dir(root);
+    cmd::echo(&command);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    let mut rows = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout is piped")).lines() {
+        let Ok(line) = line else { break };
+        println!("{line}");
+        if let Some((label, value)) = line.strip_prefix("bench: ").and_then(|l| l.split_once(" = ")) {
+            rows.push(vec![label.trim().to_owned(), value.trim().to_owned()]);
+        }
+    }
+    if !child.wait().is_ok_and(|s| s.success()) {
+        return Err("cargo bench -p switchyard-e2e failed".into());
+    }
+    Ok(Section {
+        title: "Browser (headless Chromium)",
+        body: format!(
+            "Page load of the release build from a loopback server, to the app's first render \
+             (`performance.mark(\"switchyard:first-render\")`).\n\n{}",
+            table(&["measure", "value"], &rows)
+        ),
+    })
+}
+
+fn has_rust_files(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "rs"))
+    })
+}
+
+/// A Markdown table.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+/// Today's UTC date, `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+fn civil_date(days_since_epoch: u64) -> String {
+    let z = days_since_epoch as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        for (days, expect) in [
+            (0, "1970-01-01"),
+            (59, "1970-03-01"),
+            (11_016, "2000-02-29"),
+            (20_415, "2025-11-23"),
+        ] {
+            assert_eq!(civil_date(days), expect, "{days}");
+        }
+    }
+
+    #[test]
+    fn markdown_table() {
+        let rows = [vec!["a".to_owned(), "1".to_owned()]];
+        assert_eq!(table(&["name", "n"], &rows), "| name | n |\n|---|---|\n| a | 1 |\n");
+    }
+
+    #[test]
+    fn reads_criterion_estimates_written_since_the_run_began() {
+        let dir = std::env::temp_dir().join(format!("xtask-criterion-{}", std::process::id()));
+        let new = dir.join("ring/lookup/new");
+        fs::create_dir_all(&new).unwrap();
+        let since = SystemTime::now() - std::time::Duration::from_secs(60);
+        fs::write(new.join("benchmark.json"), r#"{"full_id": "ring/lookup"}"#).unwrap();
+        let estimates = r#"{"mean": {"point_estimate": 1250.0}, "std_dev": {"point_estimate": 12.5}}"#;
+        fs::write(new.join("estimates.json"), estimates).unwrap();
+        fs::create_dir_all(dir.join("ring/lookup/base")).unwrap();
+        fs::write(dir.join("ring/lookup/base/estimates.json"), estimates).unwrap();
+
+        let found = criterion_estimates(&dir, since);
+        let rows: Vec<_> = found.iter().map(|e| (e.id.as_str(), e.mean_ns, e.std_dev_ns)).collect();
+        assert_eq!(rows, [("ring/lookup", 1250.0, 12.5)]);
+        assert!(criterion_estimates(&dir, SystemTime::now() + std::time::Duration::from_secs(60)).is_empty());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn time_units() {
+        for (ns, expect) in [
+            (12.34, "12.3 ns"),
+            (1_500.0, "1.500 µs"),
+            (2.5e6, "2.500 ms"),
+            (3e9, "3.000 s"),
+        ] {
+            assert_eq!(nanos(ns), expect);
+        }
+    }
+}
