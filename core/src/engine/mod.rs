@@ -8,8 +8,8 @@
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
 mod queue;
-mod store;
 
+use crate::cache::{Capacity, Eviction};
 use crate::metrics::{
     ns_to_ms, round4, CacheReport, FailReason, FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
 };
@@ -22,7 +22,7 @@ use crate::workload::{Class, Workload};
 use queue::EventQueue;
 use std::collections::VecDeque;
 use std::fmt;
-use store::{Lookup, LruStore};
+use std::num::NonZeroU64;
 
 pub use crate::dist::Dist;
 
@@ -267,7 +267,7 @@ struct NodeState {
     waiting: VecDeque<(u32, u32)>,
     rng: SimRng,
     rr: u32,
-    store: Option<LruStore>,
+    store: Option<Box<dyn Eviction + Send>>,
     backlog: VecDeque<(u32, u32)>,
     in_transit: u32,
     client: u32,
@@ -358,7 +358,7 @@ impl Sim {
                 });
             }
             let store = match &def.behavior {
-                Behavior::Cache(c) => Some(LruStore::new(c.capacity as usize)),
+                Behavior::Cache(c) => new_store(c, seed, i),
                 _ => None,
             };
             let balance = match &def.behavior {
@@ -1374,8 +1374,7 @@ impl Sim {
                     }
                     0 => {
                         let now = self.now;
-                        let found = self.nodes[ni].store.as_mut().map_or(Lookup::Miss, |s| s.get(key, now));
-                        let hit = found == Lookup::Hit;
+                        let hit = self.nodes[ni].store.as_mut().is_some_and(|s| s.get(key, SimTime(now)));
                         self.metrics.lookup(hit);
                         if hit {
                             self.metrics.nodes[ni].hits += 1;
@@ -1389,8 +1388,15 @@ impl Sim {
                     1 => {
                         let now = self.now;
                         if let Some(s) = self.nodes[ni].store.as_mut() {
-                            let ev = s.insert(key, now, ttl);
-                            self.metrics.nodes[ni].evictions += ev;
+                            let expires = ttl.map(|t| SimTime(now.saturating_add(t)));
+                            // Expired entries leaving the cache are not capacity evictions.
+                            let ev = s
+                                .insert(key, 1, expires, SimTime(now))
+                                .evicted
+                                .iter()
+                                .filter(|e| !e.expired)
+                                .count();
+                            self.metrics.nodes[ni].evictions += ev as u64;
                         }
                         self.respond(req, Outcome::Miss);
                     }
@@ -1694,8 +1700,9 @@ impl Sim {
                 for b in &mut st.backends {
                     b.in_flight = 0;
                 }
-                if let Some(s) = st.store.as_mut() {
-                    s.clear();
+                // An in-memory cache comes back empty.
+                if let Behavior::Cache(c) = &self.topo.nodes[ni].behavior {
+                    st.store = new_store(c, self.seed ^ u64::from(st.epoch), ni);
                 }
                 let waiting: Vec<(u32, u32)> = st.waiting.drain(..).collect();
                 let backlog: Vec<(u32, u32)> = st.backlog.drain(..).collect();
@@ -1760,6 +1767,12 @@ impl Sim {
             }
         }
     }
+}
+
+/// A cache node's store: its configured eviction policy over object-count capacity, seeded per node.
+fn new_store(c: &crate::topology::CacheCfg, seed: u64, node: usize) -> Option<Box<dyn Eviction + Send>> {
+    let capacity = Capacity::objects(NonZeroU64::new(c.capacity.max(1))?);
+    crate::cache::build(c.policy, capacity, crate::rng::mix64(seed ^ (3_000_000 + node as u64))).ok()
 }
 
 fn ratio(a: u64, b: u64) -> f64 {

@@ -322,8 +322,18 @@ pub struct CacheSpec {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvictionPolicy {
+    Fifo,
+    Lifo,
     #[default]
     Lru,
+    Mru,
+    Lfu,
+    Random,
+    Clock,
+    Sieve,
+    S3Fifo,
+    Arc,
+    TinyLfu,
 }
 
 /// A shard router: sends each key to one of its shards.

@@ -127,6 +127,7 @@ pub struct RetryCfg {
 #[derive(Clone, Debug)]
 pub struct CacheCfg {
     pub capacity: u64,
+    pub policy: crate::cache::Policy,
     pub ttl_ns: Option<u64>,
 }
 

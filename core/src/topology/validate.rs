@@ -574,6 +574,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             def.crash_at = c.crash_at_ms.map(SimTime::from_millis_f64);
             def.behavior = Behavior::Cache(CacheCfg {
                 capacity: c.capacity,
+                policy: policy_from_v1(c.policy),
                 ttl_ns: opt_ms(c.ttl_ms),
             });
         }
@@ -598,6 +599,24 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         }
     }
     (errs.0.len() == before).then_some(def)
+}
+
+fn policy_from_v1(p: v1::EvictionPolicy) -> crate::cache::Policy {
+    use crate::cache::Policy;
+    use v1::EvictionPolicy as E;
+    match p {
+        E::Fifo => Policy::Fifo,
+        E::Lifo => Policy::Lifo,
+        E::Lru => Policy::Lru,
+        E::Mru => Policy::Mru,
+        E::Lfu => Policy::Lfu,
+        E::Random => Policy::Random,
+        E::Clock => Policy::Clock,
+        E::Sieve => Policy::Sieve,
+        E::S3Fifo => Policy::S3Fifo,
+        E::Arc => Policy::Arc,
+        E::TinyLfu => Policy::TinyLfu,
+    }
 }
 
 fn balance_cfg(
