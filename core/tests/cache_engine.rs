@@ -100,6 +100,22 @@ fn a_cache_in_front_of_the_database_raises_throughput_and_lowers_p99() {
 }
 
 #[test]
+fn every_online_policy_runs_in_a_cache_node() {
+    for policy in [
+        "fifo", "lifo", "lru", "mru", "lfu", "random", "clock", "sieve", "s3fifo", "arc", "tinylfu",
+    ] {
+        let r = run(&with_cache(Some(policy)));
+        let c = r.nodes.iter().find_map(|n| n.cache.as_ref()).unwrap();
+        assert!(c.hits > 0 && c.misses > 0, "{policy}: {c:?}");
+    }
+    let belady = with_cache(Some("belady")).to_string();
+    assert!(
+        scenario::load(&belady).is_err(),
+        "Belady needs the future; a live cache cannot run it"
+    );
+}
+
+#[test]
 fn sieve_beats_lru_in_the_engine_too() {
     let lru = hit_ratio(&run(&with_cache(Some("lru"))));
     let sieve = hit_ratio(&run(&with_cache(Some("sieve"))));

@@ -331,8 +331,11 @@ pub enum EvictionPolicy {
     Random,
     Clock,
     Sieve,
+    /// Written `s3fifo`, as `switchyard cache --policy` spells it.
+    #[serde(rename = "s3fifo")]
     S3Fifo,
     Arc,
+    #[serde(rename = "tinylfu")]
     TinyLfu,
 }
 
