@@ -81,9 +81,17 @@ impl NodeStats {
 pub struct TaskStats {
     pub enqueued: u64,
     pub completed: u64,
+    /// Deliveries that ended in an error (each is retried or dead-lettered).
     pub failed: u64,
     pub lost: u64,
+    /// Tasks handed out again after their visibility timeout.
+    pub redelivered: u64,
+    /// Tasks completed more than once (at-least-once delivery's price).
+    pub duplicates: u64,
+    pub retried: u64,
+    pub dead_lettered: u64,
     pub(crate) latency_sum_ns: u128,
+    pub(crate) latency: Option<Histogram<u64>>,
 }
 
 /// One time-series bucket.
@@ -353,7 +361,13 @@ pub struct TaskReport {
     pub completed: u64,
     pub failed: u64,
     pub lost: u64,
+    pub redelivered: u64,
+    pub duplicates: u64,
+    pub retried: u64,
+    pub dead_lettered: u64,
+    /// Enqueue to done.
     pub mean_latency_ms: f64,
+    pub p99_latency_ms: f64,
 }
 
 impl Report {

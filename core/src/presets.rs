@@ -11,6 +11,12 @@ pub const ALL: &[(&str, &str)] = &[
     ("06-shards", include_str!("../../presets/06-shards.json")),
     ("07-cdn", include_str!("../../presets/07-cdn.json")),
     ("08-queue-workers", include_str!("../../presets/08-queue-workers.json")),
+    ("09-worker-down", include_str!("../../presets/09-worker-down.json")),
+    (
+        "10-spike-absorbed",
+        include_str!("../../presets/10-spike-absorbed.json"),
+    ),
+    ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

@@ -19,6 +19,7 @@ use crate::scenario::{self, Scenario, ScenarioError};
 use crate::time::SimTime;
 use crate::topology::{BalanceCfg, Behavior, EdgeIx, NodeIx, NodeKind, Topology};
 use crate::workload::{Class, Workload};
+use hdrhistogram::Histogram;
 use queue::EventQueue;
 use std::collections::VecDeque;
 use std::fmt;
@@ -197,14 +198,60 @@ pub enum Event {
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    Generate { client: u32 },
-    Arrive { req: u32, gen: u32 },
-    ServiceDone { req: u32, gen: u32 },
-    Response { req: u32, gen: u32 },
-    Timeout { call: u32, gen: u32, attempt: u32 },
-    Retry { call: u32, gen: u32 },
-    Timeline { index: u32 },
-    Probe { node: u32, pos: u32 },
+    Generate {
+        client: u32,
+    },
+    Arrive {
+        req: u32,
+        gen: u32,
+    },
+    ServiceDone {
+        req: u32,
+        gen: u32,
+    },
+    Response {
+        req: u32,
+        gen: u32,
+    },
+    Timeout {
+        call: u32,
+        gen: u32,
+        attempt: u32,
+    },
+    Retry {
+        call: u32,
+        gen: u32,
+    },
+    Timeline {
+        index: u32,
+    },
+    Probe {
+        node: u32,
+        pos: u32,
+    },
+    /// A task's visibility timeout for one delivery.
+    Visibility {
+        task: u64,
+        delivery: u32,
+    },
+    /// A failed task's backoff is over.
+    TaskRetry {
+        task: u64,
+    },
+}
+
+/// A queued task's life across deliveries (copies of it may be in flight at once).
+#[derive(Clone, Copy, Debug)]
+struct TaskState {
+    queue: NodeIx,
+    key: u64,
+    class: Class,
+    born: u64,
+    /// Copies in the backlog or with workers.
+    live: u32,
+    deliveries: u32,
+    failures: u32,
+    done: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -236,6 +283,8 @@ struct Req {
     queued_at: u64,
     sampled: bool,
     outcome: Outcome,
+    /// For a queued task: its id in `Sim::tasks` (copies share it).
+    task: u64,
     frames: Vec<Frame>,
 }
 
@@ -319,6 +368,8 @@ pub struct Sim {
     events: u64,
     busy_scratch: Vec<(u32, usize)>,
     scratch_backends: Vec<Backend>,
+    tasks: std::collections::BTreeMap<u64, TaskState>,
+    next_task: u64,
 }
 
 impl Sim {
@@ -451,6 +502,8 @@ impl Sim {
             events: 0,
             busy_scratch: vec![(0, 0); n],
             scratch_backends: Vec::new(),
+            tasks: std::collections::BTreeMap::new(),
+            next_task: 0,
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -692,6 +745,15 @@ impl Sim {
                 completed: m.tasks.completed,
                 failed: m.tasks.failed,
                 lost: m.tasks.lost,
+                redelivered: m.tasks.redelivered,
+                duplicates: m.tasks.duplicates,
+                retried: m.tasks.retried,
+                dead_lettered: m.tasks.dead_lettered,
+                p99_latency_ms: m
+                    .tasks
+                    .latency
+                    .as_ref()
+                    .map_or(0.0, |h| ns_to_ms(h.value_at_quantile(0.99))),
                 mean_latency_ms: if m.tasks.completed == 0 {
                     0.0
                 } else {
@@ -739,6 +801,12 @@ impl Sim {
                 }
             }
             Ev::Probe { node, pos } => self.on_probe(node, pos),
+            Ev::Visibility { task, delivery } => self.on_visibility(task, delivery),
+            Ev::TaskRetry { task } => {
+                if self.tasks.get(&task).is_some_and(|t| !t.done) {
+                    self.requeue(task, false);
+                }
+            }
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -1149,6 +1217,7 @@ impl Sim {
                     queued_at: NOT_QUEUED,
                     sampled: false,
                     outcome: Outcome::Ok,
+                    task: 0,
                     frames: Vec::with_capacity(8),
                 });
                 (self.reqs.len() - 1) as u32
@@ -1420,8 +1489,8 @@ impl Sim {
                     self.respond(req, o);
                 }
             }
-            Behavior::Queue { capacity } => {
-                let capacity = *capacity;
+            Behavior::Queue(q) => {
+                let capacity = q.capacity;
                 let st = &self.nodes[ni];
                 if capacity.is_some_and(|c| st.backlog.len() as u64 >= c) {
                     self.metrics.nodes[ni].dropped += 1;
@@ -1430,6 +1499,22 @@ impl Sim {
                 }
                 // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
                 let task = self.alloc_req(NONE, 0, 0, key, class);
+                let id = self.next_task;
+                self.next_task += 1;
+                self.reqs[task as usize].task = id;
+                self.tasks.insert(
+                    id,
+                    TaskState {
+                        queue: f.node,
+                        key,
+                        class,
+                        born: self.now,
+                        live: 1,
+                        deliveries: 0,
+                        failures: 0,
+                        done: false,
+                    },
+                );
                 self.reqs[task as usize].frames.push(Frame {
                     node: f.node,
                     edge: NONE,
@@ -1496,8 +1581,92 @@ impl Sim {
                 continue;
             }
             self.nodes[pool].in_transit += 1;
+            let id = self.reqs[task as usize].task;
+            if let Some(t) = self.tasks.get_mut(&id) {
+                t.deliveries += 1;
+                let delivery = t.deliveries;
+                if let Some(v) = self.queue_cfg(queue).and_then(|q| q.visibility_ns) {
+                    self.queue
+                        .push(self.now.saturating_add(v), Ev::Visibility { task: id, delivery });
+                }
+            }
             self.send(task, e);
         }
+    }
+
+    fn queue_cfg(&self, node: NodeIx) -> Option<crate::topology::QueueCfg> {
+        match &self.topo.nodes[node as usize].behavior {
+            Behavior::Queue(q) => Some(*q),
+            _ => None,
+        }
+    }
+
+    /// A fresh copy of task `id` joins its queue's backlog (at the front for a redelivery).
+    fn requeue(&mut self, id: u64, front: bool) {
+        let Some(t) = self.tasks.get(&id).copied() else { return };
+        let qi = t.queue as usize;
+        if !self.nodes[qi].up {
+            return;
+        }
+        let copy = self.alloc_req(NONE, 0, 0, t.key, t.class);
+        let epoch = self.nodes[qi].epoch;
+        let r = &mut self.reqs[copy as usize];
+        r.task = id;
+        r.born = t.born;
+        r.frames.push(Frame {
+            node: t.queue,
+            edge: NONE,
+            epoch,
+            holding: false,
+            step: 0,
+            pos: NONE,
+            sent: 0,
+        });
+        let gen = r.gen;
+        if let Some(t) = self.tasks.get_mut(&id) {
+            t.live += 1;
+        }
+        let st = &mut self.nodes[qi];
+        self.metrics.nodes[qi].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        if front {
+            st.backlog.push_front((copy, gen));
+        } else {
+            st.backlog.push_back((copy, gen));
+        }
+        self.dispatch(t.queue);
+    }
+
+    /// No worker acknowledged delivery `delivery` of the task in time: hand it out again.
+    fn on_visibility(&mut self, id: u64, delivery: u32) {
+        let Some(t) = self.tasks.get(&id) else { return };
+        if t.done || t.deliveries != delivery {
+            return;
+        }
+        self.metrics.tasks.redelivered += 1;
+        self.requeue(id, true);
+    }
+
+    /// One copy of a task left the system (done, failed or vanished).
+    fn task_copy_gone(&mut self, id: u64) {
+        if let Some(t) = self.tasks.get_mut(&id) {
+            t.live = t.live.saturating_sub(1);
+            if t.live == 0 && t.done {
+                self.tasks.remove(&id);
+            }
+        }
+    }
+
+    /// A copy of a task vanished (its worker died, or a message was lost): with a visibility timeout the
+    /// queue will hand it out again; without one it is lost.
+    fn task_vanished(&mut self, id: u64, queue: NodeIx) {
+        let at_least_once = self.queue_cfg(queue).is_some_and(|q| q.visibility_ns.is_some());
+        if let Some(t) = self.tasks.get_mut(&id) {
+            if !at_least_once && !t.done {
+                t.done = true;
+                self.metrics.tasks.lost += 1;
+            }
+        }
+        self.task_copy_gone(id);
     }
 
     fn on_response(&mut self, req: u32) {
@@ -1528,14 +1697,58 @@ impl Sim {
 
     fn task_done(&mut self, task: u32) {
         let queue = self.top(task).node;
-        let r = &self.reqs[task as usize];
-        if r.outcome.is_failure() {
-            self.metrics.tasks.failed += 1;
-        } else {
-            self.metrics.tasks.completed += 1;
-            self.metrics.tasks.latency_sum_ns += (self.now - r.born) as u128;
-        }
+        let (outcome, id) = {
+            let r = &self.reqs[task as usize];
+            (r.outcome, r.task)
+        };
         self.free_req(task);
+        match outcome {
+            // The worker died holding it: silence, as far as the queue can tell.
+            Outcome::Fail(FailReason::Crashed) => self.task_vanished(id, queue),
+            Outcome::Fail(_) => {
+                self.metrics.tasks.failed += 1;
+                let cfg = self.queue_cfg(queue);
+                if let Some(t) = self.tasks.get_mut(&id) {
+                    if !t.done {
+                        // This delivery is settled: its visibility timeout must not hand it out again too.
+                        t.deliveries += 1;
+                        t.failures += 1;
+                        let max = cfg.map_or(1, |q| q.max_attempts);
+                        if t.failures >= max {
+                            t.done = true;
+                            self.metrics.tasks.dead_lettered += 1;
+                        } else {
+                            self.metrics.tasks.retried += 1;
+                            let backoff = cfg
+                                .map_or(0, |q| q.backoff_ns)
+                                .saturating_mul(1 << (t.failures - 1).min(20));
+                            self.queue
+                                .push(self.now.saturating_add(backoff), Ev::TaskRetry { task: id });
+                        }
+                    }
+                }
+                self.task_copy_gone(id);
+            }
+            _ => {
+                if let Some(t) = self.tasks.get_mut(&id) {
+                    if t.done {
+                        self.metrics.tasks.duplicates += 1;
+                    } else {
+                        t.done = true;
+                        let latency = self.now - t.born;
+                        let m = &mut self.metrics.tasks;
+                        m.completed += 1;
+                        m.latency_sum_ns += latency as u128;
+                        m.latency
+                            .get_or_insert_with(|| {
+                                Histogram::new_with_bounds(1, 86_400_000_000_000, 3).expect("static bounds")
+                            })
+                            .saturating_record(latency.max(1));
+                    }
+                }
+                self.task_copy_gone(id);
+            }
+        }
         self.dispatch(queue);
     }
 
@@ -1587,7 +1800,7 @@ impl Sim {
         if self.topo.nodes[ni].kind == NodeKind::WorkerPool {
             // A worker came free: the queues feeding this pool may hand it a task.
             for q in 0..self.topo.nodes.len() {
-                if matches!(self.topo.nodes[q].behavior, Behavior::Queue { .. })
+                if matches!(self.topo.nodes[q].behavior, Behavior::Queue(_))
                     && self.topo.out_edges[q]
                         .iter()
                         .any(|&e| self.topo.edges[e as usize].to == node)
@@ -1618,12 +1831,10 @@ impl Sim {
         }
         let r = &self.reqs[req as usize];
         if r.call == NONE {
-            self.metrics.tasks.lost += 1;
-            let queue = r.frames.first().map(|f| f.node);
+            let (id, queue) = (r.task, r.frames.first().map_or(0, |f| f.node));
             self.free_req(req);
-            if let Some(q) = queue {
-                self.dispatch(q);
-            }
+            self.task_vanished(id, queue);
+            self.dispatch(queue);
             return;
         }
         let (call, call_gen, attempt) = (r.call, r.call_gen, r.attempt);
@@ -1717,8 +1928,16 @@ impl Sim {
                 }
                 for (t, gen) in backlog {
                     if self.valid(t, gen) {
-                        self.metrics.tasks.lost += 1;
+                        let id = self.reqs[t as usize].task;
                         self.free_req(t);
+                        // The queue's memory is gone: no redelivery can save these.
+                        if let Some(ts) = self.tasks.get_mut(&id) {
+                            if !ts.done {
+                                ts.done = true;
+                                self.metrics.tasks.lost += 1;
+                            }
+                        }
+                        self.task_copy_gone(id);
                     }
                 }
             }
@@ -1736,7 +1955,7 @@ impl Sim {
                 });
                 // Queues feeding a recovered worker pool can hand it work again.
                 for q in 0..self.topo.nodes.len() {
-                    if matches!(self.topo.nodes[q].behavior, Behavior::Queue { .. }) {
+                    if matches!(self.topo.nodes[q].behavior, Behavior::Queue(_)) {
                         self.dispatch(q as NodeIx);
                     }
                 }

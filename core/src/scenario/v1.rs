@@ -371,6 +371,17 @@ pub struct QueueSpec {
     pub service_time: Dist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_at_ms: Option<f64>,
+    /// Hand a task out again when no worker has acknowledged it this long after delivery: at-least-once
+    /// delivery, so a worker that dies mid-task costs a redelivery, not a lost task. Without it, such
+    /// tasks are lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility_timeout_ms: Option<f64>,
+    /// Deliveries that end in an error before a task goes to the dead-letter queue (3 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    /// Wait before retrying a failed task, doubling with each failure (100 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_backoff_ms: Option<f64>,
 }
 
 /// A duration distribution, in milliseconds.

@@ -101,7 +101,7 @@ pub enum Behavior {
     /// Sends each key to one shard.
     ShardRouter,
     /// Acknowledges on enqueue; worker pools downstream drain it.
-    Queue { capacity: Option<u64> },
+    Queue(QueueCfg),
 }
 
 /// A traffic source's configuration.
@@ -121,6 +121,15 @@ pub struct RetryCfg {
     pub base_ns: u64,
     pub max_ns: u64,
     pub jitter: v1::Jitter,
+}
+
+/// A queue's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueCfg {
+    pub capacity: Option<u64>,
+    pub visibility_ns: Option<u64>,
+    pub max_attempts: u32,
+    pub backoff_ns: u64,
 }
 
 /// A cache's configuration.

@@ -595,7 +595,17 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             def.service_time = st(errs, &q.service_time);
             errs.ms(loc, "crash_at_ms", q.crash_at_ms, true);
             def.crash_at = q.crash_at_ms.map(SimTime::from_millis_f64);
-            def.behavior = Behavior::Queue { capacity: q.capacity };
+            errs.ms(loc, "visibility_timeout_ms", q.visibility_timeout_ms, false);
+            errs.ms(loc, "retry_backoff_ms", q.retry_backoff_ms, true);
+            if q.max_attempts.is_some_and(|a| a == 0 || a > 100) {
+                errs.bad(loc, "max_attempts", "must be between 1 and 100");
+            }
+            def.behavior = Behavior::Queue(QueueCfg {
+                capacity: q.capacity,
+                visibility_ns: opt_ms(q.visibility_timeout_ms),
+                max_attempts: q.max_attempts.unwrap_or(3),
+                backoff_ns: ms_to_nanos(q.retry_backoff_ms.unwrap_or(100.0)),
+            });
         }
     }
     (errs.0.len() == before).then_some(def)
@@ -769,7 +779,7 @@ fn check_routes(t: &Topology, errs: &mut Errors) {
                     errs.push(loc, Problem::MissingRoute { what: what.to_string() });
                 }
             }
-            Behavior::Queue { .. } => {
+            Behavior::Queue(_) => {
                 if outs.is_empty() {
                     errs.push(
                         loc,
