@@ -1,0 +1,106 @@
+//! The metrics panel: completed, failed, throughput and latency readouts, per-node utilization bars, and the
+//! p50/p99 plot over time.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::driver::NodeView;
+use crate::render::plot::{self, P50_COLOUR, P99_COLOUR};
+
+#[derive(Properties, PartialEq)]
+pub struct MetricsProps {
+    pub completed: u64,
+    pub failed: u64,
+    pub throughput_rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub nodes: Vec<NodeView>,
+    pub series: Rc<Vec<(f64, f64, f64)>>,
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{v:.1} ms")
+    }
+}
+
+#[component]
+pub fn Metrics(props: &MetricsProps) -> Html {
+    let plot_ref = use_node_ref();
+    {
+        let plot_ref = plot_ref.clone();
+        use_effect_with(props.series.clone(), move |series| {
+            if let Some(canvas) = plot_ref.cast::<web_sys::HtmlCanvasElement>() {
+                let axis = web_sys::window()
+                    .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                    .is_some_and(|m| m.matches());
+                plot::draw(&canvas, series, if axis { "#9aa3b0" } else { "#5b6472" });
+            }
+        });
+    }
+    let failed_class = classes!("value", (props.failed > 0).then_some("bad"));
+    html! {
+        <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
+            <h2 id="metrics-title">{ "Metrics" }</h2>
+            <dl class="readouts">
+                <div><dt>{ "Completed" }</dt><dd class="value" data-testid="completed">{ thousands(props.completed) }</dd></div>
+                <div><dt>{ "Failed" }</dt><dd class={failed_class} data-testid="failed">{ thousands(props.failed) }</dd></div>
+                <div><dt>{ "Throughput" }</dt><dd class="value" data-testid="throughput">{ format!("{:.0} req/s", props.throughput_rps) }</dd></div>
+                <div><dt>{ "p50 / p99" }</dt><dd class="value" data-testid="latency">{ format!("{} / {}", ms(props.p50_ms), ms(props.p99_ms)) }</dd></div>
+            </dl>
+            <h3>{ "Utilization" }</h3>
+            <ul class="util">
+                { for props.nodes.iter().map(|n| {
+                    let pct = (n.utilization * 100.0).clamp(0.0, 100.0);
+                    let class = classes!("bar", (!n.up).then_some("down"), (pct > 85.0).then_some("hot"));
+                    html! {
+                        <li data-util={n.id.clone()}>
+                            <span class="util-label" title={n.label.clone()}>{ &n.label }</span>
+                            <span {class} role="meter" aria-label={format!("{} utilization", n.label)}
+                                  aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{pct:.0}")}>
+                                <span class="fill" style={format!("width:{pct:.1}%")} />
+                            </span>
+                            <span class="util-value">{ if n.up { format!("{pct:.0}%") } else { "down".to_owned() } }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <h3>{ "Latency over time" }</h3>
+            <canvas class="plot" ref={plot_ref} role="img"
+                    aria-label={format!("p50 and p99 latency over time; now p50 {} and p99 {}", ms(props.p50_ms), ms(props.p99_ms))} />
+            <div class="plot-key">
+                <span style={format!("--c:{P50_COLOUR}")}>{ "p50" }</span>
+                <span style={format!("--c:{P99_COLOUR}")}>{ "p99" }</span>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}
