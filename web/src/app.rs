@@ -91,6 +91,7 @@ pub fn App() -> Html {
         let dots_ref = dots_ref.clone();
         let last = Cell::new(None::<f64>);
         let since_refresh = Cell::new(0.0);
+        let stale = Cell::new(false);
         use_animation_frame(move |ts| {
             let dt = last.replace(Some(ts)).map_or(0.0, |prev| ts - prev);
             let changed = {
@@ -102,13 +103,12 @@ pub fn App() -> Html {
                 }
                 changed
             };
+            // Re-render the panels at most every REFRESH_MS, and once more after the last change.
+            stale.set(stale.get() || changed);
             since_refresh.set(since_refresh.get() + dt);
-            if changed && since_refresh.get() >= REFRESH_MS {
+            if stale.get() && since_refresh.get() >= REFRESH_MS {
                 since_refresh.set(0.0);
-                dispatch.dispatch(Action::Refresh);
-            } else if !changed && since_refresh.get() >= REFRESH_MS {
-                // Catch the last frame of a run (playing stopped on its own) once.
-                since_refresh.set(f64::NEG_INFINITY);
+                stale.set(false);
                 dispatch.dispatch(Action::Refresh);
             }
         });

@@ -59,7 +59,7 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">{ "Metrics" }</h2>
             <dl class="readouts">
-                <div><dt>{ "Completed" }</dt><dd class="value" data-testid="completed">{ thousands(props.completed) }</dd></div>
+                <div><dt>{ "Completed" }</dt><dd class="value" data-testid="completed" data-value={props.completed.to_string()}>{ thousands(props.completed) }</dd></div>
                 <div><dt>{ "Failed" }</dt><dd class={failed_class} data-testid="failed">{ thousands(props.failed) }</dd></div>
                 <div><dt>{ "Throughput" }</dt><dd class="value" data-testid="throughput">{ format!("{:.0} req/s", props.throughput_rps) }</dd></div>
                 <div><dt>{ "p50 / p99" }</dt><dd class="value" data-testid="latency">{ format!("{} / {}", ms(props.p50_ms), ms(props.p99_ms)) }</dd></div>
