@@ -151,7 +151,8 @@ pub fn App() -> Html {
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion} {on_toggle} />
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
-                         p50_ms={v.p50_ms} p99_ms={v.p99_ms} nodes={v.nodes.clone()} series={v.series.clone()} />
+                         p50_ms={v.p50_ms} p99_ms={v.p99_ms}
+                         in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()} />
                 <EventLog lines={v.log.clone()} />
             </aside>
         </div>

@@ -64,6 +64,8 @@ pub struct NodeView {
     pub utilization: f64,
     pub busy: u32,
     pub queued: usize,
+    /// `None` for nodes without a worker limit (clients, balancers, queues), whose utilization is a count.
+    pub workers: Option<u32>,
 }
 
 /// Everything the components render, taken from the driver at one moment.
@@ -79,6 +81,8 @@ pub struct Snapshot {
     pub issued: u64,
     pub completed: u64,
     pub failed: u64,
+    /// Calls issued and not yet answered.
+    pub in_flight: u64,
     pub throughput_rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
@@ -331,6 +335,7 @@ impl Driver {
         snap.issued = report.issued;
         snap.completed = report.completed;
         snap.failed = report.failed;
+        snap.in_flight = report.in_flight;
         snap.throughput_rps = report.throughput_rps;
         snap.p50_ms = report.latency_ms.p50;
         snap.p99_ms = report.latency_ms.p99;
@@ -351,6 +356,7 @@ impl Driver {
                         .unwrap_or(report.nodes[i].utilization),
                     busy,
                     queued,
+                    workers: def.workers,
                 }
             })
             .collect();

@@ -79,11 +79,13 @@ pub fn Header(props: &HeaderProps) -> Html {
                     </select>
                 </label>
                 <button class="ctl" type="button" data-testid="reset" onclick={on_reset} title="Reset to time zero">
-                    <span aria-hidden="true">{ "↺ " }</span>{ "Reset" }
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12a8 8 0 1 0 2.5-5.8 M4 4v5h5" /></svg>
+                    { "Reset" }
                 </button>
                 <button class="ctl" type="button" data-testid="run-to-end" onclick={on_end}
                         disabled={busy || props.finished} title="Run the scenario to its end">
-                    <span aria-hidden="true">{ "⏭ " }</span>{ "Run to end" }
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6l7 6l-7 6z M12 6l7 6l-7 6z M21 5v14" /></svg>
+                    { "Run to end" }
                 </button>
                 if let Some(f) = props.fast_forward {
                     <progress class="ff-progress" data-testid="progress" max="1" value={f.to_string()}

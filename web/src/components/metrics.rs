@@ -15,6 +15,7 @@ pub struct MetricsProps {
     pub throughput_rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    pub in_flight: u64,
     pub nodes: Vec<NodeView>,
     pub series: Rc<Vec<(f64, f64, f64)>>,
 }
@@ -62,21 +63,33 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 <div><dt>{ "Completed" }</dt><dd class="value" data-testid="completed" data-value={props.completed.to_string()}>{ thousands(props.completed) }</dd></div>
                 <div><dt>{ "Failed" }</dt><dd class={failed_class} data-testid="failed">{ thousands(props.failed) }</dd></div>
                 <div><dt>{ "Throughput" }</dt><dd class="value" data-testid="throughput">{ format!("{:.0} req/s", props.throughput_rps) }</dd></div>
-                <div><dt>{ "p50 / p99" }</dt><dd class="value" data-testid="latency">{ format!("{} / {}", ms(props.p50_ms), ms(props.p99_ms)) }</dd></div>
+                <div><dt>{ "In flight" }</dt><dd class="value" data-testid="in-flight">{ thousands(props.in_flight) }</dd></div>
+                <div><dt>{ "p50 latency" }</dt><dd class="value" data-testid="p50">{ ms(props.p50_ms) }</dd></div>
+                <div><dt>{ "p99 latency" }</dt><dd class="value" data-testid="p99">{ ms(props.p99_ms) }</dd></div>
             </dl>
             <h3>{ "Utilization" }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {
-                    let pct = (n.utilization * 100.0).clamp(0.0, 100.0);
-                    let class = classes!("bar", (!n.up).then_some("down"), (pct > 85.0).then_some("hot"));
+                    // Nodes without a worker limit report requests in flight, not a share of workers.
+                    let (pct, text) = match n.workers {
+                        _ if !n.up => (0.0, "down".to_owned()),
+                        Some(_) => {
+                            let pct = (n.utilization * 100.0).clamp(0.0, 100.0);
+                            (pct, format!("{pct:.0}%"))
+                        }
+                        None => (0.0, format!("{:.0} live", n.utilization)),
+                    };
+                    let class = classes!("bar", (!n.up).then_some("down"), n.workers.is_none().then_some("na"),
+                                         (pct > 85.0).then_some("hot"));
                     html! {
                         <li data-util={n.id.clone()}>
                             <span class="util-label" title={n.label.clone()}>{ &n.label }</span>
                             <span {class} role="meter" aria-label={format!("{} utilization", n.label)}
-                                  aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{pct:.0}")}>
+                                  aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{pct:.0}")}
+                                  aria-valuetext={text.clone()}>
                                 <span class="fill" style={format!("width:{pct:.1}%")} />
                             </span>
-                            <span class="util-value">{ if n.up { format!("{pct:.0}%") } else { "down".to_owned() } }</span>
+                            <span class="util-value">{ text }</span>
                         </li>
                     }
                 }) }

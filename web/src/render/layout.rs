@@ -2,7 +2,7 @@
 //! transform from scenario coordinates to canvas pixels that matches the SVG's `xMidYMid meet`.
 
 /// Half the width and height of a node's box, in scenario units.
-pub const NODE_HALF_W: f64 = 64.0;
+pub const NODE_HALF_W: f64 = 76.0;
 pub const NODE_HALF_H: f64 = 26.0;
 /// Space around the outermost nodes.
 const MARGIN: f64 = 28.0;
