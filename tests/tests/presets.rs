@@ -77,6 +77,13 @@ async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
         .await
         .context("waiting for the event log to mention the crash")?;
     h.screenshot("preset-crashed").await?;
+
+    // Run to the end in bounded slices: the clock says done and the failures of the crash are counted.
+    h.wait_for("[data-testid=run-to-end]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=clock] .done").await?;
+    let failed = h.wait_for("[data-testid=failed]").await?.text().await.unwrap();
+    assert_ne!(failed.trim(), "0", "the crash failed some requests");
+    h.screenshot("preset-finished").await?;
     let errors = h.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await

@@ -361,7 +361,14 @@ impl Driver {
             })
             .collect();
         snap.edges = topo.edges.iter().map(|e| (e.from as usize, e.to as usize)).collect();
-        snap.series = Rc::new(series.iter().map(|b| (b.t_ms, b.p50_ms, b.p99_ms)).collect());
+        // A bucket with no completions has no latency to plot.
+        snap.series = Rc::new(
+            series
+                .iter()
+                .filter(|b| b.completed > 0)
+                .map(|b| (b.t_ms, b.p50_ms, b.p99_ms))
+                .collect(),
+        );
         snap
     }
 }

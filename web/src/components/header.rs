@@ -62,7 +62,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     data-testid="play"
                     type="button"
                     aria-pressed={props.playing.to_string()}
-                    disabled={busy}
+                    disabled={busy || props.finished}
                     onclick={on_click}
                 >
                     <span class="play-icon" aria-hidden="true">

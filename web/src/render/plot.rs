@@ -10,7 +10,7 @@ pub const P99_COLOUR: &str = "#d97706";
 /// Draws `(t_ms, p50_ms, p99_ms)` points, scaled to fit; `axis` colours the frame and labels.
 pub fn draw(canvas: &HtmlCanvasElement, series: &[(f64, f64, f64)], axis: &str) {
     let Some((ctx, w, h)) = prepare(canvas) else { return };
-    let (left, right, top, bottom) = (34.0, 6.0, 8.0, 16.0);
+    let (left, right, top, bottom) = (44.0, 6.0, 8.0, 16.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
     if pw <= 0.0 || ph <= 0.0 {
         return;
