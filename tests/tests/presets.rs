@@ -110,3 +110,31 @@ async fn narrow_layout_has_no_horizontal_overflow() -> Result<()> {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<()> {
+    let h = Harness::start().await?;
+    h.emulate_media(&[("prefers-color-scheme", "dark"), ("prefers-reduced-motion", "reduce")])
+        .await?;
+    h.open("/").await?;
+    let legend = h.wait_for("[data-testid=legend]").await?;
+    assert!(
+        legend.text().await.unwrap().contains("Reduced motion"),
+        "the legend says the dots are off"
+    );
+    let select = h.wait_for("[data-testid=preset-select]").await?;
+    select
+        .select_by_value("04-cache")
+        .await
+        .context("choosing the cache preset")?;
+    h.wait_for("[data-testid=play]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    let bg = h
+        .eval("return getComputedStyle(document.body).backgroundColor;")
+        .await?;
+    assert_eq!(bg, "rgb(17, 20, 24)", "the dark palette applies");
+    h.screenshot("dark-reduced-motion").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
