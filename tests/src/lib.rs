@@ -160,6 +160,20 @@ impl Harness {
         Ok(path)
     }
 
+    /// Emulates a CSS media feature (`prefers-color-scheme: dark`, `prefers-reduced-motion: reduce`) through
+    /// chromedriver's DevTools passthrough. It lasts across navigations; open the page after calling it.
+    pub async fn emulate_media(&self, features: &[(&str, &str)]) -> Result<()> {
+        let features: Vec<Value> = features.iter().map(|(n, v)| json!({ "name": n, "value": v })).collect();
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "features": features }),
+            })
+            .await
+            .context("emulating media features")?;
+        Ok(())
+    }
+
     /// Ends the browser session cleanly. Dropping the harness without this also ends it.
     pub async fn close(mut self) -> Result<()> {
         self.session = None;
@@ -189,6 +203,24 @@ impl WebDriverCompatibleCommand for BrowserLog {
 
     fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// `POST /session/{id}/goog/cdp/execute`: one Chrome DevTools Protocol command.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -6,7 +6,10 @@
 
 pub mod app;
 pub mod components;
+pub mod driver;
+pub mod hooks;
 mod panic;
+pub mod render;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {

@@ -1,17 +1,51 @@
-//! The top bar: the app's name and the run controls.
+//! The top bar: the app's name and the playback controls (play/pause, speed, reset, run to end, clock).
 
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use crate::driver::SPEEDS;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub playing: bool,
+    pub speed: f64,
+    pub now_ms: f64,
+    pub finished: bool,
+    /// `Some(fraction)` while running to the end.
+    pub fast_forward: Option<f64>,
     pub on_play: Callback<()>,
+    pub on_speed: Callback<f64>,
+    pub on_reset: Callback<()>,
+    pub on_run_to_end: Callback<()>,
+}
+
+/// A speed as the menu shows it: `0.1×`, `1×`, `1000×`.
+fn speed_label(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+/// Virtual time as `m:ss.mmm`.
+pub fn clock(now_ms: f64) -> String {
+    let total = now_ms.max(0.0);
+    let minutes = (total / 60_000.0).floor();
+    let seconds = total / 1000.0 - minutes * 60.0;
+    format!("{minutes:.0}:{seconds:06.3}")
 }
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
     let on_click = props.on_play.reform(|_: MouseEvent| ());
+    let on_reset = props.on_reset.reform(|_: MouseEvent| ());
+    let on_end = props.on_run_to_end.reform(|_: MouseEvent| ());
+    let on_speed = props.on_speed.reform(|e: Event| {
+        e.target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .and_then(|s| SPEEDS.get(s.selected_index().max(0) as usize).copied())
+            .unwrap_or(1.0)
+    });
     let label = if props.playing { "Pause" } else { "Play" };
+    let busy = props.fast_forward.is_some();
     html! {
         <header id="app-header" class="app-header" data-testid="header">
             <div class="brand">
@@ -28,6 +62,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     data-testid="play"
                     type="button"
                     aria-pressed={props.playing.to_string()}
+                    disabled={busy || props.finished}
                     onclick={on_click}
                 >
                     <span class="play-icon" aria-hidden="true">
@@ -35,7 +70,43 @@ pub fn Header(props: &HeaderProps) -> Html {
                     </span>
                     { label }
                 </button>
+                <label class="speed">
+                    <span class="visually-hidden">{ "Speed" }</span>
+                    <select data-testid="speed" aria-label="Playback speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={s == props.speed}>{ speed_label(s) }</option>
+                        }) }
+                    </select>
+                </label>
+                <button class="ctl" type="button" data-testid="reset" onclick={on_reset} title="Reset to time zero">
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12a8 8 0 1 0 2.5-5.8 M4 4v5h5" /></svg>
+                    { "Reset" }
+                </button>
+                <button class="ctl" type="button" data-testid="run-to-end" onclick={on_end}
+                        disabled={busy || props.finished} title="Run the scenario to its end">
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6l7 6l-7 6z M12 6l7 6l-7 6z M21 5v14" /></svg>
+                    { "Run to end" }
+                </button>
+                if let Some(f) = props.fast_forward {
+                    <progress class="ff-progress" data-testid="progress" max="1" value={f.to_string()}
+                              aria-label="Running to the end" />
+                }
+                <output class="clock" data-testid="clock" aria-label="Virtual time">
+                    { clock(props.now_ms) }
+                    if props.finished { <span class="done">{ " done" }</span> }
+                </output>
             </div>
         </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+
+    #[test]
+    fn clock_reads_minutes_and_seconds() {
+        assert_eq!(clock(0.0), "0:00.000");
+        assert_eq!(clock(61_250.0), "1:01.250");
     }
 }

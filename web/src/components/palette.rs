@@ -1,37 +1,22 @@
-//! The palette: the kinds of node a topology can contain. A placeholder list until the engine exports its
-//! node kinds; then this renders those.
+//! The palette: the kinds of node a topology can contain, each with its icon.
 
 use yew::prelude::*;
 
-/// `(label, data-kind, glyph)` for each node kind, in palette order.
-const KINDS: [(&str, &str, &str); 12] = [
-    ("Client", "client", "CL"),
-    ("DNS", "dns", "DN"),
-    ("CDN", "cdn", "CD"),
-    ("Load balancer", "load-balancer", "LB"),
-    ("Service", "service", "SV"),
-    ("Cache", "cache", "CA"),
-    ("Database", "database", "DB"),
-    ("Shard router", "shard-router", "SR"),
-    ("Directory", "directory", "DI"),
-    ("Queue", "queue", "QU"),
-    ("Worker pool", "worker-pool", "WP"),
-    ("Proxy", "proxy", "PX"),
-];
+use super::icons::{kind_icon, KINDS};
 
 #[component]
 pub fn Palette() -> Html {
     html! {
-        <aside class="palette" data-testid="palette" aria-label="Node palette">
+        <section class="palette panel" data-testid="palette" aria-label="Node palette">
             <h2>{ "Components" }</h2>
             <ul>
-                { for KINDS.iter().map(|&(label, kind, glyph)| html! {
-                    <li class="palette-item" data-kind={kind} title={label}>
-                        <span class="glyph" aria-hidden="true">{ glyph }</span>
+                { for KINDS.iter().map(|&(kind, label, slug)| html! {
+                    <li class="palette-item" data-kind={slug} title={label}>
+                        <span class="glyph">{ kind_icon(kind) }</span>
                         <span class="label">{ label }</span>
                     </li>
                 }) }
             </ul>
-        </aside>
+        </section>
     }
 }

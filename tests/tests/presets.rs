@@ -1,0 +1,140 @@
+//! The presets drive the real engine in the browser: choosing `03-load-balancer` and pressing play completes
+//! requests, crashing a service by clicking its node shows it down and narrates the crash, and the layout
+//! fits a 360 px wide phone.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use switchyard_e2e::{Context, Harness, Result, DEADLINE};
+
+#[tokio::test]
+async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    let select = h.wait_for("[data-testid=preset-select]").await?;
+    select
+        .select_by_value("03-load-balancer")
+        .await
+        .context("choosing the preset")?;
+    let watch = h.wait_for("[data-testid=preset-description]").await?;
+    assert!(
+        watch.text().await.unwrap().contains("three servers"),
+        "the gallery shows what to watch"
+    );
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.len(),
+        6,
+        "six nodes are drawn"
+    );
+
+    h.wait_for("[data-testid=play][aria-pressed=false]")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=play][aria-pressed=true]").await?;
+    // The readout carries its count in `data-value`; wait until it is no longer zero.
+    let completed = h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    let n: u64 = completed
+        .attr("data-value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    assert!(n > 0, "requests completed");
+    assert!(h.find_all("#panic-banner").await?.is_empty(), "no panic banner");
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.screenshot("preset-running").await?;
+
+    let app = h
+        .wait_for("[data-testid=canvas] [data-node=app2][data-up=true]")
+        .await?;
+    app.click().await.context("clicking App 2")?;
+    let down = h
+        .wait_for("[data-testid=canvas] [data-node=app2][data-up=false]")
+        .await?;
+    assert!(
+        down.text().await.unwrap().contains("down"),
+        "the crashed node says it is down"
+    );
+    assert!(
+        down.attr("aria-label")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("down"),
+        "and tells assistive tech"
+    );
+    h.client()
+        .wait()
+        .at_most(DEADLINE)
+        .every(Duration::from_millis(50))
+        .for_element(Locator::XPath(
+            "//ol[@data-testid='event-log']/li[contains(., 'App 2 crashed')]",
+        ))
+        .await
+        .context("waiting for the event log to mention the crash")?;
+    h.screenshot("preset-crashed").await?;
+
+    // Run to the end in bounded slices: the clock says done and the failures of the crash are counted.
+    h.wait_for("[data-testid=run-to-end]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=clock] .done").await?;
+    let failed = h.wait_for("[data-testid=failed]").await?.text().await.unwrap();
+    assert_ne!(failed.trim(), "0", "the crash failed some requests");
+    h.screenshot("preset-finished").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
+#[tokio::test]
+async fn narrow_layout_has_no_horizontal_overflow() -> Result<()> {
+    let h = Harness::start().await?;
+    h.client()
+        .set_window_size(360, 800)
+        .await
+        .context("resizing the window")?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    h.wait_for("[data-testid=play]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    let width = h
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await?;
+    let (scroll, inner) = (width[0].as_f64().unwrap(), width[1].as_f64().unwrap());
+    assert!(scroll <= inner, "the page is {scroll}px wide in a {inner}px window");
+    h.screenshot("narrow-360").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
+#[tokio::test]
+async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<()> {
+    let h = Harness::start().await?;
+    h.emulate_media(&[("prefers-color-scheme", "dark"), ("prefers-reduced-motion", "reduce")])
+        .await?;
+    h.open("/").await?;
+    let legend = h.wait_for("[data-testid=legend]").await?;
+    assert!(
+        legend.text().await.unwrap().contains("Reduced motion"),
+        "the legend says the dots are off"
+    );
+    let select = h.wait_for("[data-testid=preset-select]").await?;
+    select
+        .select_by_value("04-cache")
+        .await
+        .context("choosing the cache preset")?;
+    h.wait_for("[data-testid=play]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    let bg = h
+        .eval("return getComputedStyle(document.body).backgroundColor;")
+        .await?;
+    assert_eq!(bg, "rgb(17, 20, 24)", "the dark palette applies");
+    h.screenshot("dark-reduced-motion").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}

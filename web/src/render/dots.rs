@@ -1,0 +1,127 @@
+//! The request dots on the overlay canvas: each sampled hop moves along its edge from `depart` to `arrive`
+//! in virtual time. Colour and shape both say what it carries, so the legend works without colour.
+
+use switchyard_core::engine::{Hop, HopKind, Outcome};
+use switchyard_core::time::SimTime;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::layout::{Layout, Transform};
+
+/// How a dot looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A request on its way: a small hollow circle.
+    Request,
+    /// A successful response: a filled circle.
+    Ok,
+    /// A cache hit: a green square.
+    Hit,
+    /// A cache miss: an amber diamond.
+    Miss,
+    /// A failure or a lost message: a red cross.
+    Fail,
+}
+
+impl Mark {
+    pub fn of(kind: HopKind) -> Mark {
+        match kind {
+            HopKind::Request => Mark::Request,
+            HopKind::Response(Outcome::Ok) => Mark::Ok,
+            HopKind::Response(Outcome::Hit) => Mark::Hit,
+            HopKind::Response(Outcome::Miss) => Mark::Miss,
+            HopKind::Response(Outcome::Fail(_)) | HopKind::Lost => Mark::Fail,
+        }
+    }
+
+    pub fn colour(self) -> &'static str {
+        match self {
+            Mark::Request => "#64748b",
+            Mark::Ok => "#3b82f6",
+            Mark::Hit => "#16a34a",
+            Mark::Miss => "#d97706",
+            Mark::Fail => "#dc2626",
+        }
+    }
+
+    pub const ALL: [(Mark, &'static str); 5] = [
+        (Mark::Request, "request"),
+        (Mark::Ok, "ok response"),
+        (Mark::Hit, "cache hit"),
+        (Mark::Miss, "cache miss"),
+        (Mark::Fail, "failure"),
+    ];
+}
+
+/// Sizes the canvas to its CSS box (times the device pixel ratio) and returns the context, or `None` if
+/// the canvas has no 2D context.
+pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    use wasm_bindgen::JsCast;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+    let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    Some((ctx, w, h))
+}
+
+/// Draws every hop in flight at virtual time `now`.
+pub fn draw(canvas: &HtmlCanvasElement, layout: &Layout, hops: &[Hop], now: SimTime) {
+    let Some((ctx, w, h)) = prepare(canvas) else { return };
+    if hops.is_empty() || layout.nodes.is_empty() {
+        return;
+    }
+    let t = Transform::fit(layout.view, w, h);
+    let r = (4.0 * t.scale).clamp(2.0, 5.0);
+    for hop in hops {
+        let (from, to) = (hop.from as usize, hop.to as usize);
+        if from >= layout.nodes.len() || to >= layout.nodes.len() || hop.depart > now {
+            continue;
+        }
+        let span = hop.arrive.0.saturating_sub(hop.depart.0).max(1) as f64;
+        let f = ((now.0 - hop.depart.0) as f64 / span).clamp(0.0, 1.0);
+        let (a, b) = layout.edge_segment(from, to);
+        let (x, y) = t.apply((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f));
+        mark(&ctx, Mark::of(hop.kind), x, y, r);
+    }
+}
+
+/// Draws one mark centred on `(x, y)` with radius `r`.
+pub fn mark(ctx: &CanvasRenderingContext2d, mark: Mark, x: f64, y: f64, r: f64) {
+    let colour = mark.colour();
+    ctx.set_fill_style_str(colour);
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(1.6);
+    ctx.begin_path();
+    match mark {
+        Mark::Request => {
+            let _ = ctx.arc(x, y, r * 0.7, 0.0, std::f64::consts::TAU);
+            ctx.stroke();
+        }
+        Mark::Ok => {
+            let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+        }
+        Mark::Hit => ctx.fill_rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7),
+        Mark::Miss => {
+            ctx.move_to(x, y - r * 1.2);
+            ctx.line_to(x + r * 1.2, y);
+            ctx.line_to(x, y + r * 1.2);
+            ctx.line_to(x - r * 1.2, y);
+            ctx.close_path();
+            ctx.fill();
+        }
+        Mark::Fail => {
+            ctx.set_line_width(2.2);
+            ctx.move_to(x - r, y - r);
+            ctx.line_to(x + r, y + r);
+            ctx.move_to(x + r, y - r);
+            ctx.line_to(x - r, y + r);
+            ctx.stroke();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Where things are on screen: node positions from the scenario, the SVG `viewBox` that fits them, and the
+//! transform from scenario coordinates to canvas pixels that matches the SVG's `xMidYMid meet`.
+
+/// Half the width and height of a node's box, in scenario units.
+pub const NODE_HALF_W: f64 = 76.0;
+pub const NODE_HALF_H: f64 = 26.0;
+/// Space around the outermost nodes.
+const MARGIN: f64 = 28.0;
+
+/// Node centres (in topology order) and the box that holds them all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub nodes: Vec<(f64, f64)>,
+    /// `(x, y, width, height)` of the view box.
+    pub view: (f64, f64, f64, f64),
+}
+
+impl Layout {
+    pub fn new(nodes: Vec<(f64, f64)>) -> Layout {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for &(x, y) in &nodes {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        if nodes.is_empty() {
+            (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
+        }
+        let (x0, y0) = (x0 - NODE_HALF_W - MARGIN, y0 - NODE_HALF_H - MARGIN);
+        let (x1, y1) = (x1 + NODE_HALF_W + MARGIN, y1 + NODE_HALF_H + MARGIN);
+        Layout {
+            nodes,
+            view: (x0, y0, x1 - x0, y1 - y0),
+        }
+    }
+
+    /// The `viewBox` attribute.
+    pub fn view_box(&self) -> String {
+        let (x, y, w, h) = self.view;
+        format!("{x} {y} {w} {h}")
+    }
+
+    /// The segment an edge is drawn along: centre to centre, trimmed to the two node boxes.
+    pub fn edge_segment(&self, from: usize, to: usize) -> ((f64, f64), (f64, f64)) {
+        let (a, b) = (self.nodes[from], self.nodes[to]);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        // The fraction of the centre-to-centre line that lies inside one box.
+        let inside = {
+            let tx = if dx.abs() > 1e-9 {
+                NODE_HALF_W / dx.abs()
+            } else {
+                f64::INFINITY
+            };
+            let ty = if dy.abs() > 1e-9 {
+                NODE_HALF_H / dy.abs()
+            } else {
+                f64::INFINITY
+            };
+            tx.min(ty).min(0.5)
+        };
+        (
+            (a.0 + dx * inside, a.1 + dy * inside),
+            (b.0 - dx * inside, b.1 - dy * inside),
+        )
+    }
+}
+
+/// Maps scenario coordinates to the pixels of a `width` × `height` surface, as `preserveAspectRatio="xMidYMid
+/// meet"` does for the SVG: uniform scale, centred.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transform {
+    pub scale: f64,
+    pub dx: f64,
+    pub dy: f64,
+}
+
+impl Transform {
+    pub fn fit(view: (f64, f64, f64, f64), width: f64, height: f64) -> Transform {
+        let (vx, vy, vw, vh) = view;
+        let scale = (width / vw).min(height / vh);
+        Transform {
+            scale,
+            dx: (width - vw * scale) / 2.0 - vx * scale,
+            dy: (height - vh * scale) / 2.0 - vy * scale,
+        }
+    }
+
+    pub fn apply(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (x * self.scale + self.dx, y * self.scale + self.dy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_centres_the_view_box() {
+        let t = Transform::fit((0.0, 0.0, 100.0, 50.0), 200.0, 200.0);
+        assert_eq!(t.scale, 2.0);
+        assert_eq!(t.apply((0.0, 0.0)), (0.0, 50.0));
+        assert_eq!(t.apply((100.0, 50.0)), (200.0, 150.0));
+    }
+
+    #[test]
+    fn edges_are_trimmed_to_the_boxes() {
+        let l = Layout::new(vec![(0.0, 0.0), (200.0, 0.0)]);
+        assert_eq!(l.edge_segment(0, 1), ((NODE_HALF_W, 0.0), (200.0 - NODE_HALF_W, 0.0)));
+    }
+}
