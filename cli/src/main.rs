@@ -4,6 +4,7 @@
 //! bad input.
 
 mod cache;
+mod realtime;
 mod ring;
 mod run;
 
@@ -33,6 +34,8 @@ enum Command {
     Ring(ring::RingArgs),
     /// Replay a request trace through cache eviction policies and report hit ratios.
     Cache(cache::CacheArgs),
+    /// Compare short polling, long polling, WebSockets and Server-Sent Events.
+    Realtime(realtime::RealtimeArgs),
 }
 
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Presets(a) => run::presets(a),
         Command::Ring(a) => ring::run(a),
         Command::Cache(a) => cache::run(a),
+        Command::Realtime(a) => realtime::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

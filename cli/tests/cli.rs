@@ -131,3 +131,20 @@ fn presets_are_listed_and_printable() {
     let o = switchyard(&["presets", "mm1"]);
     assert!(stdout(&o).contains("\"version\": 1"));
 }
+
+#[test]
+fn realtime_compares_the_four_channels() {
+    let o = switchyard(&["realtime", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let modes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["mode"].as_str().unwrap())
+        .collect();
+    assert_eq!(modes, ["short_polling", "long_polling", "websocket", "sse"]);
+    let o = switchyard(&["realtime", "--clients", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: clients must be"), "{}", stderr(&o));
+}

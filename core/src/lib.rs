@@ -15,6 +15,7 @@ pub mod engine;
 pub mod history;
 pub mod metrics;
 pub mod presets;
+pub mod realtime;
 pub mod ring;
 pub mod rng;
 pub mod routing;
