@@ -1417,19 +1417,7 @@ impl Sim {
                     None => self.respond(req, Outcome::Ok),
                 }
             }
-            Behavior::Balancer(_) => {
-                if f.step == 0 {
-                    self.top_mut(req).step = 1;
-                    match self.choose(req) {
-                        Some(e) => self.send(req, e),
-                        // No healthy backend: the balancer answers 503 itself.
-                        None => self.respond(req, Outcome::Fail(FailReason::Refused)),
-                    }
-                } else {
-                    let o = self.reqs[req as usize].outcome;
-                    self.respond(req, o);
-                }
-            }
+            Behavior::Balancer(_) => self.forward_once(req, f.step, |sim| sim.choose(req)),
             Behavior::Cache(cfg) => {
                 let ttl = cfg.ttl_ns;
                 match f.step {
@@ -1472,23 +1460,12 @@ impl Sim {
                     _ => self.respond(req, Outcome::Ok),
                 }
             }
-            Behavior::ShardRouter => {
-                if f.step == 0 {
-                    let n = self.admitted(f.node, class).count() as u64;
-                    let e = self
-                        .admitted(f.node, class)
-                        .nth((mix64(key) % n.max(1)) as usize)
-                        .map(|x| x.1);
-                    self.top_mut(req).step = 1;
-                    match e {
-                        Some(e) => self.send(req, e),
-                        None => self.respond(req, Outcome::Fail(FailReason::Refused)),
-                    }
-                } else {
-                    let o = self.reqs[req as usize].outcome;
-                    self.respond(req, o);
-                }
-            }
+            Behavior::ShardRouter => self.forward_once(req, f.step, |sim| {
+                let n = sim.admitted(f.node, class).count() as u64;
+                sim.admitted(f.node, class)
+                    .nth((mix64(key) % n.max(1)) as usize)
+                    .map(|x| x.1)
+            }),
             Behavior::Queue(q) => {
                 let capacity = q.capacity;
                 let st = &self.nodes[ni];
@@ -1535,6 +1512,21 @@ impl Sim {
                 self.respond(req, Outcome::Ok);
                 self.dispatch(f.node);
             }
+        }
+    }
+
+    /// A node that forwards each request to one downstream (`pick`) and passes the answer back: balancers
+    /// and shard routers. With nothing to pick, it answers with an error itself.
+    fn forward_once(&mut self, req: u32, step: u32, pick: impl FnOnce(&mut Self) -> Option<EdgeIx>) {
+        if step == 0 {
+            self.top_mut(req).step = 1;
+            match pick(self) {
+                Some(e) => self.send(req, e),
+                None => self.respond(req, Outcome::Fail(FailReason::Refused)),
+            }
+        } else {
+            let o = self.reqs[req as usize].outcome;
+            self.respond(req, o);
         }
     }
 
