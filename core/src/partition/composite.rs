@@ -16,8 +16,11 @@ pub struct Composite {
 
 impl Composite {
     /// `shards` shards with ids `0..shards`, shard `s` in region `s mod regions`. Errors:
-    /// [`PartitionError::ZeroRegions`], [`PartitionError::TooFewShards`] (every region needs a shard).
+    /// [`PartitionError::NoShards`], [`PartitionError::ZeroRegions`], [`PartitionError::TooFewShards`] (every region needs a shard).
     pub fn new(regions: u64, shards: u32) -> Result<Self, PartitionError> {
+        if shards == 0 {
+            return Err(PartitionError::NoShards);
+        }
         check_regions(regions)?;
         if u64::from(shards) < regions {
             return Err(PartitionError::TooFewShards { shards, regions });

@@ -26,8 +26,8 @@ impl List {
     /// `shards` shards with ids `0..shards`; code `c` in `0..regions` goes to shard `c mod shards`; the
     /// default shard is 0.
     pub fn by_modulo(regions: u64, shards: u32) -> Result<Self, PartitionError> {
-        check_regions(regions)?;
         let shards = first_shards(shards)?;
+        check_regions(regions)?;
         let n = shards.len() as u64;
         let owners = (0..regions).map(|c| (c, shards[(c % n) as usize])).collect();
         Ok(List {
