@@ -6,6 +6,7 @@
 mod cache;
 mod ring;
 mod run;
+mod shard;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Ring(ring::RingArgs),
     /// Replay a request trace through cache eviction policies and report hit ratios.
     Cache(cache::CacheArgs),
+    /// Partition keys over shards with a sharding scheme; report skew and the keys moved by adding shards.
+    Shard(shard::ShardArgs),
 }
 
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Presets(a) => run::presets(a),
         Command::Ring(a) => ring::run(a),
         Command::Cache(a) => cache::run(a),
+        Command::Shard(a) => shard::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
