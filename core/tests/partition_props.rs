@@ -164,15 +164,15 @@ proptest! {
         let mut twin = config.build().unwrap();
         p.validate().unwrap();
         for (i, op) in ops.iter().enumerate() {
-            let at = |k: usize, p: &Box<dyn Partitioner>| p.shards()[k % p.shards().len()];
+            let at = |k: usize, p: &dyn Partitioner| p.shards()[k % p.shards().len()];
             let (r1, r2) = match op {
                 Op::Add => (p.add_shard().map(|_| 0), twin.add_shard().map(|_| 0)),
                 Op::Remove(k) => {
-                    let s = at(*k, &p);
+                    let s = at(*k, p.as_ref());
                     (p.remove_shard(s).map(|_| 0), twin.remove_shard(s).map(|_| 0))
                 }
                 Op::Migrate(keys, k) => {
-                    let s = at(*k, &p);
+                    let s = at(*k, p.as_ref());
                     (p.migrate(keys, s), twin.migrate(keys, s))
                 }
                 Op::Record(key) => (
