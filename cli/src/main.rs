@@ -7,6 +7,7 @@ mod cache;
 mod realtime;
 mod ring;
 mod run;
+mod shard;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ enum Command {
     Cache(cache::CacheArgs),
     /// Compare short polling, long polling, WebSockets and Server-Sent Events.
     Realtime(realtime::RealtimeArgs),
+    /// Partition keys over shards with a sharding scheme; report skew and the keys moved by adding shards.
+    Shard(shard::ShardArgs),
 }
 
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Ring(a) => ring::run(a),
         Command::Cache(a) => cache::run(a),
         Command::Realtime(a) => realtime::run(a),
+        Command::Shard(a) => shard::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

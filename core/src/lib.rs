@@ -14,6 +14,7 @@ pub mod dist;
 pub mod engine;
 pub mod history;
 pub mod metrics;
+pub mod partition;
 pub mod presets;
 pub mod realtime;
 pub mod ring;
