@@ -4,7 +4,7 @@
 //! Adding a shard puts it in the region with the fewest shards (the lowest of equals): only that region's
 //! keys rehash, the others stay. A region's last shard cannot be removed.
 
-use super::{check_regions, check_shards, hash_mod, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{check_regions, hash_mod, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 /// Region code → group of shards, `hash mod` within the group.
 #[derive(Clone, Debug)]
@@ -94,10 +94,10 @@ impl Partitioner for Composite {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)?;
+        super::check_shards(&self.shards)?;
         let mut all = Vec::new();
         for (r, g) in self.groups.iter().enumerate() {
-            check_shards(g).map_err(|e| format!("region {r}: {e}"))?;
+            super::check_shards(g).map_err(|e| format!("region {r}: {e}"))?;
             all.extend_from_slice(g);
         }
         all.sort_unstable();

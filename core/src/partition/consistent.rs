@@ -3,7 +3,7 @@
 //! the keys the new shard's vnodes capture, about `1/(n + 1)` of them (8 → 9: 11%); removing one moves
 //! only its own keys. Balance is that of the ring: a `1/√vnodes` spread.
 
-use super::{check_shards, first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
 use crate::ring::{ClassicRing, Placement, Server, ServerId};
 
 /// A classic consistent-hash ring whose servers are the shards (server id = shard id).
@@ -64,7 +64,7 @@ impl Partitioner for Consistent {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)?;
+        super::check_shards(&self.shards)?;
         self.ring.validate()?;
         let servers: Vec<u32> = self.ring.servers().iter().map(|s| s.id.0).collect();
         let shards: Vec<u32> = self.shards.iter().map(|s| s.0).collect();

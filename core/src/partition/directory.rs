@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{check_shards, first_shards, hash_mod, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{first_shards, hash_mod, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 /// Key → shard table with hash placement for new keys.
 #[derive(Clone, Debug)]
@@ -84,7 +84,7 @@ impl Partitioner for Directory {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)?;
+        super::check_shards(&self.shards)?;
         match self.table.iter().find(|(_, s)| self.shards.binary_search(s).is_err()) {
             Some((k, s)) => Err(format!("key {k} recorded on non-member {s}")),
             None => Ok(()),

@@ -9,9 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    check_regions, check_shards, first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId,
-};
+use super::{check_regions, first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 /// Region code → owning shard, with a default shard for unowned codes.
 #[derive(Clone, Debug)]
@@ -129,7 +127,7 @@ impl Partitioner for List {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)?;
+        super::check_shards(&self.shards)?;
         if self.shards.binary_search(&self.default).is_err() {
             return Err(format!("default {} is not a member", self.default));
         }

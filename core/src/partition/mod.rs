@@ -368,9 +368,8 @@ pub(crate) fn removable(shards: &[ShardId], shard: ShardId) -> Result<usize, Par
     Ok(i)
 }
 
-/// `validate` for a shard list: non-empty and strictly increasing. Always compiled, because every scheme
-/// imports it; only the debug-build `validate` methods call it.
-#[cfg_attr(not(any(test, debug_assertions)), allow(dead_code))]
+/// `validate` for a shard list: non-empty and strictly increasing.
+#[cfg(any(test, debug_assertions))]
 pub(crate) fn check_shards(shards: &[ShardId]) -> Result<(), String> {
     if shards.is_empty() {
         return Err("no shards".into());

@@ -4,7 +4,7 @@
 //!
 //! Shards sit in id order; removing one closes the gap, so the shards after it take new slots.
 
-use super::{check_shards, first_shards, hash_mod, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{first_shards, hash_mod, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 /// `hash(key) mod n` over the shards in id order.
 #[derive(Clone, Debug)]
@@ -46,6 +46,6 @@ impl Partitioner for ModN {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)
+        super::check_shards(&self.shards)
     }
 }

@@ -6,7 +6,7 @@
 //! upper half, so only that half's keys move. Removing a shard hands its range to its lower neighbour (the
 //! first range's to its upper one).
 
-use super::{check_shards, first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{first_shards, next_id, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 const END: u128 = 1 << 64;
 
@@ -119,7 +119,7 @@ impl Partitioner for Range {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)?;
+        super::check_shards(&self.shards)?;
         if self.starts.first().map(|&(s, _)| s) != Some(0) {
             return Err("the first range does not start at 0".into());
         }

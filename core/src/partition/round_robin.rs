@@ -3,7 +3,7 @@
 //! sequence number, not the key: a writer knows `i`, a reader holding only the key does not, so every read
 //! fans out to all `n` shards ([`Partitioner::lookup_fanout`]). Changing `n` moves almost every item.
 
-use super::{check_shards, first_shards, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
+use super::{first_shards, push_next, removable, PartitionError, Partitioner, Scheme, ShardId};
 
 /// Item `i` to the `(i mod n)`-th shard in id order.
 #[derive(Clone, Debug)]
@@ -49,6 +49,6 @@ impl Partitioner for RoundRobin {
 
     #[cfg(any(test, debug_assertions))]
     fn validate(&self) -> Result<(), String> {
-        check_shards(&self.shards)
+        super::check_shards(&self.shards)
     }
 }
