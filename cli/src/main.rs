@@ -41,6 +41,17 @@ enum Command {
     Shard(shard::ShardArgs),
 }
 
+/// Checks `1 <= value <= max` for a count flag.
+pub(crate) fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
+    if value == 0 {
+        Err(format!("{flag} must be at least 1"))
+    } else if value > max {
+        Err(format!("{flag} {value} is too many (at most {max})"))
+    } else {
+        Ok(())
+    }
+}
+
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
 fn one_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();

@@ -6,6 +6,7 @@
 //! `--remove M` removes `M` of the initial servers picked by a seeded shuffle. Every input is checked
 //! before any work starts, so bad arguments give one error line, never a panic.
 
+use crate::in_range;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
@@ -125,17 +126,6 @@ struct Plan {
     nodes: u32,
     keys: u64,
     change: Option<(ChangeKind, u32)>,
-}
-
-/// Checks `1 <= value <= max` for a count flag.
-fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
-    if value == 0 {
-        Err(format!("{flag} must be at least 1"))
-    } else if value > max {
-        Err(format!("{flag} {value} is too many (at most {max})"))
-    } else {
-        Ok(())
-    }
 }
 
 fn plan(args: &RingArgs) -> Result<Plan, String> {

@@ -17,6 +17,7 @@
 //! the same after `--add`; `moved_keys` = distinct keys whose shard changed, `moved_fraction` = that over
 //! the distinct keys. Every input is checked before any work starts: bad arguments give one error line.
 
+use crate::in_range;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -153,17 +154,6 @@ struct Plan {
     keys: u64,
     add: Option<u32>,
     migrate: Option<f64>,
-}
-
-/// Checks `1 <= value <= max` for a count flag.
-fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
-    if value == 0 {
-        Err(format!("{flag} must be at least 1"))
-    } else if value > max {
-        Err(format!("{flag} {value} is too many (at most {max})"))
-    } else {
-        Ok(())
-    }
 }
 
 fn plan(args: &ShardArgs) -> Result<Plan, String> {
