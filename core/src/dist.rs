@@ -97,7 +97,7 @@ impl Dist {
     pub fn sample_ms(&self, rng: &mut SimRng) -> f64 {
         match *self {
             Dist::Constant { ms } => ms,
-            Dist::Exponential { mean_ms } => -mean_ms * libm::log(rng.unit_open0()),
+            Dist::Exponential { mean_ms } => mean_ms * rng.exp1(),
             Dist::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.unit(),
             Dist::LogNormal { median_ms, sigma } => median_ms * libm::exp(sigma * std_normal(rng)),
             Dist::Pareto { min_ms, alpha } => min_ms / libm::pow(rng.unit_open0(), 1.0 / alpha),

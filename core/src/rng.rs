@@ -51,6 +51,13 @@ impl SimRng {
         (m >> 64) as u64
     }
 
+    /// A standard exponential draw (mean 1), by the ziggurat method (`rand_distr::Exp1`): a table lookup and
+    /// a compare almost always, a logarithm (through libm, so identical on every target) only in the tail.
+    pub fn exp1(&mut self) -> f64 {
+        use rand_distr::Distribution;
+        rand_distr::Exp1.sample(&mut self.0)
+    }
+
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         p > 0.0 && self.unit() < p

@@ -138,7 +138,7 @@ impl Arrival {
 
     /// The time of the next arrival after one at `t` (nanoseconds). `None` when the rate is zero forever.
     pub fn next_after(&self, t: f64, rng: &mut SimRng) -> Option<f64> {
-        let exp_gap = |rate: f64, rng: &mut SimRng| -libm::log(rng.unit_open0()) / rate * 1e9;
+        let exp_gap = |rate: f64, rng: &mut SimRng| rng.exp1() / rate * 1e9;
         match *self {
             Arrival::Constant { rate } => Some(t + 1e9 / rate),
             Arrival::Poisson { rate } => Some(t + exp_gap(rate, rng)),

@@ -127,14 +127,19 @@ fn core_benches(root: &Path, started: SystemTime) -> Result<Section, String> {
     }
     let mut rows: Vec<Vec<String>> = criterion_estimates(&root.join("target/criterion"), started)
         .into_iter()
-        .map(|e| vec![format!("`{}`", e.id), nanos(e.mean_ns), nanos(e.std_dev_ns)])
+        .map(|e| {
+            let per = e.elements.map_or(String::new(), |n| {
+                format!("{} ({} per element)", n, nanos(e.mean_ns / n))
+            });
+            vec![format!("`{}`", e.id), nanos(e.mean_ns), nanos(e.std_dev_ns), per]
+        })
         .collect();
     rows.sort();
     Ok(Section {
         title,
         body: format!(
             "Mean time per iteration (criterion's point estimate).\n\n{}",
-            table(&["benchmark", "mean", "std dev"], &rows)
+            table(&["benchmark", "mean", "std dev", "elements per iteration"], &rows)
         ),
     })
 }
@@ -143,6 +148,8 @@ struct Estimate {
     id: String,
     mean_ns: f64,
     std_dev_ns: f64,
+    /// Elements per iteration, when the bench declares a throughput.
+    elements: Option<f64>,
 }
 
 /// Every `<id>/new/estimates.json` under `dir` modified since `since`.
@@ -174,10 +181,12 @@ fn read_estimate(path: &Path) -> Option<Estimate> {
     let id = json(&path.with_file_name("benchmark.json"))
         .and_then(|b| b["full_id"].as_str().map(str::to_owned))
         .unwrap_or_else(|| path.display().to_string());
+    let elements = json(&path.with_file_name("benchmark.json")).and_then(|b| b["throughput"]["Elements"].as_f64());
     Some(Estimate {
         id,
         mean_ns: estimates["mean"]["point_estimate"].as_f64()?,
         std_dev_ns: estimates["std_dev"]["point_estimate"].as_f64()?,
+        elements,
     })
 }
 
@@ -287,7 +296,7 @@ fn engine_vs_simpy(root: &Path) -> Result<Section, String> {
     Ok(Section {
         title,
         body: format!(
-            "Poisson arrivals at 80/s into one exponential server with mean 10 ms (theory: mean time in system              50 ms). Switchyard: {requests} requests via `switchyard run preset:mm1 --requests {requests} --json`              (best of 3, wall time of the run loop). SimPy: {customers} customers via              `xtask/bench/simpy_mm1.py` (best of 3). The engines count events differently (Switchyard: arrival,              service start/arrival at the server, service done, response; SimPy: every scheduled event), so              requests per second is the like-for-like figure. Targets: at least 10 M events/s and 50x SimPy.\n\n{}",
+            "Poisson arrivals at 80/s into one exponential server with mean 10 ms (theory: mean time in system 50 ms). Switchyard: {requests} requests via `switchyard run preset:mm1 --requests {requests} --json` (best of 3, wall time of the run loop). SimPy: {customers} customers via `xtask/bench/simpy_mm1.py` (best of 3). The engines count events differently (Switchyard: arrival, service start/arrival at the server, service done, response; SimPy: every scheduled event), so requests per second is the like-for-like figure. Targets: at least 10 M events/s and 50x SimPy.\n\n{}",
             table(&["engine", "events/s", "requests/s", "mean latency"], &rows)
         ),
     })
@@ -318,7 +327,7 @@ fn cache_replay(root: &Path) -> Result<Section, String> {
     Ok(Section {
         title,
         body: format!(
-            "`switchyard cache` on a {lines}-line txt trace (Zipf 1.0 over 10^5 keys), LRU with 1,000 objects,              parsing included, best of 3: **{:.1} M requests/s** ({:.0} ms, miss ratio {:.4}). Target: at least              10 M/s. libCacheSim, the reference simulator, was not available offline here to run side by side.\n",
+            "`switchyard cache` on a {lines}-line txt trace (Zipf 1.0 over 10^5 keys), LRU with 1,000 objects, parsing included, best of 3: **{:.1} M requests/s** ({:.0} ms, miss ratio {:.4}). Target: at least 10 M/s. libCacheSim, the reference simulator, was not available offline here to run side by side.\n",
             rate / 1e6,
             wall_s * 1e3,
             ours["miss_ratio"].as_f64().unwrap_or(f64::NAN)

@@ -988,6 +988,21 @@ impl Sim {
         let node = self.top(req).node;
         let ni = node as usize;
         let is_client = self.topo.nodes[ni].kind == NodeKind::Client;
+        if let [e] = self.topo.out_edges[ni][..] {
+            // One backend: no strategy has a choice to make, only eligibility to check.
+            let ed = &self.topo.edges[e as usize];
+            let dns = is_client && self.topo.nodes[ed.to as usize].kind == NodeKind::Dns;
+            let now = self.now;
+            let b = self.nodes[ni].backends.first_mut()?;
+            if !ed.admits(class) || dns || b.down || b.ejected_until > now {
+                return None;
+            }
+            b.in_flight += 1;
+            let f = self.top_mut(req);
+            f.pos = 0;
+            f.sent = now;
+            return Some(e);
+        }
         let region = self.topo.nodes[root as usize].region.as_deref();
         let mut views = std::mem::take(&mut self.scratch_backends);
         views.clear();
