@@ -367,6 +367,8 @@ pub struct Sim {
     log: Vec<LogEntry>,
     events: u64,
     busy_scratch: Vec<(u32, usize)>,
+    /// For each worker pool, the queues that feed it (computed once; empty for other nodes).
+    feeders: Vec<Vec<NodeIx>>,
     scratch_backends: Vec<Backend>,
     tasks: std::collections::BTreeMap<u64, TaskState>,
     next_task: u64,
@@ -501,6 +503,17 @@ impl Sim {
             log: Vec::new(),
             events: 0,
             busy_scratch: vec![(0, 0); n],
+            feeders: {
+                let mut f = vec![Vec::new(); n];
+                for (q, def) in topo.nodes.iter().enumerate() {
+                    if matches!(def.behavior, Behavior::Queue(_)) {
+                        for &e in &topo.out_edges[q] {
+                            f[topo.edges[e as usize].to as usize].push(q as NodeIx);
+                        }
+                    }
+                }
+                f
+            },
             scratch_backends: Vec::new(),
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
@@ -1804,17 +1817,10 @@ impl Sim {
                 break;
             }
         }
-        if self.topo.nodes[ni].kind == NodeKind::WorkerPool {
-            // A worker came free: the queues feeding this pool may hand it a task.
-            for q in 0..self.topo.nodes.len() {
-                if matches!(self.topo.nodes[q].behavior, Behavior::Queue(_))
-                    && self.topo.out_edges[q]
-                        .iter()
-                        .any(|&e| self.topo.edges[e as usize].to == node)
-                {
-                    self.dispatch(q as NodeIx);
-                }
-            }
+        // A worker came free: the queues feeding this pool may hand it a task.
+        for k in 0..self.feeders[ni].len() {
+            let q = self.feeders[ni][k];
+            self.dispatch(q);
         }
     }
 
