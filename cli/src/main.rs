@@ -52,6 +52,21 @@ pub(crate) fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
     }
 }
 
+/// Prints a report as one line of JSON, or as the subcommand's readable summary.
+pub(crate) fn print_report<T: serde::Serialize>(
+    json: bool,
+    report: &T,
+    summary: fn(&T) -> String,
+) -> Result<(), String> {
+    use std::io::Write;
+    let text = if json {
+        serde_json::to_string(report).map_err(|e| e.to_string())?
+    } else {
+        summary(report)
+    };
+    writeln!(std::io::stdout(), "{text}").map_err(|e| format!("writing the report: {e}"))
+}
+
 /// A clap error as one line: its message and any hint such as the possible values, without the usage.
 fn one_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();

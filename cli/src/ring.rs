@@ -8,7 +8,6 @@
 
 use crate::in_range;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
@@ -334,12 +333,7 @@ fn summary(r: &Report) -> String {
 pub fn run(args: &RingArgs) -> Result<(), String> {
     let plan = plan(args)?;
     let report = execute(&plan, args.seed)?;
-    let text = if args.json {
-        serde_json::to_string(&report).map_err(|e| e.to_string())?
-    } else {
-        summary(&report)
-    };
-    writeln!(std::io::stdout(), "{text}").map_err(|e| format!("writing the report: {e}"))
+    crate::print_report(args.json, &report, summary)
 }
 
 #[cfg(test)]
