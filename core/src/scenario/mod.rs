@@ -1,6 +1,8 @@
 //! Scenarios at the boundary: parsing JSON into the versioned DTO ([`v1`]), checking its version, and the
 //! typed errors a malformed file produces. Validation of the topology itself lives in [`crate::topology`].
 
+pub mod edit;
+pub mod params;
 pub mod v1;
 
 use serde::Deserialize;

@@ -1,0 +1,870 @@
+//! What the inspector shows: for each node kind (and for edges and the scenario itself), every parameter of its
+//! [`v1`](super::v1) JSON, with a label, a unit, a control and a one-line explanation of what it does and what
+//! it trades off. Parameters are addressed by dotted paths into the JSON (`health_check.interval_ms`), and
+//! [`set`] edits a node's spec through its JSON form, so the inspector can only ever produce what the
+//! scenario format accepts. A test checks that every field of every spec struct is described here.
+
+use serde_json::{Map, Value};
+
+use super::v1::{Edge, NodeSpec, Scenario};
+
+/// A named variant of a tagged value (a distribution, an arrival process, a key pattern) and its numeric
+/// fields with their defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Variant {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub fields: &'static [(&'static str, f64)],
+}
+
+/// The control the inspector draws for a parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Control {
+    /// A whole number.
+    Int { min: f64, max: f64 },
+    /// A real number.
+    Number { min: f64, max: f64, step: f64 },
+    /// One of a fixed set of JSON strings, each with a label.
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A `{"type": …, fields…}` object, such as a duration distribution.
+    Tagged(&'static [Variant]),
+    /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
+    /// the ones whose key starts with this one and a dot.
+    Group(&'static str),
+}
+
+/// One parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Param {
+    /// Dotted path into the JSON object.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub help: &'static str,
+    pub control: Control,
+    /// Absent is allowed: an empty field removes the key.
+    pub optional: bool,
+}
+
+const fn p(key: &'static str, label: &'static str, unit: &'static str, control: Control, help: &'static str) -> Param {
+    Param {
+        key,
+        label,
+        unit,
+        help,
+        control,
+        optional: false,
+    }
+}
+
+const fn opt(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    control: Control,
+    help: &'static str,
+) -> Param {
+    Param {
+        key,
+        label,
+        unit,
+        help,
+        control,
+        optional: true,
+    }
+}
+
+/// Duration distributions, in milliseconds.
+pub const DISTS: &[Variant] = &[
+    Variant {
+        name: "constant",
+        label: "constant",
+        fields: &[("ms", 10.0)],
+    },
+    Variant {
+        name: "exponential",
+        label: "exponential",
+        fields: &[("mean_ms", 10.0)],
+    },
+    Variant {
+        name: "uniform",
+        label: "uniform",
+        fields: &[("min_ms", 5.0), ("max_ms", 15.0)],
+    },
+    Variant {
+        name: "log_normal",
+        label: "log-normal",
+        fields: &[("median_ms", 10.0), ("sigma", 0.5)],
+    },
+    Variant {
+        name: "pareto",
+        label: "Pareto (heavy tail)",
+        fields: &[("min_ms", 5.0), ("alpha", 2.5)],
+    },
+];
+
+const ARRIVALS: &[Variant] = &[
+    Variant {
+        name: "poisson",
+        label: "Poisson",
+        fields: &[("rate_rps", 100.0)],
+    },
+    Variant {
+        name: "constant",
+        label: "constant rate",
+        fields: &[("rate_rps", 100.0)],
+    },
+    Variant {
+        name: "on_off",
+        label: "on/off bursts",
+        fields: &[("rate_rps", 200.0), ("on_ms", 1_000.0), ("off_ms", 1_000.0)],
+    },
+    Variant {
+        name: "spike",
+        label: "spike",
+        fields: &[
+            ("base_rps", 100.0),
+            ("spike_rps", 1_000.0),
+            ("at_ms", 10_000.0),
+            ("duration_ms", 5_000.0),
+        ],
+    },
+    Variant {
+        name: "ramp",
+        label: "ramp",
+        fields: &[("from_rps", 10.0), ("to_rps", 500.0), ("over_ms", 30_000.0)],
+    },
+];
+
+const KEYS: &[Variant] = &[
+    Variant {
+        name: "uniform",
+        label: "uniform",
+        fields: &[("count", 10_000.0)],
+    },
+    Variant {
+        name: "zipf",
+        label: "Zipf (skewed)",
+        fields: &[("count", 10_000.0), ("alpha", 1.0)],
+    },
+    Variant {
+        name: "hotspot",
+        label: "hotspot",
+        fields: &[("count", 10_000.0), ("hot_keys", 0.01), ("hot_traffic", 0.9)],
+    },
+    Variant {
+        name: "sequential",
+        label: "sequential (timestamps)",
+        fields: &[],
+    },
+];
+
+const STRATEGIES: &[(&str, &str)] = &[
+    ("round_robin", "round robin"),
+    ("weighted_round_robin", "weighted round robin"),
+    ("random", "random"),
+    ("weighted_random", "weighted random"),
+    ("least_connections", "least connections"),
+    ("weighted_least_connections", "weighted least connections"),
+    ("least_response_time", "least response time"),
+    ("power_of_two", "power of two choices"),
+    ("source_hash", "IP / client hash"),
+    ("key_hash", "key (URL) hash"),
+    ("consistent_hash", "consistent hash"),
+    ("bounded_consistent_hash", "consistent hash, bounded loads"),
+    ("geographic", "geographic"),
+    ("sticky", "sticky sessions"),
+    ("failover", "failover (active/passive)"),
+];
+
+const POLICIES: &[(&str, &str)] = &[
+    ("lru", "LRU"),
+    ("fifo", "FIFO"),
+    ("lifo", "LIFO"),
+    ("mru", "MRU"),
+    ("lfu", "LFU"),
+    ("random", "random"),
+    ("clock", "CLOCK"),
+    ("sieve", "SIEVE"),
+    ("s3fifo", "S3-FIFO"),
+    ("arc", "ARC"),
+    ("tinylfu", "W-TinyLFU"),
+];
+
+const SCHEMES: &[(&str, &str)] = &[("hash_mod", "hash mod N")];
+
+const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
+
+const INT: Control = Control::Int { min: 1.0, max: 1e9 };
+const MS: Control = Control::Number {
+    min: 0.0,
+    max: 1e9,
+    step: 1.0,
+};
+const DIST: Control = Control::Tagged(DISTS);
+
+const CRASH: Param = opt(
+    "crash_at_ms",
+    "Crash at",
+    "ms",
+    MS,
+    "Crash this node at this virtual time (a fault on the timeline); empty means never.",
+);
+
+const STATION: &[Param] = &[
+    p(
+        "workers",
+        "Workers",
+        "",
+        INT,
+        "Requests served at once. More workers raise throughput until another tier is the bottleneck.",
+    ),
+    opt(
+        "queue_capacity",
+        "Queue limit",
+        "requests",
+        Control::Int { min: 0.0, max: 1e9 },
+        "Requests that may wait for a worker; beyond it they are dropped. A short queue sheds load early \
+         instead of letting latency grow without bound.",
+    ),
+    p(
+        "service_time",
+        "Service time",
+        "ms",
+        DIST,
+        "Time one worker spends on a request. Its mean sets capacity; its tail sets p99.",
+    ),
+    CRASH,
+];
+
+const HEALTH: [Param; 5] = [
+    p(
+        "health_check",
+        "Active health checks",
+        "",
+        Control::Group(r#"{"interval_ms": 1000}"#),
+        "Probe each backend on a timer. Without checks a dead backend keeps getting its share of traffic.",
+    ),
+    p(
+        "health_check.interval_ms",
+        "Probe interval",
+        "ms",
+        MS,
+        "Time between probes. Shorter detects failures sooner, at the cost of probe traffic.",
+    ),
+    p(
+        "health_check.timeout_ms",
+        "Probe timeout",
+        "ms",
+        MS,
+        "A probe with no answer after this long counts as failed.",
+    ),
+    p(
+        "health_check.fall",
+        "Fall",
+        "probes",
+        INT,
+        "Failed probes in a row before a backend is marked down: detection takes about interval × fall.",
+    ),
+    p(
+        "health_check.rise",
+        "Rise",
+        "probes",
+        INT,
+        "Good probes in a row before a recovered backend gets traffic again; guards against flapping.",
+    ),
+];
+
+const BALANCER: &[Param] = &[
+    p(
+        "strategy",
+        "Strategy",
+        "",
+        Control::Choice(STRATEGIES),
+        "How a backend is picked. Load-aware strategies avoid slow backends; hashing ones keep a key on \
+         one backend (good for caches) at the cost of balance.",
+    ),
+    HEALTH[0],
+    HEALTH[1],
+    HEALTH[2],
+    HEALTH[3],
+    HEALTH[4],
+    p(
+        "outlier",
+        "Outlier ejection",
+        "",
+        Control::Group(r#"{"consecutive_errors": 5, "ejection_ms": 10000}"#),
+        "Passive checks: eject a backend after errors in a row, using real traffic as the probe.",
+    ),
+    p(
+        "outlier.consecutive_errors",
+        "Errors to eject",
+        "errors",
+        INT,
+        "Failed answers in a row before ejection. Lower reacts faster but ejects on noise.",
+    ),
+    p(
+        "outlier.ejection_ms",
+        "Ejection time",
+        "ms",
+        MS,
+        "How long an ejected backend sits out before it is tried again.",
+    ),
+    opt(
+        "balance_factor",
+        "Balance factor",
+        "× mean",
+        Control::Number {
+            min: 1.0,
+            max: 100.0,
+            step: 0.05,
+        },
+        "For bounded-load consistent hashing: no backend takes more than this times the mean load. Lower \
+         balances better but moves more keys off their home.",
+    ),
+    p(
+        "service_time",
+        "Forwarding time",
+        "ms",
+        DIST,
+        "Time to pick a backend and forward a request.",
+    ),
+    opt(
+        "max_connections",
+        "Max connections",
+        "",
+        INT,
+        "Connections handled at once; beyond it requests wait. Empty means unbounded.",
+    ),
+    CRASH,
+];
+
+const CLIENT: &[Param] = &[
+    p(
+        "workload",
+        "Own workload",
+        "",
+        Control::Group(r#"{}"#),
+        "Give this client its own traffic; unchecked, it sends the scenario's default workload.",
+    ),
+    p(
+        "workload.arrival",
+        "Arrivals",
+        "",
+        Control::Tagged(ARRIVALS),
+        "When requests are sent. Poisson is the classic open-loop model; spikes and ramps test headroom.",
+    ),
+    p(
+        "workload.keys",
+        "Keys",
+        "",
+        Control::Tagged(KEYS),
+        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
+    ),
+    p(
+        "workload.mix",
+        "Request mix",
+        "",
+        Control::Group(r#"{"api_read": 1.0}"#),
+        "Relative weights of the request classes.",
+    ),
+    p(
+        "workload.mix.api_read",
+        "Reads",
+        "weight",
+        Control::Number {
+            min: 0.0,
+            max: 1e6,
+            step: 0.1,
+        },
+        "Weight of API reads.",
+    ),
+    p(
+        "workload.mix.api_write",
+        "Writes",
+        "weight",
+        Control::Number {
+            min: 0.0,
+            max: 1e6,
+            step: 0.1,
+        },
+        "Weight of API writes.",
+    ),
+    p(
+        "workload.mix.static_asset",
+        "Static assets",
+        "weight",
+        Control::Number {
+            min: 0.0,
+            max: 1e6,
+            step: 0.1,
+        },
+        "Weight of static-asset requests (what a CDN serves).",
+    ),
+    p(
+        "workload.mix.background_job",
+        "Background jobs",
+        "weight",
+        Control::Number {
+            min: 0.0,
+            max: 1e6,
+            step: 0.1,
+        },
+        "Weight of background jobs (what queues carry).",
+    ),
+    opt(
+        "timeout_ms",
+        "Timeout",
+        "ms",
+        MS,
+        "Give up on an attempt after this long. Too short turns slowness into errors and retries.",
+    ),
+    p(
+        "retry",
+        "Retries",
+        "",
+        Control::Group(r#"{"max_retries": 2}"#),
+        "Retry failed or timed-out attempts with exponential backoff. Retries hide blips but amplify overload.",
+    ),
+    p(
+        "retry.max_retries",
+        "Max retries",
+        "",
+        Control::Int { min: 0.0, max: 100.0 },
+        "Retries after the first attempt.",
+    ),
+    p(
+        "retry.backoff_base_ms",
+        "Backoff base",
+        "ms",
+        MS,
+        "The first retry waits about this long; each later one doubles it.",
+    ),
+    p(
+        "retry.backoff_max_ms",
+        "Backoff cap",
+        "ms",
+        MS,
+        "Backoff never waits longer than this.",
+    ),
+    p(
+        "retry.jitter",
+        "Jitter",
+        "",
+        Control::Choice(JITTERS),
+        "Randomises backoff so retries do not arrive in synchronised storms.",
+    ),
+    opt(
+        "dns_ttl_ms",
+        "DNS cache TTL",
+        "ms",
+        MS,
+        "Cache DNS answers this long. Longer means fewer lookups but slower failover to a new address.",
+    ),
+    opt(
+        "strategy",
+        "Smart client strategy",
+        "",
+        Control::Choice(STRATEGIES),
+        "With several targets, balance across them in the client itself: no load balancer node to fail.",
+    ),
+    HEALTH[0],
+    HEALTH[1],
+    HEALTH[2],
+    HEALTH[3],
+    HEALTH[4],
+];
+
+const CACHE: &[Param] = &[
+    p(
+        "capacity",
+        "Capacity",
+        "objects",
+        INT,
+        "Objects the cache holds. Bigger raises the hit ratio, with diminishing returns under skew.",
+    ),
+    p(
+        "policy",
+        "Eviction policy",
+        "",
+        Control::Choice(POLICIES),
+        "Which entry goes when the cache is full. LRU is the default; SIEVE and S3-FIFO resist scans; \
+         W-TinyLFU favours frequency.",
+    ),
+    opt(
+        "ttl_ms",
+        "TTL",
+        "ms",
+        MS,
+        "Entries expire this long after they are filled. Shorter is fresher data but more misses.",
+    ),
+    p("service_time", "Lookup time", "ms", DIST, "Time to look up a key."),
+    opt(
+        "max_connections",
+        "Max connections",
+        "",
+        INT,
+        "Requests handled at once; beyond it they wait. Empty means unbounded.",
+    ),
+    CRASH,
+];
+
+const SHARD_ROUTER: &[Param] = &[
+    p(
+        "scheme",
+        "Scheme",
+        "",
+        Control::Choice(SCHEMES),
+        "How keys map to shards. Hash spreads load; ranges keep scans local but sequential keys pile up.",
+    ),
+    p(
+        "service_time",
+        "Routing time",
+        "ms",
+        DIST,
+        "Time to route a request to its shard.",
+    ),
+    CRASH,
+];
+
+const QUEUE: &[Param] = &[
+    opt(
+        "capacity",
+        "Capacity",
+        "messages",
+        INT,
+        "Messages held before the queue rejects. Unbounded absorbs any spike but hides overload.",
+    ),
+    p("service_time", "Enqueue time", "ms", DIST, "Time to accept a message."),
+    opt(
+        "visibility_timeout_ms",
+        "Visibility timeout",
+        "ms",
+        MS,
+        "Redeliver a task no worker acknowledged this long after delivery: at-least-once, with duplicates. \
+         Without it a worker that dies mid-task loses the task.",
+    ),
+    opt(
+        "max_attempts",
+        "Max attempts",
+        "",
+        INT,
+        "Failed deliveries before a task goes to the dead-letter queue.",
+    ),
+    opt(
+        "retry_backoff_ms",
+        "Retry backoff",
+        "ms",
+        MS,
+        "Wait before retrying a failed task, doubling with each failure.",
+    ),
+    CRASH,
+];
+
+/// The scenario's own parameters: run length, seed and the default workload.
+pub const SCENARIO: &[Param] = &[
+    opt(
+        "duration_ms",
+        "Run length",
+        "ms",
+        MS,
+        "Stop sending new requests after this much virtual time.",
+    ),
+    opt(
+        "requests",
+        "Request budget",
+        "requests",
+        INT,
+        "Stop after this many requests across all clients.",
+    ),
+    p(
+        "seed",
+        "Seed",
+        "",
+        Control::Int { min: 0.0, max: 9.0e15 },
+        "The random seed: the same scenario and seed give the same run, byte for byte.",
+    ),
+    p(
+        "workload.arrival",
+        "Arrivals",
+        "",
+        Control::Tagged(ARRIVALS),
+        "When each client sends requests, unless it has its own workload.",
+    ),
+    p(
+        "workload.keys",
+        "Keys",
+        "",
+        Control::Tagged(KEYS),
+        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
+    ),
+    CLIENT[4],
+    CLIENT[5],
+    CLIENT[6],
+    CLIENT[7],
+];
+
+/// The parameters of a node kind (by its JSON name), in inspector order.
+pub fn for_kind(kind: &str) -> &'static [Param] {
+    match kind {
+        "client" => CLIENT,
+        "load_balancer" | "proxy" => BALANCER,
+        "cache" | "cdn" => CACHE,
+        "shard_router" => SHARD_ROUTER,
+        "queue" => QUEUE,
+        _ => STATION,
+    }
+}
+
+/// The parameters of an edge.
+pub const EDGE: &[Param] = &[
+    p(
+        "latency",
+        "Latency",
+        "ms",
+        DIST,
+        "One-way network delay on this link. Cross-region links cost tens of milliseconds each way.",
+    ),
+    p(
+        "loss",
+        "Loss",
+        "probability",
+        Control::Number {
+            min: 0.0,
+            max: 1.0,
+            step: 0.01,
+        },
+        "Chance a message on this link is lost, each way. Losses surface as timeouts.",
+    ),
+    opt(
+        "weight",
+        "Weight",
+        "",
+        INT,
+        "Relative capacity of the target, for weighted strategies.",
+    ),
+    opt(
+        "classes",
+        "Classes",
+        "",
+        Control::Choice(&[]),
+        "Only these request classes take this edge (all when absent); set in the scenario file.",
+    ),
+];
+
+/// A JSON number for `x`: whole numbers as integers, so that count fields (`u64`) accept them; every float
+/// field accepts an integer too.
+pub fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Value::from(x as i64)
+    } else {
+        Value::from(x)
+    }
+}
+
+/// A tagged value's JSON: `{"type": name}` with each field at its default.
+pub fn variant_default(v: &Variant) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), v.name.into());
+    for (f, d) in v.fields {
+        m.insert((*f).into(), number(*d));
+    }
+    Value::Object(m)
+}
+
+/// The value at a dotted path.
+pub fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+/// Sets (or with `None` removes) the value at a dotted path, creating objects along the way.
+fn put(v: &mut Value, key: &str, value: Option<Value>) {
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut cur = v;
+    for k in parts {
+        if !cur.get(k).is_some_and(Value::is_object) {
+            if value.is_none() {
+                return;
+            }
+            if let Some(obj) = cur.as_object_mut() {
+                obj.insert(k.to_owned(), Value::Object(Map::new()));
+            }
+        }
+        match cur.get_mut(k) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Some(obj) = cur.as_object_mut() {
+        match value {
+            Some(x) => {
+                obj.insert(last.to_owned(), x);
+            }
+            None => {
+                obj.remove(last);
+            }
+        }
+    }
+}
+
+/// A node's spec with one parameter changed, or why the change does not fit the format.
+pub fn set(spec: &NodeSpec, key: &str, value: Option<Value>) -> Result<NodeSpec, String> {
+    let mut v = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+    put(&mut v, key, value);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// An edge with one parameter changed, or why the change does not fit the format.
+pub fn set_edge(edge: &Edge, key: &str, value: Option<Value>) -> Result<Edge, String> {
+    let mut v = serde_json::to_value(edge).map_err(|e| e.to_string())?;
+    put(&mut v, key, value);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// A scenario with one of its own parameters changed, or why the change does not fit the format.
+pub fn set_scenario(doc: &Scenario, key: &str, value: Option<Value>) -> Result<Scenario, String> {
+    let mut v = serde_json::to_value(doc).map_err(|e| e.to_string())?;
+    put(&mut v, key, value);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::edit::{default_spec, KINDS};
+    use super::super::v1;
+    use super::*;
+    use serde::de::{self, Visitor};
+    use serde::{Deserialize, Deserializer};
+    use std::cell::RefCell;
+
+    /// A deserializer that records the field names a derived `Deserialize` asks for, then stops.
+    struct Fields<'a>(&'a RefCell<Vec<&'static str>>);
+
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.borrow_mut().extend_from_slice(fields);
+            Err(de::Error::custom("captured"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    fn fields_of<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        let cell = RefCell::new(Vec::new());
+        let _ = T::deserialize(Fields(&cell));
+        cell.into_inner()
+    }
+
+    fn described(params: &[Param], field: &str) -> bool {
+        params.iter().any(|p| p.key == field)
+    }
+
+    #[test]
+    fn every_spec_field_has_an_inspector_control() {
+        let structs: [(&str, Vec<&str>); 6] = [
+            ("client", fields_of::<v1::ClientSpec>()),
+            ("service", fields_of::<v1::StationSpec>()),
+            ("load_balancer", fields_of::<v1::BalancerSpec>()),
+            ("cache", fields_of::<v1::CacheSpec>()),
+            ("shard_router", fields_of::<v1::ShardRouterSpec>()),
+            ("queue", fields_of::<v1::QueueSpec>()),
+        ];
+        for (kind, fields) in &structs {
+            assert!(!fields.is_empty(), "{kind}: no fields captured");
+            for f in fields {
+                assert!(described(for_kind(kind), f), "{kind}.{f} has no inspector control");
+            }
+        }
+        for f in fields_of::<v1::Edge>() {
+            assert!(
+                matches!(f, "from" | "to") || described(EDGE, f),
+                "edge.{f} has no inspector control"
+            );
+        }
+        for f in fields_of::<v1::HealthCheck>() {
+            assert!(described(BALANCER, &format!("health_check.{f}")), "health_check.{f}");
+        }
+        for f in fields_of::<v1::Mix>() {
+            assert!(described(SCENARIO, &format!("workload.mix.{f}")), "workload.mix.{f}");
+        }
+        let mut doc = super::super::edit::blank();
+        for param in SCENARIO {
+            if let Control::Tagged(vs) = param.control {
+                for var in vs {
+                    doc = set_scenario(&doc, param.key, Some(variant_default(var))).expect(param.key);
+                }
+            }
+        }
+        assert_eq!(set_scenario(&doc, "seed", Some(7.into())).map(|d| d.seed), Ok(7));
+        for f in fields_of::<v1::RetryPolicy>() {
+            assert!(described(CLIENT, &format!("retry.{f}")), "retry.{f}");
+        }
+    }
+
+    #[test]
+    fn every_choice_and_group_default_is_accepted_by_the_format() {
+        for kind in KINDS {
+            let spec = default_spec(kind).unwrap();
+            for param in for_kind(kind) {
+                let values: Vec<Value> = match param.control {
+                    Control::Choice(opts) => opts.iter().map(|(v, _)| Value::from(*v)).collect(),
+                    Control::Group(default) => vec![serde_json::from_str(default).unwrap()],
+                    Control::Tagged(variants) => variants.iter().map(variant_default).collect(),
+                    _ => continue,
+                };
+                for value in values {
+                    // A sub-parameter needs its group present first.
+                    let base = match param.key.rsplit_once('.') {
+                        Some((group, _)) => for_kind(kind)
+                            .iter()
+                            .find(|g| g.key == group)
+                            .and_then(|g| match g.control {
+                                Control::Group(d) => set(&spec, g.key, serde_json::from_str(d).ok()).ok(),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| spec.clone()),
+                        None => spec.clone(),
+                    };
+                    set(&base, param.key, Some(value.clone()))
+                        .unwrap_or_else(|e| panic!("{kind}.{} = {value}: {e}", param.key));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn set_changes_one_field_and_reports_what_does_not_fit() {
+        let spec = default_spec("load_balancer").unwrap();
+        let s = set(&spec, "strategy", Some("power_of_two".into())).unwrap();
+        assert!(matches!(&s, NodeSpec::LoadBalancer(b) if b.strategy == v1::Strategy::PowerOfTwo));
+        let s = set(&s, "health_check", Some(serde_json::json!({"interval_ms": 500}))).unwrap();
+        let s = set(&s, "health_check.fall", Some(5.into())).unwrap();
+        match &s {
+            NodeSpec::LoadBalancer(b) => {
+                let hc = b.health_check.as_ref().unwrap();
+                assert_eq!((hc.interval_ms, hc.fall, hc.rise), (500.0, 5, 2));
+            }
+            other => panic!("kind changed: {other:?}"),
+        }
+        let off = set(&s, "health_check", None).unwrap();
+        assert!(matches!(&off, NodeSpec::LoadBalancer(b) if b.health_check.is_none()));
+        let err = set(&spec, "strategy", Some("telepathy".into())).unwrap_err();
+        assert!(err.contains("telepathy"), "{err}");
+        assert!(
+            set(&spec, "workers", Some(3.into())).is_err(),
+            "a balancer has no workers field"
+        );
+    }
+}
