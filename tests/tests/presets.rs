@@ -1,5 +1,5 @@
 //! The presets drive the real engine in the browser: choosing `03-load-balancer` and pressing play completes
-//! requests, crashing a service by clicking its node shows it down and narrates the crash, and the layout
+//! requests, crashing a service (select it, then "Crash now") shows it down and narrates the crash, and the layout
 //! fits a 360 px wide phone.
 
 use std::time::Duration;
@@ -49,9 +49,14 @@ async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
     h.screenshot("preset-running").await?;
 
     let app = h
-        .wait_for("[data-testid=canvas] [data-node=app2][data-up=true]")
+        .wait_for("[data-testid=canvas] [data-node=app2][data-up=true] rect")
         .await?;
-    app.click().await.context("clicking App 2")?;
+    app.click().await.context("selecting App 2")?;
+    h.wait_for("[data-testid=crash]")
+        .await?
+        .click()
+        .await
+        .context("crashing App 2 from the inspector")?;
     let down = h
         .wait_for("[data-testid=canvas] [data-node=app2][data-up=false]")
         .await?;

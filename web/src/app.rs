@@ -9,8 +9,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::{Canvas, EventLog, Header, Metrics, Palette, Presets};
-use crate::driver::{preset_infos, Driver, Snapshot};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+
+use crate::components::{Canvas, EventLog, Header, Inspector, Metrics, Palette, Presets, Shortcuts};
+use crate::driver::{preset_infos, Driver, Selection, Snapshot};
 use crate::hooks::{prefers_reduced_motion, use_animation_frame};
 use crate::render::dots;
 
@@ -40,16 +44,42 @@ impl Shell {
     }
 }
 
+/// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
+/// command).
 pub enum Action {
     LoadPreset(usize),
+    NewBlank,
     TogglePlay,
     SetSpeed(f64),
     Reset,
     RunToEnd,
+    StepEvent,
+    StepMs(f64),
     /// Crash the node if it is up, recover it if it is down.
     ToggleNode(usize),
+    /// Crash or recover every selected node.
+    ToggleSelected,
     /// Time moved on: take a new snapshot.
     Refresh,
+    Select(Selection),
+    /// Shift-click: add to or remove from the selection.
+    ToggleInSelection(usize),
+    SelectAll,
+    AddNode(&'static str, Option<(f64, f64)>),
+    Connect(usize, usize),
+    MoveSelected(f64, f64),
+    Delete,
+    Copy,
+    Paste,
+    Undo,
+    Redo,
+    SetNodeParam(usize, &'static str, Option<Value>),
+    SetEdgeParam(usize, &'static str, Option<Value>),
+    SetScenarioParam(&'static str, Option<Value>),
+    SetLabel(usize, String),
+    Zoom(f64, Option<(f64, f64)>),
+    Pan(f64, f64),
+    Fit,
 }
 
 impl Reducible for Shell {
@@ -60,12 +90,38 @@ impl Reducible for Shell {
             let mut d = self.driver.borrow_mut();
             match action {
                 Action::LoadPreset(i) => d.load(i),
+                Action::NewBlank => d.new_blank(),
                 Action::TogglePlay => d.toggle_play(),
                 Action::SetSpeed(s) => d.speed = s,
                 Action::Reset => d.reset(),
                 Action::RunToEnd => d.run_to_end(),
+                Action::StepEvent => d.step_event(),
+                Action::StepMs(ms) => d.step_ms(ms),
                 Action::ToggleNode(n) => d.toggle_node(n),
+                Action::ToggleSelected => {
+                    for n in d.selection().nodes() {
+                        d.toggle_node(n);
+                    }
+                }
                 Action::Refresh => {}
+                Action::Select(s) => d.select(s),
+                Action::ToggleInSelection(n) => d.toggle_selected(n),
+                Action::SelectAll => d.select_all(),
+                Action::AddNode(kind, at) => d.add_node(kind, at),
+                Action::Connect(a, b) => d.connect(a, b),
+                Action::MoveSelected(dx, dy) => d.move_selected(dx, dy),
+                Action::Delete => d.delete_selected(),
+                Action::Copy => d.copy(),
+                Action::Paste => d.paste(),
+                Action::Undo => d.undo(),
+                Action::Redo => d.redo(),
+                Action::SetNodeParam(n, key, v) => d.set_node_param(n, key, v),
+                Action::SetEdgeParam(e, key, v) => d.set_edge_param(e, key, v),
+                Action::SetScenarioParam(key, v) => d.set_scenario_param(key, v),
+                Action::SetLabel(n, label) => d.set_label(n, label),
+                Action::Zoom(f, at) => d.zoom(f, at),
+                Action::Pan(dx, dy) => d.pan(dx, dy),
+                Action::Fit => d.fit(),
             }
             d.snapshot()
         };
@@ -115,48 +171,138 @@ pub fn App() -> Html {
     }
     use_effect_with((), |_| mark_first_render());
 
-    let cb = |make: fn() -> Action| {
+    let help = use_state(|| false);
+    let on_action = {
         let d = shell.dispatcher();
-        Callback::from(move |_: ()| d.dispatch(make()))
+        Callback::from(move |a: Action| d.dispatch(a))
     };
-    let on_play = cb(|| Action::TogglePlay);
-    let on_reset = cb(|| Action::Reset);
-    let on_run_to_end = cb(|| Action::RunToEnd);
-    let on_speed = {
-        let d = shell.dispatcher();
-        Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
-    };
-    let on_select = {
-        let d = shell.dispatcher();
-        Callback::from(move |i| d.dispatch(Action::LoadPreset(i)))
-    };
-    let on_toggle = {
-        let d = shell.dispatcher();
-        Callback::from(move |n| d.dispatch(Action::ToggleNode(n)))
-    };
+    {
+        // Keyboard shortcuts, on the whole document, except while typing in a field.
+        let on_action = on_action.clone();
+        let help = help.clone();
+        let selection_empty = shell.view.selection == Selection::None;
+        use_effect_with(selection_empty, move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                    if typing(e) {
+                        return;
+                    }
+                    if let Some(action) = shortcut(e, selection_empty) {
+                        e.prevent_default();
+                        match action {
+                            Shortcut::Help => help.set(!*help),
+                            Shortcut::Close => {
+                                help.set(false);
+                                on_action.emit(Action::Select(Selection::None));
+                            }
+                            Shortcut::Do(a) => on_action.emit(a),
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let v = &shell.view;
+    let on_play = on_action.reform(|()| Action::TogglePlay);
+    let on_reset = on_action.reform(|()| Action::Reset);
+    let on_run_to_end = on_action.reform(|()| Action::RunToEnd);
+    let on_speed = on_action.reform(Action::SetSpeed);
+    let on_select = on_action.reform(Action::LoadPreset);
+    let on_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(!*help))
+    };
 
     html! {
         <div class="shell">
             <Header playing={v.playing} speed={v.speed} now_ms={v.now_ms} finished={v.finished}
-                    fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset} {on_run_to_end} />
+                    runnable={v.runnable} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
+                    {on_run_to_end} on_action={on_action.clone()} />
             <aside class="side" aria-label="Presets and components">
-                <Presets presets={presets.clone()} selected={v.preset} {on_select} />
-                if let Some(e) = &v.error {
-                    <p class="error" role="alert">{ e }</p>
-                }
-                <Palette />
+                <Presets presets={presets.clone()} selected={v.preset} {on_select}
+                         on_blank={on_action.reform(|()| Action::NewBlank)} />
+                <Palette on_action={on_action.clone()} />
+                <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
+                           nodes={v.nodes.clone()} runnable={v.runnable} on_action={on_action.clone()} />
             </aside>
             <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} layout={v.layout.clone()} dots={dots_ref}
-                    sample_every={v.sample_every} reduced_motion={v.reduced_motion} {on_toggle} />
+                    sample_every={v.sample_every} reduced_motion={v.reduced_motion}
+                    selection={v.selection.clone()} problems={v.problems.clone()} error={v.error.clone()}
+                    can_undo={v.can_undo} can_redo={v.can_redo} on_action={on_action.clone()} {on_help} />
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
                          p50_ms={v.p50_ms} p99_ms={v.p99_ms}
                          in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()} />
                 <EventLog lines={v.log.clone()} />
             </aside>
+            if *help {
+                <Shortcuts on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
+            }
         </div>
     }
+}
+
+/// True while the user types in a form field, where keys are text, not shortcuts.
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+enum Shortcut {
+    Help,
+    Close,
+    Do(Action),
+}
+
+/// Nudge distance of the arrow keys, in scenario units (Shift: five times more).
+const NUDGE: f64 = 10.0;
+
+/// The keyboard map, shown by [`Shortcuts`]: each editing action has a key.
+fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
+    let ctrl = e.ctrl_key() || e.meta_key();
+    let shift = e.shift_key();
+    let step = if shift { 5.0 * NUDGE } else { NUDGE };
+    let key = e.key();
+    let a = match (ctrl, key.as_str()) {
+        (true, "z") | (true, "Z") if shift => Action::Redo,
+        (true, "z") | (true, "Z") => Action::Undo,
+        (true, "y") => Action::Redo,
+        (true, "c") => Action::Copy,
+        (true, "v") => Action::Paste,
+        (true, "a") => Action::SelectAll,
+        (false, "?") => return Some(Shortcut::Help),
+        (false, "Escape") => return Some(Shortcut::Close),
+        (false, "Delete") | (false, "Backspace") => Action::Delete,
+        (false, " ") if !focus_on_control(e) => Action::TogglePlay,
+        (false, "s") => Action::StepEvent,
+        (false, "S") => Action::StepMs(100.0),
+        (false, "k") | (false, "K") => Action::ToggleSelected,
+        (false, "+") | (false, "=") => Action::Zoom(1.25, None),
+        (false, "-") | (false, "_") => Action::Zoom(0.8, None),
+        (false, "0") | (false, "f") => Action::Fit,
+        (false, "n") => Action::NewBlank,
+        (false, "ArrowLeft") if nothing_selected => Action::Pan(-4.0 * step, 0.0),
+        (false, "ArrowRight") if nothing_selected => Action::Pan(4.0 * step, 0.0),
+        (false, "ArrowUp") if nothing_selected => Action::Pan(0.0, -4.0 * step),
+        (false, "ArrowDown") if nothing_selected => Action::Pan(0.0, 4.0 * step),
+        (false, "ArrowLeft") => Action::MoveSelected(-step, 0.0),
+        (false, "ArrowRight") => Action::MoveSelected(step, 0.0),
+        (false, "ArrowUp") => Action::MoveSelected(0.0, -step),
+        (false, "ArrowDown") => Action::MoveSelected(0.0, step),
+        _ => return None,
+    };
+    Some(Shortcut::Do(a))
+}
+
+/// Space on a focused button presses the button; only elsewhere does it play or pause.
+fn focus_on_control(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A") || el.get_attribute("role").is_some())
 }
 
 /// Records a `switchyard:first-render` performance mark, which the page-load benchmark reads.

@@ -5,13 +5,17 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use std::collections::BTreeSet;
+
 use switchyard_core::engine::{Command, Hop, Sim};
 use switchyard_core::presets;
-use switchyard_core::scenario;
+use switchyard_core::scenario::edit::{self, Clip};
+use switchyard_core::scenario::v1::NodeSpec;
+use switchyard_core::scenario::{self, params, Scenario, ScenarioError};
 use switchyard_core::time::SimTime;
-use switchyard_core::topology::NodeKind;
+use switchyard_core::topology::{Location, NodeKind, Problem as TopoProblem, ValidationError};
 
-use crate::render::layout::Layout;
+use crate::render::layout::{Layout, NODE_HALF_H, NODE_HALF_W};
 
 /// The most events processed in one animation frame, so the page never freezes.
 pub const EVENTS_PER_FRAME: u64 = 20_000;
@@ -71,7 +75,15 @@ pub struct NodeView {
 /// Everything the components render, taken from the driver at one moment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
-    pub preset: usize,
+    /// The preset the document came from, while unedited.
+    pub preset: Option<usize>,
+    pub doc: Rc<Scenario>,
+    pub selection: Selection,
+    pub problems: Vec<Problem>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    /// The document is valid and a run exists.
+    pub runnable: bool,
     pub playing: bool,
     pub speed: f64,
     pub now_ms: f64,
@@ -99,10 +111,43 @@ pub struct Snapshot {
     pub error: Option<String>,
 }
 
+/// What is selected in the editor.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Selection {
+    #[default]
+    None,
+    Nodes(BTreeSet<usize>),
+    Edge(usize),
+}
+
+impl Selection {
+    /// The selected nodes (empty unless nodes are selected).
+    pub fn nodes(&self) -> BTreeSet<usize> {
+        match self {
+            Selection::Nodes(s) => s.clone(),
+            _ => BTreeSet::new(),
+        }
+    }
+}
+
+/// The most undo steps kept.
+const UNDO_DEPTH: usize = 200;
+
 pub struct Driver {
-    preset: usize,
+    /// The user's document: what is edited, saved and shared. The running [`Sim`] is built from it.
+    doc: Scenario,
+    /// The preset the document came from, while it is unedited.
+    preset: Option<usize>,
     sim: Option<Sim>,
+    /// Why the document does not run, by the node or edge it names.
+    problems: Vec<Problem>,
     layout: Rc<Layout>,
+    /// The part of the plane the canvas shows: `(x, y, width, height)` in scenario units.
+    camera: (f64, f64, f64, f64),
+    undo: Vec<Scenario>,
+    redo: Vec<Scenario>,
+    selection: Selection,
+    clip: Option<Clip>,
     /// The scenario's `duration_ms` or request budget, for the fast-forward progress.
     horizon: Horizon,
     pub playing: bool,
@@ -116,6 +161,14 @@ pub struct Driver {
     error: Option<String>,
 }
 
+/// One validation problem, placed on what it names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub node: Option<usize>,
+    pub edge: Option<usize>,
+    pub message: String,
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Horizon {
     Millis(f64),
@@ -123,12 +176,22 @@ enum Horizon {
     Unknown,
 }
 
+/// The camera over an empty canvas.
+const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
+
 impl Driver {
     pub fn new(reduced_motion: bool) -> Driver {
         let mut d = Driver {
-            preset: 0,
+            doc: edit::blank(),
+            preset: None,
             sim: None,
+            problems: Vec::new(),
             layout: Rc::new(Layout::new(Vec::new())),
+            camera: EMPTY_CAMERA,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            selection: Selection::None,
+            clip: None,
             horizon: Horizon::Unknown,
             playing: false,
             speed: DEFAULT_SPEED,
@@ -144,57 +207,380 @@ impl Driver {
         d
     }
 
-    /// Loads preset `index` afresh, paused at time zero. Also what "reset" does.
+    /// Loads preset `index` afresh, paused at time zero, with the camera fitted to it.
     pub fn load(&mut self, index: usize) {
-        self.preset = index.min(presets::ALL.len().saturating_sub(1));
+        let index = index.min(presets::ALL.len().saturating_sub(1));
+        let (id, json) = presets::ALL[index];
+        match scenario::parse(json) {
+            Ok(doc) => {
+                self.open(doc);
+                self.preset = Some(index);
+            }
+            Err(e) => self.error = Some(format!("Could not load {id}: {e}")),
+        }
+    }
+
+    /// Opens a document (a preset, a file, a link): history cleared, camera fitted, paused at zero.
+    pub fn open(&mut self, doc: Scenario) {
+        self.doc = doc;
+        self.preset = None;
+        self.undo.clear();
+        self.redo.clear();
+        self.selection = Selection::None;
+        self.rebuild();
+        self.fit();
+    }
+
+    /// A blank canvas.
+    pub fn new_blank(&mut self) {
+        self.open(edit::blank());
+    }
+
+    /// Rebuilds the run from the document: paused at time zero, problems recomputed.
+    fn rebuild(&mut self) {
         self.playing = false;
         self.fast_forward = false;
         self.hops.clear();
         self.log.clear();
         self.error = None;
         self.sample_every = 1;
-        let (_, json) = presets::ALL[self.preset];
-        match scenario::load(json).and_then(|(s, topo)| {
-            let positions = topo
-                .nodes
-                .iter()
-                .map(|def| {
-                    s.nodes
-                        .iter()
-                        .find(|n| n.id == def.id)
-                        .map_or((0.0, 0.0), |n| (n.x, n.y))
-                })
-                .collect();
-            self.layout = Rc::new(Layout::new(positions));
-            self.horizon = match (s.duration_ms, s.requests) {
-                (Some(ms), _) => Horizon::Millis(ms),
-                (None, Some(n)) => Horizon::Requests(n),
-                _ => Horizon::Unknown,
-            };
-            Sim::new(&s, s.seed)
-        }) {
+        self.problems.clear();
+        let s = &self.doc;
+        self.horizon = match (s.duration_ms, s.requests) {
+            (Some(ms), _) => Horizon::Millis(ms),
+            (None, Some(n)) => Horizon::Requests(n),
+            _ => Horizon::Unknown,
+        };
+        self.layout = Rc::new(Layout::with_view(
+            s.nodes.iter().map(|n| (n.x, n.y)).collect(),
+            self.camera,
+        ));
+        match Sim::new(s, s.seed) {
             Ok(mut sim) => {
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
                 self.sim = Some(sim);
             }
+            Err(ScenarioError::Invalid(errors)) => {
+                self.sim = None;
+                self.problems = errors.iter().map(|e| place(&self.doc, e)).collect();
+            }
             Err(e) => {
                 self.sim = None;
-                self.error = Some(format!("Could not load {}: {e}", presets::ALL[self.preset].0));
+                self.problems.push(Problem {
+                    node: None,
+                    edge: None,
+                    message: e.to_string(),
+                });
             }
         }
     }
 
     pub fn reset(&mut self) {
-        self.load(self.preset);
+        self.rebuild();
+    }
+
+    /// Applies an edit to the document as one undo step; a refused edit changes nothing and says why.
+    pub fn edit(&mut self, f: impl FnOnce(&mut Scenario, &mut Selection) -> Result<(), String>) {
+        let before = self.doc.clone();
+        let mut selection = self.selection.clone();
+        match f(&mut self.doc, &mut selection) {
+            Ok(()) if self.doc != before => {
+                self.undo.push(before);
+                if self.undo.len() > UNDO_DEPTH {
+                    self.undo.remove(0);
+                }
+                self.redo.clear();
+                self.preset = None;
+                self.selection = selection;
+                self.clamp_selection();
+                self.rebuild();
+            }
+            Ok(()) => self.selection = selection,
+            Err(e) => {
+                self.doc = before;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if let Some(prev) = self.undo.pop() {
+            self.redo.push(std::mem::replace(&mut self.doc, prev));
+            self.clamp_selection();
+            self.rebuild();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(next) = self.redo.pop() {
+            self.undo.push(std::mem::replace(&mut self.doc, next));
+            self.clamp_selection();
+            self.rebuild();
+        }
+    }
+
+    fn clamp_selection(&mut self) {
+        let n = self.doc.nodes.len();
+        self.selection = match std::mem::take(&mut self.selection) {
+            Selection::Nodes(s) => {
+                let s: BTreeSet<usize> = s.into_iter().filter(|&i| i < n).collect();
+                if s.is_empty() {
+                    Selection::None
+                } else {
+                    Selection::Nodes(s)
+                }
+            }
+            Selection::Edge(e) if e < self.doc.edges.len() => Selection::Edge(e),
+            _ => Selection::None,
+        };
+    }
+
+    pub fn select(&mut self, selection: Selection) {
+        self.selection = selection;
+        self.clamp_selection();
+    }
+
+    /// Adds or removes one node from the selection (shift-click).
+    pub fn toggle_selected(&mut self, node: usize) {
+        let mut s = self.selection.nodes();
+        if !s.remove(&node) {
+            s.insert(node);
+        }
+        self.select(Selection::Nodes(s));
+    }
+
+    pub fn select_all(&mut self) {
+        self.select(Selection::Nodes((0..self.doc.nodes.len()).collect()));
+    }
+
+    /// Adds a node of `kind` at `(x, y)`, or at the middle of the view, and selects it.
+    pub fn add_node(&mut self, kind: &str, at: Option<(f64, f64)>) {
+        let (x, y) = at.unwrap_or_else(|| self.free_spot());
+        self.edit(|doc, sel| {
+            let i = edit::add_node(doc, kind, x, y).map_err(|e| e.to_string())?;
+            *sel = Selection::Nodes([i].into());
+            Ok(())
+        });
+        let (cx, cy, w, h) = self.camera;
+        let inside =
+            x - NODE_HALF_W >= cx && x + NODE_HALF_W <= cx + w && y - NODE_HALF_H >= cy && y + NODE_HALF_H <= cy + h;
+        if !inside {
+            self.fit();
+        }
+    }
+
+    /// The first place near the selected node or the middle of the view where a new node overlaps none: a spiral over a grid of
+    /// node-sized cells.
+    fn free_spot(&self) -> (f64, f64) {
+        let (x, y, w, h) = self.camera;
+        let (sx, sy) = (2.0 * NODE_HALF_W + 40.0, 2.0 * NODE_HALF_H + 36.0);
+        // Next to the one selected node (the flow reads left to right), else in the middle of the view.
+        let (cx, cy) = match &self.selection {
+            Selection::Nodes(s) if s.len() == 1 => s
+                .first()
+                .and_then(|&i| self.doc.nodes.get(i))
+                .map_or((x + w / 2.0, y + h / 2.0), |n| (n.x + sx, n.y)),
+            _ => (x + w / 2.0, y + h / 2.0),
+        };
+        let free = |(px, py): (f64, f64)| {
+            self.doc
+                .nodes
+                .iter()
+                .all(|n| (n.x - px).abs() >= sx - 1.0 || (n.y - py).abs() >= sy - 1.0)
+        };
+        for ring in 0..12i32 {
+            for i in -ring..=ring {
+                for j in -ring..=ring {
+                    if i.abs().max(j.abs()) != ring {
+                        continue;
+                    }
+                    let p = (cx + f64::from(i) * sx, cy + f64::from(j) * sy);
+                    if free(p) {
+                        return p;
+                    }
+                }
+            }
+        }
+        (cx, cy)
+    }
+
+    /// Connects two nodes. The new edge is selected, unless the source alone was selected (connecting one node
+    /// to several in a row keeps it selected).
+    pub fn connect(&mut self, from: usize, to: usize) {
+        let keep = self.selection == Selection::Nodes([from].into());
+        self.edit(|doc, sel| {
+            let e = edit::connect(doc, from, to).map_err(|e| e.to_string())?;
+            if !keep {
+                *sel = Selection::Edge(e);
+            }
+            Ok(())
+        });
+    }
+
+    pub fn move_selected(&mut self, dx: f64, dy: f64) {
+        let nodes = self.selection.nodes();
+        if nodes.is_empty() {
+            return;
+        }
+        self.edit(|doc, _| {
+            edit::move_nodes(doc, &nodes, dx, dy);
+            Ok(())
+        });
+    }
+
+    pub fn delete_selected(&mut self) {
+        match self.selection.clone() {
+            Selection::Nodes(nodes) => self.edit(|doc, sel| {
+                edit::remove_nodes(doc, &nodes);
+                *sel = Selection::None;
+                Ok(())
+            }),
+            Selection::Edge(e) => self.edit(|doc, sel| {
+                edit::remove_edge(doc, e).map_err(|e| e.to_string())?;
+                *sel = Selection::None;
+                Ok(())
+            }),
+            Selection::None => {}
+        }
+    }
+
+    pub fn copy(&mut self) {
+        let nodes = self.selection.nodes();
+        if !nodes.is_empty() {
+            self.clip = Some(edit::copy(&self.doc, &nodes));
+        }
+    }
+
+    pub fn paste(&mut self) {
+        let Some(clip) = self.clip.clone() else { return };
+        self.edit(|doc, sel| {
+            let added = edit::paste(doc, &clip, 40.0, 40.0).map_err(|e| e.to_string())?;
+            *sel = Selection::Nodes(added.into_iter().collect());
+            Ok(())
+        });
+        // Pasting again cascades further.
+        if let Some(c) = &mut self.clip {
+            for n in &mut c.nodes {
+                n.x += 40.0;
+                n.y += 40.0;
+            }
+        }
+    }
+
+    /// Sets one parameter of a node's spec.
+    pub fn set_node_param(&mut self, node: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let n = doc.nodes.get_mut(node).ok_or("no such node")?;
+            n.spec = params::set(&n.spec, key, value).map_err(|e| format!("{}: {e}", n.id))?;
+            Ok(())
+        });
+    }
+
+    pub fn set_edge_param(&mut self, edge: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let e = doc.edges.get_mut(edge).ok_or("no such edge")?;
+            *e = params::set_edge(e, key, value)?;
+            Ok(())
+        });
+    }
+
+    pub fn set_scenario_param(&mut self, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            *doc = params::set_scenario(doc, key, value)?;
+            Ok(())
+        });
+    }
+
+    pub fn set_label(&mut self, node: usize, label: String) {
+        self.edit(|doc, _| {
+            let n = doc.nodes.get_mut(node).ok_or("no such node")?;
+            n.label = (!label.trim().is_empty()).then_some(label);
+            Ok(())
+        });
+    }
+
+    /// The camera fitted to the whole topology.
+    pub fn fit(&mut self) {
+        self.camera = if self.doc.nodes.is_empty() {
+            EMPTY_CAMERA
+        } else {
+            Layout::new(self.doc.nodes.iter().map(|n| (n.x, n.y)).collect()).view
+        };
+        self.relayout();
+    }
+
+    /// Zooms by `factor` (> 1 zooms in) around `(x, y)`, or the middle of the view.
+    pub fn zoom(&mut self, factor: f64, at: Option<(f64, f64)>) {
+        let (x, y, w, h) = self.camera;
+        let (px, py) = at.unwrap_or((x + w / 2.0, y + h / 2.0));
+        let f = factor.clamp(0.1, 10.0);
+        let (nw, nh) = ((w / f).clamp(100.0, 40_000.0), (h / f).clamp(60.0, 24_000.0));
+        let (fx, fy) = ((px - x) / w, (py - y) / h);
+        self.camera = (px - fx * nw, py - fy * nh, nw, nh);
+        self.relayout();
+    }
+
+    /// Moves the view by `(dx, dy)` scenario units.
+    pub fn pan(&mut self, dx: f64, dy: f64) {
+        self.camera.0 += dx;
+        self.camera.1 += dy;
+        self.relayout();
+    }
+
+    fn relayout(&mut self) {
+        self.layout = Rc::new(Layout::with_view(
+            self.doc.nodes.iter().map(|n| (n.x, n.y)).collect(),
+            self.camera,
+        ));
+    }
+
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
+    pub fn doc(&self) -> &Scenario {
+        &self.doc
     }
 
     pub fn toggle_play(&mut self) {
-        if self.sim.as_ref().is_some_and(Sim::is_finished) {
+        if self.sim.as_ref().is_none_or(Sim::is_finished) {
             self.playing = false;
             return;
         }
         self.playing = !self.playing;
         self.fast_forward = false;
+    }
+
+    /// Processes exactly one event, paused.
+    pub fn step_event(&mut self) {
+        self.playing = false;
+        let Some(sim) = &mut self.sim else { return };
+        sim.step();
+        self.collect_hops();
+    }
+
+    /// Advances virtual time by `ms`, paused (bounded like a frame, so a dense run cannot freeze the page).
+    pub fn step_ms(&mut self, ms: f64) {
+        self.playing = false;
+        let Some(sim) = &mut self.sim else { return };
+        let target = SimTime(sim.now().0.saturating_add((ms * 1e6) as u64));
+        let mut budget = EVENTS_PER_FRAME * 10;
+        while budget > 0 && sim.next_wakeup().is_some_and(|t| t <= target) {
+            sim.step();
+            budget -= 1;
+        }
+        if budget > 0 {
+            sim.advance_to(target);
+        }
+        self.collect_hops();
+    }
+
+    fn collect_hops(&mut self) {
+        let Some(sim) = &mut self.sim else { return };
+        sim.drain_hops(&mut self.hops);
+        let now = sim.now();
+        self.hops.retain(|h| h.arrive > now);
+        self.drain_log();
     }
 
     pub fn run_to_end(&mut self) {
@@ -211,6 +597,9 @@ impl Driver {
     /// Crashes `node` if it is up, recovers it if it is down: `Command::Crash` / `Command::Recover` now.
     pub fn toggle_node(&mut self, node: usize) {
         let Some(sim) = &mut self.sim else { return };
+        if node >= sim.topology().nodes.len() {
+            return;
+        }
         let ix = node as u32;
         let cmd = if sim.is_up(ix) {
             Command::Crash { node: ix }
@@ -319,9 +708,38 @@ impl Driver {
             reduced_motion: self.reduced_motion,
             error: self.error.clone(),
             layout: Some(self.layout.clone()),
+            doc: Rc::new(self.doc.clone()),
+            selection: self.selection.clone(),
+            problems: self.problems.clone(),
+            can_undo: !self.undo.is_empty(),
+            can_redo: !self.redo.is_empty(),
+            runnable: self.sim.is_some(),
             ..Snapshot::default()
         };
-        let Some(sim) = &self.sim else { return snap };
+        snap.edges = self
+            .doc
+            .edges
+            .iter()
+            .filter_map(|e| Some((self.doc_index(&e.from)?, self.doc_index(&e.to)?)))
+            .collect();
+        let Some(sim) = &self.sim else {
+            snap.nodes = self
+                .doc
+                .nodes
+                .iter()
+                .map(|n| NodeView {
+                    id: n.id.clone(),
+                    label: n.label.clone().unwrap_or_else(|| n.id.clone()),
+                    kind: kind_of(&n.spec),
+                    up: true,
+                    utilization: 0.0,
+                    busy: 0,
+                    queued: 0,
+                    workers: None,
+                })
+                .collect();
+            return snap;
+        };
         let report = sim.report();
         let series = &sim.metrics().series;
         let last = series.last();
@@ -360,7 +778,6 @@ impl Driver {
                 }
             })
             .collect();
-        snap.edges = topo.edges.iter().map(|e| (e.from as usize, e.to as usize)).collect();
         // A bucket with no completions has no latency to plot.
         snap.series = Rc::new(
             series
@@ -371,4 +788,43 @@ impl Driver {
         );
         snap
     }
+
+    fn doc_index(&self, id: &str) -> Option<usize> {
+        self.doc.nodes.iter().position(|n| n.id == id)
+    }
+}
+
+/// The node kind of a spec.
+pub fn kind_of(spec: &NodeSpec) -> NodeKind {
+    match spec {
+        NodeSpec::Client(_) => NodeKind::Client,
+        NodeSpec::Dns(_) => NodeKind::Dns,
+        NodeSpec::Cdn(_) => NodeKind::Cdn,
+        NodeSpec::LoadBalancer(_) => NodeKind::LoadBalancer,
+        NodeSpec::Service(_) => NodeKind::Service,
+        NodeSpec::Cache(_) => NodeKind::Cache,
+        NodeSpec::Database(_) => NodeKind::Database,
+        NodeSpec::ShardRouter(_) => NodeKind::ShardRouter,
+        NodeSpec::Directory(_) => NodeKind::Directory,
+        NodeSpec::Queue(_) => NodeKind::Queue,
+        NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
+        NodeSpec::Proxy(_) => NodeKind::Proxy,
+    }
+}
+
+/// Places a validation error on the node or edge it names.
+fn place(doc: &Scenario, e: &ValidationError) -> Problem {
+    let node_ix = |id: &str| doc.nodes.iter().position(|n| n.id == id);
+    let (node, edge) = match &e.location {
+        Location::Node(id) | Location::Workload(Some(id)) => (node_ix(id), None),
+        Location::Edge { from, to } => (None, doc.edges.iter().position(|x| x.from == *from && x.to == *to)),
+        _ => (None, None),
+    };
+    let message = match e.problem {
+        TopoProblem::NoNodes => {
+            "The canvas is empty: add a client and the servers it calls, from the palette.".to_owned()
+        }
+        _ => e.to_string(),
+    };
+    Problem { node, edge, message }
 }

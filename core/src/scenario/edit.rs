@@ -78,8 +78,23 @@ pub fn blank() -> Scenario {
 pub fn default_spec(kind: &str) -> Result<NodeSpec, EditError> {
     let mut obj = serde_json::Map::new();
     obj.insert("kind".into(), kind.into());
-    if matches!(kind, "cache" | "cdn") {
-        obj.insert("capacity".into(), 1_000.into());
+    // Editor defaults that run well at the default 100 requests per second: a fresh service or database
+    // is busy, not saturated (one worker at 10 ms would be at 100% and its queue would grow without bound).
+    match kind {
+        "cache" | "cdn" => {
+            obj.insert("capacity".into(), 1_000.into());
+        }
+        "service" | "worker_pool" => {
+            obj.insert("workers".into(), 4.into());
+        }
+        "database" => {
+            obj.insert("workers".into(), 4.into());
+            obj.insert(
+                "service_time".into(),
+                serde_json::json!({"type": "exponential", "mean_ms": 5}),
+            );
+        }
+        _ => {}
     }
     serde_json::from_value(serde_json::Value::Object(obj)).map_err(|_| EditError::UnknownKind(kind.to_owned()))
 }

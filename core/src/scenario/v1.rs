@@ -50,6 +50,26 @@ pub struct Scenario {
     pub view: Option<View>,
 }
 
+impl Default for Scenario {
+    /// An empty version-1 document.
+    fn default() -> Self {
+        Scenario {
+            version: VERSION,
+            name: String::new(),
+            description: String::new(),
+            seed: 0,
+            duration_ms: None,
+            requests: None,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            workload: Workload::default(),
+            faults: Vec::new(),
+            metrics: None,
+            view: None,
+        }
+    }
+}
+
 /// One node of the topology.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

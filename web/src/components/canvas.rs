@@ -1,14 +1,20 @@
 //! The canvas region: the topology as SVG (nodes at their scenario positions, edges as arrows, fitted to the
-//! view) with a `<canvas>` layered over it for the request dots, and the dots' legend.
+//! camera) with a `<canvas>` layered over it for the request dots, and the dots' legend. It is also the editor:
+//! drag nodes to move them, drag from a node's port to connect it, drag the plane to pan, wheel to zoom, and
+//! drop palette items to add them.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use switchyard_core::scenario::edit;
+use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
+
 use super::icons::{kind_icon_at, kind_label};
-use crate::driver::NodeView;
+use crate::app::Action;
+use crate::driver::{NodeView, Problem, Selection};
 use crate::render::dots::Mark;
-use crate::render::layout::{Layout, NODE_HALF_H, NODE_HALF_W};
+use crate::render::layout::{Layout, Transform, NODE_HALF_H, NODE_HALF_W};
 
 #[derive(Properties, PartialEq)]
 pub struct CanvasProps {
@@ -19,18 +25,273 @@ pub struct CanvasProps {
     pub dots: NodeRef,
     pub sample_every: u64,
     pub reduced_motion: bool,
-    pub on_toggle: Callback<usize>,
+    pub selection: Selection,
+    pub problems: Vec<Problem>,
+    /// The last refused edit, if any.
+    pub error: Option<String>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub on_action: Callback<Action>,
+    pub on_help: Callback<()>,
+}
+
+/// A pointer gesture in progress.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Gesture {
+    /// Dragging the selected nodes: where the pointer went down, in scenario units.
+    Move { from: (f64, f64), moved: bool },
+    /// Dragging a new edge out of a node's port.
+    Wire { from: usize },
+    /// Dragging the empty plane: the pointer's last position in pixels.
+    Pan { last: (f64, f64), moved: bool },
+}
+
+/// Where a pointer event is, in scenario coordinates, given the SVG element it happened over.
+fn to_scenario(svg: &web_sys::Element, view: (f64, f64, f64, f64), x: i32, y: i32) -> (f64, f64) {
+    let r = svg.get_bounding_client_rect();
+    Transform::fit(view, r.width().max(1.0), r.height().max(1.0)).invert((x as f64 - r.left(), y as f64 - r.top()))
 }
 
 #[component]
 pub fn Canvas(props: &CanvasProps) -> Html {
     let layout = props.layout.clone().unwrap_or_else(|| Rc::new(Layout::new(Vec::new())));
+    let svg_ref = use_node_ref();
+    let gesture = use_mut_ref(|| None::<Gesture>);
+    // The live offset of the nodes being dragged, and the loose end of an edge being drawn.
+    let offset = use_state(|| (0.0f64, 0.0f64));
+    let wire_end = use_state(|| None::<(f64, f64)>);
+    let selected = props.selection.nodes();
     let shown = props.nodes.len() == layout.nodes.len() && !props.nodes.is_empty();
+
+    // Positions with the drag preview applied.
+    let positions: Vec<(f64, f64)> = layout
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| {
+            if selected.contains(&i) {
+                (x + offset.0, y + offset.1)
+            } else {
+                (x, y)
+            }
+        })
+        .collect();
+    let shown_layout = Layout::with_view(positions.clone(), layout.view);
+
+    let point = {
+        let svg_ref = svg_ref.clone();
+        let view = layout.view;
+        move |e: &PointerEvent| {
+            svg_ref
+                .cast::<web_sys::Element>()
+                .map(|svg| to_scenario(&svg, view, e.client_x(), e.client_y()))
+        }
+    };
+
+    let on_node_down = {
+        let on_action = props.on_action.clone();
+        let gesture = gesture.clone();
+        let point = point.clone();
+        let selected = selected.clone();
+        let svg_ref = svg_ref.clone();
+        move |i: usize, e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.stop_propagation();
+            if e.shift_key() {
+                on_action.emit(Action::ToggleInSelection(i));
+                return;
+            }
+            if !selected.contains(&i) {
+                on_action.emit(Action::Select(Selection::Nodes([i].into())));
+            }
+            if let (Some(from), Some(svg)) = (point(&e), svg_ref.cast::<web_sys::Element>()) {
+                let _ = svg.set_pointer_capture(e.pointer_id());
+                *gesture.borrow_mut() = Some(Gesture::Move { from, moved: false });
+            }
+        }
+    };
+
+    let on_port_down = {
+        let gesture = gesture.clone();
+        let wire_end = wire_end.clone();
+        let point = point.clone();
+        let svg_ref = svg_ref.clone();
+        move |i: usize, e: PointerEvent| {
+            e.stop_propagation();
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                let _ = svg.set_pointer_capture(e.pointer_id());
+            }
+            *gesture.borrow_mut() = Some(Gesture::Wire { from: i });
+            wire_end.set(point(&e));
+        }
+    };
+
+    let on_down = {
+        let gesture = gesture.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                let _ = svg.set_pointer_capture(e.pointer_id());
+            }
+            *gesture.borrow_mut() = Some(Gesture::Pan {
+                last: (e.client_x() as f64, e.client_y() as f64),
+                moved: false,
+            });
+        })
+    };
+
+    let on_move = {
+        let gesture = gesture.clone();
+        let offset = offset.clone();
+        let wire_end = wire_end.clone();
+        let point = point.clone();
+        let on_action = props.on_action.clone();
+        let svg_ref = svg_ref.clone();
+        let view = layout.view;
+        Callback::from(move |e: PointerEvent| {
+            let mut g = gesture.borrow_mut();
+            match g.as_mut() {
+                Some(Gesture::Move { from, moved }) => {
+                    if let Some(p) = point(&e) {
+                        let d = (p.0 - from.0, p.1 - from.1);
+                        if d.0.abs() + d.1.abs() > 2.0 {
+                            *moved = true;
+                        }
+                        if *moved {
+                            offset.set(d);
+                        }
+                    }
+                }
+                Some(Gesture::Wire { .. }) => wire_end.set(point(&e)),
+                Some(Gesture::Pan { last, moved }) => {
+                    let (x, y) = (e.client_x() as f64, e.client_y() as f64);
+                    let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+                        return;
+                    };
+                    let r = svg.get_bounding_client_rect();
+                    let scale = Transform::fit(view, r.width().max(1.0), r.height().max(1.0)).scale;
+                    let (dx, dy) = ((x - last.0) / scale, (y - last.1) / scale);
+                    if dx.abs() + dy.abs() > 0.5 {
+                        *moved = true;
+                        *last = (x, y);
+                        on_action.emit(Action::Pan(-dx, -dy));
+                    }
+                }
+                None => {}
+            }
+        })
+    };
+
+    let on_up = {
+        let gesture = gesture.clone();
+        let offset = offset.clone();
+        let wire_end = wire_end.clone();
+        let point = point.clone();
+        let on_action = props.on_action.clone();
+        let layout = layout.clone();
+        Callback::from(move |e: PointerEvent| {
+            let g = gesture.borrow_mut().take();
+            match g {
+                Some(Gesture::Move { moved: true, .. }) => {
+                    let (dx, dy) = *offset;
+                    offset.set((0.0, 0.0));
+                    on_action.emit(Action::MoveSelected(dx, dy));
+                }
+                Some(Gesture::Wire { from }) => {
+                    wire_end.set(None);
+                    if let Some(to) = point(&e).and_then(|p| layout.node_at(p)) {
+                        if to != from {
+                            on_action.emit(Action::Connect(from, to));
+                        }
+                    }
+                }
+                Some(Gesture::Pan { moved: false, .. }) => on_action.emit(Action::Select(Selection::None)),
+                _ => offset.set((0.0, 0.0)),
+            }
+        })
+    };
+
+    let on_wheel = {
+        let on_action = props.on_action.clone();
+        let svg_ref = svg_ref.clone();
+        let view = layout.view;
+        Callback::from(move |e: WheelEvent| {
+            let at = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|svg| to_scenario(&svg, view, e.client_x(), e.client_y()));
+            let factor = (-e.delta_y() * 0.0015).exp();
+            on_action.emit(Action::Zoom(factor, at));
+        })
+    };
+
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let on_action = props.on_action.clone();
+        let svg_ref = svg_ref.clone();
+        let view = layout.view;
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let kind = e
+                .data_transfer()
+                .and_then(|d| d.get_data("text/plain").ok())
+                .and_then(|k| palette_kind(&k));
+            let at = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|svg| to_scenario(&svg, view, e.client_x(), e.client_y()));
+            if let Some(kind) = kind {
+                on_action.emit(Action::AddNode(kind, at));
+            }
+        })
+    };
+
+    let node_problem = |i: usize| {
+        props
+            .problems
+            .iter()
+            .find(|p| p.node == Some(i))
+            .map(|p| p.message.clone())
+    };
+    let edge_problem = |i: usize| props.problems.iter().any(|p| p.edge == Some(i));
+    let general: Vec<&Problem> = props
+        .problems
+        .iter()
+        .filter(|p| p.node.is_none() && p.edge.is_none())
+        .collect();
+    let act = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
+
     html! {
-        <main class="canvas-region" data-testid="canvas-region">
-            <svg class="canvas" data-testid="canvas" role="group" aria-label="Topology"
+        <main class="canvas-region" data-testid="canvas-region" ondragover={on_dragover} ondrop={on_drop}>
+            <div class="canvas-tools" role="toolbar" aria-label="Edit">
+                <button type="button" class="tool" data-testid="undo" disabled={!props.can_undo}
+                        onclick={act(|| Action::Undo)} title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                <button type="button" class="tool" data-testid="redo" disabled={!props.can_redo}
+                        onclick={act(|| Action::Redo)} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                <button type="button" class="tool" data-testid="zoom-out" onclick={act(|| Action::Zoom(0.8, None))}
+                        title="Zoom out (-)" aria-label="Zoom out">{ "−" }</button>
+                <button type="button" class="tool" data-testid="zoom-in" onclick={act(|| Action::Zoom(1.25, None))}
+                        title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
+                <button type="button" class="tool" data-testid="fit" onclick={act(|| Action::Fit)}
+                        title="Fit to view (F)">{ "Fit" }</button>
+                <button type="button" class="tool" data-testid="shortcuts" onclick={props.on_help.reform(|_| ())}
+                        title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
+            </div>
+            if let Some(e) = &props.error {
+                <p class="canvas-note error" role="alert" data-testid="edit-error">{ e }</p>
+            }
+            if !general.is_empty() {
+                <ul class="canvas-note problems" data-testid="problems" role="status">
+                    { for general.iter().map(|p| html! { <li>{ &p.message }</li> }) }
+                </ul>
+            }
+            <svg class="canvas" data-testid="canvas" role="group" aria-label="Topology" ref={svg_ref}
                  xmlns="http://www.w3.org/2000/svg" viewBox={layout.view_box()}
-                 preserveAspectRatio="xMidYMid meet">
+                 preserveAspectRatio="xMidYMid meet"
+                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onwheel={on_wheel}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
                             orient="auto-start-reverse">
@@ -39,19 +300,54 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 </defs>
                 if shown {
                     <g class="edges">
-                        { for props.edges.iter().map(|&(a, b)| {
-                            let ((x1, y1), (x2, y2)) = layout.edge_segment(a, b);
+                        { for props.edges.iter().enumerate().map(|(k, &(a, b))| {
+                            let ((x1, y1), (x2, y2)) = shown_layout.edge_segment(a, b);
+                            let class = classes!(
+                                "edge",
+                                (props.selection == Selection::Edge(k)).then_some("selected"),
+                                edge_problem(k).then_some("invalid"),
+                            );
+                            let on_action = props.on_action.clone();
+                            let onpointerdown = Callback::from(move |e: PointerEvent| {
+                                e.stop_propagation();
+                                on_action.emit(Action::Select(Selection::Edge(k)));
+                            });
                             html! {
-                                <line class="edge" x1={x1.to_string()} y1={y1.to_string()}
-                                      x2={x2.to_string()} y2={y2.to_string()} marker-end="url(#arrow)" />
+                                <g {class} data-edge={k.to_string()}>
+                                    <line class="edge-hit" x1={x1.to_string()} y1={y1.to_string()}
+                                          x2={x2.to_string()} y2={y2.to_string()} {onpointerdown} />
+                                    <line class="edge-line" x1={x1.to_string()} y1={y1.to_string()}
+                                          x2={x2.to_string()} y2={y2.to_string()} marker-end="url(#arrow)" />
+                                </g>
                             }
                         }) }
                     </g>
+                    if let (Some(Gesture::Wire { from }), Some(end)) = (*gesture.borrow(), *wire_end) {
+                        <line class="wire" x1={(positions[from].0 + NODE_HALF_W).to_string()}
+                              y1={positions[from].1.to_string()} x2={end.0.to_string()} y2={end.1.to_string()} />
+                    }
                     <g class="nodes">
-                        { for props.nodes.iter().enumerate().map(|(i, n)| node(i, n, layout.nodes[i], &props.on_toggle)) }
+                        { for props.nodes.iter().enumerate().map(|(i, n)| {
+                            let down = on_node_down.clone();
+                            let port = on_port_down.clone();
+                            node(NodeProps {
+                                i,
+                                n,
+                                at: positions[i],
+                                selected: selected.contains(&i),
+                                problem: node_problem(i),
+                                on_down: Callback::from(move |e| down(i, e)),
+                                on_port: Callback::from(move |e| port(i, e)),
+                                on_action: &props.on_action,
+                            })
+                        }) }
                     </g>
                 } else {
-                    <text x="0" y="0" text-anchor="middle" class="canvas-empty">{ "Empty topology" }</text>
+                    <text x={(layout.view.0 + layout.view.2 / 2.0).to_string()}
+                          y={(layout.view.1 + layout.view.3 / 2.0).to_string()}
+                          text-anchor="middle" class="canvas-empty">
+                        { "Empty canvas: add components from the palette (click, or drag them here)" }
+                    </text>
                 }
             </svg>
             <canvas class="dots" data-testid="dots" ref={props.dots.clone()} aria-hidden="true" />
@@ -77,23 +373,65 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     }
 }
 
-/// One node: a focusable rounded box with its icon, label and kind; click or Enter crashes or recovers it.
-fn node(i: usize, n: &NodeView, (x, y): (f64, f64), on_toggle: &Callback<usize>) -> Html {
-    let onclick = on_toggle.reform(move |_: MouseEvent| i);
+/// The palette kind named by a drag payload.
+fn palette_kind(name: &str) -> Option<&'static str> {
+    edit::KINDS.iter().copied().find(|k| *k == name)
+}
+
+struct NodeProps<'a> {
+    i: usize,
+    n: &'a NodeView,
+    at: (f64, f64),
+    selected: bool,
+    problem: Option<String>,
+    on_down: Callback<PointerEvent>,
+    on_port: Callback<PointerEvent>,
+    on_action: &'a Callback<Action>,
+}
+
+/// One node: a focusable rounded box with its icon, label and kind, and a port to drag edges from. Click
+/// selects it (Shift adds to the selection); Enter does the same from the keyboard.
+fn node(p: NodeProps<'_>) -> Html {
+    let NodeProps {
+        i,
+        n,
+        at: (x, y),
+        selected,
+        problem,
+        on_down,
+        on_port,
+        on_action,
+    } = p;
     let onkeydown = {
-        let on_toggle = on_toggle.clone();
+        let on_action = on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
+            if e.key() == "Enter" {
                 e.prevent_default();
-                on_toggle.emit(i);
+                on_action.emit(if e.shift_key() {
+                    Action::ToggleInSelection(i)
+                } else {
+                    Action::Select(Selection::Nodes([i].into()))
+                });
             }
         })
     };
     let kind = kind_label(n.kind);
     let state = if n.up { "up" } else { "down" };
-    let action = if n.up { "crash" } else { "recover" };
-    let aria = format!("{} ({kind}), {state}. Press Enter to {action} it.", n.label);
-    let class = classes!("node", (!n.up).then_some("down"));
+    let mut aria = format!("{} ({kind}), {state}", n.label);
+    if selected {
+        aria.push_str(", selected");
+    }
+    if let Some(p) = &problem {
+        aria.push_str(". Problem: ");
+        aria.push_str(p);
+    }
+    aria.push_str(". Enter selects; K crashes or recovers.");
+    let class = classes!(
+        "node",
+        (!n.up).then_some("down"),
+        selected.then_some("selected"),
+        problem.is_some().then_some("invalid")
+    );
     let (left, top) = (x - NODE_HALF_W, y - NODE_HALF_H);
     let sub = if n.up {
         kind.to_owned()
@@ -101,15 +439,33 @@ fn node(i: usize, n: &NodeView, (x, y): (f64, f64), on_toggle: &Callback<usize>)
         format!("{kind} · down")
     };
     html! {
-        <g {class} tabindex="0" role="button" aria-label={aria} data-node={n.id.clone()} data-up={n.up.to_string()}
-           {onclick} {onkeydown}>
-            <title>{ format!("{} — click to {action}", n.label) }</title>
+        <g {class} tabindex="0" role="button" aria-label={aria} aria-pressed={selected.to_string()}
+           data-node={n.id.clone()} data-up={n.up.to_string()} onpointerdown={on_down} {onkeydown}>
+            <title>{ problem.clone().unwrap_or_else(|| format!("{} — drag to move; drag the port to connect", n.label)) }</title>
             <rect x={left.to_string()} y={top.to_string()} width={(2.0 * NODE_HALF_W).to_string()}
                   height={(2.0 * NODE_HALF_H).to_string()} rx="10" />
             { kind_icon_at(n.kind, left + 10.0, y - 11.0, 22.0) }
             <text class="node-label" x={(left + 40.0).to_string()} y={(y - 3.0).to_string()}>{ &n.label }</text>
             <text class="node-kind" x={(left + 40.0).to_string()} y={(y + 13.0).to_string()}>{ sub }</text>
+            <circle class="port" data-port={n.id.clone()} cx={(x + NODE_HALF_W).to_string()} cy={y.to_string()} r="7"
+                    onpointerdown={on_port} aria-hidden="true" />
+            if let Some(p) = problem {
+                <text class="node-problem" x={left.to_string()} y={(y + NODE_HALF_H + 16.0).to_string()}>
+                    { format!("⚠ {}", truncate(&p, 48)) }
+                </text>
+            }
         </g>
+    }
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
     }
 }
 

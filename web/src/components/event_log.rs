@@ -18,7 +18,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 { for props.lines.iter().rev().map(|(key, line)| html! { <li key={*key}>{ line }</li> }) }
             </ol>
             if props.lines.is_empty() {
-                <p class="hint">{ "Click a node (or focus it and press Enter) to crash or recover it." }</p>
+                <p class="hint">{ "Crashes, recoveries and their effects are narrated here. Select a node and press K (or Crash now) to break it." }</p>
             }
         </section>
     }

@@ -4,6 +4,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::app::Action;
 use crate::driver::SPEEDS;
 
 #[derive(Properties, PartialEq)]
@@ -18,6 +19,9 @@ pub struct HeaderProps {
     pub on_speed: Callback<f64>,
     pub on_reset: Callback<()>,
     pub on_run_to_end: Callback<()>,
+    /// The document is valid, so there is a run to play.
+    pub runnable: bool,
+    pub on_action: Callback<Action>,
 }
 
 /// A speed as the menu shows it: `0.1×`, `1×`, `1000×`.
@@ -33,6 +37,46 @@ pub fn clock(now_ms: f64) -> String {
     format!("{minutes:.0}:{seconds:06.3}")
 }
 
+/// The colour theme: the system's, or forced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Sets `data-theme` on `<html>`, which the stylesheet's variables follow.
+    fn apply(self) {
+        let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        else {
+            return;
+        };
+        let _ = match self {
+            Theme::System => root.remove_attribute("data-theme"),
+            other => root.set_attribute("data-theme", other.label()),
+        };
+    }
+}
+
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
     let on_click = props.on_play.reform(|_: MouseEvent| ());
@@ -45,7 +89,19 @@ pub fn Header(props: &HeaderProps) -> Html {
             .unwrap_or(1.0)
     });
     let label = if props.playing { "Pause" } else { "Play" };
+    let theme = use_state(|| Theme::System);
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = theme.next();
+            next.apply();
+            theme.set(next);
+        })
+    };
     let busy = props.fast_forward.is_some();
+    let stuck = busy || props.finished || !props.runnable;
+    let on_step = props.on_action.reform(|_: MouseEvent| Action::StepEvent);
+    let on_step_ms = props.on_action.reform(|_: MouseEvent| Action::StepMs(100.0));
     html! {
         <header id="app-header" class="app-header" data-testid="header">
             <div class="brand">
@@ -62,7 +118,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     data-testid="play"
                     type="button"
                     aria-pressed={props.playing.to_string()}
-                    disabled={busy || props.finished}
+                    disabled={stuck}
                     onclick={on_click}
                 >
                     <span class="play-icon" aria-hidden="true">
@@ -70,6 +126,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                     </span>
                     { label }
                 </button>
+                <button class="ctl" type="button" data-testid="step-event" onclick={on_step} disabled={stuck}
+                        title="Process the next event (S)">{ "Step" }</button>
+                <button class="ctl" type="button" data-testid="step-100ms" onclick={on_step_ms} disabled={stuck}
+                        title="Advance 100 ms of virtual time (Shift+S)">{ "+100 ms" }</button>
                 <label class="speed">
                     <span class="visually-hidden">{ "Speed" }</span>
                     <select data-testid="speed" aria-label="Playback speed" onchange={on_speed}>
@@ -83,7 +143,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     { "Reset" }
                 </button>
                 <button class="ctl" type="button" data-testid="run-to-end" onclick={on_end}
-                        disabled={busy || props.finished} title="Run the scenario to its end">
+                        disabled={stuck} title="Run the scenario to its end">
                     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6l7 6l-7 6z M12 6l7 6l-7 6z M21 5v14" /></svg>
                     { "Run to end" }
                 </button>
@@ -91,6 +151,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <progress class="ff-progress" data-testid="progress" max="1" value={f.to_string()}
                               aria-label="Running to the end" />
                 }
+                <button class="ctl" type="button" data-testid="theme" onclick={on_theme}
+                        title="Colour theme: follow the system, or force light or dark">
+                    { format!("Theme: {}", theme.label()) }
+                </button>
                 <output class="clock" data-testid="clock" aria-label="Virtual time">
                     { clock(props.now_ms) }
                     if props.finished { <span class="done">{ " done" }</span> }

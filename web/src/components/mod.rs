@@ -4,13 +4,17 @@ mod canvas;
 mod event_log;
 mod header;
 mod icons;
+mod inspector;
 mod metrics;
 mod palette;
 mod presets;
+mod shortcuts;
 
 pub use canvas::Canvas;
 pub use event_log::EventLog;
 pub use header::Header;
+pub use inspector::Inspector;
 pub use metrics::Metrics;
 pub use palette::Palette;
 pub use presets::Presets;
+pub use shortcuts::Shortcuts;

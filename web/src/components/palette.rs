@@ -1,20 +1,42 @@
-//! The palette: the kinds of node a topology can contain, each with its icon.
+//! The palette: the kinds of node a topology can contain, each with its icon. Click (or Enter) adds one in
+//! the middle of the view; drag one onto the canvas to place it.
 
+use switchyard_core::scenario::edit;
+use web_sys::DragEvent;
 use yew::prelude::*;
 
 use super::icons::{kind_icon, KINDS};
+use crate::app::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct PaletteProps {
+    pub on_action: Callback<Action>,
+}
 
 #[component]
-pub fn Palette() -> Html {
+pub fn Palette(props: &PaletteProps) -> Html {
     html! {
         <section class="palette panel" data-testid="palette" aria-label="Node palette">
             <h2>{ "Components" }</h2>
             <ul>
-                { for KINDS.iter().map(|&(kind, label, slug)| html! {
-                    <li class="palette-item" data-kind={slug} title={label}>
-                        <span class="glyph">{ kind_icon(kind) }</span>
-                        <span class="label">{ label }</span>
-                    </li>
+                { for KINDS.iter().zip(edit::KINDS).map(|(&(kind, label, slug), name)| {
+                    let onclick = props.on_action.reform(move |_: MouseEvent| Action::AddNode(name, None));
+                    let ondragstart = Callback::from(move |e: DragEvent| {
+                        if let Some(dt) = e.data_transfer() {
+                            let _ = dt.set_data("text/plain", name);
+                            dt.set_effect_allowed("copy");
+                        }
+                    });
+                    html! {
+                        <li>
+                            <button type="button" class="palette-item" data-kind={slug} draggable="true"
+                                    title={format!("Add a {label} (or drag it onto the canvas)")}
+                                    aria-label={format!("Add {label}")} {onclick} {ondragstart}>
+                                <span class="glyph">{ kind_icon(kind) }</span>
+                                <span class="label">{ label }</span>
+                            </button>
+                        </li>
+                    }
                 }) }
             </ul>
         </section>

@@ -35,6 +35,18 @@ impl Layout {
         }
     }
 
+    /// Node centres shown through a given camera `(x, y, width, height)`.
+    pub fn with_view(nodes: Vec<(f64, f64)>, view: (f64, f64, f64, f64)) -> Layout {
+        Layout { nodes, view }
+    }
+
+    /// The node whose box contains the point, topmost (last drawn) first.
+    pub fn node_at(&self, (x, y): (f64, f64)) -> Option<usize> {
+        self.nodes
+            .iter()
+            .rposition(|&(nx, ny)| (x - nx).abs() <= NODE_HALF_W && (y - ny).abs() <= NODE_HALF_H)
+    }
+
     /// The `viewBox` attribute.
     pub fn view_box(&self) -> String {
         let (x, y, w, h) = self.view;
@@ -89,6 +101,11 @@ impl Transform {
     pub fn apply(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (x * self.scale + self.dx, y * self.scale + self.dy)
     }
+
+    /// From surface pixels back to scenario coordinates.
+    pub fn invert(&self, (px, py): (f64, f64)) -> (f64, f64) {
+        ((px - self.dx) / self.scale, (py - self.dy) / self.scale)
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +118,14 @@ mod tests {
         assert_eq!(t.scale, 2.0);
         assert_eq!(t.apply((0.0, 0.0)), (0.0, 50.0));
         assert_eq!(t.apply((100.0, 50.0)), (200.0, 150.0));
+        assert_eq!(t.invert((200.0, 150.0)), (100.0, 50.0));
+    }
+
+    #[test]
+    fn node_at_hits_boxes_only() {
+        let l = Layout::new(vec![(0.0, 0.0), (200.0, 0.0)]);
+        assert_eq!(l.node_at((190.0, 10.0)), Some(1));
+        assert_eq!(l.node_at((100.0, 0.0)), None);
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The editor, driven like a user: build a topology on a blank canvas with clicks and keys only, run it,
+//! and use the keyboard paths (shortcut list, undo, delete).
+
+use fantoccini::key::Key;
+use switchyard_e2e::{Context, Harness, Result};
+
+/// Selects node `id` by clicking it, then connects it to each node index in `targets` through the inspector.
+async fn connect(h: &Harness, id: &str, targets: &[usize]) -> Result<()> {
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] rect"))
+        .await?
+        .click()
+        .await
+        .context(&format!("selecting {id}"))?;
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
+        .await?;
+    for t in targets {
+        h.wait_for("[data-testid=connect-to]")
+            .await?
+            .select_by_value(&t.to_string())
+            .await
+            .context("choosing the target")?;
+        h.wait_for("[data-testid=connect]").await?.click().await.unwrap();
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_topology_built_by_ui_alone_runs() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=new-blank]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=problems]").await?;
+    assert!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.is_empty(),
+        "the canvas starts empty"
+    );
+
+    // client (0) -> load balancer (1) -> three services (2, 3, 4) -> database (5)
+    for kind in ["client", "load-balancer", "service", "service", "service", "database"] {
+        h.wait_for(&format!("[data-testid=palette] [data-kind={kind}]"))
+            .await?
+            .click()
+            .await
+            .unwrap();
+    }
+    assert_eq!(h.find_all("[data-testid=canvas] [data-node]").await?.len(), 6);
+    connect(&h, "client-1", &[1]).await?;
+    connect(&h, "load-balancer-1", &[2, 3, 4]).await?;
+    for s in ["service-1", "service-2", "service-3"] {
+        connect(&h, s, &[5]).await?;
+    }
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-edge]").await?.len(),
+        7,
+        "seven edges drawn"
+    );
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "the topology validates"
+    );
+
+    // Pick a strategy in the inspector, as a user would.
+    connect(&h, "load-balancer-1", &[]).await?;
+    h.wait_for("[data-param=strategy]")
+        .await?
+        .select_by_value("least_connections")
+        .await
+        .context("choosing least connections")?;
+    h.screenshot("editor-built").await?;
+
+    h.wait_for("[data-testid=play][aria-pressed=false]")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    let text = h.wait_for("[data-testid=throughput]").await?.text().await.unwrap();
+    let rps: f64 = text.trim_end_matches(" req/s").replace(',', "").parse().unwrap_or(0.0);
+    assert!(rps > 0.0, "throughput readout {text:?}");
+    h.screenshot("editor-running").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
+#[tokio::test]
+async fn keyboard_paths_show_shortcuts_delete_and_undo() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    let before = h.find_all("[data-testid=canvas] [data-node]").await?.len();
+    assert!(before > 0);
+    let body = h.wait_for("body").await?;
+    body.send_keys("?").await.unwrap();
+    let list = h.wait_for("[data-testid=shortcut-list]").await?;
+    assert!(list.text().await.unwrap().contains("undo"), "the list names undo");
+    h.screenshot("shortcuts").await?;
+    body.send_keys(&Key::Escape.to_string()).await.unwrap();
+
+    // Focus the first node, select it with Enter, delete it with Delete, bring it back with Ctrl+Z.
+    let first = h.wait_for("[data-testid=canvas] [data-node]").await?;
+    let id = first.attr("data-node").await.unwrap().unwrap_or_default();
+    first.send_keys(&Key::Enter.to_string()).await.unwrap();
+    h.wait_for(&format!("[data-node='{id}'][aria-pressed=true]")).await?;
+    first.send_keys(&Key::Delete.to_string()).await.unwrap();
+    h.client()
+        .wait()
+        .for_element(fantoccini::Locator::Css("[data-testid=undo]:not([disabled])"))
+        .await
+        .context("undo enabled")?;
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.len(),
+        before - 1,
+        "deleted"
+    );
+    let body = h.wait_for("body").await?;
+    body.send_keys(&format!("{}z", Key::Control)).await.unwrap();
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}']")).await?;
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.len(),
+        before,
+        "undone"
+    );
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}

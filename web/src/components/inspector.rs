@@ -1,0 +1,343 @@
+//! The inspector: every parameter of the selected node (or edge, or of the scenario when nothing is
+//! selected), each as a proper control with its unit and a one-line explanation. The list comes from core's
+//! [`params`] descriptors, so what can be edited here is exactly what the scenario format holds.
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use switchyard_core::scenario::params::{self, Control, Param};
+use switchyard_core::scenario::Scenario;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::icons::{kind_icon, kind_label};
+use crate::app::Action;
+use crate::driver::{kind_of, NodeView, Problem, Selection};
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub doc: Rc<Scenario>,
+    pub selection: Selection,
+    pub problems: Vec<Problem>,
+    pub nodes: Vec<NodeView>,
+    pub runnable: bool,
+    pub on_action: Callback<Action>,
+}
+
+/// Where an edited parameter goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Target {
+    Node(usize),
+    Edge(usize),
+    Scenario,
+}
+
+impl Target {
+    fn action(self, key: &'static str, v: Option<Value>) -> Action {
+        match self {
+            Target::Node(i) => Action::SetNodeParam(i, key, v),
+            Target::Edge(i) => Action::SetEdgeParam(i, key, v),
+            Target::Scenario => Action::SetScenarioParam(key, v),
+        }
+    }
+}
+
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let body = match &props.selection {
+        Selection::Nodes(s) if s.len() == 1 => s.first().map_or_else(Html::default, |&i| node_panel(props, i)),
+        Selection::Nodes(s) => {
+            let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
+            let copy = props.on_action.reform(|_: MouseEvent| Action::Copy);
+            let crash = props.on_action.reform(|_: MouseEvent| Action::ToggleSelected);
+            html! {
+                <>
+                    <h2>{ format!("{} nodes selected", s.len()) }</h2>
+                    <p class="hint">{ "Drag one to move them all; arrow keys nudge; Ctrl+C copies." }</p>
+                    <div class="row-buttons">
+                        <button type="button" class="tool" onclick={copy}>{ "Copy" }</button>
+                        <button type="button" class="tool" onclick={crash} disabled={!props.runnable}>
+                            { "Crash / recover" }
+                        </button>
+                        <button type="button" class="tool danger" onclick={del}>{ "Delete" }</button>
+                    </div>
+                </>
+            }
+        }
+        Selection::Edge(e) => edge_panel(props, *e),
+        Selection::None => {
+            let v = serde_json::to_value(&*props.doc).unwrap_or(Value::Null);
+            html! {
+                <>
+                    <h2>{ "Scenario" }</h2>
+                    <p class="hint">{ "Select a node or an edge to edit it. Press ? for keyboard shortcuts." }</p>
+                    { controls(params::SCENARIO, &v, Target::Scenario, &props.on_action) }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="inspector panel" data-testid="inspector" aria-label="Inspector">{ body }</section>
+    }
+}
+
+fn node_panel(props: &InspectorProps, i: usize) -> Html {
+    let Some(node) = props.doc.nodes.get(i) else {
+        return Html::default();
+    };
+    let kind = kind_of(&node.spec);
+    let spec = serde_json::to_value(&node.spec).unwrap_or(Value::Null);
+    let up = props.nodes.get(i).is_none_or(|n| n.up);
+    let on_label = props
+        .on_action
+        .reform(move |e: Event| Action::SetLabel(i, input_value(&e)));
+    let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
+    let crash = props.on_action.reform(move |_: MouseEvent| Action::ToggleNode(i));
+    let connect_ref = NodeRef::default();
+    let on_connect = {
+        let r = connect_ref.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(to) = r
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<usize>().ok())
+            {
+                on_action.emit(Action::Connect(i, to));
+            }
+        })
+    };
+    let problems: Vec<&Problem> = props.problems.iter().filter(|p| p.node == Some(i)).collect();
+    html! {
+        <>
+            <h2 class="inspector-title">
+                <span class="glyph">{ kind_icon(kind) }</span>
+                { kind_label(kind) }
+            </h2>
+            { for problems.iter().map(|p| html! { <p class="problem" role="alert">{ format!("⚠ {}", p.message) }</p> }) }
+            <label class="field">
+                <span class="name">{ "Label" }</span>
+                <input type="text" data-param="label" value={node.label.clone().unwrap_or_default()}
+                       maxlength="200" onchange={on_label} />
+            </label>
+            <p class="field-help">{ format!("id: {}", node.id) }</p>
+            { controls(params::for_kind(node.spec.kind_name()), &spec, Target::Node(i), &props.on_action) }
+            <div class="field connect">
+                <label for="connect-to" class="name">{ "Connect to" }</label>
+                <select id="connect-to" data-testid="connect-to" ref={connect_ref}>
+                    { for props.doc.nodes.iter().enumerate().filter(|(j, _)| *j != i).map(|(j, n)| html! {
+                        <option value={j.to_string()}>{ n.label.clone().unwrap_or_else(|| n.id.clone()) }</option>
+                    }) }
+                </select>
+                <button type="button" class="tool" data-testid="connect" onclick={on_connect}>{ "Connect" }</button>
+            </div>
+            <div class="row-buttons">
+                <button type="button" class="tool" data-testid="crash" onclick={crash} disabled={!props.runnable}
+                        title="Crash or recover this node now (K)">
+                    { if up { "Crash now" } else { "Recover now" } }
+                </button>
+                <button type="button" class="tool danger" data-testid="delete" onclick={del}
+                        title="Delete (Del)">{ "Delete" }</button>
+            </div>
+        </>
+    }
+}
+
+fn edge_panel(props: &InspectorProps, k: usize) -> Html {
+    let Some(edge) = props.doc.edges.get(k) else {
+        return Html::default();
+    };
+    let v = serde_json::to_value(edge).unwrap_or(Value::Null);
+    let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
+    let name = |id: &str| {
+        props
+            .doc
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .and_then(|n| n.label.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    html! {
+        <>
+            <h2>{ format!("Edge {} → {}", name(&edge.from), name(&edge.to)) }</h2>
+            { for props.problems.iter().filter(|p| p.edge == Some(k)).map(|p| html! {
+                <p class="problem" role="alert">{ format!("⚠ {}", p.message) }</p>
+            }) }
+            { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
+            <div class="row-buttons">
+                <button type="button" class="tool danger" data-testid="delete" onclick={del}>{ "Delete edge" }</button>
+            </div>
+        </>
+    }
+}
+
+/// The controls for a parameter list, hiding the members of groups that are switched off.
+fn controls(list: &'static [Param], value: &Value, target: Target, on_action: &Callback<Action>) -> Html {
+    html! {
+        { for list.iter().filter(|p| visible(list, p, value)).map(|p| control(p, value, target, on_action)) }
+    }
+}
+
+/// A parameter is shown unless it belongs to a group (`group.field`) that is absent.
+fn visible(list: &[Param], p: &Param, value: &Value) -> bool {
+    match p.key.rsplit_once('.') {
+        Some((group, _))
+            if list
+                .iter()
+                .any(|g| g.key == group && matches!(g.control, Control::Group(_))) =>
+        {
+            params::get(value, group).is_some()
+        }
+        _ => true,
+    }
+}
+
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+fn checked(e: &Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+/// A number typed into a field: empty means "absent" for optional parameters; anything unparsable is ignored.
+fn parse_number(text: &str, optional: bool) -> Option<Option<Value>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return optional.then_some(None);
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .map(|x| Some(params::number(x)))
+}
+
+fn show_number(v: Option<&Value>) -> String {
+    v.and_then(Value::as_f64).map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callback<Action>) -> Html {
+    let current = params::get(value, p.key);
+    let id = format!("param-{}", p.key.replace('.', "-"));
+    let unit = (!p.unit.is_empty()).then(|| html! { <span class="unit">{ p.unit }</span> });
+    let help = html! { <span class="field-help">{ p.help }</span> };
+    let key = p.key;
+    let input = match p.control {
+        Control::Int { min, max } | Control::Number { min, max, .. } => {
+            let step = match p.control {
+                Control::Number { step, .. } => step.to_string(),
+                _ => "1".to_owned(),
+            };
+            let optional = p.optional;
+            let onchange = {
+                let on_action = on_action.clone();
+                Callback::from(move |e: Event| {
+                    if let Some(v) = parse_number(&input_value(&e), optional) {
+                        on_action.emit(target.action(key, v));
+                    }
+                })
+            };
+            html! {
+                <input id={id.clone()} type="number" data-param={key} min={min.to_string()} max={max.to_string()}
+                       step={step} value={show_number(current)}
+                       placeholder={if optional { "none" } else { "" }} {onchange} />
+            }
+        }
+        Control::Choice(options) => {
+            let optional = p.optional;
+            let onchange = on_action.reform(move |e: Event| {
+                let v = select_value(&e);
+                target.action(key, (!v.is_empty()).then(|| Value::from(v)))
+            });
+            let now = current.and_then(Value::as_str).unwrap_or("");
+            html! {
+                <select id={id.clone()} data-param={key} {onchange}>
+                    if optional || now.is_empty() {
+                        <option value="" selected={now.is_empty()}>{ "none" }</option>
+                    }
+                    { for options.iter().map(|(v, label)| html! {
+                        <option value={*v} selected={*v == now}>{ *label }</option>
+                    }) }
+                </select>
+            }
+        }
+        Control::Group(default) => {
+            let onchange = on_action.reform(move |e: Event| {
+                let on = checked(&e);
+                target.action(key, if on { serde_json::from_str(default).ok() } else { None })
+            });
+            return html! {
+                <label class="field group">
+                    <span class="name">
+                        <input id={id} type="checkbox" data-param={key} checked={current.is_some()} {onchange} />
+                        { p.label }
+                    </span>
+                    { help }
+                </label>
+            };
+        }
+        Control::Tagged(variants) => {
+            let ty = current
+                .and_then(|v| v.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let onchange = on_action.reform(move |e: Event| {
+                let name = select_value(&e);
+                let v = variants.iter().find(|v| v.name == name).map(params::variant_default);
+                target.action(key, v)
+            });
+            let fields = variants.iter().find(|v| v.name == ty).map(|v| v.fields).unwrap_or(&[]);
+            let obj = current.cloned().unwrap_or(Value::Null);
+            html! {
+                <div class="tagged">
+                    <select id={id.clone()} data-param={key} {onchange}>
+                        { for variants.iter().map(|v| html! {
+                            <option value={v.name} selected={v.name == ty}>{ v.label }</option>
+                        }) }
+                    </select>
+                    { for fields.iter().map(|&(f, _)| {
+                        let shown = show_number(obj.get(f));
+                        let obj = obj.clone();
+                        let on_action = on_action.clone();
+                        let onchange = Callback::from(move |e: Event| {
+                            if let Some(Some(x)) = parse_number(&input_value(&e), false) {
+                                let mut o = obj.clone();
+                                if let Some(m) = o.as_object_mut() {
+                                    m.insert(f.to_owned(), x);
+                                }
+                                on_action.emit(target.action(key, Some(o)));
+                            }
+                        });
+                        html! {
+                            <label class="sub">
+                                <span>{ f.replace('_', " ") }</span>
+                                <input type="number" step="any" data-param={format!("{key}.{f}")}
+                                       value={shown} {onchange} />
+                            </label>
+                        }
+                    }) }
+                </div>
+            }
+        }
+    };
+    html! {
+        <div class="field">
+            <label for={id} class="name">{ p.label }{ unit }</label>
+            { input }
+            { help }
+        </div>
+    }
+}
