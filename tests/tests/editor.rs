@@ -124,3 +124,58 @@ async fn keyboard_paths_show_shortcuts_delete_and_undo() -> Result<()> {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=preset-select]")
+        .await?
+        .select_by_value("03-load-balancer")
+        .await
+        .context("choosing the preset")?;
+    h.wait_for("[data-testid=play][aria-pressed=false]")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    // Make the first edge slow while it runs.
+    // Edges are focusable: select the first with Enter (a horizontal line has no area to click on).
+    h.wait_for("[data-testid=canvas] [data-edge='0']")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=link-slow]").await?.click().await.unwrap();
+    let body = h.wait_for("body").await?;
+    body.send_keys(&Key::Escape.to_string()).await.unwrap();
+    let timeline = h.wait_for("[data-testid=fault-timeline] li").await?;
+    assert!(
+        timeline.text().await.unwrap().contains("latency"),
+        "the live fault is a timeline entry"
+    );
+    h.wait_for("[data-testid=play][aria-pressed=true]")
+        .await?
+        .click()
+        .await
+        .unwrap();
+
+    // Scrub back to 50 ms: the run replays from zero to there.
+    h.eval(
+        "const s = document.querySelector('[data-testid=scrubber]'); s.value = '50'; \
+         s.dispatchEvent(new Event('change', { bubbles: true })); return s.max;",
+    )
+    .await?;
+    h.client()
+        .wait()
+        .for_element(fantoccini::Locator::XPath(
+            "//output[@data-testid='clock'][starts-with(normalize-space(.), '0:00.050')]",
+        ))
+        .await
+        .context("the clock shows the scrubbed-to time")?;
+    h.screenshot("scrubbed").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use serde_json::Value;
+use switchyard_core::scenario::v1::Fault;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
@@ -77,6 +78,11 @@ pub enum Action {
     SetEdgeParam(usize, &'static str, Option<Value>),
     SetScenarioParam(&'static str, Option<Value>),
     SetLabel(usize, String),
+    /// Scrub to this virtual time (ms).
+    Seek(f64),
+    /// Break something now; the fault joins the timeline.
+    Inject(Fault),
+    RemoveFault(usize),
     Zoom(f64, Option<(f64, f64)>),
     Pan(f64, f64),
     Fit,
@@ -119,6 +125,14 @@ impl Reducible for Shell {
                 Action::SetEdgeParam(e, key, v) => d.set_edge_param(e, key, v),
                 Action::SetScenarioParam(key, v) => d.set_scenario_param(key, v),
                 Action::SetLabel(n, label) => d.set_label(n, label),
+                Action::Seek(ms) => d.seek(ms),
+                Action::Inject(f) => d.inject(f),
+                Action::RemoveFault(i) => d.edit(|doc, _| {
+                    if i < doc.faults.len() {
+                        doc.faults.remove(i);
+                    }
+                    Ok(())
+                }),
                 Action::Zoom(f, at) => d.zoom(f, at),
                 Action::Pan(dx, dy) => d.pan(dx, dy),
                 Action::Fit => d.fit(),
@@ -219,14 +233,15 @@ pub fn App() -> Html {
     html! {
         <div class="shell">
             <Header playing={v.playing} speed={v.speed} now_ms={v.now_ms} finished={v.finished}
-                    runnable={v.runnable} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
+                    runnable={v.runnable} max_ms={v.max_ms} seeking={v.seeking} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
                     {on_run_to_end} on_action={on_action.clone()} />
             <aside class="side" aria-label="Presets and components">
                 <Presets presets={presets.clone()} selected={v.preset} {on_select}
                          on_blank={on_action.reform(|()| Action::NewBlank)} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
-                           nodes={v.nodes.clone()} runnable={v.runnable} on_action={on_action.clone()} />
+                           nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}
+                           on_action={on_action.clone()} />
             </aside>
             <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} layout={v.layout.clone()} dots={dots_ref}
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion}

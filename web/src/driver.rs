@@ -7,10 +7,10 @@ use std::rc::Rc;
 
 use std::collections::BTreeSet;
 
-use switchyard_core::engine::{Command, Hop, Sim};
+use switchyard_core::engine::{Hop, Sim};
 use switchyard_core::presets;
 use switchyard_core::scenario::edit::{self, Clip};
-use switchyard_core::scenario::v1::NodeSpec;
+use switchyard_core::scenario::v1::{Fault, NodeSpec};
 use switchyard_core::scenario::{self, params, Scenario, ScenarioError};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::{Location, NodeKind, Problem as TopoProblem, ValidationError};
@@ -84,6 +84,9 @@ pub struct Snapshot {
     pub can_redo: bool,
     /// The document is valid and a run exists.
     pub runnable: bool,
+    /// How far the run has reached: the scrubber's span.
+    pub max_ms: f64,
+    pub seeking: bool,
     pub playing: bool,
     pub speed: f64,
     pub now_ms: f64,
@@ -153,6 +156,10 @@ pub struct Driver {
     pub playing: bool,
     pub speed: f64,
     fast_forward: bool,
+    /// Scrubbing: run without animation until this virtual time.
+    seek: Option<SimTime>,
+    /// The furthest virtual time this document's run has reached, which the scrubber spans.
+    max_seen_ms: f64,
     sample_every: u64,
     reduced_motion: bool,
     hops: Vec<Hop>,
@@ -196,6 +203,8 @@ impl Driver {
             playing: false,
             speed: DEFAULT_SPEED,
             fast_forward: false,
+            seek: None,
+            max_seen_ms: 0.0,
             sample_every: 1,
             reduced_motion,
             hops: Vec::new(),
@@ -238,8 +247,15 @@ impl Driver {
 
     /// Rebuilds the run from the document: paused at time zero, problems recomputed.
     fn rebuild(&mut self) {
+        self.rebuild_run();
+        self.max_seen_ms = 0.0;
+    }
+
+    /// A fresh run of the document at time zero (the scrubber's reach is kept by [`Driver::seek`]).
+    fn rebuild_run(&mut self) {
         self.playing = false;
         self.fast_forward = false;
+        self.seek = None;
         self.hops.clear();
         self.log.clear();
         self.error = None;
@@ -576,6 +592,7 @@ impl Driver {
     }
 
     fn collect_hops(&mut self) {
+        self.touch();
         let Some(sim) = &mut self.sim else { return };
         sim.drain_hops(&mut self.hops);
         let now = sim.now();
@@ -594,27 +611,72 @@ impl Driver {
         }
     }
 
-    /// Crashes `node` if it is up, recovers it if it is down: `Command::Crash` / `Command::Recover` now.
+    /// Crashes `node` if it is up, recovers it if it is down, now.
     pub fn toggle_node(&mut self, node: usize) {
-        let Some(sim) = &mut self.sim else { return };
-        if node >= sim.topology().nodes.len() {
+        let Some(sim) = &self.sim else { return };
+        let Some(id) = self.doc.nodes.get(node).map(|n| n.id.clone()) else {
             return;
-        }
-        let ix = node as u32;
-        let cmd = if sim.is_up(ix) {
-            Command::Crash { node: ix }
-        } else {
-            Command::Recover { node: ix }
         };
-        if let Err(e) = sim.apply(sim.now(), cmd) {
-            self.push_log(format!("refused: {e}"));
+        let at_ms = sim.now().as_millis_f64();
+        self.inject(if sim.is_up(node as u32) {
+            Fault::Crash { at_ms, node: id }
+        } else {
+            Fault::Recover { at_ms, node: id }
+        });
+    }
+
+    /// Breaks something now: the fault goes into the document's timeline (so it is saved, shared and replayed
+    /// by the scrubber) and into the running simulation, without restarting it. Undo takes it back out.
+    pub fn inject(&mut self, fault: Fault) {
+        let Some(sim) = &mut self.sim else { return };
+        match sim.apply_fault(&fault) {
+            Ok(()) => {
+                self.undo.push(self.doc.clone());
+                self.redo.clear();
+                self.preset = None;
+                self.doc.faults.push(fault);
+            }
+            Err(e) => self.push_log(format!("refused: {e}")),
         }
         self.drain_log();
+    }
+
+    /// Jumps to virtual time `ms` of this run: forward by running without animation, backward by replaying
+    /// the document from zero (the run is deterministic, and live faults are in the document's timeline).
+    pub fn seek(&mut self, ms: f64) {
+        let Some(sim) = &self.sim else { return };
+        let target = SimTime::from_millis_f64(ms.clamp(0.0, self.max_seen_ms.max(0.0)));
+        if target < sim.now() {
+            let keep = self.max_seen_ms;
+            self.rebuild_run();
+            self.max_seen_ms = keep;
+        }
+        self.playing = false;
+        self.fast_forward = false;
+        self.hops.clear();
+        self.seek = Some(target);
+        if let Some(sim) = &mut self.sim {
+            sim.set_hop_sampling(0);
+        }
     }
 
     /// Advances by one animation frame of `real_dt_ms`. Returns true if anything changed.
     pub fn frame(&mut self, real_dt_ms: f64) -> bool {
         let Some(sim) = &mut self.sim else { return false };
+        if let Some(target) = self.seek {
+            let mut budget = EVENTS_PER_FRAME;
+            while budget > 0 && sim.next_wakeup().is_some_and(|t| t <= target) {
+                sim.step();
+                budget -= 1;
+            }
+            if budget > 0 {
+                sim.advance_to(target);
+                self.seek = None;
+                sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
+            }
+            self.drain_log();
+            return true;
+        }
         if self.fast_forward {
             sim.run_events(EVENTS_PER_FRAME);
             if sim.is_finished() {
@@ -670,7 +732,15 @@ impl Driver {
         }
     }
 
+    /// Extends the scrubber's reach to the run's current time.
+    fn touch(&mut self) {
+        if let Some(sim) = &self.sim {
+            self.max_seen_ms = self.max_seen_ms.max(sim.now().as_millis_f64());
+        }
+    }
+
     fn drain_log(&mut self) {
+        self.touch();
         let Some(sim) = &mut self.sim else { return };
         let lines: Vec<String> = sim.drain_log().iter().map(|e| e.describe(sim.topology())).collect();
         for line in lines {
@@ -744,6 +814,8 @@ impl Driver {
         let series = &sim.metrics().series;
         let last = series.last();
         snap.now_ms = sim.now().as_millis_f64();
+        snap.max_ms = self.max_seen_ms.max(snap.now_ms);
+        snap.seeking = self.seek.is_some();
         snap.finished = sim.is_finished();
         snap.fast_forward = self.fast_forward.then(|| match self.horizon {
             Horizon::Millis(ms) if ms > 0.0 => (snap.now_ms / ms).clamp(0.0, 0.99),

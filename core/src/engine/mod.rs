@@ -619,6 +619,15 @@ impl Sim {
         Ok(())
     }
 
+    /// Applies a fault timeline entry now (its `at_ms` is ignored): what the editor does when the user
+    /// breaks something live, after adding the same entry to the document's timeline.
+    pub fn apply_fault(&mut self, fault: &crate::scenario::v1::Fault) -> Result<(), CommandError> {
+        let cmd = command_from_fault(&self.topo, fault).ok_or_else(|| {
+            CommandError::BadValue("the fault names a node or edge that is not in this topology".to_owned())
+        })?;
+        self.apply(SimTime(self.now), cmd)
+    }
+
     /// Records every `every`-th request's hops (chosen by a hash of the request id, so a sampled request shows
     /// its whole path). Zero turns the hop stream off, which is the default.
     pub fn set_hop_sampling(&mut self, every: u64) {

@@ -312,8 +312,18 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                 e.stop_propagation();
                                 on_action.emit(Action::Select(Selection::Edge(k)));
                             });
+                            let on_action = props.on_action.clone();
+                            let onkeydown = Callback::from(move |e: KeyboardEvent| {
+                                if e.key() == "Enter" {
+                                    e.prevent_default();
+                                    on_action.emit(Action::Select(Selection::Edge(k)));
+                                }
+                            });
+                            let name = |i: usize| props.nodes.get(i).map_or("?", |n| n.label.as_str());
+                            let aria = format!("Edge {} to {}. Enter selects it.", name(a), name(b));
                             html! {
-                                <g {class} data-edge={k.to_string()}>
+                                <g {class} data-edge={k.to_string()} tabindex="0" role="button" aria-label={aria}
+                                   {onkeydown}>
                                     <line class="edge-hit" x1={x1.to_string()} y1={y1.to_string()}
                                           x2={x2.to_string()} y2={y2.to_string()} {onpointerdown} />
                                     <line class="edge-line" x1={x1.to_string()} y1={y1.to_string()}

@@ -21,6 +21,9 @@ pub struct HeaderProps {
     pub on_run_to_end: Callback<()>,
     /// The document is valid, so there is a run to play.
     pub runnable: bool,
+    /// The furthest time the run has reached, and whether a scrub is in progress.
+    pub max_ms: f64,
+    pub seeking: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -98,9 +101,17 @@ pub fn Header(props: &HeaderProps) -> Html {
             theme.set(next);
         })
     };
-    let busy = props.fast_forward.is_some();
+    let busy = props.fast_forward.is_some() || props.seeking;
     let stuck = busy || props.finished || !props.runnable;
     let on_step = props.on_action.reform(|_: MouseEvent| Action::StepEvent);
+    let on_seek = props.on_action.reform(|e: Event| {
+        let v = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.value().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        Action::Seek(v)
+    });
     let on_step_ms = props.on_action.reform(|_: MouseEvent| Action::StepMs(100.0));
     html! {
         <header id="app-header" class="app-header" data-testid="header">
@@ -155,6 +166,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                         title="Colour theme: follow the system, or force light or dark">
                     { format!("Theme: {}", theme.label()) }
                 </button>
+                <input type="range" class="scrubber" data-testid="scrubber" aria-label="Timeline: scrub through the run so far"
+                       min="0" max={props.max_ms.max(1.0).to_string()} step="any" value={props.now_ms.to_string()}
+                       disabled={!props.runnable || props.max_ms <= 0.0 || busy}
+                       aria-valuetext={clock(props.now_ms)} onchange={on_seek} />
                 <output class="clock" data-testid="clock" aria-label="Virtual time">
                     { clock(props.now_ms) }
                     if props.finished { <span class="done">{ " done" }</span> }

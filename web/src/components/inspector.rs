@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 use switchyard_core::scenario::params::{self, Control, Param};
+use switchyard_core::scenario::v1::{Dist, Fault};
 use switchyard_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -22,6 +23,8 @@ pub struct InspectorProps {
     pub problems: Vec<Problem>,
     pub nodes: Vec<NodeView>,
     pub runnable: bool,
+    /// Virtual time now, for faults injected live.
+    pub now_ms: f64,
     pub on_action: Callback<Action>,
 }
 
@@ -73,6 +76,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <h2>{ "Scenario" }</h2>
                     <p class="hint">{ "Select a node or an edge to edit it. Press ? for keyboard shortcuts." }</p>
                     { controls(params::SCENARIO, &v, Target::Scenario, &props.on_action) }
+                    { timeline(props) }
                 </>
             }
         }
@@ -131,6 +135,9 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="connect" onclick={on_connect}>{ "Connect" }</button>
             </div>
+            if let Some(rate) = base_rate(&props.doc, i) {
+                { spike_buttons(props, &node.id, rate) }
+            }
             <div class="row-buttons">
                 <button type="button" class="tool" data-testid="crash" onclick={crash} disabled={!props.runnable}
                         title="Crash or recover this node now (K)">
@@ -165,6 +172,7 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
                 <p class="problem" role="alert">{ format!("⚠ {}", p.message) }</p>
             }) }
             { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
+            { link_buttons(props, &edge.from, &edge.to, &edge.latency) }
             <div class="row-buttons">
                 <button type="button" class="tool danger" data-testid="delete" onclick={del}>{ "Delete edge" }</button>
             </div>
@@ -339,5 +347,129 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             { input }
             { help }
         </div>
+    }
+}
+
+/// A client's request rate now, from its own workload or the scenario's (for spike / restore buttons).
+fn base_rate(doc: &Scenario, i: usize) -> Option<f64> {
+    let n = doc.nodes.get(i)?;
+    let spec = serde_json::to_value(&n.spec).ok()?;
+    if spec.get("kind")?.as_str()? != "client" {
+        return None;
+    }
+    let arrival = match params::get(&spec, "workload.arrival") {
+        Some(a) => a.clone(),
+        None => serde_json::to_value(&doc.workload.arrival).ok()?,
+    };
+    ["rate_rps", "base_rps", "from_rps"]
+        .iter()
+        .find_map(|k| arrival.get(*k).and_then(Value::as_f64))
+}
+
+fn spike_buttons(props: &InspectorProps, id: &str, rate: f64) -> Html {
+    let at_ms = props.now_ms;
+    let fault = |rate_rps: f64| {
+        let node = id.to_owned();
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Inject(Fault::SetRate {
+                at_ms,
+                node: node.clone(),
+                rate_rps,
+            })
+        })
+    };
+    html! {
+        <div class="row-buttons" aria-label="Traffic">
+            <button type="button" class="tool" data-testid="spike" onclick={fault(rate * 5.0)} disabled={!props.runnable}
+                    title="Multiply this client's rate by five, now (a timeline entry)">{ "Spike ×5 now" }</button>
+            <button type="button" class="tool" onclick={fault(rate)} disabled={!props.runnable}
+                    title="Back to the configured rate, now">{ format!("Rate back to {rate} rps") }</button>
+        </div>
+    }
+}
+
+fn link_buttons(props: &InspectorProps, from: &str, to: &str, latency: &Dist) -> Html {
+    let at_ms = props.now_ms;
+    let (from, to) = (from.to_owned(), to.to_owned());
+    let slow = {
+        let (from, to) = (from.clone(), to.clone());
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Inject(Fault::SetLatency {
+                at_ms,
+                from: from.clone(),
+                to: to.clone(),
+                latency: Dist::Constant { ms: 200.0 },
+            })
+        })
+    };
+    let lossy = {
+        let (from, to) = (from.clone(), to.clone());
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Inject(Fault::SetLoss {
+                at_ms,
+                from: from.clone(),
+                to: to.clone(),
+                loss: 0.2,
+            })
+        })
+    };
+    let heal = {
+        let latency = latency.clone();
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Inject(Fault::SetLatency {
+                at_ms,
+                from: from.clone(),
+                to: to.clone(),
+                latency: latency.clone(),
+            })
+        })
+    };
+    html! {
+        <div class="row-buttons" aria-label="Break this link">
+            <button type="button" class="tool" data-testid="link-slow" onclick={slow} disabled={!props.runnable}
+                    title="Make this link take 200 ms each way, from now (a timeline entry)">{ "Slow now" }</button>
+            <button type="button" class="tool" data-testid="link-lossy" onclick={lossy} disabled={!props.runnable}
+                    title="Drop 20% of messages on this link, from now">{ "Lossy now" }</button>
+            <button type="button" class="tool" onclick={heal} disabled={!props.runnable}
+                    title="Restore the configured latency, now">{ "Restore latency" }</button>
+        </div>
+    }
+}
+
+/// The fault timeline of the document: every scheduled or injected fault, removable.
+fn timeline(props: &InspectorProps) -> Html {
+    let faults = &props.doc.faults;
+    html! {
+        <section class="timeline" data-testid="fault-timeline" aria-label="Fault timeline">
+            <h3>{ format!("Fault timeline ({})", faults.len()) }</h3>
+            if faults.is_empty() {
+                <p class="hint">{ "Faults you inject while running (crash, slow link, spike) are recorded here and saved with the scenario." }</p>
+            } else {
+                <ol>
+                    { for faults.iter().enumerate().map(|(i, f)| {
+                        let remove = props.on_action.reform(move |_: MouseEvent| Action::RemoveFault(i));
+                        html! {
+                            <li>
+                                <span>{ describe(f) }</span>
+                                <button type="button" class="tool" onclick={remove}
+                                        aria-label={format!("Remove: {}", describe(f))}>{ "×" }</button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        </section>
+    }
+}
+
+/// One fault in words.
+fn describe(f: &Fault) -> String {
+    let t = format!("{:.1} s", f.at_ms() / 1000.0);
+    match f {
+        Fault::Crash { node, .. } => format!("{t}: crash {node}"),
+        Fault::Recover { node, .. } => format!("{t}: recover {node}"),
+        Fault::SetRate { node, rate_rps, .. } => format!("{t}: {node} sends {rate_rps} rps"),
+        Fault::SetLatency { from, to, .. } => format!("{t}: latency of {from} → {to} changes"),
+        Fault::SetLoss { from, to, loss, .. } => format!("{t}: {from} → {to} loses {:.0}%", loss * 100.0),
     }
 }
