@@ -179,3 +179,44 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn the_ring_view_shows_keys_moving_when_a_server_joins() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=preset-select]")
+        .await?
+        .select_by_value("03-load-balancer")
+        .await
+        .context("choosing the preset")?;
+    h.wait_for("[data-testid=canvas] [data-node=lb] rect")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=open-ring]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=ring-circle]").await?;
+    assert_eq!(
+        h.find_all("[data-testid=ring-shares] li").await?.len(),
+        3,
+        "three backends share the ring"
+    );
+    h.wait_for("[data-testid=ring-add]").await?.click().await.unwrap();
+    let moved = h.wait_for("[data-testid=ring-moved]").await?.text().await.unwrap();
+    let pct: f64 = moved
+        .split('(')
+        .nth(1)
+        .and_then(|s| s.split('%').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(-1.0);
+    // 1/(n+1) = 25% in expectation for 3 -> 4 servers; 16 vnodes and 400 keys leave room for noise.
+    assert!((10.0..=40.0).contains(&pct), "moved {pct}% ({moved})");
+    assert!(
+        !h.find_all(".ring-key.moved").await?.is_empty(),
+        "moved keys are highlighted"
+    );
+    h.screenshot("ring-view").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}

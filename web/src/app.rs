@@ -14,7 +14,7 @@ use switchyard_core::scenario::v1::Fault;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
-use crate::components::{Canvas, EventLog, Header, Inspector, Metrics, Palette, Presets, Shortcuts};
+use crate::components::{Canvas, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, Shortcuts};
 use crate::driver::{preset_infos, Driver, Selection, Snapshot};
 use crate::hooks::{prefers_reduced_motion, use_animation_frame};
 use crate::render::dots;
@@ -43,6 +43,13 @@ impl Shell {
             view,
         }
     }
+}
+
+/// A specialised view, opened from the node it is about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dialog {
+    /// The hash ring of a balancer's backends.
+    Ring(usize),
 }
 
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
@@ -186,6 +193,11 @@ pub fn App() -> Html {
     use_effect_with((), |_| mark_first_render());
 
     let help = use_state(|| false);
+    let dialog = use_state(|| None::<Dialog>);
+    let on_open = {
+        let dialog = dialog.clone();
+        Callback::from(move |d: Dialog| dialog.set(Some(d)))
+    };
     let on_action = {
         let d = shell.dispatcher();
         Callback::from(move |a: Action| d.dispatch(a))
@@ -241,7 +253,7 @@ pub fn App() -> Html {
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
                            nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}
-                           on_action={on_action.clone()} />
+                           on_action={on_action.clone()} {on_open} />
             </aside>
             <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} layout={v.layout.clone()} dots={dots_ref}
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion}
@@ -253,11 +265,29 @@ pub fn App() -> Html {
                          in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()} />
                 <EventLog lines={v.log.clone()} />
             </aside>
+            if let Some(Dialog::Ring(i)) = *dialog {
+                <RingView title={v.nodes.get(i).map(|n| n.label.clone()).unwrap_or_default()}
+                          backends={backends(&v.doc, i)}
+                          on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
+            }
             if *help {
                 <Shortcuts on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
             }
         </div>
     }
+}
+
+/// The labels of a node's downstream nodes, in edge order.
+fn backends(doc: &switchyard_core::scenario::Scenario, i: usize) -> Vec<String> {
+    let Some(id) = doc.nodes.get(i).map(|n| n.id.as_str()) else {
+        return Vec::new();
+    };
+    doc.edges
+        .iter()
+        .filter(|e| e.from == id)
+        .filter_map(|e| doc.nodes.iter().find(|n| n.id == e.to))
+        .map(|n| n.label.clone().unwrap_or_else(|| n.id.clone()))
+        .collect()
 }
 
 /// True while the user types in a form field, where keys are text, not shortcuts.

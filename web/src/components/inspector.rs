@@ -13,7 +13,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::icons::{kind_icon, kind_label};
-use crate::app::Action;
+use crate::app::{Action, Dialog};
 use crate::driver::{kind_of, NodeView, Problem, Selection};
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +26,8 @@ pub struct InspectorProps {
     /// Virtual time now, for faults injected live.
     pub now_ms: f64,
     pub on_action: Callback<Action>,
+    /// Opens a specialised view of a node.
+    pub on_open: Callback<Dialog>,
 }
 
 /// Where an edited parameter goes.
@@ -135,6 +137,15 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="connect" onclick={on_connect}>{ "Connect" }</button>
             </div>
+            if matches!(node.spec.kind_name(), "load_balancer" | "proxy") {
+                <div class="row-buttons">
+                    <button type="button" class="tool" data-testid="open-ring"
+                            onclick={props.on_open.reform(move |_: MouseEvent| Dialog::Ring(i))}
+                            title="See how consistent hashing places keys on this balancer's backends">
+                        { "Ring view" }
+                    </button>
+                </div>
+            }
             if let Some(rate) = base_rate(&props.doc, i) {
                 { spike_buttons(props, &node.id, rate) }
             }

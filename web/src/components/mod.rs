@@ -8,6 +8,7 @@ mod inspector;
 mod metrics;
 mod palette;
 mod presets;
+mod ring_view;
 mod shortcuts;
 
 pub use canvas::Canvas;
@@ -17,4 +18,5 @@ pub use inspector::Inspector;
 pub use metrics::Metrics;
 pub use palette::Palette;
 pub use presets::Presets;
+pub use ring_view::RingView;
 pub use shortcuts::Shortcuts;
