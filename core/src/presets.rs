@@ -17,6 +17,7 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/10-spike-absorbed.json"),
     ),
     ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
+    ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

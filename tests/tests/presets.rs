@@ -143,3 +143,40 @@ async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn every_preset_loads_and_completes_requests() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    let select = h.wait_for("[data-testid=preset-select]").await?;
+    let mut ids = Vec::new();
+    for option in h.find_all("[data-testid=preset-select] option:not([disabled])").await? {
+        ids.push(option.attr("value").await.unwrap().unwrap_or_default());
+    }
+    assert!(ids.len() >= 12, "the gallery lists the presets: {ids:?}");
+    for id in &ids {
+        select.select_by_value(id).await.context(&format!("choosing {id}"))?;
+        h.wait_for("[data-testid=speed]")
+            .await?
+            .select_by_value("10")
+            .await
+            .context("speeding up")?;
+        h.wait_for("[data-testid=play][aria-pressed=false]")
+            .await?
+            .click()
+            .await
+            .unwrap();
+        h.wait_for("[data-testid=completed]:not([data-value='0'])")
+            .await
+            .context(&format!("{id} completes a request"))?;
+        h.wait_for("[data-testid=play][aria-pressed=true]")
+            .await?
+            .click()
+            .await
+            .unwrap();
+        let errors = h.console_errors().await?;
+        assert!(errors.is_empty(), "{id}: console errors: {errors:#?}");
+        assert!(h.find_all("#panic-banner").await?.is_empty(), "{id}: no panic banner");
+    }
+    h.close().await
+}

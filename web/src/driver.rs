@@ -17,10 +17,10 @@ use switchyard_core::topology::{Location, NodeKind, Problem as TopoProblem, Vali
 
 use crate::render::layout::{Layout, NODE_HALF_H, NODE_HALF_W};
 
-/// The most events processed in one animation frame, so the page never freezes.
-pub const EVENTS_PER_FRAME: u64 = 20_000;
+/// The most events processed in one animation frame; the frame's time budget usually stops it sooner.
+pub const EVENTS_PER_FRAME: u64 = 200_000;
 /// Aim for at most this many dots in flight; sampling coarsens beyond it.
-const MAX_DOTS: usize = 2_000;
+const MAX_DOTS: usize = 16_000;
 /// Log lines kept for the event log.
 const LOG_LINES: usize = 100;
 /// A frame longer than this (a background tab) counts as this long.
@@ -166,6 +166,29 @@ pub struct Driver {
     log: VecDeque<(u64, String)>,
     log_seq: u64,
     error: Option<String>,
+}
+
+/// Events processed between two looks at the clock.
+const CHUNK: u64 = 512;
+
+/// Runs events due by `target` (every event, when `None`) in chunks until none is left — then returns true —
+/// or the frame is out of time, or [`EVENTS_PER_FRAME`] ran.
+fn run_until(sim: &mut Sim, target: Option<SimTime>, out_of_time: &dyn Fn() -> bool) -> bool {
+    let mut ran = 0;
+    loop {
+        let mut n = 0;
+        while n < CHUNK && sim.next_wakeup().is_some_and(|t| target.is_none_or(|g| t <= g)) {
+            sim.step();
+            n += 1;
+        }
+        ran += n;
+        if n < CHUNK {
+            return true;
+        }
+        if ran >= EVENTS_PER_FRAME || out_of_time() {
+            return false;
+        }
+    }
 }
 
 /// One validation problem, placed on what it names.
@@ -580,7 +603,7 @@ impl Driver {
         self.playing = false;
         let Some(sim) = &mut self.sim else { return };
         let target = SimTime(sim.now().0.saturating_add((ms * 1e6) as u64));
-        let mut budget = EVENTS_PER_FRAME * 10;
+        let mut budget = EVENTS_PER_FRAME;
         while budget > 0 && sim.next_wakeup().is_some_and(|t| t <= target) {
             sim.step();
             budget -= 1;
@@ -661,15 +684,13 @@ impl Driver {
     }
 
     /// Advances by one animation frame of `real_dt_ms`. Returns true if anything changed.
-    pub fn frame(&mut self, real_dt_ms: f64) -> bool {
+    /// `out_of_time` says when this frame's time budget is spent: events run in small chunks until the run
+    /// reaches its target or the budget ends, so a slow machine (or a huge scenario) lags in virtual time
+    /// instead of freezing the page.
+    pub fn frame(&mut self, real_dt_ms: f64, out_of_time: &dyn Fn() -> bool) -> bool {
         let Some(sim) = &mut self.sim else { return false };
         if let Some(target) = self.seek {
-            let mut budget = EVENTS_PER_FRAME;
-            while budget > 0 && sim.next_wakeup().is_some_and(|t| t <= target) {
-                sim.step();
-                budget -= 1;
-            }
-            if budget > 0 {
+            if run_until(sim, Some(target), out_of_time) {
                 sim.advance_to(target);
                 self.seek = None;
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
@@ -678,7 +699,7 @@ impl Driver {
             return true;
         }
         if self.fast_forward {
-            sim.run_events(EVENTS_PER_FRAME);
+            run_until(sim, None, out_of_time);
             if sim.is_finished() {
                 self.fast_forward = false;
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
@@ -691,12 +712,7 @@ impl Driver {
         }
         let dt_ns = (real_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed * 1e6) as u64;
         let target = SimTime(sim.now().0.saturating_add(dt_ns));
-        let mut budget = EVENTS_PER_FRAME;
-        while budget > 0 && sim.next_wakeup().is_some_and(|t| t <= target) {
-            sim.step();
-            budget -= 1;
-        }
-        if budget > 0 {
+        if run_until(sim, Some(target), out_of_time) {
             sim.advance_to(target);
         }
         if sim.is_finished() {

@@ -69,59 +69,71 @@ pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, 
     Some((ctx, w, h))
 }
 
-/// Draws every hop in flight at virtual time `now`.
-pub fn draw(canvas: &HtmlCanvasElement, layout: &Layout, hops: &[Hop], now: SimTime) {
-    let Some((ctx, w, h)) = prepare(canvas) else { return };
+/// Draws every hop in flight at virtual time `now` and returns how many it drew. Dots are batched by mark:
+/// one path and one fill (or stroke) per mark kind, so ten thousand dots cost five canvas draw calls.
+pub fn draw(canvas: &HtmlCanvasElement, layout: &Layout, hops: &[Hop], now: SimTime) -> usize {
+    let Some((ctx, w, h)) = prepare(canvas) else { return 0 };
     if hops.is_empty() || layout.nodes.is_empty() {
-        return;
+        return 0;
     }
     let t = Transform::fit(layout.view, w, h);
     let r = (4.0 * t.scale).clamp(2.0, 5.0);
-    for hop in hops {
-        let (from, to) = (hop.from as usize, hop.to as usize);
-        if from >= layout.nodes.len() || to >= layout.nodes.len() || hop.depart > now {
-            continue;
+    let mut drawn = 0;
+    for &(kind, _) in Mark::ALL.iter() {
+        let colour = kind.colour();
+        ctx.set_fill_style_str(colour);
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(if kind == Mark::Fail { 2.2 } else { 1.6 });
+        ctx.begin_path();
+        let mut any = false;
+        for hop in hops {
+            let (from, to) = (hop.from as usize, hop.to as usize);
+            if Mark::of(hop.kind) != kind || from >= layout.nodes.len() || to >= layout.nodes.len() || hop.depart > now
+            {
+                continue;
+            }
+            let span = hop.arrive.0.saturating_sub(hop.depart.0).max(1) as f64;
+            let f = ((now.0 - hop.depart.0) as f64 / span).clamp(0.0, 1.0);
+            let (a, b) = layout.edge_segment(from, to);
+            let (x, y) = t.apply((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f));
+            shape(&ctx, kind, x, y, r);
+            any = true;
+            drawn += 1;
         }
-        let span = hop.arrive.0.saturating_sub(hop.depart.0).max(1) as f64;
-        let f = ((now.0 - hop.depart.0) as f64 / span).clamp(0.0, 1.0);
-        let (a, b) = layout.edge_segment(from, to);
-        let (x, y) = t.apply((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f));
-        mark(&ctx, Mark::of(hop.kind), x, y, r);
+        if any {
+            match kind {
+                Mark::Request | Mark::Fail => ctx.stroke(),
+                _ => ctx.fill(),
+            }
+        }
     }
+    drawn
 }
 
-/// Draws one mark centred on `(x, y)` with radius `r`.
-pub fn mark(ctx: &CanvasRenderingContext2d, mark: Mark, x: f64, y: f64, r: f64) {
-    let colour = mark.colour();
-    ctx.set_fill_style_str(colour);
-    ctx.set_stroke_style_str(colour);
-    ctx.set_line_width(1.6);
-    ctx.begin_path();
+/// Adds one mark's outline to the current path (the caller fills or strokes the batch).
+fn shape(ctx: &CanvasRenderingContext2d, mark: Mark, x: f64, y: f64, r: f64) {
     match mark {
         Mark::Request => {
+            ctx.move_to(x + r * 0.7, y);
             let _ = ctx.arc(x, y, r * 0.7, 0.0, std::f64::consts::TAU);
-            ctx.stroke();
         }
         Mark::Ok => {
+            ctx.move_to(x + r, y);
             let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
-            ctx.fill();
         }
-        Mark::Hit => ctx.fill_rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7),
+        Mark::Hit => ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7),
         Mark::Miss => {
             ctx.move_to(x, y - r * 1.2);
             ctx.line_to(x + r * 1.2, y);
             ctx.line_to(x, y + r * 1.2);
             ctx.line_to(x - r * 1.2, y);
             ctx.close_path();
-            ctx.fill();
         }
         Mark::Fail => {
-            ctx.set_line_width(2.2);
             ctx.move_to(x - r, y - r);
             ctx.line_to(x + r, y + r);
             ctx.move_to(x + r, y - r);
             ctx.line_to(x - r, y + r);
-            ctx.stroke();
         }
     }
 }
