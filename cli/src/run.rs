@@ -128,6 +128,9 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             "  failures   refused {}, queue full {}, timeout {}, crashed {}, lost {}\n",
             f.refused, f.queue_full, f.timeout, f.crashed, f.lost
         ));
+        if f.too_large > 0 {
+            s.push_str(&format!("             too large for a queue {}\n", f.too_large));
+        }
     }
     if r.retries > 0 {
         s.push_str(&format!("  retries    {} ({} attempts)\n", r.retries, r.attempts));

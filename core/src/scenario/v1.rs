@@ -382,6 +382,10 @@ pub struct QueueSpec {
     /// Wait before retrying a failed task, doubling with each failure (100 ms when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_backoff_ms: Option<f64>,
+    /// Reject messages larger than this many bytes (no limit when absent). Message sizes come from the
+    /// workload's `message_bytes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<u64>,
 }
 
 /// A duration distribution, in milliseconds.
@@ -439,6 +443,30 @@ pub struct Workload {
     pub keys: Keys,
     #[serde(default)]
     pub mix: Mix,
+    /// The size of each request's message, in bytes (0 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_bytes: Option<Size>,
+    /// Per-class sizes, overriding `message_bytes` for the classes listed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub message_bytes_by_class: std::collections::BTreeMap<RequestClass, Size>,
+}
+
+/// A message size distribution, in bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Size {
+    Constant {
+        bytes: u64,
+    },
+    Uniform {
+        min_bytes: u64,
+        max_bytes: u64,
+    },
+    /// A long right tail: most messages small, a few very large.
+    LogNormal {
+        median_bytes: f64,
+        sigma: f64,
+    },
 }
 
 /// The arrival process of new requests.

@@ -130,6 +130,8 @@ pub struct QueueCfg {
     pub visibility_ns: Option<u64>,
     pub max_attempts: u32,
     pub backoff_ns: u64,
+    /// Messages larger than this are rejected (`too_large`).
+    pub max_message_bytes: Option<u64>,
 }
 
 /// A cache's configuration.
