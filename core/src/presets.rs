@@ -37,6 +37,7 @@ pub const ALL: &[(&str, &str)] = &[
         "34-consistent-hash",
         include_str!("../../presets/34-consistent-hash.json"),
     ),
+    ("35-microservices", include_str!("../../presets/35-microservices.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

@@ -191,3 +191,33 @@ fn bad_message_sizes_are_typed_errors() {
     let w = json!({"message_bytes_by_class": {"api_raed": {"type": "constant", "bytes": 5}}});
     assert!(scenario::load(&sized(json!({}), w, 1.0).to_string()).is_err());
 }
+
+#[test]
+fn microservices_a_queue_isolates_billing_but_a_shared_auth_service_takes_everything_down() {
+    let v = preset("35-microservices");
+    let (s, _) = scenario::load(&v.to_string()).unwrap();
+    let mut sim = Sim::new(&s, 7).unwrap();
+    let mut last = (0, 0);
+    let mut w = Vec::new();
+    for t in [8_000, 16_000, 20_000, 20_200, 23_000, 23_200, 30_000] {
+        sim.advance_to(switchyard_core::SimTime::from_millis(t));
+        let r = sim.report();
+        w.push((r.failed - last.0, r.issued - last.1));
+        last = (r.failed, r.issued);
+    }
+    // Billing workers down (8-16 s): orders still succeed, acknowledged by the queue.
+    assert_eq!((w[0].0, w[1].0, w[2].0), (0, 0, 0), "{w:?}");
+    // Authentication down (20-23 s): every request needs it, so every one fails.
+    assert!(w[3].0 + w[4].0 + w[5].0 >= w[3].1 + w[4].1, "{w:?}");
+    assert!(w[4].1 > 700, "{w:?}");
+    assert_eq!(w[6].0, 0, "{w:?}");
+    sim.run_to_end();
+    let r = sim.report();
+    let t = r.tasks.unwrap();
+    assert_eq!((t.completed, t.lost), (t.enqueued, 0), "no billing task is lost: {t:?}");
+    // The backlog built while billing was down: 30% of 300/s = 90 tasks/s for 8 s.
+    let q = r.nodes.iter().find(|n| n.id == "billing_queue").unwrap();
+    assert!(q.max_queue > 600 && q.max_queue < 900, "{}", q.max_queue);
+    // The hops behind the gateway add to the 40 ms user round trip.
+    assert!(r.latency_ms.mean > 45.0, "{}", r.latency_ms.mean);
+}
