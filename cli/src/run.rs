@@ -170,6 +170,10 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             t.enqueued, t.completed, t.mean_latency_ms, t.failed, t.lost
         ));
     }
+    if let Some(rt) = &r.realtime {
+        s.push_str("  realtime channels\n");
+        s.push_str(&crate::realtime::table(rt));
+    }
     s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
     s
 }

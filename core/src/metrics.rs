@@ -417,4 +417,7 @@ pub struct Report {
     pub nodes: Vec<NodeReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<TaskReport>,
+    /// The scenario's `realtime` block, one entry per mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub realtime: Option<Vec<crate::realtime::ChannelReport>>,
 }

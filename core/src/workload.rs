@@ -375,20 +375,20 @@ pub struct Workload {
     pub mix: ClassMix,
     /// Message sizes by class (indexed by `Class as usize`); `None` when the workload sets none, so runs
     /// without sizes draw nothing for them.
-    pub sizes: Option<[Option<MessageSize>; 4]>,
+    pub sizes: Option<Box<[Option<MessageSize>; 4]>>,
 }
 
 impl Workload {
     pub fn from_v1(w: &v1::Workload) -> Option<Self> {
         let sizes = (w.message_bytes.is_some() || !w.message_bytes_by_class.is_empty()).then(|| {
-            Class::ALL.map(|c| {
+            Box::new(Class::ALL.map(|c| {
                 w.message_bytes_by_class
                     .iter()
                     .find(|(k, _)| Class::from(**k) == c)
                     .map(|(_, s)| s)
                     .or(w.message_bytes.as_ref())
                     .map(MessageSize::from_v1)
-            })
+            }))
         });
         Some(Workload {
             arrival: Arrival::from_v1(&w.arrival),

@@ -375,6 +375,8 @@ pub struct Sim {
     scratch_backends: Vec<Backend>,
     tasks: std::collections::BTreeMap<u64, TaskState>,
     next_task: u64,
+    /// The `realtime` block's results (computed once, when the simulation is built).
+    realtime: Option<Vec<crate::realtime::ChannelReport>>,
 }
 
 impl Sim {
@@ -520,6 +522,7 @@ impl Sim {
             scratch_backends: Vec::new(),
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
+            realtime: topo.realtime.as_ref().map(|p| p.run(seed)),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -778,6 +781,7 @@ impl Sim {
                     round4(m.tasks.latency_sum_ns as f64 / m.tasks.completed as f64 / 1e6)
                 },
             }),
+            realtime: self.realtime.clone(),
         }
     }
 

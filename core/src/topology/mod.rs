@@ -184,6 +184,8 @@ pub struct Topology {
     /// Outgoing edges of each node, in scenario order.
     pub out_edges: Vec<Vec<EdgeIx>>,
     index: BTreeMap<String, NodeIx>,
+    /// The scenario's real-time channel comparison, if it has one.
+    pub realtime: Option<crate::realtime::Plan>,
 }
 
 impl Topology {

@@ -34,6 +34,8 @@ pub enum Location {
     /// The scenario's default workload (`None`) or a client's own (`Some(id)`).
     Workload(Option<String>),
     Fault(usize),
+    /// The `realtime` block.
+    Realtime,
 }
 
 impl fmt::Display for Location {
@@ -45,6 +47,7 @@ impl fmt::Display for Location {
             Location::Workload(None) => f.write_str("workload"),
             Location::Workload(Some(id)) => write!(f, "workload of client \"{id}\""),
             Location::Fault(i) => write!(f, "fault #{}", i + 1),
+            Location::Realtime => f.write_str("realtime"),
         }
     }
 }
@@ -333,11 +336,17 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         });
     }
 
+    let realtime = s.realtime.as_ref().and_then(|r| {
+        crate::realtime::Plan::from_v1(r, s.duration_ms)
+            .map_err(|(field, message)| errs.push(Location::Realtime, Problem::BadParameter { field, message }))
+            .ok()
+    });
     let topo = Topology {
         nodes,
         edges,
         out_edges,
         index,
+        realtime,
     };
     check_cycles(&topo, &mut errs);
     check_routes(&topo, &mut errs);
@@ -484,8 +493,11 @@ fn size_ok(size: &v1::Size, field: &'static str, loc: &Location, errs: &mut Erro
             format!("needs min_bytes <= max_bytes <= {max}, got {min_bytes} and {max_bytes}"),
         ),
         v1::Size::LogNormal { median_bytes, sigma }
-            if !(median_bytes.is_finite() && median_bytes > 0.0 && median_bytes <= max as f64)
-                || !(sigma.is_finite() && (0.0..=10.0).contains(&sigma)) =>
+            if !(median_bytes.is_finite()
+                && median_bytes > 0.0
+                && median_bytes <= max as f64
+                && sigma.is_finite()
+                && (0.0..=10.0).contains(&sigma)) =>
         {
             errs.bad(
                 loc,
