@@ -188,6 +188,10 @@ fn a_realtime_block_defaults_to_all_modes_and_the_scenario_duration_and_rejects_
         ),
         (json!({"clients": 0, "updates_per_s": 1}), "clients"),
         (
+            json!({"clients": 100000, "updates_per_s": 10, "broadcast": true, "modes": ["websocket"]}),
+            "deliveries",
+        ),
+        (
             json!({"clients": 1000000, "updates_per_s": 1, "modes": ["long_poll"], "hold_timeout_ms": 1, "duration_ms": 86400000}),
             "hold_timeout_ms",
         ),

@@ -9,6 +9,8 @@ use crate::scenario::v1;
 
 /// Seconds an SSE client waits before reconnecting (the browser's default `retry`).
 const SSE_RETRY_S: f64 = 3.0;
+/// The most (update, recipient) pairs a scenario's plan may compute.
+const MAX_DELIVERIES: f64 = 1e7;
 /// The most long-poll requests or SSE reconnections a plan may simulate.
 const MAX_STEPS: f64 = 5e7;
 
@@ -70,6 +72,15 @@ impl Plan {
             seed: 0,
         };
         setup.validate().map_err(|ChannelError(m)| ("realtime", m))?;
+        // A scenario (a share link, too) is built on load, in the browser as well: a tighter bound than the
+        // CLI's.
+        let deliveries = setup.update_rate * setup.duration * if r.broadcast { f64::from(setup.clients) } else { 1.0 };
+        if deliveries > MAX_DELIVERIES {
+            return Err((
+                "realtime",
+                "too many deliveries for a scenario (more than 10^7): lower the rate, duration or audience".into(),
+            ));
+        }
         if r.modes.is_empty() {
             return Err(("modes", "list at least one mode".into()));
         }
