@@ -120,13 +120,20 @@ pub fn run(a: &RealtimeArgs) -> Result<(), String> {
         a.latency_ms,
         a.duration_s
     );
-    println!(
-        "  {:<14} {:>12} {:>8} {:>12} {:>12} {:>10} {:>14}",
+    print!("{}", table(&reports));
+    Ok(())
+}
+
+/// The modes side by side, one line each: what `switchyard realtime` and `switchyard run` (for a scenario
+/// with a `realtime` block) print.
+pub fn table(reports: &[ChannelReport]) -> String {
+    let mut s = format!(
+        "  {:<14} {:>12} {:>8} {:>12} {:>12} {:>10} {:>14}\n",
         "mode", "server req/s", "empty", "mean delay", "p99 delay", "open conns", "header B/s"
     );
-    for r in &reports {
-        println!(
-            "  {:<14} {:>12.1} {:>7.1}% {:>9.1} ms {:>9.1} ms {:>10.0} {:>14.0}",
+    for r in reports {
+        s.push_str(&format!(
+            "  {:<14} {:>12.1} {:>7.1}% {:>9.1} ms {:>9.1} ms {:>10.0} {:>14.0}\n",
             r.mode,
             r.server_rps,
             r.empty_fraction * 100.0,
@@ -134,7 +141,7 @@ pub fn run(a: &RealtimeArgs) -> Result<(), String> {
             r.p99_delay_ms,
             r.open_connections,
             r.header_bytes_per_s
-        );
+        ));
     }
-    Ok(())
+    s
 }

@@ -128,6 +128,9 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             "  failures   refused {}, queue full {}, timeout {}, crashed {}, lost {}\n",
             f.refused, f.queue_full, f.timeout, f.crashed, f.lost
         ));
+        if f.too_large > 0 {
+            s.push_str(&format!("             too large for a queue {}\n", f.too_large));
+        }
     }
     if r.retries > 0 {
         s.push_str(&format!("  retries    {} ({} attempts)\n", r.retries, r.attempts));
@@ -166,6 +169,10 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             "  tasks      {} enqueued, {} done (mean {:.3} ms), {} failed, {} lost\n",
             t.enqueued, t.completed, t.mean_latency_ms, t.failed, t.lost
         ));
+    }
+    if let Some(rt) = &r.realtime {
+        s.push_str("  realtime channels\n");
+        s.push_str(&crate::realtime::table(rt));
     }
     s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
     s

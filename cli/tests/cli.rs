@@ -148,3 +148,42 @@ fn realtime_compares_the_four_channels() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: clients must be"), "{}", stderr(&o));
 }
+
+#[test]
+fn run_reports_a_realtime_block_and_size_rejections() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/polling-vs-push.json");
+    let o = switchyard(&["run", example.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rt = v["realtime"].as_array().expect("a realtime list");
+    let modes: Vec<&str> = rt.iter().map(|m| m["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["short_polling", "long_polling", "websocket", "sse"]);
+    let rps = |i: usize| rt[i]["server_rps"].as_f64().unwrap();
+    assert!(rps(0) >= 10.0 * rps(1), "{} vs {}", rps(0), rps(1));
+    // The summary prints the modes side by side.
+    let o = switchyard(&["run", example.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("realtime channels") && text.contains("short_polling"),
+        "{text}"
+    );
+
+    let golden =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios/queue-sizes-realtime/scenario.json");
+    let o = switchyard(&["run", golden.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("too large for a queue"), "{}", stdout(&o));
+    // A bad block is one error line naming it, exit 1.
+    let bad = temp_file(
+        "bad-realtime.json",
+        r#"{"version": 1, "nodes": [{"id": "c", "spec": {"kind": "client"}}, {"id": "s", "spec": {"kind": "service"}}],
+            "edges": [{"from": "c", "to": "s"}], "realtime": {"clients": 10, "updates_per_s": 1, "modes": []}}"#,
+    );
+    let o = switchyard(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("realtime") && stderr(&o).contains("modes"),
+        "{}",
+        stderr(&o)
+    );
+}

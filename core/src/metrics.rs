@@ -20,15 +20,18 @@ pub enum FailReason {
     Crashed = 3,
     /// The network lost a message.
     Lost = 4,
+    /// A queue refused a message larger than its `max_message_bytes`.
+    TooLarge = 5,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 5] = [
+    pub const ALL: [FailReason; 6] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
         FailReason::Crashed,
         FailReason::Lost,
+        FailReason::TooLarge,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +41,7 @@ impl FailReason {
             FailReason::Timeout => "timeout",
             FailReason::Crashed => "crashed",
             FailReason::Lost => "lost",
+            FailReason::TooLarge => "too_large",
         }
     }
 }
@@ -49,6 +53,8 @@ pub struct NodeStats {
     pub served: u64,
     pub dropped: u64,
     pub refused: u64,
+    /// Messages a queue rejected for their size (not counted in `dropped`).
+    pub too_large: u64,
     pub hits: u64,
     pub misses: u64,
     pub evictions: u64,
@@ -117,7 +123,7 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 5],
+    pub failed: [u64; 6],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
@@ -148,7 +154,7 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 5],
+            failed: [0; 6],
             issued: 0,
             attempts: 0,
             retries: 0,
@@ -323,6 +329,13 @@ pub struct FailedReport {
     pub timeout: u64,
     pub crashed: u64,
     pub lost: u64,
+    /// Messages over a queue's `max_message_bytes` (shown only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub too_large: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// Cache counters of one node.
@@ -344,6 +357,9 @@ pub struct NodeReport {
     pub served: u64,
     pub dropped: u64,
     pub refused: u64,
+    /// Messages rejected for their size (a queue's `max_message_bytes`), apart from `dropped` (capacity).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub too_large: u64,
     /// Busy workers over workers, averaged over the run (busy connections for unbounded nodes).
     pub utilization: f64,
     pub mean_queue: f64,
@@ -401,4 +417,7 @@ pub struct Report {
     pub nodes: Vec<NodeReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<TaskReport>,
+    /// The scenario's `realtime` block, one entry per mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub realtime: Option<Vec<crate::realtime::ChannelReport>>,
 }

@@ -17,6 +17,27 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/10-spike-absorbed.json"),
     ),
     ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
+    (
+        "30-lb-slow-backend",
+        include_str!("../../presets/30-lb-slow-backend.json"),
+    ),
+    (
+        "31-web-server-fails",
+        include_str!("../../presets/31-web-server-fails.json"),
+    ),
+    (
+        "32-lb-single-point",
+        include_str!("../../presets/32-lb-single-point.json"),
+    ),
+    (
+        "33-lb-active-passive",
+        include_str!("../../presets/33-lb-active-passive.json"),
+    ),
+    (
+        "34-consistent-hash",
+        include_str!("../../presets/34-consistent-hash.json"),
+    ),
+    ("35-microservices", include_str!("../../presets/35-microservices.json")),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),

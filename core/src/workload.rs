@@ -327,21 +327,83 @@ impl ClassMix {
     }
 }
 
+/// A validated message size distribution, in bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MessageSize {
+    Constant(u64),
+    Uniform { min: u64, max: u64 },
+    LogNormal { median: f64, sigma: f64 },
+}
+
+impl MessageSize {
+    pub fn from_v1(s: &v1::Size) -> Self {
+        match *s {
+            v1::Size::Constant { bytes } => MessageSize::Constant(bytes),
+            v1::Size::Uniform { min_bytes, max_bytes } => MessageSize::Uniform {
+                min: min_bytes,
+                max: max_bytes,
+            },
+            v1::Size::LogNormal { median_bytes, sigma } => MessageSize::LogNormal {
+                median: median_bytes,
+                sigma,
+            },
+        }
+    }
+
+    /// One message's size. A constant draws nothing.
+    pub fn sample(&self, rng: &mut SimRng) -> u64 {
+        match *self {
+            MessageSize::Constant(b) => b,
+            MessageSize::Uniform { min, max } => min + rng.below(max - min + 1),
+            MessageSize::LogNormal { median, sigma } => {
+                let v = median * libm::exp(sigma * crate::dist::std_normal(rng));
+                if v >= u64::MAX as f64 {
+                    u64::MAX
+                } else {
+                    libm::round(v) as u64
+                }
+            }
+        }
+    }
+}
+
 /// A client's whole workload.
 #[derive(Clone, Debug)]
 pub struct Workload {
     pub arrival: Arrival,
     pub keys: KeyDist,
     pub mix: ClassMix,
+    /// Message sizes by class (indexed by `Class as usize`); `None` when the workload sets none, so runs
+    /// without sizes draw nothing for them.
+    pub sizes: Option<Box<[Option<MessageSize>; 4]>>,
 }
 
 impl Workload {
     pub fn from_v1(w: &v1::Workload) -> Option<Self> {
+        let sizes = (w.message_bytes.is_some() || !w.message_bytes_by_class.is_empty()).then(|| {
+            Box::new(Class::ALL.map(|c| {
+                w.message_bytes_by_class
+                    .iter()
+                    .find(|(k, _)| Class::from(**k) == c)
+                    .map(|(_, s)| s)
+                    .or(w.message_bytes.as_ref())
+                    .map(MessageSize::from_v1)
+            }))
+        });
         Some(Workload {
             arrival: Arrival::from_v1(&w.arrival),
             keys: KeyDist::from_v1(&w.keys)?,
             mix: ClassMix::from_v1(&w.mix),
+            sizes,
         })
+    }
+
+    /// The size of a message of class `class` (0 when the workload sets no size for it).
+    pub fn message_bytes(&self, class: Class, rng: &mut SimRng) -> u64 {
+        match &self.sizes {
+            Some(s) => s[class as usize].as_ref().map_or(0, |d| d.sample(rng)),
+            None => 0,
+        }
     }
 }
 

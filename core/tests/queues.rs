@@ -114,3 +114,110 @@ fn a_sustained_overload_hits_the_queue_limit() {
     let q = r.nodes.iter().find(|n| n.id == "queue").unwrap();
     assert_eq!(q.max_queue, 500);
 }
+
+/// Producer -> queue (bounded in messages and in message size) -> slow workers.
+fn sized(queue_extra: Value, workload: Value, worker_ms: f64) -> Value {
+    let mut spec = json!({"kind": "queue"});
+    if let Value::Object(m) = queue_extra {
+        for (k, v) in m {
+            spec[k] = v;
+        }
+    }
+    json!({
+        "version": 1, "duration_ms": 40000,
+        "nodes": [{"id": "c", "spec": {"kind": "client"}}, {"id": "queue", "spec": spec},
+                  {"id": "workers", "spec": {"kind": "worker_pool", "workers": 4,
+                   "service_time": {"type": "constant", "ms": worker_ms}}}],
+        "edges": [{"from": "c", "to": "queue"}, {"from": "queue", "to": "workers"}],
+        "workload": workload
+    })
+}
+
+#[test]
+fn oversized_messages_are_rejected_in_the_proportion_the_size_distribution_predicts() {
+    // Log-normal sizes, median 8 KiB, sigma 1.5; the limit is 64 KiB, so a message is too large with
+    // probability P(Z > ln(8) / 1.5) = 1 - Phi(1.3863) = 0.0828.
+    let w = json!({"arrival": {"type": "poisson", "rate_rps": 500},
+                   "message_bytes": {"type": "log_normal", "median_bytes": 8192, "sigma": 1.5}});
+    let (r, _) = run(&sized(json!({"max_message_bytes": 65536}), w, 1.0));
+    let q = r.nodes.iter().find(|n| n.id == "queue").unwrap();
+    let frac = r.failed_by_reason.too_large as f64 / r.issued as f64;
+    // About 20,000 messages: the binomial standard deviation is 0.002, so 0.01 is five of them.
+    assert!((frac - 0.0828).abs() < 0.01, "{frac} of {} rejected", r.issued);
+    assert_eq!(q.too_large, r.failed_by_reason.too_large);
+    assert_eq!(q.dropped, 0, "size rejections are not capacity drops");
+    assert_eq!(r.failed_by_reason.queue_full, 0);
+    let t = r.tasks.unwrap();
+    assert_eq!(t.enqueued + q.too_large, r.issued);
+    assert_eq!(t.completed, t.enqueued);
+}
+
+#[test]
+fn size_and_capacity_rejections_are_counted_apart() {
+    // Background jobs carry 1 MiB payloads (over the 256 KiB limit), writes 2 KiB. Workers drain 200/s
+    // (4 workers, 20 ms) against 300/s offered, so the 100-message queue fills and also drops for capacity.
+    let w = json!({"arrival": {"type": "constant", "rate_rps": 300},
+                   "mix": {"api_write": 3, "background_job": 1},
+                   "message_bytes": {"type": "constant", "bytes": 2048},
+                   "message_bytes_by_class": {"background_job": {"type": "constant", "bytes": 1048576}}});
+    let (r, _) = run(&sized(json!({"max_message_bytes": 262144, "capacity": 100}), w, 20.0));
+    let f = &r.failed_by_reason;
+    let jobs = f.too_large as f64 / r.issued as f64;
+    assert!((jobs - 0.25).abs() < 0.02, "every background job is too large: {jobs}");
+    // 225 small messages/s offered against 200/s of workers: about 25/s are dropped for capacity.
+    let full = f.queue_full as f64 / 40.0;
+    assert!(full > 15.0 && full < 30.0, "{full} capacity drops per second");
+    let q = r.nodes.iter().find(|n| n.id == "queue").unwrap();
+    assert_eq!((q.too_large, q.dropped), (f.too_large, f.queue_full));
+    assert_eq!(r.failed, f.too_large + f.queue_full);
+
+    // Without the size limit, the same run has no size rejections, and the large jobs take queue room.
+    let w2 = json!({"arrival": {"type": "constant", "rate_rps": 300}, "mix": {"api_write": 3, "background_job": 1},
+                    "message_bytes": {"type": "constant", "bytes": 2048}});
+    let (r2, _) = run(&sized(json!({"capacity": 100}), w2, 20.0));
+    assert_eq!(r2.failed_by_reason.too_large, 0);
+    assert!(
+        r2.failed_by_reason.queue_full > 2 * f.queue_full,
+        "{:?}",
+        r2.failed_by_reason
+    );
+}
+
+#[test]
+fn bad_message_sizes_are_typed_errors() {
+    let w = json!({"message_bytes": {"type": "uniform", "min_bytes": 10, "max_bytes": 5}});
+    let err = scenario::load(&sized(json!({}), w, 1.0).to_string()).unwrap_err();
+    assert!(err.to_string().contains("message_bytes"), "{err}");
+    let w = json!({"message_bytes_by_class": {"api_raed": {"type": "constant", "bytes": 5}}});
+    assert!(scenario::load(&sized(json!({}), w, 1.0).to_string()).is_err());
+}
+
+#[test]
+fn microservices_a_queue_isolates_billing_but_a_shared_auth_service_takes_everything_down() {
+    let v = preset("35-microservices");
+    let (s, _) = scenario::load(&v.to_string()).unwrap();
+    let mut sim = Sim::new(&s, 7).unwrap();
+    let mut last = (0, 0);
+    let mut w = Vec::new();
+    for t in [8_000, 16_000, 20_000, 20_200, 23_000, 23_200, 30_000] {
+        sim.advance_to(switchyard_core::SimTime::from_millis(t));
+        let r = sim.report();
+        w.push((r.failed - last.0, r.issued - last.1));
+        last = (r.failed, r.issued);
+    }
+    // Billing workers down (8-16 s): orders still succeed, acknowledged by the queue.
+    assert_eq!((w[0].0, w[1].0, w[2].0), (0, 0, 0), "{w:?}");
+    // Authentication down (20-23 s): every request needs it, so every one fails.
+    assert!(w[3].0 + w[4].0 + w[5].0 >= w[3].1 + w[4].1, "{w:?}");
+    assert!(w[4].1 > 700, "{w:?}");
+    assert_eq!(w[6].0, 0, "{w:?}");
+    sim.run_to_end();
+    let r = sim.report();
+    let t = r.tasks.unwrap();
+    assert_eq!((t.completed, t.lost), (t.enqueued, 0), "no billing task is lost: {t:?}");
+    // The backlog built while billing was down: 30% of 300/s = 90 tasks/s for 8 s.
+    let q = r.nodes.iter().find(|n| n.id == "billing_queue").unwrap();
+    assert!(q.max_queue > 600 && q.max_queue < 900, "{}", q.max_queue);
+    // The hops behind the gateway add to the 40 ms user round trip.
+    assert!(r.latency_ms.mean > 45.0, "{}", r.latency_ms.mean);
+}

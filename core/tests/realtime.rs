@@ -1,5 +1,6 @@
 //! Real-time channels against each other and against simple theory: 1,000 clients, one update per second
-//! addressed to a random client, a one-second polling interval.
+//! addressed to a random client, a one-second polling interval; directly and through a scenario's `realtime`
+//! block.
 #![cfg(not(target_arch = "wasm32"))]
 
 use switchyard_core::realtime::{
@@ -124,4 +125,81 @@ fn bad_parameters_are_errors() {
     }
     .validate()
     .is_err());
+}
+
+/// The acceptance comparison, through a scenario file's `realtime` block and `Sim::report`.
+#[test]
+fn polling_versus_push_through_the_scenario_path() {
+    let text = include_str!("../../docs/examples/polling-vs-push.json");
+    let (s, _) = switchyard_core::scenario::load(text).unwrap();
+    let mut sim = switchyard_core::Sim::new(&s, s.seed).unwrap();
+    sim.run_to_end();
+    let report = sim.report();
+    let rt = report.realtime.as_ref().expect("the block is reported");
+    let modes: Vec<&str> = rt.iter().map(|r| r.mode).collect();
+    assert_eq!(modes, ["short_polling", "long_polling", "websocket", "sse"]);
+    let (poll, long, ws) = (&rt[0], &rt[1], &rt[2]);
+    assert_eq!(poll.clients, 1000);
+    assert!(poll.updates_delivered > 500);
+    assert!(
+        poll.server_rps >= 10.0 * long.server_rps,
+        "polling {} req/s, long polling {}",
+        poll.server_rps,
+        long.server_rps
+    );
+    assert!(poll.empty_fraction >= 0.9, "{}", poll.empty_fraction);
+    assert!(
+        ws.mean_delay_ms < poll.mean_delay_ms / 10.0,
+        "ws {} ms, polling {} ms",
+        ws.mean_delay_ms,
+        poll.mean_delay_ms
+    );
+    // The block is the very model `realtime::Channel` runs: same setup and seed, same numbers.
+    let direct = ShortPolling { interval: 1.0 }.run(&Setup {
+        duration: 600.0,
+        ..setup()
+    });
+    assert_eq!(poll, &direct);
+    // And it is in the JSON report.
+    let json = report.to_json_pretty();
+    assert!(json.contains("\"realtime\": [") && json.contains("\"empty_fraction\""));
+    // The topology ran as usual.
+    assert!(report.completed > 500);
+}
+
+#[test]
+fn a_realtime_block_defaults_to_all_modes_and_the_scenario_duration_and_rejects_bad_values() {
+    use serde_json::json;
+    let base = |rt: serde_json::Value| {
+        json!({"version": 1, "duration_ms": 60000, "nodes": [{"id": "c", "spec": {"kind": "client"}}, {"id": "s", "spec": {"kind": "service"}}],
+               "edges": [{"from": "c", "to": "s"}], "workload": {"arrival": {"type": "constant", "rate_rps": 1}},
+               "realtime": rt})
+        .to_string()
+    };
+    let (_, topo) = switchyard_core::scenario::load(&base(json!({"clients": 10, "updates_per_s": 2}))).unwrap();
+    let plan = topo.realtime.unwrap();
+    assert_eq!(plan.modes.len(), 4);
+    assert_eq!(plan.setup.duration, 60.0);
+    for (rt, field) in [
+        (json!({"clients": 10, "updates_per_s": 1, "modes": []}), "modes"),
+        (
+            json!({"clients": 10, "updates_per_s": 1, "modes": ["poll"], "poll_interval_ms": 0}),
+            "poll_interval_ms",
+        ),
+        (json!({"clients": 0, "updates_per_s": 1}), "clients"),
+        (
+            json!({"clients": 100000, "updates_per_s": 10, "broadcast": true, "modes": ["websocket"]}),
+            "deliveries",
+        ),
+        (
+            json!({"clients": 1000000, "updates_per_s": 1, "modes": ["long_poll"], "hold_timeout_ms": 1, "duration_ms": 86400000}),
+            "hold_timeout_ms",
+        ),
+    ] {
+        let err = switchyard_core::scenario::load(&base(rt.clone())).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("realtime"), "{rt}: {msg}");
+        assert!(msg.contains(field) || field == "clients", "{rt}: {msg}");
+    }
+    assert!(switchyard_core::scenario::load(&base(json!({"clients": 1, "updates_per_s": 1, "mode": "poll"}))).is_err());
 }

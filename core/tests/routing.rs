@@ -210,3 +210,74 @@ fn geographic_routing_prefers_the_local_region_then_falls_back() {
     assert!(w_us[1].1 > 400, "the nearest other region takes over: {w_us:?}");
     assert_eq!(w_ap[1].1, 0, "not the farthest: {w_ap:?}");
 }
+
+fn preset(name: &str) -> Value {
+    serde_json::from_str(switchyard_core::presets::get(name).unwrap()).unwrap()
+}
+
+/// (failed, issued) in each window ending at `cuts` (virtual ms).
+fn failures(v: &Value, seed: u64, cuts: &[u64]) -> Vec<(u64, u64)> {
+    let mut s = sim(v, seed);
+    let mut out = Vec::new();
+    let mut last = (0, 0);
+    for &t in cuts {
+        s.advance_to(SimTime::from_millis(t));
+        let r = s.report();
+        out.push((r.failed - last.0, r.issued - last.1));
+        last = (r.failed, r.issued);
+    }
+    out
+}
+
+#[test]
+fn a_single_load_balancer_crash_fails_every_request_though_every_server_is_up() {
+    // Preset 32: the only LB is down from 10 s to 20 s. Requests take ~45 ms, so windows start 200 ms late.
+    let v = preset("32-lb-single-point");
+    let w = failures(&v, 7, &[10_000, 10_200, 20_000, 20_200, 30_000]);
+    assert_eq!(w[0].0, 0, "{w:?}");
+    // Every request issued while the LB is down fails (attributed to the window its failure lands in, a few
+    // ms later), plus the few it held when it crashed.
+    assert!(w[1].0 + w[2].0 + w[3].0 >= w[1].1 + w[2].1, "{w:?}");
+    assert!(w[2].0.abs_diff(w[2].1) <= 3, "{w:?}");
+    assert!(w[2].1 > 2500, "{w:?}");
+    assert_eq!(w[4].0, 0, "none once it is back: {w:?}");
+    // The same crash with the passive LB of preset 33 costs only the detection window.
+    let pair = preset("33-lb-active-passive");
+    let p = failures(&pair, 7, &[10_000, 11_700, 30_000]);
+    assert!(p[1].0 > 0, "{p:?}");
+    // Three probes 500 ms apart: detection takes 1 to 1.5 s, so at most ~1.5 s of the 300/s traffic fails.
+    assert!(p[1].0 < 500, "{p:?}");
+    assert_eq!(p[2].0, 0, "{p:?}");
+    assert!(
+        w[2].0 > 5 * p[1].0,
+        "a single LB's outage costs far more than the pair's failover"
+    );
+}
+
+#[test]
+fn the_load_balancing_presets_show_what_they_describe() {
+    // 30: round robin gives the slow server its third; least response time and power of two steer away.
+    let r = run(&preset("30-lb-slow-backend"), 7);
+    let lane = |i: usize| {
+        let a = |s: &str| r.nodes.iter().find(|n| n.id == format!("app{i}{s}")).unwrap().arrivals as f64;
+        a("a") / (a("a") + a("b") + a("c"))
+    };
+    assert!((lane(1) - 1.0 / 3.0).abs() < 0.02, "round robin {}", lane(1));
+    assert!(lane(2) < 0.1, "least response time {}", lane(2));
+    assert!(lane(3) < 0.25, "power of two {}", lane(3));
+    // 31: errors only inside the detection window after the crash; traffic back after recovery.
+    let v = preset("31-web-server-fails");
+    let w = failures(&v, 7, &[10_000, 13_100, 30_000]);
+    assert_eq!(w[0].0, 0);
+    assert!(w[1].0 > 100, "{w:?}");
+    assert_eq!(w[2].0, 0, "{w:?}");
+    let web2 = window(&v, 7, 3, &[20_000, 22_200, 30_000]);
+    assert!(
+        web2[2].1 > 700,
+        "Web 2 is back in rotation after rise x interval: {web2:?}"
+    );
+    // 34: while Cache 2 is down (and marked down), its keys go to the others and nothing fails.
+    let v = preset("34-consistent-hash");
+    let w = failures(&v, 7, &[12_000, 13_200, 30_000]);
+    assert_eq!((w[0].0, w[2].0), (0, 0), "{w:?}");
+}

@@ -279,6 +279,8 @@ struct Req {
     attempt: u32,
     key: u64,
     class: Class,
+    /// The message's size in bytes (0 when the workload sets none).
+    bytes: u64,
     born: u64,
     queued_at: u64,
     sampled: bool,
@@ -295,6 +297,7 @@ struct Call {
     client: u32,
     key: u64,
     class: Option<Class>,
+    bytes: u64,
     start: u64,
     attempt: u32,
     awaiting_retry: bool,
@@ -372,6 +375,8 @@ pub struct Sim {
     scratch_backends: Vec<Backend>,
     tasks: std::collections::BTreeMap<u64, TaskState>,
     next_task: u64,
+    /// The `realtime` block's results (computed once, when the simulation is built).
+    realtime: Option<Vec<crate::realtime::ChannelReport>>,
 }
 
 impl Sim {
@@ -517,6 +522,7 @@ impl Sim {
             scratch_backends: Vec::new(),
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
+            realtime: topo.realtime.as_ref().map(|p| p.run(seed)),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -707,6 +713,7 @@ impl Sim {
                     served: st.served,
                     dropped: st.dropped,
                     refused: st.refused,
+                    too_large: st.too_large,
                     utilization: if elapsed == 0 {
                         0.0
                     } else {
@@ -741,6 +748,7 @@ impl Sim {
                 timeout: f[FailReason::Timeout as usize],
                 crashed: f[FailReason::Crashed as usize],
                 lost: f[FailReason::Lost as usize],
+                too_large: f[FailReason::TooLarge as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -782,6 +790,7 @@ impl Sim {
                     round4(m.tasks.latency_sum_ns as f64 / m.tasks.completed as f64 / 1e6)
                 },
             }),
+            realtime: self.realtime.clone(),
         }
     }
 
@@ -885,7 +894,9 @@ impl Sim {
             let c = &mut self.clients[client as usize];
             let key = c.workload.keys.sample(&mut c.rng);
             let class = c.workload.mix.sample(&mut c.rng);
+            let bytes = c.workload.message_bytes(class, &mut c.rng);
             let call = self.alloc_call(client, key, class);
+            self.calls[call as usize].bytes = bytes;
             self.metrics.call_started(self.now);
             self.start_attempt(call);
         }
@@ -928,10 +939,17 @@ impl Sim {
     }
 
     fn start_attempt(&mut self, call: u32) {
-        let (client, key, class, attempt, call_gen) = {
+        let (client, key, class, attempt, call_gen, bytes) = {
             let c = &mut self.calls[call as usize];
             c.attempt += 1;
-            (c.client, c.key, c.class.unwrap_or(Class::ApiRead), c.attempt, c.gen)
+            (
+                c.client,
+                c.key,
+                c.class.unwrap_or(Class::ApiRead),
+                c.attempt,
+                c.gen,
+                c.bytes,
+            )
         };
         self.metrics.attempts += 1;
         if attempt > 1 {
@@ -939,6 +957,7 @@ impl Sim {
         }
         let node = self.clients[client as usize].node;
         let req = self.alloc_req(call, call_gen, attempt, key, class);
+        self.reqs[req as usize].bytes = bytes;
         let epoch = self.nodes[node as usize].epoch;
         self.reqs[req as usize].frames.push(Frame {
             node,
@@ -1250,6 +1269,7 @@ impl Sim {
                     attempt: 0,
                     key: 0,
                     class: Class::ApiRead,
+                    bytes: 0,
                     born: 0,
                     queued_at: NOT_QUEUED,
                     sampled: false,
@@ -1269,6 +1289,7 @@ impl Sim {
         r.attempt = attempt;
         r.key = key;
         r.class = class;
+        r.bytes = 0;
         r.born = self.now;
         r.queued_at = NOT_QUEUED;
         r.sampled = sampled;
@@ -1504,6 +1525,11 @@ impl Sim {
                     .map(|x| x.1)
             }),
             Behavior::Queue(q) => {
+                if q.max_message_bytes.is_some_and(|m| self.reqs[req as usize].bytes > m) {
+                    self.metrics.nodes[ni].too_large += 1;
+                    self.respond(req, Outcome::Fail(FailReason::TooLarge));
+                    return;
+                }
                 let capacity = q.capacity;
                 let st = &self.nodes[ni];
                 if capacity.is_some_and(|c| st.backlog.len() as u64 >= c) {

@@ -5,6 +5,7 @@
 //! many connections stay open and how many header bytes the mode costs.
 
 mod long_poll;
+mod plan;
 mod poll;
 mod sse;
 mod websocket;
@@ -13,6 +14,7 @@ use crate::rng::SimRng;
 use hdrhistogram::Histogram;
 
 pub use long_poll::LongPolling;
+pub use plan::{Mode, Plan};
 pub use poll::ShortPolling;
 pub use sse::ServerSentEvents;
 pub use websocket::WebSocket;

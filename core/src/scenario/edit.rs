@@ -71,6 +71,7 @@ pub fn blank() -> Scenario {
         faults: Vec::new(),
         metrics: None,
         view: None,
+        realtime: None,
     }
 }
 

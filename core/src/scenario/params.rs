@@ -28,6 +28,8 @@ pub enum Control {
     Choice(&'static [(&'static str, &'static str)]),
     /// A `{"type": …, fields…}` object, such as a duration distribution.
     Tagged(&'static [Variant]),
+    /// Shown with its explanation but edited in the scenario file (maps keyed by request class).
+    FileOnly,
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
     /// the ones whose key starts with this one and a dot.
     Group(&'static str),
@@ -158,6 +160,40 @@ const KEYS: &[Variant] = &[
         fields: &[],
     },
 ];
+
+const SIZES: &[Variant] = &[
+    Variant {
+        name: "constant",
+        label: "constant",
+        fields: &[("bytes", 1_024.0)],
+    },
+    Variant {
+        name: "uniform",
+        label: "uniform",
+        fields: &[("min_bytes", 256.0), ("max_bytes", 4_096.0)],
+    },
+    Variant {
+        name: "log_normal",
+        label: "log-normal (long tail)",
+        fields: &[("median_bytes", 8_192.0), ("sigma", 1.5)],
+    },
+];
+
+const MESSAGE_BYTES: Param = opt(
+    "workload.message_bytes",
+    "Message size",
+    "bytes",
+    Control::Tagged(SIZES),
+    "Size of each request's payload; queues reject messages over their size limit. None means sizes are not modelled.",
+);
+
+const MESSAGE_BYTES_BY_CLASS: Param = opt(
+    "workload.message_bytes_by_class",
+    "Message size per class",
+    "bytes",
+    Control::FileOnly,
+    "Per-class sizes that override the message size (set in the scenario file).",
+);
 
 const STRATEGIES: &[(&str, &str)] = &[
     ("round_robin", "round robin"),
@@ -412,6 +448,8 @@ const CLIENT: &[Param] = &[
         },
         "Weight of background jobs (what queues carry).",
     ),
+    MESSAGE_BYTES,
+    MESSAGE_BYTES_BY_CLASS,
     opt(
         "timeout_ms",
         "Timeout",
@@ -537,6 +575,14 @@ const QUEUE: &[Param] = &[
     ),
     p("service_time", "Enqueue time", "ms", DIST, "Time to accept a message."),
     opt(
+        "max_message_bytes",
+        "Max message size",
+        "bytes",
+        INT,
+        "Messages larger than this are rejected (counted as too large). Big payloads belong in object storage, \
+         with a pointer in the message.",
+    ),
+    opt(
         "visibility_timeout_ms",
         "Visibility timeout",
         "ms",
@@ -602,6 +648,8 @@ pub const SCENARIO: &[Param] = &[
     CLIENT[5],
     CLIENT[6],
     CLIENT[7],
+    MESSAGE_BYTES,
+    MESSAGE_BYTES_BY_CLASS,
 ];
 
 /// The parameters of a node kind (by its JSON name), in inspector order.
@@ -767,8 +815,11 @@ mod tests {
         cell.into_inner()
     }
 
+    /// A field is described by its own parameter, or (for an object) by parameters for its members.
     fn described(params: &[Param], field: &str) -> bool {
-        params.iter().any(|p| p.key == field)
+        params
+            .iter()
+            .any(|p| p.key == field || p.key.strip_prefix(field).is_some_and(|rest| rest.starts_with('.')))
     }
 
     #[test]
@@ -795,6 +846,10 @@ mod tests {
         }
         for f in fields_of::<v1::HealthCheck>() {
             assert!(described(BALANCER, &format!("health_check.{f}")), "health_check.{f}");
+        }
+        for f in fields_of::<v1::Workload>() {
+            assert!(described(CLIENT, &format!("workload.{f}")), "client workload.{f}");
+            assert!(described(SCENARIO, &format!("workload.{f}")), "scenario workload.{f}");
         }
         for f in fields_of::<v1::Mix>() {
             assert!(described(SCENARIO, &format!("workload.mix.{f}")), "workload.mix.{f}");

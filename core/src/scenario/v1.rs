@@ -48,6 +48,77 @@ pub struct Scenario {
     /// Where the editor's camera was (share links carry it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
+    /// Real-time update channels (polling, long polling, WebSocket, SSE) compared alongside the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realtime: Option<Realtime>,
+}
+
+/// How C clients learn about updates a server produces, run through each listed mode (`realtime`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Realtime {
+    /// The modes to compare (all four when absent).
+    #[serde(default = "all_realtime_modes")]
+    pub modes: Vec<RealtimeMode>,
+    pub clients: u32,
+    /// Updates per second the server produces (a Poisson process).
+    pub updates_per_s: f64,
+    /// Every update goes to every client (by default each goes to one random client).
+    #[serde(default)]
+    pub broadcast: bool,
+    /// Updates come in bursts: the rate applies for `on_ms`, then `off_ms` of silence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bursts: Option<Bursts>,
+    /// Short polling: time between polls (1000 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_ms: Option<f64>,
+    /// Long polling: how long the server holds a request before answering empty (30000 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_timeout_ms: Option<f64>,
+    /// HTTP header bytes on each request and each response (500 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_bytes: Option<u64>,
+    /// One-way network latency (20 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// Length of the comparison (the scenario's `duration_ms`, else 300000, when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    /// Server memory per open connection, KiB (8 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_kb: Option<f64>,
+    /// SSE: stream drops per connection per second (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sse_drop_rate: Option<f64>,
+}
+
+fn all_realtime_modes() -> Vec<RealtimeMode> {
+    vec![
+        RealtimeMode::Poll,
+        RealtimeMode::LongPoll,
+        RealtimeMode::Websocket,
+        RealtimeMode::Sse,
+    ]
+}
+
+/// A real-time channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RealtimeMode {
+    /// Short polling every `poll_interval_ms`.
+    Poll,
+    LongPoll,
+    Websocket,
+    /// Server-Sent Events.
+    Sse,
+}
+
+/// Bursts of updates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bursts {
+    pub on_ms: f64,
+    pub off_ms: f64,
 }
 
 impl Default for Scenario {
@@ -66,6 +137,7 @@ impl Default for Scenario {
             faults: Vec::new(),
             metrics: None,
             view: None,
+            realtime: None,
         }
     }
 }
@@ -402,6 +474,10 @@ pub struct QueueSpec {
     /// Wait before retrying a failed task, doubling with each failure (100 ms when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_backoff_ms: Option<f64>,
+    /// Reject messages larger than this many bytes (no limit when absent). Message sizes come from the
+    /// workload's `message_bytes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<u64>,
 }
 
 /// A duration distribution, in milliseconds.
@@ -459,6 +535,30 @@ pub struct Workload {
     pub keys: Keys,
     #[serde(default)]
     pub mix: Mix,
+    /// The size of each request's message, in bytes (0 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_bytes: Option<Size>,
+    /// Per-class sizes, overriding `message_bytes` for the classes listed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub message_bytes_by_class: std::collections::BTreeMap<RequestClass, Size>,
+}
+
+/// A message size distribution, in bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Size {
+    Constant {
+        bytes: u64,
+    },
+    Uniform {
+        min_bytes: u64,
+        max_bytes: u64,
+    },
+    /// A long right tail: most messages small, a few very large.
+    LogNormal {
+        median_bytes: f64,
+        sigma: f64,
+    },
 }
 
 /// The arrival process of new requests.

@@ -130,6 +130,8 @@ pub struct QueueCfg {
     pub visibility_ns: Option<u64>,
     pub max_attempts: u32,
     pub backoff_ns: u64,
+    /// Messages larger than this are rejected (`too_large`).
+    pub max_message_bytes: Option<u64>,
 }
 
 /// A cache's configuration.
@@ -182,6 +184,8 @@ pub struct Topology {
     /// Outgoing edges of each node, in scenario order.
     pub out_edges: Vec<Vec<EdgeIx>>,
     index: BTreeMap<String, NodeIx>,
+    /// The scenario's real-time channel comparison, if it has one.
+    pub realtime: Option<crate::realtime::Plan>,
 }
 
 impl Topology {

@@ -34,6 +34,8 @@ pub enum Location {
     /// The scenario's default workload (`None`) or a client's own (`Some(id)`).
     Workload(Option<String>),
     Fault(usize),
+    /// The `realtime` block.
+    Realtime,
 }
 
 impl fmt::Display for Location {
@@ -45,6 +47,7 @@ impl fmt::Display for Location {
             Location::Workload(None) => f.write_str("workload"),
             Location::Workload(Some(id)) => write!(f, "workload of client \"{id}\""),
             Location::Fault(i) => write!(f, "fault #{}", i + 1),
+            Location::Realtime => f.write_str("realtime"),
         }
     }
 }
@@ -333,11 +336,17 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         });
     }
 
+    let realtime = s.realtime.as_ref().and_then(|r| {
+        crate::realtime::Plan::from_v1(r, s.duration_ms)
+            .map_err(|(field, message)| errs.push(Location::Realtime, Problem::BadParameter { field, message }))
+            .ok()
+    });
     let topo = Topology {
         nodes,
         edges,
         out_edges,
         index,
+        realtime,
     };
     check_cycles(&topo, &mut errs);
     check_routes(&topo, &mut errs);
@@ -459,10 +468,45 @@ fn validate_workload(w: &v1::Workload, loc: &Location, errs: &mut Errors) -> Opt
     } else if weights.iter().sum::<f64>() <= 0.0 {
         errs.bad(loc, "mix", "at least one request class needs a positive weight");
     }
+    let sizes = w.message_bytes.iter().map(|s| ("message_bytes", s));
+    for (field, size) in sizes.chain(w.message_bytes_by_class.values().map(|s| ("message_bytes_by_class", s))) {
+        size_ok(size, field, loc, errs);
+    }
     if errs.0.len() > before {
         return None;
     }
     Workload::from_v1(w)
+}
+
+/// The largest message size a workload may draw, in bytes (1 TiB).
+const MAX_MESSAGE_BYTES: u64 = 1 << 40;
+
+fn size_ok(size: &v1::Size, field: &'static str, loc: &Location, errs: &mut Errors) {
+    let max = MAX_MESSAGE_BYTES;
+    match *size {
+        v1::Size::Constant { bytes } if bytes > max => {
+            errs.bad(loc, field, format!("bytes must be at most {max}, got {bytes}"))
+        }
+        v1::Size::Uniform { min_bytes, max_bytes } if min_bytes > max_bytes || max_bytes > max => errs.bad(
+            loc,
+            field,
+            format!("needs min_bytes <= max_bytes <= {max}, got {min_bytes} and {max_bytes}"),
+        ),
+        v1::Size::LogNormal { median_bytes, sigma }
+            if !(median_bytes.is_finite()
+                && median_bytes > 0.0
+                && median_bytes <= max as f64
+                && sigma.is_finite()
+                && (0.0..=10.0).contains(&sigma)) =>
+        {
+            errs.bad(
+                loc,
+                field,
+                format!("needs median_bytes in (0, {max}] and sigma in [0, 10], got {median_bytes} and {sigma}"),
+            )
+        }
+        _ => {}
+    }
 }
 
 fn workers(errs: &mut Errors, loc: &Location, field: &'static str, v: u32) {
@@ -605,6 +649,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 visibility_ns: opt_ms(q.visibility_timeout_ms),
                 max_attempts: q.max_attempts.unwrap_or(3),
                 backoff_ns: ms_to_nanos(q.retry_backoff_ms.unwrap_or(100.0)),
+                max_message_bytes: q.max_message_bytes,
             });
         }
     }

@@ -308,7 +308,9 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                 </label>
             };
         }
+        Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },
         Control::Tagged(variants) => {
+            let optional = p.optional;
             let ty = current
                 .and_then(|v| v.get("type"))
                 .and_then(Value::as_str)
@@ -323,6 +325,9 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             html! {
                 <div class="tagged">
                     <select id={id.clone()} data-param={key} {onchange}>
+                        if optional || ty.is_empty() {
+                            <option value="" selected={ty.is_empty()}>{ "none" }</option>
+                        }
                         { for variants.iter().map(|v| html! {
                             <option value={v.name} selected={v.name == ty}>{ v.label }</option>
                         }) }
