@@ -36,3 +36,11 @@ fn queue_workers_matches_native_bytes() {
         include_str!("../../tests/scenarios/queue-workers/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn sharding_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/sharding/scenario.json"),
+        include_str!("../../tests/scenarios/sharding/expected.json"),
+    );
+}
