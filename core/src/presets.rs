@@ -23,7 +23,10 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/51-modn-vs-consistent.json"),
     ),
     ("52-range-vs-hash", include_str!("../../presets/52-range-vs-hash.json")),
-    ("53-directory-spof", include_str!("../../presets/53-directory-spof.json")),
+    (
+        "53-directory-spof",
+        include_str!("../../presets/53-directory-spof.json"),
+    ),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];
