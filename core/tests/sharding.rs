@@ -252,6 +252,34 @@ fn a_warm_router_cache_keeps_reads_of_cached_keys_working_while_the_directory_is
 }
 
 #[test]
+fn a_router_that_restarts_while_the_directory_is_down_has_a_cold_cache() {
+    let mut v = sharded(
+        4,
+        json!({"kind": "shard_router", "scheme": "directory", "directory_cache": {"capacity": 1000}}),
+        json!({"arrival": {"type": "constant", "rate_rps": 500.0}, "keys": {"type": "uniform", "count": 200}}),
+        10_000,
+    );
+    v["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "dir", "spec": {"kind": "directory", "workers": 4, "service_time": constant(1.0)}}));
+    v["edges"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"from": "r", "to": "dir", "latency": constant(0.5)}));
+    // The directory goes down at 8 s; the router restarts at 9 s (1 ms of downtime) and has forgotten everything.
+    v["faults"] = json!([
+        {"action": "crash", "at_ms": 8000, "node": "dir"},
+        {"action": "crash", "at_ms": 9000, "node": "r"},
+        {"action": "recover", "at_ms": 9001, "node": "r"},
+        {"action": "recover", "at_ms": 14000, "node": "dir"}
+    ]);
+    let r = run(&v);
+    // From 9 s to 14 s every request needs the directory: about 2500 fail (the warm cache alone failed none).
+    assert!((2400..=2600).contains(&r.failed), "{} failed", r.failed);
+}
+
+#[test]
 fn a_cross_shard_query_is_as_slow_as_its_slowest_shard() {
     // Writes go to one shard; reads fan out to all 8 and gather.
     let v = sharded(

@@ -2005,6 +2005,7 @@ impl Sim {
                     at,
                     kind: LogKind::Crashed { node },
                 });
+                self.shard_crashed(node);
                 for (r, gen) in waiting {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);

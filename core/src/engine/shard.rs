@@ -123,15 +123,7 @@ impl ShardState {
             Some(Err(_)) => return None,
             None => None,
         };
-        let cache = cfg.cache.and_then(|(capacity, _)| {
-            let cap = Capacity::objects(NonZeroU64::new(capacity)?);
-            crate::cache::build(
-                crate::cache::Policy::Lru,
-                cap,
-                crate::rng::mix64(seed ^ (5_000_000 + u64::from(node))),
-            )
-            .ok()
-        });
+        let cache = cfg.cache.and_then(|(capacity, _)| new_cache(capacity, seed, node));
         Some(Box::new(ShardState {
             part,
             members,
@@ -215,6 +207,17 @@ impl ShardState {
         }
         w.keys = keys;
     }
+}
+
+/// An empty LRU cache of directory answers for router `node`.
+fn new_cache(capacity: u64, seed: u64, node: NodeIx) -> Option<Box<dyn Eviction + Send>> {
+    let cap = Capacity::objects(NonZeroU64::new(capacity)?);
+    crate::cache::build(
+        crate::cache::Policy::Lru,
+        cap,
+        crate::rng::mix64(seed ^ (5_000_000 + u64::from(node))),
+    )
+    .ok()
 }
 
 /// `max / mean` of the values (1 when all are zero or there are none).
@@ -460,6 +463,19 @@ impl Sim {
                 st.fanout.saturating_record((now - g.start).max(1));
                 self.respond(parent, Outcome::Ok);
             }
+        }
+    }
+
+    /// A crashed shard router forgets its cached directory answers: it comes back with a cold cache.
+    pub(super) fn shard_crashed(&mut self, node: NodeIx) {
+        let Some(Behavior::ShardRouter(cfg)) = self.topo.nodes.get(node as usize).map(|d| &d.behavior) else {
+            return;
+        };
+        let capacity = cfg.cache.map(|(c, _)| c);
+        let epoch = self.nodes[node as usize].epoch;
+        let seed = self.seed;
+        if let (Some(capacity), Some(st)) = (capacity, self.shards[node as usize].as_deref_mut()) {
+            st.cache = new_cache(capacity, seed ^ u64::from(epoch), node);
         }
     }
 
