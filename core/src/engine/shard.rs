@@ -199,13 +199,14 @@ impl ShardState {
                 Some(_) => {}
             }
         }
-        let keys: Vec<u64> = self.slots.iter().map(|s| s.keys).collect();
-        let w = self.window(bucket);
-        w.load[slot] += 1;
+        self.window(bucket).load[slot] += 1;
         if write {
+            let w = &mut self.windows[bucket];
             w.writes[slot] += 1;
+            for (k, s) in w.keys.iter_mut().zip(&self.slots) {
+                *k = s.keys;
+            }
         }
-        w.keys = keys;
     }
 }
 
