@@ -434,3 +434,23 @@ fn bad_sharding_input_is_a_typed_error() {
     let e = scenario::load(&v.to_string()).err().unwrap().to_string();
     assert!(e.contains("only a database has indexes"), "{e}");
 }
+
+#[test]
+fn a_hostile_table_size_costs_at_most_the_longest_run_and_never_overflows() {
+    let v = json!({
+        "version": 1, "requests": 3,
+        "nodes": [
+            {"id": "c", "spec": {"kind": "client"}},
+            {"id": "db", "spec": {"kind": "database", "workers": 4, "service_time": constant(0.0),
+                "index": {"table_rows": 1_000_000_000_000u64, "indexed": false, "scan_ms_per_row": 1e9}}}
+        ],
+        "edges": [{"from": "c", "to": "db"}],
+        "metrics": {"bucket_ms": 1e8}
+    });
+    let r = run(&v);
+    assert_eq!(r.completed, 3);
+    assert!((1e9..1.1e9).contains(&r.elapsed_ms), "{}", r.elapsed_ms);
+    let slow = sharded(2, json!({"kind": "shard_router", "migration_keys_per_s": 0.001}), json!({}), 10);
+    let e = scenario::load(&slow.to_string()).err().map(|e| e.to_string());
+    assert!(e.is_some_and(|e| e.contains("at least 0.01 keys per second")));
+}

@@ -1453,7 +1453,8 @@ impl Sim {
             0
         } else {
             d.sample_ns(&mut self.nodes[ni].rng)
-        } + self.index_ns(ni, req);
+        }
+        .saturating_add(self.index_ns(ni, req));
         if dt == 0 {
             self.on_service_done(req);
         } else {

@@ -222,7 +222,8 @@ impl IndexCfg {
         } else {
             self.scan_ns_per_row * self.table_rows as f64
         };
-        ns as u64
+        // At most the longest run (1e9 ms): a hostile table size cannot overflow virtual time.
+        ns.min(1e15) as u64
     }
 }
 

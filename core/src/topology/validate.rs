@@ -959,6 +959,13 @@ fn shard_cfg(r: &v1::ShardRouterSpec, loc: &Location, errs: &mut Errors) -> Shar
     }
     if let Some(rate) = r.migration_keys_per_s {
         errs.rate(loc, "migration_keys_per_s", rate);
+        if rate.is_finite() && rate > 0.0 && rate < 0.01 {
+            errs.bad(
+                loc,
+                "migration_keys_per_s",
+                format!("at least 0.01 keys per second, got {rate}"),
+            );
+        }
     }
     let rate = r
         .migration_keys_per_s
