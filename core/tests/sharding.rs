@@ -450,7 +450,12 @@ fn a_hostile_table_size_costs_at_most_the_longest_run_and_never_overflows() {
     let r = run(&v);
     assert_eq!(r.completed, 3);
     assert!((1e9..1.1e9).contains(&r.elapsed_ms), "{}", r.elapsed_ms);
-    let slow = sharded(2, json!({"kind": "shard_router", "migration_keys_per_s": 0.001}), json!({}), 10);
+    let slow = sharded(
+        2,
+        json!({"kind": "shard_router", "migration_keys_per_s": 0.001}),
+        json!({}),
+        10,
+    );
     let e = scenario::load(&slow.to_string()).err().map(|e| e.to_string());
     assert!(e.is_some_and(|e| e.contains("at least 0.01 keys per second")));
 }
