@@ -174,6 +174,47 @@ fn summary(r: &Report, wall_ms: f64) -> String {
         s.push_str("  realtime channels\n");
         s.push_str(&crate::realtime::table(rt));
     }
+    for sr in &r.shard_routers {
+        let load: Vec<String> = sr
+            .shards
+            .iter()
+            .filter(|x| x.active)
+            .map(|x| format!("{} {}", x.node, x.requests))
+            .collect();
+        s.push_str(&format!(
+            "  shards     {} ({}): load skew {:.2}, data skew {:.2}; requests {}\n",
+            sr.id,
+            sr.scheme,
+            sr.load_skew,
+            sr.data_skew,
+            load.join(", ")
+        ));
+        for b in &sr.rebalances {
+            s.push_str(&format!(
+                "             {} {} at {:.0} ms: {} of {} keys moved ({:.1}%, {} bytes); {} copied\n",
+                b.action,
+                b.shard,
+                b.at_ms,
+                b.keys_moved,
+                b.keys_total,
+                b.moved_fraction * 100.0,
+                b.bytes_moved,
+                sr.migrated
+            ));
+        }
+        if let Some(f) = &sr.fanout {
+            s.push_str(&format!(
+                "             {} cross-shard queries: p50 {:.3} ms  p99 {:.3} ms, {} failed\n",
+                f.queries, f.p50_ms, f.p99_ms, f.failed
+            ));
+        }
+        if let Some(d) = &sr.directory {
+            s.push_str(&format!(
+                "             directory: {} lookups, router cache {} hits / {} misses\n",
+                d.lookups, d.cache_hits, d.cache_misses
+            ));
+        }
+    }
     s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
     s
 }

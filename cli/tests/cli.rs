@@ -187,3 +187,22 @@ fn run_reports_a_realtime_block_and_size_rejections() {
         stderr(&o)
     );
 }
+
+#[test]
+fn run_prints_each_shard_router_and_what_its_rebalance_moved() {
+    let o = switchyard(&["run", "preset:51-modn-vs-consistent"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let moved: Vec<f64> = out
+        .lines()
+        .filter(|l| l.contains("add_shard"))
+        .map(|l| {
+            let pct = l.split('(').nth(1).unwrap().split('%').next().unwrap();
+            pct.parse().unwrap()
+        })
+        .collect();
+    assert_eq!(moved.len(), 2, "{out}");
+    // hash mod N first (4 -> 5 shards moves about 80%), then the consistent ring (about 20%).
+    assert!(moved[0] > 70.0 && moved[1] < 30.0, "{moved:?}\n{out}");
+    assert!(out.contains("shards     modn (modn)"), "{out}");
+}

@@ -420,4 +420,89 @@ pub struct Report {
     /// The scenario's `realtime` block, one entry per mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime: Option<Vec<crate::realtime::ChannelReport>>,
+    /// One entry per shard router, in topology order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shard_routers: Vec<ShardRouterReport>,
+}
+
+/// A shard router's placement, per-shard load and data size, and what its rebalances moved.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ShardRouterReport {
+    pub id: String,
+    pub scheme: &'static str,
+    /// Every shard edge, active or not, in edge order.
+    pub shards: Vec<ShardReport>,
+    /// `max / mean` of the requests routed to each active shard over the run.
+    pub load_skew: f64,
+    /// `max / mean` of the distinct keys each active shard holds at the end.
+    pub data_skew: f64,
+    /// `max / mean` of the writes each shard edge took in the last time window (hot spots of "now").
+    pub last_window_write_skew: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<DirectoryReport>,
+    /// Cross-shard queries: fan out, gather, as slow as the slowest part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fanout: Option<FanoutReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rebalances: Vec<RebalanceReport>,
+    /// Key copies completed, failed and still queued after rebalances.
+    pub migrated: u64,
+    pub migration_failed: u64,
+    pub migration_pending: u64,
+    /// Per time window (the run's bucket width): requests, writes and keys held per shard edge.
+    pub series: Vec<ShardWindow>,
+}
+
+/// One shard of a router.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ShardReport {
+    pub node: String,
+    pub active: bool,
+    /// Requests the router sent it (parts of cross-shard queries included).
+    pub requests: u64,
+    pub writes: u64,
+    /// Distinct keys written to it that it holds now (its data size).
+    pub keys: u64,
+    /// p99 of the router-to-shard round trip.
+    pub p99_ms: f64,
+}
+
+/// Directory lookups of a router.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DirectoryReport {
+    /// Requests that asked the directory.
+    pub lookups: u64,
+    pub cache_hits: u64,
+    pub cache_misses: u64,
+}
+
+/// Cross-shard queries of a router, timed from fan-out to the last part's answer.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FanoutReport {
+    pub queries: u64,
+    pub failed: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// One shard added or removed at runtime.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RebalanceReport {
+    pub at_ms: f64,
+    pub action: &'static str,
+    pub shard: String,
+    /// Distinct keys written so far.
+    pub keys_total: u64,
+    pub keys_moved: u64,
+    pub moved_fraction: f64,
+    pub bytes_moved: u64,
+}
+
+/// A shard router's time window: per shard edge, in edge order.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ShardWindow {
+    pub t_ms: f64,
+    pub load: Vec<u64>,
+    pub writes: Vec<u64>,
+    pub keys: Vec<u64>,
 }

@@ -39,6 +39,16 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     ("35-microservices", include_str!("../../presets/35-microservices.json")),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
+    ("50-hot-shard", include_str!("../../presets/50-hot-shard.json")),
+    (
+        "51-modn-vs-consistent",
+        include_str!("../../presets/51-modn-vs-consistent.json"),
+    ),
+    ("52-range-vs-hash", include_str!("../../presets/52-range-vs-hash.json")),
+    (
+        "53-directory-spof",
+        include_str!("../../presets/53-directory-spof.json"),
+    ),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

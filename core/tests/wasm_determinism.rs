@@ -44,3 +44,11 @@ fn queue_sizes_realtime_matches_native_bytes() {
         include_str!("../../tests/scenarios/queue-sizes-realtime/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn sharding_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/sharding/scenario.json"),
+        include_str!("../../tests/scenarios/sharding/expected.json"),
+    );
+}

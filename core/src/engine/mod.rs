@@ -8,6 +8,7 @@
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
 mod queue;
+mod shard;
 
 use crate::cache::{Capacity, Eviction};
 use crate::metrics::{
@@ -37,11 +38,34 @@ const TARGET_BUCKETS: f64 = 200.0;
 /// A runtime command, applied at a virtual time. Fault timeline entries become these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Crash { node: NodeIx },
-    Recover { node: NodeIx },
-    SetRate { node: NodeIx, rate_rps: f64 },
-    SetLatency { edge: EdgeIx, latency: Dist },
-    SetLoss { edge: EdgeIx, loss: f64 },
+    Crash {
+        node: NodeIx,
+    },
+    Recover {
+        node: NodeIx,
+    },
+    SetRate {
+        node: NodeIx,
+        rate_rps: f64,
+    },
+    SetLatency {
+        edge: EdgeIx,
+        latency: Dist,
+    },
+    SetLoss {
+        edge: EdgeIx,
+        loss: f64,
+    },
+    /// A shard router starts placing keys on `shard` (one of its out-edges); keys that move are copied.
+    AddShard {
+        router: NodeIx,
+        shard: NodeIx,
+    },
+    /// A shard router stops placing keys on `shard`; its keys are copied to their new shards.
+    RemoveShard {
+        router: NodeIx,
+        shard: NodeIx,
+    },
 }
 
 /// Why a command was refused.
@@ -153,6 +177,13 @@ pub enum LogKind {
         node: NodeIx,
         backend: NodeIx,
     },
+    /// A shard router added (or removed) a shard; `keys_moved` of the keys written so far change shard.
+    Rebalanced {
+        router: NodeIx,
+        shard: NodeIx,
+        added: bool,
+        keys_moved: u64,
+    },
 }
 
 /// A log entry.
@@ -184,6 +215,17 @@ impl LogEntry {
             LogKind::Ejected { node, backend } => {
                 format!("{} ejected {} after consecutive errors", name(*node), name(*backend))
             }
+            LogKind::Rebalanced {
+                router,
+                shard,
+                added,
+                keys_moved,
+            } => format!(
+                "{} {} {}: {keys_moved} keys move",
+                name(*router),
+                if *added { "added" } else { "removed" },
+                name(*shard)
+            ),
         };
         format!("[{}] {what}", self.at)
     }
@@ -237,6 +279,10 @@ enum Ev {
     /// A failed task's backoff is over.
     TaskRetry {
         task: u64,
+    },
+    /// A shard router copies the next migrating key.
+    ShardMigrate {
+        router: NodeIx,
     },
 }
 
@@ -377,6 +423,8 @@ pub struct Sim {
     next_task: u64,
     /// The `realtime` block's results (computed once, when the simulation is built).
     realtime: Option<Vec<crate::realtime::ChannelReport>>,
+    /// Per node: a shard router's placement and counters (`None` for other nodes).
+    shards: Vec<Option<Box<shard::ShardState>>>,
 }
 
 impl Sim {
@@ -523,6 +571,15 @@ impl Sim {
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
             realtime: topo.realtime.as_ref().map(|p| p.run(seed)),
+            shards: topo
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, def)| match &def.behavior {
+                    Behavior::ShardRouter(cfg) => shard::ShardState::new(s, &topo, i as NodeIx, cfg, seed),
+                    _ => None,
+                })
+                .collect(),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -791,6 +848,7 @@ impl Sim {
                 },
             }),
             realtime: self.realtime.clone(),
+            shard_routers: self.shard_reports(),
         }
     }
 
@@ -838,6 +896,7 @@ impl Sim {
                     self.requeue(task, false);
                 }
             }
+            Ev::ShardMigrate { router } => self.on_shard_migrate(router),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -1424,7 +1483,8 @@ impl Sim {
             0
         } else {
             d.sample_ns(&mut self.nodes[ni].rng)
-        };
+        }
+        .saturating_add(self.index_ns(ni, req));
         if dt == 0 {
             self.on_service_done(req);
         } else {
@@ -1518,12 +1578,7 @@ impl Sim {
                     _ => self.respond(req, Outcome::Ok),
                 }
             }
-            Behavior::ShardRouter => self.forward_once(req, f.step, |sim| {
-                let n = sim.admitted(f.node, class).count() as u64;
-                sim.admitted(f.node, class)
-                    .nth((mix64(key) % n.max(1)) as usize)
-                    .map(|x| x.1)
-            }),
+            Behavior::ShardRouter(_) => self.shard_proceed(req),
             Behavior::Queue(q) => {
                 if q.max_message_bytes.is_some_and(|m| self.reqs[req as usize].bytes > m) {
                     self.metrics.nodes[ni].too_large += 1;
@@ -1730,7 +1785,9 @@ impl Sim {
         let ni = f.node as usize;
         let r = &self.reqs[req as usize];
         if r.frames.len() == 1 {
-            if r.call == NONE {
+            if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
+                self.shard_internal_done(req, false);
+            } else if r.call == NONE {
                 self.task_done(req);
             } else {
                 self.client_response(req);
@@ -1878,6 +1935,10 @@ impl Sim {
             }
         }
         let r = &self.reqs[req as usize];
+        if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
+            self.shard_internal_done(req, true);
+            return;
+        }
         if r.call == NONE {
             let (id, queue) = (r.task, r.frames.first().map_or(0, |f| f.node));
             self.free_req(req);
@@ -1939,6 +2000,17 @@ impl Sim {
             Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
                 "loss must be between 0 and 1, got {loss}"
             ))),
+            Command::AddShard { router, shard } | Command::RemoveShard { router, shard } => {
+                if router >= n || shard >= n {
+                    Err(CommandError::UnknownNode(router.max(shard)))
+                } else if !self.is_shard_of(router, shard) {
+                    Err(CommandError::BadValue(format!(
+                        "node {shard} is not a shard of shard router {router}"
+                    )))
+                } else {
+                    Ok(())
+                }
+            }
             _ => Ok(()),
         }
     }
@@ -1969,6 +2041,7 @@ impl Sim {
                     at,
                     kind: LogKind::Crashed { node },
                 });
+                self.shard_crashed(node);
                 for (r, gen) in waiting {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);
@@ -2032,6 +2105,21 @@ impl Sim {
                     kind: LogKind::LossChanged { edge, loss },
                 });
             }
+            Command::AddShard { router, shard } | Command::RemoveShard { router, shard } => {
+                let added = matches!(cmd, Command::AddShard { .. });
+                // A refused change (the last shard, a region's last shard) leaves placement as it was.
+                if let Ok(keys_moved) = self.rebalance(router, shard, added) {
+                    self.log.push(LogEntry {
+                        at,
+                        kind: LogKind::Rebalanced {
+                            router,
+                            shard,
+                            added,
+                            keys_moved,
+                        },
+                    });
+                }
+            }
         }
     }
 }
@@ -2081,6 +2169,14 @@ fn command_from_fault(t: &Topology, f: &crate::scenario::v1::Fault) -> Option<Co
         Fault::SetLoss { from, to, loss, .. } => Command::SetLoss {
             edge: t.edge_ix(t.node_ix(from)?, t.node_ix(to)?)?,
             loss: *loss,
+        },
+        Fault::AddShard { router, shard, .. } => Command::AddShard {
+            router: t.node_ix(router)?,
+            shard: t.node_ix(shard)?,
+        },
+        Fault::RemoveShard { router, shard, .. } => Command::RemoveShard {
+            router: t.node_ix(router)?,
+            shard: t.node_ix(shard)?,
         },
     })
 }

@@ -178,6 +178,7 @@ fn fault_nodes(f: &Fault) -> Vec<&str> {
     match f {
         Fault::Crash { node, .. } | Fault::Recover { node, .. } | Fault::SetRate { node, .. } => vec![node],
         Fault::SetLatency { from, to, .. } | Fault::SetLoss { from, to, .. } => vec![from, to],
+        Fault::AddShard { router, shard, .. } | Fault::RemoveShard { router, shard, .. } => vec![router, shard],
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Control {
     Choice(&'static [(&'static str, &'static str)]),
     /// A `{"type": …, fields…}` object, such as a duration distribution.
     Tagged(&'static [Variant]),
+    /// A checkbox for a boolean.
+    Bool,
     /// Shown with its explanation but edited in the scenario file (maps keyed by request class).
     FileOnly,
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
@@ -227,7 +229,16 @@ const POLICIES: &[(&str, &str)] = &[
     ("tinylfu", "W-TinyLFU"),
 ];
 
-const SCHEMES: &[(&str, &str)] = &[("hash_mod", "hash mod N")];
+const SCHEMES: &[(&str, &str)] = &[
+    ("hash_mod", "hash mod N"),
+    ("consistent", "consistent hashing"),
+    ("range", "range (split points)"),
+    ("list", "list (by region)"),
+    ("round_robin", "round robin"),
+    ("composite", "composite (region, then hash)"),
+    ("directory", "directory lookup"),
+    ("vertical", "vertical (by request class)"),
+];
 
 const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
 
@@ -553,7 +564,82 @@ const SHARD_ROUTER: &[Param] = &[
         "Scheme",
         "",
         Control::Choice(SCHEMES),
-        "How keys map to shards. Hash spreads load; ranges keep scans local but sequential keys pile up.",
+        "How keys map to shards. Hash spreads load but mod N reshuffles almost every key when a shard is \
+         added; consistent hashing moves about 1/(n+1); ranges keep scans local but sequential keys pile up.",
+    ),
+    opt(
+        "split_points",
+        "Split points",
+        "keys",
+        Control::FileOnly,
+        "Range scheme: the keys where one shard ends and the next begins (even split when absent).",
+    ),
+    opt(
+        "regions",
+        "Regions",
+        "",
+        INT,
+        "List and composite schemes: how many region codes there are (key mod regions).",
+    ),
+    opt(
+        "vnodes",
+        "Virtual nodes",
+        "per shard",
+        INT,
+        "Consistent scheme: points per shard on the ring. More points balance better and cost memory.",
+    ),
+    p(
+        "directory_cache",
+        "Router cache",
+        "",
+        Control::Group(r#"{"capacity": 1000}"#),
+        "Directory scheme: remember answers, so a directory outage only hurts keys not cached.",
+    ),
+    p(
+        "directory_cache.capacity",
+        "Cache size",
+        "keys",
+        INT,
+        "Answers remembered (LRU).",
+    ),
+    opt(
+        "directory_cache.ttl_ms",
+        "Cache TTL",
+        "ms",
+        MS,
+        "Answers expire this long after they were fetched; empty means never.",
+    ),
+    opt(
+        "fanout_classes",
+        "Cross-shard classes",
+        "",
+        Control::FileOnly,
+        "Request classes that fan out to several shards and gather: as slow as the slowest shard.",
+    ),
+    opt(
+        "fanout_shards",
+        "Fan-out width",
+        "shards",
+        INT,
+        "Shards a cross-shard query visits (every active shard when empty).",
+    ),
+    opt(
+        "value_bytes",
+        "Value size",
+        "bytes",
+        INT,
+        "Bytes of one key's data, for the bytes a rebalance moves.",
+    ),
+    opt(
+        "migration_keys_per_s",
+        "Migration rate",
+        "keys/s",
+        Control::Number {
+            min: 0.01,
+            max: 1e9,
+            step: 100.0,
+        },
+        "Keys copied per second after a rebalance; faster finishes sooner but loads the shards more.",
     ),
     p(
         "service_time",
@@ -561,6 +647,59 @@ const SHARD_ROUTER: &[Param] = &[
         "ms",
         DIST,
         "Time to route a request to its shard.",
+    ),
+    CRASH,
+];
+
+const DATABASE: &[Param] = &[
+    STATION[0],
+    STATION[1],
+    STATION[2],
+    p(
+        "index",
+        "Table and indexes",
+        "",
+        Control::Group(r#"{"table_rows": 100000}"#),
+        "Model a table: an indexed read seeks in O(log n); an unindexed one scans every row.",
+    ),
+    p(
+        "index.table_rows",
+        "Rows",
+        "rows",
+        INT,
+        "Rows in the table: scans grow with it, seeks barely notice.",
+    ),
+    p(
+        "index.indexed",
+        "Reads use an index",
+        "",
+        Control::Bool,
+        "A B-tree seek instead of a full scan.",
+    ),
+    p(
+        "index.indexes",
+        "Indexes",
+        "",
+        Control::Int { min: 0.0, max: 100.0 },
+        "Indexes every write must update: each one makes writes slower.",
+    ),
+    opt(
+        "index.seek_ms",
+        "Seek cost",
+        "ms per level",
+        MS,
+        "Cost of one B-tree level (0.01 ms when empty).",
+    ),
+    opt(
+        "index.scan_ms_per_row",
+        "Scan cost",
+        "ms per row",
+        Control::Number {
+            min: 0.0,
+            max: 1e3,
+            step: 0.0001,
+        },
+        "Cost of scanning one row (0.0001 ms when empty).",
     ),
     CRASH,
 ];
@@ -659,6 +798,7 @@ pub fn for_kind(kind: &str) -> &'static [Param] {
         "load_balancer" | "proxy" => BALANCER,
         "cache" | "cdn" => CACHE,
         "shard_router" => SHARD_ROUTER,
+        "database" => DATABASE,
         "queue" => QUEUE,
         _ => STATION,
     }
@@ -826,7 +966,7 @@ mod tests {
     fn every_spec_field_has_an_inspector_control() {
         let structs: [(&str, Vec<&str>); 6] = [
             ("client", fields_of::<v1::ClientSpec>()),
-            ("service", fields_of::<v1::StationSpec>()),
+            ("database", fields_of::<v1::StationSpec>()),
             ("load_balancer", fields_of::<v1::BalancerSpec>()),
             ("cache", fields_of::<v1::CacheSpec>()),
             ("shard_router", fields_of::<v1::ShardRouterSpec>()),
@@ -842,6 +982,15 @@ mod tests {
             assert!(
                 matches!(f, "from" | "to") || described(EDGE, f),
                 "edge.{f} has no inspector control"
+            );
+        }
+        for f in fields_of::<v1::IndexSpec>() {
+            assert!(described(DATABASE, &format!("index.{f}")), "index.{f}");
+        }
+        for f in fields_of::<v1::RouterCache>() {
+            assert!(
+                described(SHARD_ROUTER, &format!("directory_cache.{f}")),
+                "directory_cache.{f}"
             );
         }
         for f in fields_of::<v1::HealthCheck>() {

@@ -269,6 +269,9 @@ pub struct StationSpec {
     /// Crash at this virtual time (a shorthand for a `crash` fault).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_at_ms: Option<f64>,
+    /// Databases only: table size and indexes, which add lookup and write costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexSpec>,
 }
 
 impl Default for StationSpec {
@@ -278,6 +281,7 @@ impl Default for StationSpec {
             queue_capacity: None,
             service_time: default_service_time(),
             crash_at_ms: None,
+            index: None,
         }
     }
 }
@@ -431,7 +435,8 @@ pub enum EvictionPolicy {
     TinyLfu,
 }
 
-/// A shard router: sends each key to one of its shards.
+/// A shard router: sends each key to one of its shards (its out-edges, less any edge to a `directory` node,
+/// which it asks where keys live when `scheme` is `directory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShardRouterSpec {
@@ -441,14 +446,90 @@ pub struct ShardRouterSpec {
     pub service_time: Dist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_at_ms: Option<f64>,
+    /// `range`: the split points, strictly increasing, one fewer than the shards active at the start (the
+    /// key space split evenly when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_points: Option<Vec<u64>>,
+    /// `list` and `composite`: how many region codes (`key mod regions`) there are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<u64>,
+    /// `consistent`: virtual nodes per shard (160 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vnodes: Option<u32>,
+    /// `directory`: the router caches the directory's answers (asks on every request when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_cache: Option<RouterCache>,
+    /// Requests of these classes are cross-shard queries: they fan out and gather (latency of the slowest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fanout_classes: Vec<RequestClass>,
+    /// How many shards a cross-shard query visits (every active shard when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fanout_shards: Option<u32>,
+    /// Bytes of one key's data, for the bytes a rebalance moves (1024 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_bytes: Option<u64>,
+    /// Keys copied per second while migrating after a rebalance (1000 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_keys_per_s: Option<f64>,
 }
 
-/// How a shard router maps keys to shards.
+/// A shard router's cache of directory answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouterCache {
+    /// Keys it remembers (LRU).
+    pub capacity: u64,
+    /// Answers expire this long after they were fetched (never when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_ms: Option<f64>,
+}
+
+/// How a shard router maps keys to shards (`core/src/partition/` has one file per scheme).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShardScheme {
+    /// `hash(key) mod n` (also written `modn`).
     #[default]
+    #[serde(alias = "modn")]
     HashMod,
+    /// Key ranges between split points.
+    Range,
+    /// A consistent-hash ring of the shards.
+    Consistent,
+    /// Region code `key mod regions` looked up in a list.
+    List,
+    /// The `i`-th write to shard `i mod n`: even writes, but a read must ask every shard.
+    RoundRobin,
+    /// List by region, then hash within the region's shards.
+    Composite,
+    /// A lookup table (a `directory` node) says where each key lives.
+    Directory,
+    /// Vertical partitioning: each request class goes to the shard whose edge carries it (edge `classes`).
+    Vertical,
+}
+
+/// Index settings of a database table: what a lookup and a write cost beyond the base service time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    /// Rows in the table.
+    pub table_rows: u64,
+    /// Reads use an index (a B-tree seek, `O(log n)`) rather than scanning every row.
+    #[serde(default = "yes")]
+    pub indexed: bool,
+    /// Indexes every write must maintain.
+    #[serde(default = "one")]
+    pub indexes: u32,
+    /// Cost of one B-tree level (0.01 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seek_ms: Option<f64>,
+    /// Cost of scanning one row (0.0001 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_ms_per_row: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A message queue: acknowledges on enqueue; worker pools downstream pull from it.
@@ -671,6 +752,18 @@ pub enum Fault {
         to: String,
         loss: f64,
     },
+    /// A shard router starts placing keys on `shard` (one of its out-edges); moved keys migrate.
+    AddShard {
+        at_ms: f64,
+        router: String,
+        shard: String,
+    },
+    /// A shard router stops placing keys on `shard`; its keys migrate to the others.
+    RemoveShard {
+        at_ms: f64,
+        router: String,
+        shard: String,
+    },
 }
 
 impl Fault {
@@ -680,7 +773,9 @@ impl Fault {
             | Fault::Recover { at_ms, .. }
             | Fault::SetRate { at_ms, .. }
             | Fault::SetLatency { at_ms, .. }
-            | Fault::SetLoss { at_ms, .. } => at_ms,
+            | Fault::SetLoss { at_ms, .. }
+            | Fault::AddShard { at_ms, .. }
+            | Fault::RemoveShard { at_ms, .. } => at_ms,
         }
     }
 }

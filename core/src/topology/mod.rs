@@ -11,6 +11,7 @@ use crate::workload::{Class, Workload};
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub(crate) use validate::initial_shards;
 pub use validate::{Location, Problem, ValidationError};
 
 /// Index of a node in [`Topology::nodes`].
@@ -98,8 +99,8 @@ pub enum Behavior {
     Balancer(BalanceCfg),
     /// Answers reads from its store; misses and writes go to the origin behind it.
     Cache(CacheCfg),
-    /// Sends each key to one shard.
-    ShardRouter,
+    /// Sends each key to one shard (or, for cross-shard queries, to several).
+    ShardRouter(ShardCfg),
     /// Acknowledges on enqueue; worker pools downstream drain it.
     Queue(QueueCfg),
 }
@@ -142,6 +143,92 @@ pub struct CacheCfg {
     pub ttl_ns: Option<u64>,
 }
 
+/// Where a shard router's placement comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardMode {
+    /// Horizontal partitioning: a [`crate::partition::Partitioner`] of this scheme places each key.
+    Horizontal(crate::partition::Scheme),
+    /// Vertical partitioning: each request class goes to the shard whose edge carries it.
+    Vertical,
+}
+
+/// A shard router's configuration. Its shards are its out-edges to nodes other than `directory` nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardCfg {
+    pub mode: ShardMode,
+    pub split_points: Option<Vec<u64>>,
+    pub regions: Option<u64>,
+    pub vnodes: u32,
+    /// The router's cache of directory answers: `(capacity, ttl_ns)`.
+    pub cache: Option<(u64, Option<u64>)>,
+    /// Bit set of the classes that fan out to several shards and gather.
+    pub fanout_classes: u8,
+    /// Shards a cross-shard query visits (all active ones when `None`).
+    pub fanout_shards: Option<u32>,
+    pub value_bytes: u64,
+    /// Time between two key copies while migrating.
+    pub migration_gap_ns: u64,
+}
+
+impl ShardCfg {
+    /// A partitioner of this configuration with `n` shards (ids `0..n`), or `None` for vertical routing.
+    pub fn partitioner(
+        &self,
+        n: u32,
+    ) -> Option<Result<Box<dyn crate::partition::Partitioner + Send>, crate::partition::PartitionError>> {
+        use crate::partition::{Composite, Consistent, Directory, List, ModN, Range, RoundRobin, Scheme};
+        let ShardMode::Horizontal(scheme) = self.mode else {
+            return None;
+        };
+        Some(match scheme {
+            Scheme::Range => match &self.split_points {
+                Some(p) => Range::new(p).map(|r| Box::new(r) as Box<_>),
+                None => Range::even(n, 1 << 64).map(|r| Box::new(r) as Box<_>),
+            },
+            Scheme::Consistent => Consistent::new(n, self.vnodes).map(|r| Box::new(r) as Box<_>),
+            Scheme::List => List::by_modulo(self.regions.unwrap_or(4 * u64::from(n)), n).map(|r| Box::new(r) as Box<_>),
+            Scheme::Composite => {
+                Composite::new(self.regions.unwrap_or(u64::from(n.min(4))), n).map(|r| Box::new(r) as Box<_>)
+            }
+            Scheme::ModN => ModN::new(n).map(|r| Box::new(r) as Box<_>),
+            Scheme::RoundRobin => RoundRobin::new(n).map(|r| Box::new(r) as Box<_>),
+            Scheme::Directory => Directory::new(n).map(|r| Box::new(r) as Box<_>),
+        })
+    }
+}
+
+/// A database table's index settings, in nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IndexCfg {
+    pub table_rows: u64,
+    pub indexed: bool,
+    pub indexes: u32,
+    pub seek_ns: f64,
+    pub scan_ns_per_row: f64,
+}
+
+impl IndexCfg {
+    /// B-tree depth of the table, `log2(rows)` (at least 1).
+    pub fn depth(&self) -> f64 {
+        libm::log2(self.table_rows.max(2) as f64)
+    }
+
+    /// What a request of this class costs beyond the base service time: a read seeks the index (or scans
+    /// every row without one); a write seeks to its place and updates each index.
+    pub fn extra_ns(&self, write: bool) -> u64 {
+        let seek = self.seek_ns * self.depth();
+        let ns = if write {
+            seek * (1.0 + f64::from(self.indexes))
+        } else if self.indexed {
+            seek
+        } else {
+            self.scan_ns_per_row * self.table_rows as f64
+        };
+        // At most the longest run (1e9 ms): a hostile table size cannot overflow virtual time.
+        ns.min(1e15) as u64
+    }
+}
+
 /// A validated node.
 #[derive(Clone, Debug)]
 pub struct NodeDef {
@@ -156,6 +243,8 @@ pub struct NodeDef {
     /// Requests that may wait; `None` is unbounded.
     pub queue_capacity: Option<u32>,
     pub crash_at: Option<SimTime>,
+    /// Databases: the table behind it, whose indexes cost service time.
+    pub index: Option<IndexCfg>,
 }
 
 /// A validated directed edge.

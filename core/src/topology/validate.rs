@@ -352,6 +352,9 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
     check_routes(&topo, &mut errs);
     check_faults(s, &topo, &mut errs);
     if errs.0.is_empty() {
+        check_shards(s, &topo, &mut errs);
+    }
+    if errs.0.is_empty() {
         Ok(topo)
     } else {
         Err(errs.0)
@@ -582,6 +585,16 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             errs.ms(loc, "crash_at_ms", p.crash_at_ms, true);
             def.crash_at = p.crash_at_ms.map(SimTime::from_millis_f64);
             def.behavior = Behavior::Station;
+            if let Some(ix) = &p.index {
+                if !matches!(n.spec, v1::NodeSpec::Database(_)) {
+                    errs.bad(
+                        loc,
+                        "index",
+                        format!("only a database has indexes, not a {}", n.spec.kind_name()),
+                    );
+                }
+                def.index = Some(index_cfg(ix, loc, errs));
+            }
         }
         v1::NodeSpec::LoadBalancer(b) | v1::NodeSpec::Proxy(b) => {
             def.service_time = st(errs, &b.service_time);
@@ -626,7 +639,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             def.service_time = st(errs, &r.service_time);
             errs.ms(loc, "crash_at_ms", r.crash_at_ms, true);
             def.crash_at = r.crash_at_ms.map(SimTime::from_millis_f64);
-            def.behavior = Behavior::ShardRouter;
+            def.behavior = Behavior::ShardRouter(shard_cfg(r, loc, errs));
         }
         v1::NodeSpec::Queue(q) => {
             if q.capacity == Some(0) {
@@ -755,6 +768,7 @@ fn placeholder(n: &v1::Node) -> NodeDef {
         workers: None,
         queue_capacity: None,
         crash_at: None,
+        index: None,
     }
 }
 
@@ -814,11 +828,19 @@ fn check_routes(t: &Topology, errs: &mut Errors) {
                     }
                 }
             }
-            Behavior::Balancer(_) | Behavior::ShardRouter | Behavior::Cache(_) => {
-                if outs.is_empty() {
+            Behavior::Balancer(_) | Behavior::ShardRouter(_) | Behavior::Cache(_) => {
+                let shards = || {
+                    outs.iter()
+                        .filter(|e| t.nodes[e.to as usize].kind != NodeKind::Directory)
+                };
+                let none = match node.behavior {
+                    Behavior::ShardRouter(_) => shards().next().is_none(),
+                    _ => outs.is_empty(),
+                };
+                if none {
                     let what = match node.behavior {
                         Behavior::Cache(_) => "a cache needs an origin behind it for misses",
-                        Behavior::ShardRouter => "a shard router needs at least one shard",
+                        Behavior::ShardRouter(_) => "a shard router needs at least one shard",
                         _ => "it has no backends to forward to",
                     };
                     errs.push(loc, Problem::MissingRoute { what: what.to_string() });
@@ -887,6 +909,23 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
                 }
                 errs.dist(&loc, "latency", &dist_from_v1(latency));
             }
+            v1::Fault::AddShard { router, shard, .. } | v1::Fault::RemoveShard { router, shard, .. } => {
+                if let (Some(r), Some(sh)) = (node(router, errs), node(shard, errs)) {
+                    if !matches!(t.node(r).behavior, Behavior::ShardRouter(_)) {
+                        errs.bad(
+                            &loc,
+                            "router",
+                            format!("\"{router}\" is a {}, not a shard router", t.node(r).kind),
+                        );
+                    } else if t.edge_ix(r, sh).is_none() || t.node(sh).kind == NodeKind::Directory {
+                        errs.bad(
+                            &loc,
+                            "shard",
+                            format!("\"{shard}\" is not a shard of \"{router}\" (no edge to it)"),
+                        );
+                    }
+                }
+            }
             v1::Fault::SetLoss { from, to, loss, .. } => {
                 if let (Some(a), Some(b)) = (node(from, errs), node(to, errs)) {
                     if t.edge_ix(a, b).is_none() {
@@ -901,6 +940,151 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
                     );
                 }
             }
+        }
+    }
+}
+
+fn index_cfg(ix: &v1::IndexSpec, loc: &Location, errs: &mut Errors) -> IndexCfg {
+    if ix.table_rows == 0 || ix.table_rows > MAX_KEYS {
+        errs.bad(
+            loc,
+            "index.table_rows",
+            format!("must be between 1 and {MAX_KEYS}, got {}", ix.table_rows),
+        );
+    }
+    if ix.indexes > 64 {
+        errs.bad(loc, "index.indexes", format!("at most 64, got {}", ix.indexes));
+    }
+    errs.ms(loc, "index.seek_ms", ix.seek_ms, true);
+    errs.ms(loc, "index.scan_ms_per_row", ix.scan_ms_per_row, true);
+    IndexCfg {
+        table_rows: ix.table_rows,
+        indexed: ix.indexed,
+        indexes: ix.indexes,
+        seek_ns: ix.seek_ms.unwrap_or(0.01) * 1e6,
+        scan_ns_per_row: ix.scan_ms_per_row.unwrap_or(0.0001) * 1e6,
+    }
+}
+
+fn shard_cfg(r: &v1::ShardRouterSpec, loc: &Location, errs: &mut Errors) -> ShardCfg {
+    use crate::partition::Scheme;
+    use v1::ShardScheme as S;
+    let mode = match r.scheme {
+        S::HashMod => ShardMode::Horizontal(Scheme::ModN),
+        S::Range => ShardMode::Horizontal(Scheme::Range),
+        S::Consistent => ShardMode::Horizontal(Scheme::Consistent),
+        S::List => ShardMode::Horizontal(Scheme::List),
+        S::RoundRobin => ShardMode::Horizontal(Scheme::RoundRobin),
+        S::Composite => ShardMode::Horizontal(Scheme::Composite),
+        S::Directory => ShardMode::Horizontal(Scheme::Directory),
+        S::Vertical => ShardMode::Vertical,
+    };
+    if r.split_points.is_some() && r.scheme != S::Range {
+        errs.bad(loc, "split_points", "only the range scheme has split points");
+    }
+    if r.vnodes.is_some_and(|v| v == 0 || v > 10_000) {
+        errs.bad(loc, "vnodes", "must be between 1 and 10000");
+    }
+    if r.directory_cache.is_some() && r.scheme != S::Directory {
+        errs.bad(loc, "directory_cache", "only the directory scheme asks a directory");
+    }
+    let cache = r.directory_cache.as_ref().map(|c| {
+        if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {
+            errs.bad(
+                loc,
+                "directory_cache.capacity",
+                format!("must be between 1 and {MAX_CACHE_CAPACITY} keys, got {}", c.capacity),
+            );
+        }
+        errs.ms(loc, "directory_cache.ttl_ms", c.ttl_ms, false);
+        (c.capacity, opt_ms(c.ttl_ms))
+    });
+    if r.fanout_shards == Some(0) {
+        errs.bad(loc, "fanout_shards", "a cross-shard query visits at least one shard");
+    }
+    if let Some(rate) = r.migration_keys_per_s {
+        errs.rate(loc, "migration_keys_per_s", rate);
+        if rate.is_finite() && rate > 0.0 && rate < 0.01 {
+            errs.bad(
+                loc,
+                "migration_keys_per_s",
+                format!("at least 0.01 keys per second, got {rate}"),
+            );
+        }
+    }
+    let rate = r
+        .migration_keys_per_s
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1000.0);
+    ShardCfg {
+        mode,
+        split_points: r.split_points.clone(),
+        regions: r.regions,
+        vnodes: r.vnodes.unwrap_or(160),
+        cache,
+        fanout_classes: r.fanout_classes.iter().fold(0u8, |acc, c| acc | Class::from(*c).bit()),
+        fanout_shards: r.fanout_shards,
+        value_bytes: r.value_bytes.unwrap_or(1024),
+        migration_gap_ns: (1e9 / rate).max(1.0) as u64,
+    }
+}
+
+/// The shards a router starts with: its out-edges to non-directory nodes, less those a fault adds later.
+pub(crate) fn initial_shards(s: &v1::Scenario, t: &Topology, router: NodeIx) -> Vec<EdgeIx> {
+    let added: BTreeSet<NodeIx> = s
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            v1::Fault::AddShard { router: r, shard, .. } if t.node_ix(r) == Some(router) => t.node_ix(shard),
+            _ => None,
+        })
+        .collect();
+    t.out_edges[router as usize]
+        .iter()
+        .copied()
+        .filter(|&e| {
+            let to = t.edges[e as usize].to;
+            t.nodes[to as usize].kind != NodeKind::Directory && !added.contains(&to)
+        })
+        .collect()
+}
+
+/// Each shard router's placement must build over the shards it starts with.
+fn check_shards(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
+    for (i, node) in t.nodes.iter().enumerate() {
+        let Behavior::ShardRouter(cfg) = &node.behavior else {
+            continue;
+        };
+        let loc = Location::Node(node.id.clone());
+        let n = initial_shards(s, t, i as NodeIx).len() as u32;
+        if n == 0 {
+            errs.bad(
+                &loc,
+                "shards",
+                "every shard is added by a fault later: it needs one to start with",
+            );
+            continue;
+        }
+        if let Some(p) = &cfg.split_points {
+            if p.len() + 1 != n as usize {
+                errs.bad(
+                    &loc,
+                    "split_points",
+                    format!(
+                        "{} split points make {} ranges, but it starts with {n} shards",
+                        p.len(),
+                        p.len() + 1
+                    ),
+                );
+                continue;
+            }
+        }
+        if let Some(Err(e)) = cfg.partitioner(n) {
+            let field = match e {
+                crate::partition::PartitionError::BadSplitPoints { .. } => "split_points",
+                _ => "scheme",
+            };
+            errs.bad(&loc, field, e.to_string());
         }
     }
 }

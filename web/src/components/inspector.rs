@@ -308,6 +308,13 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                 </label>
             };
         }
+        Control::Bool => {
+            let onchange = on_action.reform(move |e: Event| target.action(key, Some(Value::Bool(checked(&e)))));
+            html! {
+                <input id={id.clone()} type="checkbox" data-param={key}
+                       checked={current.and_then(Value::as_bool).unwrap_or(false)} {onchange} />
+            }
+        }
         Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },
         Control::Tagged(variants) => {
             let optional = p.optional;
@@ -487,5 +494,7 @@ fn describe(f: &Fault) -> String {
         Fault::SetRate { node, rate_rps, .. } => format!("{t}: {node} sends {rate_rps} rps"),
         Fault::SetLatency { from, to, .. } => format!("{t}: latency of {from} → {to} changes"),
         Fault::SetLoss { from, to, loss, .. } => format!("{t}: {from} → {to} loses {:.0}%", loss * 100.0),
+        Fault::AddShard { router, shard, .. } => format!("{t}: {router} adds shard {shard}"),
+        Fault::RemoveShard { router, shard, .. } => format!("{t}: {router} removes shard {shard}"),
     }
 }
