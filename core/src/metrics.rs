@@ -20,15 +20,18 @@ pub enum FailReason {
     Crashed = 3,
     /// The network lost a message.
     Lost = 4,
+    /// A replicated database could not reach its primary or quorum in time (CP under a partition).
+    Unavailable = 5,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 5] = [
+    pub const ALL: [FailReason; 6] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
         FailReason::Crashed,
         FailReason::Lost,
+        FailReason::Unavailable,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +41,7 @@ impl FailReason {
             FailReason::Timeout => "timeout",
             FailReason::Crashed => "crashed",
             FailReason::Lost => "lost",
+            FailReason::Unavailable => "unavailable",
         }
     }
 }
@@ -117,7 +121,7 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 5],
+    pub failed: [u64; 6],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
@@ -148,7 +152,7 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 5],
+            failed: [0; 6],
             issued: 0,
             attempts: 0,
             retries: 0,
@@ -323,6 +327,13 @@ pub struct FailedReport {
     pub timeout: u64,
     pub crashed: u64,
     pub lost: u64,
+    /// Only replicated databases fail this way, so it is left out when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unavailable: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// Cache counters of one node.
@@ -401,4 +412,50 @@ pub struct Report {
     pub nodes: Vec<NodeReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<TaskReport>,
+    /// Replicated database clusters: availability and consistency side by side.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<DbReport>,
+}
+
+/// Client operations on one replicated database cluster, and what they saw.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DbReport {
+    pub cluster: String,
+    pub mode: &'static str,
+    pub consistency: &'static str,
+    #[serde(flatten)]
+    pub all: DbCounts,
+    /// Acknowledged writes that were later discarded: rolled back by a failover, or overwritten by a concurrent
+    /// write from the other side of a partition when it healed (last-write-wins).
+    pub lost_writes: u64,
+    /// Primary promotions after a crash.
+    pub failovers: u64,
+    /// The same counters split by where the client stood: `connected` (no partition in force when the
+    /// operation was invoked) or `side N` (the client was in partition group N, counted from 1).
+    pub by_side: Vec<DbSide>,
+}
+
+/// Counters of one group of operations.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct DbCounts {
+    /// Client operations (reads and writes) invoked.
+    pub ops: u64,
+    pub ok: u64,
+    /// Failed `unavailable`: the coordinator could not reach its primary or quorum.
+    pub unavailable: u64,
+    /// Failed otherwise, timed out, or still pending at the end (indeterminate).
+    pub other_failures: u64,
+    /// Successful operations over all operations.
+    pub availability: f64,
+    pub reads_ok: u64,
+    /// Successful reads that returned a value older than a write acknowledged before the read began.
+    pub stale_reads: u64,
+}
+
+/// One side of a partition.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DbSide {
+    pub side: String,
+    #[serde(flatten)]
+    pub counts: DbCounts,
 }

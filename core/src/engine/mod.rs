@@ -7,6 +7,8 @@
 //! request, so responses unwind the path. Clients time out and retry with backoff and jitter (retry storms
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
+mod db;
+mod netsplit;
 mod queue;
 
 use crate::cache::{Capacity, Eviction};
@@ -42,6 +44,10 @@ pub enum Command {
     SetRate { node: NodeIx, rate_rps: f64 },
     SetLatency { edge: EdgeIx, latency: Dist },
     SetLoss { edge: EdgeIx, loss: f64 },
+    /// Split the nodes into groups; messages between groups are dropped. Nodes in no group reach all.
+    Partition { groups: Vec<Vec<NodeIx>> },
+    /// End the partition.
+    Heal,
 }
 
 /// Why a command was refused.
@@ -78,6 +84,8 @@ pub enum Outcome {
     Ok,
     Hit,
     Miss,
+    /// A replicated database answered a read with a value older than an acknowledged write.
+    Stale,
     Fail(FailReason),
 }
 
@@ -91,6 +99,7 @@ impl Outcome {
             Outcome::Ok => "ok",
             Outcome::Hit => "hit",
             Outcome::Miss => "miss",
+            Outcome::Stale => "stale",
             Outcome::Fail(r) => r.name(),
         }
     }
@@ -153,6 +162,15 @@ pub enum LogKind {
         node: NodeIx,
         backend: NodeIx,
     },
+    /// The network split into this many groups.
+    Partitioned {
+        groups: usize,
+    },
+    Healed,
+    /// A replica became its cluster's primary after a failover.
+    Promoted {
+        node: NodeIx,
+    },
 }
 
 /// A log entry.
@@ -184,6 +202,9 @@ impl LogEntry {
             LogKind::Ejected { node, backend } => {
                 format!("{} ejected {} after consecutive errors", name(*node), name(*backend))
             }
+            LogKind::Partitioned { groups } => format!("the network split into {groups} groups"),
+            LogKind::Healed => "the network partition healed".to_string(),
+            LogKind::Promoted { node } => format!("{} was promoted to primary", name(*node)),
         };
         format!("[{}] {what}", self.at)
     }
@@ -238,6 +259,8 @@ enum Ev {
     TaskRetry {
         task: u64,
     },
+    /// Replication traffic, coordinator timeouts and elections of replicated databases.
+    Db(db::DbEv),
 }
 
 /// A queued task's life across deliveries (copies of it may be in flight at once).
@@ -372,6 +395,8 @@ pub struct Sim {
     scratch_backends: Vec<Backend>,
     tasks: std::collections::BTreeMap<u64, TaskState>,
     next_task: u64,
+    db: db::DbState,
+    split: netsplit::Netsplit,
 }
 
 impl Sim {
@@ -478,6 +503,7 @@ impl Sim {
         timeline.sort_by_key(|(t, _)| *t);
 
         let metrics = Metrics::new(n, bucket_ns.max(1_000_000));
+        let client_nodes: Vec<NodeIx> = clients.iter().map(|c| c.node).collect();
         let mut sim = Sim {
             name: s.name.clone(),
             seed,
@@ -517,6 +543,8 @@ impl Sim {
             scratch_backends: Vec::new(),
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
+            db: db::DbState::new(&topo, seed, &client_nodes),
+            split: netsplit::Netsplit::default(),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -732,6 +760,7 @@ impl Sim {
                 timeout: f[FailReason::Timeout as usize],
                 crashed: f[FailReason::Crashed as usize],
                 lost: f[FailReason::Lost as usize],
+                unavailable: f[FailReason::Unavailable as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -773,6 +802,7 @@ impl Sim {
                     round4(m.tasks.latency_sum_ns as f64 / m.tasks.completed as f64 / 1e6)
                 },
             }),
+            databases: self.db_reports(),
         }
     }
 
@@ -820,6 +850,7 @@ impl Sim {
                     self.requeue(task, false);
                 }
             }
+            Ev::Db(ev) => self.on_db_event(ev),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -878,6 +909,7 @@ impl Sim {
             let class = c.workload.mix.sample(&mut c.rng);
             let call = self.alloc_call(client, key, class);
             self.metrics.call_started(self.now);
+            self.db_invoke(call);
             self.start_attempt(call);
         }
         self.schedule_next_arrival(client);
@@ -1171,6 +1203,7 @@ impl Sim {
         }
         let start = self.calls[call as usize].start;
         self.metrics.call_ok(self.now, self.now - start);
+        self.db_call_ok(call, req);
         self.free_call(call);
         self.free_req(req);
     }
@@ -1207,6 +1240,7 @@ impl Sim {
             }
         }
         self.metrics.call_failed(self.now, reason);
+        self.db_call_failed(call, reason);
         self.free_call(call);
     }
 
@@ -1296,6 +1330,10 @@ impl Sim {
 
     /// Draws the network delay of one traversal of `edge`, or `None` if the message is lost.
     fn traverse(&mut self, edge: EdgeIx) -> Option<u64> {
+        let ed = &self.topo.edges[edge as usize];
+        if self.split.cut(ed.from, ed.to) {
+            return None;
+        }
         let e = &self.edges[edge as usize];
         if e.loss > 0.0 && self.net_rng.chance(e.loss) {
             return None;
@@ -1434,6 +1472,7 @@ impl Sim {
         };
         match &self.topo.nodes[ni].behavior {
             Behavior::Client(_) => {}
+            Behavior::Station if self.db.is_replica(f.node) => self.db_proceed(req),
             Behavior::Station => {
                 // Call each dependency in order, then answer.
                 let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
@@ -1904,6 +1943,7 @@ impl Sim {
             Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
                 "loss must be between 0 and 1, got {loss}"
             ))),
+            Command::Partition { .. } => self.check_partition(cmd),
             _ => Ok(()),
         }
     }
@@ -1934,6 +1974,7 @@ impl Sim {
                     at,
                     kind: LogKind::Crashed { node },
                 });
+                self.db_on_crash(node);
                 for (r, gen) in waiting {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);
@@ -1962,6 +2003,7 @@ impl Sim {
                 let st = &mut self.nodes[ni];
                 self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
                 st.up = true;
+                self.db_on_recover(node);
                 self.log.push(LogEntry {
                     at,
                     kind: LogKind::Recovered { node },
@@ -1997,6 +2039,8 @@ impl Sim {
                     kind: LogKind::LossChanged { edge, loss },
                 });
             }
+            Command::Partition { groups } => self.partition(groups),
+            Command::Heal => self.heal(),
         }
     }
 }
@@ -2047,5 +2091,12 @@ fn command_from_fault(t: &Topology, f: &crate::scenario::v1::Fault) -> Option<Co
             edge: t.edge_ix(t.node_ix(from)?, t.node_ix(to)?)?,
             loss: *loss,
         },
+        Fault::Partition { groups, .. } => Command::Partition {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|id| t.node_ix(id)).collect::<Option<Vec<_>>>())
+                .collect::<Option<Vec<_>>>()?,
+        },
+        Fault::Heal { .. } => Command::Heal,
     })
 }

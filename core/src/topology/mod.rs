@@ -2,6 +2,7 @@
 //! loss, and adjacency. [`Topology::build`] turns a `scenario::v1` document into it, or into a list of typed
 //! errors that each name the node, edge or field at fault.
 
+pub mod cluster;
 mod validate;
 
 use crate::dist::Dist;
@@ -181,6 +182,8 @@ pub struct Topology {
     pub edges: Vec<EdgeDef>,
     /// Outgoing edges of each node, in scenario order.
     pub out_edges: Vec<Vec<EdgeIx>>,
+    /// Replicated database clusters.
+    pub clusters: Vec<cluster::ClusterCfg>,
     index: BTreeMap<String, NodeIx>,
 }
 
