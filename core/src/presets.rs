@@ -17,6 +17,9 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/10-spike-absorbed.json"),
     ),
     ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
+    ("12-partition-cp", include_str!("../../presets/12-partition-cp.json")),
+    ("13-partition-ap", include_str!("../../presets/13-partition-ap.json")),
+    ("14-failover", include_str!("../../presets/14-failover.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

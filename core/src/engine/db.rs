@@ -54,14 +54,40 @@ pub(super) enum DbEv {
 
 #[derive(Clone, Copy, Debug)]
 enum Body {
-    Write { op: u32, gen: u32, key: u64, cell: Cell },
-    WriteAck { op: u32, gen: u32 },
-    Read { op: u32, gen: u32, key: u64 },
-    ReadReply { op: u32, gen: u32, cell: Option<Cell> },
+    Write {
+        op: u32,
+        gen: u32,
+        key: u64,
+        cell: Cell,
+    },
+    WriteAck {
+        op: u32,
+        gen: u32,
+    },
+    Read {
+        op: u32,
+        gen: u32,
+        key: u64,
+    },
+    ReadReply {
+        op: u32,
+        gen: u32,
+        cell: Option<Cell>,
+    },
     /// A coordinator asks the primary to run an operation (`write: None` is a read).
-    Forward { op: u32, gen: u32, key: u64, write: Option<u64> },
+    Forward {
+        op: u32,
+        gen: u32,
+        key: u64,
+        write: Option<u64>,
+    },
     /// The primary's answer: `ok`, with the cell read or written.
-    ForwardReply { op: u32, gen: u32, ok: bool, cell: Option<Cell> },
+    ForwardReply {
+        op: u32,
+        gen: u32,
+        ok: bool,
+        cell: Option<Cell>,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +95,8 @@ struct Msg {
     cluster: u32,
     from: u32,
     to: u32,
+    /// The sender's epoch: replication still in its lag window when the sender crashes is never shipped.
+    epoch: u32,
     body: Body,
 }
 
@@ -270,7 +298,9 @@ impl Sim {
     /// A client call succeeded with the answer carried by `req`.
     pub(super) fn db_call_ok(&mut self, call: u32, req: u32) {
         let seen = self.db.observed.remove(&self.reqs[req as usize].id);
-        let Some((cluster, id)) = self.db_recorded(call) else { return };
+        let Some((cluster, id)) = self.db_recorded(call) else {
+            return;
+        };
         let cl = &mut self.db.clusters[cluster as usize];
         let is_read = cl.history.get(id).is_some_and(|o| o.op() == Op::Read);
         // An answer that never touched the database (a cache hit, a queue's acknowledgement) says nothing
@@ -287,7 +317,9 @@ impl Sim {
 
     /// A client call failed for good.
     pub(super) fn db_call_failed(&mut self, call: u32, reason: FailReason) {
-        let Some((cluster, id)) = self.db_recorded(call) else { return };
+        let Some((cluster, id)) = self.db_recorded(call) else {
+            return;
+        };
         let cl = &mut self.db.clusters[cluster as usize];
         let is_read = cl.history.get(id).is_some_and(|o| o.op() == Op::Read);
         // A failed write may have been applied by some replica: indeterminate. A failed read changed nothing.
@@ -314,7 +346,9 @@ impl Sim {
             return;
         }
         self.top_mut(req).step = 1;
-        let Some((cluster, at)) = self.db.member[f.node as usize] else { return };
+        let Some((cluster, at)) = self.db.member[f.node as usize] else {
+            return;
+        };
         let (call, call_gen, key, class, id, gen) = {
             let r = &self.reqs[req as usize];
             (r.call, r.call_gen, r.key, r.class, r.id, r.gen)
@@ -416,7 +450,9 @@ impl Sim {
         let primary = self.db.clusters[cluster as usize].primary;
         let local_read = write.is_none() && (cfg.read_from == ReadFrom::Replica || primary == Some(at));
         if local_read {
-            let cell = self.db.clusters[cluster as usize].stores[at as usize].get(&key).copied();
+            let cell = self.db.clusters[cluster as usize].stores[at as usize]
+                .get(&key)
+                .copied();
             self.finish_op(op, true, cell);
         } else if primary == Some(at) {
             let value = write.unwrap_or_default();
@@ -434,7 +470,6 @@ impl Sim {
             (o.cluster, o.at, o.key, o.gen)
         };
         let cell = self.new_cell(cluster, value);
-        self.db.apply(cluster, at, key, cell);
         let cfg = &self.db.clusters[cluster as usize].cfg;
         let others = cfg.replicas.len() as u32 - 1;
         let needed = match cfg.mode {
@@ -442,6 +477,10 @@ impl Sim {
             ReplicationMode::SemiSync => others.min(1),
             _ => 0,
         };
+        // A synchronous primary makes a write visible only once it commits (no dirty reads).
+        if needed == 0 {
+            self.db.apply(cluster, at, key, cell);
+        }
         let o = &mut self.db.ops[op as usize];
         o.cell = Some(cell);
         o.needed = needed;
@@ -480,7 +519,17 @@ impl Sim {
         };
         if let Some(cell) = cell {
             for to in repairs {
-                self.db_send(cluster, at, to, Body::Write { op: NONE, gen: 0, key, cell });
+                self.db_send(
+                    cluster,
+                    at,
+                    to,
+                    Body::Write {
+                        op: NONE,
+                        gen: 0,
+                        key,
+                        cell,
+                    },
+                );
             }
         }
         match origin {
@@ -498,7 +547,8 @@ impl Sim {
                             *latest = (*latest).max(c.ver);
                         }
                         _ => {
-                            stale = cl.latest_acked.get(&key).copied().unwrap_or_default() > cell.map(|c| c.ver).unwrap_or_default();
+                            stale = cl.latest_acked.get(&key).copied().unwrap_or_default()
+                                > cell.map(|c| c.ver).unwrap_or_default();
                         }
                     }
                     self.db.observed.insert(id, cell);
@@ -548,8 +598,11 @@ impl Sim {
         // Primary modes, AP: the coordinator's own copy serves.
         match write {
             Some(_) if o.cell.is_some() => {
-                // The primary already applied it; the replicas that answered are all it can have.
+                // The primary sent it out; the replicas that answered are all it can have. It commits.
                 let cell = o.cell;
+                if let Some(cell) = cell {
+                    self.db.apply(cluster, at, key, cell);
+                }
                 self.finish_op(op, true, cell);
             }
             Some(value) => {
@@ -557,12 +610,24 @@ impl Sim {
                 self.db.apply(cluster, at, key, cell);
                 let size = self.db.clusters[cluster as usize].cfg.replicas.len() as u32;
                 for to in (0..size).filter(|&to| to != at) {
-                    self.db_send(cluster, at, to, Body::Write { op: NONE, gen: 0, key, cell });
+                    self.db_send(
+                        cluster,
+                        at,
+                        to,
+                        Body::Write {
+                            op: NONE,
+                            gen: 0,
+                            key,
+                            cell,
+                        },
+                    );
                 }
                 self.finish_op(op, true, Some(cell));
             }
             None => {
-                let cell = self.db.clusters[cluster as usize].stores[at as usize].get(&key).copied();
+                let cell = self.db.clusters[cluster as usize].stores[at as usize]
+                    .get(&key)
+                    .copied();
                 self.finish_op(op, true, cell);
             }
         }
@@ -572,7 +637,15 @@ impl Sim {
 
     /// Sends a replication message between two replicas of `cluster` (delivered at once to oneself).
     fn db_send(&mut self, cluster: u32, from: u32, to: u32, body: Body) {
-        let msg = Msg { cluster, from, to, body };
+        let sender = self.db.clusters[cluster as usize].cfg.replicas[from as usize];
+        let epoch = self.nodes[sender as usize].epoch;
+        let msg = Msg {
+            cluster,
+            from,
+            to,
+            epoch,
+            body,
+        };
         if from == to {
             self.db_deliver(msg);
             return;
@@ -608,8 +681,10 @@ impl Sim {
                 self.db.free_msgs.push(msg);
                 let cl = &self.db.clusters[m.cluster as usize];
                 let (a, b) = (cl.cfg.replicas[m.from as usize], cl.cfg.replicas[m.to as usize]);
-                // A partition that began in flight, or a crashed receiver, loses the message.
-                if !self.split.cut(a, b) && self.nodes[b as usize].up {
+                // A partition that began in flight, or a crashed receiver, loses the message; so does a crash
+                // of the sender while the message was still in its replication lag.
+                let shipped = self.nodes[a as usize].epoch == m.epoch;
+                if !self.split.cut(a, b) && self.nodes[b as usize].up && shipped {
                     self.db_deliver(m);
                 }
             }
@@ -637,8 +712,11 @@ impl Sim {
                 if self.op_valid(op, gen) {
                     let o = &mut self.db.ops[op as usize];
                     o.acks += 1;
-                    if o.acks >= o.needed {
-                        let cell = o.cell;
+                    if o.acks >= o.needed && !o.done {
+                        let (at, key, cell) = (o.at, o.key, o.cell);
+                        if let Some(cell) = cell.filter(|_| self.db.clusters[c as usize].cfg.has_primary()) {
+                            self.db.apply(c, at, key, cell);
+                        }
                         self.finish_op(op, true, cell);
                     }
                 }
@@ -658,7 +736,17 @@ impl Sim {
                     let (at, key, best) = (o.at, o.key, o.cell);
                     if self.db.clusters[c as usize].cfg.read_repair {
                         if let Some(best) = best.filter(|b| cell.map(|c| c.ver) < Some(b.ver)) {
-                            self.db_send(c, at, m.from, Body::Write { op: NONE, gen: 0, key, cell: best });
+                            self.db_send(
+                                c,
+                                at,
+                                m.from,
+                                Body::Write {
+                                    op: NONE,
+                                    gen: 0,
+                                    key,
+                                    cell: best,
+                                },
+                            );
                         }
                     }
                 } else if o.replies.len() as u32 >= o.needed {
@@ -691,22 +779,25 @@ impl Sim {
 
     /// A node crashed: if it was a primary, an election follows after the timeout.
     pub(super) fn db_on_crash(&mut self, node: NodeIx) {
-        let Some((c, at)) = self.db.member[node as usize] else { return };
+        let Some((c, at)) = self.db.member[node as usize] else {
+            return;
+        };
         let cl = &mut self.db.clusters[c as usize];
         if cl.primary == Some(at) {
             cl.primary = None;
             cl.term += 1;
             let term = cl.term;
             let at = self.now.saturating_add(cl.cfg.election_timeout_ns);
-            self.queue
-                .push(at, super::Ev::Db(DbEv::Election { cluster: c, term }));
+            self.queue.push(at, super::Ev::Db(DbEv::Election { cluster: c, term }));
         }
     }
 
     /// A node recovered: an old primary rejoins as a replica and copies the primary's data (its own writes
     /// that never replicated are rolled back).
     pub(super) fn db_on_recover(&mut self, node: NodeIx) {
-        let Some((c, at)) = self.db.member[node as usize] else { return };
+        let Some((c, at)) = self.db.member[node as usize] else {
+            return;
+        };
         let cl = &mut self.db.clusters[c as usize];
         if let Some(p) = cl.primary.filter(|&p| p != at) {
             cl.stores[at as usize] = cl.stores[p as usize].clone();
@@ -783,7 +874,9 @@ impl Sim {
                         }
                     }
                 }
-                let Some(winner) = sides.values().max_by_key(|c| c.ver).copied() else { continue };
+                let Some(winner) = sides.values().max_by_key(|c| c.ver).copied() else {
+                    continue;
+                };
                 lost += sides
                     .values()
                     .filter(|s| s.ver < winner.ver && s.ver.ts >= since && cl.acked.contains(&(key, s.ver)))
@@ -803,7 +896,11 @@ impl Sim {
 
     /// The recorded history of client operations on each cluster, by cluster id.
     pub fn db_histories(&self) -> Vec<(&str, &History)> {
-        self.db.clusters.iter().map(|c| (c.cfg.id.as_str(), &c.history)).collect()
+        self.db
+            .clusters
+            .iter()
+            .map(|c| (c.cfg.id.as_str(), &c.history))
+            .collect()
     }
 
     pub(super) fn db_reports(&self) -> Vec<DbReport> {
@@ -834,7 +931,11 @@ impl Sim {
                     }
                 }
                 let finish = |mut c: DbCounts| {
-                    c.availability = if c.ops == 0 { 0.0 } else { round4(c.ok as f64 / c.ops as f64) };
+                    c.availability = if c.ops == 0 {
+                        0.0
+                    } else {
+                        round4(c.ok as f64 / c.ops as f64)
+                    };
                     c
                 };
                 DbReport {

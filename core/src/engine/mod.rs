@@ -39,13 +39,28 @@ const TARGET_BUCKETS: f64 = 200.0;
 /// A runtime command, applied at a virtual time. Fault timeline entries become these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Crash { node: NodeIx },
-    Recover { node: NodeIx },
-    SetRate { node: NodeIx, rate_rps: f64 },
-    SetLatency { edge: EdgeIx, latency: Dist },
-    SetLoss { edge: EdgeIx, loss: f64 },
+    Crash {
+        node: NodeIx,
+    },
+    Recover {
+        node: NodeIx,
+    },
+    SetRate {
+        node: NodeIx,
+        rate_rps: f64,
+    },
+    SetLatency {
+        edge: EdgeIx,
+        latency: Dist,
+    },
+    SetLoss {
+        edge: EdgeIx,
+        loss: f64,
+    },
     /// Split the nodes into groups; messages between groups are dropped. Nodes in no group reach all.
-    Partition { groups: Vec<Vec<NodeIx>> },
+    Partition {
+        groups: Vec<Vec<NodeIx>>,
+    },
     /// End the partition.
     Heal,
 }

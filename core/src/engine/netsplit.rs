@@ -37,7 +37,9 @@ impl Netsplit {
 
 impl Sim {
     pub(super) fn check_partition(&self, cmd: &Command) -> Result<(), CommandError> {
-        let Command::Partition { groups } = cmd else { return Ok(()) };
+        let Command::Partition { groups } = cmd else {
+            return Ok(());
+        };
         let mut seen = vec![false; self.topo.nodes.len()];
         for &n in groups.iter().flatten() {
             let slot = seen.get_mut(n as usize).ok_or(CommandError::UnknownNode(n))?;

@@ -65,12 +65,16 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
         for r in &c.replicas {
             match t.node_ix(r) {
                 None => bad(errs, &id, format!("replica \"{}\" is not a node", truncate(r))),
-                Some(ix) if t.node(ix).kind != NodeKind::Database => {
-                    bad(errs, &id, format!("replica \"{}\" is a {}, not a database", r, t.node(ix).kind))
-                }
-                Some(ix) if member[ix as usize] => {
-                    bad(errs, &id, format!("replica \"{r}\" is listed twice or in another cluster"))
-                }
+                Some(ix) if t.node(ix).kind != NodeKind::Database => bad(
+                    errs,
+                    &id,
+                    format!("replica \"{}\" is a {}, not a database", r, t.node(ix).kind),
+                ),
+                Some(ix) if member[ix as usize] => bad(
+                    errs,
+                    &id,
+                    format!("replica \"{r}\" is listed twice or in another cluster"),
+                ),
                 Some(ix) => {
                     member[ix as usize] = true;
                     replicas.push(ix);
@@ -83,7 +87,11 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
         let (r, w) = (c.r.unwrap_or(majority), c.w.unwrap_or(majority));
         if c.mode == ReplicationMode::Quorum {
             if n == 0 || n > size {
-                bad(errs, &id, format!("n must be between 1 and the {size} replicas, got {n}"));
+                bad(
+                    errs,
+                    &id,
+                    format!("n must be between 1 and the {size} replicas, got {n}"),
+                );
             }
             for (name, q) in [("r", r), ("w", w)] {
                 if q == 0 || q > n {
@@ -91,16 +99,27 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
                 }
             }
         } else if c.n.is_some() || c.r.is_some() || c.w.is_some() || c.read_repair {
-            bad(errs, &id, "n, r, w and read_repair apply to the quorum mode only".into());
+            bad(
+                errs,
+                &id,
+                "n, r, w and read_repair apply to the quorum mode only".into(),
+            );
         }
         let link = dist_from_v1(&c.link_latency);
         if let Err(e) = link.validate() {
             bad(errs, &id, format!("link_latency: {}", e.0));
         }
-        for (name, v) in [("op_timeout_ms", c.op_timeout_ms), ("election_timeout_ms", c.election_timeout_ms)] {
+        for (name, v) in [
+            ("op_timeout_ms", c.op_timeout_ms),
+            ("election_timeout_ms", c.election_timeout_ms),
+        ] {
             if let Some(v) = v {
                 if !(v.is_finite() && v > 0.0 && v <= super::validate::MAX_DURATION_MS) {
-                    bad(errs, &id, format!("{name} must be a positive number of milliseconds, got {v}"));
+                    bad(
+                        errs,
+                        &id,
+                        format!("{name} must be a positive number of milliseconds, got {v}"),
+                    );
                 }
             }
         }

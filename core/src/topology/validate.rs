@@ -866,7 +866,11 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
                 for id in groups.iter().flatten() {
                     if let Some(ix) = node(id, errs) {
                         if !seen.insert(ix) {
-                            errs.bad(&loc, "groups", format!("\"{}\" is in more than one group", truncate(id)));
+                            errs.bad(
+                                &loc,
+                                "groups",
+                                format!("\"{}\" is in more than one group", truncate(id)),
+                            );
                         }
                     }
                 }
