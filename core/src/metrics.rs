@@ -452,6 +452,31 @@ pub struct DbCounts {
     pub stale_reads: u64,
 }
 
+/// What `switchyard run --check` adds: the linearizability verdict on every cluster's history, next to the
+/// counters of [`DbReport`] summed over clusters.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ConsistencyReport {
+    /// `true`, `false`, or `"unknown"` when the checker ran out of search budget on some key.
+    pub linearizable: serde_json::Value,
+    /// For a violation: the cluster, the key, and the recorded operations (by index in the cluster's history)
+    /// that conflict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violation: Option<Violation>,
+    pub stale_reads: u64,
+    pub lost_writes: u64,
+    pub availability: f64,
+    /// Availability of the operations invoked on each side (`connected`, `side 1`, ...).
+    pub availability_by_side: std::collections::BTreeMap<String, f64>,
+}
+
+/// The operations that explain a linearizability violation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Violation {
+    pub cluster: String,
+    pub key: u64,
+    pub ops: Vec<usize>,
+}
+
 /// One side of a partition.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct DbSide {

@@ -24,7 +24,7 @@
 
 use super::{FailReason, LogEntry, LogKind, Outcome, Sim, NONE};
 use crate::history::{self, ClientId, History, Op, OpId};
-use crate::metrics::{round4, DbCounts, DbReport, DbSide};
+use crate::metrics::{round4, ConsistencyReport, DbCounts, DbReport, DbSide, Violation};
 use crate::rng::{mix64, SimRng};
 use crate::time::SimTime;
 use crate::topology::cluster::{ClusterCfg, Consistency, ReadFrom, ReplicationMode};
@@ -901,6 +901,58 @@ impl Sim {
             .iter()
             .map(|c| (c.cfg.id.as_str(), &c.history))
             .collect()
+    }
+
+    /// Runs the linearizability checker over every cluster's history, and sums the counters of the report.
+    pub fn check_consistency(&self, options: &history::CheckOptions) -> ConsistencyReport {
+        let mut linearizable = serde_json::Value::Bool(true);
+        let mut violation = None;
+        for cl in &self.db.clusters {
+            match history::check(&cl.history, options) {
+                history::Verdict::Linearizable => {}
+                history::Verdict::NotLinearizable { key, ops, .. } => {
+                    if violation.is_none() {
+                        violation = Some(Violation {
+                            cluster: cl.cfg.id.clone(),
+                            key,
+                            ops: ops.iter().map(|o| o.index()).collect(),
+                        });
+                    }
+                    linearizable = serde_json::Value::Bool(false);
+                }
+                _ => {
+                    if linearizable == serde_json::Value::Bool(true) {
+                        linearizable = serde_json::Value::String("unknown".into());
+                    }
+                }
+            }
+        }
+        let reports = self.db_reports();
+        let (mut ops, mut ok) = (0, 0);
+        let mut sides: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for r in &reports {
+            ops += r.all.ops;
+            ok += r.all.ok;
+            for s in &r.by_side {
+                let e = sides.entry(s.side.clone()).or_default();
+                e.0 += s.counts.ops;
+                e.1 += s.counts.ok;
+            }
+        }
+        let ratio = |ok: u64, ops: u64| if ops == 0 { 0.0 } else { round4(ok as f64 / ops as f64) };
+        ConsistencyReport {
+            linearizable,
+            violation,
+            stale_reads: reports.iter().map(|r| r.all.stale_reads).sum(),
+            lost_writes: reports.iter().map(|r| r.lost_writes).sum(),
+            availability: ratio(ok, ops),
+            availability_by_side: sides.into_iter().map(|(k, (ops, ok))| (k, ratio(ok, ops))).collect(),
+        }
+    }
+
+    /// Whether the scenario has replicated databases to check.
+    pub fn has_clusters(&self) -> bool {
+        !self.db.clusters.is_empty()
     }
 
     pub(super) fn db_reports(&self) -> Vec<DbReport> {
