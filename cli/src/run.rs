@@ -144,9 +144,11 @@ fn check_summary(c: &ConsistencyReport) -> String {
         },
         _ => "unknown (the search ran out of budget)".to_string(),
     };
-    let mut s = format!("  check
+    let mut s = format!(
+        "  check
     linearizable  {verdict}
-");
+"
+    );
     s.push_str(&format!(
         "    stale reads   {}
     lost writes   {}

@@ -256,3 +256,67 @@ fn bad_clusters_and_partitions_are_typed_errors() {
     }
     let _ = FailReason::Unavailable;
 }
+
+#[test]
+fn database_presets_complete_requests_and_replay_byte_for_byte() {
+    for name in ["12-partition-cp", "13-partition-ap", "14-failover"] {
+        let text = switchyard_core::presets::get(name).unwrap();
+        let report = |_: ()| {
+            let mut sim = Sim::from_json(text).unwrap();
+            sim.run_to_end();
+            sim.report()
+        };
+        let (a, b) = (report(()), report(()));
+        assert!(a.completed > 100, "{name}: {} completed", a.completed);
+        assert_eq!(a.to_json_pretty(), b.to_json_pretty(), "{name}");
+        assert_eq!(a.databases.len(), 1, "{name}");
+    }
+    let text = switchyard_core::presets::get("14-failover").unwrap();
+    let mut sim = Sim::from_json(text).unwrap();
+    sim.run_to_end();
+    let r = sim.report();
+    assert_eq!(r.databases[0].failovers, 1);
+    assert!(
+        r.failed_by_reason.unavailable > 0,
+        "writes fail while there is no primary"
+    );
+}
+
+#[test]
+fn sloppy_quorums_stay_available_when_preferred_replicas_are_down() {
+    let scenario = |sloppy: bool| {
+        let db = |id: &str| {
+            format!(
+                r#"{{"id": "{id}", "spec": {{"kind": "database", "workers": 64, "service_time": {{"type": "constant", "ms": 1}}}}}}"#
+            )
+        };
+        format!(
+            r#"{{"version": 1, "duration_ms": 400,
+            "nodes": [{{"id": "c", "spec": {{"kind": "client", "timeout_ms": 300, "workload": {{
+                "arrival": {{"type": "poisson", "rate_rps": 300}}, "keys": {{"type": "uniform", "count": 10}},
+                "mix": {{"api_read": 0.5, "api_write": 0.5}}}}}}}}, {}, {}, {}, {}, {}],
+            "edges": [{{"from": "c", "to": "db1"}}, {{"from": "c", "to": "db2"}}, {{"from": "c", "to": "db3"}}],
+            "clusters": [{{"id": "kv", "replicas": ["db1", "db2", "db3", "db4", "db5"], "mode": "quorum",
+                "n": 3, "r": 2, "w": 2, "sloppy_quorum": {sloppy}, "op_timeout_ms": 50}}],
+            "faults": [{{"action": "crash", "at_ms": 100, "node": "db4"}}, {{"action": "crash", "at_ms": 100, "node": "db5"}},
+                       {{"action": "recover", "at_ms": 300, "node": "db4"}}, {{"action": "recover", "at_ms": 300, "node": "db5"}}]}}"#,
+            db("db1"),
+            db("db2"),
+            db("db3"),
+            db("db4"),
+            db("db5")
+        )
+    };
+    let (mut strict, mut sloppy) = (0, 0);
+    for seed in 0..50 {
+        strict += run(&scenario(false), seed).1.all.unavailable;
+        sloppy += run(&scenario(true), seed).1.all.unavailable;
+    }
+    println!("two of five replicas down: strict quorum {strict} unavailable, sloppy {sloppy}");
+    assert!(
+        strict > 500,
+        "strict quorums should fail keys whose replicas are down: {strict}"
+    );
+    // Under a sloppy quorum only the operations already sent to the two replicas when they crashed fail.
+    assert!(sloppy * 10 < strict, "sloppy quorums failed {sloppy} operations");
+}

@@ -54,11 +54,13 @@ pub(super) enum DbEv {
 
 #[derive(Clone, Copy, Debug)]
 enum Body {
+    /// `hint`: the replica this write was meant for, when the receiver stands in for it (else `NONE`).
     Write {
         op: u32,
         gen: u32,
         key: u64,
         cell: Cell,
+        hint: u32,
     },
     WriteAck {
         op: u32,
@@ -144,6 +146,8 @@ struct ClusterState {
     primary: Option<u32>,
     term: u32,
     next_seq: u64,
+    /// Hinted handoff: (holder, intended replica, key, cell) for writes a stand-in took under a sloppy quorum.
+    hints: Vec<(u32, u32, u64, Cell)>,
     /// Acknowledged writes (key, version) not known to be lost.
     acked: BTreeSet<(u64, Version)>,
     /// The newest acknowledged write of each key (ground truth for colouring stale reads).
@@ -192,6 +196,7 @@ impl DbState {
                     primary: cfg.has_primary().then_some(0),
                     term: 0,
                     next_seq: 0,
+                    hints: Vec::new(),
                     acked: BTreeSet::new(),
                     latest_acked: BTreeMap::new(),
                     lost_writes: 0,
@@ -420,6 +425,51 @@ impl Sim {
         (0..u64::from(cfg.n)).map(move |i| ((first + i) % size) as u32)
     }
 
+    /// Where a quorum operation goes: the key's `n` replicas, each paired with `NONE`; under a sloppy quorum,
+    /// a replica the coordinator cannot reach (down, or across the partition) is replaced by the next
+    /// reachable replica outside the list, paired with the one it stands in for.
+    fn targets(&self, cfg: &ClusterCfg, at: u32, key: u64) -> Vec<(u32, u32)> {
+        let pref: Vec<u32> = Self::preference(cfg, key).collect();
+        if !cfg.sloppy_quorum {
+            return pref.into_iter().map(|p| (p, NONE)).collect();
+        }
+        let here = cfg.replicas[at as usize];
+        let reachable = |r: u32| {
+            let node = cfg.replicas[r as usize];
+            self.nodes[node as usize].up && !self.split.cut(here, node)
+        };
+        let size = cfg.replicas.len() as u32;
+        let first = pref.first().copied().unwrap_or(0);
+        let mut spares = (cfg.n..size).map(|i| (first + i) % size).filter(|&r| reachable(r));
+        pref.iter()
+            .map(|&p| {
+                if reachable(p) {
+                    (p, NONE)
+                } else {
+                    spares.next().map_or((p, NONE), |s| (s, p))
+                }
+            })
+            .collect()
+    }
+
+    /// Stand-ins hand their hinted writes to the replicas they were meant for, where both are up and connected.
+    pub(super) fn hand_off(&mut self) {
+        for c in 0..self.db.clusters.len() {
+            let hints = std::mem::take(&mut self.db.clusters[c].hints);
+            let mut kept = Vec::new();
+            for (holder, target, key, cell) in hints {
+                let cfg = &self.db.clusters[c].cfg;
+                let (h, t) = (cfg.replicas[holder as usize], cfg.replicas[target as usize]);
+                if self.nodes[h as usize].up && self.nodes[t as usize].up && !self.split.cut(h, t) {
+                    self.db.apply(c as u32, target, key, cell);
+                } else {
+                    kept.push((holder, target, key, cell));
+                }
+            }
+            self.db.clusters[c].hints = kept;
+        }
+    }
+
     fn start_op(&mut self, op: u32) {
         let (cluster, at, key, write, gen) = {
             let o = &self.db.ops[op as usize];
@@ -427,20 +477,31 @@ impl Sim {
         };
         let cfg = self.db.clusters[cluster as usize].cfg.clone();
         if cfg.mode == ReplicationMode::Quorum {
-            let pref: Vec<u32> = Self::preference(&cfg, key).collect();
+            let pref = self.targets(&cfg, at, key);
             match write {
                 Some(value) => {
                     let cell = self.new_cell(cluster, value);
                     let o = &mut self.db.ops[op as usize];
                     o.cell = Some(cell);
                     o.needed = cfg.w;
-                    for to in pref {
-                        self.db_send(cluster, at, to, Body::Write { op, gen, key, cell });
+                    for (to, hint) in pref {
+                        self.db_send(
+                            cluster,
+                            at,
+                            to,
+                            Body::Write {
+                                op,
+                                gen,
+                                key,
+                                cell,
+                                hint,
+                            },
+                        );
                     }
                 }
                 None => {
                     self.db.ops[op as usize].needed = cfg.r;
-                    for to in pref {
+                    for (to, _) in pref {
                         self.db_send(cluster, at, to, Body::Read { op, gen, key });
                     }
                 }
@@ -487,7 +548,18 @@ impl Sim {
         for to in 0..=others {
             if to != at {
                 let (op, gen) = if needed == 0 { (NONE, 0) } else { (op, gen) };
-                self.db_send(cluster, at, to, Body::Write { op, gen, key, cell });
+                self.db_send(
+                    cluster,
+                    at,
+                    to,
+                    Body::Write {
+                        op,
+                        gen,
+                        key,
+                        cell,
+                        hint: NONE,
+                    },
+                );
             }
         }
         if needed == 0 {
@@ -528,6 +600,7 @@ impl Sim {
                         gen: 0,
                         key,
                         cell,
+                        hint: NONE,
                     },
                 );
             }
@@ -619,6 +692,7 @@ impl Sim {
                             gen: 0,
                             key,
                             cell,
+                            hint: NONE,
                         },
                     );
                 }
@@ -702,8 +776,17 @@ impl Sim {
     fn db_deliver(&mut self, m: Msg) {
         let c = m.cluster;
         match m.body {
-            Body::Write { op, gen, key, cell } => {
+            Body::Write {
+                op,
+                gen,
+                key,
+                cell,
+                hint,
+            } => {
                 self.db.apply(c, m.to, key, cell);
+                if hint != NONE {
+                    self.db.clusters[c as usize].hints.push((m.to, hint, key, cell));
+                }
                 if op != NONE {
                     self.db_send(c, m.to, m.from, Body::WriteAck { op, gen });
                 }
@@ -745,6 +828,7 @@ impl Sim {
                                     gen: 0,
                                     key,
                                     cell: best,
+                                    hint: NONE,
                                 },
                             );
                         }
@@ -803,6 +887,7 @@ impl Sim {
             cl.stores[at as usize] = cl.stores[p as usize].clone();
             cl.applied[at as usize] = cl.applied[p as usize];
         }
+        self.hand_off();
     }
 
     fn election(&mut self, c: u32, term: u32) {

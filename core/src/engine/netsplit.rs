@@ -81,5 +81,6 @@ impl Sim {
             at: SimTime(self.now),
             kind: LogKind::Healed,
         });
+        self.hand_off();
     }
 }

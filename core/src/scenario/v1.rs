@@ -557,6 +557,10 @@ pub struct Cluster {
     /// `quorum` mode: after a read, send the newest value to replicas that answered with an older one.
     #[serde(default)]
     pub read_repair: bool,
+    /// `quorum` mode: when one of a key's `n` replicas is down or cut off, use the next reachable replica
+    /// instead, which keeps a hint and hands the write off when the partition heals or the replica recovers.
+    #[serde(default)]
+    pub sloppy_quorum: bool,
     /// `primary_replica` modes: where reads go.
     #[serde(default)]
     pub read_from: ReadFrom,

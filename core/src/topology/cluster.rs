@@ -27,6 +27,7 @@ pub struct ClusterCfg {
     pub r: u32,
     pub w: u32,
     pub read_repair: bool,
+    pub sloppy_quorum: bool,
     pub read_from: ReadFrom,
     pub election_timeout_ns: u64,
 }
@@ -137,6 +138,7 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
             r,
             w,
             read_repair: c.read_repair,
+            sloppy_quorum: c.sloppy_quorum,
             read_from: c.read_from,
             election_timeout_ns: ms_to_nanos(c.election_timeout_ms.unwrap_or(1_000.0)),
         });
