@@ -76,6 +76,7 @@ fn cp_majority_quorums_stay_linearizable_and_the_minority_is_unavailable() {
             Verdict::Unknown { .. } => unknown += 1,
             v => panic!("seed {seed}: a CP majority-quorum history was not linearizable: {v:?}"),
         }
+        assert_eq!(r.lost_writes, 0, "seed {seed}: a CP cluster lost acknowledged writes");
         let minority = side(&r, "side 2").expect("clients b ran during the partition");
         assert!(
             minority.counts.unavailable > 0,
@@ -100,18 +101,27 @@ fn cp_majority_quorums_stay_linearizable_and_the_minority_is_unavailable() {
 #[test]
 fn ap_single_replica_quorums_give_stale_reads_and_violations() {
     let json = five_replicas("ap", 1, 1, true);
-    let (mut violations, mut stale, mut ops, mut ok) = (0, 0, 0, 0);
+    let (mut violations, mut stale, mut ops, mut ok, mut lost) = (0, 0, 0, 0, 0);
     for seed in 0..SEEDS {
         let (sim, r) = run(&json, seed);
         if matches!(verdict(&sim), Verdict::NotLinearizable { .. }) {
             violations += 1;
         }
         stale += r.all.stale_reads;
+        lost += r.lost_writes;
         ops += r.all.ops;
         ok += r.all.ok;
     }
     let availability = ok as f64 / ops as f64;
-    println!("AP: {violations}/{SEEDS} seeds not linearizable, {stale} stale reads, availability {availability:.4}");
+    println!(
+        "AP: {violations}/{SEEDS} seeds not linearizable, {stale} stale reads, {lost} lost updates, availability \
+         {availability:.4}"
+    );
+    // Both sides acknowledge writes of the same two keys during the partition: healing discards one side's.
+    assert!(
+        lost > SEEDS / 2,
+        "too few conflicting writes were lost at healing: {lost}"
+    );
     assert!(violations > 0, "no seed produced a non-linearizable history");
     assert!(stale > SEEDS, "too few stale reads: {stale}");
     assert!(availability > 0.99, "AP lost availability: {availability}");

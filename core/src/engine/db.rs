@@ -15,8 +15,8 @@
 //!   operation `unavailable`. An AP coordinator then settles for what answered (at least one replica), or
 //!   in primary modes serves from and writes to its own copy.
 //! - **Healing**: when a partition heals, replicas exchange their data (anti-entropy); for each key the newest
-//!   version wins everywhere, and a side whose newest version was a write acknowledged during the partition
-//!   loses it: a lost update.
+//!   version wins everywhere; when two sides both acknowledged writes of a key during the partition, the
+//!   older side's is discarded: a lost update.
 //!
 //! Every client operation on a cluster is recorded in a Jepsen-style [`History`] (invoke at the client, complete
 //! when the client hears back: `ok` with the value read, `fail` for a failed read, `info` for a failed or
@@ -935,8 +935,8 @@ impl Sim {
     }
 
     /// The partition is healing: anti-entropy makes every live replica hold the newest version of each key.
-    /// A side whose newest version of a key was a write acknowledged during the partition, beaten by the
-    /// other side's, lost that update.
+    /// A side whose newest version of a key was a write acknowledged during the partition, beaten by another
+    /// side's acknowledged write, lost that update.
     pub(super) fn db_on_heal(&mut self) {
         let since = self.split.since;
         for c in 0..self.db.clusters.len() {
@@ -962,10 +962,13 @@ impl Sim {
                 let Some(winner) = sides.values().max_by_key(|c| c.ver).copied() else {
                     continue;
                 };
-                lost += sides
-                    .values()
-                    .filter(|s| s.ver < winner.ver && s.ver.ts >= since && cl.acked.contains(&(key, s.ver)))
-                    .count() as u64;
+                // A conflict: both sides acknowledged a write during the partition; the older one is discarded.
+                // (A failed write that reached a few replicas can win too, but it was never acknowledged: the
+                // history holds it as indeterminate, and no update is lost to it that a client was promised.)
+                let acked = |c: &Cell| c.ver.ts >= since && cl.acked.contains(&(key, c.ver));
+                if acked(&winner) {
+                    lost += sides.values().filter(|s| s.ver < winner.ver && acked(s)).count() as u64;
+                }
                 merged.push((key, winner));
             }
             for (key, cell) in merged {
