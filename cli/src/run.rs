@@ -4,7 +4,7 @@
 use clap::Args;
 use std::io::Read;
 use std::time::Instant;
-use switchyard_core::metrics::Report;
+use switchyard_core::metrics::{ConsistencyReport, Report};
 use switchyard_core::scenario::{self, Scenario, ScenarioError};
 use switchyard_core::{presets, Sim};
 
@@ -27,6 +27,9 @@ pub struct RunArgs {
     /// Include the per-bucket time series in the JSON.
     #[arg(long)]
     pub series: bool,
+    /// Check the replicated databases' histories: linearizability, stale reads, lost writes, availability.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,10 +92,19 @@ pub fn run(a: &RunArgs) -> Result<(), String> {
     }
     let seed = a.seed.unwrap_or(s.seed);
     let mut sim = Sim::new(&s, seed).map_err(|e| describe(&a.scenario, &e))?;
+    if a.check && !sim.has_clusters() {
+        return Err(format!(
+            "{}: --check needs a replicated database (a \"clusters\" entry) to check",
+            a.scenario
+        ));
+    }
     let started = Instant::now();
     sim.run_to_end();
-    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
     let report = sim.report();
+    let check = a
+        .check
+        .then(|| sim.check_consistency(&switchyard_core::history::CheckOptions::default()));
+    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
     if a.json {
         #[derive(serde::Serialize)]
         struct Out<'a> {
@@ -100,18 +112,56 @@ pub fn run(a: &RunArgs) -> Result<(), String> {
             report: &'a Report,
             #[serde(skip_serializing_if = "Option::is_none")]
             series: Option<&'a [switchyard_core::metrics::Bucket]>,
+            #[serde(flatten, skip_serializing_if = "Option::is_none")]
+            check: Option<&'a ConsistencyReport>,
             wall_ms: f64,
         }
         let out = Out {
             report: &report,
+            check: check.as_ref(),
             series: a.series.then(|| sim.metrics().series.as_slice()),
             wall_ms: (wall_ms * 1000.0).round() / 1000.0,
         };
         println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
         print!("{}", summary(&report, wall_ms));
+        if let Some(c) = &check {
+            print!("{}", check_summary(c));
+        }
     }
     Ok(())
+}
+
+fn check_summary(c: &ConsistencyReport) -> String {
+    let verdict = match &c.linearizable {
+        serde_json::Value::Bool(true) => "yes".to_string(),
+        serde_json::Value::Bool(false) => match &c.violation {
+            Some(v) => format!(
+                "NO (cluster {}, key {}: operations {:?} conflict)",
+                v.cluster, v.key, v.ops
+            ),
+            None => "NO".to_string(),
+        },
+        _ => "unknown (the search ran out of budget)".to_string(),
+    };
+    let mut s = format!(
+        "  check
+    linearizable  {verdict}
+"
+    );
+    s.push_str(&format!(
+        "    stale reads   {}
+    lost writes   {}
+    availability  {:.2}%",
+        c.stale_reads,
+        c.lost_writes,
+        c.availability * 100.0
+    ));
+    for (side, a) in &c.availability_by_side {
+        s.push_str(&format!("  ({side} {:.2}%)", a * 100.0));
+    }
+    s.push('\n');
+    s
 }
 
 fn summary(r: &Report, wall_ms: f64) -> String {
@@ -125,8 +175,8 @@ fn summary(r: &Report, wall_ms: f64) -> String {
     if r.failed > 0 {
         let f = &r.failed_by_reason;
         s.push_str(&format!(
-            "  failures   refused {}, queue full {}, timeout {}, crashed {}, lost {}\n",
-            f.refused, f.queue_full, f.timeout, f.crashed, f.lost
+            "  failures   refused {}, queue full {}, timeout {}, crashed {}, lost {}, unavailable {}\n",
+            f.refused, f.queue_full, f.timeout, f.crashed, f.lost, f.unavailable
         ));
         if f.too_large > 0 {
             s.push_str(&format!("             too large for a queue {}\n", f.too_large));
@@ -212,6 +262,30 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             s.push_str(&format!(
                 "             directory: {} lookups, router cache {} hits / {} misses\n",
                 d.lookups, d.cache_hits, d.cache_misses
+            ));
+        }
+    }
+    for d in &r.databases {
+        s.push_str(&format!(
+            "  database   {} ({} {}): {} ops, availability {:.2}%, {} stale reads, {} lost writes, {} failovers\n",
+            d.cluster,
+            d.mode,
+            d.consistency,
+            d.all.ops,
+            d.all.availability * 100.0,
+            d.all.stale_reads,
+            d.lost_writes,
+            d.failovers
+        ));
+        for side in &d.by_side {
+            s.push_str(&format!(
+                "    {:<12} {} ops, {} ok, {} unavailable, availability {:.2}%, {} stale reads\n",
+                side.side,
+                side.counts.ops,
+                side.counts.ok,
+                side.counts.unavailable,
+                side.counts.availability * 100.0,
+                side.counts.stale_reads
             ));
         }
     }

@@ -206,3 +206,34 @@ fn run_prints_each_shard_router_and_what_its_rebalance_moved() {
     assert!(moved[0] > 70.0 && moved[1] < 30.0, "{moved:?}\n{out}");
     assert!(out.contains("shards     modn (modn)"), "{out}");
 }
+
+#[test]
+fn run_check_reports_the_cap_trade_off_of_the_partition_presets() {
+    let field = |json: &serde_json::Value, k: &str| json.get(k).cloned().unwrap_or(serde_json::Value::Null);
+    let cp = switchyard(&["run", "preset:12-partition-cp", "--check", "--json"]);
+    assert!(cp.status.success(), "{}", stderr(&cp));
+    let cp: serde_json::Value = serde_json::from_str(&stdout(&cp)).unwrap();
+    let ap = switchyard(&["run", "preset:13-partition-ap", "--check", "--json"]);
+    assert!(ap.status.success(), "{}", stderr(&ap));
+    let ap: serde_json::Value = serde_json::from_str(&stdout(&ap)).unwrap();
+    assert_eq!(field(&cp, "linearizable"), serde_json::json!(true));
+    assert_eq!(field(&ap, "linearizable"), serde_json::json!(false));
+    assert_eq!(field(&cp, "stale_reads"), serde_json::json!(0));
+    assert!(field(&ap, "stale_reads").as_u64().unwrap() > 10);
+    // The CP minority side is cut off from its quorum; the AP one keeps answering.
+    let side2 = |j: &serde_json::Value| j["availability_by_side"]["side 2"].as_f64().unwrap();
+    assert!(side2(&cp) < 0.1, "{}", side2(&cp));
+    assert!(side2(&ap) > 0.99, "{}", side2(&ap));
+    assert!(field(&ap, "lost_writes").is_u64());
+
+    let text = switchyard(&["run", "preset:12-partition-cp", "--check"]);
+    assert!(text.status.success());
+    assert!(stdout(&text).contains("linearizable  yes"), "{}", stdout(&text));
+    let none = switchyard(&["run", "preset:01-single-server", "--check"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        stderr(&none).contains("--check needs a replicated database"),
+        "{}",
+        stderr(&none)
+    );
+}

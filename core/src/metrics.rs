@@ -22,16 +22,19 @@ pub enum FailReason {
     Lost = 4,
     /// A queue refused a message larger than its `max_message_bytes`.
     TooLarge = 5,
+    /// A replicated database could not reach its primary or quorum in time (CP under a partition).
+    Unavailable = 6,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 6] = [
+    pub const ALL: [FailReason; 7] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
         FailReason::Crashed,
         FailReason::Lost,
         FailReason::TooLarge,
+        FailReason::Unavailable,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +45,7 @@ impl FailReason {
             FailReason::Crashed => "crashed",
             FailReason::Lost => "lost",
             FailReason::TooLarge => "too_large",
+            FailReason::Unavailable => "unavailable",
         }
     }
 }
@@ -123,7 +127,7 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 6],
+    pub failed: [u64; 7],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
@@ -154,7 +158,7 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 6],
+            failed: [0; 7],
             issued: 0,
             attempts: 0,
             retries: 0,
@@ -332,6 +336,9 @@ pub struct FailedReport {
     /// Messages over a queue's `max_message_bytes` (shown only when there are some).
     #[serde(skip_serializing_if = "is_zero")]
     pub too_large: u64,
+    /// Only replicated databases fail this way, so it is left out when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unavailable: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -423,6 +430,9 @@ pub struct Report {
     /// One entry per shard router, in topology order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shard_routers: Vec<ShardRouterReport>,
+    /// Replicated database clusters: availability and consistency side by side.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<DbReport>,
 }
 
 /// A shard router's placement, per-shard load and data size, and what its rebalances moved.
@@ -505,4 +515,72 @@ pub struct ShardWindow {
     pub load: Vec<u64>,
     pub writes: Vec<u64>,
     pub keys: Vec<u64>,
+}
+
+/// Client operations on one replicated database cluster, and what they saw.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DbReport {
+    pub cluster: String,
+    pub mode: &'static str,
+    pub consistency: &'static str,
+    #[serde(flatten)]
+    pub all: DbCounts,
+    /// Acknowledged writes that were later discarded: rolled back by a failover, or overwritten by a concurrent
+    /// write from the other side of a partition when it healed (last-write-wins).
+    pub lost_writes: u64,
+    /// Primary promotions after a crash.
+    pub failovers: u64,
+    /// The same counters split by where the client stood: `connected` (no partition in force when the
+    /// operation was invoked) or `side N` (the client was in partition group N, counted from 1).
+    pub by_side: Vec<DbSide>,
+}
+
+/// Counters of one group of operations.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct DbCounts {
+    /// Client operations (reads and writes) invoked.
+    pub ops: u64,
+    pub ok: u64,
+    /// Failed `unavailable`: the coordinator could not reach its primary or quorum.
+    pub unavailable: u64,
+    /// Failed otherwise, timed out, or still pending at the end (indeterminate).
+    pub other_failures: u64,
+    /// Successful operations over all operations.
+    pub availability: f64,
+    pub reads_ok: u64,
+    /// Successful reads that returned a value older than a write acknowledged before the read began.
+    pub stale_reads: u64,
+}
+
+/// What `switchyard run --check` adds: the linearizability verdict on every cluster's history, next to the
+/// counters of [`DbReport`] summed over clusters.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ConsistencyReport {
+    /// `true`, `false`, or `"unknown"` when the checker ran out of search budget on some key.
+    pub linearizable: serde_json::Value,
+    /// For a violation: the cluster, the key, and the recorded operations (by index in the cluster's history)
+    /// that conflict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violation: Option<Violation>,
+    pub stale_reads: u64,
+    pub lost_writes: u64,
+    pub availability: f64,
+    /// Availability of the operations invoked on each side (`connected`, `side 1`, ...).
+    pub availability_by_side: std::collections::BTreeMap<String, f64>,
+}
+
+/// The operations that explain a linearizability violation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Violation {
+    pub cluster: String,
+    pub key: u64,
+    pub ops: Vec<usize>,
+}
+
+/// One side of a partition.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DbSide {
+    pub side: String,
+    #[serde(flatten)]
+    pub counts: DbCounts,
 }

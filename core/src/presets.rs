@@ -17,6 +17,9 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/10-spike-absorbed.json"),
     ),
     ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
+    ("12-partition-cp", include_str!("../../presets/12-partition-cp.json")),
+    ("13-partition-ap", include_str!("../../presets/13-partition-ap.json")),
+    ("14-failover", include_str!("../../presets/14-failover.json")),
     (
         "30-lb-slow-backend",
         include_str!("../../presets/30-lb-slow-backend.json"),
@@ -38,7 +41,6 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/34-consistent-hash.json"),
     ),
     ("35-microservices", include_str!("../../presets/35-microservices.json")),
-    ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("50-hot-shard", include_str!("../../presets/50-hot-shard.json")),
     (
         "51-modn-vs-consistent",
@@ -49,6 +51,7 @@ pub const ALL: &[(&str, &str)] = &[
         "53-directory-spof",
         include_str!("../../presets/53-directory-spof.json"),
     ),
+    ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

@@ -16,12 +16,13 @@ fn every_documented_example_parses() {
             continue;
         }
         let wrapped;
-        let text = if text.starts_with("\"faults\"") || text.starts_with("\"realtime\"") {
-            wrapped = format!("{{{text}}}");
-            &wrapped
-        } else {
-            text
-        };
+        let text =
+            if text.starts_with("\"faults\"") || text.starts_with("\"realtime\"") || text.starts_with("\"clusters\"") {
+                wrapped = format!("{{{text}}}");
+                &wrapped
+            } else {
+                text
+            };
         let v: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
         if v.get("spec").is_some() {
             let n: v1::Node = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}: {text}"));
@@ -30,6 +31,8 @@ fn every_documented_example_parses() {
             serde_json::from_value::<v1::Edge>(v).unwrap_or_else(|e| panic!("{e}: {text}"));
         } else if v.get("arrival").is_some() {
             serde_json::from_value::<v1::Workload>(v).unwrap_or_else(|e| panic!("{e}: {text}"));
+        } else if let Some(c) = v.get("clusters") {
+            serde_json::from_value::<Vec<v1::Cluster>>(c.clone()).unwrap_or_else(|e| panic!("{e}: {text}"));
         } else if let Some(f) = v.get("faults") {
             serde_json::from_value::<Vec<v1::Fault>>(f.clone()).unwrap_or_else(|e| panic!("{e}: {text}"));
         } else if let Some(r) = v.get("realtime") {

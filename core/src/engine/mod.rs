@@ -7,6 +7,8 @@
 //! request, so responses unwind the path. Clients time out and retry with backoff and jitter (retry storms
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
+mod db;
+mod netsplit;
 mod queue;
 mod shard;
 
@@ -66,6 +68,12 @@ pub enum Command {
         router: NodeIx,
         shard: NodeIx,
     },
+    /// Split the nodes into groups; messages between groups are dropped. Nodes in no group reach all.
+    Partition {
+        groups: Vec<Vec<NodeIx>>,
+    },
+    /// End the partition.
+    Heal,
 }
 
 /// Why a command was refused.
@@ -102,6 +110,8 @@ pub enum Outcome {
     Ok,
     Hit,
     Miss,
+    /// A replicated database answered a read with a value older than an acknowledged write.
+    Stale,
     Fail(FailReason),
 }
 
@@ -115,6 +125,7 @@ impl Outcome {
             Outcome::Ok => "ok",
             Outcome::Hit => "hit",
             Outcome::Miss => "miss",
+            Outcome::Stale => "stale",
             Outcome::Fail(r) => r.name(),
         }
     }
@@ -184,6 +195,15 @@ pub enum LogKind {
         added: bool,
         keys_moved: u64,
     },
+    /// The network split into this many groups.
+    Partitioned {
+        groups: usize,
+    },
+    Healed,
+    /// A replica became its cluster's primary after a failover.
+    Promoted {
+        node: NodeIx,
+    },
 }
 
 /// A log entry.
@@ -226,6 +246,9 @@ impl LogEntry {
                 if *added { "added" } else { "removed" },
                 name(*shard)
             ),
+            LogKind::Partitioned { groups } => format!("the network split into {groups} groups"),
+            LogKind::Healed => "the network partition healed".to_string(),
+            LogKind::Promoted { node } => format!("{} was promoted to primary", name(*node)),
         };
         format!("[{}] {what}", self.at)
     }
@@ -284,6 +307,8 @@ enum Ev {
     ShardMigrate {
         router: NodeIx,
     },
+    /// Replication traffic, coordinator timeouts and elections of replicated databases.
+    Db(db::DbEv),
 }
 
 /// A queued task's life across deliveries (copies of it may be in flight at once).
@@ -425,6 +450,8 @@ pub struct Sim {
     realtime: Option<Vec<crate::realtime::ChannelReport>>,
     /// Per node: a shard router's placement and counters (`None` for other nodes).
     shards: Vec<Option<Box<shard::ShardState>>>,
+    db: db::DbState,
+    split: netsplit::Netsplit,
 }
 
 impl Sim {
@@ -531,6 +558,7 @@ impl Sim {
         timeline.sort_by_key(|(t, _)| *t);
 
         let metrics = Metrics::new(n, bucket_ns.max(1_000_000));
+        let client_nodes: Vec<NodeIx> = clients.iter().map(|c| c.node).collect();
         let mut sim = Sim {
             name: s.name.clone(),
             seed,
@@ -580,6 +608,8 @@ impl Sim {
                     _ => None,
                 })
                 .collect(),
+            db: db::DbState::new(&topo, seed, &client_nodes),
+            split: netsplit::Netsplit::default(),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -806,6 +836,7 @@ impl Sim {
                 crashed: f[FailReason::Crashed as usize],
                 lost: f[FailReason::Lost as usize],
                 too_large: f[FailReason::TooLarge as usize],
+                unavailable: f[FailReason::Unavailable as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -849,6 +880,7 @@ impl Sim {
             }),
             realtime: self.realtime.clone(),
             shard_routers: self.shard_reports(),
+            databases: self.db_reports(),
         }
     }
 
@@ -897,6 +929,7 @@ impl Sim {
                 }
             }
             Ev::ShardMigrate { router } => self.on_shard_migrate(router),
+            Ev::Db(ev) => self.on_db_event(ev),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -957,6 +990,7 @@ impl Sim {
             let call = self.alloc_call(client, key, class);
             self.calls[call as usize].bytes = bytes;
             self.metrics.call_started(self.now);
+            self.db_invoke(call);
             self.start_attempt(call);
         }
         self.schedule_next_arrival(client);
@@ -1258,6 +1292,7 @@ impl Sim {
         }
         let start = self.calls[call as usize].start;
         self.metrics.call_ok(self.now, self.now - start);
+        self.db_call_ok(call, req);
         self.free_call(call);
         self.free_req(req);
     }
@@ -1294,6 +1329,7 @@ impl Sim {
             }
         }
         self.metrics.call_failed(self.now, reason);
+        self.db_call_failed(call, reason);
         self.free_call(call);
     }
 
@@ -1385,6 +1421,10 @@ impl Sim {
 
     /// Draws the network delay of one traversal of `edge`, or `None` if the message is lost.
     fn traverse(&mut self, edge: EdgeIx) -> Option<u64> {
+        let ed = &self.topo.edges[edge as usize];
+        if self.split.cut(ed.from, ed.to) {
+            return None;
+        }
         let e = &self.edges[edge as usize];
         if e.loss > 0.0 && self.net_rng.chance(e.loss) {
             return None;
@@ -1524,6 +1564,7 @@ impl Sim {
         };
         match &self.topo.nodes[ni].behavior {
             Behavior::Client(_) => {}
+            Behavior::Station if self.db.is_replica(f.node) => self.db_proceed(req),
             Behavior::Station => {
                 // Call each dependency in order, then answer.
                 let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
@@ -2011,6 +2052,7 @@ impl Sim {
                     Ok(())
                 }
             }
+            Command::Partition { .. } => self.check_partition(cmd),
             _ => Ok(()),
         }
     }
@@ -2042,6 +2084,7 @@ impl Sim {
                     kind: LogKind::Crashed { node },
                 });
                 self.shard_crashed(node);
+                self.db_on_crash(node);
                 for (r, gen) in waiting {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);
@@ -2070,6 +2113,7 @@ impl Sim {
                 let st = &mut self.nodes[ni];
                 self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
                 st.up = true;
+                self.db_on_recover(node);
                 self.log.push(LogEntry {
                     at,
                     kind: LogKind::Recovered { node },
@@ -2120,6 +2164,8 @@ impl Sim {
                     });
                 }
             }
+            Command::Partition { groups } => self.partition(groups),
+            Command::Heal => self.heal(),
         }
     }
 }
@@ -2178,5 +2224,12 @@ fn command_from_fault(t: &Topology, f: &crate::scenario::v1::Fault) -> Option<Co
             router: t.node_ix(router)?,
             shard: t.node_ix(shard)?,
         },
+        Fault::Partition { groups, .. } => Command::Partition {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|id| t.node_ix(id)).collect::<Option<Vec<_>>>())
+                .collect::<Option<Vec<_>>>()?,
+        },
+        Fault::Heal { .. } => Command::Heal,
     })
 }

@@ -72,6 +72,7 @@ pub fn blank() -> Scenario {
         metrics: None,
         view: None,
         realtime: None,
+        clusters: Vec::new(),
     }
 }
 
@@ -179,6 +180,8 @@ fn fault_nodes(f: &Fault) -> Vec<&str> {
         Fault::Crash { node, .. } | Fault::Recover { node, .. } | Fault::SetRate { node, .. } => vec![node],
         Fault::SetLatency { from, to, .. } | Fault::SetLoss { from, to, .. } => vec![from, to],
         Fault::AddShard { router, shard, .. } | Fault::RemoveShard { router, shard, .. } => vec![router, shard],
+        Fault::Partition { groups, .. } => groups.iter().flatten().map(String::as_str).collect(),
+        Fault::Heal { .. } => Vec::new(),
     }
 }
 

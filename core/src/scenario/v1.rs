@@ -45,6 +45,10 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<MetricsConfig>,
+    /// Replicated databases: each groups `database` nodes into one cluster holding a key-value register per
+    /// key (see [`Cluster`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<Cluster>,
     /// Where the editor's camera was (share links carry it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
@@ -138,6 +142,7 @@ impl Default for Scenario {
             metrics: None,
             view: None,
             realtime: None,
+            clusters: Vec::new(),
         }
     }
 }
@@ -722,6 +727,91 @@ impl Default for Mix {
     }
 }
 
+/// A replicated database: `database` nodes that hold copies of one key-value store. Clients and services reach
+/// any replica over ordinary edges; that replica coordinates the operation. Replication messages between
+/// replicas travel over `link_latency` and are dropped across a network partition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub id: String,
+    /// The `database` nodes of the cluster. In `primary_replica` modes the first is the initial primary.
+    pub replicas: Vec<String>,
+    #[serde(default)]
+    pub mode: ReplicationMode,
+    /// `cp`: an operation that cannot reach its primary or quorum fails `unavailable` after `op_timeout_ms`.
+    /// `ap`: it is served by whatever replicas answer (reads may be stale, writes may conflict).
+    #[serde(default)]
+    pub consistency: Consistency,
+    /// One-way latency of a replication message between two replicas.
+    #[serde(default = "default_link_latency")]
+    pub link_latency: Dist,
+    /// How long a coordinator waits for its primary or quorum (100 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op_timeout_ms: Option<f64>,
+    /// `quorum` mode: replicas per key (all replicas when absent), read and write quorums (a majority when
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w: Option<u32>,
+    /// `quorum` mode: after a read, send the newest value to replicas that answered with an older one.
+    #[serde(default)]
+    pub read_repair: bool,
+    /// `quorum` mode: when one of a key's `n` replicas is down or cut off, use the next reachable replica
+    /// instead, which keeps a hint and hands the write off when the partition heals or the replica recovers.
+    #[serde(default)]
+    pub sloppy_quorum: bool,
+    /// `primary_replica` modes: where reads go.
+    #[serde(default)]
+    pub read_from: ReadFrom,
+    /// `primary_replica` modes: after the primary crashes, the most up-to-date live replica is promoted this
+    /// long later (1000 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election_timeout_ms: Option<f64>,
+}
+
+fn default_link_latency() -> Dist {
+    Dist::Constant { ms: 5.0 }
+}
+
+/// How a cluster replicates writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationMode {
+    /// The primary acknowledges a write at once and replicates it in the background.
+    #[default]
+    Async,
+    /// The primary acknowledges once every replica has applied the write.
+    Sync,
+    /// The primary acknowledges once one replica has applied the write.
+    SemiSync,
+    /// Leaderless (Dynamo style): the coordinator writes to `n` replicas and waits for `w`, reads from `n`
+    /// and waits for `r`; the newest timestamp wins (last-write-wins).
+    Quorum,
+}
+
+/// Which side of CAP a cluster chooses under a partition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consistency {
+    #[default]
+    Cp,
+    Ap,
+}
+
+/// Where a primary/replica cluster serves reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadFrom {
+    /// The coordinator forwards reads to the primary.
+    #[default]
+    Primary,
+    /// The replica a request reached answers from its own copy (possibly stale).
+    Replica,
+}
+
 /// One entry of the fault timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -764,6 +854,16 @@ pub enum Fault {
         router: String,
         shard: String,
     },
+    /// Split the network: messages between nodes of different groups are dropped. Nodes in no group reach
+    /// every group. Replaces any partition already in place.
+    Partition {
+        at_ms: f64,
+        groups: Vec<Vec<String>>,
+    },
+    /// End the partition.
+    Heal {
+        at_ms: f64,
+    },
 }
 
 impl Fault {
@@ -775,7 +875,9 @@ impl Fault {
             | Fault::SetLatency { at_ms, .. }
             | Fault::SetLoss { at_ms, .. }
             | Fault::AddShard { at_ms, .. }
-            | Fault::RemoveShard { at_ms, .. } => at_ms,
+            | Fault::RemoveShard { at_ms, .. }
+            | Fault::Partition { at_ms, .. }
+            | Fault::Heal { at_ms } => at_ms,
         }
     }
 }

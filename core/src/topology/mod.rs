@@ -2,6 +2,7 @@
 //! loss, and adjacency. [`Topology::build`] turns a `scenario::v1` document into it, or into a list of typed
 //! errors that each name the node, edge or field at fault.
 
+pub mod cluster;
 mod validate;
 
 use crate::dist::Dist;
@@ -272,6 +273,8 @@ pub struct Topology {
     pub edges: Vec<EdgeDef>,
     /// Outgoing edges of each node, in scenario order.
     pub out_edges: Vec<Vec<EdgeIx>>,
+    /// Replicated database clusters.
+    pub clusters: Vec<cluster::ClusterCfg>,
     index: BTreeMap<String, NodeIx>,
     /// The scenario's real-time channel comparison, if it has one.
     pub realtime: Option<crate::realtime::Plan>,

@@ -341,13 +341,15 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             .map_err(|(field, message)| errs.push(Location::Realtime, Problem::BadParameter { field, message }))
             .ok()
     });
-    let topo = Topology {
+    let mut topo = Topology {
         nodes,
         edges,
         out_edges,
+        clusters: Vec::new(),
         index,
         realtime,
     };
+    topo.clusters = super::cluster::build(s, &topo, &mut errs.0);
     check_cycles(&topo, &mut errs);
     check_routes(&topo, &mut errs);
     check_faults(s, &topo, &mut errs);
@@ -940,6 +942,24 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
                     );
                 }
             }
+            v1::Fault::Partition { groups, .. } => {
+                let mut seen = BTreeSet::new();
+                if groups.len() < 2 {
+                    errs.bad(&loc, "groups", "a partition needs at least two groups");
+                }
+                for id in groups.iter().flatten() {
+                    if let Some(ix) = node(id, errs) {
+                        if !seen.insert(ix) {
+                            errs.bad(
+                                &loc,
+                                "groups",
+                                format!("\"{}\" is in more than one group", truncate(id)),
+                            );
+                        }
+                    }
+                }
+            }
+            v1::Fault::Heal { .. } => {}
         }
     }
 }

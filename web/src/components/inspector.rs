@@ -496,5 +496,10 @@ fn describe(f: &Fault) -> String {
         Fault::SetLoss { from, to, loss, .. } => format!("{t}: {from} → {to} loses {:.0}%", loss * 100.0),
         Fault::AddShard { router, shard, .. } => format!("{t}: {router} adds shard {shard}"),
         Fault::RemoveShard { router, shard, .. } => format!("{t}: {router} removes shard {shard}"),
+        Fault::Partition { groups, .. } => {
+            let sides: Vec<String> = groups.iter().map(|g| format!("[{}]", g.join(", "))).collect();
+            format!("{t}: network partition {}", sides.join(" | "))
+        }
+        Fault::Heal { .. } => format!("{t}: partition heals"),
     }
 }

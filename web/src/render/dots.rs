@@ -28,7 +28,7 @@ impl Mark {
             HopKind::Request => Mark::Request,
             HopKind::Response(Outcome::Ok) => Mark::Ok,
             HopKind::Response(Outcome::Hit) => Mark::Hit,
-            HopKind::Response(Outcome::Miss) => Mark::Miss,
+            HopKind::Response(Outcome::Miss | Outcome::Stale) => Mark::Miss,
             HopKind::Response(Outcome::Fail(_)) | HopKind::Lost => Mark::Fail,
         }
     }
