@@ -7,6 +7,7 @@
 //! request, so responses unwind the path. Clients time out and retry with backoff and jitter (retry storms
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
+mod cache_node;
 mod queue;
 
 use crate::cache::{Capacity, Eviction};
@@ -78,6 +79,8 @@ pub enum Outcome {
     Ok,
     Hit,
     Miss,
+    /// A cache hit that returned an older version than the origin holds.
+    Stale,
     Fail(FailReason),
 }
 
@@ -91,6 +94,7 @@ impl Outcome {
             Outcome::Ok => "ok",
             Outcome::Hit => "hit",
             Outcome::Miss => "miss",
+            Outcome::Stale => "stale",
             Outcome::Fail(r) => r.name(),
         }
     }
@@ -238,6 +242,12 @@ enum Ev {
     TaskRetry {
         task: u64,
     },
+    /// A write-back cache writes a dirty key to its origin.
+    CacheFlush {
+        node: u32,
+        epoch: u32,
+        key: u64,
+    },
 }
 
 /// A queued task's life across deliveries (copies of it may be in flight at once).
@@ -283,8 +293,10 @@ struct Req {
     queued_at: u64,
     sampled: bool,
     outcome: Outcome,
-    /// For a queued task: its id in `Sim::tasks` (copies share it).
+    /// For a queued task: its id in `Sim::tasks` (copies share it); [`cache_node::FLUSH`] for a cache flush.
     task: u64,
+    /// The origin (database) that last served this request and the key's version there.
+    seen: (NodeIx, u64),
     frames: Vec<Frame>,
 }
 
@@ -372,6 +384,8 @@ pub struct Sim {
     scratch_backends: Vec<Backend>,
     tasks: std::collections::BTreeMap<u64, TaskState>,
     next_task: u64,
+    /// Cache entries' versions and dirty state, coalescing waiters, origin key versions.
+    caches: cache_node::Caches,
 }
 
 impl Sim {
@@ -517,6 +531,7 @@ impl Sim {
             scratch_backends: Vec::new(),
             tasks: std::collections::BTreeMap::new(),
             next_task: 0,
+            caches: cache_node::Caches::new(&topo),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -684,12 +699,20 @@ impl Sim {
                 let mut st = st.clone();
                 st.touch(elapsed, ns.busy, ns.waiting.len() + ns.backlog.len());
                 let workers = def.workers.map_or(1.0, f64::from);
-                let cache = matches!(def.behavior, Behavior::Cache(_)).then(|| CacheReport {
-                    hits: st.hits,
-                    misses: st.misses,
-                    hit_ratio: ratio(st.hits, st.hits + st.misses),
-                    evictions: st.evictions,
-                });
+                let cache = match &def.behavior {
+                    Behavior::Cache(c) => Some(CacheReport {
+                        hits: st.hits,
+                        misses: st.misses,
+                        hit_ratio: ratio(st.hits, st.hits + st.misses),
+                        evictions: st.evictions,
+                        bytes_served: st.hits.saturating_mul(c.object_bytes),
+                        origin_requests: st.origin_requests,
+                        stale_reads: st.stale_reads,
+                        lost_writes: st.lost_writes,
+                        coalesced: st.coalesced,
+                    }),
+                    _ => None,
+                };
                 NodeReport {
                     id: def.id.clone(),
                     kind: def.kind.name(),
@@ -820,6 +843,7 @@ impl Sim {
                     self.requeue(task, false);
                 }
             }
+            Ev::CacheFlush { node, epoch, key } => self.on_cache_flush(node, epoch, key),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -1246,6 +1270,7 @@ impl Sim {
                     sampled: false,
                     outcome: Outcome::Ok,
                     task: 0,
+                    seen: (NONE, 0),
                     frames: Vec::with_capacity(8),
                 });
                 (self.reqs.len() - 1) as u32
@@ -1264,6 +1289,8 @@ impl Sim {
         r.queued_at = NOT_QUEUED;
         r.sampled = sampled;
         r.outcome = Outcome::Ok;
+        r.task = 0;
+        r.seen = (NONE, 0);
         r.frames.clear();
         ix
     }
@@ -1411,6 +1438,7 @@ impl Sim {
             return;
         }
         self.metrics.nodes[f.node as usize].served += 1;
+        self.origin_served(req, f.node);
         self.proceed(req);
     }
 
@@ -1446,48 +1474,7 @@ impl Sim {
                 }
             }
             Behavior::Balancer(_) => self.forward_once(req, f.step, |sim| sim.choose(req)),
-            Behavior::Cache(cfg) => {
-                let ttl = cfg.ttl_ns;
-                match f.step {
-                    0 if class.is_write() => {
-                        // Invalidate, then write through to the origin.
-                        if let Some(s) = self.nodes[ni].store.as_mut() {
-                            s.remove(key);
-                        }
-                        self.top_mut(req).step = 2;
-                        self.forward_first(req, f.node, class);
-                    }
-                    0 => {
-                        let now = self.now;
-                        let hit = self.nodes[ni].store.as_mut().is_some_and(|s| s.get(key, SimTime(now)));
-                        self.metrics.lookup(hit);
-                        if hit {
-                            self.metrics.nodes[ni].hits += 1;
-                            self.respond(req, Outcome::Hit);
-                        } else {
-                            self.metrics.nodes[ni].misses += 1;
-                            self.top_mut(req).step = 1;
-                            self.forward_first(req, f.node, class);
-                        }
-                    }
-                    1 => {
-                        let now = self.now;
-                        if let Some(s) = self.nodes[ni].store.as_mut() {
-                            let expires = ttl.map(|t| SimTime(now.saturating_add(t)));
-                            // Expired entries leaving the cache are not capacity evictions.
-                            let ev = s
-                                .insert(key, 1, expires, SimTime(now))
-                                .evicted
-                                .iter()
-                                .filter(|e| !e.expired)
-                                .count();
-                            self.metrics.nodes[ni].evictions += ev as u64;
-                        }
-                        self.respond(req, Outcome::Miss);
-                    }
-                    _ => self.respond(req, Outcome::Ok),
-                }
-            }
+            Behavior::Cache(_) => self.cache_proceed(req),
             Behavior::ShardRouter => self.forward_once(req, f.step, |sim| {
                 let n = sim.admitted(f.node, class).count() as u64;
                 sim.admitted(f.node, class)
@@ -1695,7 +1682,9 @@ impl Sim {
         let ni = f.node as usize;
         let r = &self.reqs[req as usize];
         if r.frames.len() == 1 {
-            if r.call == NONE {
+            if r.task == cache_node::FLUSH {
+                self.flush_done(req);
+            } else if r.call == NONE {
                 self.task_done(req);
             } else {
                 self.client_response(req);
@@ -1707,7 +1696,8 @@ impl Sim {
             self.fail_from_dead(req);
             return;
         }
-        if self.reqs[req as usize].outcome.is_failure() {
+        // A cache sees its origin's failures too: requests waiting on its fetch must hear of them.
+        if self.reqs[req as usize].outcome.is_failure() && !matches!(self.topo.nodes[ni].behavior, Behavior::Cache(_)) {
             let o = self.reqs[req as usize].outcome;
             self.respond(req, o);
         } else {
@@ -1842,7 +1832,12 @@ impl Sim {
                 self.release(f.node);
             }
         }
+        self.cache_request_gone(req, &frames);
         let r = &self.reqs[req as usize];
+        if r.task == cache_node::FLUSH {
+            self.free_req(req);
+            return;
+        }
         if r.call == NONE {
             let (id, queue) = (r.task, r.frames.first().map_or(0, |f| f.node));
             self.free_req(req);
@@ -1930,11 +1925,13 @@ impl Sim {
                 }
                 let waiting: Vec<(u32, u32)> = st.waiting.drain(..).collect();
                 let backlog: Vec<(u32, u32)> = st.backlog.drain(..).collect();
+                // Dirty write-back entries die with it; requests waiting on its fetches fail below.
+                let coalesced = self.cache_crashed(node);
                 self.log.push(LogEntry {
                     at,
                     kind: LogKind::Crashed { node },
                 });
-                for (r, gen) in waiting {
+                for (r, gen) in waiting.into_iter().chain(coalesced) {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);
                     }

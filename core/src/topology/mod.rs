@@ -138,6 +138,11 @@ pub struct CacheCfg {
     pub capacity: u64,
     pub policy: crate::cache::Policy,
     pub ttl_ns: Option<u64>,
+    pub write: v1::WritePolicy,
+    pub invalidate: bool,
+    pub coalesce: bool,
+    pub flush_ns: u64,
+    pub object_bytes: u64,
 }
 
 /// A validated node.

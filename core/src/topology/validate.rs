@@ -565,6 +565,13 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 );
             }
             errs.ms(loc, "ttl_ms", c.ttl_ms, false);
+            errs.ms(loc, "flush_ms", c.flush_ms, false);
+            if c.object_bytes.is_some_and(|b| b == 0 || b > 1 << 40) {
+                errs.bad(loc, "object_bytes", "must be between 1 byte and 1 TiB");
+            }
+            if c.flush_ms.is_some() && c.write != Some(v1::WritePolicy::WriteBack) {
+                errs.bad(loc, "flush_ms", "only a write_back cache flushes");
+            }
             def.service_time = st(errs, &c.service_time);
             if let Some(m) = c.max_connections {
                 workers(errs, loc, "max_connections", m);
@@ -576,6 +583,11 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 capacity: c.capacity,
                 policy: policy_from_v1(c.policy),
                 ttl_ns: opt_ms(c.ttl_ms),
+                write: c.write.unwrap_or_default(),
+                invalidate: c.invalidate.unwrap_or(true),
+                coalesce: c.coalesce.unwrap_or(false),
+                flush_ns: ms_to_nanos(c.flush_ms.unwrap_or(1000.0)),
+                object_bytes: c.object_bytes.unwrap_or(1024),
             });
         }
         v1::NodeSpec::ShardRouter(r) => {
