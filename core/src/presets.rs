@@ -17,6 +17,18 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/10-spike-absorbed.json"),
     ),
     ("11-queue-limit", include_str!("../../presets/11-queue-limit.json")),
+    (
+        "20-cache-node-fails",
+        include_str!("../../presets/20-cache-node-fails.json"),
+    ),
+    (
+        "21-cache-stampede",
+        include_str!("../../presets/21-cache-stampede.json"),
+    ),
+    (
+        "22-cache-write-policies",
+        include_str!("../../presets/22-cache-write-policies.json"),
+    ),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

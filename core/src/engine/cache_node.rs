@@ -145,11 +145,11 @@ impl Sim {
                         self.drop_copy(node, key);
                     }
                     self.top_mut(req).step = WRITING_AROUND;
-                    self.to_origin(req, node, class);
+                    self.send_to_origin(req, node, class);
                 }
                 WritePolicy::WriteThrough => {
                     self.top_mut(req).step = WRITING_THROUGH;
-                    self.to_origin(req, node, class);
+                    self.send_to_origin(req, node, class);
                 }
                 WritePolicy::WriteBack => {
                     // Absorbed: stored dirty and acknowledged now; the origin hears of it at the flush.
@@ -189,7 +189,7 @@ impl Sim {
                     self.caches.nodes[ni].inflight.insert(key, Vec::new());
                 }
                 self.top_mut(req).step = FETCHING;
-                self.to_origin(req, node, class);
+                self.send_to_origin(req, node, class);
             }
             FETCHING => {
                 let waiters = if coalesce {
@@ -242,7 +242,7 @@ impl Sim {
     }
 
     /// Sends a request from the cache to its origin, counting it as origin load.
-    fn to_origin(&mut self, req: u32, node: NodeIx, class: Class) {
+    fn send_to_origin(&mut self, req: u32, node: NodeIx, class: Class) {
         self.metrics.nodes[node as usize].origin_requests += 1;
         self.metrics.bucket_origin += 1;
         self.forward_first(req, node, class);
@@ -273,10 +273,8 @@ impl Sim {
                 self.caches.nodes[ni].entries.remove(&key);
                 self.send_flush(node, key, n);
             } else if was_clean {
-                self.queue.push(
-                    now.saturating_add(flush_ns),
-                    super::Ev::CacheFlush { node, epoch, key },
-                );
+                self.queue
+                    .push(now.saturating_add(flush_ns), super::Ev::CacheFlush { node, epoch, key });
             }
         } else if e.dirty == 0 {
             e.origin = seen.0;
@@ -296,7 +294,11 @@ impl Sim {
         }
         let gone: Vec<u64> = s.evicted().iter().map(|e| e.key).collect();
         for k in gone {
-            if self.nodes[ni].store.as_ref().is_some_and(|s| s.contains(k, SimTime(self.now))) {
+            if self.nodes[ni]
+                .store
+                .as_ref()
+                .is_some_and(|s| s.contains(k, SimTime(self.now)))
+            {
                 continue;
             }
             if let Some(e) = self.caches.nodes[ni].entries.remove(&k) {
@@ -326,7 +328,7 @@ impl Sim {
             pos: NONE,
             sent: 0,
         });
-        self.to_origin(req, node, Class::ApiWrite);
+        self.send_to_origin(req, node, Class::ApiWrite);
     }
 
     /// A dirty key's flush delay is over.
@@ -335,7 +337,9 @@ impl Sim {
         if !self.nodes[ni].up || self.nodes[ni].epoch != epoch {
             return;
         }
-        let Some(e) = self.caches.nodes[ni].entries.get_mut(&key) else { return };
+        let Some(e) = self.caches.nodes[ni].entries.get_mut(&key) else {
+            return;
+        };
         if e.dirty == 0 {
             return;
         }
@@ -356,7 +360,10 @@ impl Sim {
             // The origin refused: the writes are dirty again, or lost if the cache is gone.
             let flush_ns = self.cache_cfg(node).map_or(0, |c| c.flush_ns);
             let resident = alive
-                && self.nodes[ni].store.as_ref().is_some_and(|s| s.contains(key, SimTime(self.now)));
+                && self.nodes[ni]
+                    .store
+                    .as_ref()
+                    .is_some_and(|s| s.contains(key, SimTime(self.now)));
             if resident {
                 let e = self.caches.nodes[ni].entries.entry(key).or_default();
                 let was_clean = e.dirty == 0;
@@ -404,7 +411,9 @@ impl Sim {
             if !leader {
                 continue;
             }
-            let Some(mut waiters) = self.caches.nodes[ni].inflight.remove(&key) else { continue };
+            let Some(mut waiters) = self.caches.nodes[ni].inflight.remove(&key) else {
+                continue;
+            };
             waiters.retain(|&(w, gen)| self.is_waiting_at(w, gen, f.node));
             if waiters.is_empty() {
                 continue;
@@ -413,7 +422,7 @@ impl Sim {
             self.caches.nodes[ni].inflight.insert(key, waiters);
             let class = self.reqs[next as usize].class;
             self.top_mut(next).step = FETCHING;
-            self.to_origin(next, f.node, class);
+            self.send_to_origin(next, f.node, class);
         }
     }
 
