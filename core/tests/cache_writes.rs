@@ -227,6 +227,11 @@ fn flush_settings_on_a_cache_that_does_not_write_back_are_a_typed_error() {
     assert!(err.to_string().contains("flush_ms"), "{err}");
     v["nodes"][2]["spec"]["write"] = json!("write_back");
     assert!(scenario::load(&v.to_string()).is_ok());
+    v["nodes"][2]["spec"]["read"] = json!("cache_aside");
+    let Err(err) = scenario::load(&v.to_string()) else {
+        panic!("a cache-aside cache cannot write back")
+    };
+    assert!(err.to_string().contains("write_back needs read_through"), "{err}");
 }
 
 fn preset(name: &str) -> Report {
@@ -255,4 +260,55 @@ fn the_write_policy_preset_shows_what_its_description_says() {
     assert_eq!(c("cache_around").lost_writes + c("cache_through").lost_writes, 0);
     assert!(db("db_back") < db("db_through") && db("db_back") < db("db_around"));
     assert!(c("cache_around").hit_ratio + 0.1 < c("cache_through").hit_ratio.min(c("cache_back").hit_ratio));
+}
+
+/// client -> app -> cache -> db (read-through), or app -> cache and app -> db (cache-aside); 1 ms links.
+fn read_policy(read: &str) -> Value {
+    let ms1 = json!({"type": "constant", "ms": 1});
+    let mut edges = vec![
+        json!({"from": "c", "to": "app"}),
+        json!({"from": "app", "to": "cache", "latency": ms1}),
+    ];
+    if read == "cache_aside" {
+        edges.push(json!({"from": "app", "to": "db", "latency": ms1}));
+    } else {
+        edges.push(json!({"from": "cache", "to": "db", "latency": ms1}));
+    }
+    json!({
+        "version": 1, "duration_ms": 10000,
+        "nodes": [
+            {"id": "c", "spec": {"kind": "client"}},
+            {"id": "app", "spec": {"kind": "service", "workers": 64, "service_time": exp(1.0)}},
+            {"id": "cache", "spec": {"kind": "cache", "capacity": 300, "read": read}},
+            {"id": "db", "spec": {"kind": "database", "workers": 32, "service_time": exp(2.0)}}
+        ],
+        "edges": edges,
+        "workload": {"arrival": {"type": "poisson", "rate_rps": 300}, "keys": {"type": "zipf", "count": 3000, "alpha": 0.9}}
+    })
+}
+
+#[test]
+fn cache_aside_reads_the_database_from_the_service_and_costs_an_extra_trip_per_miss() {
+    let aside = run(&read_policy("cache_aside"));
+    let through = run(&read_policy("read_through"));
+    let (a, t) = (caches(&aside)[0], caches(&through)[0]);
+    // The service reads the database only after a miss, and stores each value it read.
+    assert_eq!(node(&aside, "db").arrivals, a.misses);
+    assert_eq!(node(&aside, "cache").arrivals, a.hits + 2 * a.misses);
+    assert!(a.hit_ratio > 0.4, "{a:?}");
+    // The same keys through the same policy: hit ratios agree within a few points.
+    assert!(
+        (a.hit_ratio - t.hit_ratio).abs() < 0.03,
+        "{} vs {}",
+        a.hit_ratio,
+        t.hit_ratio
+    );
+    // A miss costs one more 2 ms round trip (the store) than read-through's.
+    let extra = aside.latency_ms.mean - through.latency_ms.mean;
+    let expect = 2.0 * (1.0 - a.hit_ratio);
+    assert!(
+        extra > 0.6 * expect && extra < 1.4 * expect,
+        "extra {extra} ms, expected about {expect}"
+    );
+    assert_eq!(aside.failed, 0);
 }

@@ -8,7 +8,7 @@
 //! and a hit on a copy older than the origin's current version is a stale read.
 
 use super::{Frame, Outcome, Sim, NONE};
-use crate::scenario::v1::WritePolicy;
+use crate::scenario::v1::{ReadPolicy, WritePolicy};
 use crate::time::SimTime;
 use crate::topology::{Behavior, NodeIx, NodeKind, Topology};
 use crate::workload::Class;
@@ -24,6 +24,13 @@ const WRITING_THROUGH: u32 = 3;
 /// Parked behind another request's fetch of the same key.
 const WAITING: u32 = 4;
 const FLUSHING: u32 = 5;
+
+/// A service's frame step while it talks to a cache-aside cache: the low bits are the next dependency
+/// position (as for any station), `ASIDE_SHIFT` bits up hold the cache's position plus one while the value
+/// read from the database still has to be stored, and `FILLING` marks the store in flight.
+const POS_MASK: u32 = 0xFFFF;
+const ASIDE_SHIFT: u32 = 16;
+const FILLING: u32 = 1 << 31;
 
 /// What a cache knows about one resident key beyond its eviction policy.
 #[derive(Clone, Copy, Debug)]
@@ -134,10 +141,27 @@ impl Sim {
         let ni = node as usize;
         let Some(cfg) = self.cache_cfg(node) else { return };
         let (write, invalidate, coalesce, flush_ns) = (cfg.write, cfg.invalidate, cfg.coalesce, cfg.flush_ns);
+        let aside = cfg.read == ReadPolicy::CacheAside;
         let (class, key, outcome, seen) = {
             let r = &self.reqs[req as usize];
             (r.class, r.key, r.outcome, r.seen)
         };
+        if aside && f.step == 0 {
+            // A store from the service, or a write the service tells the cache about: no origin involved.
+            let caller = self.reqs[req as usize].frames.iter().rev().nth(1).map_or(0, |c| c.step);
+            if caller & FILLING != 0 {
+                self.fill(node, key, seen, 0, flush_ns);
+                self.respond(req, Outcome::Ok);
+                return;
+            }
+            if class.is_write() {
+                if invalidate {
+                    self.drop_copy(node, key);
+                }
+                self.respond(req, Outcome::Ok);
+                return;
+            }
+        }
         match f.step {
             0 if class.is_write() => match write {
                 WritePolicy::WriteAround => {
@@ -178,6 +202,11 @@ impl Sim {
                     return;
                 }
                 self.metrics.nodes[ni].misses += 1;
+                if aside {
+                    // The service reads the database itself, then stores the value here.
+                    self.respond(req, Outcome::Miss);
+                    return;
+                }
                 if coalesce {
                     if let Some(waiters) = self.caches.nodes[ni].inflight.get_mut(&key) {
                         let gen = self.reqs[req as usize].gen;
@@ -218,6 +247,50 @@ impl Sim {
                 self.respond(req, o);
             }
             _ => self.respond(req, outcome),
+        }
+    }
+
+    /// A service's dependency answered, and a cache-aside cache is involved: after a hit the service skips
+    /// its next dependency (the database behind the cache); after a miss it reads that dependency, then
+    /// stores what it read in the cache. Returns true when it sent the request on (the caller waits).
+    pub(super) fn cache_aside_step(&mut self, req: u32) -> bool {
+        let f = *self.top(req);
+        let node = f.node;
+        let (class, outcome) = {
+            let r = &self.reqs[req as usize];
+            (r.class, r.outcome)
+        };
+        if f.step & FILLING != 0 {
+            // The store is done: carry on after the database.
+            self.top_mut(req).step = f.step & POS_MASK;
+            return false;
+        }
+        let next = f.step & POS_MASK;
+        let cache_pos = f.step >> ASIDE_SHIFT;
+        if cache_pos != 0 {
+            // The database answered a read the cache missed: store the value in the cache.
+            let e = self.topo.out_edges[node as usize][cache_pos as usize - 1];
+            self.top_mut(req).step = next | FILLING;
+            self.send(req, e);
+            return true;
+        }
+        let answered = self.topo.out_edges[node as usize][next as usize - 1];
+        let cache = self.topo.edges[answered as usize].to;
+        if !self.cache_cfg(cache).is_some_and(|c| c.read == ReadPolicy::CacheAside) {
+            return false;
+        }
+        let after = self.admitted(node, class).find(|&(pos, _)| pos >= next as usize);
+        match (outcome, after) {
+            (Outcome::Hit | Outcome::Stale, Some((pos, _))) => {
+                self.top_mut(req).step = pos as u32 + 1;
+                false
+            }
+            (Outcome::Miss, Some((pos, e))) => {
+                self.top_mut(req).step = (pos as u32 + 1) | (next << ASIDE_SHIFT);
+                self.send(req, e);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -1463,6 +1463,11 @@ impl Sim {
         match &self.topo.nodes[ni].behavior {
             Behavior::Client(_) => {}
             Behavior::Station => {
+                // A cache-aside cache answered (or took a fill): the service skips or reads and fills.
+                if f.step > 0 && self.cache_aside_step(req) {
+                    return;
+                }
+                let f = *self.top(req);
                 // Call each dependency in order, then answer.
                 let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
                 match next {

@@ -316,6 +316,9 @@ pub struct CacheSpec {
     pub max_connections: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_at_ms: Option<f64>,
+    /// Who fetches a miss from the origin (`read_through` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<ReadPolicy>,
     /// What a write does to the cache (`write_around` when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write: Option<WritePolicy>,
@@ -332,6 +335,18 @@ pub struct CacheSpec {
     /// Size of one cached object, for `bytes_served` (1024 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_bytes: Option<u64>,
+}
+
+/// Who fills a cache on a miss.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadPolicy {
+    /// The cache fetches the miss from its origin and stores it on the way back.
+    #[default]
+    ReadThrough,
+    /// The cache only answers; on a miss the calling service reads its next dependency (the database)
+    /// itself, then stores the value in the cache. A hit skips that dependency.
+    CacheAside,
 }
 
 /// What a cache does with a write.

@@ -138,6 +138,7 @@ pub struct CacheCfg {
     pub capacity: u64,
     pub policy: crate::cache::Policy,
     pub ttl_ns: Option<u64>,
+    pub read: v1::ReadPolicy,
     pub write: v1::WritePolicy,
     pub invalidate: bool,
     pub coalesce: bool,

@@ -569,6 +569,13 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
             if c.object_bytes.is_some_and(|b| b == 0 || b > 1 << 40) {
                 errs.bad(loc, "object_bytes", "must be between 1 byte and 1 TiB");
             }
+            if c.read == Some(v1::ReadPolicy::CacheAside) && c.write == Some(v1::WritePolicy::WriteBack) {
+                errs.bad(
+                    loc,
+                    "write",
+                    "a cache-aside cache has no origin to flush to; write_back needs read_through",
+                );
+            }
             if c.flush_ms.is_some() && c.write != Some(v1::WritePolicy::WriteBack) {
                 errs.bad(loc, "flush_ms", "only a write_back cache flushes");
             }
@@ -583,6 +590,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 capacity: c.capacity,
                 policy: policy_from_v1(c.policy),
                 ttl_ns: opt_ms(c.ttl_ms),
+                read: c.read.unwrap_or_default(),
                 write: c.write.unwrap_or_default(),
                 invalidate: c.invalidate.unwrap_or(true),
                 coalesce: c.coalesce.unwrap_or(false),
@@ -782,7 +790,8 @@ fn check_routes(t: &Topology, errs: &mut Errors) {
                 }
             }
             Behavior::Balancer(_) | Behavior::ShardRouter | Behavior::Cache(_) => {
-                if outs.is_empty() {
+                let aside = matches!(&node.behavior, Behavior::Cache(c) if c.read == v1::ReadPolicy::CacheAside);
+                if outs.is_empty() && !aside {
                     let what = match node.behavior {
                         Behavior::Cache(_) => "a cache needs an origin behind it for misses",
                         Behavior::ShardRouter => "a shard router needs at least one shard",
