@@ -202,6 +202,11 @@ impl Sim {
                     return;
                 }
                 self.metrics.nodes[ni].misses += 1;
+                if !aside && self.admitted(node, class).next().is_none() {
+                    // No origin carries this class: nothing to fetch from (and nobody to lead a fetch).
+                    self.respond(req, Outcome::Fail(crate::metrics::FailReason::Refused));
+                    return;
+                }
                 if aside {
                     // The service reads the database itself, then stores the value here.
                     self.respond(req, Outcome::Miss);
