@@ -371,6 +371,8 @@ pub struct Sim {
     stop_at: u64,
     budget: Option<u64>,
     generation_ended: bool,
+    /// Clients whose arrivals are over (generation ends when all are).
+    clients_done: u32,
     timeline: Vec<(u64, Command)>,
     metrics: Metrics,
     hop_every: u64,
@@ -509,6 +511,7 @@ impl Sim {
             stop_at,
             budget: s.requests,
             generation_ended: false,
+            clients_done: 0,
             timeline,
             metrics,
             hop_every: 0,
@@ -878,7 +881,9 @@ impl Sim {
     }
 
     fn end_generation(&mut self) {
-        if !self.generation_ended && self.clients.len() == 1 {
+        self.clients_done += 1;
+        // With several clients, generation ends with the last one (health probes wait for it to stop).
+        if !self.generation_ended && self.clients_done as usize >= self.clients.len() {
             self.generation_ended = true;
             self.log.push(LogEntry {
                 at: SimTime(self.now),
