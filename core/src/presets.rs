@@ -29,6 +29,10 @@ pub const ALL: &[(&str, &str)] = &[
         "22-cache-write-policies",
         include_str!("../../presets/22-cache-write-policies.json"),
     ),
+    (
+        "23-cache-eviction-policies",
+        include_str!("../../presets/23-cache-eviction-policies.json"),
+    ),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];

@@ -312,3 +312,14 @@ fn cache_aside_reads_the_database_from_the_service_and_costs_an_extra_trip_per_m
     );
     assert_eq!(aside.failed, 0);
 }
+
+#[test]
+fn the_eviction_policy_preset_shows_what_its_description_says() {
+    let r = preset("23-cache-eviction-policies");
+    let c = |id: &str| node(&r, id).cache.clone().unwrap();
+    let lru = c("cache_lru").hit_ratio;
+    for id in ["cache_sieve", "cache_s3fifo"] {
+        assert!(c(id).hit_ratio > lru + 0.03, "{id} {} vs lru {lru}", c(id).hit_ratio);
+        assert!(node(&r, &id.replace("cache", "db")).arrivals < node(&r, "db_lru").arrivals);
+    }
+}
