@@ -323,3 +323,37 @@ fn the_eviction_policy_preset_shows_what_its_description_says() {
         assert!(node(&r, &id.replace("cache", "db")).arrivals < node(&r, "db_lru").arrivals);
     }
 }
+
+#[test]
+fn cache_aside_works_through_a_hash_ring_of_caches() {
+    let ms1 = json!({"type": "constant", "ms": 1});
+    let v = json!({
+        "version": 1, "duration_ms": 10000,
+        "nodes": [
+            {"id": "c", "spec": {"kind": "client"}},
+            {"id": "app", "spec": {"kind": "service", "workers": 64, "service_time": exp(1.0)}},
+            {"id": "ring", "spec": {"kind": "load_balancer", "strategy": "consistent_hash"}},
+            {"id": "cache1", "spec": {"kind": "cache", "capacity": 150, "read": "cache_aside"}},
+            {"id": "cache2", "spec": {"kind": "cache", "capacity": 150, "read": "cache_aside"}},
+            {"id": "db", "spec": {"kind": "database", "workers": 32, "service_time": exp(2.0)}}
+        ],
+        "edges": [
+            {"from": "c", "to": "app"}, {"from": "app", "to": "ring", "latency": ms1},
+            {"from": "ring", "to": "cache1"}, {"from": "ring", "to": "cache2"},
+            {"from": "app", "to": "db", "latency": ms1}
+        ],
+        "workload": {"arrival": {"type": "poisson", "rate_rps": 300}, "keys": {"type": "zipf", "count": 3000, "alpha": 0.9}}
+    });
+    let r = run(&v);
+    let cs = caches(&r);
+    let (hits, misses) = cs.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+    // Hits skip the database, every miss reads it once, and the ring sends each fill to the cache that missed
+    // (so the two halves of the key space fill like one cache of 300).
+    assert_eq!(node(&r, "db").arrivals, misses);
+    assert!(
+        hits as f64 > 0.4 * (hits + misses) as f64,
+        "{hits} hits, {misses} misses"
+    );
+    let one = run(&read_policy("cache_aside"));
+    assert!((caches(&one)[0].hit_ratio - hits as f64 / (hits + misses) as f64).abs() < 0.05);
+}

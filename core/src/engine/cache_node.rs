@@ -148,7 +148,14 @@ impl Sim {
         };
         if aside && f.step == 0 {
             // A store from the service, or a write the service tells the cache about: no origin involved.
-            let caller = self.reqs[req as usize].frames.iter().rev().nth(1).map_or(0, |c| c.step);
+            // The service is the nearest station below (a balancer may sit between it and the cache).
+            let caller = self.reqs[req as usize]
+                .frames
+                .iter()
+                .rev()
+                .skip(1)
+                .find(|fr| matches!(self.topo.nodes[fr.node as usize].behavior, Behavior::Station))
+                .map_or(0, |fr| fr.step);
             if caller & FILLING != 0 {
                 self.fill(node, key, seen, 0, flush_ns);
                 self.respond(req, Outcome::Ok);
@@ -280,8 +287,7 @@ impl Sim {
             return true;
         }
         let answered = self.topo.out_edges[node as usize][next as usize - 1];
-        let cache = self.topo.edges[answered as usize].to;
-        if !self.cache_cfg(cache).is_some_and(|c| c.read == ReadPolicy::CacheAside) {
+        if !self.is_cache_aside(self.topo.edges[answered as usize].to) {
             return false;
         }
         let after = self.admitted(node, class).find(|&(pos, _)| pos >= next as usize);
@@ -294,6 +300,19 @@ impl Sim {
                 self.top_mut(req).step = (pos as u32 + 1) | (next << ASIDE_SHIFT);
                 self.send(req, e);
                 true
+            }
+            _ => false,
+        }
+    }
+
+    /// A cache-aside cache, or a balancer whose every backend is one (a distributed cache-aside tier).
+    fn is_cache_aside(&self, node: NodeIx) -> bool {
+        let aside = |n: NodeIx| self.cache_cfg(n).is_some_and(|c| c.read == ReadPolicy::CacheAside);
+        match &self.topo.nodes[node as usize].behavior {
+            Behavior::Cache(_) => aside(node),
+            Behavior::Balancer(_) => {
+                let outs = &self.topo.out_edges[node as usize];
+                !outs.is_empty() && outs.iter().all(|&e| aside(self.topo.edges[e as usize].to))
             }
             _ => false,
         }
