@@ -206,7 +206,20 @@ fn summary(r: &Report, wall_ms: f64) -> String {
             n.mean_wait_ms
         );
         if let Some(c) = &n.cache {
-            line.push_str(&format!("  hit ratio {:.1}%", c.hit_ratio * 100.0));
+            line.push_str(&format!(
+                "  hit ratio {:.1}%  origin {} req",
+                c.hit_ratio * 100.0,
+                c.origin_requests
+            ));
+            for (n, what) in [
+                (c.stale_reads, "stale reads"),
+                (c.lost_writes, "lost writes"),
+                (c.coalesced, "coalesced"),
+            ] {
+                if n > 0 {
+                    line.push_str(&format!("  {n} {what}"));
+                }
+            }
         }
         if !n.up {
             line.push_str("  DOWN");

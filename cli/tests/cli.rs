@@ -78,6 +78,21 @@ fn summary_is_readable() {
 }
 
 #[test]
+fn summary_names_the_writes_a_write_back_cache_lost() {
+    let o = switchyard(&["run", "preset:22-cache-write-policies"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    let line = |id: &str| {
+        s.lines()
+            .find(|l| l.trim_start().starts_with(id))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(line("cache_back").contains("lost writes"), "{s}");
+    assert!(!line("cache_through").contains("lost writes"), "{s}");
+}
+
+#[test]
 fn validate_accepts_presets_and_locates_problems() {
     let o = switchyard(&["validate", "preset:08-queue-workers"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -62,6 +62,14 @@ pub struct NodeStats {
     pub hits: u64,
     pub misses: u64,
     pub evictions: u64,
+    /// Cache hits that returned a version older than the origin's.
+    pub stale_reads: u64,
+    /// Write-back writes a cache acknowledged but lost in a crash before flushing them.
+    pub lost_writes: u64,
+    /// Requests a cache sent to its origin (miss fetches, writes, flushes).
+    pub origin_requests: u64,
+    /// Misses that waited for another request's origin fetch instead of making their own.
+    pub coalesced: u64,
     pub max_queue: u64,
     pub(crate) busy_area: u128,
     pub(crate) queue_area: u128,
@@ -119,6 +127,9 @@ pub struct Bucket {
     /// Per node: requests that arrived in the bucket (a backend's share of its balancer's traffic).
     pub arrivals: Vec<u64>,
     pub hit_ratio: Option<f64>,
+    /// Requests caches sent to their origins, per second (runs with a cache only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_rps: Option<f64>,
 }
 
 /// Everything measured during a run.
@@ -145,6 +156,7 @@ pub struct Metrics {
     pub(crate) bucket_failed: u64,
     pub(crate) bucket_hits: u64,
     pub(crate) bucket_lookups: u64,
+    pub(crate) bucket_origin: u64,
     pub series: Vec<Bucket>,
 }
 
@@ -175,6 +187,7 @@ impl Metrics {
             bucket_failed: 0,
             bucket_hits: 0,
             bucket_lookups: 0,
+            bucket_origin: 0,
             series: Vec::new(),
         }
     }
@@ -290,7 +303,13 @@ impl Metrics {
                 arrivals,
                 hit_ratio: (self.bucket_lookups > 0)
                     .then(|| round4(self.bucket_hits as f64 / self.bucket_lookups as f64)),
+                origin_rps: topo
+                    .nodes
+                    .iter()
+                    .any(|n| matches!(n.behavior, crate::topology::Behavior::Cache(_)))
+                    .then(|| round4(self.bucket_origin as f64 / (w / 1e9))),
             });
+            self.bucket_origin = 0;
             self.bucket_hist.reset();
             self.bucket_completed = 0;
             self.bucket_failed = 0;
@@ -352,6 +371,12 @@ pub struct CacheReport {
     pub misses: u64,
     pub hit_ratio: f64,
     pub evictions: u64,
+    /// Hits times the configured object size.
+    pub bytes_served: u64,
+    pub origin_requests: u64,
+    pub stale_reads: u64,
+    pub lost_writes: u64,
+    pub coalesced: u64,
 }
 
 /// One node's summary.

@@ -21,6 +21,22 @@ pub const ALL: &[(&str, &str)] = &[
     ("13-partition-ap", include_str!("../../presets/13-partition-ap.json")),
     ("14-failover", include_str!("../../presets/14-failover.json")),
     (
+        "20-cache-node-fails",
+        include_str!("../../presets/20-cache-node-fails.json"),
+    ),
+    (
+        "21-cache-stampede",
+        include_str!("../../presets/21-cache-stampede.json"),
+    ),
+    (
+        "22-cache-write-policies",
+        include_str!("../../presets/22-cache-write-policies.json"),
+    ),
+    (
+        "23-cache-eviction-policies",
+        include_str!("../../presets/23-cache-eviction-policies.json"),
+    ),
+    (
         "30-lb-slow-backend",
         include_str!("../../presets/30-lb-slow-backend.json"),
     ),

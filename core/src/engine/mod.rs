@@ -7,6 +7,7 @@
 //! request, so responses unwind the path. Clients time out and retry with backoff and jitter (retry storms
 //! emerge on their own), bounded queues drop, crashed nodes refuse new requests and fail the ones they held.
 
+mod cache_node;
 mod db;
 mod netsplit;
 mod queue;
@@ -110,7 +111,8 @@ pub enum Outcome {
     Ok,
     Hit,
     Miss,
-    /// A replicated database answered a read with a value older than an acknowledged write.
+    /// A read answered with an older version than the newest acknowledged write: a replicated database's
+    /// lagging replica, or a cache hit on an entry its origin has since overwritten.
     Stale,
     Fail(FailReason),
 }
@@ -309,6 +311,12 @@ enum Ev {
     },
     /// Replication traffic, coordinator timeouts and elections of replicated databases.
     Db(db::DbEv),
+    /// A write-back cache writes a dirty key to its origin.
+    CacheFlush {
+        node: u32,
+        epoch: u32,
+        key: u64,
+    },
 }
 
 /// A queued task's life across deliveries (copies of it may be in flight at once).
@@ -356,8 +364,10 @@ struct Req {
     queued_at: u64,
     sampled: bool,
     outcome: Outcome,
-    /// For a queued task: its id in `Sim::tasks` (copies share it).
+    /// For a queued task: its id in `Sim::tasks` (copies share it); [`cache_node::FLUSH`] for a cache flush.
     task: u64,
+    /// The origin (database) that last served this request and the key's version there.
+    seen: (NodeIx, u64),
     frames: Vec<Frame>,
 }
 
@@ -433,6 +443,8 @@ pub struct Sim {
     stop_at: u64,
     budget: Option<u64>,
     generation_ended: bool,
+    /// Clients whose arrivals are over (generation ends when all are).
+    clients_done: u32,
     timeline: Vec<(u64, Command)>,
     metrics: Metrics,
     hop_every: u64,
@@ -452,6 +464,8 @@ pub struct Sim {
     shards: Vec<Option<Box<shard::ShardState>>>,
     db: db::DbState,
     split: netsplit::Netsplit,
+    /// Cache entries' versions and dirty state, coalescing waiters, origin key versions.
+    caches: cache_node::Caches,
 }
 
 impl Sim {
@@ -576,6 +590,7 @@ impl Sim {
             stop_at,
             budget: s.requests,
             generation_ended: false,
+            clients_done: 0,
             timeline,
             metrics,
             hop_every: 0,
@@ -610,6 +625,7 @@ impl Sim {
                 .collect(),
             db: db::DbState::new(&topo, seed, &client_nodes),
             split: netsplit::Netsplit::default(),
+            caches: cache_node::Caches::new(&topo),
             topo,
         };
         for i in 0..sim.timeline.len() {
@@ -786,12 +802,20 @@ impl Sim {
                 let mut st = st.clone();
                 st.touch(elapsed, ns.busy, ns.waiting.len() + ns.backlog.len());
                 let workers = def.workers.map_or(1.0, f64::from);
-                let cache = matches!(def.behavior, Behavior::Cache(_)).then(|| CacheReport {
-                    hits: st.hits,
-                    misses: st.misses,
-                    hit_ratio: ratio(st.hits, st.hits + st.misses),
-                    evictions: st.evictions,
-                });
+                let cache = match &def.behavior {
+                    Behavior::Cache(c) => Some(CacheReport {
+                        hits: st.hits,
+                        misses: st.misses,
+                        hit_ratio: ratio(st.hits, st.hits + st.misses),
+                        evictions: st.evictions,
+                        bytes_served: st.hits.saturating_mul(c.object_bytes),
+                        origin_requests: st.origin_requests,
+                        stale_reads: st.stale_reads,
+                        lost_writes: st.lost_writes,
+                        coalesced: st.coalesced,
+                    }),
+                    _ => None,
+                };
                 NodeReport {
                     id: def.id.clone(),
                     kind: def.kind.name(),
@@ -930,6 +954,7 @@ impl Sim {
             }
             Ev::ShardMigrate { router } => self.on_shard_migrate(router),
             Ev::Db(ev) => self.on_db_event(ev),
+            Ev::CacheFlush { node, epoch, key } => self.on_cache_flush(node, epoch, key),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -964,7 +989,9 @@ impl Sim {
     }
 
     fn end_generation(&mut self) {
-        if !self.generation_ended && self.clients.len() == 1 {
+        self.clients_done += 1;
+        // With several clients, generation ends with the last one (health probes wait for it to stop).
+        if !self.generation_ended && self.clients_done as usize >= self.clients.len() {
             self.generation_ended = true;
             self.log.push(LogEntry {
                 at: SimTime(self.now),
@@ -1370,6 +1397,7 @@ impl Sim {
                     sampled: false,
                     outcome: Outcome::Ok,
                     task: 0,
+                    seen: (NONE, 0),
                     frames: Vec::with_capacity(8),
                 });
                 (self.reqs.len() - 1) as u32
@@ -1389,6 +1417,8 @@ impl Sim {
         r.queued_at = NOT_QUEUED;
         r.sampled = sampled;
         r.outcome = Outcome::Ok;
+        r.task = 0;
+        r.seen = (NONE, 0);
         r.frames.clear();
         ix
     }
@@ -1541,6 +1571,7 @@ impl Sim {
             return;
         }
         self.metrics.nodes[f.node as usize].served += 1;
+        self.origin_served(req, f.node);
         self.proceed(req);
     }
 
@@ -1566,6 +1597,11 @@ impl Sim {
             Behavior::Client(_) => {}
             Behavior::Station if self.db.is_replica(f.node) => self.db_proceed(req),
             Behavior::Station => {
+                // A cache-aside cache answered (or took a fill): the service skips or reads and fills.
+                if f.step > 0 && self.cache_aside_step(req) {
+                    return;
+                }
+                let f = *self.top(req);
                 // Call each dependency in order, then answer.
                 let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
                 match next {
@@ -1577,48 +1613,7 @@ impl Sim {
                 }
             }
             Behavior::Balancer(_) => self.forward_once(req, f.step, |sim| sim.choose(req)),
-            Behavior::Cache(cfg) => {
-                let ttl = cfg.ttl_ns;
-                match f.step {
-                    0 if class.is_write() => {
-                        // Invalidate, then write through to the origin.
-                        if let Some(s) = self.nodes[ni].store.as_mut() {
-                            s.remove(key);
-                        }
-                        self.top_mut(req).step = 2;
-                        self.forward_first(req, f.node, class);
-                    }
-                    0 => {
-                        let now = self.now;
-                        let hit = self.nodes[ni].store.as_mut().is_some_and(|s| s.get(key, SimTime(now)));
-                        self.metrics.lookup(hit);
-                        if hit {
-                            self.metrics.nodes[ni].hits += 1;
-                            self.respond(req, Outcome::Hit);
-                        } else {
-                            self.metrics.nodes[ni].misses += 1;
-                            self.top_mut(req).step = 1;
-                            self.forward_first(req, f.node, class);
-                        }
-                    }
-                    1 => {
-                        let now = self.now;
-                        if let Some(s) = self.nodes[ni].store.as_mut() {
-                            let expires = ttl.map(|t| SimTime(now.saturating_add(t)));
-                            // Expired entries leaving the cache are not capacity evictions.
-                            let ev = s
-                                .insert(key, 1, expires, SimTime(now))
-                                .evicted
-                                .iter()
-                                .filter(|e| !e.expired)
-                                .count();
-                            self.metrics.nodes[ni].evictions += ev as u64;
-                        }
-                        self.respond(req, Outcome::Miss);
-                    }
-                    _ => self.respond(req, Outcome::Ok),
-                }
-            }
+            Behavior::Cache(_) => self.cache_proceed(req),
             Behavior::ShardRouter(_) => self.shard_proceed(req),
             Behavior::Queue(q) => {
                 if q.max_message_bytes.is_some_and(|m| self.reqs[req as usize].bytes > m) {
@@ -1826,7 +1821,10 @@ impl Sim {
         let ni = f.node as usize;
         let r = &self.reqs[req as usize];
         if r.frames.len() == 1 {
-            if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
+            // A flush's id (all ones) also has the shard tag's bit: test it first.
+            if r.task == cache_node::FLUSH {
+                self.flush_done(req);
+            } else if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
                 self.shard_internal_done(req, false);
             } else if r.call == NONE {
                 self.task_done(req);
@@ -1840,7 +1838,8 @@ impl Sim {
             self.fail_from_dead(req);
             return;
         }
-        if self.reqs[req as usize].outcome.is_failure() {
+        // A cache sees its origin's failures too: requests waiting on its fetch must hear of them.
+        if self.reqs[req as usize].outcome.is_failure() && !matches!(self.topo.nodes[ni].behavior, Behavior::Cache(_)) {
             let o = self.reqs[req as usize].outcome;
             self.respond(req, o);
         } else {
@@ -1975,7 +1974,13 @@ impl Sim {
                 self.release(f.node);
             }
         }
+        self.cache_request_gone(req, &frames);
         let r = &self.reqs[req as usize];
+        // A flush's id (all ones) also has the shard tag's bit: test it first.
+        if r.task == cache_node::FLUSH {
+            self.free_req(req);
+            return;
+        }
         if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
             self.shard_internal_done(req, true);
             return;
@@ -2079,13 +2084,15 @@ impl Sim {
                 }
                 let waiting: Vec<(u32, u32)> = st.waiting.drain(..).collect();
                 let backlog: Vec<(u32, u32)> = st.backlog.drain(..).collect();
+                // Dirty write-back entries die with it; requests waiting on its fetches fail below.
+                let coalesced = self.cache_crashed(node);
                 self.log.push(LogEntry {
                     at,
                     kind: LogKind::Crashed { node },
                 });
                 self.shard_crashed(node);
                 self.db_on_crash(node);
-                for (r, gen) in waiting {
+                for (r, gen) in waiting.into_iter().chain(coalesced) {
                     if self.valid(r, gen) {
                         self.fail_from_dead(r);
                     }

@@ -28,8 +28,8 @@ pub enum Control {
     Choice(&'static [(&'static str, &'static str)]),
     /// A `{"type": …, fields…}` object, such as a duration distribution.
     Tagged(&'static [Variant]),
-    /// A checkbox for a boolean.
-    Bool,
+    /// A checkbox for a boolean, and its value when the key is absent.
+    Bool(bool),
     /// Shown with its explanation but edited in the scenario file (maps keyed by request class).
     FileOnly,
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
@@ -547,6 +547,55 @@ const CACHE: &[Param] = &[
         MS,
         "Entries expire this long after they are filled. Shorter is fresher data but more misses.",
     ),
+    opt(
+        "read",
+        "Read policy",
+        "",
+        Control::Choice(&[("read_through", "read-through"), ("cache_aside", "cache-aside")]),
+        "Read-through: the cache fetches misses from its origin. Cache-aside: the calling service reads the \
+         database itself on a miss, then fills the cache.",
+    ),
+    opt(
+        "write",
+        "Write policy",
+        "",
+        Control::Choice(&[
+            ("write_around", "write-around"),
+            ("write_through", "write-through"),
+            ("write_back", "write-back"),
+        ]),
+        "Write-around skips the cache; write-through updates it after the origin; write-back acknowledges at \
+         once and writes later: fastest, but a crash loses unflushed writes.",
+    ),
+    opt(
+        "invalidate",
+        "Invalidate on write",
+        "",
+        Control::Bool(true),
+        "Drop cached copies when the origin takes a write. Off, other caches keep serving old values: stale reads.",
+    ),
+    opt(
+        "coalesce",
+        "Coalesce misses",
+        "",
+        Control::Bool(false),
+        "Collapsed forwarding: concurrent misses for one key wait for a single origin fetch, taming stampedes.",
+    ),
+    opt(
+        "flush_ms",
+        "Flush delay",
+        "ms",
+        MS,
+        "Write-back: how long a dirty entry waits before it is written to the origin. Longer batches more \
+         writes and loses more on a crash.",
+    ),
+    opt(
+        "object_bytes",
+        "Object size",
+        "bytes",
+        INT,
+        "Size of one cached object, for the bytes served from cache.",
+    ),
     p("service_time", "Lookup time", "ms", DIST, "Time to look up a key."),
     opt(
         "max_connections",
@@ -673,7 +722,7 @@ const DATABASE: &[Param] = &[
         "index.indexed",
         "Reads use an index",
         "",
-        Control::Bool,
+        Control::Bool(true),
         "A B-tree seek instead of a full scan.",
     ),
     p(

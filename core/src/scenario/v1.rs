@@ -417,6 +417,51 @@ pub struct CacheSpec {
     pub max_connections: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_at_ms: Option<f64>,
+    /// Who fetches a miss from the origin (`read_through` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<ReadPolicy>,
+    /// What a write does to the cache (`write_around` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write: Option<WritePolicy>,
+    /// Drop cached copies when the origin serves a write to their key (true when absent). Off, caches keep
+    /// serving the old version: stale reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalidate: Option<bool>,
+    /// Collapsed forwarding: concurrent misses for one key wait for a single origin fetch (false when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coalesce: Option<bool>,
+    /// For `write_back`: how long a dirty entry waits before it is written to the origin (1000 ms when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flush_ms: Option<f64>,
+    /// Size of one cached object, for `bytes_served` (1024 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_bytes: Option<u64>,
+}
+
+/// Who fills a cache on a miss.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadPolicy {
+    /// The cache fetches the miss from its origin and stores it on the way back.
+    #[default]
+    ReadThrough,
+    /// The cache only answers; on a miss the calling service reads its next dependency (the database)
+    /// itself, then stores the value in the cache. A hit skips that dependency.
+    CacheAside,
+}
+
+/// What a cache does with a write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePolicy {
+    /// Write to the origin and drop the cached copy; the next read fills it.
+    #[default]
+    WriteAround,
+    /// Write to the origin, then store the new value once the origin has acknowledged it.
+    WriteThrough,
+    /// Store the value, acknowledge at once, and write it to the origin later (`flush_ms`); a crash loses
+    /// the writes not yet flushed.
+    WriteBack,
 }
 
 /// Eviction policy of a cache.

@@ -142,6 +142,12 @@ pub struct CacheCfg {
     pub capacity: u64,
     pub policy: crate::cache::Policy,
     pub ttl_ns: Option<u64>,
+    pub read: v1::ReadPolicy,
+    pub write: v1::WritePolicy,
+    pub invalidate: bool,
+    pub coalesce: bool,
+    pub flush_ns: u64,
+    pub object_bytes: u64,
 }
 
 /// Where a shard router's placement comes from.

@@ -624,6 +624,20 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 );
             }
             errs.ms(loc, "ttl_ms", c.ttl_ms, false);
+            errs.ms(loc, "flush_ms", c.flush_ms, false);
+            if c.object_bytes.is_some_and(|b| b == 0 || b > 1 << 40) {
+                errs.bad(loc, "object_bytes", "must be between 1 byte and 1 TiB");
+            }
+            if c.read == Some(v1::ReadPolicy::CacheAside) && c.write == Some(v1::WritePolicy::WriteBack) {
+                errs.bad(
+                    loc,
+                    "write",
+                    "a cache-aside cache has no origin to flush to; write_back needs read_through",
+                );
+            }
+            if c.flush_ms.is_some() && c.write != Some(v1::WritePolicy::WriteBack) {
+                errs.bad(loc, "flush_ms", "only a write_back cache flushes");
+            }
             def.service_time = st(errs, &c.service_time);
             if let Some(m) = c.max_connections {
                 workers(errs, loc, "max_connections", m);
@@ -635,6 +649,12 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
                 capacity: c.capacity,
                 policy: policy_from_v1(c.policy),
                 ttl_ns: opt_ms(c.ttl_ms),
+                read: c.read.unwrap_or_default(),
+                write: c.write.unwrap_or_default(),
+                invalidate: c.invalidate.unwrap_or(true),
+                coalesce: c.coalesce.unwrap_or(false),
+                flush_ns: ms_to_nanos(c.flush_ms.unwrap_or(1000.0)),
+                object_bytes: c.object_bytes.unwrap_or(1024),
             });
         }
         v1::NodeSpec::ShardRouter(r) => {
@@ -839,7 +859,8 @@ fn check_routes(t: &Topology, errs: &mut Errors) {
                     Behavior::ShardRouter(_) => shards().next().is_none(),
                     _ => outs.is_empty(),
                 };
-                if none {
+                let aside = matches!(&node.behavior, Behavior::Cache(c) if c.read == v1::ReadPolicy::CacheAside);
+                if none && !aside {
                     let what = match node.behavior {
                         Behavior::Cache(_) => "a cache needs an origin behind it for misses",
                         Behavior::ShardRouter(_) => "a shard router needs at least one shard",

@@ -487,6 +487,9 @@ fn legend_mark(mark: Mark) -> Html {
         Mark::Ok => html! { <circle cx="6" cy="6" r="4" fill={c} /> },
         Mark::Hit => html! { <rect x="2.5" y="2.5" width="7" height="7" fill={c} /> },
         Mark::Miss => html! { <path d="M6 1L11 6L6 11L1 6z" fill={c} /> },
+        Mark::Stale => {
+            html! { <rect x="2.5" y="2.5" width="7" height="7" fill="none" stroke={c} stroke-width="1.8" /> }
+        }
         Mark::Fail => html! { <path d="M2 2L10 10M10 2L2 10" stroke={c} stroke-width="2" /> },
     };
     html! { <svg class="swatch" viewBox="0 0 12 12" aria-hidden="true">{ shape }</svg> }

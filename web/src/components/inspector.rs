@@ -308,11 +308,11 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                 </label>
             };
         }
-        Control::Bool => {
+        Control::Bool(default) => {
             let onchange = on_action.reform(move |e: Event| target.action(key, Some(Value::Bool(checked(&e)))));
             html! {
                 <input id={id.clone()} type="checkbox" data-param={key}
-                       checked={current.and_then(Value::as_bool).unwrap_or(false)} {onchange} />
+                       checked={current.and_then(Value::as_bool).unwrap_or(default)} {onchange} />
             }
         }
         Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },

@@ -18,6 +18,8 @@ pub enum Mark {
     Hit,
     /// A cache miss: an amber diamond.
     Miss,
+    /// A stale cache hit (an older version than the origin's): a purple hollow square.
+    Stale,
     /// A failure or a lost message: a red cross.
     Fail,
 }
@@ -28,7 +30,8 @@ impl Mark {
             HopKind::Request => Mark::Request,
             HopKind::Response(Outcome::Ok) => Mark::Ok,
             HopKind::Response(Outcome::Hit) => Mark::Hit,
-            HopKind::Response(Outcome::Miss | Outcome::Stale) => Mark::Miss,
+            HopKind::Response(Outcome::Miss) => Mark::Miss,
+            HopKind::Response(Outcome::Stale) => Mark::Stale,
             HopKind::Response(Outcome::Fail(_)) | HopKind::Lost => Mark::Fail,
         }
     }
@@ -39,15 +42,17 @@ impl Mark {
             Mark::Ok => "#3b82f6",
             Mark::Hit => "#16a34a",
             Mark::Miss => "#d97706",
+            Mark::Stale => "#9333ea",
             Mark::Fail => "#dc2626",
         }
     }
 
-    pub const ALL: [(Mark, &'static str); 5] = [
+    pub const ALL: [(Mark, &'static str); 6] = [
         (Mark::Request, "request"),
         (Mark::Ok, "ok response"),
         (Mark::Hit, "cache hit"),
         (Mark::Miss, "cache miss"),
+        (Mark::Stale, "stale read"),
         (Mark::Fail, "failure"),
     ];
 }
@@ -102,7 +107,7 @@ pub fn draw(canvas: &HtmlCanvasElement, layout: &Layout, hops: &[Hop], now: SimT
         }
         if any {
             match kind {
-                Mark::Request | Mark::Fail => ctx.stroke(),
+                Mark::Request | Mark::Fail | Mark::Stale => ctx.stroke(),
                 _ => ctx.fill(),
             }
         }
@@ -122,6 +127,7 @@ fn shape(ctx: &CanvasRenderingContext2d, mark: Mark, x: f64, y: f64, r: f64) {
             let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         }
         Mark::Hit => ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7),
+        Mark::Stale => ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6),
         Mark::Miss => {
             ctx.move_to(x, y - r * 1.2);
             ctx.line_to(x + r * 1.2, y);
