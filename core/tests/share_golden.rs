@@ -90,3 +90,11 @@ fn re_encoding_a_golden_link_round_trips() {
         assert_eq!(share::decode(&share::encode(&s)).as_ref(), Ok(&s), "{name}");
     }
 }
+
+#[test]
+fn the_example_in_docs_share_md_is_the_mm1_preset() {
+    let doc = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/share.md"));
+    let examples: Vec<&str> = doc.lines().filter(|l| l.starts_with("#s=v1.")).collect();
+    assert_eq!(examples.len(), 1, "docs/share.md shows one link");
+    assert_eq!(share::decode(examples[0]), Ok(source("mm1")));
+}
