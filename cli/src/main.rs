@@ -4,6 +4,7 @@
 //! bad input.
 
 mod cache;
+mod link;
 mod realtime;
 mod ring;
 mod run;
@@ -39,6 +40,8 @@ enum Command {
     Realtime(realtime::RealtimeArgs),
     /// Partition keys over shards with a sharding scheme; report skew and the keys moved by adding shards.
     Shard(shard::ShardArgs),
+    /// Encode a scenario as a share-link fragment, or decode one back to JSON.
+    Link(link::LinkArgs),
 }
 
 /// Checks `1 <= value <= max` for a count flag.
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Cache(a) => cache::run(a),
         Command::Realtime(a) => realtime::run(a),
         Command::Shard(a) => shard::run(a),
+        Command::Link(a) => link::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

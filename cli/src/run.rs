@@ -78,7 +78,7 @@ fn describe(src: &str, e: &ScenarioError) -> String {
     }
 }
 
-fn load(src: &str) -> Result<Scenario, String> {
+pub(crate) fn load(src: &str) -> Result<Scenario, String> {
     let text = read_source(src)?;
     let (s, _) = scenario::load(&text).map_err(|e| describe(src, &e))?;
     Ok(s)

@@ -6,7 +6,7 @@
 //!
 //! The modules follow the concepts: [`scenario`] is the serialized boundary (`scenario::v1`), [`topology`] is
 //! the validated graph the engine runs, [`workload`] generates arrivals and keys, [`engine`] is the event loop,
-//! and [`metrics`] turns what happened into numbers.
+//! and [`metrics`] turns what happened into numbers. [`share`] packs a scenario into a link fragment and back.
 #![forbid(unsafe_code)]
 
 pub mod cache;
@@ -21,6 +21,7 @@ pub mod ring;
 pub mod rng;
 pub mod routing;
 pub mod scenario;
+pub mod share;
 pub mod time;
 pub mod topology;
 pub mod workload;

@@ -1,0 +1,526 @@
+//! Property tests of share links: `decode(encode(s)) == s` for generated valid scenarios of every node kind,
+//! with edges, faults, workloads, seeds, views and arbitrary Unicode text; a link is only URL-safe characters;
+//! and a damaged link is an error of the right family, never a panic.
+//!
+//! Floating-point values are drawn as small decimals (`k / 1000`, `k / 8`): JSON carries them exactly.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use proptest::strategy::Strategy;
+use switchyard_core::scenario::v1::Strategy as Balance;
+use switchyard_core::scenario::v1::*;
+use switchyard_core::share::{self, LinkError};
+use switchyard_core::topology::Topology;
+
+/// `k / 1000` for `k` in the range: exact through a JSON round trip.
+fn milli(lo: u32, hi: u32) -> impl Strategy<Value = f64> {
+    (lo..=hi).prop_map(|k| f64::from(k) / 1000.0)
+}
+fn ms_pos() -> impl Strategy<Value = f64> {
+    milli(1, 10_000_000)
+}
+fn ms_nonneg() -> impl Strategy<Value = f64> {
+    milli(0, 10_000_000)
+}
+fn fraction() -> impl Strategy<Value = f64> {
+    milli(1, 1000)
+}
+fn probability() -> impl Strategy<Value = f64> {
+    milli(0, 1000)
+}
+fn rate() -> impl Strategy<Value = f64> {
+    milli(1, 100_000_000)
+}
+fn coord() -> impl Strategy<Value = f64> {
+    (-80_000i32..=80_000).prop_map(|k| f64::from(k) / 8.0)
+}
+fn text(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<char>(), 0..=max).prop_map(|c| c.into_iter().collect())
+}
+
+fn dist() -> impl Strategy<Value = Dist> {
+    prop_oneof![
+        ms_nonneg().prop_map(|ms| Dist::Constant { ms }),
+        ms_pos().prop_map(|mean_ms| Dist::Exponential { mean_ms }),
+        (ms_nonneg(), ms_nonneg()).prop_map(|(a, b)| Dist::Uniform {
+            min_ms: a.min(b),
+            max_ms: a.max(b)
+        }),
+        (ms_pos(), milli(0, 3000)).prop_map(|(median_ms, sigma)| Dist::LogNormal { median_ms, sigma }),
+        (ms_pos(), milli(1, 5000)).prop_map(|(min_ms, alpha)| Dist::Pareto { min_ms, alpha }),
+    ]
+}
+
+fn arrival() -> impl Strategy<Value = Arrival> {
+    prop_oneof![
+        rate().prop_map(|rate_rps| Arrival::Constant { rate_rps }),
+        rate().prop_map(|rate_rps| Arrival::Poisson { rate_rps }),
+        (rate(), ms_pos(), ms_nonneg()).prop_map(|(rate_rps, on_ms, off_ms)| Arrival::OnOff {
+            rate_rps,
+            on_ms,
+            off_ms
+        }),
+        (rate(), rate(), ms_nonneg(), ms_pos()).prop_map(|(base_rps, spike_rps, at_ms, duration_ms)| {
+            Arrival::Spike {
+                base_rps,
+                spike_rps,
+                at_ms,
+                duration_ms,
+            }
+        }),
+        (milli(0, 1_000_000), rate(), ms_pos()).prop_map(|(from_rps, to_rps, over_ms)| Arrival::Ramp {
+            from_rps,
+            to_rps,
+            over_ms
+        }),
+    ]
+}
+
+fn keys() -> impl Strategy<Value = Keys> {
+    let count = 1u64..=1_000_000;
+    prop_oneof![
+        count.clone().prop_map(|count| Keys::Uniform { count }),
+        (count.clone(), milli(1, 10_000)).prop_map(|(count, alpha)| Keys::Zipf { count, alpha }),
+        (count, fraction(), fraction()).prop_map(|(count, hot_keys, hot_traffic)| Keys::Hotspot {
+            count,
+            hot_keys,
+            hot_traffic
+        }),
+        Just(Keys::Sequential),
+    ]
+}
+
+fn workload() -> impl Strategy<Value = Workload> {
+    (
+        arrival(),
+        keys(),
+        [probability(), probability(), probability(), probability()],
+    )
+        .prop_map(|(arrival, keys, [s, r, w, b])| {
+            let mut mix = Mix {
+                static_asset: s,
+                api_read: r,
+                api_write: w,
+                background_job: b,
+            };
+            if s + r + w + b == 0.0 {
+                mix.api_read = 1.0;
+            }
+            Workload {
+                arrival,
+                keys,
+                mix,
+                message_bytes: None,
+                message_bytes_by_class: Default::default(),
+            }
+        })
+}
+
+fn strategy() -> impl Strategy<Value = Balance> {
+    select(vec![
+        Balance::RoundRobin,
+        Balance::WeightedRoundRobin,
+        Balance::Random,
+        Balance::WeightedRandom,
+        Balance::LeastConnections,
+        Balance::WeightedLeastConnections,
+        Balance::LeastResponseTime,
+        Balance::PowerOfTwo,
+        Balance::SourceHash,
+        Balance::KeyHash,
+        Balance::Geographic,
+        Balance::Sticky,
+        Balance::Failover,
+        Balance::ConsistentHash,
+        Balance::BoundedConsistentHash,
+    ])
+}
+
+fn health_check() -> impl Strategy<Value = HealthCheck> {
+    (milli(1000, 60_000_000), ms_pos(), 1u32..=1000, 1u32..=1000).prop_map(|(interval_ms, timeout_ms, rise, fall)| {
+        HealthCheck {
+            interval_ms,
+            timeout_ms,
+            rise,
+            fall,
+        }
+    })
+}
+
+fn client() -> impl Strategy<Value = NodeSpec> {
+    let retry = (
+        0u32..=100,
+        ms_nonneg(),
+        ms_nonneg(),
+        select(vec![Jitter::None, Jitter::Full, Jitter::Equal]),
+    )
+        .prop_map(|(max_retries, backoff_base_ms, backoff_max_ms, jitter)| RetryPolicy {
+            max_retries,
+            backoff_base_ms,
+            backoff_max_ms,
+            jitter,
+        });
+    (
+        proptest::option::of(workload()),
+        proptest::option::of(ms_pos()),
+        proptest::option::of(retry),
+        proptest::option::of(ms_nonneg()),
+        proptest::option::of(strategy()),
+        proptest::option::of(health_check()),
+    )
+        .prop_map(|(workload, timeout_ms, retry, dns_ttl_ms, strategy, health_check)| {
+            NodeSpec::Client(ClientSpec {
+                workload,
+                timeout_ms,
+                retry,
+                dns_ttl_ms,
+                strategy,
+                health_check,
+            })
+        })
+}
+
+fn station() -> impl Strategy<Value = StationSpec> {
+    (
+        1u32..=100_000,
+        proptest::option::of(0u32..=10_000_000),
+        dist(),
+        proptest::option::of(ms_nonneg()),
+    )
+        .prop_map(|(workers, queue_capacity, service_time, crash_at_ms)| StationSpec {
+            workers,
+            queue_capacity,
+            service_time,
+            crash_at_ms,
+            index: None,
+        })
+}
+
+fn balancer() -> impl Strategy<Value = BalancerSpec> {
+    let outlier = (1u32..=100, ms_pos()).prop_map(|(consecutive_errors, ejection_ms)| Outlier {
+        consecutive_errors,
+        ejection_ms,
+    });
+    (
+        strategy(),
+        proptest::option::of(health_check()),
+        proptest::option::of(outlier),
+        proptest::option::of(milli(1000, 100_000)),
+        dist(),
+        proptest::option::of(1u32..=100_000),
+        proptest::option::of(ms_nonneg()),
+    )
+        .prop_map(
+            |(strategy, health_check, outlier, balance_factor, service_time, max_connections, crash_at_ms)| {
+                BalancerSpec {
+                    strategy,
+                    health_check,
+                    outlier,
+                    balance_factor,
+                    service_time,
+                    max_connections,
+                    crash_at_ms,
+                }
+            },
+        )
+}
+
+fn cache() -> impl Strategy<Value = CacheSpec> {
+    let policy = select(vec![
+        EvictionPolicy::Fifo,
+        EvictionPolicy::Lifo,
+        EvictionPolicy::Lru,
+        EvictionPolicy::Mru,
+        EvictionPolicy::Lfu,
+        EvictionPolicy::Random,
+        EvictionPolicy::Clock,
+        EvictionPolicy::Sieve,
+        EvictionPolicy::S3Fifo,
+        EvictionPolicy::Arc,
+        EvictionPolicy::TinyLfu,
+    ]);
+    (
+        1u64..=100_000_000,
+        policy,
+        proptest::option::of(ms_pos()),
+        dist(),
+        proptest::option::of(1u32..=100_000),
+        proptest::option::of(ms_nonneg()),
+    )
+        .prop_map(
+            |(capacity, policy, ttl_ms, service_time, max_connections, crash_at_ms)| CacheSpec {
+                capacity,
+                policy,
+                ttl_ms,
+                service_time,
+                max_connections,
+                crash_at_ms,
+                read: None,
+                write: None,
+                invalidate: None,
+                coalesce: None,
+                flush_ms: None,
+                object_bytes: None,
+            },
+        )
+}
+
+fn queue() -> impl Strategy<Value = QueueSpec> {
+    (
+        proptest::option::of(1u64..=1_000_000),
+        dist(),
+        proptest::option::of(ms_nonneg()),
+        proptest::option::of(ms_pos()),
+        proptest::option::of(1u32..=100),
+        proptest::option::of(ms_nonneg()),
+    )
+        .prop_map(
+            |(capacity, service_time, crash_at_ms, visibility_timeout_ms, max_attempts, retry_backoff_ms)| QueueSpec {
+                capacity,
+                service_time,
+                crash_at_ms,
+                visibility_timeout_ms,
+                max_attempts,
+                retry_backoff_ms,
+                max_message_bytes: None,
+            },
+        )
+}
+
+/// Any node kind but a client.
+fn server() -> impl Strategy<Value = NodeSpec> {
+    let router = (dist(), proptest::option::of(ms_nonneg())).prop_map(|(service_time, crash_at_ms)| {
+        NodeSpec::ShardRouter(ShardRouterSpec {
+            scheme: ShardScheme::HashMod,
+            service_time,
+            crash_at_ms,
+            split_points: None,
+            regions: None,
+            vnodes: None,
+            directory_cache: None,
+            fanout_classes: Vec::new(),
+            fanout_shards: None,
+            value_bytes: None,
+            migration_keys_per_s: None,
+        })
+    });
+    prop_oneof![
+        station().prop_map(NodeSpec::Dns),
+        cache().prop_map(NodeSpec::Cdn),
+        balancer().prop_map(NodeSpec::LoadBalancer),
+        station().prop_map(NodeSpec::Service),
+        cache().prop_map(NodeSpec::Cache),
+        station().prop_map(NodeSpec::Database),
+        router,
+        station().prop_map(NodeSpec::Directory),
+        queue().prop_map(NodeSpec::Queue),
+        station().prop_map(NodeSpec::WorkerPool),
+        balancer().prop_map(NodeSpec::Proxy),
+    ]
+}
+
+/// Everything about an edge but its ends.
+fn edge_attrs() -> impl Strategy<Value = (Dist, f64, Option<u32>, Option<Vec<RequestClass>>)> {
+    let classes = proptest::sample::subsequence(
+        vec![
+            RequestClass::StaticAsset,
+            RequestClass::ApiRead,
+            RequestClass::ApiWrite,
+            RequestClass::BackgroundJob,
+        ],
+        1..=4,
+    );
+    (
+        dist(),
+        probability(),
+        proptest::option::of(1u32..=10_000),
+        proptest::option::of(classes),
+    )
+}
+
+fn edge(
+    from: &str,
+    to: &str,
+    (latency, loss, weight, classes): (Dist, f64, Option<u32>, Option<Vec<RequestClass>>),
+) -> Edge {
+    Edge {
+        from: from.to_string(),
+        to: to.to_string(),
+        latency,
+        loss,
+        weight,
+        classes,
+    }
+}
+
+/// A valid scenario: clients first, then servers of every kind, then a worker pool and a service that
+/// every node which must forward can reach. Edges only go forward in that order (no cycles, none into a
+/// client), every client has an unrestricted edge to the service, every queue feeds the worker pool.
+fn scenario() -> impl Strategy<Value = Scenario> {
+    let header = (
+        text(60),
+        text(200),
+        any::<u64>(),
+        proptest::option::of(ms_pos()),
+        proptest::option::of(1u64..=1_000_000_000),
+        workload(),
+        proptest::option::of(milli(1000, 10_000_000)),
+        proptest::option::of((milli(1, 100_000), coord(), coord())),
+    );
+    let nodes = (
+        proptest::collection::vec(client(), 1..=3),
+        proptest::collection::vec(server(), 0..=14),
+    )
+        .prop_flat_map(|(clients, servers)| {
+            let n = clients.len() + servers.len() + 2;
+            let named = proptest::collection::vec(
+                (
+                    text(12),
+                    proptest::option::of(text(40)),
+                    proptest::option::of(text(20)),
+                    coord(),
+                    coord(),
+                ),
+                n,
+            );
+            let required = proptest::collection::vec(edge_attrs(), n);
+            let extra = proptest::collection::vec((any::<u16>(), any::<u16>(), edge_attrs()), 0..=30);
+            (Just(clients), Just(servers), named, required, extra)
+        });
+    let faults = proptest::collection::vec(
+        (0u8..5, any::<u16>(), ms_nonneg(), rate(), dist(), probability()),
+        0..=6,
+    );
+    (header, nodes, faults).prop_map(|(header, (clients, servers, named, required, extra), faults)| {
+        let (name, description, seed, duration_ms, requests, workload, bucket, view) = header;
+        let c = clients.len();
+        let mut specs = clients;
+        specs.extend(servers);
+        specs.push(NodeSpec::WorkerPool(StationSpec::default()));
+        specs.push(NodeSpec::Service(StationSpec::default()));
+        let n = specs.len();
+        let (pool, sink) = (n - 2, n - 1);
+        let nodes: Vec<Node> = specs
+            .into_iter()
+            .zip(named)
+            .enumerate()
+            .map(|(i, (spec, (suffix, label, region, x, y)))| Node {
+                id: format!("{i}{suffix}"),
+                label,
+                region,
+                x,
+                y,
+                spec,
+            })
+            .collect();
+        let id = |i: usize| nodes[i].id.as_str();
+        let is_queue = |i: usize| matches!(nodes[i].spec, NodeSpec::Queue(_));
+        let mut pairs = std::collections::BTreeSet::new();
+        let mut edges = Vec::new();
+        for (i, attrs) in required.into_iter().enumerate() {
+            let to = match nodes[i].spec {
+                NodeSpec::Client(_) => sink,
+                NodeSpec::Queue(_) => pool,
+                NodeSpec::LoadBalancer(_)
+                | NodeSpec::Proxy(_)
+                | NodeSpec::ShardRouter(_)
+                | NodeSpec::Cache(_)
+                | NodeSpec::Cdn(_) => sink,
+                _ => continue,
+            };
+            let mut e = edge(id(i), id(to), attrs);
+            if i < c {
+                e.classes = None;
+            }
+            pairs.insert((i, to));
+            edges.push(e);
+        }
+        for (a, b, attrs) in extra {
+            let (a, b) = (usize::from(a) % n, usize::from(b) % n);
+            let (from, to) = (a.min(b), a.max(b));
+            if from == to || to < c || (is_queue(from) && to != pool) || !pairs.insert((from, to)) {
+                continue;
+            }
+            edges.push(edge(id(from), id(to), attrs));
+        }
+        let faults = faults
+            .into_iter()
+            .map(|(kind, pick, at_ms, rate_rps, latency, loss)| {
+                let node = id(usize::from(pick) % n).to_string();
+                let e = &edges[usize::from(pick) % edges.len()];
+                let (from, to) = (e.from.clone(), e.to.clone());
+                match kind {
+                    0 => Fault::Crash { at_ms, node },
+                    1 => Fault::Recover { at_ms, node },
+                    2 => Fault::SetRate {
+                        at_ms,
+                        node: id(usize::from(pick) % c).to_string(),
+                        rate_rps,
+                    },
+                    3 => Fault::SetLatency {
+                        at_ms,
+                        from,
+                        to,
+                        latency,
+                    },
+                    _ => Fault::SetLoss { at_ms, from, to, loss },
+                }
+            })
+            .collect();
+        Scenario {
+            version: VERSION,
+            name,
+            description,
+            seed,
+            duration_ms,
+            requests,
+            nodes,
+            edges,
+            workload,
+            faults,
+            metrics: bucket.map(|bucket_ms| MetricsConfig { bucket_ms }),
+            view: view.map(|(zoom, pan_x, pan_y)| View { zoom, pan_x, pan_y }),
+            realtime: None,
+            clusters: Vec::new(),
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn decode_inverts_encode(s in scenario()) {
+        // The generator only makes valid scenarios; otherwise this would test validation, not the link.
+        prop_assert!(Topology::build(&s).is_ok(), "{:?}", Topology::build(&s).err());
+        let link = share::encode(&s);
+        prop_assert!(link.starts_with("v1."));
+        prop_assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{}", link);
+        prop_assert_eq!(share::decode(&link), Ok(s.clone()));
+        prop_assert_eq!(share::decode(&format!("#s={link}")), Ok(s));
+    }
+
+    #[test]
+    fn a_damaged_link_is_a_typed_error_or_still_a_valid_scenario(
+        s in scenario(),
+        at in any::<prop::sample::Index>(),
+        with in any::<u8>(),
+    ) {
+        let mut link = share::encode(&s).into_bytes();
+        let i = 3 + at.index(link.len() - 3);
+        link[i] = with;
+        let link = String::from_utf8_lossy(&link).into_owned();
+        let url_safe = with.is_ascii_alphanumeric() || with == b'-' || with == b'_';
+        match share::decode(&link) {
+            Err(e) if !url_safe => prop_assert_eq!(e, LinkError::BadBase64),
+            Err(_) => {}
+            // A byte changed within the alphabet may land in a deflate literal and still make a scenario: then
+            // it is a valid one that links again.
+            Ok(d) => {
+                prop_assert!(url_safe);
+                prop_assert!(Topology::build(&d).is_ok());
+                prop_assert_eq!(share::decode(&share::encode(&d)), Ok(d));
+            }
+        }
+    }
+}
