@@ -14,7 +14,9 @@ use switchyard_core::scenario::v1::Fault;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
-use crate::components::{Canvas, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, Shortcuts};
+use crate::components::{
+    Canvas, CapPanel, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, ShardMap, Shortcuts,
+};
 use crate::driver::{preset_infos, Driver, Selection, Snapshot};
 use crate::hooks::{prefers_reduced_motion, use_animation_frame};
 use crate::render::dots;
@@ -58,6 +60,10 @@ impl Shell {
 pub enum Dialog {
     /// The hash ring of a balancer's backends.
     Ring(usize),
+    /// Availability against consistency of the replicated databases.
+    Cap,
+    /// Per-shard load and data size of the shard routers.
+    Shards,
 }
 
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
@@ -98,6 +104,10 @@ pub enum Action {
     /// Break something now; the fault joins the timeline.
     Inject(Fault),
     RemoveFault(usize),
+    /// Run the linearizability checker over the histories so far.
+    CheckConsistency,
+    /// Cut the selected nodes off from the rest of the network, now.
+    PartitionSelected,
     Zoom(f64, Option<(f64, f64)>),
     Pan(f64, f64),
     Fit,
@@ -148,6 +158,8 @@ impl Reducible for Shell {
                     }
                     Ok(())
                 }),
+                Action::CheckConsistency => d.check_consistency(),
+                Action::PartitionSelected => d.partition_selected(),
                 Action::Zoom(f, at) => d.zoom(f, at),
                 Action::Pan(dx, dy) => d.pan(dx, dy),
                 Action::Fit => d.fit(),
@@ -280,6 +292,15 @@ pub fn App() -> Html {
             if let Some(Dialog::Ring(i)) = *dialog {
                 <RingView title={v.nodes.get(i).map(|n| n.label.clone()).unwrap_or_default()}
                           backends={backends(&v.doc, i)}
+                          on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
+            }
+            if *dialog == Some(Dialog::Cap) {
+                <CapPanel databases={v.databases.clone()} check={v.cap_check.clone()} runnable={v.runnable}
+                          now_ms={v.now_ms} on_action={on_action.clone()}
+                          on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
+            }
+            if *dialog == Some(Dialog::Shards) {
+                <ShardMap routers={v.shard_routers.clone()}
                           on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if *help {

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use std::collections::BTreeSet;
 
 use switchyard_core::engine::{Hop, Sim};
+use switchyard_core::history::{CheckOptions, Op as HOp, Outcome as HOutcome};
+use switchyard_core::metrics::{ConsistencyReport, DbReport, ShardRouterReport};
 use switchyard_core::presets;
 use switchyard_core::scenario::edit::{self, Clip};
 use switchyard_core::scenario::v1::{Fault, NodeSpec};
@@ -84,6 +86,12 @@ pub struct Snapshot {
     pub can_redo: bool,
     /// The document is valid and a run exists.
     pub runnable: bool,
+    /// Replicated database clusters: availability and consistency per side (for the CAP panel).
+    pub databases: Rc<Vec<DbReport>>,
+    /// Shard routers: per-shard load and data size, skew and rebalances (for the shard map).
+    pub shard_routers: Rc<Vec<ShardRouterReport>>,
+    /// The last linearizability check of the run, if the user asked for one since it was built.
+    pub cap_check: Option<Rc<CapCheck>>,
     /// How far the run has reached: the scrubber's span.
     pub max_ms: f64,
     pub seeking: bool,
@@ -156,6 +164,8 @@ pub struct Driver {
     pub playing: bool,
     pub speed: f64,
     fast_forward: bool,
+    /// The last consistency check (cleared when the run is rebuilt).
+    cap_check: Option<Rc<CapCheck>>,
     /// Scrubbing: run without animation until this virtual time.
     seek: Option<SimTime>,
     /// The furthest virtual time this document's run has reached, which the scrubber spans.
@@ -189,6 +199,23 @@ fn run_until(sim: &mut Sim, target: Option<SimTime>, out_of_time: &dyn Fn() -> b
             return false;
         }
     }
+}
+
+/// The checker's verdict and the operations of the first violation, for the CAP panel's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapCheck {
+    pub report: ConsistencyReport,
+    pub ops: Vec<CapOp>,
+}
+
+/// One operation of a violation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapOp {
+    pub client: u64,
+    pub what: String,
+    pub outcome: String,
+    pub invoked_ms: f64,
+    pub completed_ms: Option<f64>,
 }
 
 /// One validation problem, placed on what it names.
@@ -228,6 +255,7 @@ impl Driver {
             fast_forward: false,
             seek: None,
             max_seen_ms: 0.0,
+            cap_check: None,
             sample_every: 1,
             reduced_motion,
             hops: Vec::new(),
@@ -276,6 +304,7 @@ impl Driver {
 
     /// A fresh run of the document at time zero (the scrubber's reach is kept by [`Driver::seek`]).
     fn rebuild_run(&mut self) {
+        self.cap_check = None;
         self.playing = false;
         self.fast_forward = false;
         self.seek = None;
@@ -664,6 +693,60 @@ impl Driver {
         self.drain_log();
     }
 
+    /// Cuts the selected nodes off from the others (a partition fault now, on the timeline).
+    pub fn partition_selected(&mut self) {
+        let chosen = self.selection.nodes();
+        let Some(sim) = &self.sim else { return };
+        if chosen.is_empty() || chosen.len() == self.doc.nodes.len() {
+            self.error = Some("Select some nodes, not all of them, to partition them off from the rest.".to_owned());
+            return;
+        }
+        let (inside, outside): (Vec<_>, Vec<_>) =
+            self.doc.nodes.iter().enumerate().partition(|(i, _)| chosen.contains(i));
+        let ids =
+            |v: Vec<(usize, &switchyard_core::scenario::v1::Node)>| v.into_iter().map(|(_, n)| n.id.clone()).collect();
+        let at_ms = sim.now().as_millis_f64();
+        self.inject(Fault::Partition {
+            at_ms,
+            groups: vec![ids(inside), ids(outside)],
+        });
+    }
+
+    /// Runs the linearizability checker over every cluster's history so far (the CAP panel's "Check now").
+    pub fn check_consistency(&mut self) {
+        let Some(sim) = &self.sim else { return };
+        let report = sim.check_consistency(&CheckOptions::default());
+        let mut ops = Vec::new();
+        if let Some(v) = &report.violation {
+            if let Some((_, h)) = sim.db_histories().into_iter().find(|(id, _)| *id == v.cluster) {
+                for &i in &v.ops {
+                    if let Some((_, op)) = h.iter().nth(i) {
+                        let what = match op.op() {
+                            HOp::Read => "read".to_owned(),
+                            HOp::Write(x) => format!("write {x}"),
+                            HOp::Cas { expected, new } => format!("cas {expected}→{new}"),
+                        };
+                        let outcome = match op.outcome() {
+                            HOutcome::Ok(Some(x)) if matches!(op.op(), HOp::Read) => format!("ok, read {x}"),
+                            HOutcome::Ok(None) if matches!(op.op(), HOp::Read) => "ok, read nothing".to_owned(),
+                            HOutcome::Ok(_) => "ok".to_owned(),
+                            HOutcome::Fail => "fail".to_owned(),
+                            HOutcome::Info => "info (timed out)".to_owned(),
+                        };
+                        ops.push(CapOp {
+                            client: op.client().0,
+                            what,
+                            outcome,
+                            invoked_ms: op.invoked_at().as_millis_f64(),
+                            completed_ms: op.completion().map(|(_, t)| t.as_millis_f64()),
+                        });
+                    }
+                }
+            }
+        }
+        self.cap_check = Some(Rc::new(CapCheck { report, ops }));
+    }
+
     /// Jumps to virtual time `ms` of this run: forward by running without animation, backward by replaying
     /// the document from zero (the run is deterministic, and live faults are in the document's timeline).
     pub fn seek(&mut self, ms: f64) {
@@ -838,6 +921,9 @@ impl Driver {
             Horizon::Requests(n) if n > 0 => (report.issued as f64 / n as f64).clamp(0.0, 0.99),
             _ => 0.0,
         });
+        snap.databases = Rc::new(report.databases.clone());
+        snap.shard_routers = Rc::new(report.shard_routers.clone());
+        snap.cap_check = self.cap_check.clone();
         snap.issued = report.issued;
         snap.completed = report.completed;
         snap.failed = report.failed;

@@ -67,6 +67,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         </button>
                         <button type="button" class="tool danger" onclick={del}>{ "Delete" }</button>
                     </div>
+                    <div class="row-buttons">
+                        <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
+                                onclick={props.on_action.reform(|_: MouseEvent| Action::PartitionSelected)}
+                                title="Cut these nodes off from the rest of the network now: messages between the two groups are dropped">
+                            { "Partition these off" }
+                        </button>
+                        <button type="button" class="tool" disabled={!props.runnable}
+                                onclick={let at_ms = props.now_ms; props.on_action.reform(move |_: MouseEvent| Action::Inject(Fault::Heal { at_ms }))}>
+                            { "Heal" }
+                        </button>
+                    </div>
                 </>
             }
         }
@@ -137,6 +148,20 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="connect" onclick={on_connect}>{ "Connect" }</button>
             </div>
+            if node.spec.kind_name() == "database" && props.doc.clusters.iter().any(|c| c.replicas.contains(&node.id)) {
+                <div class="row-buttons">
+                    <button type="button" class="tool" data-testid="open-cap"
+                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Cap)}
+                            title="Availability against consistency for this replicated database">{ "CAP panel" }</button>
+                </div>
+            }
+            if node.spec.kind_name() == "shard_router" {
+                <div class="row-buttons">
+                    <button type="button" class="tool" data-testid="open-shards"
+                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Shards)}
+                            title="Per-shard load, data size and skew">{ "Shard map" }</button>
+                </div>
+            }
             if matches!(node.spec.kind_name(), "load_balancer" | "proxy") {
                 <div class="row-buttons">
                     <button type="button" class="tool" data-testid="open-ring"

@@ -1,6 +1,7 @@
 //! The shell's presentational components. They render props and emit callbacks; none holds domain logic.
 
 mod canvas;
+mod cap_panel;
 mod event_log;
 mod header;
 mod icons;
@@ -9,9 +10,11 @@ mod metrics;
 mod palette;
 mod presets;
 mod ring_view;
+mod shard_map;
 mod shortcuts;
 
 pub use canvas::Canvas;
+pub use cap_panel::CapPanel;
 pub use event_log::EventLog;
 pub use header::Header;
 pub use inspector::Inspector;
@@ -19,4 +22,5 @@ pub use metrics::Metrics;
 pub use palette::Palette;
 pub use presets::Presets;
 pub use ring_view::RingView;
+pub use shard_map::ShardMap;
 pub use shortcuts::Shortcuts;

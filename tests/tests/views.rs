@@ -1,0 +1,129 @@
+//! Breaking things and reading the specialised views: a crashed service behind health checks stops costing
+//! errors after the detection delay; the CAP panel gives the checker's verdict for CP and AP; the shard map
+//! shows a hot shard's skew.
+
+use switchyard_e2e::{Context, Harness, Result};
+
+async fn load(h: &Harness, preset: &str) -> Result<()> {
+    h.wait_for("[data-testid=preset-select]")
+        .await?
+        .select_by_value(preset)
+        .await
+        .context(&format!("choosing {preset}"))
+}
+
+async fn number(h: &Harness, testid: &str) -> Result<u64> {
+    let text = h
+        .wait_for(&format!("[data-testid={testid}]"))
+        .await?
+        .text()
+        .await
+        .unwrap();
+    Ok(text
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0))
+}
+
+/// Presses "+100 ms" `n` times: virtual time moves by exactly that much, whatever the machine's speed.
+async fn step(h: &Harness, n: usize) -> Result<()> {
+    for _ in 0..n {
+        h.wait_for("[data-testid=step-100ms]").await?.click().await.unwrap();
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn after_the_health_check_delay_a_crashed_service_costs_no_more_errors() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    load(&h, "31-web-server-fails").await?;
+    step(&h, 10).await?;
+    assert!(number(&h, "completed").await? > 0, "traffic flows");
+    h.wait_for("[data-testid=canvas] [data-node=web1] rect")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=crash]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=canvas] [data-node=web1][data-up=false]")
+        .await?;
+    // Probes every 1 s, three failures to mark it down: detection within about 3.2 s.
+    step(&h, 40).await?;
+    let (failed, completed) = (number(&h, "failed").await?, number(&h, "completed").await?);
+    assert!(failed > 0, "the detection window cost some errors");
+    step(&h, 20).await?;
+    let (failed2, completed2) = (number(&h, "failed").await?, number(&h, "completed").await?);
+    assert_eq!(failed2, failed, "no errors after the load balancer marked web1 down");
+    assert!(
+        completed2 > completed + 100,
+        "the other servers keep serving: {completed} -> {completed2}"
+    );
+    h.screenshot("health-check-crash").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
+async fn verdict(h: &Harness, preset: &str) -> Result<String> {
+    load(h, preset).await?;
+    h.wait_for("[data-testid=run-to-end]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=clock] .done").await?;
+    h.wait_for("[data-testid=canvas] [data-node=db1] rect")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=open-cap]").await?.click().await.unwrap();
+    h.wait_for("[data-testid=cap-panel] [data-cluster]").await?;
+    h.wait_for("[data-testid=cap-check]").await?.click().await.unwrap();
+    let text = h.wait_for("[data-testid=cap-verdict]").await?.text().await.unwrap();
+    h.screenshot(&format!("cap-{preset}")).await?;
+    Ok(text)
+}
+
+#[tokio::test]
+async fn the_cap_panel_shows_cp_linearizable_and_ap_not() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    let cp = verdict(&h, "12-partition-cp").await?;
+    assert!(cp.starts_with("Linearizable"), "CP: {cp}");
+    let panel = h.wait_for("[data-testid=cap-panel]").await?.text().await.unwrap();
+    assert!(
+        panel.contains("side 2"),
+        "availability per side of the partition: {panel}"
+    );
+    h.open("/").await?;
+    let ap = verdict(&h, "13-partition-ap").await?;
+    assert!(ap.starts_with("Not linearizable"), "AP: {ap}");
+    assert!(
+        !h.find_all(".cap-timeline .op").await?.is_empty(),
+        "the violating operations are drawn"
+    );
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
+#[tokio::test]
+async fn the_shard_map_shows_the_hot_shard() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    load(&h, "50-hot-shard").await?;
+    step(&h, 30).await?;
+    h.wait_for("[data-testid=canvas] [data-node=router] rect")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    h.wait_for("[data-testid=open-shards]").await?.click().await.unwrap();
+    let skew = h.wait_for("[data-testid=load-skew]").await?.text().await.unwrap();
+    let x: f64 = skew.trim_start_matches("load skew ").parse().unwrap_or(0.0);
+    assert!(x > 1.3, "a celebrity key makes one shard hot: {skew}");
+    h.screenshot("shard-map").await?;
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
