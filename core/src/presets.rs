@@ -57,6 +57,10 @@ pub const ALL: &[(&str, &str)] = &[
         include_str!("../../presets/34-consistent-hash.json"),
     ),
     ("35-microservices", include_str!("../../presets/35-microservices.json")),
+    (
+        "40-polling-vs-push",
+        include_str!("../../presets/40-polling-vs-push.json"),
+    ),
     ("50-hot-shard", include_str!("../../presets/50-hot-shard.json")),
     (
         "51-modn-vs-consistent",

@@ -127,3 +127,27 @@ async fn the_shard_map_shows_the_hot_shard() -> Result<()> {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn screenshots_at_phone_and_desktop_widths_in_both_themes() -> Result<()> {
+    let h = Harness::start().await?;
+    for (theme, dark) in [("light", false), ("dark", true)] {
+        h.emulate_media(&[("prefers-color-scheme", if dark { "dark" } else { "light" })])
+            .await?;
+        for (w, hgt) in [(1440, 900), (360, 780)] {
+            h.client().set_window_size(w, hgt).await.context("sizing the window")?;
+            h.open("/").await?;
+            load(&h, "04-cache").await?;
+            step(&h, 20).await?;
+            let width = h
+                .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+                .await?;
+            let (scroll, inner) = (width[0].as_f64().unwrap(), width[1].as_f64().unwrap());
+            assert!(scroll <= inner, "{w}px {theme}: the page is {scroll}px wide");
+            h.screenshot(&format!("layout-{w}-{theme}")).await?;
+        }
+    }
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}

@@ -286,7 +286,9 @@ pub fn App() -> Html {
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
                          p50_ms={v.p50_ms} p99_ms={v.p99_ms}
-                         in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()} />
+                         in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()}
+                         hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
+                         queued={v.queued} realtime={v.realtime.clone()} />
                 <EventLog lines={v.log.clone()} />
             </aside>
             if let Some(Dialog::Ring(i)) = *dialog {

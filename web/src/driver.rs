@@ -86,6 +86,11 @@ pub struct Snapshot {
     pub can_redo: bool,
     /// The document is valid and a run exists.
     pub runnable: bool,
+    pub hit_ratio: Option<f64>,
+    pub stale_reads: u64,
+    pub lost_writes: u64,
+    pub queued: Option<u64>,
+    pub realtime: Rc<Vec<switchyard_core::realtime::ChannelReport>>,
     /// Replicated database clusters: availability and consistency per side (for the CAP panel).
     pub databases: Rc<Vec<DbReport>>,
     /// Shard routers: per-shard load and data size, skew and rebalances (for the shard map).
@@ -921,6 +926,14 @@ impl Driver {
             Horizon::Requests(n) if n > 0 => (report.issued as f64 / n as f64).clamp(0.0, 0.99),
             _ => 0.0,
         });
+        let caches: Vec<_> = report.nodes.iter().filter_map(|n| n.cache.as_ref()).collect();
+        let (hits, misses) = caches.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+        snap.hit_ratio = (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64);
+        snap.stale_reads = caches.iter().map(|c| c.stale_reads).sum::<u64>()
+            + report.databases.iter().map(|d| d.all.stale_reads).sum::<u64>();
+        snap.lost_writes = caches.iter().map(|c| c.lost_writes).sum::<u64>()
+            + report.databases.iter().map(|d| d.lost_writes).sum::<u64>();
+        snap.realtime = Rc::new(report.realtime.clone().unwrap_or_default());
         snap.databases = Rc::new(report.databases.clone());
         snap.shard_routers = Rc::new(report.shard_routers.clone());
         snap.cap_check = self.cap_check.clone();
@@ -952,6 +965,10 @@ impl Driver {
                 }
             })
             .collect();
+        let queues: Vec<usize> = (0..topo.nodes.len())
+            .filter(|&i| topo.nodes[i].kind == NodeKind::Queue)
+            .collect();
+        snap.queued = (!queues.is_empty()).then(|| queues.iter().map(|&i| sim.load(i as u32).1 as u64).sum());
         // A bucket with no completions has no latency to plot.
         snap.series = Rc::new(
             series

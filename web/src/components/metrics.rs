@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
 use crate::driver::NodeView;
@@ -18,6 +19,20 @@ pub struct MetricsProps {
     pub in_flight: u64,
     pub nodes: Vec<NodeView>,
     pub series: Rc<Vec<(f64, f64, f64)>>,
+    /// Hits over lookups across every cache, when there are caches.
+    #[prop_or_default]
+    pub hit_ratio: Option<f64>,
+    /// Stale reads and lost writes across caches and replicated databases.
+    #[prop_or_default]
+    pub stale_reads: u64,
+    #[prop_or_default]
+    pub lost_writes: u64,
+    /// Messages queued across queue nodes, now.
+    #[prop_or_default]
+    pub queued: Option<u64>,
+    /// The scenario's real-time channel comparison, one row per mode.
+    #[prop_or_default]
+    pub realtime: Rc<Vec<ChannelReport>>,
 }
 
 /// `1234567` as `1,234,567`.
@@ -66,7 +81,37 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 <div><dt>{ "In flight" }</dt><dd class="value" data-testid="in-flight">{ thousands(props.in_flight) }</dd></div>
                 <div><dt>{ "p50 latency" }</dt><dd class="value" data-testid="p50">{ ms(props.p50_ms) }</dd></div>
                 <div><dt>{ "p99 latency" }</dt><dd class="value" data-testid="p99">{ ms(props.p99_ms) }</dd></div>
+                if let Some(h) = props.hit_ratio {
+                    <div><dt>{ "Cache hit ratio" }</dt><dd class="value" data-testid="hit-ratio">{ format!("{:.1}%", h * 100.0) }</dd></div>
+                }
+                if let Some(q) = props.queued {
+                    <div><dt>{ "Queue depth" }</dt><dd class="value" data-testid="queue-depth">{ thousands(q) }</dd></div>
+                }
+                if props.stale_reads > 0 || props.lost_writes > 0 {
+                    <div><dt>{ "Stale reads" }</dt><dd class="value bad" data-testid="stale-reads">{ thousands(props.stale_reads) }</dd></div>
+                    <div><dt>{ "Lost writes" }</dt><dd class="value bad" data-testid="lost-writes">{ thousands(props.lost_writes) }</dd></div>
+                }
             </dl>
+            if !props.realtime.is_empty() {
+                <h3>{ "Real-time channels" }</h3>
+                <table class="rt-table" data-testid="realtime">
+                    <thead><tr><th scope="col">{ "mode" }</th><th scope="col">{ "server req/s" }</th>
+                        <th scope="col">{ "empty" }</th><th scope="col">{ "mean delay" }</th>
+                        <th scope="col">{ "p99 delay" }</th><th scope="col">{ "open conns" }</th></tr></thead>
+                    <tbody>
+                        { for props.realtime.iter().map(|r| html! {
+                            <tr>
+                                <th scope="row">{ r.mode.replace('_', " ") }</th>
+                                <td>{ format!("{:.0}", r.server_rps) }</td>
+                                <td>{ format!("{:.0}%", r.empty_fraction * 100.0) }</td>
+                                <td>{ ms(r.mean_delay_ms) }</td>
+                                <td>{ ms(r.p99_delay_ms) }</td>
+                                <td>{ format!("{:.0}", r.open_connections) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
             <h3>{ "Utilization" }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {
