@@ -3,6 +3,7 @@
 //! and a damaged link is an error of the right family, never a panic.
 //!
 //! Floating-point values are drawn as small decimals (`k / 1000`, `k / 8`): JSON carries them exactly.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use proptest::sample::select;
