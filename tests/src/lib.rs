@@ -120,6 +120,31 @@ impl Harness {
             .context(&format!("waiting {DEADLINE:?} for `{css}`"))
     }
 
+    /// Waits for the element matching `css`, then clicks it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css)
+            .await?
+            .click()
+            .await
+            .context(&format!("clicking `{css}`"))
+    }
+
+    /// Picks a preset from the gallery by its id.
+    pub async fn choose_preset(&self, id: &str) -> Result<()> {
+        self.wait_for("[data-testid=preset-select]")
+            .await?
+            .select_by_value(id)
+            .await
+            .context(&format!("choosing the preset {id}"))
+    }
+
+    /// Fails the test with the console's errors, if it logged any since the last look.
+    pub async fn assert_no_console_errors(&self) -> Result<()> {
+        let errors = self.console_errors().await?;
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+        Ok(())
+    }
+
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         self.client
             .find_all(Locator::Css(css))

@@ -19,7 +19,7 @@ async fn connect(h: &Harness, id: &str, targets: &[usize]) -> Result<()> {
             .select_by_value(&t.to_string())
             .await
             .context("choosing the target")?;
-        h.wait_for("[data-testid=connect]").await?.click().await.unwrap();
+        h.click("[data-testid=connect]").await?;
     }
     Ok(())
 }
@@ -28,7 +28,7 @@ async fn connect(h: &Harness, id: &str, targets: &[usize]) -> Result<()> {
 async fn a_topology_built_by_ui_alone_runs() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    h.wait_for("[data-testid=new-blank]").await?.click().await.unwrap();
+    h.click("[data-testid=new-blank]").await?;
     h.wait_for("[data-testid=problems]").await?;
     assert!(
         h.find_all("[data-testid=canvas] [data-node]").await?.is_empty(),
@@ -68,18 +68,13 @@ async fn a_topology_built_by_ui_alone_runs() -> Result<()> {
         .context("choosing least connections")?;
     h.screenshot("editor-built").await?;
 
-    h.wait_for("[data-testid=play][aria-pressed=false]")
-        .await?
-        .click()
-        .await
-        .unwrap();
+    h.click("[data-testid=play][aria-pressed=false]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     let text = h.wait_for("[data-testid=throughput]").await?.text().await.unwrap();
     let rps: f64 = text.trim_end_matches(" req/s").replace(',', "").parse().unwrap_or(0.0);
     assert!(rps > 0.0, "throughput readout {text:?}");
     h.screenshot("editor-running").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -120,8 +115,7 @@ async fn keyboard_paths_show_shortcuts_delete_and_undo() -> Result<()> {
         before,
         "undone"
     );
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -129,16 +123,8 @@ async fn keyboard_paths_show_shortcuts_delete_and_undo() -> Result<()> {
 async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    h.wait_for("[data-testid=preset-select]")
-        .await?
-        .select_by_value("03-load-balancer")
-        .await
-        .context("choosing the preset")?;
-    h.wait_for("[data-testid=play][aria-pressed=false]")
-        .await?
-        .click()
-        .await
-        .unwrap();
+    h.choose_preset("03-load-balancer").await?;
+    h.click("[data-testid=play][aria-pressed=false]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     // Make the first edge slow while it runs.
     // Edges are focusable: select the first with Enter (a horizontal line has no area to click on).
@@ -147,7 +133,7 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
         .send_keys(&Key::Enter.to_string())
         .await
         .unwrap();
-    h.wait_for("[data-testid=link-slow]").await?.click().await.unwrap();
+    h.click("[data-testid=link-slow]").await?;
     let body = h.wait_for("body").await?;
     body.send_keys(&Key::Escape.to_string()).await.unwrap();
     let timeline = h.wait_for("[data-testid=fault-timeline] li").await?;
@@ -155,11 +141,7 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
         timeline.text().await.unwrap().contains("latency"),
         "the live fault is a timeline entry"
     );
-    h.wait_for("[data-testid=play][aria-pressed=true]")
-        .await?
-        .click()
-        .await
-        .unwrap();
+    h.click("[data-testid=play][aria-pressed=true]").await?;
 
     // Scrub back to 50 ms: the run replays from zero to there.
     h.eval(
@@ -175,8 +157,7 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
         .await
         .context("the clock shows the scrubbed-to time")?;
     h.screenshot("scrubbed").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -184,24 +165,16 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
 async fn the_ring_view_shows_keys_moving_when_a_server_joins() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    h.wait_for("[data-testid=preset-select]")
-        .await?
-        .select_by_value("03-load-balancer")
-        .await
-        .context("choosing the preset")?;
-    h.wait_for("[data-testid=canvas] [data-node=lb] rect")
-        .await?
-        .click()
-        .await
-        .unwrap();
-    h.wait_for("[data-testid=open-ring]").await?.click().await.unwrap();
+    h.choose_preset("03-load-balancer").await?;
+    h.click("[data-testid=canvas] [data-node=lb] rect").await?;
+    h.click("[data-testid=open-ring]").await?;
     h.wait_for("[data-testid=ring-circle]").await?;
     assert_eq!(
         h.find_all("[data-testid=ring-shares] li").await?.len(),
         3,
         "three backends share the ring"
     );
-    h.wait_for("[data-testid=ring-add]").await?.click().await.unwrap();
+    h.click("[data-testid=ring-add]").await?;
     let moved = h.wait_for("[data-testid=ring-moved]").await?.text().await.unwrap();
     let pct: f64 = moved
         .split('(')
@@ -216,7 +189,6 @@ async fn the_ring_view_shows_keys_moving_when_a_server_joins() -> Result<()> {
         "moved keys are highlighted"
     );
     h.screenshot("ring-view").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }

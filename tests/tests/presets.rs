@@ -27,11 +27,7 @@ async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
         "six nodes are drawn"
     );
 
-    h.wait_for("[data-testid=play][aria-pressed=false]")
-        .await?
-        .click()
-        .await
-        .unwrap();
+    h.click("[data-testid=play][aria-pressed=false]").await?;
     h.wait_for("[data-testid=play][aria-pressed=true]").await?;
     // The readout carries its count in `data-value`; wait until it is no longer zero.
     let completed = h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
@@ -44,8 +40,7 @@ async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
         .unwrap();
     assert!(n > 0, "requests completed");
     assert!(h.find_all("#panic-banner").await?.is_empty(), "no panic banner");
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.screenshot("preset-running").await?;
 
     let app = h
@@ -84,13 +79,12 @@ async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
     h.screenshot("preset-crashed").await?;
 
     // Run to the end in bounded slices: the clock says done and the failures of the crash are counted.
-    h.wait_for("[data-testid=run-to-end]").await?.click().await.unwrap();
+    h.click("[data-testid=run-to-end]").await?;
     h.wait_for("[data-testid=clock] .done").await?;
     let failed = h.wait_for("[data-testid=failed]").await?.text().await.unwrap();
     assert_ne!(failed.trim(), "0", "the crash failed some requests");
     h.screenshot("preset-finished").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -103,7 +97,7 @@ async fn narrow_layout_has_no_horizontal_overflow() -> Result<()> {
         .context("resizing the window")?;
     h.open("/").await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
-    h.wait_for("[data-testid=play]").await?.click().await.unwrap();
+    h.click("[data-testid=play]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     let width = h
         .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
@@ -111,8 +105,7 @@ async fn narrow_layout_has_no_horizontal_overflow() -> Result<()> {
     let (scroll, inner) = (width[0].as_f64().unwrap(), width[1].as_f64().unwrap());
     assert!(scroll <= inner, "the page is {scroll}px wide in a {inner}px window");
     h.screenshot("narrow-360").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -132,15 +125,14 @@ async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<
         .select_by_value("04-cache")
         .await
         .context("choosing the cache preset")?;
-    h.wait_for("[data-testid=play]").await?.click().await.unwrap();
+    h.click("[data-testid=play]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     let bg = h
         .eval("return getComputedStyle(document.body).backgroundColor;")
         .await?;
     assert_eq!(bg, "rgb(17, 20, 24)", "the dark palette applies");
     h.screenshot("dark-reduced-motion").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -161,19 +153,11 @@ async fn every_preset_loads_and_completes_requests() -> Result<()> {
             .select_by_value("10")
             .await
             .context("speeding up")?;
-        h.wait_for("[data-testid=play][aria-pressed=false]")
-            .await?
-            .click()
-            .await
-            .unwrap();
+        h.click("[data-testid=play][aria-pressed=false]").await?;
         h.wait_for("[data-testid=completed]:not([data-value='0'])")
             .await
             .context(&format!("{id} completes a request"))?;
-        h.wait_for("[data-testid=play][aria-pressed=true]")
-            .await?
-            .click()
-            .await
-            .unwrap();
+        h.click("[data-testid=play][aria-pressed=true]").await?;
         let errors = h.console_errors().await?;
         assert!(errors.is_empty(), "{id}: console errors: {errors:#?}");
         assert!(h.find_all("#panic-banner").await?.is_empty(), "{id}: no panic banner");

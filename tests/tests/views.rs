@@ -4,14 +4,6 @@
 
 use switchyard_e2e::{Context, Harness, Result};
 
-async fn load(h: &Harness, preset: &str) -> Result<()> {
-    h.wait_for("[data-testid=preset-select]")
-        .await?
-        .select_by_value(preset)
-        .await
-        .context(&format!("choosing {preset}"))
-}
-
 async fn number(h: &Harness, testid: &str) -> Result<u64> {
     let text = h
         .wait_for(&format!("[data-testid={testid}]"))
@@ -30,7 +22,7 @@ async fn number(h: &Harness, testid: &str) -> Result<u64> {
 /// Presses "+100 ms" `n` times: virtual time moves by exactly that much, whatever the machine's speed.
 async fn step(h: &Harness, n: usize) -> Result<()> {
     for _ in 0..n {
-        h.wait_for("[data-testid=step-100ms]").await?.click().await.unwrap();
+        h.click("[data-testid=step-100ms]").await?;
     }
     Ok(())
 }
@@ -39,15 +31,11 @@ async fn step(h: &Harness, n: usize) -> Result<()> {
 async fn after_the_health_check_delay_a_crashed_service_costs_no_more_errors() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    load(&h, "31-web-server-fails").await?;
+    h.choose_preset("31-web-server-fails").await?;
     step(&h, 10).await?;
     assert!(number(&h, "completed").await? > 0, "traffic flows");
-    h.wait_for("[data-testid=canvas] [data-node=web1] rect")
-        .await?
-        .click()
-        .await
-        .unwrap();
-    h.wait_for("[data-testid=crash]").await?.click().await.unwrap();
+    h.click("[data-testid=canvas] [data-node=web1] rect").await?;
+    h.click("[data-testid=crash]").await?;
     h.wait_for("[data-testid=canvas] [data-node=web1][data-up=false]")
         .await?;
     // Probes every 1 s, three failures to mark it down: detection within about 3.2 s.
@@ -62,23 +50,18 @@ async fn after_the_health_check_delay_a_crashed_service_costs_no_more_errors() -
         "the other servers keep serving: {completed} -> {completed2}"
     );
     h.screenshot("health-check-crash").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
 async fn verdict(h: &Harness, preset: &str) -> Result<String> {
-    load(h, preset).await?;
-    h.wait_for("[data-testid=run-to-end]").await?.click().await.unwrap();
+    h.choose_preset(preset).await?;
+    h.click("[data-testid=run-to-end]").await?;
     h.wait_for("[data-testid=clock] .done").await?;
-    h.wait_for("[data-testid=canvas] [data-node=db1] rect")
-        .await?
-        .click()
-        .await
-        .unwrap();
-    h.wait_for("[data-testid=open-cap]").await?.click().await.unwrap();
+    h.click("[data-testid=canvas] [data-node=db1] rect").await?;
+    h.click("[data-testid=open-cap]").await?;
     h.wait_for("[data-testid=cap-panel] [data-cluster]").await?;
-    h.wait_for("[data-testid=cap-check]").await?.click().await.unwrap();
+    h.click("[data-testid=cap-check]").await?;
     let text = h.wait_for("[data-testid=cap-verdict]").await?.text().await.unwrap();
     h.screenshot(&format!("cap-{preset}")).await?;
     Ok(text)
@@ -102,8 +85,7 @@ async fn the_cap_panel_shows_cp_linearizable_and_ap_not() -> Result<()> {
         !h.find_all(".cap-timeline .op").await?.is_empty(),
         "the violating operations are drawn"
     );
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -111,20 +93,15 @@ async fn the_cap_panel_shows_cp_linearizable_and_ap_not() -> Result<()> {
 async fn the_shard_map_shows_the_hot_shard() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    load(&h, "50-hot-shard").await?;
+    h.choose_preset("50-hot-shard").await?;
     step(&h, 30).await?;
-    h.wait_for("[data-testid=canvas] [data-node=router] rect")
-        .await?
-        .click()
-        .await
-        .unwrap();
-    h.wait_for("[data-testid=open-shards]").await?.click().await.unwrap();
+    h.click("[data-testid=canvas] [data-node=router] rect").await?;
+    h.click("[data-testid=open-shards]").await?;
     let skew = h.wait_for("[data-testid=load-skew]").await?.text().await.unwrap();
     let x: f64 = skew.trim_start_matches("load skew ").parse().unwrap_or(0.0);
     assert!(x > 1.3, "a celebrity key makes one shard hot: {skew}");
     h.screenshot("shard-map").await?;
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
 
@@ -137,7 +114,7 @@ async fn screenshots_at_phone_and_desktop_widths_in_both_themes() -> Result<()> 
         for (w, hgt) in [(1440, 900), (360, 780)] {
             h.client().set_window_size(w, hgt).await.context("sizing the window")?;
             h.open("/").await?;
-            load(&h, "04-cache").await?;
+            h.choose_preset("04-cache").await?;
             step(&h, 20).await?;
             let width = h
                 .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
@@ -147,7 +124,6 @@ async fn screenshots_at_phone_and_desktop_widths_in_both_themes() -> Result<()> 
             h.screenshot(&format!("layout-{w}-{theme}")).await?;
         }
     }
-    let errors = h.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.assert_no_console_errors().await?;
     h.close().await
 }
