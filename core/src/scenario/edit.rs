@@ -98,7 +98,7 @@ pub fn default_spec(kind: &str) -> Result<NodeSpec, EditError> {
         }
         _ => {}
     }
-    serde_json::from_value(serde_json::Value::Object(obj)).map_err(|_| EditError::UnknownKind(kind.to_owned()))
+    super::params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| EditError::UnknownKind(kind.to_owned()))
 }
 
 /// The first id of the form `kind-N` (`kind` with `_` as `-`) that no node has.

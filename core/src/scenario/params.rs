@@ -889,6 +889,27 @@ pub const EDGE: &[Param] = &[
     ),
 ];
 
+/// Any serializable value as a JSON tree. It goes through text on purpose: `serde_json::to_value` and
+/// `from_value` would compile a second copy of every scenario type's (de)serializer, for the `Value` format,
+/// into the wasm bundle; text reuses the copy that parsing and share links need anyway.
+pub fn tree<T: serde::Serialize>(x: &T) -> Result<Value, String> {
+    let text = serde_json::to_string(x).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// A JSON tree read back as a scenario type (through text, for the reason [`tree`] gives).
+pub fn from_tree<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, String> {
+    let text = serde_json::to_string(v).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| {
+        let m = e.to_string();
+        // Positions in a generated text mean nothing to the user.
+        match m.rfind(" at line ") {
+            Some(i) => m[..i].to_string(),
+            None => m,
+        }
+    })
+}
+
 /// A JSON number for `x`: whole numbers as integers, so that count fields (`u64`) accept them; every float
 /// field accepts an integer too.
 pub fn number(x: f64) -> Value {
@@ -947,23 +968,23 @@ fn put(v: &mut Value, key: &str, value: Option<Value>) {
 
 /// A node's spec with one parameter changed, or why the change does not fit the format.
 pub fn set(spec: &NodeSpec, key: &str, value: Option<Value>) -> Result<NodeSpec, String> {
-    let mut v = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+    let mut v = tree(spec)?;
     put(&mut v, key, value);
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    from_tree(&v)
 }
 
 /// An edge with one parameter changed, or why the change does not fit the format.
 pub fn set_edge(edge: &Edge, key: &str, value: Option<Value>) -> Result<Edge, String> {
-    let mut v = serde_json::to_value(edge).map_err(|e| e.to_string())?;
+    let mut v = tree(edge)?;
     put(&mut v, key, value);
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    from_tree(&v)
 }
 
 /// A scenario with one of its own parameters changed, or why the change does not fit the format.
 pub fn set_scenario(doc: &Scenario, key: &str, value: Option<Value>) -> Result<Scenario, String> {
-    let mut v = serde_json::to_value(doc).map_err(|e| e.to_string())?;
+    let mut v = tree(doc)?;
     put(&mut v, key, value);
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    from_tree(&v)
 }
 
 #[cfg(test)]

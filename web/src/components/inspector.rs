@@ -83,7 +83,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
         Selection::Edge(e) => edge_panel(props, *e),
         Selection::None => {
-            let v = serde_json::to_value(&*props.doc).unwrap_or(Value::Null);
+            let v = params::tree(&*props.doc).unwrap_or(Value::Null);
             html! {
                 <>
                     <h2>{ "Scenario" }</h2>
@@ -104,7 +104,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
         return Html::default();
     };
     let kind = kind_of(&node.spec);
-    let spec = serde_json::to_value(&node.spec).unwrap_or(Value::Null);
+    let spec = params::tree(&node.spec).unwrap_or(Value::Null);
     let up = props.nodes.get(i).is_none_or(|n| n.up);
     let on_label = props
         .on_action
@@ -190,7 +190,7 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
     let Some(edge) = props.doc.edges.get(k) else {
         return Html::default();
     };
-    let v = serde_json::to_value(edge).unwrap_or(Value::Null);
+    let v = params::tree(edge).unwrap_or(Value::Null);
     let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
     let name = |id: &str| {
         props
@@ -401,13 +401,13 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
 /// A client's request rate now, from its own workload or the scenario's (for spike / restore buttons).
 fn base_rate(doc: &Scenario, i: usize) -> Option<f64> {
     let n = doc.nodes.get(i)?;
-    let spec = serde_json::to_value(&n.spec).ok()?;
+    let spec = params::tree(&n.spec).ok()?;
     if spec.get("kind")?.as_str()? != "client" {
         return None;
     }
     let arrival = match params::get(&spec, "workload.arrival") {
         Some(a) => a.clone(),
-        None => serde_json::to_value(&doc.workload.arrival).ok()?,
+        None => params::tree(&doc.workload.arrival).ok()?,
     };
     ["rate_rps", "base_rps", "from_rps"]
         .iter()
