@@ -127,3 +127,20 @@ async fn screenshots_at_phone_and_desktop_widths_in_both_themes() -> Result<()> 
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+#[tokio::test]
+async fn the_polling_vs_push_preset_compares_the_four_channels() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("40-polling-vs-push").await?;
+    let rows = h.find_all("[data-testid=realtime] tbody tr").await?;
+    assert_eq!(rows.len(), 4, "short polling, long polling, WebSocket and SSE");
+    let short = rows[0].text().await.unwrap();
+    assert!(
+        short.starts_with("short polling 1000"),
+        "1,000 clients polling once a second: {short}"
+    );
+    h.screenshot("realtime").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
