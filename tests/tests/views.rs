@@ -144,3 +144,27 @@ async fn the_polling_vs_push_preset_compares_the_four_channels() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+#[tokio::test]
+async fn hovering_a_plot_reads_out_its_values() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("03-load-balancer").await?;
+    step(&h, 30).await?;
+    let plot = h.wait_for("[data-testid=rate-plot]").await?;
+    h.client()
+        .execute(
+            "const c = arguments[0], r = c.getBoundingClientRect(); \
+             c.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + r.width * 0.6, clientY: r.top + 20, bubbles: true }));",
+            vec![serde_json::to_value(&plot).unwrap()],
+        )
+        .await
+        .context("hovering the throughput plot")?;
+    let text = h.wait_for("[data-testid=plot-readout]").await?.text().await.unwrap();
+    assert!(
+        text.starts_with("at ") && text.contains("throughput"),
+        "readout: {text}"
+    );
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

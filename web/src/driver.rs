@@ -118,7 +118,7 @@ pub struct Snapshot {
     pub edges: Vec<(usize, usize)>,
     pub layout: Option<Rc<Layout>>,
     /// `(t_ms, p50_ms, p99_ms)` per completed metrics bucket.
-    pub series: Rc<Vec<(f64, f64, f64)>>,
+    pub series: Rc<Series>,
     /// Newest last, each with a running number as key.
     pub log: Vec<(u64, String)>,
     /// Hops of one request in this many are animated (0: animation off).
@@ -204,6 +204,19 @@ fn run_until(sim: &mut Sim, target: Option<SimTime>, out_of_time: &dyn Fn() -> b
             return false;
         }
     }
+}
+
+/// The metrics time series, one value per bucket, as columns the plots draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    /// Latency: only buckets that completed something.
+    pub lat_t: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p99: Vec<f64>,
+    /// Throughput and errors per second, every bucket.
+    pub t: Vec<f64>,
+    pub throughput: Vec<f64>,
+    pub errors: Vec<f64>,
 }
 
 /// The checker's verdict and the operations of the first violation, for the CAP panel's timeline.
@@ -970,13 +983,24 @@ impl Driver {
             .collect();
         snap.queued = (!queues.is_empty()).then(|| queues.iter().map(|&i| sim.load(i as u32).1 as u64).sum());
         // A bucket with no completions has no latency to plot.
-        snap.series = Rc::new(
-            series
-                .iter()
-                .filter(|b| b.completed > 0)
-                .map(|b| (b.t_ms, b.p50_ms, b.p99_ms))
-                .collect(),
-        );
+        let mut out = Series::default();
+        // Buckets are stamped with their start and all share one width.
+        let width_s = series
+            .windows(2)
+            .map(|w| w[1].t_ms - w[0].t_ms)
+            .find(|d| *d > 0.0)
+            .map_or(1.0, |d| d / 1000.0);
+        for b in series {
+            if b.completed > 0 {
+                out.lat_t.push(b.t_ms);
+                out.p50.push(b.p50_ms);
+                out.p99.push(b.p99_ms);
+            }
+            out.t.push(b.t_ms);
+            out.throughput.push(b.throughput_rps);
+            out.errors.push(b.failed as f64 / width_s);
+        }
+        snap.series = Rc::new(out);
         snap
     }
 

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
-use crate::driver::NodeView;
-use crate::render::plot::{self, P50_COLOUR, P99_COLOUR};
+use crate::driver::{NodeView, Series};
+use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, THROUGHPUT_COLOUR};
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
@@ -18,7 +18,7 @@ pub struct MetricsProps {
     pub p99_ms: f64,
     pub in_flight: u64,
     pub nodes: Vec<NodeView>,
-    pub series: Rc<Vec<(f64, f64, f64)>>,
+    pub series: Rc<Series>,
     /// Hits over lookups across every cache, when there are caches.
     #[prop_or_default]
     pub hit_ratio: Option<f64>,
@@ -58,18 +58,61 @@ fn ms(v: f64) -> String {
 
 #[component]
 pub fn Metrics(props: &MetricsProps) -> Html {
-    let plot_ref = use_node_ref();
+    let lat_ref = use_node_ref();
+    let rate_ref = use_node_ref();
+    // Hover: which plot, at which x offset; the readout it produced.
+    let hover = use_state(|| None::<(u8, f64)>);
+    let readout = use_state_eq(|| None::<String>);
     {
-        let plot_ref = plot_ref.clone();
-        use_effect_with(props.series.clone(), move |series| {
-            if let Some(canvas) = plot_ref.cast::<web_sys::HtmlCanvasElement>() {
-                let axis = web_sys::window()
-                    .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-                    .is_some_and(|m| m.matches());
-                plot::draw(&canvas, series, if axis { "#9aa3b0" } else { "#5b6472" });
+        let (lat_ref, rate_ref, readout) = (lat_ref.clone(), rate_ref.clone(), readout.clone());
+        use_effect_with((props.series.clone(), *hover), move |(series, hover)| {
+            let axis = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches());
+            let axis = if axis { "#9aa3b0" } else { "#5b6472" };
+            let at = |k: u8| hover.filter(|h| h.0 == k).map(|h| h.1);
+            let mut text = None;
+            if let Some(c) = lat_ref.cast::<web_sys::HtmlCanvasElement>() {
+                let lines = [
+                    plot::Line {
+                        label: "p50",
+                        colour: P50_COLOUR,
+                        values: &series.p50,
+                    },
+                    plot::Line {
+                        label: "p99",
+                        colour: P99_COLOUR,
+                        values: &series.p99,
+                    },
+                ];
+                text = text.or(plot::draw(&c, &series.lat_t, &lines, "ms", axis, at(0)));
             }
+            if let Some(c) = rate_ref.cast::<web_sys::HtmlCanvasElement>() {
+                let lines = [
+                    plot::Line {
+                        label: "throughput",
+                        colour: THROUGHPUT_COLOUR,
+                        values: &series.throughput,
+                    },
+                    plot::Line {
+                        label: "errors",
+                        colour: ERRORS_COLOUR,
+                        values: &series.errors,
+                    },
+                ];
+                text = text.or(plot::draw(&c, &series.t, &lines, "/s", axis, at(1)));
+            }
+            readout.set(text);
         });
     }
+    let on_move = |k: u8| {
+        let hover = hover.clone();
+        Callback::from(move |e: MouseEvent| hover.set(Some((k, f64::from(e.offset_x())))))
+    };
+    let on_leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
     let failed_class = classes!("value", (props.failed > 0).then_some("bad"));
     html! {
         <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
@@ -140,12 +183,24 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 }) }
             </ul>
             <h3>{ "Latency over time" }</h3>
-            <canvas class="plot" ref={plot_ref} role="img"
+            <canvas class="plot" ref={lat_ref} role="img" data-testid="latency-plot"
+                    onmousemove={on_move(0)} onmouseleave={on_leave.clone()}
                     aria-label={format!("p50 and p99 latency over time; now p50 {} and p99 {}", ms(props.p50_ms), ms(props.p99_ms))} />
             <div class="plot-key">
                 <span style={format!("--c:{P50_COLOUR}")}>{ "p50" }</span>
                 <span style={format!("--c:{P99_COLOUR}")}>{ "p99" }</span>
             </div>
+            <h3>{ "Throughput and errors over time" }</h3>
+            <canvas class="plot" ref={rate_ref} role="img" data-testid="rate-plot"
+                    onmousemove={on_move(1)} onmouseleave={on_leave}
+                    aria-label={format!("Throughput and errors per second over time; now {:.0} requests per second", props.throughput_rps)} />
+            <div class="plot-key">
+                <span style={format!("--c:{THROUGHPUT_COLOUR}")}>{ "throughput" }</span>
+                <span style={format!("--c:{ERRORS_COLOUR}")}>{ "errors" }</span>
+            </div>
+            <p class="plot-readout" data-testid="plot-readout" aria-live="polite">
+                { (*readout).clone().unwrap_or_else(|| "Hover a plot to read its values.".to_owned()) }
+            </p>
         </section>
     }
 }

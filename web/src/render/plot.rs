@@ -1,4 +1,6 @@
-//! The latency plot: p50 and p99 per metrics bucket, as two lines on a small canvas.
+//! Time-series plots on small canvases: a few lines over a shared time axis, scaled to fit, with a hover
+//! guide that reads out the values at the nearest point. Canvas (not SVG) keeps a long run's thousands of
+//! points cheap to redraw in wasm.
 
 use web_sys::HtmlCanvasElement;
 
@@ -6,36 +8,62 @@ use super::dots::prepare;
 
 pub const P50_COLOUR: &str = "#3b82f6";
 pub const P99_COLOUR: &str = "#d97706";
+pub const THROUGHPUT_COLOUR: &str = "#16a34a";
+pub const ERRORS_COLOUR: &str = "#dc2626";
 
-/// Draws `(t_ms, p50_ms, p99_ms)` points, scaled to fit; `axis` colours the frame and labels.
-pub fn draw(canvas: &HtmlCanvasElement, series: &[(f64, f64, f64)], axis: &str) {
-    let Some((ctx, w, h)) = prepare(canvas) else { return };
-    let (left, right, top, bottom) = (44.0, 6.0, 8.0, 16.0);
-    let (pw, ph) = (w - left - right, h - top - bottom);
+/// One line of a plot.
+pub struct Line<'a> {
+    pub label: &'static str,
+    pub colour: &'static str,
+    pub values: &'a [f64],
+}
+
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 6.0;
+const TOP: f64 = 8.0;
+const BOTTOM: f64 = 16.0;
+
+/// Draws the lines over times `t_ms`; `unit` labels the y axis, `axis` colours the frame. With `hover_x` (a
+/// CSS-pixel offset into the canvas) it marks the nearest point and returns its values as text.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    t_ms: &[f64],
+    lines: &[Line<'_>],
+    unit: &str,
+    axis: &str,
+    hover_x: Option<f64>,
+) -> Option<String> {
+    let (ctx, w, h) = prepare(canvas)?;
+    let (pw, ph) = (w - LEFT - RIGHT, h - TOP - BOTTOM);
     if pw <= 0.0 || ph <= 0.0 {
-        return;
+        return None;
     }
-    let t_max = series.last().map_or(1.0, |p| p.0).max(1.0);
-    let y_max = series.iter().map(|p| p.2.max(p.1)).fold(1.0_f64, f64::max) * 1.1;
+    let t_max = t_ms.last().copied().unwrap_or(1.0).max(1.0);
+    let y_max = lines
+        .iter()
+        .flat_map(|l| l.values.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(1e-9_f64, f64::max)
+        * 1.1;
     ctx.set_stroke_style_str(axis);
     ctx.set_fill_style_str(axis);
     ctx.set_line_width(1.0);
     ctx.begin_path();
-    ctx.move_to(left, top);
-    ctx.line_to(left, top + ph);
-    ctx.line_to(left + pw, top + ph);
+    ctx.move_to(LEFT, TOP);
+    ctx.line_to(LEFT, TOP + ph);
+    ctx.line_to(LEFT + pw, TOP + ph);
     ctx.stroke();
     ctx.set_font("10px system-ui, sans-serif");
-    let _ = ctx.fill_text(&format!("{y_max:.0}ms"), 2.0, top + 8.0);
-    let _ = ctx.fill_text("0", left - 10.0, top + ph);
-    let _ = ctx.fill_text(&format!("{:.1}s", t_max / 1000.0), left + pw - 28.0, h - 3.0);
-    for (pick, colour) in [(1usize, P50_COLOUR), (2, P99_COLOUR)] {
-        ctx.set_stroke_style_str(colour);
+    let _ = ctx.fill_text(&format!("{}{unit}", short(y_max)), 2.0, TOP + 8.0);
+    let _ = ctx.fill_text("0", LEFT - 10.0, TOP + ph);
+    let _ = ctx.fill_text(&format!("{:.1}s", t_max / 1000.0), LEFT + pw - 28.0, h - 3.0);
+    let at = |t: f64, v: f64| (LEFT + t / t_max * pw, TOP + ph - v / y_max * ph);
+    for line in lines {
+        ctx.set_stroke_style_str(line.colour);
         ctx.set_line_width(1.5);
         ctx.begin_path();
-        for (i, p) in series.iter().enumerate() {
-            let v = if pick == 1 { p.1 } else { p.2 };
-            let (x, y) = (left + p.0 / t_max * pw, top + ph - v / y_max * ph);
+        for (i, (&t, &v)) in t_ms.iter().zip(line.values).enumerate() {
+            let (x, y) = at(t, v);
             if i == 0 {
                 ctx.move_to(x, y);
             } else {
@@ -43,5 +71,54 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[(f64, f64, f64)], axis: &str) 
             }
         }
         ctx.stroke();
+    }
+    let hx = hover_x?;
+    let t = ((hx - LEFT) / pw).clamp(0.0, 1.0) * t_max;
+    let i = t_ms
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - t).abs().total_cmp(&(b.1 - t).abs()))?
+        .0;
+    let (x, _) = at(t_ms[i], 0.0);
+    ctx.set_stroke_style_str(axis);
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    ctx.move_to(x, TOP);
+    ctx.line_to(x, TOP + ph);
+    ctx.stroke();
+    let mut text = format!("at {:.1} s:", t_ms[i] / 1000.0);
+    for line in lines {
+        if let Some(&v) = line.values.get(i) {
+            let (_, y) = at(t_ms[i], v);
+            ctx.set_fill_style_str(line.colour);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 3.0, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+            text.push_str(&format!(" {} {}{unit}", line.label, short(v)));
+        }
+    }
+    Some(text)
+}
+
+/// A value with a precision that suits its size.
+fn short(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn short_keeps_three_significant_digits_or_so() {
+        assert_eq!(short(1234.6), "1235");
+        assert_eq!(short(12.345), "12.3");
+        assert_eq!(short(0.1234), "0.12");
     }
 }
