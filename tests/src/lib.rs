@@ -199,6 +199,14 @@ impl Harness {
         Ok(())
     }
 
+    /// Sends one Chrome DevTools Protocol command (for input a WebDriver action cannot express, like touch).
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value> {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .context(&format!("CDP {cmd}"))
+    }
+
     /// Ends the browser session cleanly. Dropping the harness without this also ends it.
     pub async fn close(mut self) -> Result<()> {
         self.session = None;

@@ -192,3 +192,50 @@ async fn the_ring_view_shows_keys_moving_when_a_server_joins() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+#[tokio::test]
+async fn two_fingers_pinch_to_zoom() -> Result<()> {
+    let h = Harness::start().await?;
+    h.cdp(
+        "Emulation.setTouchEmulationEnabled",
+        serde_json::json!({ "enabled": true, "maxTouchPoints": 2 }),
+    )
+    .await?;
+    h.open("/").await?;
+    h.choose_preset("03-load-balancer").await?;
+    // Two fingers on the empty plane (above the nodes), spreading apart.
+    let view_width = |v: serde_json::Value| -> f64 {
+        v.as_str()
+            .unwrap_or("")
+            .split(' ')
+            .nth(2)
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let get = "return document.querySelector('[data-testid=canvas]').getAttribute('viewBox');";
+    let before = view_width(h.eval(get).await?);
+    let r = h
+        .eval("const r = document.querySelector('[data-testid=canvas]').getBoundingClientRect(); return [r.left + r.width * 0.3, r.top + r.height * 0.12];")
+        .await?;
+    let (cx, cy) = (r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+    let touch = |ty: &'static str, d: f64| {
+        let points = if ty == "touchEnd" {
+            serde_json::json!([])
+        } else {
+            serde_json::json!([{ "x": cx - d, "y": cy, "id": 1 }, { "x": cx + d, "y": cy, "id": 2 }])
+        };
+        serde_json::json!({ "type": ty, "touchPoints": points })
+    };
+    h.cdp("Input.dispatchTouchEvent", touch("touchStart", 40.0)).await?;
+    for d in [60.0, 80.0, 100.0, 120.0] {
+        h.cdp("Input.dispatchTouchEvent", touch("touchMove", d)).await?;
+    }
+    h.cdp("Input.dispatchTouchEvent", touch("touchEnd", 0.0)).await?;
+    let after = view_width(h.eval(get).await?);
+    assert!(
+        after < before * 0.6,
+        "spreading two fingers zooms in: view width {before} -> {after}"
+    );
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

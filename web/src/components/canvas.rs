@@ -44,6 +44,19 @@ enum Gesture {
     Wire { from: usize },
     /// Dragging the empty plane: the pointer's last position in pixels.
     Pan { last: (f64, f64), moved: bool },
+    /// Two fingers on the plane: their last distance apart, in pixels.
+    Pinch { span: f64 },
+}
+
+/// The pointers down on the canvas, by id, at their last client position (for pinch zoom).
+type Pointers = Vec<(i32, (f64, f64))>;
+
+fn span(p: &Pointers) -> Option<(f64, (f64, f64))> {
+    let (a, b) = (p.first()?.1, p.get(1)?.1);
+    Some((
+        ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt(),
+        ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
+    ))
 }
 
 /// Where a pointer event is, in scenario coordinates, given the SVG element it happened over.
@@ -57,6 +70,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let layout = props.layout.clone().unwrap_or_else(|| Rc::new(Layout::new(Vec::new())));
     let svg_ref = use_node_ref();
     let gesture = use_mut_ref(|| None::<Gesture>);
+    let pointers = use_mut_ref(Pointers::new);
     // The live offset of the nodes being dragged, and the loose end of an edge being drawn.
     let offset = use_state(|| (0.0f64, 0.0f64));
     let wire_end = use_state(|| None::<(f64, f64)>);
@@ -131,8 +145,16 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let on_down = {
         let gesture = gesture.clone();
         let svg_ref = svg_ref.clone();
+        let pointers = pointers.clone();
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
+                return;
+            }
+            let mut ps = pointers.borrow_mut();
+            ps.retain(|(id, _)| *id != e.pointer_id());
+            ps.push((e.pointer_id(), (f64::from(e.client_x()), f64::from(e.client_y()))));
+            if let Some((d, _)) = span(&ps) {
+                *gesture.borrow_mut() = Some(Gesture::Pinch { span: d });
                 return;
             }
             if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
@@ -147,6 +169,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
 
     let on_move = {
         let gesture = gesture.clone();
+        let pointers = pointers.clone();
         let offset = offset.clone();
         let wire_end = wire_end.clone();
         let point = point.clone();
@@ -154,8 +177,21 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let svg_ref = svg_ref.clone();
         let view = layout.view;
         Callback::from(move |e: PointerEvent| {
+            if let Some(p) = pointers.borrow_mut().iter_mut().find(|(id, _)| *id == e.pointer_id()) {
+                p.1 = (f64::from(e.client_x()), f64::from(e.client_y()));
+            }
             let mut g = gesture.borrow_mut();
             match g.as_mut() {
+                Some(Gesture::Pinch { span: last }) => {
+                    if let (Some((d, mid)), Some(svg)) = (span(&pointers.borrow()), svg_ref.cast::<web_sys::Element>())
+                    {
+                        if *last > 0.0 && (d - *last).abs() > 0.5 {
+                            let at = to_scenario(&svg, view, mid.0 as i32, mid.1 as i32);
+                            on_action.emit(Action::Zoom(d / *last, Some(at)));
+                            *last = d;
+                        }
+                    }
+                }
                 Some(Gesture::Move { from, moved }) => {
                     if let Some(p) = point(&e) {
                         let d = (p.0 - from.0, p.1 - from.1);
@@ -189,12 +225,14 @@ pub fn Canvas(props: &CanvasProps) -> Html {
 
     let on_up = {
         let gesture = gesture.clone();
+        let pointers = pointers.clone();
         let offset = offset.clone();
         let wire_end = wire_end.clone();
         let point = point.clone();
         let on_action = props.on_action.clone();
         let layout = layout.clone();
         Callback::from(move |e: PointerEvent| {
+            pointers.borrow_mut().retain(|(id, _)| *id != e.pointer_id());
             let g = gesture.borrow_mut().take();
             match g {
                 Some(Gesture::Move { moved: true, .. }) => {
@@ -291,7 +329,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             <svg class="canvas" data-testid="canvas" role="group" aria-label="Topology" ref={svg_ref}
                  xmlns="http://www.w3.org/2000/svg" viewBox={layout.view_box()}
                  preserveAspectRatio="xMidYMid meet"
-                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onwheel={on_wheel}>
+                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()}
+                 onpointercancel={on_up} onwheel={on_wheel}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
                             orient="auto-start-reverse">
