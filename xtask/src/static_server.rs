@@ -21,6 +21,12 @@ pub struct StaticServer {
 impl StaticServer {
     /// Serves `root` on `127.0.0.1:port`; port 0 picks a free one.
     pub fn start(root: &Path, port: u16) -> io::Result<StaticServer> {
+        StaticServer::start_with_headers(root, port, Vec::new())
+    }
+
+    /// Like [`StaticServer::start`], and sends `headers` (name, value) with every file, for example a
+    /// `Content-Security-Policy` to check the site under a policy.
+    pub fn start_with_headers(root: &Path, port: u16, headers: Vec<(String, String)>) -> io::Result<StaticServer> {
         let server = Server::http(("127.0.0.1", port)).map_err(io::Error::other)?;
         let addr = server
             .server_addr()
@@ -35,7 +41,7 @@ impl StaticServer {
                 .spawn(move || {
                     for request in server.incoming_requests() {
                         // A client that hangs up mid-response is not the server's problem.
-                        let _ = respond(&root, request);
+                        let _ = respond(&root, &headers, request);
                     }
                 })?
         };
@@ -72,7 +78,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn respond(root: &Path, request: Request) -> io::Result<()> {
+fn respond(root: &Path, extra: &[(String, String)], request: Request) -> io::Result<()> {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return request.respond(Response::empty(405));
     }
@@ -81,9 +87,12 @@ fn respond(root: &Path, request: Request) -> io::Result<()> {
     };
     match fs::File::open(&path) {
         Ok(file) => {
-            let response = Response::from_file(file)
+            let mut response = Response::from_file(file)
                 .with_header(header("Content-Type", content_type(&path)))
                 .with_header(header("Cache-Control", "no-cache"));
+            for (name, value) in extra {
+                response.add_header(header(name, value));
+            }
             request.respond(response)
         }
         Err(_) => request.respond(Response::from_string("not found\n").with_status_code(404)),
@@ -91,7 +100,7 @@ fn respond(root: &Path, request: Request) -> io::Result<()> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are valid ASCII")
 }
 
 /// The file under `root` for a request target, or `None` for anything that would leave `root` or does not

@@ -1,6 +1,8 @@
 //! The shell's presentational components. They render props and emit callbacks; none holds domain logic.
 
+mod banner;
 mod canvas;
+mod embed_bar;
 mod event_log;
 mod header;
 mod icons;
@@ -9,9 +11,12 @@ mod metrics;
 mod palette;
 mod presets;
 mod ring_view;
+mod share_dialog;
 mod shortcuts;
 
+pub use banner::Banner;
 pub use canvas::Canvas;
+pub use embed_bar::EmbedBar;
 pub use event_log::EventLog;
 pub use header::Header;
 pub use inspector::Inspector;
@@ -19,4 +24,5 @@ pub use metrics::Metrics;
 pub use palette::Palette;
 pub use presets::Presets;
 pub use ring_view::RingView;
+pub use share_dialog::ShareDialog;
 pub use shortcuts::Shortcuts;
