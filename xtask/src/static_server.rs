@@ -33,15 +33,23 @@ impl StaticServer {
             .to_ip()
             .ok_or_else(|| io::Error::other("the server is not on an IP socket"))?;
         let server = Arc::new(server);
-        let root = root.to_path_buf();
+        let root = Arc::new(root.to_path_buf());
+        let headers = Arc::new(headers);
         let thread = {
             let server = Arc::clone(&server);
             std::thread::Builder::new()
                 .name("static-server".into())
                 .spawn(move || {
                     for request in server.incoming_requests() {
-                        // A client that hangs up mid-response is not the server's problem.
-                        let _ = respond(&root, &headers, request);
+                        // One thread per response: a large body the browser reads slowly (three embedded
+                        // frames each loading the wasm) must not hold up the other requests.
+                        let (root, headers) = (Arc::clone(&root), Arc::clone(&headers));
+                        let _ = std::thread::Builder::new()
+                            .name("static-response".into())
+                            .spawn(move || {
+                                // A client that hangs up mid-response is not the server's problem.
+                                let _ = respond(&root, &headers, request);
+                            });
                     }
                 })?
         };
