@@ -60,6 +60,11 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Result<Harness> {
+        Harness::start_with_headers(Vec::new()).await
+    }
+
+    /// Like [`Harness::start`], with `headers` (name, value) sent along with every file the site serves.
+    pub async fn start_with_headers(headers: Vec<(String, String)>) -> Result<Harness> {
         let dist = xtask::dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(E2eError(format!(
@@ -68,7 +73,7 @@ impl Harness {
                 dist.display()
             )));
         }
-        let server = StaticServer::start(&dist, 0).context("starting the static server")?;
+        let server = StaticServer::start_with_headers(&dist, 0, headers).context("starting the static server")?;
         let driver = Driver::start()?;
         let profile = fresh_profile_dir()?;
         let options = xtask::browser::chrome_options(&[

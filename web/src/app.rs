@@ -11,15 +11,19 @@ use yew::prelude::*;
 
 use serde_json::Value;
 use switchyard_core::scenario::v1::Fault;
+use switchyard_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
 use crate::components::{
-    Canvas, CapPanel, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, ShardMap, Shortcuts,
+    Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, ShardMap,
+    ShareDialog, Shortcuts,
 };
 use crate::driver::{preset_infos, Driver, Selection, Snapshot};
+use crate::embed::Embed;
 use crate::hooks::{prefers_reduced_motion, use_animation_frame};
 use crate::render::dots;
+use crate::share;
 
 /// Main-thread time one frame may spend running the simulation.
 const FRAME_BUDGET_MS: f64 = 8.0;
@@ -45,8 +49,11 @@ impl PartialEq for Shell {
 }
 
 impl Shell {
-    fn new() -> Shell {
-        let driver = Driver::new(prefers_reduced_motion());
+    fn new(doc: Option<Scenario>) -> Shell {
+        let mut driver = Driver::new(prefers_reduced_motion());
+        if let Some(doc) = doc {
+            driver.open(doc);
+        }
         let view = Rc::new(driver.snapshot());
         Shell {
             driver: Rc::new(RefCell::new(driver)),
@@ -64,6 +71,8 @@ pub enum Dialog {
     Cap,
     /// Per-shard load and data size of the shard routers.
     Shards,
+    /// The share dialog: link, embed snippet, files.
+    Share,
 }
 
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
@@ -71,7 +80,11 @@ pub enum Dialog {
 pub enum Action {
     LoadPreset(usize),
     NewBlank,
+    /// Open a document (an imported file), as a link or a preset opens.
+    Open(Box<Scenario>),
     TogglePlay,
+    /// Play (true) or pause (false), whatever the state was.
+    Play(bool),
     SetSpeed(f64),
     Reset,
     RunToEnd,
@@ -122,7 +135,13 @@ impl Reducible for Shell {
             match action {
                 Action::LoadPreset(i) => d.load(i),
                 Action::NewBlank => d.new_blank(),
+                Action::Open(doc) => d.open(*doc),
                 Action::TogglePlay => d.toggle_play(),
+                Action::Play(on) => {
+                    if d.playing != on {
+                        d.toggle_play();
+                    }
+                }
                 Action::SetSpeed(s) => d.speed = s,
                 Action::Reset => d.reset(),
                 Action::RunToEnd => d.run_to_end(),
@@ -178,7 +197,20 @@ impl Reducible for Shell {
 
 #[component]
 pub fn App() -> Html {
-    let shell = use_reducer(Shell::new);
+    let embed = *use_memo((), |_| Embed::current());
+    // The first document and any problem with the link, decided once; embeds never touch storage.
+    let boot = use_memo((), move |_| {
+        let b = share::boot(!embed.is_embed());
+        (RefCell::new(b.doc), b.error)
+    });
+    let shell = {
+        let boot = boot.clone();
+        use_reducer(move || Shell::new(boot.0.borrow_mut().take()))
+    };
+    let banner = {
+        let boot = boot.clone();
+        use_state(move || boot.1.clone())
+    };
     let presets = use_memo((), |_| preset_infos());
     let dots_ref = use_node_ref();
 
@@ -224,8 +256,23 @@ pub fn App() -> Html {
     };
     let on_action = {
         let d = shell.dispatcher();
-        Callback::from(move |a: Action| d.dispatch(a))
+        Callback::from(move |a: Action| {
+            if embed.allows(&a) {
+                d.dispatch(a)
+            }
+        })
     };
+    {
+        // Keep the link in the fragment and the autosave up to date, at most once a second; not for the
+        // document as opened, and never in an embed.
+        let saver = use_memo((), |_| share::Saver::default());
+        let first = use_mut_ref(|| true);
+        use_effect_with(shell.view.doc.clone(), move |doc| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) && !embed.is_embed() {
+                saver.note(doc.clone());
+            }
+        });
+    }
     {
         // Keyboard shortcuts, on the whole document, except while typing in a field.
         let on_action = on_action.clone();
@@ -266,11 +313,29 @@ pub fn App() -> Html {
         Callback::from(move |()| help.set(!*help))
     };
 
+    if embed.is_embed() {
+        return html! {
+            <EmbedBar mode={embed} view={v.clone()} dots={dots_ref} on_action={on_action.clone()} />
+        };
+    }
+    let on_share = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(Some(Dialog::Share)))
+    };
+    let close_banner = {
+        let banner = banner.clone();
+        Callback::from(move |()| banner.set(None))
+    };
     html! {
         <div class="shell">
+            if let Some(message) = (*banner).clone() {
+                <Banner {message} on_dismiss={close_banner.clone()}
+                        on_empty={let (a, c) = (on_action.clone(), close_banner.clone());
+                                  Callback::from(move |()| { a.emit(Action::NewBlank); c.emit(()); })} />
+            }
             <Header playing={v.playing} speed={v.speed} now_ms={v.now_ms} finished={v.finished}
                     runnable={v.runnable} max_ms={v.max_ms} seeking={v.seeking} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
-                    {on_run_to_end} on_action={on_action.clone()} />
+                    {on_run_to_end} on_action={on_action.clone()} {on_share} />
             <aside class="side" aria-label="Presets and components">
                 <Presets presets={presets.clone()} selected={v.preset} {on_select}
                          on_blank={on_action.reform(|()| Action::NewBlank)} />
@@ -304,6 +369,14 @@ pub fn App() -> Html {
             if *dialog == Some(Dialog::Shards) {
                 <ShardMap routers={v.shard_routers.clone()}
                           on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
+            }
+            if let Some(Dialog::Share) = *dialog {
+                <ShareDialog doc={v.doc.clone()}
+                             on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))}
+                             on_import={let (a, d) = (on_action.clone(), dialog.clone());
+                                        Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}
+                             on_error={let (b, d) = (banner.clone(), dialog.clone());
+                                       Callback::from(move |m| { b.set(Some(m)); d.set(None); })} />
             }
             if *help {
                 <Shortcuts on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />

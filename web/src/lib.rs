@@ -7,9 +7,11 @@
 pub mod app;
 pub mod components;
 pub mod driver;
+pub mod embed;
 pub mod hooks;
 mod panic;
 pub mod render;
+pub mod share;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {

@@ -21,21 +21,35 @@ pub struct StaticServer {
 impl StaticServer {
     /// Serves `root` on `127.0.0.1:port`; port 0 picks a free one.
     pub fn start(root: &Path, port: u16) -> io::Result<StaticServer> {
+        StaticServer::start_with_headers(root, port, Vec::new())
+    }
+
+    /// Like [`StaticServer::start`], and sends `headers` (name, value) with every file, for example a
+    /// `Content-Security-Policy` to check the site under a policy.
+    pub fn start_with_headers(root: &Path, port: u16, headers: Vec<(String, String)>) -> io::Result<StaticServer> {
         let server = Server::http(("127.0.0.1", port)).map_err(io::Error::other)?;
         let addr = server
             .server_addr()
             .to_ip()
             .ok_or_else(|| io::Error::other("the server is not on an IP socket"))?;
         let server = Arc::new(server);
-        let root = root.to_path_buf();
+        let root = Arc::new(root.to_path_buf());
+        let headers = Arc::new(headers);
         let thread = {
             let server = Arc::clone(&server);
             std::thread::Builder::new()
                 .name("static-server".into())
                 .spawn(move || {
                     for request in server.incoming_requests() {
-                        // A client that hangs up mid-response is not the server's problem.
-                        let _ = respond(&root, request);
+                        // One thread per response: a large body the browser reads slowly (three embedded
+                        // frames each loading the wasm) must not hold up the other requests.
+                        let (root, headers) = (Arc::clone(&root), Arc::clone(&headers));
+                        let _ = std::thread::Builder::new()
+                            .name("static-response".into())
+                            .spawn(move || {
+                                // A client that hangs up mid-response is not the server's problem.
+                                let _ = respond(&root, &headers, request);
+                            });
                     }
                 })?
         };
@@ -72,7 +86,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn respond(root: &Path, request: Request) -> io::Result<()> {
+fn respond(root: &Path, extra: &[(String, String)], request: Request) -> io::Result<()> {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return request.respond(Response::empty(405));
     }
@@ -81,9 +95,12 @@ fn respond(root: &Path, request: Request) -> io::Result<()> {
     };
     match fs::File::open(&path) {
         Ok(file) => {
-            let response = Response::from_file(file)
+            let mut response = Response::from_file(file)
                 .with_header(header("Content-Type", content_type(&path)))
                 .with_header(header("Cache-Control", "no-cache"));
+            for (name, value) in extra {
+                response.add_header(header(name, value));
+            }
             request.respond(response)
         }
         Err(_) => request.respond(Response::from_string("not found\n").with_status_code(404)),
@@ -91,7 +108,7 @@ fn respond(root: &Path, request: Request) -> io::Result<()> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are valid ASCII")
 }
 
 /// The file under `root` for a request target, or `None` for anything that would leave `root` or does not

@@ -25,6 +25,8 @@ pub struct HeaderProps {
     pub max_ms: f64,
     pub seeking: bool,
     pub on_action: Callback<Action>,
+    /// Opens the share dialog.
+    pub on_share: Callback<()>,
 }
 
 /// A speed as the menu shows it: `0.1×`, `1×`, `1000×`.
@@ -162,6 +164,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <progress class="ff-progress" data-testid="progress" max="1" value={f.to_string()}
                               aria-label="Running to the end" />
                 }
+                <button class="ctl" type="button" data-testid="share" onclick={props.on_share.reform(|_: MouseEvent| ())}
+                        title="Share a link, embed, or download and import files">{ "Share" }</button>
                 <button class="ctl" type="button" data-testid="theme" onclick={on_theme}
                         title="Colour theme: follow the system, or force light or dark">
                     { format!("Theme: {}", theme.label()) }

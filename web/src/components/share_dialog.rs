@@ -1,0 +1,210 @@
+//! The share dialog: the document's link and its length, an `<iframe>` snippet for embedding, and file
+//! exchange (download and import the scenario JSON, export the canvas as SVG). Everything is built in the
+//! browser from the document; nothing is uploaded.
+
+use std::rc::Rc;
+
+use switchyard_core::scenario::{self, Scenario};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::share;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareDialogProps {
+    pub doc: Rc<Scenario>,
+    pub on_close: Callback<()>,
+    /// An imported file that loaded and validated.
+    pub on_import: Callback<Scenario>,
+    /// A file that did not import: the problem in words.
+    pub on_error: Callback<String>,
+}
+
+/// Copies the text of a field: the clipboard where allowed, and the text is selected either way so that
+/// Ctrl+C works where the clipboard is refused.
+fn copy_field(field: &NodeRef) {
+    let text = if let Some(t) = field.cast::<HtmlTextAreaElement>() {
+        t.select();
+        t.value()
+    } else if let Some(i) = field.cast::<HtmlInputElement>() {
+        i.select();
+        i.value()
+    } else {
+        return;
+    };
+    if let Some(window) = web_sys::window() {
+        // `writeText` rejects without permission or focus; the selection is the fallback.
+        let promise = window.navigator().clipboard().write_text(&text);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}
+
+/// Offers `text` as a file download named `name`.
+fn download(name: &str, mime: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = doc.create_element("a") else { return };
+    let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
+    let href = format!("data:{mime};charset=utf-8,{}", js_sys::encode_uri_component(text));
+    a.set_href(&href);
+    a.set_download(name);
+    a.click();
+}
+
+/// A file name from the scenario's name: lower case, words joined by `-`.
+fn file_stem(doc: &Scenario) -> String {
+    let stem: String = doc
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    if stem.is_empty() {
+        "scenario".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// The canvas as a standalone SVG document, or `None` when there is no canvas.
+fn canvas_svg() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let svg = doc.query_selector("svg[data-testid=canvas]").ok()??;
+    let mut text = svg.outer_html();
+    if !text.contains("xmlns=") {
+        text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+    }
+    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"))
+}
+
+#[component]
+pub fn ShareDialog(props: &ShareDialogProps) -> Html {
+    let link = share::link(&props.doc);
+    let snippet = share::embed_snippet(&props.doc);
+    let link_ref = use_node_ref();
+    let embed_ref = use_node_ref();
+    let copied = use_state(|| None::<&'static str>);
+
+    let on_copy_link = {
+        let (r, copied) = (link_ref.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            copy_field(&r);
+            copied.set(Some("link"));
+        })
+    };
+    let on_copy_embed = {
+        let (r, copied) = (embed_ref.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            copy_field(&r);
+            copied.set(Some("embed"));
+        })
+    };
+    let on_json = {
+        let doc = props.doc.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                &format!("{}.json", file_stem(&doc)),
+                "application/json",
+                &scenario::to_json_pretty(&doc),
+            )
+        })
+    };
+    let on_svg = {
+        let doc = props.doc.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(svg) = canvas_svg() {
+                download(&format!("{}.svg", file_stem(&doc)), "image/svg+xml", &svg);
+            }
+        })
+    };
+    let on_file = {
+        let (on_import, on_error) = (props.on_import.clone(), props.on_error.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (on_import, on_error) = (on_import.clone(), on_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                match text.ok().and_then(|t| t.as_string()) {
+                    Some(text) => match scenario::load(&text) {
+                        Ok((doc, _)) => on_import.emit(doc),
+                        Err(e) => on_error.emit(format!("{name} could not be imported: {e}")),
+                    },
+                    None => on_error.emit(format!("{name} could not be read.")),
+                }
+            });
+        })
+    };
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let note = |what: &str| (*copied == Some(what)).then_some(html! { <span class="hint">{ " Copied." }</span> });
+
+    html! {
+        <div class="dialog-backdrop">
+            <section class="dialog share-dialog" role="dialog" aria-modal="true" aria-labelledby="share-title"
+                     data-testid="share-dialog">
+                <h2 id="share-title">{ "Share" }</h2>
+                <p class="hint">{ "The link holds the whole scenario; nothing is uploaded." }</p>
+                <label for="share-link">{ "Link" }</label>
+                <textarea id="share-link" data-testid="share-link" readonly=true rows="3" ref={link_ref}
+                          value={link.clone()} />
+                <p class="hint"><span data-testid="share-length">{ link.chars().count() }</span>{ " characters" }</p>
+                <div class="row-buttons">
+                    <button type="button" class="ctl" data-testid="copy-link" onclick={on_copy_link}>{ "Copy" }</button>
+                    { note("link") }
+                </div>
+                <h3>{ "Embed" }</h3>
+                <textarea data-testid="embed-snippet" aria-label="Embed code" readonly=true rows="4" ref={embed_ref}
+                          value={snippet} />
+                <div class="row-buttons">
+                    <button type="button" class="ctl" data-testid="copy-embed" onclick={on_copy_embed}>{ "Copy" }</button>
+                    { note("embed") }
+                </div>
+                <h3>{ "Files" }</h3>
+                <div class="row-buttons">
+                    <button type="button" class="ctl" data-testid="download-json" onclick={on_json}>{ "Download JSON" }</button>
+                    <label class="ctl file-button">
+                        { "Import JSON" }
+                        <input type="file" data-testid="import-json" accept=".json,application/json" onchange={on_file} />
+                    </label>
+                    <button type="button" class="ctl" data-testid="export-svg" onclick={on_svg}>{ "Export SVG" }</button>
+                </div>
+                <div class="row-buttons dialog-end">
+                    <button type="button" class="ctl" data-testid="share-close" onclick={on_close}>{ "Close" }</button>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+    use switchyard_core::scenario::Scenario;
+
+    #[test]
+    fn file_names_come_from_the_scenario_name() {
+        let mut doc: Scenario = serde_json::from_str(r#"{"version":1,"nodes":[],"edges":[]}"#).unwrap();
+        doc.name = "Cache: read-through (LRU)".into();
+        assert_eq!(file_stem(&doc), "cache-read-through-lru");
+        doc.name = "!!!".into();
+        assert_eq!(file_stem(&doc), "scenario");
+    }
+}
