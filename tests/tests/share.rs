@@ -447,3 +447,35 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
     );
     h.close().await
 }
+
+#[tokio::test]
+async fn a_play_embed_crashes_and_recovers_the_selected_node() -> Result<()> {
+    let h = Harness::start().await?;
+    let doc = preset("03");
+    h.open(&format!("/?embed=play#s={}", share::encode(&doc))).await?;
+    let id = &doc.nodes[1].id;
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] rect"))
+        .await?
+        .click()
+        .await
+        .context("selecting a node")?;
+    let toggle = h.wait_for("[data-testid=embed-toggle]").await?;
+    assert!(toggle.text().await.unwrap().starts_with("Crash"));
+    toggle.click().await.context("crashing it")?;
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'].down"))
+        .await?;
+    h.wait_for("[data-testid=embed-toggle]")
+        .await?
+        .click()
+        .await
+        .context("recovering it")?;
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}']:not(.down)"))
+        .await?;
+    assert!(
+        h.find_all("[data-testid=palette]").await?.is_empty(),
+        "the topology stays locked"
+    );
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
