@@ -480,7 +480,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             workload,
             faults,
             metrics: bucket.map(|bucket_ms| MetricsConfig { bucket_ms }),
-            view: view.map(|(zoom, pan_x, pan_y)| View { zoom, pan_x, pan_y }),
+            view: view.map(|(zoom, pan_x, pan_y)| View {
+                zoom,
+                pan_x,
+                pan_y,
+                at_ms: None,
+            }),
             realtime: None,
             clusters: Vec::new(),
         }

@@ -479,3 +479,52 @@ async fn a_play_embed_crashes_and_recovers_the_selected_node() -> Result<()> {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
+
+#[tokio::test]
+async fn a_link_keeps_the_camera_and_the_playback_position() -> Result<()> {
+    let mut doc = preset("03");
+    doc.view = Some(switchyard_core::scenario::v1::View {
+        zoom: 2.0,
+        pan_x: 400.0,
+        pan_y: 240.0,
+        at_ms: Some(500.0),
+    });
+    let h = Harness::start().await?;
+    h.open(&format!("/#s={}", share::encode(&doc))).await?;
+    h.client()
+        .wait()
+        .at_most(DEADLINE)
+        .for_element(fantoccini::Locator::XPath(
+            "//output[@data-testid='clock'][starts-with(normalize-space(.), '0:00.500')]",
+        ))
+        .await
+        .context("the run opens at the link's playback position")?;
+    let view = h
+        .eval("return document.querySelector('[data-testid=canvas]').getAttribute('viewBox');")
+        .await?;
+    let parts: Vec<f64> = view
+        .as_str()
+        .unwrap_or("")
+        .split(' ')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    assert_eq!(parts.len(), 4, "{view}");
+    assert!((parts[2] - 500.0).abs() < 1e-6, "zoom 2 shows 500 units across: {view}");
+    assert!(
+        (parts[0] + parts[2] / 2.0 - 400.0).abs() < 1e-6,
+        "centred on pan_x: {view}"
+    );
+    assert!(number_completed(&h).await? > 0, "the run really went to 500 ms");
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+async fn number_completed(h: &Harness) -> Result<u64> {
+    let v = h
+        .wait_for("[data-testid=completed]")
+        .await?
+        .attr("data-value")
+        .await
+        .unwrap();
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}

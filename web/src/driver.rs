@@ -251,6 +251,23 @@ enum Horizon {
     Unknown,
 }
 
+/// Scenario units across the view at zoom 1 (a share link's `view.zoom`).
+pub const VIEW_UNITS: f64 = 1_000.0;
+
+/// The document as a share link carries it: with the camera and the playback position in its `view`.
+pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Scenario {
+    let (x, y, w, h) = camera;
+    Scenario {
+        view: Some(switchyard_core::scenario::v1::View {
+            zoom: VIEW_UNITS / w.max(1.0),
+            pan_x: (x + w / 2.0).round(),
+            pan_y: (y + h / 2.0).round(),
+            at_ms: (now_ms > 0.0).then_some(now_ms),
+        }),
+        ..doc.clone()
+    }
+}
+
 /// The camera over an empty canvas.
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
@@ -298,15 +315,29 @@ impl Driver {
         }
     }
 
-    /// Opens a document (a preset, a file, a link): history cleared, camera fitted, paused at zero.
-    pub fn open(&mut self, doc: Scenario) {
+    /// Opens a document (a preset, a file, a link): history cleared, the camera where the document's `view`
+    /// puts it (fitted when it has none), and the run at the view's playback position (zero when none).
+    pub fn open(&mut self, mut doc: Scenario) {
+        let view = doc.view.take();
         self.doc = doc;
         self.preset = None;
         self.undo.clear();
         self.redo.clear();
         self.selection = Selection::None;
         self.rebuild();
-        self.fit();
+        match &view {
+            Some(v) if v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite() => {
+                let w = (VIEW_UNITS / v.zoom).clamp(100.0, 40_000.0);
+                let h = w * EMPTY_CAMERA.3 / EMPTY_CAMERA.2;
+                self.camera = (v.pan_x - w / 2.0, v.pan_y - h / 2.0, w, h);
+                self.relayout();
+            }
+            _ => self.fit(),
+        }
+        if let Some(at) = view.and_then(|v| v.at_ms).filter(|t| t.is_finite() && *t > 0.0) {
+            self.max_seen_ms = at;
+            self.seek(at);
+        }
     }
 
     /// A blank canvas.

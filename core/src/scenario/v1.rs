@@ -935,13 +935,18 @@ pub struct MetricsConfig {
     pub bucket_ms: f64,
 }
 
-/// The editor's camera.
+/// The editor's camera, and where playback stood, as a share link keeps them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct View {
+    /// 1 shows 1,000 scenario units across; 2 shows 500.
     pub zoom: f64,
+    /// The scenario point at the middle of the view.
     pub pan_x: f64,
     pub pan_y: f64,
+    /// Virtual time the run was at when the link was made; opening the link runs to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<f64>,
 }
 
 /// Deserializes a sequence keeping at most `limit + 1` elements and skipping the rest without allocating,
