@@ -136,7 +136,9 @@ fn verdict(c: &CapCheck) -> Html {
                             <g>
                                 <line x1={format!("{a:.1}")} x2={format!("{:.1}", b.max(a + 2.0))} y1={y.to_string()} y2={y.to_string()}
                                       class={if o.completed_ms.is_some() { "op" } else { "op open" }} />
-                                <text x={format!("{a:.1}")} y={(y - 4).to_string()} class="op-label">
+                                // Labels of operations late in the window end at their bar, so they are not cut off.
+                                <text x={format!("{:.1}", if a > 250.0 { b.max(a + 2.0) } else { a })} y={(y - 4).to_string()}
+                                      text-anchor={if a > 250.0 { "end" } else { "start" }} class="op-label">
                                     { format!("client {}: {} → {} ({:.1}–{} ms)", o.client, o.what, o.outcome, o.invoked_ms,
                                               o.completed_ms.map_or("…".to_owned(), |t| format!("{t:.1}"))) }
                                 </text>

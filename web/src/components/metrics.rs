@@ -138,17 +138,20 @@ pub fn Metrics(props: &MetricsProps) -> Html {
             if !props.realtime.is_empty() {
                 <h3>{ "Real-time channels" }</h3>
                 <table class="rt-table" data-testid="realtime">
-                    <thead><tr><th scope="col">{ "mode" }</th><th scope="col">{ "server req/s" }</th>
-                        <th scope="col">{ "empty" }</th><th scope="col">{ "mean delay" }</th>
-                        <th scope="col">{ "p99 delay" }</th><th scope="col">{ "open conns" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "mode" }</th>
+                        <th scope="col" title="requests per second at the server">{ "req/s" }</th>
+                        <th scope="col" title="share of responses with no update">{ "empty" }</th>
+                        <th scope="col" title="mean delay from update to client">{ "mean ms" }</th>
+                        <th scope="col" title="p99 delay from update to client">{ "p99 ms" }</th>
+                        <th scope="col" title="connections held open">{ "conns" }</th></tr></thead>
                     <tbody>
                         { for props.realtime.iter().map(|r| html! {
                             <tr>
                                 <th scope="row">{ r.mode.replace('_', " ") }</th>
                                 <td>{ format!("{:.0}", r.server_rps) }</td>
                                 <td>{ format!("{:.0}%", r.empty_fraction * 100.0) }</td>
-                                <td>{ ms(r.mean_delay_ms) }</td>
-                                <td>{ ms(r.p99_delay_ms) }</td>
+                                <td>{ format!("{:.0}", r.mean_delay_ms) }</td>
+                                <td>{ format!("{:.0}", r.p99_delay_ms) }</td>
                                 <td>{ format!("{:.0}", r.open_connections) }</td>
                             </tr>
                         }) }
