@@ -43,20 +43,7 @@ fn every_documented_example_parses() {
         }
         checked += 1;
     }
-    let all = [
-        "client",
-        "dns",
-        "cdn",
-        "load_balancer",
-        "service",
-        "cache",
-        "database",
-        "shard_router",
-        "directory",
-        "queue",
-        "worker_pool",
-        "proxy",
-    ];
+    let all = switchyard_core::scenario::edit::KINDS;
     for k in all {
         assert!(kinds.contains(k), "docs/scenario.md has no example of a {k} node");
     }
