@@ -91,7 +91,7 @@ impl std::error::Error for LinkError {}
 /// The link fragment of a scenario: `v1.` + base64url-no-pad(raw deflate(compact JSON)), without the `#s=`.
 pub fn encode(s: &v1::Scenario) -> String {
     // Serializing a v1::Scenario cannot fail: every map key is a string and every value is plain data.
-    let json = serde_json::to_vec(s).unwrap_or_default();
+    let json = crate::scenario::to_json(s, false);
     let deflated = miniz_oxide::deflate::compress_to_vec(&json, LEVEL);
     let mut out = String::with_capacity(PREFIX.len() + deflated.len().div_ceil(3) * 4);
     out.push_str(PREFIX);

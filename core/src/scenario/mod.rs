@@ -124,7 +124,50 @@ pub fn load(text: &str) -> Result<(Scenario, Topology), ScenarioError> {
 
 /// Serializes a scenario as pretty JSON (what `validate --fix`, exports and presets use).
 pub fn to_json_pretty(s: &Scenario) -> String {
-    serde_json::to_string_pretty(s).unwrap_or_default()
+    String::from_utf8(to_json(s, true)).unwrap_or_default()
+}
+
+/// Any serializable value as JSON text, compact or pretty. Both layouts go through one serializer type:
+/// `serde_json::to_vec` and `to_vec_pretty` would each compile a copy of every scenario type's serializer
+/// into the wasm bundle. Serializing plain data cannot fail (every map key is a string), so a failure
+/// yields empty output rather than a panic.
+pub fn to_json<T: serde::Serialize + ?Sized>(x: &T, pretty: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    let layout = Layout(pretty.then(serde_json::ser::PrettyFormatter::new));
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, layout);
+    match x.serialize(&mut ser) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// serde_json's pretty layout when it holds a formatter, its compact layout otherwise: chosen at run time.
+struct Layout(Option<serde_json::ser::PrettyFormatter<'static>>);
+
+macro_rules! layout {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
+        impl serde_json::ser::Formatter for Layout {
+            $(
+                fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+                    match &mut self.0 {
+                        Some(p) => p.$name(w $(, $arg)*),
+                        None => serde_json::ser::CompactFormatter.$name(w $(, $arg)*),
+                    }
+                }
+            )*
+        }
+    };
+}
+layout! {
+    begin_array();
+    end_array();
+    begin_array_value(first: bool);
+    end_array_value();
+    begin_object();
+    end_object();
+    begin_object_key(first: bool);
+    begin_object_value();
+    end_object_value();
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -134,5 +177,25 @@ fn truncate(s: &str, max: usize) -> String {
         let mut out: String = s.chars().take(max).collect();
         out.push('…');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The run-time layout writes exactly what serde_json's own compact and pretty serializers write, for
+    /// every preset: share links (compact) and exported files (pretty) keep their bytes.
+    #[test]
+    fn both_layouts_match_serde_json() {
+        for (id, json) in crate::presets::ALL {
+            let s = parse(json).unwrap();
+            assert_eq!(to_json(&s, false), serde_json::to_vec(&s).unwrap(), "{id}: compact");
+            assert_eq!(
+                to_json_pretty(&s),
+                serde_json::to_string_pretty(&s).unwrap(),
+                "{id}: pretty"
+            );
+        }
     }
 }

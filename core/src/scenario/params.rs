@@ -893,13 +893,13 @@ pub const EDGE: &[Param] = &[
 /// `from_value` would compile a second copy of every scenario type's (de)serializer, for the `Value` format,
 /// into the wasm bundle; text reuses the copy that parsing and share links need anyway.
 pub fn tree<T: serde::Serialize>(x: &T) -> Result<Value, String> {
-    let text = serde_json::to_string(x).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
 /// A JSON tree read back as a scenario type (through text, for the reason [`tree`] gives).
 pub fn from_tree<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, String> {
-    let text = serde_json::to_string(v).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(super::to_json(v, false)).map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| {
         let m = e.to_string();
         // Positions in a generated text mean nothing to the user.
