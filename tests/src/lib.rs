@@ -65,6 +65,16 @@ impl Harness {
 
     /// Like [`Harness::start`], with `headers` (name, value) sent along with every file the site serves.
     pub async fn start_with_headers(headers: Vec<(String, String)>) -> Result<Harness> {
+        Harness::start_with(headers, &[]).await
+    }
+
+    /// Like [`Harness::start`], with extra Chromium command-line flags (the frames benchmark turns off the
+    /// 60 Hz frame pacing with them, so frame intervals measure the work done per frame).
+    pub async fn start_with_flags(flags: &[&str]) -> Result<Harness> {
+        Harness::start_with(Vec::new(), flags).await
+    }
+
+    async fn start_with(headers: Vec<(String, String)>, flags: &[&str]) -> Result<Harness> {
         let dist = xtask::dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(E2eError(format!(
@@ -76,10 +86,12 @@ impl Harness {
         let server = StaticServer::start_with_headers(&dist, 0, headers).context("starting the static server")?;
         let driver = Driver::start()?;
         let profile = fresh_profile_dir()?;
-        let options = xtask::browser::chrome_options(&[
+        let mut args = vec![
             format!("--user-data-dir={}", profile.display()),
             "--window-size=1440,900".to_owned(),
-        ]);
+        ];
+        args.extend(flags.iter().map(|f| f.to_string()));
+        let options = xtask::browser::chrome_options(&args);
         let capabilities: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
             "goog:chromeOptions": options,
