@@ -124,7 +124,9 @@ pub fn run(a: &RunArgs) -> Result<(), String> {
         };
         println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
-        print!("{}", summary(&report, wall_ms));
+        // Unbounded nodes (no worker limit) report mean busy connections, not a fraction of workers.
+        let unbounded: Vec<bool> = sim.topology().nodes.iter().map(|n| n.workers.is_none()).collect();
+        print!("{}", summary(&report, &unbounded, wall_ms));
         if let Some(c) = &check {
             print!("{}", check_summary(c));
         }
@@ -164,7 +166,8 @@ fn check_summary(c: &ConsistencyReport) -> String {
     s
 }
 
-fn summary(r: &Report, wall_ms: f64) -> String {
+/// The readable summary; `unbounded[i]` says node `i` has no worker limit.
+fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
     let mut s = String::new();
     let title = if r.scenario.is_empty() { "scenario" } else { &r.scenario };
     s.push_str(&format!("{title} (seed {})\n", r.seed));
@@ -195,15 +198,15 @@ fn summary(r: &Report, wall_ms: f64) -> String {
         l.mean, l.p50, l.p90, l.p99, l.p999, l.max
     ));
     s.push_str("  nodes\n");
-    for n in &r.nodes {
+    for (i, n) in r.nodes.iter().enumerate() {
+        let load = if unbounded.get(i).copied().unwrap_or(false) {
+            format!("in flight {:.1}", n.utilization)
+        } else {
+            format!("util {:>5.1}%", n.utilization * 100.0)
+        };
         let mut line = format!(
-            "    {:<16} {:<13} util {:>5.1}%  queue avg {:.2} max {}  wait {:.3} ms",
-            n.id,
-            n.kind,
-            n.utilization * 100.0,
-            n.mean_queue,
-            n.max_queue,
-            n.mean_wait_ms
+            "    {:<16} {:<13} {load}  queue avg {:.2} max {}  wait {:.3} ms",
+            n.id, n.kind, n.mean_queue, n.max_queue, n.mean_wait_ms
         );
         if let Some(c) = &n.cache {
             line.push_str(&format!(

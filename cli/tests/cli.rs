@@ -77,6 +77,30 @@ fn summary_is_readable() {
     assert!(s.contains("hit ratio"), "{s}");
 }
 
+/// A node with a worker limit reports its utilization as a percentage; a node without one (a load balancer)
+/// reports the mean number of requests it holds, which is not a fraction of anything.
+#[test]
+fn summary_gives_unbounded_nodes_requests_in_flight_not_a_percentage() {
+    let o = switchyard(&["run", "preset:03-load-balancer"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    let line = |kind: &str| {
+        s.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(kind))
+            .unwrap_or("")
+            .to_string()
+    };
+    let lb = line("load_balancer");
+    assert!(lb.contains("in flight") && !lb.contains('%'), "{s}");
+    let pct: f64 = line("service")
+        .split("util")
+        .nth(1)
+        .and_then(|r| r.trim_start().split('%').next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(-1.0);
+    assert!((0.0..=100.0).contains(&pct), "{s}");
+}
+
 #[test]
 fn summary_names_the_writes_a_write_back_cache_lost() {
     let o = switchyard(&["run", "preset:22-cache-write-policies"]);
