@@ -1,6 +1,6 @@
 //! The share dialog: the document's link and its length, an `<iframe>` snippet for embedding, and file
-//! exchange (download and import the scenario JSON, export the canvas as SVG). Everything is built in the
-//! browser from the document; nothing is uploaded.
+//! exchange (download and import the scenario JSON, export the canvas as SVG or PNG). Everything is built in
+//! the browser from the document; nothing is uploaded.
 
 use std::rc::Rc;
 
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::share;
+use crate::{export, share};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareDialogProps {
@@ -44,6 +44,14 @@ fn copy_field(field: &NodeRef) {
 
 /// Offers `text` as a file download named `name`.
 fn download(name: &str, mime: &str, text: &str) {
+    download_url(
+        name,
+        &format!("data:{mime};charset=utf-8,{}", js_sys::encode_uri_component(text)),
+    );
+}
+
+/// Offers the `data:` URL `href` as a file download named `name`.
+fn download_url(name: &str, href: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -51,8 +59,7 @@ fn download(name: &str, mime: &str, text: &str) {
     let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else {
         return;
     };
-    let href = format!("data:{mime};charset=utf-8,{}", js_sys::encode_uri_component(text));
-    a.set_href(&href);
+    a.set_href(href);
     a.set_download(name);
     a.click();
 }
@@ -76,17 +83,6 @@ fn file_stem(doc: &Scenario) -> String {
     } else {
         stem
     }
-}
-
-/// The canvas as a standalone SVG document, or `None` when there is no canvas.
-fn canvas_svg() -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let svg = doc.query_selector("svg[data-testid=canvas]").ok()??;
-    let mut text = svg.outer_html();
-    if !text.contains("xmlns=") {
-        text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
-    }
-    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"))
 }
 
 #[component]
@@ -124,9 +120,20 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     let on_svg = {
         let doc = props.doc.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(svg) = canvas_svg() {
+            if let Some((svg, _, _)) = export::canvas_svg(1.0) {
                 download(&format!("{}.svg", file_stem(&doc)), "image/svg+xml", &svg);
             }
+        })
+    };
+    let on_png = {
+        let doc = props.doc.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = format!("{}.png", file_stem(&doc));
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(url) = export::canvas_png().await {
+                    download_url(&name, &url);
+                }
+            });
         })
     };
     let on_file = {
@@ -185,6 +192,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                         <input type="file" data-testid="import-json" accept=".json,application/json" onchange={on_file} />
                     </label>
                     <button type="button" class="ctl" data-testid="export-svg" onclick={on_svg}>{ "Export SVG" }</button>
+                    <button type="button" class="ctl" data-testid="export-png" onclick={on_png}>{ "Export PNG" }</button>
                 </div>
                 <div class="row-buttons dialog-end">
                     <button type="button" class="ctl" data-testid="share-close" onclick={on_close}>{ "Close" }</button>
