@@ -10,7 +10,7 @@ use serde_json::json;
 use switchyard_core::presets;
 use switchyard_core::scenario::{self, Scenario};
 use switchyard_core::share;
-use switchyard_e2e::{Context, Harness, Result, DEADLINE};
+use switchyard_e2e::{Context, Downloads, Harness, Result, DEADLINE};
 
 /// A preset's id and scenario by id prefix (`"03"`).
 fn preset(prefix: &str) -> (&'static str, &'static str, Scenario) {
@@ -38,48 +38,6 @@ async fn poll(h: &Harness, script: &str, accept: impl Fn(f64) -> bool) -> Result
             return Err(format!("stayed at {v} for {DEADLINE:?}")).context(script);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A fresh directory that Chromium saves downloads into, removed on drop.
-struct Downloads(PathBuf);
-
-impl Downloads {
-    async fn start(h: &Harness, name: &str) -> Result<Downloads> {
-        let dir = std::env::temp_dir().join(format!("switchyard-e2e-downloads-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).context("creating the download dir")?;
-        let params = json!({ "behavior": "allow", "downloadPath": dir.display().to_string() });
-        h.cdp("Browser.setDownloadBehavior", params).await?;
-        Ok(Downloads(dir))
-    }
-
-    /// Waits for a finished download whose name ends with `suffix`, and returns its path and bytes.
-    async fn wait(&self, suffix: &str) -> Result<(PathBuf, Vec<u8>)> {
-        let start = Instant::now();
-        loop {
-            let found = std::fs::read_dir(&self.0)
-                .context("listing the download dir")?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .find(|p| p.to_string_lossy().ends_with(suffix));
-            // Chromium writes `<name>.crdownload` and renames it when done, so a file with the name is whole.
-            if let Some(path) = found {
-                let bytes = std::fs::read(&path).context("reading the download")?;
-                if !bytes.is_empty() {
-                    return Ok((path, bytes));
-                }
-            }
-            if start.elapsed() > DEADLINE {
-                return Err(format!("no `*{suffix}` in {}", self.0.display())).context("waiting for a download");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Downloads {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use switchyard_core::presets;
 use switchyard_core::scenario::{self, Scenario};
 use switchyard_core::share;
-use switchyard_e2e::{Context, Harness, Result, DEADLINE};
+use switchyard_e2e::{Context, Downloads, Harness, Result, DEADLINE};
 
 /// A preset's scenario by id prefix (`"03"`).
 fn preset(prefix: &str) -> Scenario {
@@ -415,7 +415,7 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
     assert_eq!(base64(b"Man"), "TWFu");
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
-         style-src-attr 'unsafe-inline'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'none'; frame-ancestors 'self'",
         inline_loader_hash()?
     );
@@ -438,6 +438,12 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
         "return Number(document.querySelector('[data-testid=completed]').dataset.value)",
     )
     .await?;
+    // Export PNG draws the SVG as a `data:` image, which `img-src` has to allow.
+    let downloads = Downloads::start(&h, "csp").await?;
+    h.click("[data-testid=share]").await?;
+    h.click("[data-testid=export-png]").await?;
+    let (_, png) = downloads.wait(".png").await?;
+    assert!(png.starts_with(b"\x89PNG"), "a PNG came out");
     // CSP violations are logged as console errors; Chrome's note about `integrity` on a wasm preload is a
     // warning, not an error.
     let errors = h.console_errors().await?;

@@ -39,24 +39,23 @@ pub fn canvas_svg(scale: f64) -> Option<(String, u32, u32)> {
     let window = web_sys::window()?;
     let doc = window.document()?;
     let live = doc.query_selector("svg[data-testid=canvas]").ok()??;
-    let copy: Element = live.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let copy: Element = live.clone_node_with_deep(true).ok()?.unchecked_into();
 
     // Copy and live tree have the same elements in the same order until something is removed.
     style(&window, &live, &copy, None);
     let (from, to) = (live.query_selector_all("*").ok()?, copy.query_selector_all("*").ok()?);
+    // `*` and `INTERACTIVE` match elements only.
     for i in 0..from.length() {
         let (Some(a), Some(b)) = (from.item(i), to.item(i)) else {
             break;
         };
-        let (Ok(a), Ok(b)) = (a.dyn_into::<Element>(), b.dyn_into::<Element>()) else {
-            continue;
-        };
-        style(&window, &a, &b, a.parent_element().as_ref());
+        let a: Element = a.unchecked_into();
+        style(&window, &a, b.unchecked_ref(), a.parent_element().as_ref());
     }
     let drop = copy.query_selector_all(INTERACTIVE).ok()?;
     for i in 0..drop.length() {
-        if let Some(Ok(e)) = drop.item(i).map(|n| n.dyn_into::<Element>()) {
-            e.remove();
+        if let Some(e) = drop.item(i) {
+            e.unchecked_into::<Element>().remove();
         }
     }
 
@@ -100,13 +99,13 @@ fn style(window: &Window, live: &Element, copy: &Element, parent: Option<&Elemen
     for name in INHERITED {
         let v = value(&css, name);
         if !v.is_empty() && parent.as_ref().is_none_or(|p| value(p, name) != v) {
-            out.push_str(&format!("{name}:{v};"));
+            push(&mut out, name, &v);
         }
     }
     for (name, initial) in OWN {
         let v = value(&css, name);
         if !v.is_empty() && v != initial {
-            out.push_str(&format!("{name}:{v};"));
+            push(&mut out, name, &v);
         }
     }
     let _ = if out.is_empty() {
@@ -114,6 +113,14 @@ fn style(window: &Window, live: &Element, copy: &Element, parent: Option<&Elemen
     } else {
         copy.set_attribute("style", &out)
     };
+}
+
+/// Appends the declaration `name:value;`.
+fn push(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push(':');
+    out.push_str(value);
+    out.push(';');
 }
 
 fn computed(window: &Window, e: &Element) -> Option<CssStyleDeclaration> {
@@ -146,10 +153,10 @@ pub async fn canvas_png() -> Option<String> {
         js_sys::encode_uri_component(&svg)
     ));
     wasm_bindgen_futures::JsFuture::from(img.decode()).await.ok()?;
-    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").ok()?.unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
     ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w.into(), h.into())
         .ok()?;
     canvas.to_data_url().ok()

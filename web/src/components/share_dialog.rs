@@ -126,12 +126,17 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         })
     };
     let on_png = {
-        let doc = props.doc.clone();
+        let (doc, on_error) = (props.doc.clone(), props.on_error.clone());
         Callback::from(move |_: MouseEvent| {
             let name = format!("{}.png", file_stem(&doc));
+            let on_error = on_error.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(url) = export::canvas_png().await {
-                    download_url(&name, &url);
+                match export::canvas_png().await {
+                    Some(url) => download_url(&name, &url),
+                    // For example a Content-Security-Policy without `img-src data:` (see docs/share.md).
+                    None => on_error.emit(format!(
+                        "{name} could not be made: the browser refused to draw the canvas."
+                    )),
                 }
             });
         })
