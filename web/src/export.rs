@@ -62,26 +62,18 @@ pub fn canvas_svg(scale: f64) -> Option<(String, u32, u32)> {
     // The file shows what the screen shows: the part of the plane in view, on the canvas's background.
     let rect = live.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
-    let view: Vec<f64> = live
-        .get_attribute("viewBox")?
-        .split_whitespace()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let [vx, vy, vw, vh] = view[..] else { return None };
+    let view = live.get_attribute("viewBox")?;
+    let mut view = view.split(' ').map(|v| v.parse::<f64>().ok());
+    let (vx, vy, vw, vh) = (view.next()??, view.next()??, view.next()??, view.next()??);
     let s = (w / vw).min(h / vh);
-    let seen = [vx + vw / 2.0 - w / s / 2.0, vy + vh / 2.0 - h / s / 2.0, w / s, h / s];
-    let seen = seen.map(|v| format!("{v:.2}"));
+    let (sx, sy, sw, sh) = (vx + (vw - w / s) / 2.0, vy + (vh - h / s) / 2.0, w / s, h / s);
     let (pw, ph) = ((w * scale).round() as u32, (h * scale).round() as u32);
-    for (name, value) in [
-        ("viewBox", seen.join(" ")),
-        ("width", pw.to_string()),
-        ("height", ph.to_string()),
-    ] {
-        copy.set_attribute(name, &value).ok()?;
-    }
+    copy.set_attribute("viewBox", &format!("{sx} {sy} {sw} {sh}")).ok()?;
+    copy.set_attribute("width", &pw.to_string()).ok()?;
+    copy.set_attribute("height", &ph.to_string()).ok()?;
     let back = doc.create_element_ns(Some(SVG_NS), "rect").ok()?;
-    for (name, value) in ["x", "y", "width", "height"].iter().zip(&seen) {
-        back.set_attribute(name, value).ok()?;
+    for (name, value) in [("x", sx), ("y", sy), ("width", sw), ("height", sh)] {
+        back.set_attribute(name, &value.to_string()).ok()?;
     }
     back.set_attribute("fill", &background(&window, &live)).ok()?;
     copy.insert_before(&back, copy.first_child().as_ref()).ok()?;

@@ -24,15 +24,11 @@ pub struct ShareDialogProps {
 /// Copies the text of a field: the clipboard where allowed, and the text is selected either way so that
 /// Ctrl+C works where the clipboard is refused.
 fn copy_field(field: &NodeRef) {
-    let text = if let Some(t) = field.cast::<HtmlTextAreaElement>() {
-        t.select();
-        t.value()
-    } else if let Some(i) = field.cast::<HtmlInputElement>() {
-        i.select();
-        i.value()
-    } else {
+    let Some(t) = field.cast::<HtmlTextAreaElement>() else {
         return;
     };
+    t.select();
+    let text = t.value();
     if let Some(window) = web_sys::window() {
         // `writeText` rejects without permission or focus; the selection is the fallback.
         let promise = window.navigator().clipboard().write_text(&text);
@@ -66,22 +62,19 @@ fn download_url(name: &str, href: &str) {
 
 /// A file name from the scenario's name: lower case, words joined by `-`.
 fn file_stem(doc: &Scenario) -> String {
-    let stem: String = doc
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let mut stem = String::new();
+    for c in doc.name.chars() {
+        if c.is_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-');
     if stem.is_empty() {
         "scenario".to_owned()
     } else {
-        stem
+        stem.to_owned()
     }
 }
 
