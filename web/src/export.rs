@@ -66,7 +66,14 @@ pub fn canvas_svg(scale: f64) -> Option<(String, u32, u32)> {
     let mut view = view.split(' ').map(|v| v.parse::<f64>().ok());
     let (vx, vy, vw, vh) = (view.next()??, view.next()??, view.next()??, view.next()??);
     let s = (w / vw).min(h / vh);
-    let (sx, sy, sw, sh) = (vx + (vw - w / s) / 2.0, vy + (vh - h / s) / 2.0, w / s, h / s);
+    // Hundredths of a unit are finer than a pixel at any zoom the editor offers.
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    let (sx, sy, sw, sh) = (
+        r(vx + (vw - w / s) / 2.0),
+        r(vy + (vh - h / s) / 2.0),
+        r(w / s),
+        r(h / s),
+    );
     let (pw, ph) = ((w * scale).round() as u32, (h * scale).round() as u32);
     copy.set_attribute("viewBox", &format!("{sx} {sy} {sw} {sh}")).ok()?;
     copy.set_attribute("width", &pw.to_string()).ok()?;
