@@ -242,6 +242,49 @@ impl Drop for Harness {
     }
 }
 
+/// A fresh directory that Chromium saves this session's downloads into (set through CDP
+/// `Browser.setDownloadBehavior`), removed on drop.
+pub struct Downloads(PathBuf);
+
+impl Downloads {
+    pub async fn start(h: &Harness, name: &str) -> Result<Downloads> {
+        let dir = std::env::temp_dir().join(format!("switchyard-e2e-downloads-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).context("creating the download dir")?;
+        let params = json!({ "behavior": "allow", "downloadPath": dir.display().to_string() });
+        h.cdp("Browser.setDownloadBehavior", params).await?;
+        Ok(Downloads(dir))
+    }
+
+    /// Waits for a finished download whose name ends with `suffix`, and returns its path and bytes.
+    pub async fn wait(&self, suffix: &str) -> Result<(PathBuf, Vec<u8>)> {
+        let start = Instant::now();
+        loop {
+            let found = std::fs::read_dir(&self.0)
+                .context("listing the download dir")?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.to_string_lossy().ends_with(suffix));
+            // Chromium writes `<name>.crdownload` and renames it when done, so a file with the name is whole.
+            if let Some(path) = found {
+                let bytes = std::fs::read(&path).context("reading the download")?;
+                if !bytes.is_empty() {
+                    return Ok((path, bytes));
+                }
+            }
+            if start.elapsed() > DEADLINE {
+                return Err(format!("no `*{suffix}` in {}", self.0.display())).context("waiting for a download");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Downloads {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's console-log endpoint.
 #[derive(Debug)]
 struct BrowserLog;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use switchyard_core::presets;
 use switchyard_core::scenario::{self, Scenario};
 use switchyard_core::share;
-use switchyard_e2e::{Context, Harness, Result, DEADLINE};
+use switchyard_e2e::{Context, Downloads, Harness, Result, DEADLINE};
 
 /// A preset's scenario by id prefix (`"03"`).
 fn preset(prefix: &str) -> Scenario {
@@ -258,23 +258,19 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
     h.close().await
 }
 
-/// Three embeds of three presets in one page, sandboxed, each running its own scenario read-only.
-///
-/// The snippet's `sandbox="allow-scripts"` gives a frame an opaque origin. Served with
-/// `Access-Control-Allow-Origin: *`, such a frame boots most of the time, but here 4 of 14 runs had one frame
-/// stall on the wasm fetch (the glue JS and stylesheet loaded, the `.wasm` never completed; no console
-/// error; the same with Trunk's `integrity` removed). With `allow-same-origin` added it booted 5 of 5. Until
-/// that is understood the test adds `allow-same-origin`, so it checks the widget rather than that stall.
+/// Three embeds of three presets in one page, sandboxed exactly as the Share dialog's snippet is
+/// (`sandbox="allow-scripts"`, so each frame has an opaque origin and fetches the site's files cross-origin),
+/// each running its own scenario read-only.
 #[tokio::test]
 async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
-    // What an opaque-origin embed needs (its module script and wasm are cross-origin fetches); harmless here.
+    // What an opaque-origin embed needs: its module script, stylesheet and wasm are cross-origin fetches.
     let h = Harness::start_with_headers(vec![("Access-Control-Allow-Origin".into(), "*".into())]).await?;
     let ids = ["01", "03", "04"];
     let frames: Vec<String> = ids
         .iter()
         .map(|id| {
             format!(
-                "<iframe sandbox=\"allow-scripts allow-same-origin\" width=\"900\" height=\"280\" src=\"{}\"></iframe>",
+                "<iframe sandbox=\"allow-scripts\" width=\"900\" height=\"280\" src=\"{}\"></iframe>",
                 h.url(&format!("/?embed=view#s={}", share::encode(&preset(id))))
             )
         })
@@ -282,15 +278,15 @@ async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
     // A page of the same server to host them (a 404, whose console error is read and dropped here).
     h.open("/embed-host").await?;
     let _ = h.console_errors().await?;
-    // The frames are added one after another, each once the one before has rendered, then checked together.
-    for (i, frame) in frames.iter().enumerate() {
-        h.eval(&format!(
-            "document.body.insertAdjacentHTML('beforeend', {}); \
-             const f = document.querySelectorAll('iframe')[{i}]; \
-             f.addEventListener('load', () => f.dataset.loaded = 1); return 0",
-            serde_json::to_string(frame).unwrap()
-        ))
-        .await?;
+    // All three at once, as a page that has them in its markup loads them.
+    h.eval(&format!(
+        "document.body.insertAdjacentHTML('beforeend', {}); \
+         document.querySelectorAll('iframe').forEach(f => f.addEventListener('load', () => f.dataset.loaded = 1)); \
+         return 0",
+        serde_json::to_string(&frames.concat()).unwrap()
+    ))
+    .await?;
+    for i in 0..frames.len() {
         // Enter a frame once its document has loaded, or WebDriver is left in the frame's first blank page.
         wait_positive(
             &h,
@@ -415,7 +411,7 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
     assert_eq!(base64(b"Man"), "TWFu");
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
-         style-src-attr 'unsafe-inline'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'none'; frame-ancestors 'self'",
         inline_loader_hash()?
     );
@@ -438,6 +434,12 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
         "return Number(document.querySelector('[data-testid=completed]').dataset.value)",
     )
     .await?;
+    // Export PNG draws the SVG as a `data:` image, which `img-src` has to allow.
+    let downloads = Downloads::start(&h, "csp").await?;
+    h.click("[data-testid=share]").await?;
+    h.click("[data-testid=export-png]").await?;
+    let (_, png) = downloads.wait(".png").await?;
+    assert!(png.starts_with(b"\x89PNG"), "a PNG came out");
     // CSP violations are logged as console errors; Chrome's note about `integrity` on a wasm preload is a
     // warning, not an error.
     let errors = h.console_errors().await?;

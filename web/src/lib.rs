@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod driver;
 pub mod embed;
+pub mod export;
 pub mod hooks;
 mod panic;
 pub mod render;

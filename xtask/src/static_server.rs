@@ -1,20 +1,32 @@
 //! A small static file server for the built site: `cargo xtask serve` and the e2e tests both use it.
-//! It binds loopback only, serves `GET`/`HEAD`, sends the right `Content-Type` (browsers refuse to stream
-//! `.wasm` without `application/wasm`) and stops when dropped.
+//! It binds loopback only, serves `GET`/`HEAD` over HTTP/1.1 with keep-alive, sends the right `Content-Type`
+//! (browsers refuse to stream `.wasm` without `application/wasm`) and stops when dropped.
+//!
+//! One thread per connection, std only. It replaced `tiny_http` 0.12, whose worker pool can lose a wake-up:
+//! when connections arrive in a burst while its workers sit on idle keep-alive connections, a new connection
+//! can wait in its queue until another connection closes. A browser opens such a burst for the first frame
+//! of a new network partition (an `<iframe sandbox="allow-scripts">` embed has an opaque origin and gets its own
+//! sockets), so one embed in three never received its `.wasm` (see docs/share.md, "Serving the embed").
 
 use std::fs;
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, Server};
+/// How long a kept-alive connection may sit idle before the server closes it.
+const IDLE: Duration = Duration::from_secs(60);
+/// The most a request line or header line may be; longer ones get a 400.
+const MAX_LINE: u64 = 8 * 1024;
 
-/// A running server. Dropping it stops the server and joins its thread.
+/// A running server. Dropping it stops accepting connections and joins the accepting thread; connections
+/// already open end after their current response.
 pub struct StaticServer {
-    server: Arc<Server>,
     addr: SocketAddr,
+    stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -27,35 +39,37 @@ impl StaticServer {
     /// Like [`StaticServer::start`], and sends `headers` (name, value) with every file, for example a
     /// `Content-Security-Policy` to check the site under a policy.
     pub fn start_with_headers(root: &Path, port: u16, headers: Vec<(String, String)>) -> io::Result<StaticServer> {
-        let server = Server::http(("127.0.0.1", port)).map_err(io::Error::other)?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| io::Error::other("the server is not on an IP socket"))?;
-        let server = Arc::new(server);
-        let root = Arc::new(root.to_path_buf());
-        let headers = Arc::new(headers);
+        if headers.iter().any(|(n, v)| format!("{n}{v}").contains(['\r', '\n'])) {
+            return Err(io::Error::other("a header name or value contains a line break"));
+        }
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let site = Arc::new((root.to_path_buf(), headers));
         let thread = {
-            let server = Arc::clone(&server);
+            let stop = Arc::clone(&stop);
             std::thread::Builder::new()
                 .name("static-server".into())
                 .spawn(move || {
-                    for request in server.incoming_requests() {
-                        // One thread per response: a large body the browser reads slowly (three embedded
-                        // frames each loading the wasm) must not hold up the other requests.
-                        let (root, headers) = (Arc::clone(&root), Arc::clone(&headers));
+                    for stream in listener.incoming() {
+                        if stop.load(Ordering::Acquire) {
+                            break;
+                        }
+                        let Ok(stream) = stream else { continue };
+                        let (site, stop) = (Arc::clone(&site), Arc::clone(&stop));
+                        // Every connection gets its own thread at once, so no connection waits for another.
                         let _ = std::thread::Builder::new()
-                            .name("static-response".into())
+                            .name("static-connection".into())
                             .spawn(move || {
                                 // A client that hangs up mid-response is not the server's problem.
-                                let _ = respond(&root, &headers, request);
+                                let _ = serve(stream, &site.0, &site.1, &stop);
                             });
                     }
                 })?
         };
         Ok(StaticServer {
-            server,
             addr,
+            stop,
             thread: Some(thread),
         })
     }
@@ -79,36 +93,124 @@ impl StaticServer {
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, Ordering::Release);
+        // Wake the accepting thread with one last connection, which it sees after the flag and drops.
+        let _ = TcpStream::connect(self.addr);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn respond(root: &Path, extra: &[(String, String)], request: Request) -> io::Result<()> {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return request.respond(Response::empty(405));
-    }
-    let Some(path) = resolve(root, request.url()) else {
-        return request.respond(Response::from_string("not found\n").with_status_code(404));
-    };
-    match fs::File::open(&path) {
-        Ok(file) => {
-            let mut response = Response::from_file(file)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-cache"));
-            for (name, value) in extra {
-                response.add_header(header(name, value));
+/// Answers the requests on one connection until the client closes it, asks to, goes idle for [`IDLE`],
+/// sends something this server does not take, or the server stops.
+fn serve(stream: TcpStream, root: &Path, extra: &[(String, String)], stop: &AtomicBool) -> io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    stream.set_nodelay(true)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut out = stream;
+    loop {
+        let Some(request_line) = line(&mut reader)? else {
+            return Ok(());
+        };
+        let mut close = false;
+        let mut body = false;
+        loop {
+            let Some(header) = line(&mut reader)? else {
+                return Ok(());
+            };
+            if header.is_empty() {
+                break;
             }
-            request.respond(response)
+            let (name, value) = header.split_once(':').unwrap_or((&header, ""));
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase());
+            close |= name == "connection" && value.split(',').any(|v| v.trim() == "close");
+            body |= (name == "content-length" && value != "0") || name == "transfer-encoding";
         }
-        Err(_) => request.respond(Response::from_string("not found\n").with_status_code(404)),
+        let mut parts = request_line.split(' ');
+        let (method, target, version) = (parts.next(), parts.next(), parts.next());
+        close |= version != Some("HTTP/1.1");
+        let head = method == Some("HEAD");
+        if !matches!(method, Some("GET" | "HEAD")) || target.is_none() || body {
+            // Not a request this server reads the rest of: answer and hang up.
+            respond(&mut out, 405, "text/plain; charset=utf-8", &[], None, false, true)?;
+            let _ = out.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        let close = close || stop.load(Ordering::Acquire);
+        match resolve(root, target.unwrap_or_default()).and_then(|p| Some((fs::File::open(&p).ok()?, p))) {
+            Some((file, path)) => respond(&mut out, 200, content_type(&path), extra, Some(file), head, close)?,
+            None => respond(&mut out, 404, "text/plain; charset=utf-8", &[], None, head, close)?,
+        }
+        if close {
+            let _ = out.shutdown(Shutdown::Write);
+            return Ok(());
+        }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are valid ASCII")
+/// One CRLF-terminated line without its terminator, `None` at the end of the stream or after an idle timeout,
+/// and an error for a line over [`MAX_LINE`] bytes or not UTF-8.
+fn line(reader: &mut BufReader<TcpStream>) -> io::Result<Option<String>> {
+    let mut buf = Vec::new();
+    match reader.by_ref().take(MAX_LINE).read_until(b'\n', &mut buf) {
+        Ok(0) => return Ok(None),
+        Ok(_) => {}
+        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    if buf.last() != Some(&b'\n') {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "request line too long"));
+    }
+    while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        buf.pop();
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Writes one response: the file's bytes for 200, a short text otherwise, and no body for `HEAD`.
+fn respond(
+    out: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    extra: &[(String, String)],
+    file: Option<fs::File>,
+    head: bool,
+    close: bool,
+) -> io::Result<()> {
+    let (reason, text): (&str, &[u8]) = match status {
+        200 => ("OK", b""),
+        404 => ("Not Found", b"not found\n"),
+        _ => ("Method Not Allowed", b"only GET and HEAD, without a body\n"),
+    };
+    let length = match &file {
+        Some(f) => f.metadata()?.len(),
+        None => text.len() as u64,
+    };
+    let mut head_text = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\
+         Cache-Control: no-cache\r\n"
+    );
+    for (name, value) in extra {
+        head_text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if close {
+        head_text.push_str("Connection: close\r\n");
+    }
+    head_text.push_str("\r\n");
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
+    out.write_all(head_text.as_bytes())?;
+    if !head {
+        match file {
+            Some(mut f) => {
+                io::copy(&mut f, &mut out)?;
+            }
+            None => out.write_all(text)?,
+        }
+    }
+    out.flush()
 }
 
 /// The file under `root` for a request target, or `None` for anything that would leave `root` or does not
@@ -188,6 +290,48 @@ mod tests {
         let missing = get(server.addr(), "/nope");
         assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
         drop(server);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Browsers keep connections open between requests, and open several at once for a new page. Every
+    /// request on a burst of new connections must be answered while other connections stay open and idle.
+    /// (With `tiny_http` 0.12 this test failed in 10 runs of 10: its worker pool lost the wake-up.)
+    #[test]
+    fn a_burst_of_new_connections_is_served_while_others_stay_open() {
+        let root = scratch_site("burst");
+        // A hang shows as a read that times out; an answer takes milliseconds.
+        let hang = std::time::Duration::from_secs(3);
+        for round in 0..25 {
+            let server = StaticServer::start(&root, 0).unwrap();
+            let addr = server.addr();
+            let request = format!("GET /app.wasm HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+            let ask = || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                s.set_read_timeout(Some(hang)).unwrap();
+                s.write_all(request.as_bytes()).unwrap();
+                s
+            };
+            let answered = |s: &mut TcpStream| {
+                let mut buf = [0u8; 512];
+                let got = s.read(&mut buf);
+                got.as_ref().is_ok_and(|&n| buf[..n].starts_with(b"HTTP/1.1 200"))
+            };
+            // Idle keep-alive connections, each answered once and left open, as a browser's socket pool does.
+            let mut open: Vec<TcpStream> = Vec::new();
+            for _ in 0..4 {
+                let mut s = ask();
+                assert!(answered(&mut s), "round {round}: an idle connection's first request");
+                open.push(s);
+            }
+            let burst: Vec<TcpStream> = (0..6).map(|_| ask()).collect();
+            for (i, mut s) in burst.into_iter().enumerate() {
+                assert!(
+                    answered(&mut s),
+                    "round {round}: connection {i} of a burst was not answered"
+                );
+                open.push(s);
+            }
+        }
         fs::remove_dir_all(&root).unwrap();
     }
 

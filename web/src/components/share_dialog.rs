@@ -1,6 +1,6 @@
 //! The share dialog: the document's link and its length, an `<iframe>` snippet for embedding, and file
-//! exchange (download and import the scenario JSON, export the canvas as SVG). Everything is built in the
-//! browser from the document; nothing is uploaded.
+//! exchange (download and import the scenario JSON, export the canvas as SVG or PNG). Everything is built in
+//! the browser from the document; nothing is uploaded.
 
 use std::rc::Rc;
 
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::share;
+use crate::{export, share};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareDialogProps {
@@ -24,15 +24,11 @@ pub struct ShareDialogProps {
 /// Copies the text of a field: the clipboard where allowed, and the text is selected either way so that
 /// Ctrl+C works where the clipboard is refused.
 fn copy_field(field: &NodeRef) {
-    let text = if let Some(t) = field.cast::<HtmlTextAreaElement>() {
-        t.select();
-        t.value()
-    } else if let Some(i) = field.cast::<HtmlInputElement>() {
-        i.select();
-        i.value()
-    } else {
+    let Some(t) = field.cast::<HtmlTextAreaElement>() else {
         return;
     };
+    t.select();
+    let text = t.value();
     if let Some(window) = web_sys::window() {
         // `writeText` rejects without permission or focus; the selection is the fallback.
         let promise = window.navigator().clipboard().write_text(&text);
@@ -44,6 +40,14 @@ fn copy_field(field: &NodeRef) {
 
 /// Offers `text` as a file download named `name`.
 fn download(name: &str, mime: &str, text: &str) {
+    download_url(
+        name,
+        &format!("data:{mime};charset=utf-8,{}", js_sys::encode_uri_component(text)),
+    );
+}
+
+/// Offers the `data:` URL `href` as a file download named `name`.
+fn download_url(name: &str, href: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -51,42 +55,27 @@ fn download(name: &str, mime: &str, text: &str) {
     let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else {
         return;
     };
-    let href = format!("data:{mime};charset=utf-8,{}", js_sys::encode_uri_component(text));
-    a.set_href(&href);
+    a.set_href(href);
     a.set_download(name);
     a.click();
 }
 
 /// A file name from the scenario's name: lower case, words joined by `-`.
 fn file_stem(doc: &Scenario) -> String {
-    let stem: String = doc
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let mut stem = String::new();
+    for c in doc.name.chars() {
+        if c.is_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-');
     if stem.is_empty() {
         "scenario".to_owned()
     } else {
-        stem
+        stem.to_owned()
     }
-}
-
-/// The canvas as a standalone SVG document, or `None` when there is no canvas.
-fn canvas_svg() -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let svg = doc.query_selector("svg[data-testid=canvas]").ok()??;
-    let mut text = svg.outer_html();
-    if !text.contains("xmlns=") {
-        text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
-    }
-    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"))
 }
 
 #[component]
@@ -124,9 +113,25 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     let on_svg = {
         let doc = props.doc.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(svg) = canvas_svg() {
+            if let Some((svg, _, _)) = export::canvas_svg(1.0) {
                 download(&format!("{}.svg", file_stem(&doc)), "image/svg+xml", &svg);
             }
+        })
+    };
+    let on_png = {
+        let (doc, on_error) = (props.doc.clone(), props.on_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name = format!("{}.png", file_stem(&doc));
+            let on_error = on_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match export::canvas_png().await {
+                    Some(url) => download_url(&name, &url),
+                    // For example a Content-Security-Policy without `img-src data:` (see docs/share.md).
+                    None => on_error.emit(format!(
+                        "{name} could not be made: the browser refused to draw the canvas."
+                    )),
+                }
+            });
         })
     };
     let on_file = {
@@ -185,6 +190,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                         <input type="file" data-testid="import-json" accept=".json,application/json" onchange={on_file} />
                     </label>
                     <button type="button" class="ctl" data-testid="export-svg" onclick={on_svg}>{ "Export SVG" }</button>
+                    <button type="button" class="ctl" data-testid="export-png" onclick={on_png}>{ "Export PNG" }</button>
                 </div>
                 <div class="row-buttons dialog-end">
                     <button type="button" class="ctl" data-testid="share-close" onclick={on_close}>{ "Close" }</button>
