@@ -96,3 +96,33 @@ fn the_example_in_docs_share_md_is_the_mm1_preset() {
     assert_eq!(examples.len(), 1, "docs/share.md shows one link");
     assert_eq!(share::decode(examples[0]), Ok(source("mm1")));
 }
+
+/// The README's embed snippet is a link people copy: it must decode to a valid scenario (the M/M/1 preset as it
+/// was when the snippet was written) and keep the sandbox the share dialog gives.
+#[test]
+fn the_readme_embed_snippet_works() {
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"));
+    let section = readme
+        .split("## Share and embed")
+        .nth(1)
+        .expect("the README has a \"Share and embed\" section");
+    let iframe = section
+        .split("<iframe ")
+        .nth(1)
+        .and_then(|s| s.split("</iframe>").next())
+        .expect("the section has an iframe snippet");
+    assert!(iframe.contains("sandbox=\"allow-scripts\""), "{iframe}");
+    assert!(iframe.contains("?embed=view#s=v1."), "{iframe}");
+    let fragment = iframe
+        .split('#')
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the src has a fragment");
+    let s = share::decode(&format!("#{fragment}")).unwrap_or_else(|e| panic!("the README's link: {e}"));
+    let (_, topology) = scenario::load(&scenario::to_json_pretty(&s)).expect("the README's scenario is valid");
+    assert!(!topology.nodes.is_empty());
+    assert!(
+        iframe.contains(&format!("title=\"Switchyard: {}\"", s.name)),
+        "{iframe}"
+    );
+}
