@@ -20,10 +20,11 @@ use switchyard_core::topology::NodeKind;
 use switchyard_web::app::{shortcut, Action, Shortcut};
 use switchyard_web::components::icons::kind_label;
 use switchyard_web::components::{
-    Banner, BannerProps, Canvas, CanvasProps, Inspector, InspectorProps, Metrics, MetricsProps, Palette, PaletteProps,
-    RingView, RingViewProps, ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
+    Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
+    InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
+    ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
 };
-use switchyard_web::driver::{kind_of, Driver, Selection, Snapshot};
+use switchyard_web::driver::{kind_of, preset_infos, Driver, Selection, Snapshot};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -904,4 +905,163 @@ async fn shard_map_bars_match_cores_per_shard_counts() {
             );
         }
     }
+}
+
+#[wasm_bindgen_test]
+async fn cap_panel_shows_cores_counts_and_the_checkers_verdict() {
+    for id in ["12-partition-cp", "13-partition-ap"] {
+        let mut d = driver_on(id);
+        // Past the partition (1 s) and its healing (2 s).
+        run(&mut d, 2_500.0);
+        d.check_consistency();
+        let v = d.snapshot();
+        assert!(!v.databases.is_empty(), "{id}: a replicated cluster");
+        let check = v.cap_check.clone().expect("a verdict after check_consistency");
+        let (on_action, log) = recorder();
+        let m = mount::<CapPanel>(CapPanelProps {
+            databases: v.databases.clone(),
+            check: Some(check.clone()),
+            runnable: v.runnable,
+            now_ms: v.now_ms,
+            on_action,
+            on_close: Callback::noop(),
+        })
+        .await;
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        for db in v.databases.iter() {
+            let section = m.one(&format!("section.cap-cluster[data-cluster='{}']", db.cluster));
+            assert_eq!(
+                text(&one(&section, "h3")),
+                format!(
+                    "{} — {} replication, {}",
+                    db.cluster,
+                    db.mode,
+                    db.consistency.to_uppercase()
+                ),
+                "{id}"
+            );
+            let rows = all(&section, "tbody tr");
+            assert_eq!(rows.len(), 1 + db.by_side.len(), "{id}: all, then one row per side");
+            assert!(db.all.ops > 0, "{id}: no operations in 2.5 s");
+            let cells: Vec<String> = all(&rows[0], "td").iter().map(text).collect();
+            assert_eq!(
+                cells,
+                [
+                    db.all.ops.to_string(),
+                    pct(db.all.availability),
+                    db.all.unavailable.to_string(),
+                    db.all.stale_reads.to_string()
+                ],
+                "{id}: the `all` row"
+            );
+            for (row, side) in rows[1..].iter().zip(&db.by_side) {
+                assert_eq!(text(&one(row, "th")), side.side, "{id}");
+                assert_eq!(
+                    text(&all(row, "td")[0]),
+                    side.counts.ops.to_string(),
+                    "{id}/{}",
+                    side.side
+                );
+            }
+        }
+        let verdict = m.one("[data-testid=cap-verdict]");
+        let class = attr(&verdict, "class");
+        let expected = match &check.report.linearizable {
+            Value::Bool(true) => "ok",
+            Value::Bool(false) => "bad",
+            _ => "unknown",
+        };
+        assert!(
+            class.split(' ').any(|c| c == expected),
+            "{id}: verdict class {class:?}, core says {expected}"
+        );
+        assert!(
+            text(&verdict).contains(&format!("availability {}", pct(check.report.availability))),
+            "{id}: {}",
+            text(&verdict)
+        );
+        // A violation is drawn as one bar per operation core names.
+        assert_eq!(all(&verdict, "line.op").len(), check.ops.len(), "{id}");
+        assert_eq!(check.report.violation.is_some(), !check.ops.is_empty(), "{id}");
+        click(&m.one("[data-testid=cap-check]"));
+        settle().await;
+        assert!(
+            matches!(log.borrow().as_slice(), [Action::CheckConsistency]),
+            "{id}: the check button asks for a check"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
+    let infos = Rc::new(preset_infos());
+    let chosen = preset("04-cache");
+    let (on_select, picked) = recorder();
+    let m = mount::<Presets>(PresetsProps {
+        presets: infos.clone(),
+        selected: Some(chosen),
+        on_select,
+        on_blank: Callback::noop(),
+    })
+    .await;
+    let options = m.all("select[data-testid=preset-select] option:not([value=''])");
+    assert_eq!(options.len(), presets::ALL.len(), "one option per shipped preset");
+    for (o, &(id, json)) in options.iter().zip(presets::ALL) {
+        let doc = scenario::parse(json).expect("every preset parses");
+        assert_eq!(attr(o, "value"), id);
+        assert_eq!(text(o), doc.name, "{id}: the option shows the scenario's name");
+    }
+    let doc = scenario::parse(presets::ALL[chosen].1).unwrap();
+    assert_eq!(text(&m.one("[data-testid=preset-description]")), doc.description);
+    let select = m.one("select[data-testid=preset-select]");
+    assert_eq!(
+        select.dyn_ref::<HtmlSelectElement>().unwrap().value(),
+        presets::ALL[chosen].0
+    );
+    // Choose another: the callback gets its index in `presets::ALL`.
+    let other = preset("06-shards");
+    select
+        .dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .set_value(presets::ALL[other].0);
+    fire_change(&select);
+    settle().await;
+    assert_eq!(*picked.borrow(), [other]);
+}
+
+#[wasm_bindgen_test]
+async fn event_log_narrates_the_drivers_events_newest_first() {
+    let mut d = driver_on("03-load-balancer");
+    run(&mut d, 500.0);
+    let victim = d
+        .doc()
+        .nodes
+        .iter()
+        .position(|n| kind_of(&n.spec) == NodeKind::Service)
+        .expect("a service");
+    d.toggle_node(victim);
+    run(&mut d, 1_000.0);
+    d.toggle_node(victim);
+    run(&mut d, 500.0);
+    let v = d.snapshot();
+    let label = &v.nodes[victim].label;
+    let named: Vec<&String> = v
+        .log
+        .iter()
+        .map(|(_, l)| l)
+        .filter(|l| l.contains(label.as_str()))
+        .collect();
+    assert!(
+        named.len() >= 2,
+        "the crash and the recovery of {label} are logged: {:?}",
+        v.log
+    );
+    let m = mount::<EventLog>(EventLogProps { lines: v.log.clone() }).await;
+    let shown: Vec<String> = m.all("[data-testid=event-log] li").iter().map(text).collect();
+    let expected: Vec<String> = v.log.iter().rev().map(|(_, l)| l.clone()).collect();
+    assert_eq!(shown, expected);
+    assert!(
+        m.find(".hint").is_none(),
+        "the empty-log hint is gone once something happened"
+    );
 }
