@@ -405,9 +405,13 @@ fn typing(e: &KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
 }
 
-enum Shortcut {
+/// What a key does, according to [`shortcut`].
+pub enum Shortcut {
+    /// Show or hide the shortcut list.
     Help,
+    /// Close the list and clear the selection.
     Close,
+    /// Dispatch this action.
     Do(Action),
 }
 
@@ -415,7 +419,7 @@ enum Shortcut {
 const NUDGE: f64 = 10.0;
 
 /// The keyboard map, shown by [`Shortcuts`]: each editing action has a key.
-fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
+pub fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
     let ctrl = e.ctrl_key() || e.meta_key();
     let shift = e.shift_key();
     let step = if shift { 5.0 * NUDGE } else { NUDGE };

@@ -133,6 +133,7 @@ pub fn run(root: &Path) -> bool {
             "switchyard-web",
             "--target",
             "wasm32-unknown-unknown",
+            "--all-targets",
             "--",
             "-D",
             "warnings",
@@ -150,17 +151,22 @@ pub fn run(root: &Path) -> bool {
         ),
     );
     let browser_ready = report.step("chromium", chromium::ensure);
-    if browser_ready {
-        match wasm_test_command(root) {
+    for (package, name) in [
+        ("switchyard-core", "core tests (wasm32, chromium)"),
+        ("switchyard-web", "web component tests (wasm32, chromium)"),
+    ] {
+        if !browser_ready {
+            report.blocked(name, "Chromium is not installed");
+            continue;
+        }
+        match wasm_test_command(root, package) {
             Ok(mut command) => {
-                report.tests("core tests (wasm32, chromium)", &mut command);
+                report.tests(name, &mut command);
             }
             Err(why) => {
-                report.step("core tests (wasm32, chromium)", || Err(why));
+                report.step(name, || Err(why));
             }
         }
-    } else {
-        report.blocked("core tests (wasm32, chromium)", "Chromium is not installed");
     }
     let built = report.step("release site build", || site::build(root));
     match (browser_ready, built) {
@@ -185,10 +191,11 @@ fn ok_or(ok: bool, message: &str) -> Result<(), String> {
     }
 }
 
-/// `cargo test -p switchyard-core` for wasm32, run by wasm-bindgen-test-runner in headless Chromium.
-/// The runner adds `headless` and `no-sandbox` itself; the rest of our flags go in through a
-/// `webdriver.json` capabilities file. `--tests` leaves out doctests, which run natively.
-fn wasm_test_command(root: &Path) -> Result<Command, String> {
+/// `cargo test -p <package>` for wasm32, run by wasm-bindgen-test-runner in headless Chromium: core's wasm
+/// tests, and the web crate's component tests. The runner adds `headless` and `no-sandbox` itself; the rest
+/// of our flags go in through a `webdriver.json` capabilities file. `--tests` leaves out doctests, which run
+/// natively.
+fn wasm_test_command(root: &Path, package: &str) -> Result<Command, String> {
     let driver = browser::chromedriver().ok_or("chromedriver is not on PATH")?;
     let capabilities = write_webdriver_json(root)?;
     let mut command = cargo(
@@ -196,7 +203,7 @@ fn wasm_test_command(root: &Path) -> Result<Command, String> {
         &[
             "test",
             "-p",
-            "switchyard-core",
+            package,
             "--target",
             "wasm32-unknown-unknown",
             "--tests",

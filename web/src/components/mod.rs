@@ -1,4 +1,5 @@
 //! The shell's presentational components. They render props and emit callbacks; none holds domain logic.
+//! Each is exported with its props type, so a component can be mounted on its own (`web/tests/components.rs`).
 
 mod banner;
 mod canvas;
@@ -6,7 +7,7 @@ mod cap_panel;
 mod embed_bar;
 mod event_log;
 mod header;
-mod icons;
+pub mod icons;
 mod inspector;
 mod metrics;
 mod palette;
@@ -16,17 +17,17 @@ mod shard_map;
 mod share_dialog;
 mod shortcuts;
 
-pub use banner::Banner;
-pub use canvas::Canvas;
-pub use cap_panel::CapPanel;
+pub use banner::{Banner, BannerProps};
+pub use canvas::{Canvas, CanvasProps};
+pub use cap_panel::{CapPanel, CapPanelProps};
 pub use embed_bar::EmbedBar;
-pub use event_log::EventLog;
+pub use event_log::{EventLog, EventLogProps};
 pub use header::Header;
-pub use inspector::Inspector;
-pub use metrics::Metrics;
-pub use palette::Palette;
-pub use presets::Presets;
-pub use ring_view::RingView;
-pub use shard_map::ShardMap;
+pub use inspector::{Inspector, InspectorProps};
+pub use metrics::{Metrics, MetricsProps};
+pub use palette::{Palette, PaletteProps};
+pub use presets::{Presets, PresetsProps};
+pub use ring_view::{RingView, RingViewProps};
+pub use shard_map::{ShardMap, ShardMapProps};
 pub use share_dialog::ShareDialog;
-pub use shortcuts::Shortcuts;
+pub use shortcuts::{Shortcuts, ShortcutsProps};

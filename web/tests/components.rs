@@ -1,0 +1,1067 @@
+//! Component tests: real Yew components mounted one at a time into a fresh `<div>` in headless Chromium, fed
+//! props taken from a real [`Driver`] (presets opened, run for virtual time, nodes crashed), then checked
+//! against the numbers and descriptors core computes. Callbacks record the [`Action`]s a click or a change
+//! emits, and the tests feed those back into the driver to check core accepts them. Run by `cargo xtask test`
+//! through wasm-bindgen-test-runner; natively this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use serde_json::Value;
+use switchyard_core::engine::Sim;
+use switchyard_core::presets;
+use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
+use switchyard_core::scenario::params::{self, Control, Param};
+use switchyard_core::scenario::{self, edit};
+use switchyard_core::time::SimTime;
+use switchyard_core::topology::NodeKind;
+use switchyard_web::app::{shortcut, Action, Shortcut};
+use switchyard_web::components::icons::kind_label;
+use switchyard_web::components::{
+    Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
+    InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
+    ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
+};
+use switchyard_web::driver::{kind_of, preset_infos, Driver, Selection, Snapshot};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, KeyboardEventInit};
+use yew::{AppHandle, BaseComponent, Callback, NodeRef, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- harness ------------------------------------------------------------------------------------------------
+
+/// Lets Yew's scheduler (and effects) run: a few `setTimeout(0)` turns of the event loop.
+async fn settle() {
+    for _ in 0..4 {
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .expect("a window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .expect("setTimeout");
+        });
+        JsFuture::from(p).await.expect("the timeout resolves");
+    }
+}
+
+/// A component mounted in its own `<div>` on `<body>`; unmounted and removed on drop.
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    fn all(&self, selector: &str) -> Vec<Element> {
+        all(&self.root, selector)
+    }
+
+    fn one(&self, selector: &str) -> Element {
+        one(&self.root, selector)
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).expect("a valid selector")
+    }
+}
+
+async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let root = doc.create_element("div").expect("a div");
+    doc.body().expect("a body").append_child(&root).expect("appended");
+    let handle = Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.dyn_into::<Element>().expect("an element"))
+        .collect()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("nothing matches `{selector}`"))
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+fn attr(el: &Element, name: &str) -> String {
+    el.get_attribute(name)
+        .unwrap_or_else(|| panic!("<{}> has no {name}", el.tag_name()))
+}
+
+/// A callback that records what it is given.
+fn recorder<T: 'static>() -> (Callback<T>, Rc<RefCell<Vec<T>>>) {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    (Callback::from(move |x| l.borrow_mut().push(x)), log)
+}
+
+/// Fires a bubbling `change` event, as the browser does when a field is committed.
+fn fire_change(el: &Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let e = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
+    el.dispatch_event(&e).expect("dispatched");
+}
+
+fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().expect("an HTML element").click();
+}
+
+fn preset(id: &str) -> usize {
+    presets::ALL
+        .iter()
+        .position(|(name, _)| *name == id)
+        .unwrap_or_else(|| panic!("no preset {id}"))
+}
+
+/// A driver on preset `id`, paused at zero, no animation.
+fn driver_on(id: &str) -> Driver {
+    let mut d = Driver::new(true);
+    d.load(preset(id));
+    assert!(d.snapshot().runnable, "{id} runs");
+    d
+}
+
+/// Runs the driver `ms` of virtual time further, in 100 ms steps (each bounded like a frame).
+fn run(d: &mut Driver, ms: f64) {
+    for _ in 0..(ms / 100.0).round() as u64 {
+        d.step_ms(100.0);
+    }
+}
+
+fn canvas_props(v: &Snapshot, on_action: Callback<Action>) -> CanvasProps {
+    CanvasProps {
+        nodes: v.nodes.clone(),
+        edges: v.edges.clone(),
+        layout: v.layout.clone(),
+        dots: NodeRef::default(),
+        sample_every: v.sample_every,
+        reduced_motion: v.reduced_motion,
+        selection: v.selection.clone(),
+        problems: v.problems.clone(),
+        error: v.error.clone(),
+        can_undo: v.can_undo,
+        can_redo: v.can_redo,
+        on_action,
+        on_help: Callback::noop(),
+    }
+}
+
+fn metrics_props(v: &Snapshot) -> MetricsProps {
+    MetricsProps {
+        completed: v.completed,
+        failed: v.failed,
+        throughput_rps: v.throughput_rps,
+        p50_ms: v.p50_ms,
+        p99_ms: v.p99_ms,
+        in_flight: v.in_flight,
+        nodes: v.nodes.clone(),
+        series: v.series.clone(),
+        hit_ratio: v.hit_ratio,
+        stale_reads: v.stale_reads,
+        lost_writes: v.lost_writes,
+        queued: v.queued,
+        realtime: v.realtime.clone(),
+    }
+}
+
+fn inspector_props(v: &Snapshot, on_action: Callback<Action>) -> InspectorProps {
+    InspectorProps {
+        doc: v.doc.clone(),
+        selection: v.selection.clone(),
+        problems: v.problems.clone(),
+        nodes: v.nodes.clone(),
+        runnable: v.runnable,
+        now_ms: v.now_ms,
+        on_action,
+        on_open: Callback::noop(),
+    }
+}
+
+// ---- canvas -------------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn canvas_draws_every_node_of_every_preset_as_a_named_focusable_element() {
+    let mut d = Driver::new(true);
+    for (index, &(id, _)) in presets::ALL.iter().enumerate() {
+        d.load(index);
+        let v = d.snapshot();
+        let doc = d.doc().clone();
+        assert!(!doc.nodes.is_empty(), "{id} has nodes");
+        let m = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+        let drawn = m.all("g.node");
+        assert_eq!(drawn.len(), doc.nodes.len(), "{id}: one <g class=node> per node");
+        for (g, n) in drawn.iter().zip(&doc.nodes) {
+            assert_eq!(attr(g, "data-node"), n.id, "{id}: nodes drawn in document order");
+            assert_eq!(attr(g, "tabindex"), "0", "{id}/{}: focusable", n.id);
+            assert_eq!(attr(g, "role"), "button", "{id}/{}", n.id);
+            let label = n.label.clone().unwrap_or_else(|| n.id.clone());
+            let kind = kind_label(kind_of(&n.spec));
+            let aria = attr(g, "aria-label");
+            assert!(
+                aria.starts_with(&format!("{label} ({kind}), up")),
+                "{id}/{}: aria-label {aria:?} names the node, its kind and its state",
+                n.id
+            );
+            assert_eq!(text(&one(g, "text.node-label")), label, "{id}/{}: visible label", n.id);
+        }
+        assert_eq!(
+            m.all("g.edge").len(),
+            doc.edges.len(),
+            "{id}: one <g class=edge> per edge"
+        );
+        for g in m.all("g.edge") {
+            assert_eq!(attr(&g, "tabindex"), "0", "{id}: edges are focusable too");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn canvas_draws_a_crashed_node_as_down_and_the_rest_as_up() {
+    let mut d = driver_on("03-load-balancer");
+    run(&mut d, 500.0);
+    let doc = d.doc().clone();
+    let victim = doc
+        .nodes
+        .iter()
+        .position(|n| kind_of(&n.spec) == NodeKind::Service)
+        .expect("a service behind the balancer");
+    d.toggle_node(victim);
+    run(&mut d, 200.0);
+    let v = d.snapshot();
+    assert!(!v.nodes[victim].up, "the driver reports the crashed node down");
+    let m = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+    for (i, g) in m.all("g.node").iter().enumerate() {
+        let class = attr(g, "class");
+        let aria = attr(g, "aria-label");
+        let sub = text(&one(g, "text.node-kind"));
+        if i == victim {
+            assert!(class.split(' ').any(|c| c == "down"), "crashed node's class {class:?}");
+            assert_eq!(attr(g, "data-up"), "false");
+            assert!(aria.contains(", down"), "crashed node's aria-label {aria:?}");
+            assert!(sub.ends_with("· down"), "crashed node's caption {sub:?}");
+        } else {
+            assert!(
+                !class.split(' ').any(|c| c == "down"),
+                "node {i} is up: class {class:?}"
+            );
+            assert_eq!(attr(g, "data-up"), "true", "node {i}");
+            assert!(aria.contains(", up"), "node {i}: {aria:?}");
+        }
+    }
+    // The metrics panel agrees: the crashed node's utilization meter says "down".
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    let meter = one(
+        &m.one(&format!("li[data-util='{}']", doc.nodes[victim].id)),
+        "[role=meter]",
+    );
+    assert_eq!(attr(&meter, "aria-valuetext"), "down");
+}
+
+#[wasm_bindgen_test]
+async fn enter_on_a_canvas_node_selects_it() {
+    let d = driver_on("02-web-db-split");
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Canvas>(canvas_props(&v, on_action)).await;
+    let nodes = m.all("g.node");
+    let target = nodes.len() - 1;
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let e = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
+    nodes[target].dispatch_event(&e).expect("dispatched");
+    settle().await;
+    let log = log.borrow();
+    assert_eq!(log.len(), 1, "one action for one key press");
+    match &log[0] {
+        Action::Select(Selection::Nodes(s)) => assert_eq!(*s, BTreeSet::from([target])),
+        _ => panic!("Enter on a node should select it"),
+    }
+}
+
+// ---- inspector ----------------------------------------------------------------------------------------------
+
+/// A parameter is shown unless it sits in a group (`group.field`) that is switched off (absent).
+fn shown(list: &[Param], p: &Param, spec: &Value) -> bool {
+    match p.key.rsplit_once('.') {
+        Some((group, _))
+            if list
+                .iter()
+                .any(|g| g.key == group && matches!(g.control, Control::Group(_))) =>
+        {
+            params::get(spec, group).is_some()
+        }
+        _ => true,
+    }
+}
+
+/// A blank document with one node of every palette kind; node `i` is `edit::KINDS[i]`.
+fn every_kind() -> Driver {
+    let mut d = Driver::new(true);
+    d.new_blank();
+    for kind in edit::KINDS {
+        d.add_node(kind, None);
+    }
+    assert_eq!(d.doc().nodes.len(), edit::KINDS.len());
+    d
+}
+
+#[wasm_bindgen_test]
+async fn inspector_shows_every_parameter_core_describes_with_its_unit_and_explanation() {
+    let mut d = every_kind();
+    let mut checked = 0;
+    for (i, kind) in edit::KINDS.iter().enumerate() {
+        d.select(Selection::Nodes([i].into()));
+        let v = d.snapshot();
+        let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
+        let list = params::for_kind(kind);
+        let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
+        assert_eq!(
+            text(&m.one("h2.inspector-title")),
+            kind_label(kind_of(&v.doc.nodes[i].spec)),
+            "{kind}: the title names the kind"
+        );
+        for p in list.iter().filter(|p| shown(list, p, &spec)) {
+            let id = format!("param-{}", p.key.replace('.', "-"));
+            let help = match p.control {
+                Control::Group(_) => {
+                    let input = m.one(&format!("#{id}"));
+                    assert_eq!(attr(&input, "type"), "checkbox", "{kind}.{}", p.key);
+                    let field = input.closest("label.field").unwrap().expect("inside its label");
+                    assert!(text(&one(&field, ".name")).contains(p.label), "{kind}.{}: label", p.key);
+                    assert_eq!(
+                        input.dyn_ref::<HtmlInputElement>().unwrap().checked(),
+                        params::get(&spec, p.key).is_some(),
+                        "{kind}.{}: the checkbox says whether the group is on",
+                        p.key
+                    );
+                    all(&field, ".field-help")
+                }
+                _ => {
+                    let label = m.one(&format!("label[for='{id}']"));
+                    assert_eq!(
+                        text(&label),
+                        format!("{}{}", p.label, p.unit),
+                        "{kind}.{}: label and unit",
+                        p.key
+                    );
+                    if !p.unit.is_empty() {
+                        assert_eq!(text(&one(&label, ".unit")), p.unit, "{kind}.{}", p.key);
+                    }
+                    if p.control != Control::FileOnly {
+                        let control = m.one(&format!("#{id}"));
+                        assert_eq!(attr(&control, "data-param"), p.key, "{kind}: the control is labelled");
+                    }
+                    all(&label.parent_element().expect("a field"), ":scope > .field-help")
+                }
+            };
+            assert_eq!(
+                help.last().map(text).as_deref(),
+                Some(p.help),
+                "{kind}.{}: its one-line explanation",
+                p.key
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 3 * edit::KINDS.len(),
+        "only {checked} parameters over {} kinds",
+        edit::KINDS.len()
+    );
+}
+
+/// A whole number in `[min, max]` other than `now`.
+fn another_int(now: Option<f64>, min: f64, max: f64) -> f64 {
+    let now = now.unwrap_or(min - 1.0);
+    let up = now.floor() + 1.0;
+    if up >= min && up <= max {
+        up
+    } else {
+        (now - 1.0).max(min)
+    }
+}
+
+#[wasm_bindgen_test]
+async fn inspector_controls_emit_the_edit_core_applies() {
+    let mut d = every_kind();
+    let mut edits = 0;
+    for (i, kind) in edit::KINDS.iter().enumerate() {
+        d.select(Selection::Nodes([i].into()));
+        let v = d.snapshot();
+        let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
+        let list = params::for_kind(kind);
+        let visible: Vec<&Param> = list.iter().filter(|p| shown(list, p, &spec)).collect();
+        let (on_action, log) = recorder();
+        let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+
+        // The first whole-number field: type another value and commit it.
+        if let Some(p) = visible.iter().find(|p| matches!(p.control, Control::Int { .. })) {
+            let Control::Int { min, max } = p.control else {
+                unreachable!()
+            };
+            let now = params::get(&spec, p.key).and_then(Value::as_f64);
+            let next = another_int(now, min, max);
+            let input = m.one(&format!("input[data-param='{}']", p.key));
+            input
+                .dyn_ref::<HtmlInputElement>()
+                .unwrap()
+                .set_value(&next.to_string());
+            fire_change(&input);
+            settle().await;
+            let action = log
+                .borrow_mut()
+                .pop()
+                .unwrap_or_else(|| panic!("{kind}.{}: no action", p.key));
+            match action {
+                Action::SetNodeParam(n, key, Some(value)) => {
+                    assert_eq!((n, key), (i, p.key), "{kind}: the action names the node and the key");
+                    assert_eq!(value.as_f64(), Some(next), "{kind}.{}", p.key);
+                    d.set_node_param(n, key, Some(value));
+                }
+                _ => panic!("{kind}.{}: expected SetNodeParam", p.key),
+            }
+            let after = params::tree(&d.doc().nodes[i].spec).unwrap();
+            assert_eq!(
+                params::get(&after, p.key).and_then(Value::as_f64),
+                Some(next),
+                "{kind}.{}: core took it",
+                p.key
+            );
+            edits += 1;
+        }
+
+        // The first choice: pick an option it is not on.
+        if let Some(p) = visible.iter().find(|p| matches!(p.control, Control::Choice(_))) {
+            let Control::Choice(options) = p.control else {
+                unreachable!()
+            };
+            let now = params::get(&spec, p.key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let (pick, _) = options.iter().find(|(o, _)| *o != now).expect("another option");
+            let select = m.one(&format!("select[data-param='{}']", p.key));
+            assert_eq!(
+                select.dyn_ref::<HtmlSelectElement>().unwrap().value(),
+                now,
+                "{kind}.{}: shows the current choice",
+                p.key
+            );
+            select.dyn_ref::<HtmlSelectElement>().unwrap().set_value(pick);
+            fire_change(&select);
+            settle().await;
+            let action = log
+                .borrow_mut()
+                .pop()
+                .unwrap_or_else(|| panic!("{kind}.{}: no action", p.key));
+            match action {
+                Action::SetNodeParam(n, key, Some(Value::String(s))) => {
+                    assert_eq!((n, key, s.as_str()), (i, p.key, *pick), "{kind}");
+                    d.set_node_param(n, key, Some(Value::String(s)));
+                }
+                _ => panic!("{kind}.{}: expected SetNodeParam with a string", p.key),
+            }
+            let after = params::tree(&d.doc().nodes[i].spec).unwrap();
+            assert_eq!(
+                params::get(&after, p.key).and_then(Value::as_str),
+                Some(*pick),
+                "{kind}.{}",
+                p.key
+            );
+            edits += 1;
+        }
+        assert!(
+            d.snapshot().error.is_none(),
+            "{kind}: core refused an edit: {:?}",
+            d.snapshot().error
+        );
+    }
+    assert!(
+        edits >= edit::KINDS.len(),
+        "only {edits} edits made over {} kinds",
+        edit::KINDS.len()
+    );
+}
+
+// ---- palette ------------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn palette_offers_every_kind_and_adds_the_one_activated() {
+    let (on_action, log) = recorder();
+    let m = mount::<Palette>(PaletteProps { on_action }).await;
+    let items = m.all("button.palette-item");
+    assert_eq!(items.len(), edit::KINDS.len(), "one entry per kind core can add");
+    let mut d = Driver::new(true);
+    d.new_blank();
+    for (k, (item, kind)) in items.iter().zip(edit::KINDS).enumerate() {
+        assert_eq!(attr(item, "data-kind"), kind.replace('_', "-"), "entry {k}");
+        let path = one(item, "svg.icon path");
+        assert!(attr(&path, "d").len() > 10, "{kind}: an icon");
+        let label = text(&one(item, ".label"));
+        assert!(!label.is_empty(), "{kind}: a label");
+        assert_eq!(attr(item, "aria-label"), format!("Add {label}"), "{kind}");
+        click(item);
+        settle().await;
+        let action = log
+            .borrow_mut()
+            .pop()
+            .unwrap_or_else(|| panic!("{kind}: clicking emitted nothing"));
+        match action {
+            Action::AddNode(added, None) => {
+                assert_eq!(added, kind);
+                d.add_node(added, None);
+            }
+            _ => panic!("{kind}: clicking should add a node in the middle of the view"),
+        }
+        let node = d.doc().nodes.last().expect("a node was added");
+        assert_eq!(node.spec.kind_name(), kind, "core added the kind the entry names");
+        assert_eq!(
+            kind_label(kind_of(&node.spec)),
+            label,
+            "the palette and the canvas name it alike"
+        );
+    }
+    assert_eq!(d.doc().nodes.len(), edit::KINDS.len());
+}
+
+// ---- metrics ------------------------------------------------------------------------------------------------
+
+/// Digits of a `1,234`-style readout.
+fn count(s: &str) -> u64 {
+    s.replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("{s:?} is not a count"))
+}
+
+#[wasm_bindgen_test]
+async fn metrics_readouts_equal_cores_report_of_the_same_run() {
+    for (id, ms) in [("04-cache", 3_000.0), ("01-single-server", 2_000.0)] {
+        let mut d = driver_on(id);
+        run(&mut d, ms);
+        let v = d.snapshot();
+        // The same document run by core alone, to the same virtual time.
+        let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
+        let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
+        let end = SimTime::from_millis_f64(ms);
+        while sim.next_wakeup().is_some_and(|t| t <= end) {
+            sim.step();
+        }
+        sim.advance_to(end);
+        let report = sim.report();
+        assert!(
+            report.completed > 100,
+            "{id}: {} completed by {ms} ms",
+            report.completed
+        );
+
+        let m = mount::<Metrics>(metrics_props(&v)).await;
+        let completed = m.one("[data-testid=completed]");
+        assert_eq!(count(&text(&completed)), report.completed, "{id}: completed");
+        assert_eq!(attr(&completed, "data-value"), report.completed.to_string(), "{id}");
+        assert_eq!(
+            count(&text(&m.one("[data-testid=failed]"))),
+            report.failed,
+            "{id}: failed"
+        );
+        assert_eq!(
+            text(&m.one("[data-testid=throughput]")),
+            format!("{:.0} req/s", report.throughput_rps),
+            "{id}: throughput"
+        );
+        assert_eq!(
+            count(&text(&m.one("[data-testid=in-flight]"))),
+            report.in_flight,
+            "{id}"
+        );
+        let (hits, misses) = report
+            .nodes
+            .iter()
+            .filter_map(|n| n.cache.as_ref())
+            .fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+        match m.find("[data-testid=hit-ratio]") {
+            Some(el) => {
+                assert!(hits > 0 && misses > 0, "{id}: a cache that both hits and misses");
+                assert_eq!(
+                    text(&el),
+                    format!("{:.1}%", hits as f64 / (hits + misses) as f64 * 100.0),
+                    "{id}: hit ratio"
+                );
+            }
+            None => assert_eq!(hits + misses, 0, "{id}: has caches but shows no hit ratio"),
+        }
+        if id == "04-cache" {
+            assert!(
+                m.find("[data-testid=hit-ratio]").is_some(),
+                "the cache preset shows its hit ratio"
+            );
+        }
+        // One utilization meter per node, in order.
+        let meters: Vec<String> = m.all("li[data-util]").iter().map(|li| attr(li, "data-util")).collect();
+        let ids: Vec<String> = doc.nodes.iter().map(|n| n.id.clone()).collect();
+        assert_eq!(meters, ids, "{id}: a meter per node");
+    }
+}
+
+// ---- banner -------------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn banner_renders_hostile_markup_as_text() {
+    let message = r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> link broken"#.to_owned();
+    let (on_empty, empties) = recorder();
+    let (on_dismiss, dismissals) = recorder();
+    let m = mount::<Banner>(BannerProps {
+        message: message.clone(),
+        on_empty,
+        on_dismiss,
+    })
+    .await;
+    assert!(m.find("img").is_none(), "an <img> was created from the message");
+    assert!(m.find("script").is_none(), "a <script> was created from the message");
+    assert_eq!(text(&m.one("[role=alert] p")), message, "the message is shown verbatim");
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "the message's handler ran");
+    click(&m.one("[data-testid=link-error-dismiss]"));
+    settle().await;
+    assert_eq!((empties.borrow().len(), dismissals.borrow().len()), (0, 1));
+    click(&m.one("[data-testid=link-error-empty]"));
+    settle().await;
+    assert_eq!((empties.borrow().len(), dismissals.borrow().len()), (1, 1));
+}
+
+// ---- shortcuts ----------------------------------------------------------------------------------------------
+
+/// The editing actions the keyboard must reach, by name.
+const EDITING: [&str; 11] = [
+    "Undo",
+    "Redo",
+    "Copy",
+    "Paste",
+    "SelectAll",
+    "Delete",
+    "MoveSelected",
+    "Pan",
+    "Zoom",
+    "Fit",
+    "NewBlank",
+];
+
+fn action_name(a: &Action) -> &'static str {
+    match a {
+        Action::Undo => "Undo",
+        Action::Redo => "Redo",
+        Action::Copy => "Copy",
+        Action::Paste => "Paste",
+        Action::SelectAll => "SelectAll",
+        Action::Delete => "Delete",
+        Action::MoveSelected(..) => "MoveSelected",
+        Action::Pan(..) => "Pan",
+        Action::Zoom(..) => "Zoom",
+        Action::Fit => "Fit",
+        Action::NewBlank => "NewBlank",
+        Action::TogglePlay => "TogglePlay",
+        Action::StepEvent => "StepEvent",
+        Action::StepMs(_) => "StepMs",
+        Action::ToggleSelected => "ToggleSelected",
+        _ => "other",
+    }
+}
+
+/// The ways the list may write a key (`ArrowLeft` → `Arrow keys`, Ctrl with `Z` → `Ctrl+Shift+Z`). `=` and `_`
+/// are the same physical keys as `+` and `-`, which the list names; a capital may be listed as its letter.
+fn written(key: &str, ctrl: bool, shift: bool) -> Vec<String> {
+    let letter = key.len() == 1 && key.chars().all(|c| c.is_ascii_alphabetic());
+    let base = match key {
+        " " => "Space".to_owned(),
+        "Escape" => "Esc".to_owned(),
+        "=" => "+".to_owned(),
+        "_" => "-".to_owned(),
+        k if k.starts_with("Arrow") => "Arrow keys".to_owned(),
+        k if letter => k.to_ascii_uppercase(),
+        k => k.to_owned(),
+    };
+    match (ctrl, shift && letter) {
+        (true, true) => vec![format!("Ctrl+Shift+{base}")],
+        (true, false) => vec![format!("Ctrl+{base}")],
+        (false, true) => vec![format!("Shift+{base}"), base],
+        (false, false) => vec![base],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn shortcut_list_names_every_key_the_handler_understands() {
+    let m = mount::<Shortcuts>(ShortcutsProps {
+        on_close: Callback::noop(),
+    })
+    .await;
+    let listed: Vec<String> = m.all("dt kbd").iter().map(text).collect();
+    assert!(!listed.is_empty(), "the list is empty");
+    // `Ctrl+Z / Ctrl+Shift+Z or Ctrl+Y` lists three keys.
+    let names: BTreeSet<String> = listed
+        .iter()
+        .flat_map(|k| k.split(" / ").flat_map(|part| part.split(" or ")))
+        .map(|k| k.trim().to_owned())
+        .collect();
+    let mut keys: Vec<String> = (0x21u8..0x7f).map(|c| (c as char).to_string()).collect();
+    for k in [
+        " ",
+        "Escape",
+        "Delete",
+        "Backspace",
+        "Enter",
+        "Tab",
+        "ArrowLeft",
+        "ArrowRight",
+        "ArrowUp",
+        "ArrowDown",
+    ] {
+        keys.push(k.to_owned());
+    }
+    let mut reached = BTreeSet::new();
+    let mut probed = 0;
+    for key in &keys {
+        // A letter typed with Shift arrives as its capital; Shift on an arrow moves further.
+        let shifts: &[bool] = if key.starts_with("Arrow") {
+            &[false, true]
+        } else if key.len() == 1 && key.chars().all(|c| c.is_ascii_uppercase()) {
+            &[true]
+        } else {
+            &[false]
+        };
+        for &shift in shifts {
+            for ctrl in [false, true] {
+                for nothing_selected in [true, false] {
+                    let init = KeyboardEventInit::new();
+                    init.set_key(key);
+                    init.set_ctrl_key(ctrl);
+                    init.set_shift_key(shift);
+                    let e = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+                    probed += 1;
+                    let Some(s) = shortcut(&e, nothing_selected) else {
+                        continue;
+                    };
+                    let name = match &s {
+                        Shortcut::Do(a) => action_name(a),
+                        Shortcut::Help => "Help",
+                        Shortcut::Close => "Close",
+                    };
+                    reached.insert(name);
+                    let forms = written(key, ctrl, shift);
+                    assert!(
+                        forms.iter().any(|w| names.contains(w)),
+                        "{key:?} (ctrl {ctrl}, shift {shift}) does {name}, but the list names none of {forms:?}: \
+                         {names:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(probed > 300, "probed only {probed} keys");
+    for name in EDITING {
+        assert!(reached.contains(name), "no key reaches {name}");
+    }
+}
+
+// ---- ring view, shard map -----------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn ring_view_shows_cores_key_shares_and_the_keys_that_move() {
+    let d = driver_on("03-load-balancer");
+    let doc = d.doc().clone();
+    let lb = doc
+        .nodes
+        .iter()
+        .find(|n| kind_of(&n.spec) == NodeKind::LoadBalancer)
+        .expect("a balancer");
+    let backends: Vec<String> = doc
+        .edges
+        .iter()
+        .filter(|e| e.from == lb.id)
+        .filter_map(|e| doc.nodes.iter().find(|n| n.id == e.to))
+        .map(|n| n.label.clone().unwrap_or_else(|| n.id.clone()))
+        .collect();
+    assert!(backends.len() >= 2, "the balancer has backends");
+    let n = backends.len() as u32;
+    let m = mount::<RingView>(RingViewProps {
+        title: lb.id.clone(),
+        backends: backends.clone(),
+        on_close: Callback::noop(),
+    })
+    .await;
+    let selects = m.all("select");
+    assert_eq!(selects[0].dyn_ref::<HtmlSelectElement>().unwrap().value(), "ring");
+    let vnodes: u32 = selects[1]
+        .dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .value()
+        .parse()
+        .unwrap();
+
+    let mut cfg = Config::new(Algo::Ring);
+    cfg.vnodes = vnodes;
+    let mut p = cfg.build().unwrap();
+    let servers: Vec<Server> = (0..n)
+        .map(|i| Server {
+            id: ServerId(i),
+            weight: 1,
+        })
+        .collect();
+    p.add_all(&servers).unwrap();
+    let shares = p.shares();
+    let rows = m.all("[data-testid=ring-shares] li");
+    assert_eq!(rows.len(), shares.len());
+    for (row, s) in rows.iter().zip(&shares) {
+        assert_eq!(text(&one(row, ".util-label")), backends[s.server.0 as usize]);
+        assert_eq!(text(&one(row, ".util-value")), format!("{:.1}%", s.fraction * 100.0));
+    }
+    let circle = attr(&m.one("[data-testid=ring-circle]"), "aria-label");
+    assert!(
+        circle.starts_with(&format!("Hash ring with {} virtual nodes", p.points().len())),
+        "{circle}"
+    );
+    assert_eq!(p.points().len(), (vnodes * n) as usize);
+
+    // Add a server: one more share row, and the moved-key count core's diff gives.
+    let keys: Vec<u64> = (0..400).collect();
+    let before = RingSnapshot::lookup(&*p, keys).unwrap();
+    p.add(ServerId(n), 1).unwrap();
+    let (movement, _) = before.diff(&*p).unwrap();
+    click(&m.one("[data-testid=ring-add]"));
+    settle().await;
+    assert_eq!(m.all("[data-testid=ring-shares] li").len(), n as usize + 1);
+    let moved = text(&m.one("[data-testid=ring-moved]"));
+    let fraction = movement.fraction();
+    assert!(fraction > 0.0 && fraction < 0.7, "adding one server moved {fraction}");
+    assert!(
+        moved.starts_with(&format!(
+            "{} of 400 sample keys moved ({:.1}%)",
+            (fraction * 400.0).round(),
+            fraction * 100.0
+        )),
+        "{moved}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn shard_map_bars_match_cores_per_shard_counts() {
+    let mut d = driver_on("06-shards");
+    run(&mut d, 3_000.0);
+    let v = d.snapshot();
+    assert!(!v.shard_routers.is_empty(), "the shard preset has a router");
+    let m = mount::<ShardMap>(ShardMapProps {
+        routers: v.shard_routers.clone(),
+        on_close: Callback::noop(),
+    })
+    .await;
+    let sections = m.all("section.shard-router");
+    assert_eq!(sections.len(), v.shard_routers.len());
+    for (section, r) in sections.iter().zip(v.shard_routers.iter()) {
+        assert_eq!(attr(section, "data-router"), r.id);
+        assert_eq!(
+            text(&one(section, "[data-testid=load-skew]")),
+            format!("load skew {:.2}", r.load_skew)
+        );
+        let rows = all(section, "tbody tr");
+        assert_eq!(rows.len(), r.shards.len(), "{}: a row per shard", r.id);
+        let total: u64 = r.shards.iter().map(|s| s.requests).sum();
+        assert!(total > 0, "{}: routed nothing in 3 s", r.id);
+        let max = r.shards.iter().map(|s| s.requests).max().unwrap() as f64;
+        for (row, s) in rows.iter().zip(&r.shards) {
+            assert!(text(&one(row, "th")).starts_with(&s.node));
+            let cells = all(row, "td");
+            assert_eq!(text(&cells[0]), s.requests.to_string(), "{}: load", s.node);
+            assert_eq!(text(&cells[1]), s.keys.to_string(), "{}: keys", s.node);
+            let width = attr(&one(&cells[0], ".fill"), "style");
+            assert_eq!(
+                width,
+                format!("width:{:.1}%", s.requests as f64 / max * 100.0),
+                "{}",
+                s.node
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cap_panel_shows_cores_counts_and_the_checkers_verdict() {
+    for id in ["12-partition-cp", "13-partition-ap"] {
+        let mut d = driver_on(id);
+        // Past the partition (1 s) and its healing (2 s).
+        run(&mut d, 2_500.0);
+        d.check_consistency();
+        let v = d.snapshot();
+        assert!(!v.databases.is_empty(), "{id}: a replicated cluster");
+        let check = v.cap_check.clone().expect("a verdict after check_consistency");
+        let (on_action, log) = recorder();
+        let m = mount::<CapPanel>(CapPanelProps {
+            databases: v.databases.clone(),
+            check: Some(check.clone()),
+            runnable: v.runnable,
+            now_ms: v.now_ms,
+            on_action,
+            on_close: Callback::noop(),
+        })
+        .await;
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        for db in v.databases.iter() {
+            let section = m.one(&format!("section.cap-cluster[data-cluster='{}']", db.cluster));
+            assert_eq!(
+                text(&one(&section, "h3")),
+                format!(
+                    "{} — {} replication, {}",
+                    db.cluster,
+                    db.mode,
+                    db.consistency.to_uppercase()
+                ),
+                "{id}"
+            );
+            let rows = all(&section, "tbody tr");
+            assert_eq!(rows.len(), 1 + db.by_side.len(), "{id}: all, then one row per side");
+            assert!(db.all.ops > 0, "{id}: no operations in 2.5 s");
+            let cells: Vec<String> = all(&rows[0], "td").iter().map(text).collect();
+            assert_eq!(
+                cells,
+                [
+                    db.all.ops.to_string(),
+                    pct(db.all.availability),
+                    db.all.unavailable.to_string(),
+                    db.all.stale_reads.to_string()
+                ],
+                "{id}: the `all` row"
+            );
+            for (row, side) in rows[1..].iter().zip(&db.by_side) {
+                assert_eq!(text(&one(row, "th")), side.side, "{id}");
+                assert_eq!(
+                    text(&all(row, "td")[0]),
+                    side.counts.ops.to_string(),
+                    "{id}/{}",
+                    side.side
+                );
+            }
+        }
+        let verdict = m.one("[data-testid=cap-verdict]");
+        let class = attr(&verdict, "class");
+        let expected = match &check.report.linearizable {
+            Value::Bool(true) => "ok",
+            Value::Bool(false) => "bad",
+            _ => "unknown",
+        };
+        assert!(
+            class.split(' ').any(|c| c == expected),
+            "{id}: verdict class {class:?}, core says {expected}"
+        );
+        assert!(
+            text(&verdict).contains(&format!("availability {}", pct(check.report.availability))),
+            "{id}: {}",
+            text(&verdict)
+        );
+        // A violation is drawn as one bar per operation core names.
+        assert_eq!(all(&verdict, "line.op").len(), check.ops.len(), "{id}");
+        assert_eq!(check.report.violation.is_some(), !check.ops.is_empty(), "{id}");
+        click(&m.one("[data-testid=cap-check]"));
+        settle().await;
+        assert!(
+            matches!(log.borrow().as_slice(), [Action::CheckConsistency]),
+            "{id}: the check button asks for a check"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
+    let infos = Rc::new(preset_infos());
+    let chosen = preset("04-cache");
+    let (on_select, picked) = recorder();
+    let m = mount::<Presets>(PresetsProps {
+        presets: infos.clone(),
+        selected: Some(chosen),
+        on_select,
+        on_blank: Callback::noop(),
+    })
+    .await;
+    let options = m.all("select[data-testid=preset-select] option:not([value=''])");
+    assert_eq!(options.len(), presets::ALL.len(), "one option per shipped preset");
+    for (o, &(id, json)) in options.iter().zip(presets::ALL) {
+        let doc = scenario::parse(json).expect("every preset parses");
+        assert_eq!(attr(o, "value"), id);
+        assert_eq!(text(o), doc.name, "{id}: the option shows the scenario's name");
+    }
+    let doc = scenario::parse(presets::ALL[chosen].1).unwrap();
+    assert_eq!(text(&m.one("[data-testid=preset-description]")), doc.description);
+    let select = m.one("select[data-testid=preset-select]");
+    assert_eq!(
+        select.dyn_ref::<HtmlSelectElement>().unwrap().value(),
+        presets::ALL[chosen].0
+    );
+    // Choose another: the callback gets its index in `presets::ALL`.
+    let other = preset("06-shards");
+    select
+        .dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .set_value(presets::ALL[other].0);
+    fire_change(&select);
+    settle().await;
+    assert_eq!(*picked.borrow(), [other]);
+}
+
+#[wasm_bindgen_test]
+async fn event_log_narrates_the_drivers_events_newest_first() {
+    let mut d = driver_on("03-load-balancer");
+    run(&mut d, 500.0);
+    let victim = d
+        .doc()
+        .nodes
+        .iter()
+        .position(|n| kind_of(&n.spec) == NodeKind::Service)
+        .expect("a service");
+    d.toggle_node(victim);
+    run(&mut d, 1_000.0);
+    d.toggle_node(victim);
+    run(&mut d, 500.0);
+    let v = d.snapshot();
+    let label = &v.nodes[victim].label;
+    let named: Vec<&String> = v
+        .log
+        .iter()
+        .map(|(_, l)| l)
+        .filter(|l| l.contains(label.as_str()))
+        .collect();
+    assert!(
+        named.len() >= 2,
+        "the crash and the recovery of {label} are logged: {:?}",
+        v.log
+    );
+    let m = mount::<EventLog>(EventLogProps { lines: v.log.clone() }).await;
+    let shown: Vec<String> = m.all("[data-testid=event-log] li").iter().map(text).collect();
+    let expected: Vec<String> = v.log.iter().rev().map(|(_, l)| l.clone()).collect();
+    assert_eq!(shown, expected);
+    assert!(
+        m.find(".hint").is_none(),
+        "the empty-log hint is gone once something happened"
+    );
+}
