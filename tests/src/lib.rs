@@ -177,6 +177,28 @@ impl Harness {
             .context("running a script in the page")
     }
 
+    /// Runs `script` every 100 ms until `accept` takes its result, and returns that result; an error naming the
+    /// last result when [`DEADLINE`] passes first. Tests wait on a condition this way, never for a fixed time.
+    pub async fn poll(&self, script: &str, accept: impl Fn(&Value) -> bool) -> Result<Value> {
+        let start = std::time::Instant::now();
+        loop {
+            let v = self.eval(script).await?;
+            if accept(&v) {
+                return Ok(v);
+            }
+            if start.elapsed() > DEADLINE {
+                return Err(E2eError(format!("`{script}` stayed at {v} for {DEADLINE:?}")));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// [`Harness::poll`] for a script that returns a number (NaN when it does not).
+    pub async fn poll_number(&self, script: &str, accept: impl Fn(f64) -> bool) -> Result<f64> {
+        let v = self.poll(script, |v| accept(v.as_f64().unwrap_or(f64::NAN))).await?;
+        Ok(v.as_f64().unwrap_or(f64::NAN))
+    }
+
     /// The `SEVERE` entries of the browser console since the last call (errors, failed loads, panics).
     pub async fn console_errors(&self) -> Result<Vec<String>> {
         let log = self

@@ -26,21 +26,6 @@ async fn node_count(h: &Harness) -> Result<usize> {
     Ok(h.find_all("[data-testid=canvas] [data-node]").await?.len())
 }
 
-/// Polls `script` (which returns a number) until `accept` takes it or the deadline passes; returns it.
-async fn poll(h: &Harness, script: &str, accept: impl Fn(f64) -> bool) -> Result<f64> {
-    let start = Instant::now();
-    loop {
-        let v = h.eval(script).await?.as_f64().unwrap_or(f64::NAN);
-        if accept(v) {
-            return Ok(v);
-        }
-        if start.elapsed() > DEADLINE {
-            return Err(format!("stayed at {v} for {DEADLINE:?}")).context(script);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Opens the editor on preset `prefix` and its share dialog.
 async fn open_dialog_on(h: &Harness, prefix: &str) -> Result<Scenario> {
     let (id, _, doc) = preset(prefix);
@@ -338,15 +323,10 @@ async fn copy_puts_the_link_on_the_clipboard() -> Result<()> {
     let link = h
         .eval("return document.querySelector('[data-testid=share-link]').value")
         .await?;
-    let start = Instant::now();
-    let mut clip;
-    loop {
-        clip = h.eval("return navigator.clipboard.readText()").await?;
-        if clip == link || start.elapsed() > DEADLINE {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let clip = h
+        .poll("return navigator.clipboard.readText()", |c| c == &link)
+        .await
+        .context("the clipboard holds the link")?;
     assert_eq!(clip, link, "the clipboard holds the link");
     let link = link.as_str().unwrap_or_default();
     let decoded = share::decode(&link[link.find('#').unwrap_or(0)..]).context("decoding the copied link")?;
@@ -406,8 +386,7 @@ async fn an_embed_plays_only_while_it_is_on_screen() -> Result<()> {
     ))
     .await?;
     for i in 0..2u16 {
-        poll(
-            &h,
+        h.poll_number(
             &format!("return document.querySelectorAll('iframe')[{i}].dataset.loaded ? 1 : 0"),
             |v| v > 0.0,
         )

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use switchyard_core::presets;
 use switchyard_core::scenario::{self, Scenario};
@@ -23,21 +22,6 @@ fn preset(prefix: &str) -> Scenario {
 /// The number of nodes drawn on the canvas.
 async fn node_count(h: &Harness) -> Result<usize> {
     Ok(h.find_all("[data-testid=canvas] [data-node]").await?.len())
-}
-
-/// Polls `script` (which returns a number) until it is above zero or the deadline passes; returns it.
-async fn wait_positive(h: &Harness, script: &str) -> Result<f64> {
-    let start = Instant::now();
-    loop {
-        let v = h.eval(script).await?.as_f64().unwrap_or(0.0);
-        if v > 0.0 {
-            return Ok(v);
-        }
-        if start.elapsed() > DEADLINE {
-            return Err(format!("stayed at {v} for {DEADLINE:?}")).context(script);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]
@@ -178,20 +162,13 @@ async fn the_share_dialog_link_is_short_and_reopens_the_same_topology() -> Resul
 
 /// Polls `location.hash` until it is a link that decodes to a scenario `accept`s, and returns that scenario.
 async fn wait_for_link(h: &Harness, accept: impl Fn(&Scenario) -> bool) -> Result<Scenario> {
-    let start = Instant::now();
-    loop {
-        let hash = h.eval("return location.hash").await?;
-        let hash = hash.as_str().unwrap_or_default().to_owned();
-        if let Ok(doc) = share::decode(&hash) {
-            if accept(&doc) {
-                return Ok(doc);
-            }
-        }
-        if start.elapsed() > DEADLINE {
-            return Err(format!("the fragment is {hash:?}")).context("waiting for the link to follow the edit");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let hash = h
+        .poll("return location.hash", |v| {
+            share::decode(v.as_str().unwrap_or_default()).is_ok_and(|doc| accept(&doc))
+        })
+        .await
+        .context("waiting for the link to follow the edit")?;
+    share::decode(hash.as_str().unwrap_or_default()).context("decoding the fragment")
 }
 
 #[tokio::test]
@@ -238,9 +215,9 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
     assert_eq!(node_count(&h).await?, nodes + 1);
     // The autosave and the fragment are written together: once the autosave holds the cache, the fragment's
     // turn has passed too.
-    wait_positive(
-        &h,
+    h.poll_number(
         "const s = localStorage.getItem('switchyard:autosave'); return s && s.includes('\"cache-1\"') ? 1 : 0",
+        |v| v > 0.0,
     )
     .await?;
     let link = share::decode(h.eval("return location.hash").await?.as_str().unwrap_or_default())
@@ -288,9 +265,9 @@ async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
     .await?;
     for i in 0..frames.len() {
         // Enter a frame once its document has loaded, or WebDriver is left in the frame's first blank page.
-        wait_positive(
-            &h,
+        h.poll_number(
             &format!("return document.querySelectorAll('iframe')[{i}].dataset.loaded ? 1 : 0"),
+            |v| v > 0.0,
         )
         .await?;
         h.client().enter_frame(i as u16).await.context("entering an embed")?;
@@ -321,11 +298,12 @@ async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
         h.eval("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Delete'})); return 0")
             .await?;
         assert_eq!(node_count(&h).await?, nodes, "Delete does nothing in a read-only embed");
-        let completed = wait_positive(
-            &h,
-            "return Number(document.querySelector('[data-testid=completed]').textContent)",
-        )
-        .await?;
+        let completed = h
+            .poll_number(
+                "return Number(document.querySelector('[data-testid=completed]').textContent)",
+                |v| v > 0.0,
+            )
+            .await?;
         let href = h
             .wait_for("[data-testid=open-in-switchyard]")
             .await?
@@ -429,9 +407,9 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
         .click()
         .await
         .unwrap();
-    wait_positive(
-        &h,
+    h.poll_number(
         "return Number(document.querySelector('[data-testid=completed]').dataset.value)",
+        |v| v > 0.0,
     )
     .await?;
     // Export PNG draws the SVG as a `data:` image, which `img-src` has to allow.
