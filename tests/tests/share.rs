@@ -171,6 +171,58 @@ async fn wait_for_link(h: &Harness, accept: impl Fn(&Scenario) -> bool) -> Resul
     share::decode(hash.as_str().unwrap_or_default()).context("decoding the fragment")
 }
 
+/// Safari throws after 100 `replaceState` calls in 30 s, so a burst of edits writes the link at most once a
+/// second, and the last write still carries the last edit.
+#[tokio::test]
+async fn a_burst_of_edits_writes_the_link_at_most_once_a_second() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    let first = h.wait_for("[data-testid=canvas] [data-node]").await?;
+    let id = first.attr("data-node").await.unwrap().unwrap_or_default();
+    let x0 = preset("01")
+        .nodes
+        .iter()
+        .find(|n| n.id == id)
+        .map(|n| n.x)
+        .unwrap_or_default();
+    h.eval(
+        "window.__writes = []; const real = history.replaceState.bind(history); \
+         history.replaceState = (...a) => { window.__writes.push(performance.now()); return real(...a); }; return 0",
+    )
+    .await?;
+    first.click().await.context("selecting a node")?;
+    h.eval("document.activeElement.blur(); return 0").await?;
+    // Thirty moves of 10 units, one every 50 ms, pressed by the page itself so the burst is really 1.5 s long.
+    h.eval(
+        "let n = 0; const t = setInterval(() => { \
+           document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight'})); \
+           if (++n === 30) clearInterval(t); }, 50); return 0",
+    )
+    .await?;
+    let last = wait_for_link(&h, |d| {
+        d.nodes.iter().any(|n| n.id == id && (n.x - (x0 + 300.0)).abs() < 1e-9)
+    })
+    .await?;
+    assert_eq!(last.nodes.len(), preset("01").nodes.len());
+    let writes: Vec<f64> = h
+        .eval("return window.__writes")
+        .await?
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    // Writes start during the burst (the first edit is written at once) and then come a second apart: about
+    // three for 1.5 s of edits, where writing every edit would make thirty.
+    assert!((2..=4).contains(&writes.len()), "{} writes: {writes:?}", writes.len());
+    for pair in writes.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 990.0,
+            "two writes {:.0} ms apart: {writes:?}",
+            pair[1] - pair[0]
+        );
+    }
+    h.close().await
+}
+
 #[tokio::test]
 async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()> {
     let h = Harness::start().await?;
