@@ -72,6 +72,35 @@ const HOSTILE_LABELS: [&str; 3] = [
     "javascript:alert(1)",
 ];
 
+/// A broken link must not cost the user their work: the banner shows over the autosaved document, which is
+/// still the autosave afterwards.
+#[tokio::test]
+async fn a_hostile_link_keeps_the_previous_local_work() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    h.wait_for("[data-testid=palette] [data-kind=cache]")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    const SAVED: &str =
+        "const s = localStorage.getItem('switchyard:autosave'); return s && s.includes('\"cache-1\"') ? 1 : 0";
+    h.poll_number(SAVED, |v| v > 0.0).await?;
+    let work = node_count(&h).await?;
+    assert_eq!(work, preset("01").nodes.len() + 1);
+
+    h.open("/#s=v1.!!!notbase64").await?;
+    h.client().refresh().await.context("reloading on the broken link")?;
+    h.wait_for("[data-testid=link-error]").await?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    assert_eq!(node_count(&h).await?, work, "the editor shows the previous work");
+    assert_eq!(h.eval(SAVED).await?, 1, "the autosave still holds it");
+    let errors = h.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    h.close().await
+}
+
 #[tokio::test]
 async fn labels_from_a_link_render_as_text() -> Result<()> {
     let mut doc = preset("03");

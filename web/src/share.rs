@@ -31,24 +31,25 @@ pub struct Boot {
 }
 
 /// Decides the first document: the link in the fragment, else (outside embeds) the autosave, else nothing
-/// (the caller opens preset 0).
+/// (the caller opens preset 0). A link that does not decode leaves the user where they were: the banner names
+/// the problem over their autosaved work, which the next edit would otherwise overwrite.
 pub fn boot(use_storage: bool) -> Boot {
-    if let Some(hash) = location_hash().filter(|h| h.starts_with("#s=")) {
-        return match share::decode(&hash) {
+    let saved = || if use_storage { load_autosave() } else { None };
+    match location_hash().filter(|h| h.starts_with("#s=")) {
+        Some(hash) => match share::decode(&hash) {
             Ok(doc) => Boot {
                 doc: Some(doc),
                 error: None,
             },
             Err(e) => Boot {
-                doc: None,
+                doc: saved(),
                 error: Some(format!("This share link could not be opened: {e}.")),
             },
-        };
-    }
-    let saved = if use_storage { load_autosave() } else { None };
-    Boot {
-        doc: saved,
-        error: None,
+        },
+        None => Boot {
+            doc: saved(),
+            error: None,
+        },
     }
 }
 
