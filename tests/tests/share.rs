@@ -509,6 +509,36 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
     h.close().await
 }
 
+/// Under `prefers-reduced-motion` an embed on screen does not start by itself: sixty frames after it rendered
+/// it is still paused at zero, and it runs once the reader presses play. (Without the preference the same
+/// embed plays while visible: `an_embed_plays_only_while_it_is_on_screen` in files.rs.)
+#[tokio::test]
+async fn an_embed_waits_for_play_under_reduced_motion() -> Result<()> {
+    let h = Harness::start().await?;
+    h.emulate_media(&[("prefers-reduced-motion", "reduce")]).await?;
+    h.open(&format!("/?embed=view#s={}", share::encode(&preset("01"))))
+        .await?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    h.client()
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; let n = 0; \
+             const f = () => (++n < 60 ? requestAnimationFrame(f) : done(n)); requestAnimationFrame(f);",
+            vec![],
+        )
+        .await
+        .context("waiting sixty frames")?;
+    h.wait_for("[data-testid=play][aria-pressed=false]").await?;
+    assert_eq!(h.wait_for("[data-testid=completed]").await?.text().await.unwrap(), "0");
+    h.click("[data-testid=play]").await?;
+    h.poll_number(
+        "return Number(document.querySelector('[data-testid=completed]').textContent)",
+        |v| v > 0.0,
+    )
+    .await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
 #[tokio::test]
 async fn a_play_embed_crashes_and_recovers_the_selected_node() -> Result<()> {
     let h = Harness::start().await?;
