@@ -96,6 +96,7 @@ async fn a_hostile_link_keeps_the_previous_local_work() -> Result<()> {
     h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
     assert_eq!(node_count(&h).await?, work, "the editor shows the previous work");
     assert_eq!(h.eval(SAVED).await?, 1, "the autosave still holds it");
+    h.screenshot("share-hostile-keeps-work").await?;
     let errors = h.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
