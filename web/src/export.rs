@@ -63,7 +63,7 @@ pub fn canvas_svg(scale: f64) -> Option<(String, u32, u32)> {
     let rect = live.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     let view = live.get_attribute("viewBox")?;
-    let mut view = view.split(' ').map(|v| v.parse::<f64>().ok());
+    let mut view = view.split(' ').map(crate::num::parse_f64);
     let (vx, vy, vw, vh) = (view.next()??, view.next()??, view.next()??, view.next()??);
     let s = (w / vw).min(h / vh);
     // Hundredths of a unit are finer than a pixel at any zoom the editor offers.

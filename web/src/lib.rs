@@ -10,6 +10,7 @@ pub mod driver;
 pub mod embed;
 pub mod export;
 pub mod hooks;
+pub mod num;
 mod panic;
 pub mod render;
 pub mod share;

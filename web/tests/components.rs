@@ -1065,3 +1065,52 @@ async fn event_log_narrates_the_drivers_events_newest_first() {
         "the empty-log hint is gone once something happened"
     );
 }
+
+/// Numbers typed into fields go through the browser's parser (`num::parse_f64`) rather than Rust's: it must
+/// accept exactly the decimal texts Rust accepts, give the same value, and refuse the rest.
+#[wasm_bindgen_test]
+fn typed_numbers_parse_as_rust_parses_them() {
+    use switchyard_web::num::parse_f64;
+    let decimal = [
+        "0",
+        "12",
+        "-3",
+        "+4",
+        "0.5",
+        ".5",
+        "5.",
+        "1e3",
+        "1E-3",
+        "-2.5e+2",
+        "  7  ",
+        "100000000000000000000",
+        "0.1",
+        "0.30000000000000004",
+        "123456.789",
+        "1e-320",
+        "1.7976931348623157e308",
+    ];
+    for t in decimal {
+        let rust: f64 = t.trim().parse().unwrap();
+        assert_eq!(parse_f64(t).map(f64::to_bits), Some(rust.to_bits()), "{t:?}");
+    }
+    // Hex, blanks, non-finite values and junk are not numbers, though `Number()` takes some of them.
+    let refused = [
+        "",
+        "   ",
+        "abc",
+        "1e",
+        "12abc",
+        "0x10",
+        "0b1",
+        "Infinity",
+        "-Infinity",
+        "NaN",
+        "1e999",
+        "1,5",
+        "1_0",
+    ];
+    for t in refused {
+        assert_eq!(parse_f64(t), None, "{t:?}");
+    }
+}

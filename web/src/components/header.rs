@@ -110,7 +110,8 @@ pub fn Header(props: &HeaderProps) -> Html {
         let v = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|i| i.value().parse::<f64>().ok())
+            .map(|i| i.value_as_number())
+            .filter(|v| v.is_finite())
             .unwrap_or(0.0);
         Action::Seek(v)
     });

@@ -263,10 +263,7 @@ fn parse_number(text: &str, optional: bool) -> Option<Option<Value>> {
     if t.is_empty() {
         return optional.then_some(None);
     }
-    t.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .map(|x| Some(params::number(x)))
+    crate::num::parse_f64(t).map(|x| Some(params::number(x)))
 }
 
 fn show_number(v: Option<&Value>) -> String {
