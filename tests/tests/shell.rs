@@ -73,3 +73,29 @@ async fn console_errors_are_seen() -> Result<()> {
     );
     h.close().await
 }
+
+/// A crash of the wasm is a banner, not a frozen page. The release bundle traps on a panic without running
+/// any hook (`-Cpanic=immediate-abort`), so this causes a real trap: an allocation request the allocator
+/// cannot serve, which aborts. It runs in a timer, so the trap is uncaught, as a trap in an event handler is.
+#[tokio::test]
+async fn a_trap_in_the_wasm_shows_the_crash_banner() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=canvas]").await?;
+    assert!(
+        h.find_all("#panic-banner").await?.is_empty(),
+        "no banner before the crash"
+    );
+    // The glue's init returns the running instance's exports when called again.
+    h.eval(
+        "window.wasmBindings.default().then((wasm) => \
+           setTimeout(() => wasm.__wbindgen_malloc(0xfffffff0, 8)))",
+    )
+    .await?;
+    let banner = h.wait_for("#panic-banner[role=alert]").await?;
+    let text = banner.text().await.unwrap();
+    assert!(text.starts_with("Switchyard crashed: "), "{text}");
+    assert!(text.contains("Reload the page"), "{text}");
+    h.screenshot("crash-banner").await?;
+    h.close().await
+}

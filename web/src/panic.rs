@@ -1,11 +1,41 @@
-//! The panic hook: logs the panic to the console and shows it in the page, so a crash is a readable banner
-//! rather than a frozen canvas.
+//! Crashes: a panic, or a trap of the wasm, is a readable banner in the page rather than a frozen canvas.
+//!
+//! Two paths lead to the same banner (`<div role="alert" id="panic-banner">`):
+//! - a build whose panics run the panic hook (the stable toolchain, the tests) shows the panic's message
+//!   and logs it to the console;
+//! - the release bundle is built with `-Cpanic=immediate-abort` (see `xtask/src/site.rs`), so a panic
+//!   traps at once without running any hook. The trap reaches JavaScript as an uncaught
+//!   `WebAssembly.RuntimeError`, in the `error` event (event handlers, animation frames) or the
+//!   `unhandledrejection` event (promise jobs); a listener written in JavaScript, which does not need the
+//!   trapped instance, shows the banner from there.
 
 use std::panic::PanicHookInfo;
 
-/// Installs the hook. Yew keeps a hook installed this way instead of its default one.
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(inline_js = r#"
+export function watch_for_traps() {
+  const show = (error) => {
+    if (!(error instanceof WebAssembly.RuntimeError) || document.getElementById("panic-banner")) return;
+    const banner = document.createElement("div");
+    banner.id = "panic-banner";
+    banner.setAttribute("role", "alert");
+    banner.textContent = `Switchyard crashed: ${error.message}. Reload the page to start again; ` +
+      "the details are in the browser console.";
+    document.body.prepend(banner);
+  };
+  addEventListener("error", (e) => show(e.error));
+  addEventListener("unhandledrejection", (e) => show(e.reason));
+}
+"#)]
+extern "C" {
+    fn watch_for_traps();
+}
+
+/// Installs the hook (Yew keeps a hook installed this way instead of its default one) and the trap watcher.
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(hook));
+    watch_for_traps();
 }
 
 fn hook(info: &PanicHookInfo<'_>) {

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["setup"] => setup::run(&root),
-        ["dist"] => site::dist(&root),
+        ["dist"] => site::dist(&root).map(drop),
         ["serve"] => site::serve(&root, 8080),
         ["serve", "--port", port] => match port.parse() {
             Ok(port) => site::serve(&root, port),

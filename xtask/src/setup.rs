@@ -66,6 +66,71 @@ fn wasm_target(root: &Path) -> Result<(), String> {
     )
 }
 
+/// The nightly that builds the release bundle (see `site::build`). It is dated so that the unstable flags it
+/// is given keep their meaning; the machines carry it as the `nightly` channel (it also runs cargo-fuzz).
+pub const SIZE_NIGHTLY: &str = "nightly-2026-05-19";
+
+/// The installed toolchain that is [`SIZE_NIGHTLY`] with `rust-src` (which `-Zbuild-std` compiles), adding
+/// what is missing: `nightly` when that channel is at the pinned date, else the dated toolchain. `None`,
+/// with the reason printed, when it cannot be had; the site then builds with the stable toolchain.
+pub fn size_toolchain(root: &Path) -> Option<String> {
+    let date = SIZE_NIGHTLY.strip_prefix("nightly-").unwrap_or(SIZE_NIGHTLY);
+    let is_pinned = |name: &str| {
+        cmd::first_line(
+            Command::new("rustc")
+                .arg(format!("+{name}"))
+                .arg("--version")
+                .current_dir(root),
+        )
+        .is_some_and(|v| v.contains("-nightly") && v.contains(date))
+    };
+    let name = if is_pinned("nightly") {
+        "nightly"
+    } else {
+        if !is_pinned(SIZE_NIGHTLY) {
+            let installed = install(
+                &format!("rust toolchain {SIZE_NIGHTLY}"),
+                Command::new("rustup")
+                    .args([
+                        "toolchain",
+                        "install",
+                        SIZE_NIGHTLY,
+                        "--profile",
+                        "minimal",
+                        "--component",
+                        "rust-src",
+                    ])
+                    .current_dir(root),
+            );
+            if let Err(e) = installed {
+                eprintln!("setup: {e}: the release bundle builds with the stable toolchain, and is larger");
+                return None;
+            }
+        }
+        SIZE_NIGHTLY
+    };
+    let components = Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", name])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    if String::from_utf8_lossy(&components.stdout)
+        .lines()
+        .any(|c| c.trim() == "rust-src")
+    {
+        present(&format!("rust-src for {name} ({SIZE_NIGHTLY})")).ok()?;
+    } else if let Err(e) = install(
+        &format!("rust-src for {name}"),
+        Command::new("rustup")
+            .args(["component", "add", "rust-src", "--toolchain", name])
+            .current_dir(root),
+    ) {
+        eprintln!("setup: {e}: the release bundle builds with the stable toolchain, and is larger");
+        return None;
+    }
+    Some(name.to_owned())
+}
+
 fn trunk() -> Result<(), String> {
     let want = format!("trunk {TRUNK_VERSION}");
     if cmd::first_line(Command::new("trunk").arg("--version")).as_deref() == Some(&want) {

@@ -168,7 +168,7 @@ pub fn run(root: &Path) -> bool {
             }
         }
     }
-    let built = report.step("release site build", || site::build(root));
+    let built = report.step("release site build", || site::build(root).map(drop));
     match (browser_ready, built) {
         (true, true) => {
             report.tests(
