@@ -10,13 +10,29 @@ use crate::{cmd, setup};
 /// What the size-tuned release build gives rustc for wasm32, besides rebuilding `std` with the profile's
 /// settings (`-Zbuild-std`): no file names and lines in panic messages, and a panic that traps at once
 /// instead of formatting a message nobody reads (the page shows a crash banner either way; see
-/// `web/src/panic.rs`). Together they take about 46 KB gzip off the bundle; BENCHMARKS.md has the figure.
+/// `web/src/panic.rs`).
 pub const SIZE_RUSTFLAGS: &str = "-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort";
 
+/// The standard library's own size mode: smaller sorts and formatting code, the same results. The one
+/// difference a program can see is the order of equal elements after an unstable sort; core sorts only
+/// whole values that way (or unique keys), and `cargo xtask test` runs core's wasm determinism tests built
+/// exactly like this to show the engine's bytes do not change.
+pub const SIZE_STD_FEATURES: &str = "optimize_for_size";
+
+/// Points a cargo command that builds for wasm32 at the pinned nightly and the size settings above, in the
+/// target directory `target/site/` (so that it never invalidates the stable builds).
+pub fn size_build_env(command: &mut Command, root: &Path, toolchain: &str) {
+    command
+        .env("RUSTUP_TOOLCHAIN", toolchain)
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", SIZE_STD_FEATURES)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", SIZE_RUSTFLAGS)
+        .env("CARGO_TARGET_DIR", root.join("target/site"));
+}
+
 /// `trunk build --release --offline` into `dist/`, with the tools from setup on `PATH`. The wasm is built
-/// by the pinned nightly ([`setup::SIZE_NIGHTLY`]) with [`SIZE_RUSTFLAGS`], in its own target directory so
-/// that it never invalidates the stable builds of the tests; without that nightly it is built by the stable
-/// toolchain, works the same, and is larger. Returns how the wasm was compiled, in words.
+/// by the pinned nightly ([`setup::SIZE_NIGHTLY`]) with the settings of [`size_build_env`]; without that
+/// nightly it is built by the stable toolchain, works the same, and is larger. Returns how the wasm was compiled, in words.
 pub fn build(root: &Path) -> Result<String, String> {
     let mut trunk = Command::new("trunk");
     trunk
@@ -27,16 +43,12 @@ pub fn build(root: &Path) -> Result<String, String> {
         .env("NO_COLOR", "true");
     let how = match setup::size_toolchain(root) {
         Some(toolchain) => {
-            let how = format!(
-                "`{}` (installed as `{toolchain}`) with `-Zbuild-std=std,panic_abort` and `{SIZE_RUSTFLAGS}`",
+            size_build_env(&mut trunk, root, &toolchain);
+            format!(
+                "`{}` (installed as `{toolchain}`) with `-Zbuild-std=std,panic_abort`, \
+                 `-Zbuild-std-features={SIZE_STD_FEATURES}` and `{SIZE_RUSTFLAGS}`",
                 setup::SIZE_NIGHTLY
-            );
-            trunk
-                .env("RUSTUP_TOOLCHAIN", toolchain)
-                .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", SIZE_RUSTFLAGS)
-                .env("CARGO_TARGET_DIR", root.join("target/site"));
-            how
+            )
         }
         None => "the stable toolchain (the pinned nightly was not available)".to_owned(),
     };

@@ -159,7 +159,7 @@ pub fn run(root: &Path) -> bool {
             report.blocked(name, "Chromium is not installed");
             continue;
         }
-        match wasm_test_command(root, package) {
+        match wasm_test_command(root, package, &["--tests"]) {
             Ok(mut command) => {
                 report.tests(name, &mut command);
             }
@@ -167,6 +167,36 @@ pub fn run(root: &Path) -> bool {
                 report.step(name, || Err(why));
             }
         }
+    }
+    // The release bundle's engine is compiled differently from the tests' (see `site::size_build_env`): its
+    // determinism tests run once more, built exactly that way.
+    let name = "core determinism tests (wasm32, release bundle's build)";
+    match (browser_ready, setup::size_toolchain(root)) {
+        (false, _) => report.blocked(name, "Chromium is not installed"),
+        // Without the nightly the bundle is built like the tests above, which covered it.
+        (_, None) => {
+            report.step(name, || {
+                eprintln!("not needed: without the pinned nightly the bundle is built like the wasm tests above");
+                Ok(())
+            });
+        }
+        (true, Some(toolchain)) => match wasm_test_command(
+            root,
+            "switchyard-core",
+            &["--release", "--test", "wasm_determinism", "--test", "wasm_smoke"],
+        ) {
+            Ok(mut command) => {
+                site::size_build_env(&mut command, root, &toolchain);
+                // A test harness needs libtest rebuilt too, and tests that abort rather than unwind.
+                command
+                    .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort,test")
+                    .env("CARGO_UNSTABLE_PANIC_ABORT_TESTS", "true");
+                report.tests(name, &mut command);
+            }
+            Err(why) => {
+                report.step(name, || Err(why));
+            }
+        },
     }
     let built = report.step("release site build", || site::build(root).map(drop));
     match (browser_ready, built) {
@@ -195,7 +225,7 @@ fn ok_or(ok: bool, message: &str) -> Result<(), String> {
 /// tests, and the web crate's component tests. The runner adds `headless` and `no-sandbox` itself; the rest
 /// of our flags go in through a `webdriver.json` capabilities file. `--tests` leaves out doctests, which run
 /// natively.
-fn wasm_test_command(root: &Path, package: &str) -> Result<Command, String> {
+fn wasm_test_command(root: &Path, package: &str, targets: &[&str]) -> Result<Command, String> {
     let driver = browser::chromedriver().ok_or("chromedriver is not on PATH")?;
     let capabilities = write_webdriver_json(root)?;
     let mut command = cargo(
@@ -206,10 +236,10 @@ fn wasm_test_command(root: &Path, package: &str) -> Result<Command, String> {
             package,
             "--target",
             "wasm32-unknown-unknown",
-            "--tests",
             "--no-fail-fast",
         ],
     );
+    command.args(targets);
     command
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", driver)
