@@ -147,8 +147,8 @@ pub struct Bad {
     pub message: String,
 }
 
-impl From<Bad> for ScenarioError {
-    fn from(b: Bad) -> Self {
+impl From<Box<Bad>> for ScenarioError {
+    fn from(b: Box<Bad>) -> Self {
         ScenarioError::Schema {
             path: b.path,
             message: b.message,
@@ -156,7 +156,8 @@ impl From<Bad> for ScenarioError {
     }
 }
 
-type R<T> = Result<T, Bad>;
+/// Boxed: a small `Result` keeps every `?` of the readers cheap.
+type R<T> = Result<T, Box<Bad>>;
 
 /// Where a value sits in the document, built on the stack as the reader descends; rendered only on error.
 pub struct Path<'a> {
@@ -205,12 +206,12 @@ impl<'a> Path<'a> {
             push_key(out, self.key);
         }
     }
-    fn bad(&self, message: String) -> Bad {
+    fn bad(&self, message: String) -> Box<Bad> {
         let mut path = String::new();
         self.render(&mut path);
-        Bad { path, message }
+        Box::new(Bad { path, message })
     }
-    fn invalid_type(&self, v: &Value, expected: &str) -> Bad {
+    fn invalid_type(&self, v: &Value, expected: &str) -> Box<Bad> {
         self.bad(format!("invalid type: {}, expected {expected}", unexpected(v)))
     }
 }
