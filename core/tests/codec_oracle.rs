@@ -388,6 +388,7 @@ fn check_agreement(text: &str) -> Result<(), TestCaseError> {
                 prop_assert_eq!(&scenario::parse(&again).unwrap(), a, "{}", again);
             }
             prop_assert_eq!(scenario::to_json(a, false), serde_json::to_vec(a).unwrap());
+            prop_assert_eq!(scenario::to_json(a, true), serde_json::to_vec_pretty(a).unwrap());
         }
         (Err(a), Err(b)) => {
             if is_version_error(b) {
@@ -407,7 +408,7 @@ fn check_agreement(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_documents_are_accepted_and_refused_alike(

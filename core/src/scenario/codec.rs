@@ -139,6 +139,10 @@ fn push_key(path: &mut String, key: &str) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading: errors and the path of the value being read.
+//
+// The readers do not return `Result`: the first error is recorded in the path's sink and every reader goes on
+// with a placeholder value (what it reads from `null`), so no reader needs drop-and-return code for each field
+// it has built. [`read`] returns the recorded error, if any, instead of the value.
 
 /// A schema error: where, and serde's wording of what.
 #[derive(Debug)]
@@ -147,8 +151,8 @@ pub struct Bad {
     pub message: String,
 }
 
-impl From<Box<Bad>> for ScenarioError {
-    fn from(b: Box<Bad>) -> Self {
+impl From<Bad> for ScenarioError {
+    fn from(b: Bad) -> Self {
         ScenarioError::Schema {
             path: b.path,
             message: b.message,
@@ -156,8 +160,9 @@ impl From<Box<Bad>> for ScenarioError {
     }
 }
 
-/// Boxed: a small `Result` keeps every `?` of the readers cheap.
-type R<T> = Result<T, Box<Bad>>;
+/// Where the first error of a read is kept.
+#[derive(Default)]
+struct Errors(std::cell::Cell<Option<Box<Bad>>>);
 
 /// Where a value sits in the document, built on the stack as the reader descends; rendered only on error.
 pub struct Path<'a> {
@@ -168,25 +173,26 @@ pub struct Path<'a> {
     /// `ContentDeserializer`, which also takes a nested enum's tag as a variant index (`"type": 0`); at the
     /// top level serde_json does not.
     buffered: bool,
-}
-
-impl Path<'static> {
-    /// The document itself.
-    pub const ROOT: Path<'static> = Path {
-        up: None,
-        key: "",
-        index: 0,
-        buffered: false,
-    };
+    errors: &'a Errors,
 }
 
 impl<'a> Path<'a> {
+    fn root(errors: &'a Errors) -> Path<'a> {
+        Path {
+            up: None,
+            key: "",
+            index: 0,
+            buffered: false,
+            errors,
+        }
+    }
     fn key(&'a self, key: &'a str) -> Path<'a> {
         Path {
             up: Some(self),
             key,
             index: 0,
             buffered: self.buffered,
+            errors: self.errors,
         }
     }
     fn index(&'a self, index: usize) -> Path<'a> {
@@ -195,6 +201,7 @@ impl<'a> Path<'a> {
             key: "",
             index,
             buffered: self.buffered,
+            errors: self.errors,
         }
     }
     fn render(&self, out: &mut String) {
@@ -206,13 +213,29 @@ impl<'a> Path<'a> {
             push_key(out, self.key);
         }
     }
-    fn bad(&self, message: String) -> Box<Bad> {
+    /// Whether an error has been recorded already (later ones are not).
+    fn failed(&self) -> bool {
+        let e = self.errors.0.take();
+        let failed = e.is_some();
+        self.errors.0.set(e);
+        failed
+    }
+    /// Records an error at this path, unless one came first.
+    fn fail(&self, message: fmt::Arguments) {
+        if self.failed() {
+            return;
+        }
         let mut path = String::new();
         self.render(&mut path);
-        Box::new(Bad { path, message })
+        self.errors.0.set(Some(Box::new(Bad {
+            path,
+            message: message.to_string(),
+        })));
     }
-    fn invalid_type(&self, v: &Value, expected: &str) -> Box<Bad> {
-        self.bad(format!("invalid type: {}, expected {expected}", unexpected(v)))
+    fn invalid_type(&self, v: &Value, expected: &str) {
+        if !self.failed() {
+            self.fail(format_args!("invalid type: {}, expected {expected}", unexpected(v)));
+        }
     }
 }
 
@@ -256,13 +279,15 @@ fn one_of(names: &[&str]) -> String {
 
 /// A type the codec reads from a JSON tree and writes as JSON text.
 pub trait Json: Sized {
-    fn read(v: &Value, p: &Path) -> R<Self>;
+    /// Reads the value at `p`; on error, records it in `p`'s sink and returns a placeholder.
+    fn read(v: &Value, p: &Path) -> Self;
     fn write(&self, w: &mut Writer);
 }
 
-/// An object being read: its members, its path, and the tag member (of an internally tagged enum) to skip.
+/// An object being read: its members (none when the value was not an object), its path, and the tag member
+/// (of an internally tagged enum) to skip.
 struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    map: Option<&'a Map<String, Value>>,
     path: &'a Path<'a>,
     tag: Option<&'static str>,
 }
@@ -275,129 +300,157 @@ impl<'a> Obj<'a> {
             key,
             index: 0,
             buffered: self.path.buffered || self.tag.is_some(),
+            errors: self.path.errors,
         }
+    }
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.and_then(|m| m.get(key))
     }
     /// The object at `v`, refusing members not in `fields` (`deny_unknown_fields`).
-    fn new(v: &'a Value, path: &'a Path<'a>, what: &str, fields: &[&str]) -> R<Obj<'a>> {
-        match v {
-            Value::Object(map) => {
-                let o = Obj { map, path, tag: None };
-                o.deny(fields)?;
-                Ok(o)
+    fn new(v: &'a Value, path: &'a Path<'a>, what: &str, fields: &[&str]) -> Obj<'a> {
+        let map = match v {
+            Value::Object(map) => Some(map),
+            _ => {
+                path.invalid_type(v, what);
+                None
             }
-            _ => Err(path.invalid_type(v, what)),
-        }
+        };
+        let o = Obj { map, path, tag: None };
+        o.deny(fields);
+        o
     }
-    fn deny(&self, fields: &[&str]) -> R<()> {
-        for k in self.map.keys() {
+    fn deny(&self, fields: &[&str]) {
+        for k in self.map.into_iter().flat_map(|m| m.keys()) {
             if Some(k.as_str()) != self.tag && !fields.contains(&k.as_str()) {
-                let expected = if fields.is_empty() {
-                    "there are no fields".to_string()
+                if fields.is_empty() {
+                    self.path.fail(format_args!("unknown field `{k}`, there are no fields"));
                 } else {
-                    format!("expected {}", one_of(fields))
-                };
-                return Err(self.path.bad(format!("unknown field `{k}`, {expected}")));
+                    self.path
+                        .fail(format_args!("unknown field `{k}`, expected {}", one_of(fields)));
+                }
+                return;
             }
         }
-        Ok(())
     }
     /// A required member.
-    fn req<T: Json>(&self, key: &str) -> R<T> {
-        match self.map.get(key) {
+    fn req<T: Json>(&self, key: &str) -> T {
+        match self.get(key) {
             Some(v) => T::read(v, &self.child(key)),
-            None => Err(self.path.bad(format!("missing field `{key}`"))),
+            None => {
+                self.path.fail(format_args!("missing field `{key}`"));
+                T::read(&Value::Null, self.path)
+            }
         }
     }
     /// An optional member: absent or `null` is `None`.
-    fn opt<T: Json>(&self, key: &str) -> R<Option<T>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::read(v, &self.child(key)).map(Some),
+    fn opt<T: Json>(&self, key: &str) -> Option<T> {
+        match self.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(T::read(v, &self.child(key))),
         }
     }
     /// A member with a default when absent (`null` is not absent here, as in serde).
-    fn or<T: Json>(&self, key: &str, default: T) -> R<T> {
-        match self.map.get(key) {
-            None => Ok(default),
+    fn or<T: Json>(&self, key: &str, default: T) -> T {
+        match self.get(key) {
+            None => default,
             Some(v) => T::read(v, &self.child(key)),
         }
     }
+    /// A member with a computed default when absent (`default = "fn"`).
+    fn opt_present<T: Json>(&self, key: &str) -> Option<T> {
+        self.get(key).map(|v| T::read(v, &self.child(key)))
+    }
     /// An array member keeping at most `limit + 1` elements (validation reports the excess).
-    fn capped<T: Json>(&self, key: &str, limit: usize) -> R<Option<Vec<T>>> {
-        let Some(v) = self.map.get(key) else { return Ok(None) };
+    fn capped<T: Json>(&self, key: &str, limit: usize) -> Option<Vec<T>> {
+        let v = self.get(key)?;
         let p = self.child(key);
         match v {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len().min(limit + 1));
-                for (i, x) in items.iter().take(limit + 1).enumerate() {
-                    out.push(T::read(x, &p.index(i))?);
-                }
-                Ok(Some(out))
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .take(limit + 1)
+                    .enumerate()
+                    .map(|(i, x)| T::read(x, &p.index(i)))
+                    .collect(),
+            ),
+            _ => {
+                p.invalid_type(v, "an array");
+                Some(Vec::new())
             }
-            _ => Err(p.invalid_type(v, "an array")),
         }
     }
 }
 
-/// The variant of an internally tagged enum, by name, and the object cursor over the other members.
-fn tagged<'a>(
-    v: &'a Value,
-    path: &'a Path<'a>,
-    tag: &'static str,
-    what: &str,
-    names: &[&str],
-    aliases: &[(&str, usize)],
-) -> R<(usize, Obj<'a>)> {
+/// The variant of an internally tagged enum, by name, and the object cursor over the other members (variant
+/// 0 over no members when the value is not one of the enum's).
+fn tagged<'a>(v: &'a Value, path: &'a Path<'a>, tag: &'static str, what: &str, names: &[&str]) -> (usize, Obj<'a>) {
+    let none = Obj {
+        map: None,
+        path,
+        tag: Some(tag),
+    };
     let Value::Object(map) = v else {
-        return Err(path.invalid_type(v, what));
+        path.invalid_type(v, what);
+        return (0, none);
     };
     let Some(t) = map.get(tag) else {
-        return Err(path.bad(format!("missing field `{tag}`")));
+        path.fail(format_args!("missing field `{tag}`"));
+        return (0, none);
     };
     let tp = path.key(tag);
     let i = match t {
         Value::String(s) => match names.iter().position(|n| n == s) {
             Some(i) => i,
-            None => match aliases.iter().find(|(a, _)| a == s) {
-                Some(&(_, i)) => i,
-                None => return Err(tp.bad(format!("unknown variant `{s}`, expected {}", one_of(names)))),
-            },
+            None => {
+                tp.fail(format_args!("unknown variant `{s}`, expected {}", one_of(names)));
+                return (0, none);
+            }
         },
         Value::Number(n) if path.buffered && n.is_u64() => {
             let i = n.as_u64().unwrap_or(u64::MAX);
             match usize::try_from(i) {
                 Ok(i) if i < names.len() => i,
                 _ => {
-                    return Err(tp.bad(format!(
+                    tp.fail(format_args!(
                         "invalid value: integer `{i}`, expected variant index 0 <= i < {}",
                         names.len()
-                    )))
+                    ));
+                    return (0, none);
                 }
             }
         }
-        _ => return Err(tp.invalid_type(t, "variant identifier")),
+        _ => {
+            tp.invalid_type(t, "variant identifier");
+            return (0, none);
+        }
     };
-    Ok((
+    (
         i,
         Obj {
-            map,
+            map: Some(map),
             path,
             tag: Some(tag),
         },
-    ))
+    )
 }
 
-/// A unit-only enum written as its variant's name.
-fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&str, usize)]) -> R<usize> {
+/// A unit-only enum written as its variant's name (variant 0 after an error).
+fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&str, usize)]) -> usize {
     match v {
         Value::String(s) => match names.iter().position(|n| n == s) {
-            Some(i) => Ok(i),
+            Some(i) => i,
             None => match aliases.iter().find(|(a, _)| a == s) {
-                Some(&(_, i)) => Ok(i),
-                None => Err(p.bad(format!("unknown variant `{s}`, expected {}", one_of(names)))),
+                Some(&(_, i)) => i,
+                None => {
+                    p.fail(format_args!("unknown variant `{s}`, expected {}", one_of(names)));
+                    0
+                }
             },
         },
-        _ => Err(p.invalid_type(v, what)),
+        _ => {
+            p.invalid_type(v, what);
+            0
+        }
     }
 }
 
@@ -550,10 +603,13 @@ impl Writer {
 // Primitives and containers.
 
 impl Json for f64 {
-    fn read(v: &Value, p: &Path) -> R<f64> {
+    fn read(v: &Value, p: &Path) -> f64 {
         match v {
-            Value::Number(n) => Ok(n.as_f64().unwrap_or(0.0)),
-            _ => Err(p.invalid_type(v, "f64")),
+            Value::Number(n) => n.as_f64().unwrap_or(0.0),
+            _ => {
+                p.invalid_type(v, "f64");
+                0.0
+            }
         }
     }
     fn write(&self, w: &mut Writer) {
@@ -562,27 +618,26 @@ impl Json for f64 {
 }
 
 /// An unsigned integer no larger than `max`: floats and negatives are refused as serde refuses them.
-fn read_uint(v: &Value, p: &Path, max: u64, what: &str) -> R<u64> {
-    match v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                if u <= max {
-                    Ok(u)
-                } else {
-                    Err(p.bad(format!("invalid value: integer `{u}`, expected {what}")))
-                }
-            } else if let Some(i) = n.as_i64() {
-                Err(p.bad(format!("invalid value: integer `{i}`, expected {what}")))
-            } else {
-                Err(p.invalid_type(v, what))
+fn read_uint(v: &Value, p: &Path, max: u64, what: &str) -> u64 {
+    if let Value::Number(n) = v {
+        if let Some(u) = n.as_u64() {
+            if u <= max {
+                return u;
             }
+            p.fail(format_args!("invalid value: integer `{u}`, expected {what}"));
+            return 0;
         }
-        _ => Err(p.invalid_type(v, what)),
+        if let Some(i) = n.as_i64() {
+            p.fail(format_args!("invalid value: integer `{i}`, expected {what}"));
+            return 0;
+        }
     }
+    p.invalid_type(v, what);
+    0
 }
 
 impl Json for u64 {
-    fn read(v: &Value, p: &Path) -> R<u64> {
+    fn read(v: &Value, p: &Path) -> u64 {
         read_uint(v, p, u64::MAX, "u64")
     }
     fn write(&self, w: &mut Writer) {
@@ -591,8 +646,8 @@ impl Json for u64 {
 }
 
 impl Json for u32 {
-    fn read(v: &Value, p: &Path) -> R<u32> {
-        read_uint(v, p, u64::from(u32::MAX), "u32").map(|u| u as u32)
+    fn read(v: &Value, p: &Path) -> u32 {
+        read_uint(v, p, u64::from(u32::MAX), "u32") as u32
     }
     fn write(&self, w: &mut Writer) {
         let _ = CompactFormatter.write_u32(&mut w.out, *self);
@@ -600,10 +655,13 @@ impl Json for u32 {
 }
 
 impl Json for bool {
-    fn read(v: &Value, p: &Path) -> R<bool> {
+    fn read(v: &Value, p: &Path) -> bool {
         match v {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(p.invalid_type(v, "a boolean")),
+            Value::Bool(b) => *b,
+            _ => {
+                p.invalid_type(v, "a boolean");
+                false
+            }
         }
     }
     fn write(&self, w: &mut Writer) {
@@ -612,10 +670,13 @@ impl Json for bool {
 }
 
 impl Json for String {
-    fn read(v: &Value, p: &Path) -> R<String> {
+    fn read(v: &Value, p: &Path) -> String {
         match v {
-            Value::String(s) => Ok(s.clone()),
-            _ => Err(p.invalid_type(v, "a string")),
+            Value::String(s) => s.clone(),
+            _ => {
+                p.invalid_type(v, "a string");
+                String::new()
+            }
         }
     }
     fn write(&self, w: &mut Writer) {
@@ -624,19 +685,19 @@ impl Json for String {
 }
 
 impl<T: Json> Json for Vec<T> {
-    fn read(v: &Value, p: &Path) -> R<Vec<T>> {
+    fn read(v: &Value, p: &Path) -> Vec<T> {
         match v {
             Value::Array(items) => {
                 if items.len() >= ARRAY_CAP {
-                    return Err(p.bad(format!("more than {} elements", ARRAY_CAP - 1)));
+                    p.fail(format_args!("more than {} elements", ARRAY_CAP - 1));
+                    return Vec::new();
                 }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, x) in items.iter().enumerate() {
-                    out.push(T::read(x, &p.index(i))?);
-                }
-                Ok(out)
+                items.iter().enumerate().map(|(i, x)| T::read(x, &p.index(i))).collect()
             }
-            _ => Err(p.invalid_type(v, "a sequence")),
+            _ => {
+                p.invalid_type(v, "a sequence");
+                Vec::new()
+            }
         }
     }
     fn write(&self, w: &mut Writer) {
@@ -651,16 +712,17 @@ impl<T: Json> Json for Vec<T> {
 }
 
 impl Json for BTreeMap<RequestClass, Size> {
-    fn read(v: &Value, p: &Path) -> R<Self> {
-        let Value::Object(map) = v else {
-            return Err(p.invalid_type(v, "a map"));
-        };
+    fn read(v: &Value, p: &Path) -> Self {
         let mut out = BTreeMap::new();
+        let Value::Object(map) = v else {
+            p.invalid_type(v, "a map");
+            return out;
+        };
         for (k, x) in map {
-            let class = RequestClass::read(&Value::String(k.clone()), p)?;
-            out.insert(class, Size::read(x, &p.key(k))?);
+            let class = RequestClass::read(&Value::String(k.clone()), p);
+            out.insert(class, Size::read(x, &p.key(k)));
         }
-        Ok(out)
+        out
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -684,9 +746,8 @@ macro_rules! unit_enum {
             const ALL: &'static [$ty] = &[$($ty::$v),*];
         }
         impl Json for $ty {
-            fn read(v: &Value, p: &Path) -> R<$ty> {
-                let i = unit_variant(v, p, concat!("enum ", stringify!($ty)), Self::NAMES, &[$(($alias, $ai))?])?;
-                Ok(Self::ALL[i])
+            fn read(v: &Value, p: &Path) -> $ty {
+                Self::ALL[unit_variant(v, p, concat!("enum ", stringify!($ty)), Self::NAMES, &[$(($alias, $ai))?])]
             }
             fn write(&self, w: &mut Writer) {
                 let i = Self::ALL.iter().position(|x| x == self).unwrap_or(0);
@@ -795,7 +856,7 @@ macro_rules! json_struct {
     ($ty:ident, $fields:expr, |$o:ident| $read:expr, |$s:ident, $w:ident| $write:block) => {
         impl $ty {
             const FIELDS: &'static [&'static str] = $fields;
-            fn from_obj($o: &Obj) -> R<$ty> {
+            fn from_obj($o: &Obj) -> $ty {
                 $read
             }
             fn write_fields(&self, $w: &mut Writer) {
@@ -804,8 +865,8 @@ macro_rules! json_struct {
             }
         }
         impl Json for $ty {
-            fn read(v: &Value, p: &Path) -> R<$ty> {
-                let o = Obj::new(v, p, concat!("struct ", stringify!($ty)), Self::FIELDS)?;
+            fn read(v: &Value, p: &Path) -> $ty {
+                let o = Obj::new(v, p, concat!("struct ", stringify!($ty)), Self::FIELDS);
                 Self::from_obj(&o)
             }
             fn write(&self, w: &mut Writer) {
@@ -835,25 +896,28 @@ json_struct!(
         "view",
         "realtime"
     ],
-    |o| Ok(Scenario {
-        version: o.req("version")?,
-        name: o.or("name", String::new())?,
-        description: o.or("description", String::new())?,
-        seed: o.or("seed", 0)?,
-        duration_ms: o.opt("duration_ms")?,
-        requests: o.opt("requests")?,
-        nodes: match o.capped("nodes", MAX_NODES)? {
+    |o| Scenario {
+        version: o.req("version"),
+        name: o.or("name", String::new()),
+        description: o.or("description", String::new()),
+        seed: o.or("seed", 0),
+        duration_ms: o.opt("duration_ms"),
+        requests: o.opt("requests"),
+        nodes: match o.capped("nodes", MAX_NODES) {
             Some(n) => n,
-            None => return Err(o.path.bad("missing field `nodes`".into())),
+            None => {
+                o.path.fail(format_args!("missing field `nodes`"));
+                Vec::new()
+            }
         },
-        edges: o.capped("edges", MAX_EDGES)?.unwrap_or_default(),
-        workload: o.or("workload", Workload::default())?,
-        faults: o.capped("faults", MAX_FAULTS)?.unwrap_or_default(),
-        metrics: o.opt("metrics")?,
-        clusters: o.or("clusters", Vec::new())?,
-        view: o.opt("view")?,
-        realtime: o.opt("realtime")?,
-    }),
+        edges: o.capped("edges", MAX_EDGES).unwrap_or_default(),
+        workload: o.or("workload", Workload::default()),
+        faults: o.capped("faults", MAX_FAULTS).unwrap_or_default(),
+        metrics: o.opt("metrics"),
+        clusters: o.or("clusters", Vec::new()),
+        view: o.opt("view"),
+        realtime: o.opt("realtime"),
+    },
     |s, w| {
         w.field("version", &s.version);
         if !s.name.is_empty() {
@@ -896,23 +960,23 @@ json_struct!(
         "connection_kb",
         "sse_drop_rate"
     ],
-    |o| Ok(Realtime {
-        modes: match o.opt_present("modes")? {
+    |o| Realtime {
+        modes: match o.opt_present("modes") {
             Some(m) => m,
             None => all_realtime_modes(),
         },
-        clients: o.req("clients")?,
-        updates_per_s: o.req("updates_per_s")?,
-        broadcast: o.or("broadcast", false)?,
-        bursts: o.opt("bursts")?,
-        poll_interval_ms: o.opt("poll_interval_ms")?,
-        hold_timeout_ms: o.opt("hold_timeout_ms")?,
-        header_bytes: o.opt("header_bytes")?,
-        latency_ms: o.opt("latency_ms")?,
-        duration_ms: o.opt("duration_ms")?,
-        connection_kb: o.opt("connection_kb")?,
-        sse_drop_rate: o.opt("sse_drop_rate")?,
-    }),
+        clients: o.req("clients"),
+        updates_per_s: o.req("updates_per_s"),
+        broadcast: o.or("broadcast", false),
+        bursts: o.opt("bursts"),
+        poll_interval_ms: o.opt("poll_interval_ms"),
+        hold_timeout_ms: o.opt("hold_timeout_ms"),
+        header_bytes: o.opt("header_bytes"),
+        latency_ms: o.opt("latency_ms"),
+        duration_ms: o.opt("duration_ms"),
+        connection_kb: o.opt("connection_kb"),
+        sse_drop_rate: o.opt("sse_drop_rate"),
+    },
     |s, w| {
         w.field("modes", &s.modes);
         w.field("clients", &s.clients);
@@ -929,23 +993,13 @@ json_struct!(
     }
 );
 
-impl Obj<'_> {
-    /// A member with a computed default when absent (`default = "fn"`).
-    fn opt_present<T: Json>(&self, key: &str) -> R<Option<T>> {
-        match self.map.get(key) {
-            None => Ok(None),
-            Some(v) => T::read(v, &self.child(key)).map(Some),
-        }
-    }
-}
-
 json_struct!(
     Bursts,
     &["on_ms", "off_ms"],
-    |o| Ok(Bursts {
-        on_ms: o.req("on_ms")?,
-        off_ms: o.req("off_ms")?,
-    }),
+    |o| Bursts {
+        on_ms: o.req("on_ms"),
+        off_ms: o.req("off_ms"),
+    },
     |s, w| {
         w.field("on_ms", &s.on_ms);
         w.field("off_ms", &s.off_ms);
@@ -955,14 +1009,14 @@ json_struct!(
 json_struct!(
     Node,
     &["id", "label", "region", "x", "y", "spec"],
-    |o| Ok(Node {
-        id: o.req("id")?,
-        label: o.opt("label")?,
-        region: o.opt("region")?,
-        x: o.or("x", 0.0)?,
-        y: o.or("y", 0.0)?,
-        spec: o.req("spec")?,
-    }),
+    |o| Node {
+        id: o.req("id"),
+        label: o.opt("label"),
+        region: o.opt("region"),
+        x: o.or("x", 0.0),
+        y: o.or("y", 0.0),
+        spec: o.req("spec"),
+    },
     |s, w| {
         w.field("id", &s.id);
         w.field_opt("label", &s.label);
@@ -983,14 +1037,14 @@ json_struct!(
         "strategy",
         "health_check"
     ],
-    |o| Ok(ClientSpec {
-        workload: o.opt("workload")?,
-        timeout_ms: o.opt("timeout_ms")?,
-        retry: o.opt("retry")?,
-        dns_ttl_ms: o.opt("dns_ttl_ms")?,
-        strategy: o.opt("strategy")?,
-        health_check: o.opt("health_check")?,
-    }),
+    |o| ClientSpec {
+        workload: o.opt("workload"),
+        timeout_ms: o.opt("timeout_ms"),
+        retry: o.opt("retry"),
+        dns_ttl_ms: o.opt("dns_ttl_ms"),
+        strategy: o.opt("strategy"),
+        health_check: o.opt("health_check"),
+    },
     |s, w| {
         w.field_opt("workload", &s.workload);
         w.field_opt("timeout_ms", &s.timeout_ms);
@@ -1004,12 +1058,12 @@ json_struct!(
 json_struct!(
     RetryPolicy,
     &["max_retries", "backoff_base_ms", "backoff_max_ms", "jitter"],
-    |o| Ok(RetryPolicy {
-        max_retries: o.req("max_retries")?,
-        backoff_base_ms: o.or("backoff_base_ms", default_backoff_base())?,
-        backoff_max_ms: o.or("backoff_max_ms", default_backoff_max())?,
-        jitter: o.or("jitter", Jitter::default())?,
-    }),
+    |o| RetryPolicy {
+        max_retries: o.req("max_retries"),
+        backoff_base_ms: o.or("backoff_base_ms", default_backoff_base()),
+        backoff_max_ms: o.or("backoff_max_ms", default_backoff_max()),
+        jitter: o.or("jitter", Jitter::default()),
+    },
     |s, w| {
         w.field("max_retries", &s.max_retries);
         w.field("backoff_base_ms", &s.backoff_base_ms);
@@ -1021,13 +1075,13 @@ json_struct!(
 json_struct!(
     StationSpec,
     &["workers", "queue_capacity", "service_time", "crash_at_ms", "index"],
-    |o| Ok(StationSpec {
-        workers: o.or("workers", one())?,
-        queue_capacity: o.opt("queue_capacity")?,
-        service_time: o.or("service_time", default_service_time())?,
-        crash_at_ms: o.opt("crash_at_ms")?,
-        index: o.opt("index")?,
-    }),
+    |o| StationSpec {
+        workers: o.or("workers", one()),
+        queue_capacity: o.opt("queue_capacity"),
+        service_time: o.or("service_time", default_service_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        index: o.opt("index"),
+    },
     |s, w| {
         w.field("workers", &s.workers);
         w.field_opt("queue_capacity", &s.queue_capacity);
@@ -1048,15 +1102,15 @@ json_struct!(
         "max_connections",
         "crash_at_ms"
     ],
-    |o| Ok(BalancerSpec {
-        strategy: o.or("strategy", Strategy::default())?,
-        health_check: o.opt("health_check")?,
-        outlier: o.opt("outlier")?,
-        balance_factor: o.opt("balance_factor")?,
-        service_time: o.or("service_time", default_hop_time())?,
-        max_connections: o.opt("max_connections")?,
-        crash_at_ms: o.opt("crash_at_ms")?,
-    }),
+    |o| BalancerSpec {
+        strategy: o.or("strategy", Strategy::default()),
+        health_check: o.opt("health_check"),
+        outlier: o.opt("outlier"),
+        balance_factor: o.opt("balance_factor"),
+        service_time: o.or("service_time", default_hop_time()),
+        max_connections: o.opt("max_connections"),
+        crash_at_ms: o.opt("crash_at_ms"),
+    },
     |s, w| {
         w.field("strategy", &s.strategy);
         w.field_opt("health_check", &s.health_check);
@@ -1071,12 +1125,12 @@ json_struct!(
 json_struct!(
     HealthCheck,
     &["interval_ms", "timeout_ms", "rise", "fall"],
-    |o| Ok(HealthCheck {
-        interval_ms: o.req("interval_ms")?,
-        timeout_ms: o.or("timeout_ms", default_probe_timeout())?,
-        rise: o.or("rise", default_rise())?,
-        fall: o.or("fall", default_fall())?,
-    }),
+    |o| HealthCheck {
+        interval_ms: o.req("interval_ms"),
+        timeout_ms: o.or("timeout_ms", default_probe_timeout()),
+        rise: o.or("rise", default_rise()),
+        fall: o.or("fall", default_fall()),
+    },
     |s, w| {
         w.field("interval_ms", &s.interval_ms);
         w.field("timeout_ms", &s.timeout_ms);
@@ -1088,10 +1142,10 @@ json_struct!(
 json_struct!(
     Outlier,
     &["consecutive_errors", "ejection_ms"],
-    |o| Ok(Outlier {
-        consecutive_errors: o.req("consecutive_errors")?,
-        ejection_ms: o.req("ejection_ms")?,
-    }),
+    |o| Outlier {
+        consecutive_errors: o.req("consecutive_errors"),
+        ejection_ms: o.req("ejection_ms"),
+    },
     |s, w| {
         w.field("consecutive_errors", &s.consecutive_errors);
         w.field("ejection_ms", &s.ejection_ms);
@@ -1114,20 +1168,20 @@ json_struct!(
         "flush_ms",
         "object_bytes"
     ],
-    |o| Ok(CacheSpec {
-        capacity: o.req("capacity")?,
-        policy: o.or("policy", EvictionPolicy::default())?,
-        ttl_ms: o.opt("ttl_ms")?,
-        service_time: o.or("service_time", default_hop_time())?,
-        max_connections: o.opt("max_connections")?,
-        crash_at_ms: o.opt("crash_at_ms")?,
-        read: o.opt("read")?,
-        write: o.opt("write")?,
-        invalidate: o.opt("invalidate")?,
-        coalesce: o.opt("coalesce")?,
-        flush_ms: o.opt("flush_ms")?,
-        object_bytes: o.opt("object_bytes")?,
-    }),
+    |o| CacheSpec {
+        capacity: o.req("capacity"),
+        policy: o.or("policy", EvictionPolicy::default()),
+        ttl_ms: o.opt("ttl_ms"),
+        service_time: o.or("service_time", default_hop_time()),
+        max_connections: o.opt("max_connections"),
+        crash_at_ms: o.opt("crash_at_ms"),
+        read: o.opt("read"),
+        write: o.opt("write"),
+        invalidate: o.opt("invalidate"),
+        coalesce: o.opt("coalesce"),
+        flush_ms: o.opt("flush_ms"),
+        object_bytes: o.opt("object_bytes"),
+    },
     |s, w| {
         w.field("capacity", &s.capacity);
         w.field("policy", &s.policy);
@@ -1159,19 +1213,19 @@ json_struct!(
         "value_bytes",
         "migration_keys_per_s"
     ],
-    |o| Ok(ShardRouterSpec {
-        scheme: o.or("scheme", ShardScheme::default())?,
-        service_time: o.or("service_time", default_hop_time())?,
-        crash_at_ms: o.opt("crash_at_ms")?,
-        split_points: o.opt("split_points")?,
-        regions: o.opt("regions")?,
-        vnodes: o.opt("vnodes")?,
-        directory_cache: o.opt("directory_cache")?,
-        fanout_classes: o.or("fanout_classes", Vec::new())?,
-        fanout_shards: o.opt("fanout_shards")?,
-        value_bytes: o.opt("value_bytes")?,
-        migration_keys_per_s: o.opt("migration_keys_per_s")?,
-    }),
+    |o| ShardRouterSpec {
+        scheme: o.or("scheme", ShardScheme::default()),
+        service_time: o.or("service_time", default_hop_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        split_points: o.opt("split_points"),
+        regions: o.opt("regions"),
+        vnodes: o.opt("vnodes"),
+        directory_cache: o.opt("directory_cache"),
+        fanout_classes: o.or("fanout_classes", Vec::new()),
+        fanout_shards: o.opt("fanout_shards"),
+        value_bytes: o.opt("value_bytes"),
+        migration_keys_per_s: o.opt("migration_keys_per_s"),
+    },
     |s, w| {
         w.field("scheme", &s.scheme);
         w.field("service_time", &s.service_time);
@@ -1192,10 +1246,10 @@ json_struct!(
 json_struct!(
     RouterCache,
     &["capacity", "ttl_ms"],
-    |o| Ok(RouterCache {
-        capacity: o.req("capacity")?,
-        ttl_ms: o.opt("ttl_ms")?,
-    }),
+    |o| RouterCache {
+        capacity: o.req("capacity"),
+        ttl_ms: o.opt("ttl_ms"),
+    },
     |s, w| {
         w.field("capacity", &s.capacity);
         w.field_opt("ttl_ms", &s.ttl_ms);
@@ -1205,13 +1259,13 @@ json_struct!(
 json_struct!(
     IndexSpec,
     &["table_rows", "indexed", "indexes", "seek_ms", "scan_ms_per_row"],
-    |o| Ok(IndexSpec {
-        table_rows: o.req("table_rows")?,
-        indexed: o.or("indexed", yes())?,
-        indexes: o.or("indexes", one())?,
-        seek_ms: o.opt("seek_ms")?,
-        scan_ms_per_row: o.opt("scan_ms_per_row")?,
-    }),
+    |o| IndexSpec {
+        table_rows: o.req("table_rows"),
+        indexed: o.or("indexed", yes()),
+        indexes: o.or("indexes", one()),
+        seek_ms: o.opt("seek_ms"),
+        scan_ms_per_row: o.opt("scan_ms_per_row"),
+    },
     |s, w| {
         w.field("table_rows", &s.table_rows);
         w.field("indexed", &s.indexed);
@@ -1232,15 +1286,15 @@ json_struct!(
         "retry_backoff_ms",
         "max_message_bytes"
     ],
-    |o| Ok(QueueSpec {
-        capacity: o.opt("capacity")?,
-        service_time: o.or("service_time", default_hop_time())?,
-        crash_at_ms: o.opt("crash_at_ms")?,
-        visibility_timeout_ms: o.opt("visibility_timeout_ms")?,
-        max_attempts: o.opt("max_attempts")?,
-        retry_backoff_ms: o.opt("retry_backoff_ms")?,
-        max_message_bytes: o.opt("max_message_bytes")?,
-    }),
+    |o| QueueSpec {
+        capacity: o.opt("capacity"),
+        service_time: o.or("service_time", default_hop_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        visibility_timeout_ms: o.opt("visibility_timeout_ms"),
+        max_attempts: o.opt("max_attempts"),
+        retry_backoff_ms: o.opt("retry_backoff_ms"),
+        max_message_bytes: o.opt("max_message_bytes"),
+    },
     |s, w| {
         w.field_opt("capacity", &s.capacity);
         w.field("service_time", &s.service_time);
@@ -1255,14 +1309,14 @@ json_struct!(
 json_struct!(
     Edge,
     &["from", "to", "latency", "loss", "weight", "classes"],
-    |o| Ok(Edge {
-        from: o.req("from")?,
-        to: o.req("to")?,
-        latency: o.or("latency", zero_dist())?,
-        loss: o.or("loss", 0.0)?,
-        weight: o.opt("weight")?,
-        classes: o.opt("classes")?,
-    }),
+    |o| Edge {
+        from: o.req("from"),
+        to: o.req("to"),
+        latency: o.or("latency", zero_dist()),
+        loss: o.or("loss", 0.0),
+        weight: o.opt("weight"),
+        classes: o.opt("classes"),
+    },
     |s, w| {
         w.field("from", &s.from);
         w.field("to", &s.to);
@@ -1276,13 +1330,13 @@ json_struct!(
 json_struct!(
     Workload,
     &["arrival", "keys", "mix", "message_bytes", "message_bytes_by_class"],
-    |o| Ok(Workload {
-        arrival: o.or("arrival", Arrival::default())?,
-        keys: o.or("keys", Keys::default())?,
-        mix: o.or("mix", Mix::default())?,
-        message_bytes: o.opt("message_bytes")?,
-        message_bytes_by_class: o.or("message_bytes_by_class", BTreeMap::new())?,
-    }),
+    |o| Workload {
+        arrival: o.or("arrival", Arrival::default()),
+        keys: o.or("keys", Keys::default()),
+        mix: o.or("mix", Mix::default()),
+        message_bytes: o.opt("message_bytes"),
+        message_bytes_by_class: o.or("message_bytes_by_class", BTreeMap::new()),
+    },
     |s, w| {
         w.field("arrival", &s.arrival);
         w.field("keys", &s.keys);
@@ -1297,12 +1351,12 @@ json_struct!(
 json_struct!(
     Mix,
     &["static_asset", "api_read", "api_write", "background_job"],
-    |o| Ok(Mix {
-        static_asset: o.or("static_asset", 0.0)?,
-        api_read: o.or("api_read", 0.0)?,
-        api_write: o.or("api_write", 0.0)?,
-        background_job: o.or("background_job", 0.0)?,
-    }),
+    |o| Mix {
+        static_asset: o.or("static_asset", 0.0),
+        api_read: o.or("api_read", 0.0),
+        api_write: o.or("api_write", 0.0),
+        background_job: o.or("background_job", 0.0),
+    },
     |s, w| {
         for (k, v) in [
             ("static_asset", s.static_asset),
@@ -1334,21 +1388,21 @@ json_struct!(
         "read_from",
         "election_timeout_ms"
     ],
-    |o| Ok(Cluster {
-        id: o.req("id")?,
-        replicas: o.req("replicas")?,
-        mode: o.or("mode", ReplicationMode::default())?,
-        consistency: o.or("consistency", Consistency::default())?,
-        link_latency: o.or("link_latency", default_link_latency())?,
-        op_timeout_ms: o.opt("op_timeout_ms")?,
-        n: o.opt("n")?,
-        r: o.opt("r")?,
-        w: o.opt("w")?,
-        read_repair: o.or("read_repair", false)?,
-        sloppy_quorum: o.or("sloppy_quorum", false)?,
-        read_from: o.or("read_from", ReadFrom::default())?,
-        election_timeout_ms: o.opt("election_timeout_ms")?,
-    }),
+    |o| Cluster {
+        id: o.req("id"),
+        replicas: o.req("replicas"),
+        mode: o.or("mode", ReplicationMode::default()),
+        consistency: o.or("consistency", Consistency::default()),
+        link_latency: o.or("link_latency", default_link_latency()),
+        op_timeout_ms: o.opt("op_timeout_ms"),
+        n: o.opt("n"),
+        r: o.opt("r"),
+        w: o.opt("w"),
+        read_repair: o.or("read_repair", false),
+        sloppy_quorum: o.or("sloppy_quorum", false),
+        read_from: o.or("read_from", ReadFrom::default()),
+        election_timeout_ms: o.opt("election_timeout_ms"),
+    },
     |s, w| {
         w.field("id", &s.id);
         w.field("replicas", &s.replicas);
@@ -1369,9 +1423,9 @@ json_struct!(
 json_struct!(
     MetricsConfig,
     &["bucket_ms"],
-    |o| Ok(MetricsConfig {
-        bucket_ms: o.req("bucket_ms")?,
-    }),
+    |o| MetricsConfig {
+        bucket_ms: o.req("bucket_ms"),
+    },
     |s, w| {
         w.field("bucket_ms", &s.bucket_ms);
     }
@@ -1380,12 +1434,12 @@ json_struct!(
 json_struct!(
     View,
     &["zoom", "pan_x", "pan_y", "at_ms"],
-    |o| Ok(View {
-        zoom: o.req("zoom")?,
-        pan_x: o.req("pan_x")?,
-        pan_y: o.req("pan_y")?,
-        at_ms: o.opt("at_ms")?,
-    }),
+    |o| View {
+        zoom: o.req("zoom"),
+        pan_x: o.req("pan_x"),
+        pan_y: o.req("pan_y"),
+        at_ms: o.opt("at_ms"),
+    },
     |s, w| {
         w.field("zoom", &s.zoom);
         w.field("pan_x", &s.pan_x);
@@ -1414,43 +1468,43 @@ const NODE_KINDS: &[&str] = &[
 ];
 
 impl Json for NodeSpec {
-    fn read(v: &Value, p: &Path) -> R<NodeSpec> {
-        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", NODE_KINDS, &[])?;
-        fn station(o: &Obj) -> R<StationSpec> {
-            o.deny(StationSpec::FIELDS)?;
+    fn read(v: &Value, p: &Path) -> NodeSpec {
+        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", NODE_KINDS);
+        fn station(o: &Obj) -> StationSpec {
+            o.deny(StationSpec::FIELDS);
             StationSpec::from_obj(o)
         }
-        fn balancer(o: &Obj) -> R<BalancerSpec> {
-            o.deny(BalancerSpec::FIELDS)?;
+        fn balancer(o: &Obj) -> BalancerSpec {
+            o.deny(BalancerSpec::FIELDS);
             BalancerSpec::from_obj(o)
         }
-        fn cache(o: &Obj) -> R<CacheSpec> {
-            o.deny(CacheSpec::FIELDS)?;
+        fn cache(o: &Obj) -> CacheSpec {
+            o.deny(CacheSpec::FIELDS);
             CacheSpec::from_obj(o)
         }
-        Ok(match i {
+        match i {
             0 => {
-                o.deny(ClientSpec::FIELDS)?;
-                NodeSpec::Client(ClientSpec::from_obj(&o)?)
+                o.deny(ClientSpec::FIELDS);
+                NodeSpec::Client(ClientSpec::from_obj(&o))
             }
-            1 => NodeSpec::Dns(station(&o)?),
-            2 => NodeSpec::Cdn(cache(&o)?),
-            3 => NodeSpec::LoadBalancer(balancer(&o)?),
-            4 => NodeSpec::Service(station(&o)?),
-            5 => NodeSpec::Cache(cache(&o)?),
-            6 => NodeSpec::Database(station(&o)?),
+            1 => NodeSpec::Dns(station(&o)),
+            2 => NodeSpec::Cdn(cache(&o)),
+            3 => NodeSpec::LoadBalancer(balancer(&o)),
+            4 => NodeSpec::Service(station(&o)),
+            5 => NodeSpec::Cache(cache(&o)),
+            6 => NodeSpec::Database(station(&o)),
             7 => {
-                o.deny(ShardRouterSpec::FIELDS)?;
-                NodeSpec::ShardRouter(ShardRouterSpec::from_obj(&o)?)
+                o.deny(ShardRouterSpec::FIELDS);
+                NodeSpec::ShardRouter(ShardRouterSpec::from_obj(&o))
             }
-            8 => NodeSpec::Directory(station(&o)?),
+            8 => NodeSpec::Directory(station(&o)),
             9 => {
-                o.deny(QueueSpec::FIELDS)?;
-                NodeSpec::Queue(QueueSpec::from_obj(&o)?)
+                o.deny(QueueSpec::FIELDS);
+                NodeSpec::Queue(QueueSpec::from_obj(&o))
             }
-            10 => NodeSpec::WorkerPool(station(&o)?),
-            _ => NodeSpec::Proxy(balancer(&o)?),
-        })
+            10 => NodeSpec::WorkerPool(station(&o)),
+            _ => NodeSpec::Proxy(balancer(&o)),
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1474,26 +1528,26 @@ impl Json for NodeSpec {
 const DISTS: &[&str] = &["constant", "exponential", "uniform", "log_normal", "pareto"];
 
 impl Json for Dist {
-    fn read(v: &Value, p: &Path) -> R<Dist> {
-        let (i, o) = tagged(v, p, "type", "internally tagged enum Dist", DISTS, &[])?;
-        Ok(match i {
-            0 => Dist::Constant { ms: o.req("ms")? },
+    fn read(v: &Value, p: &Path) -> Dist {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Dist", DISTS);
+        match i {
+            0 => Dist::Constant { ms: o.req("ms") },
             1 => Dist::Exponential {
-                mean_ms: o.req("mean_ms")?,
+                mean_ms: o.req("mean_ms"),
             },
             2 => Dist::Uniform {
-                min_ms: o.req("min_ms")?,
-                max_ms: o.req("max_ms")?,
+                min_ms: o.req("min_ms"),
+                max_ms: o.req("max_ms"),
             },
             3 => Dist::LogNormal {
-                median_ms: o.req("median_ms")?,
-                sigma: o.req("sigma")?,
+                median_ms: o.req("median_ms"),
+                sigma: o.req("sigma"),
             },
             _ => Dist::Pareto {
-                min_ms: o.req("min_ms")?,
-                alpha: o.req("alpha")?,
+                min_ms: o.req("min_ms"),
+                alpha: o.req("alpha"),
             },
-        })
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1529,19 +1583,19 @@ impl Json for Dist {
 const SIZES: &[&str] = &["constant", "uniform", "log_normal"];
 
 impl Json for Size {
-    fn read(v: &Value, p: &Path) -> R<Size> {
-        let (i, o) = tagged(v, p, "type", "internally tagged enum Size", SIZES, &[])?;
-        Ok(match i {
-            0 => Size::Constant { bytes: o.req("bytes")? },
+    fn read(v: &Value, p: &Path) -> Size {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Size", SIZES);
+        match i {
+            0 => Size::Constant { bytes: o.req("bytes") },
             1 => Size::Uniform {
-                min_bytes: o.req("min_bytes")?,
-                max_bytes: o.req("max_bytes")?,
+                min_bytes: o.req("min_bytes"),
+                max_bytes: o.req("max_bytes"),
             },
             _ => Size::LogNormal {
-                median_bytes: o.req("median_bytes")?,
-                sigma: o.req("sigma")?,
+                median_bytes: o.req("median_bytes"),
+                sigma: o.req("sigma"),
             },
-        })
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1568,32 +1622,32 @@ impl Json for Size {
 const ARRIVALS: &[&str] = &["constant", "poisson", "on_off", "spike", "ramp"];
 
 impl Json for Arrival {
-    fn read(v: &Value, p: &Path) -> R<Arrival> {
-        let (i, o) = tagged(v, p, "type", "internally tagged enum Arrival", ARRIVALS, &[])?;
-        Ok(match i {
+    fn read(v: &Value, p: &Path) -> Arrival {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Arrival", ARRIVALS);
+        match i {
             0 => Arrival::Constant {
-                rate_rps: o.req("rate_rps")?,
+                rate_rps: o.req("rate_rps"),
             },
             1 => Arrival::Poisson {
-                rate_rps: o.req("rate_rps")?,
+                rate_rps: o.req("rate_rps"),
             },
             2 => Arrival::OnOff {
-                rate_rps: o.req("rate_rps")?,
-                on_ms: o.req("on_ms")?,
-                off_ms: o.req("off_ms")?,
+                rate_rps: o.req("rate_rps"),
+                on_ms: o.req("on_ms"),
+                off_ms: o.req("off_ms"),
             },
             3 => Arrival::Spike {
-                base_rps: o.req("base_rps")?,
-                spike_rps: o.req("spike_rps")?,
-                at_ms: o.req("at_ms")?,
-                duration_ms: o.req("duration_ms")?,
+                base_rps: o.req("base_rps"),
+                spike_rps: o.req("spike_rps"),
+                at_ms: o.req("at_ms"),
+                duration_ms: o.req("duration_ms"),
             },
             _ => Arrival::Ramp {
-                from_rps: o.req("from_rps")?,
-                to_rps: o.req("to_rps")?,
-                over_ms: o.req("over_ms")?,
+                from_rps: o.req("from_rps"),
+                to_rps: o.req("to_rps"),
+                over_ms: o.req("over_ms"),
             },
-        })
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1646,22 +1700,22 @@ impl Json for Arrival {
 const KEYS: &[&str] = &["uniform", "zipf", "hotspot", "sequential"];
 
 impl Json for Keys {
-    fn read(v: &Value, p: &Path) -> R<Keys> {
-        let (i, o) = tagged(v, p, "type", "internally tagged enum Keys", KEYS, &[])?;
-        Ok(match i {
-            0 => Keys::Uniform { count: o.req("count")? },
+    fn read(v: &Value, p: &Path) -> Keys {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Keys", KEYS);
+        match i {
+            0 => Keys::Uniform { count: o.req("count") },
             1 => Keys::Zipf {
-                count: o.req("count")?,
-                alpha: o.req("alpha")?,
+                count: o.req("count"),
+                alpha: o.req("alpha"),
             },
             2 => Keys::Hotspot {
-                count: o.req("count")?,
-                hot_keys: o.req("hot_keys")?,
-                hot_traffic: o.req("hot_traffic")?,
+                count: o.req("count"),
+                hot_keys: o.req("hot_keys"),
+                hot_traffic: o.req("hot_traffic"),
             },
             // A unit variant: serde ignores every other member.
             _ => Keys::Sequential,
-        })
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1704,50 +1758,50 @@ const FAULTS: &[&str] = &[
 ];
 
 impl Json for Fault {
-    fn read(v: &Value, p: &Path) -> R<Fault> {
-        let (i, o) = tagged(v, p, "action", "internally tagged enum Fault", FAULTS, &[])?;
-        Ok(match i {
+    fn read(v: &Value, p: &Path) -> Fault {
+        let (i, o) = tagged(v, p, "action", "internally tagged enum Fault", FAULTS);
+        match i {
             0 => Fault::Crash {
-                at_ms: o.req("at_ms")?,
-                node: o.req("node")?,
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
             },
             1 => Fault::Recover {
-                at_ms: o.req("at_ms")?,
-                node: o.req("node")?,
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
             },
             2 => Fault::SetRate {
-                at_ms: o.req("at_ms")?,
-                node: o.req("node")?,
-                rate_rps: o.req("rate_rps")?,
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+                rate_rps: o.req("rate_rps"),
             },
             3 => Fault::SetLatency {
-                at_ms: o.req("at_ms")?,
-                from: o.req("from")?,
-                to: o.req("to")?,
-                latency: o.req("latency")?,
+                at_ms: o.req("at_ms"),
+                from: o.req("from"),
+                to: o.req("to"),
+                latency: o.req("latency"),
             },
             4 => Fault::SetLoss {
-                at_ms: o.req("at_ms")?,
-                from: o.req("from")?,
-                to: o.req("to")?,
-                loss: o.req("loss")?,
+                at_ms: o.req("at_ms"),
+                from: o.req("from"),
+                to: o.req("to"),
+                loss: o.req("loss"),
             },
             5 => Fault::AddShard {
-                at_ms: o.req("at_ms")?,
-                router: o.req("router")?,
-                shard: o.req("shard")?,
+                at_ms: o.req("at_ms"),
+                router: o.req("router"),
+                shard: o.req("shard"),
             },
             6 => Fault::RemoveShard {
-                at_ms: o.req("at_ms")?,
-                router: o.req("router")?,
-                shard: o.req("shard")?,
+                at_ms: o.req("at_ms"),
+                router: o.req("router"),
+                shard: o.req("shard"),
             },
             7 => Fault::Partition {
-                at_ms: o.req("at_ms")?,
-                groups: o.req("groups")?,
+                at_ms: o.req("at_ms"),
+                groups: o.req("groups"),
             },
-            _ => Fault::Heal { at_ms: o.req("at_ms")? },
-        })
+            _ => Fault::Heal { at_ms: o.req("at_ms") },
+        }
     }
     fn write(&self, w: &mut Writer) {
         w.begin_object();
@@ -1813,7 +1867,12 @@ impl Json for Fault {
 
 /// Reads any codec type from a JSON tree (the document root).
 pub fn read<T: Json>(v: &Value) -> Result<T, ScenarioError> {
-    T::read(v, &Path::ROOT).map_err(ScenarioError::from)
+    let errors = Errors::default();
+    let x = T::read(v, &Path::root(&errors));
+    match errors.0.take() {
+        Some(bad) => Err(ScenarioError::from(*bad)),
+        None => Ok(x),
+    }
 }
 
 /// Writes any codec type as JSON text, compact or pretty.
