@@ -21,7 +21,7 @@ use super::v1::{
 };
 use super::ScenarioError;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -457,87 +457,91 @@ fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&st
 // ---------------------------------------------------------------------------------------------------------
 // Writing.
 
-/// JSON text in serde_json's compact or pretty layout (its own formatters do the punctuation).
+/// JSON text in serde_json's compact or pretty layout: the same punctuation, newlines and two-space indent as
+/// its `CompactFormatter` and `PrettyFormatter` (whose `has_value` flag this mirrors, so empty containers print
+/// `{}` and `[]`); the tests compare the bytes.
 pub struct Writer {
     out: Vec<u8>,
-    pretty: Option<PrettyFormatter<'static>>,
+    pretty: bool,
+    indent: usize,
+    /// The next member or element is the first of its container.
     first: bool,
+    /// serde_json's `PrettyFormatter::has_value`: a value was ended since the last container opened.
+    has_value: bool,
 }
 
 impl Writer {
     pub fn new(pretty: bool) -> Writer {
         Writer {
             out: Vec::with_capacity(256),
-            pretty: pretty.then(PrettyFormatter::new),
+            pretty,
+            indent: 0,
             first: true,
+            has_value: false,
         }
     }
     pub fn finish(self) -> Vec<u8> {
         self.out
     }
-    fn begin_object(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.begin_object(&mut self.out),
-            None => CompactFormatter.begin_object(&mut self.out),
-        };
+    fn newline(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.indent {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+    fn open(&mut self, c: u8) {
+        self.indent += 1;
+        self.has_value = false;
         self.first = true;
+        self.out.push(c);
+    }
+    fn close(&mut self, c: u8) {
+        self.indent -= 1;
+        if self.pretty && self.has_value {
+            self.newline();
+        }
+        self.out.push(c);
+        self.first = false;
+    }
+    fn begin_object(&mut self) {
+        self.open(b'{');
     }
     fn end_object(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.end_object(&mut self.out),
-            None => CompactFormatter.end_object(&mut self.out),
-        };
-        self.first = false;
+        self.close(b'}');
     }
     fn begin_array(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.begin_array(&mut self.out),
-            None => CompactFormatter.begin_array(&mut self.out),
-        };
-        self.first = true;
+        self.open(b'[');
     }
     fn end_array(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.end_array(&mut self.out),
-            None => CompactFormatter.end_array(&mut self.out),
-        };
-        self.first = false;
+        self.close(b']');
+    }
+    /// The separator before a member or element.
+    fn separate(&mut self) {
+        let first = std::mem::replace(&mut self.first, false);
+        if !first {
+            self.out.push(b',');
+        }
+        if self.pretty {
+            self.newline();
+        }
     }
     /// Starts an array element.
     fn element(&mut self) {
-        let first = std::mem::replace(&mut self.first, false);
-        let _ = match &mut self.pretty {
-            Some(p) => p.begin_array_value(&mut self.out, first),
-            None => CompactFormatter.begin_array_value(&mut self.out, first),
-        };
+        self.separate();
     }
     /// Ends an array element.
     fn end_element(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.end_array_value(&mut self.out),
-            None => CompactFormatter.end_array_value(&mut self.out),
-        };
-        self.first = false;
+        self.end_value();
     }
     /// Starts an object member: its key and the separator.
     fn key(&mut self, key: &str) {
-        let first = std::mem::replace(&mut self.first, false);
-        let _ = match &mut self.pretty {
-            Some(p) => p.begin_object_key(&mut self.out, first),
-            None => CompactFormatter.begin_object_key(&mut self.out, first),
-        };
+        self.separate();
         self.str(key);
-        let _ = match &mut self.pretty {
-            Some(p) => p.begin_object_value(&mut self.out),
-            None => CompactFormatter.begin_object_value(&mut self.out),
-        };
+        self.out.extend_from_slice(if self.pretty { b": " } else { b":" });
     }
-    /// Ends an object member.
+    /// Ends an object member (or array element).
     fn end_value(&mut self) {
-        let _ = match &mut self.pretty {
-            Some(p) => p.end_object_value(&mut self.out),
-            None => CompactFormatter.end_object_value(&mut self.out),
-        };
+        self.has_value = true;
         self.first = false;
     }
     /// A string literal, escaped exactly as serde_json escapes it: `"`, `\\`, and control characters
@@ -1875,7 +1879,9 @@ pub fn read<T: Json>(v: &Value) -> Result<T, ScenarioError> {
     }
 }
 
-/// Writes any codec type as JSON text, compact or pretty.
+/// Writes any codec type as JSON text, compact or pretty. Not inlined: one copy per type, however many
+/// callers.
+#[inline(never)]
 pub fn write<T: Json>(x: &T, pretty: bool) -> Vec<u8> {
     let mut w = Writer::new(pretty);
     x.write(&mut w);
