@@ -4,7 +4,7 @@
 //! Why not derive: serde's derived visitors are monomorphised once per deserializer type, and the internally
 //! tagged enums of the format (`kind`, `type`, `action`) buffer their content, so everything under them was
 //! compiled twice (for serde_json's reader and for serde's private `ContentDeserializer`). Here the text is
-//! parsed ONCE into a [`serde_json::Value`] through one small visitor ([`Tree`], capped arrays, serde_json's
+//! parsed ONCE into a [`serde_json::Value`] through one small visitor (`Tree`, capped arrays, serde_json's
 //! recursion limit), and each type is read from that tree by plain functions. The derives stay in `v1.rs`
 //! under the `serde-oracle` feature (and `cfg(test)`) as the reference the differential tests compare with.
 //!
