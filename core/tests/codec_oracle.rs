@@ -427,3 +427,35 @@ proptest! {
         check_agreement(&v.to_string())?;
     }
 }
+
+/// The deliberate differences docs/scenario.md lists: serde's derive accepts each of these documents, the
+/// codec refuses them with a schema error. If serde ever stops accepting one, the list is out of date.
+#[test]
+fn documented_differences_are_refused_by_the_codec_only() {
+    let long: Vec<String> = (0..10_001).map(|i| i.to_string()).collect();
+    let cases = [
+        // A map key repeated (serde's BTreeMap keeps the last).
+        r#"{"version":1,"nodes":[],"workload":{"message_bytes_by_class":{"api_read":{"type":"constant","bytes":1},"api_read":{"type":"constant","bytes":2}}}}"#.to_string(),
+        // A repeated member that serde ignores (unknown fields inside a distribution).
+        r#"{"version":1,"nodes":[],"edges":[{"from":"a","to":"b","latency":{"type":"constant","ms":1,"note":1,"note":2}}]}"#.to_string(),
+        // A struct written as the array of its fields.
+        r#"{"version":1,"nodes":[],"view":[1,0,0]}"#.to_string(),
+        // A tagged object written as an array, tag first.
+        r#"{"version":1,"nodes":[],"edges":[{"from":"a","to":"b","latency":["constant",5]}]}"#.to_string(),
+        // A named value in serde's map form.
+        r#"{"version":1,"nodes":[{"id":"c","spec":{"kind":"cache","capacity":1,"policy":{"lru":null}}}]}"#.to_string(),
+        // More than 10,000 elements in an array other than nodes, edges and faults.
+        format!(
+            r#"{{"version":1,"nodes":[{{"id":"r","spec":{{"kind":"shard_router","split_points":[{}]}}}}]}}"#,
+            long.join(",")
+        ),
+    ];
+    for text in &cases {
+        let shown = &text[..text.len().min(120)];
+        assert!(oracle_parse(text).is_ok(), "serde refuses {shown}");
+        match scenario::parse(text) {
+            Err(ScenarioError::Schema { .. }) => {}
+            other => panic!("{shown}: {other:?}"),
+        }
+    }
+}
