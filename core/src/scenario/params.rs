@@ -889,24 +889,19 @@ pub const EDGE: &[Param] = &[
     ),
 ];
 
-/// Any serializable value as a JSON tree. It goes through text on purpose: `serde_json::to_value` and
-/// `from_value` would compile a second copy of every scenario type's (de)serializer, for the `Value` format,
-/// into the wasm bundle; text reuses the copy that parsing and share links need anyway.
-pub fn tree<T: serde::Serialize>(x: &T) -> Result<Value, String> {
+/// Any scenario type as a JSON tree: its compact text parsed by the codec's one tree reader.
+pub fn tree<T: super::codec::Json>(x: &T) -> Result<Value, String> {
     let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    super::codec::parse_tree(&text).map_err(|e| e.to_string())
 }
 
-/// A JSON tree read back as a scenario type (through text, for the reason [`tree`] gives).
-pub fn from_tree<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, String> {
-    let text = String::from_utf8(super::to_json(v, false)).map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| {
-        let m = e.to_string();
-        // Positions in a generated text mean nothing to the user.
-        match m.rfind(" at line ") {
-            Some(i) => m[..i].to_string(),
-            None => m,
-        }
+/// A JSON tree read back as a scenario type, walking the tree directly. The error is the codec's message
+/// (with the path inside `v` when there is one).
+pub fn from_tree<T: super::codec::Json>(v: &Value) -> Result<T, String> {
+    super::codec::read(v).map_err(|e| match e {
+        super::ScenarioError::Schema { path, message } if !path.is_empty() => format!("{message} (at {path})"),
+        super::ScenarioError::Schema { message, .. } => message,
+        e => e.to_string(),
     })
 }
 

@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn file_names_come_from_the_scenario_name() {
-        let mut doc: Scenario = serde_json::from_str(r#"{"version":1,"nodes":[],"edges":[]}"#).unwrap();
+        let mut doc: Scenario = switchyard_core::scenario::parse(r#"{"version":1,"nodes":[],"edges":[]}"#).unwrap();
         doc.name = "Cache: read-through (LRU)".into();
         assert_eq!(file_stem(&doc), "cache-read-through-lru");
         doc.name = "!!!".into();

@@ -1,0 +1,1889 @@
+//! The hand-written JSON codec of [`super::v1`]: a reader that walks one parsed JSON tree and a writer that
+//! prints serde_json's compact or pretty layout, with no serde derive in between.
+//!
+//! Why not derive: serde's derived visitors are monomorphised once per deserializer type, and the internally
+//! tagged enums of the format (`kind`, `type`, `action`) buffer their content, so everything under them was
+//! compiled twice (for serde_json's reader and for serde's private `ContentDeserializer`). Here the text is
+//! parsed ONCE into a [`serde_json::Value`] through one small visitor (`Tree`, capped arrays, serde_json's
+//! recursion limit), and each type is read from that tree by plain functions. The derives stay in `v1.rs`
+//! under the `serde-oracle` feature (and `cfg(test)`) as the reference the differential tests compare with.
+//!
+//! The reader accepts exactly what the derive accepts (`deny_unknown_fields`, defaults, renames, aliases,
+//! internally tagged enums, integer ranges, `null` for an absent option), with the deliberate differences
+//! docs/scenario.md lists: a key repeated in one object is refused, an object written as an array of its
+//! fields is refused, a unit enum written `{"name": null}` is refused, and arrays other than `nodes`,
+//! `edges` and `faults` hold at most [`ARRAY_CAP`]` - 1` elements.
+
+use super::v1::*;
+use super::v1::{
+    all_realtime_modes, default_backoff_base, default_backoff_max, default_fall, default_hop_time,
+    default_link_latency, default_probe_timeout, default_rise, default_service_time, one, yes, zero_dist,
+};
+use super::ScenarioError;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::ser::{CompactFormatter, Formatter};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Every JSON array keeps at most this many elements while parsing; the rest are skipped without allocating
+/// (the largest per-field cap: `MAX_FAULTS + 1`).
+pub const ARRAY_CAP: usize = MAX_FAULTS + 1;
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing text into a capped tree.
+
+/// Parses JSON text into a tree, keeping at most [`ARRAY_CAP`] elements of any array and refusing a key
+/// repeated in one object. Syntax errors keep serde_json's line and column.
+pub fn parse_tree(text: &str) -> Result<Value, ScenarioError> {
+    let mut path = String::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = Tree { path: &mut path }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    result.map_err(|e| {
+        let message = super::strip_position(&e.to_string());
+        match e.classify() {
+            serde_json::error::Category::Data => ScenarioError::Schema { path, message },
+            _ => ScenarioError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message,
+            },
+        }
+    })
+}
+
+/// The one visitor of the codec: a JSON value as a [`Value`], tracking the path for a duplicate-key error.
+struct Tree<'p> {
+    path: &'p mut String,
+}
+
+impl<'de> DeserializeSeed<'de> for Tree<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Tree<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        let base = self.path.len();
+        while out.len() < ARRAY_CAP {
+            push_index(self.path, out.len());
+            match seq.next_element_seed(Tree { path: self.path })? {
+                Some(v) => out.push(v),
+                None => {
+                    self.path.truncate(base);
+                    return Ok(Value::Array(out));
+                }
+            }
+            self.path.truncate(base);
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let base = self.path.len();
+        while let Some(key) = map.next_key::<String>()? {
+            push_key(self.path, &key);
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            let v = map.next_value_seed(Tree { path: self.path })?;
+            self.path.truncate(base);
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+fn push_index(path: &mut String, i: usize) {
+    use fmt::Write;
+    let _ = write!(path, "[{i}]");
+}
+
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading: errors and the path of the value being read.
+//
+// The readers do not return `Result`: the first error is recorded in the path's sink and every reader goes on
+// with a placeholder value (what it reads from `null`), so no reader needs drop-and-return code for each field
+// it has built. [`read`] returns the recorded error, if any, instead of the value.
+
+/// A schema error: where, and serde's wording of what.
+#[derive(Debug)]
+pub struct Bad {
+    pub path: String,
+    pub message: String,
+}
+
+impl From<Bad> for ScenarioError {
+    fn from(b: Bad) -> Self {
+        ScenarioError::Schema {
+            path: b.path,
+            message: b.message,
+        }
+    }
+}
+
+/// Where the first error of a read is kept.
+#[derive(Default)]
+struct Errors(std::cell::Cell<Option<Box<Bad>>>);
+
+/// Where a value sits in the document, built on the stack as the reader descends; rendered only on error.
+pub struct Path<'a> {
+    up: Option<&'a Path<'a>>,
+    key: &'a str,
+    index: usize,
+    /// Below an internally tagged enum. serde buffers such a value and reads it back through its private
+    /// `ContentDeserializer`, which also takes a nested enum's tag as a variant index (`"type": 0`); at the
+    /// top level serde_json does not.
+    buffered: bool,
+    errors: &'a Errors,
+}
+
+impl<'a> Path<'a> {
+    fn root(errors: &'a Errors) -> Path<'a> {
+        Path {
+            up: None,
+            key: "",
+            index: 0,
+            buffered: false,
+            errors,
+        }
+    }
+    fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path {
+            up: Some(self),
+            key,
+            index: 0,
+            buffered: self.buffered,
+            errors: self.errors,
+        }
+    }
+    fn index(&'a self, index: usize) -> Path<'a> {
+        Path {
+            up: Some(self),
+            key: "",
+            index,
+            buffered: self.buffered,
+            errors: self.errors,
+        }
+    }
+    fn render(&self, out: &mut String) {
+        let Some(up) = self.up else { return };
+        up.render(out);
+        if self.key.is_empty() {
+            push_index(out, self.index);
+        } else {
+            push_key(out, self.key);
+        }
+    }
+    /// Whether an error has been recorded already (later ones are not).
+    fn failed(&self) -> bool {
+        let e = self.errors.0.take();
+        let failed = e.is_some();
+        self.errors.0.set(e);
+        failed
+    }
+    /// Records an error at this path, unless one came first.
+    fn fail(&self, message: fmt::Arguments) {
+        if self.failed() {
+            return;
+        }
+        let mut path = String::new();
+        self.render(&mut path);
+        self.errors.0.set(Some(Box::new(Bad {
+            path,
+            message: message.to_string(),
+        })));
+    }
+    fn invalid_type(&self, v: &Value, expected: &str) {
+        if !self.failed() {
+            self.fail(format_args!("invalid type: {}, expected {expected}", unexpected(v)));
+        }
+    }
+}
+
+/// serde_json's description of a value in an "invalid type" message.
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                format!("integer `{u}`")
+            } else if let Some(i) = n.as_i64() {
+                format!("integer `{i}`")
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                let mut s = f.to_string();
+                if f.is_finite() && !s.contains(['.', 'e', 'E']) {
+                    s.push_str(".0");
+                }
+                format!("floating point `{s}`")
+            }
+        }
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
+}
+
+/// serde's list of what was expected: "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "nothing".into(),
+        [a] => format!("`{a}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        _ => {
+            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("one of {}", list.join(", "))
+        }
+    }
+}
+
+/// A type the codec reads from a JSON tree and writes as JSON text.
+pub trait Json: Sized {
+    /// Reads the value at `p`; on error, records it in `p`'s sink and returns a placeholder.
+    fn read(v: &Value, p: &Path) -> Self;
+    fn write(&self, w: &mut Writer);
+}
+
+/// An object being read: its members (none when the value was not an object), its path, and the tag member
+/// (of an internally tagged enum) to skip.
+struct Obj<'a> {
+    map: Option<&'a Map<String, Value>>,
+    path: &'a Path<'a>,
+    tag: Option<&'static str>,
+}
+
+impl<'a> Obj<'a> {
+    /// The path of member `key`: buffered below a tagged enum's tag.
+    fn child<'k>(&'k self, key: &'k str) -> Path<'k> {
+        Path {
+            up: Some(self.path),
+            key,
+            index: 0,
+            buffered: self.path.buffered || self.tag.is_some(),
+            errors: self.path.errors,
+        }
+    }
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.and_then(|m| m.get(key))
+    }
+    /// The object at `v`, refusing members not in `fields` (`deny_unknown_fields`).
+    fn new(v: &'a Value, path: &'a Path<'a>, what: &str, fields: &[&str]) -> Obj<'a> {
+        let map = match v {
+            Value::Object(map) => Some(map),
+            _ => {
+                path.invalid_type(v, what);
+                None
+            }
+        };
+        let o = Obj { map, path, tag: None };
+        o.deny(fields);
+        o
+    }
+    fn deny(&self, fields: &[&str]) {
+        for k in self.map.into_iter().flat_map(|m| m.keys()) {
+            if Some(k.as_str()) != self.tag && !fields.contains(&k.as_str()) {
+                if fields.is_empty() {
+                    self.path.fail(format_args!("unknown field `{k}`, there are no fields"));
+                } else {
+                    self.path
+                        .fail(format_args!("unknown field `{k}`, expected {}", one_of(fields)));
+                }
+                return;
+            }
+        }
+    }
+    /// A required member.
+    fn req<T: Json>(&self, key: &str) -> T {
+        match self.get(key) {
+            Some(v) => T::read(v, &self.child(key)),
+            None => {
+                self.path.fail(format_args!("missing field `{key}`"));
+                T::read(&Value::Null, self.path)
+            }
+        }
+    }
+    /// An optional member: absent or `null` is `None`.
+    fn opt<T: Json>(&self, key: &str) -> Option<T> {
+        match self.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(T::read(v, &self.child(key))),
+        }
+    }
+    /// A member with a default when absent (`null` is not absent here, as in serde).
+    fn or<T: Json>(&self, key: &str, default: T) -> T {
+        match self.get(key) {
+            None => default,
+            Some(v) => T::read(v, &self.child(key)),
+        }
+    }
+    /// A member with a computed default when absent (`default = "fn"`).
+    fn opt_present<T: Json>(&self, key: &str) -> Option<T> {
+        self.get(key).map(|v| T::read(v, &self.child(key)))
+    }
+    /// An array member keeping at most `limit + 1` elements (validation reports the excess).
+    fn capped<T: Json>(&self, key: &str, limit: usize) -> Option<Vec<T>> {
+        let v = self.get(key)?;
+        let p = self.child(key);
+        match v {
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .take(limit + 1)
+                    .enumerate()
+                    .map(|(i, x)| T::read(x, &p.index(i)))
+                    .collect(),
+            ),
+            _ => {
+                p.invalid_type(v, "an array");
+                Some(Vec::new())
+            }
+        }
+    }
+}
+
+/// The variant of an internally tagged enum, by name, and the object cursor over the other members (variant
+/// 0 over no members when the value is not one of the enum's).
+fn tagged<'a>(v: &'a Value, path: &'a Path<'a>, tag: &'static str, what: &str, names: &[&str]) -> (usize, Obj<'a>) {
+    let none = Obj {
+        map: None,
+        path,
+        tag: Some(tag),
+    };
+    let Value::Object(map) = v else {
+        path.invalid_type(v, what);
+        return (0, none);
+    };
+    let Some(t) = map.get(tag) else {
+        path.fail(format_args!("missing field `{tag}`"));
+        return (0, none);
+    };
+    let tp = path.key(tag);
+    let i = match t {
+        Value::String(s) => match names.iter().position(|n| n == s) {
+            Some(i) => i,
+            None => {
+                tp.fail(format_args!("unknown variant `{s}`, expected {}", one_of(names)));
+                return (0, none);
+            }
+        },
+        Value::Number(n) if path.buffered && n.is_u64() => {
+            let i = n.as_u64().unwrap_or(u64::MAX);
+            match usize::try_from(i) {
+                Ok(i) if i < names.len() => i,
+                _ => {
+                    tp.fail(format_args!(
+                        "invalid value: integer `{i}`, expected variant index 0 <= i < {}",
+                        names.len()
+                    ));
+                    return (0, none);
+                }
+            }
+        }
+        _ => {
+            tp.invalid_type(t, "variant identifier");
+            return (0, none);
+        }
+    };
+    (
+        i,
+        Obj {
+            map: Some(map),
+            path,
+            tag: Some(tag),
+        },
+    )
+}
+
+/// A unit-only enum written as its variant's name (variant 0 after an error).
+fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&str, usize)]) -> usize {
+    match v {
+        Value::String(s) => match names.iter().position(|n| n == s) {
+            Some(i) => i,
+            None => match aliases.iter().find(|(a, _)| a == s) {
+                Some(&(_, i)) => i,
+                None => {
+                    p.fail(format_args!("unknown variant `{s}`, expected {}", one_of(names)));
+                    0
+                }
+            },
+        },
+        _ => {
+            p.invalid_type(v, what);
+            0
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing.
+
+/// JSON text in serde_json's compact or pretty layout: the same punctuation, newlines and two-space indent as
+/// its `CompactFormatter` and `PrettyFormatter` (whose `has_value` flag this mirrors, so empty containers print
+/// `{}` and `[]`); the tests compare the bytes.
+pub struct Writer {
+    out: Vec<u8>,
+    pretty: bool,
+    indent: usize,
+    /// The next member or element is the first of its container.
+    first: bool,
+    /// serde_json's `PrettyFormatter::has_value`: a value was ended since the last container opened.
+    has_value: bool,
+}
+
+impl Writer {
+    pub fn new(pretty: bool) -> Writer {
+        Writer {
+            out: Vec::with_capacity(256),
+            pretty,
+            indent: 0,
+            first: true,
+            has_value: false,
+        }
+    }
+    pub fn finish(self) -> Vec<u8> {
+        self.out
+    }
+    fn newline(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.indent {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+    fn open(&mut self, c: u8) {
+        self.indent += 1;
+        self.has_value = false;
+        self.first = true;
+        self.out.push(c);
+    }
+    fn close(&mut self, c: u8) {
+        self.indent -= 1;
+        if self.pretty && self.has_value {
+            self.newline();
+        }
+        self.out.push(c);
+        self.first = false;
+    }
+    fn begin_object(&mut self) {
+        self.open(b'{');
+    }
+    fn end_object(&mut self) {
+        self.close(b'}');
+    }
+    fn begin_array(&mut self) {
+        self.open(b'[');
+    }
+    fn end_array(&mut self) {
+        self.close(b']');
+    }
+    /// The separator before a member or element.
+    fn separate(&mut self) {
+        let first = std::mem::replace(&mut self.first, false);
+        if !first {
+            self.out.push(b',');
+        }
+        if self.pretty {
+            self.newline();
+        }
+    }
+    /// Starts an array element.
+    fn element(&mut self) {
+        self.separate();
+    }
+    /// Ends an array element.
+    fn end_element(&mut self) {
+        self.end_value();
+    }
+    /// Starts an object member: its key and the separator.
+    fn key(&mut self, key: &str) {
+        self.separate();
+        self.str(key);
+        self.out.extend_from_slice(if self.pretty { b": " } else { b":" });
+    }
+    /// Ends an object member (or array element).
+    fn end_value(&mut self) {
+        self.has_value = true;
+        self.first = false;
+    }
+    /// A string literal, escaped exactly as serde_json escapes it: `"`, `\\`, and control characters
+    /// (`\b \f \n \r \t` by name, the rest as `\u00xx`).
+    fn str(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.out.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let named: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.out.extend_from_slice(&bytes[start..i]);
+            if named.is_empty() {
+                self.out.extend_from_slice(b"\\u00");
+                self.out.push(HEX[usize::from(b >> 4)]);
+                self.out.push(HEX[usize::from(b & 0xf)]);
+            } else {
+                self.out.extend_from_slice(named);
+            }
+            start = i + 1;
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
+    }
+    fn f64(&mut self, x: f64) {
+        let _ = if x.is_finite() {
+            CompactFormatter.write_f64(&mut self.out, x)
+        } else {
+            CompactFormatter.write_null(&mut self.out)
+        };
+    }
+    /// A member `key: value`.
+    fn field<T: Json>(&mut self, key: &str, value: &T) {
+        self.key(key);
+        value.write(self);
+        self.end_value();
+    }
+    /// A member written only when present.
+    fn field_opt<T: Json>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.field(key, v);
+        }
+    }
+    /// The tag member of an internally tagged enum.
+    fn tag(&mut self, tag: &str, name: &str) {
+        self.key(tag);
+        self.str(name);
+        self.end_value();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Primitives and containers.
+
+impl Json for f64 {
+    fn read(v: &Value, p: &Path) -> f64 {
+        match v {
+            Value::Number(n) => n.as_f64().unwrap_or(0.0),
+            _ => {
+                p.invalid_type(v, "f64");
+                0.0
+            }
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.f64(*self);
+    }
+}
+
+/// An unsigned integer no larger than `max`: floats and negatives are refused as serde refuses them.
+fn read_uint(v: &Value, p: &Path, max: u64, what: &str) -> u64 {
+    if let Value::Number(n) = v {
+        if let Some(u) = n.as_u64() {
+            if u <= max {
+                return u;
+            }
+            p.fail(format_args!("invalid value: integer `{u}`, expected {what}"));
+            return 0;
+        }
+        if let Some(i) = n.as_i64() {
+            p.fail(format_args!("invalid value: integer `{i}`, expected {what}"));
+            return 0;
+        }
+    }
+    p.invalid_type(v, what);
+    0
+}
+
+impl Json for u64 {
+    fn read(v: &Value, p: &Path) -> u64 {
+        read_uint(v, p, u64::MAX, "u64")
+    }
+    fn write(&self, w: &mut Writer) {
+        let _ = CompactFormatter.write_u64(&mut w.out, *self);
+    }
+}
+
+impl Json for u32 {
+    fn read(v: &Value, p: &Path) -> u32 {
+        read_uint(v, p, u64::from(u32::MAX), "u32") as u32
+    }
+    fn write(&self, w: &mut Writer) {
+        let _ = CompactFormatter.write_u32(&mut w.out, *self);
+    }
+}
+
+impl Json for bool {
+    fn read(v: &Value, p: &Path) -> bool {
+        match v {
+            Value::Bool(b) => *b,
+            _ => {
+                p.invalid_type(v, "a boolean");
+                false
+            }
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        let _ = CompactFormatter.write_bool(&mut w.out, *self);
+    }
+}
+
+impl Json for String {
+    fn read(v: &Value, p: &Path) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            _ => {
+                p.invalid_type(v, "a string");
+                String::new()
+            }
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.str(self);
+    }
+}
+
+impl<T: Json> Json for Vec<T> {
+    fn read(v: &Value, p: &Path) -> Vec<T> {
+        match v {
+            Value::Array(items) => {
+                if items.len() >= ARRAY_CAP {
+                    p.fail(format_args!("more than {} elements", ARRAY_CAP - 1));
+                    return Vec::new();
+                }
+                items.iter().enumerate().map(|(i, x)| T::read(x, &p.index(i))).collect()
+            }
+            _ => {
+                p.invalid_type(v, "a sequence");
+                Vec::new()
+            }
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_array();
+        for x in self {
+            w.element();
+            x.write(w);
+            w.end_element();
+        }
+        w.end_array();
+    }
+}
+
+impl Json for BTreeMap<RequestClass, Size> {
+    fn read(v: &Value, p: &Path) -> Self {
+        let mut out = BTreeMap::new();
+        let Value::Object(map) = v else {
+            p.invalid_type(v, "a map");
+            return out;
+        };
+        for (k, x) in map {
+            let class = RequestClass::read(&Value::String(k.clone()), p);
+            out.insert(class, Size::read(x, &p.key(k)));
+        }
+        out
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        for (k, x) in self {
+            w.key(RequestClass::NAMES[*k as usize]);
+            x.write(w);
+            w.end_value();
+        }
+        w.end_object();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Unit enums.
+
+macro_rules! unit_enum {
+    ($ty:ident, [$($v:ident = $name:literal),* $(,)?] $(, alias $alias:literal => $ai:expr)?) => {
+        impl $ty {
+            /// The variants' names as the JSON writes them, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+            const ALL: &'static [$ty] = &[$($ty::$v),*];
+        }
+        impl Json for $ty {
+            fn read(v: &Value, p: &Path) -> $ty {
+                Self::ALL[unit_variant(v, p, concat!("enum ", stringify!($ty)), Self::NAMES, &[$(($alias, $ai))?])]
+            }
+            fn write(&self, w: &mut Writer) {
+                let i = Self::ALL.iter().position(|x| x == self).unwrap_or(0);
+                w.str(Self::NAMES[i]);
+            }
+        }
+    };
+}
+
+unit_enum!(
+    RealtimeMode,
+    [
+        Poll = "poll",
+        LongPoll = "long_poll",
+        Websocket = "websocket",
+        Sse = "sse"
+    ]
+);
+unit_enum!(Jitter, [None = "none", Full = "full", Equal = "equal"]);
+unit_enum!(
+    Strategy,
+    [
+        RoundRobin = "round_robin",
+        WeightedRoundRobin = "weighted_round_robin",
+        Random = "random",
+        WeightedRandom = "weighted_random",
+        LeastConnections = "least_connections",
+        WeightedLeastConnections = "weighted_least_connections",
+        LeastResponseTime = "least_response_time",
+        PowerOfTwo = "power_of_two",
+        SourceHash = "source_hash",
+        KeyHash = "key_hash",
+        Geographic = "geographic",
+        Sticky = "sticky",
+        Failover = "failover",
+        ConsistentHash = "consistent_hash",
+        BoundedConsistentHash = "bounded_consistent_hash",
+    ]
+);
+unit_enum!(ReadPolicy, [ReadThrough = "read_through", CacheAside = "cache_aside"]);
+unit_enum!(
+    WritePolicy,
+    [
+        WriteAround = "write_around",
+        WriteThrough = "write_through",
+        WriteBack = "write_back"
+    ]
+);
+unit_enum!(
+    EvictionPolicy,
+    [
+        Fifo = "fifo",
+        Lifo = "lifo",
+        Lru = "lru",
+        Mru = "mru",
+        Lfu = "lfu",
+        Random = "random",
+        Clock = "clock",
+        Sieve = "sieve",
+        S3Fifo = "s3fifo",
+        Arc = "arc",
+        TinyLfu = "tinylfu",
+    ]
+);
+unit_enum!(
+    ShardScheme,
+    [
+        HashMod = "hash_mod",
+        Range = "range",
+        Consistent = "consistent",
+        List = "list",
+        RoundRobin = "round_robin",
+        Composite = "composite",
+        Directory = "directory",
+        Vertical = "vertical",
+    ],
+    alias "modn" => 0
+);
+unit_enum!(
+    RequestClass,
+    [
+        StaticAsset = "static_asset",
+        ApiRead = "api_read",
+        ApiWrite = "api_write",
+        BackgroundJob = "background_job"
+    ]
+);
+unit_enum!(
+    ReplicationMode,
+    [
+        Async = "async",
+        Sync = "sync",
+        SemiSync = "semi_sync",
+        Quorum = "quorum"
+    ]
+);
+unit_enum!(Consistency, [Cp = "cp", Ap = "ap"]);
+unit_enum!(ReadFrom, [Primary = "primary", Replica = "replica"]);
+
+// ---------------------------------------------------------------------------------------------------------
+// Structs. Each reads its members in declaration order and writes them in declaration order, skipping what
+// the derive skips.
+
+/// Implements [`Json`] for a struct from a reader over an [`Obj`] and a writer of its members.
+macro_rules! json_struct {
+    ($ty:ident, $fields:expr, |$o:ident| $read:expr, |$s:ident, $w:ident| $write:block) => {
+        impl $ty {
+            const FIELDS: &'static [&'static str] = $fields;
+            fn from_obj($o: &Obj) -> $ty {
+                $read
+            }
+            fn write_fields(&self, $w: &mut Writer) {
+                let $s = self;
+                $write
+            }
+        }
+        impl Json for $ty {
+            fn read(v: &Value, p: &Path) -> $ty {
+                let o = Obj::new(v, p, concat!("struct ", stringify!($ty)), Self::FIELDS);
+                Self::from_obj(&o)
+            }
+            fn write(&self, w: &mut Writer) {
+                w.begin_object();
+                self.write_fields(w);
+                w.end_object();
+            }
+        }
+    };
+}
+
+json_struct!(
+    Scenario,
+    &[
+        "version",
+        "name",
+        "description",
+        "seed",
+        "duration_ms",
+        "requests",
+        "nodes",
+        "edges",
+        "workload",
+        "faults",
+        "metrics",
+        "clusters",
+        "view",
+        "realtime"
+    ],
+    |o| Scenario {
+        version: o.req("version"),
+        name: o.or("name", String::new()),
+        description: o.or("description", String::new()),
+        seed: o.or("seed", 0),
+        duration_ms: o.opt("duration_ms"),
+        requests: o.opt("requests"),
+        nodes: match o.capped("nodes", MAX_NODES) {
+            Some(n) => n,
+            None => {
+                o.path.fail(format_args!("missing field `nodes`"));
+                Vec::new()
+            }
+        },
+        edges: o.capped("edges", MAX_EDGES).unwrap_or_default(),
+        workload: o.or("workload", Workload::default()),
+        faults: o.capped("faults", MAX_FAULTS).unwrap_or_default(),
+        metrics: o.opt("metrics"),
+        clusters: o.or("clusters", Vec::new()),
+        view: o.opt("view"),
+        realtime: o.opt("realtime"),
+    },
+    |s, w| {
+        w.field("version", &s.version);
+        if !s.name.is_empty() {
+            w.field("name", &s.name);
+        }
+        if !s.description.is_empty() {
+            w.field("description", &s.description);
+        }
+        w.field("seed", &s.seed);
+        w.field_opt("duration_ms", &s.duration_ms);
+        w.field_opt("requests", &s.requests);
+        w.field("nodes", &s.nodes);
+        w.field("edges", &s.edges);
+        w.field("workload", &s.workload);
+        if !s.faults.is_empty() {
+            w.field("faults", &s.faults);
+        }
+        w.field_opt("metrics", &s.metrics);
+        if !s.clusters.is_empty() {
+            w.field("clusters", &s.clusters);
+        }
+        w.field_opt("view", &s.view);
+        w.field_opt("realtime", &s.realtime);
+    }
+);
+
+json_struct!(
+    Realtime,
+    &[
+        "modes",
+        "clients",
+        "updates_per_s",
+        "broadcast",
+        "bursts",
+        "poll_interval_ms",
+        "hold_timeout_ms",
+        "header_bytes",
+        "latency_ms",
+        "duration_ms",
+        "connection_kb",
+        "sse_drop_rate"
+    ],
+    |o| Realtime {
+        modes: match o.opt_present("modes") {
+            Some(m) => m,
+            None => all_realtime_modes(),
+        },
+        clients: o.req("clients"),
+        updates_per_s: o.req("updates_per_s"),
+        broadcast: o.or("broadcast", false),
+        bursts: o.opt("bursts"),
+        poll_interval_ms: o.opt("poll_interval_ms"),
+        hold_timeout_ms: o.opt("hold_timeout_ms"),
+        header_bytes: o.opt("header_bytes"),
+        latency_ms: o.opt("latency_ms"),
+        duration_ms: o.opt("duration_ms"),
+        connection_kb: o.opt("connection_kb"),
+        sse_drop_rate: o.opt("sse_drop_rate"),
+    },
+    |s, w| {
+        w.field("modes", &s.modes);
+        w.field("clients", &s.clients);
+        w.field("updates_per_s", &s.updates_per_s);
+        w.field("broadcast", &s.broadcast);
+        w.field_opt("bursts", &s.bursts);
+        w.field_opt("poll_interval_ms", &s.poll_interval_ms);
+        w.field_opt("hold_timeout_ms", &s.hold_timeout_ms);
+        w.field_opt("header_bytes", &s.header_bytes);
+        w.field_opt("latency_ms", &s.latency_ms);
+        w.field_opt("duration_ms", &s.duration_ms);
+        w.field_opt("connection_kb", &s.connection_kb);
+        w.field_opt("sse_drop_rate", &s.sse_drop_rate);
+    }
+);
+
+json_struct!(
+    Bursts,
+    &["on_ms", "off_ms"],
+    |o| Bursts {
+        on_ms: o.req("on_ms"),
+        off_ms: o.req("off_ms"),
+    },
+    |s, w| {
+        w.field("on_ms", &s.on_ms);
+        w.field("off_ms", &s.off_ms);
+    }
+);
+
+json_struct!(
+    Node,
+    &["id", "label", "region", "x", "y", "spec"],
+    |o| Node {
+        id: o.req("id"),
+        label: o.opt("label"),
+        region: o.opt("region"),
+        x: o.or("x", 0.0),
+        y: o.or("y", 0.0),
+        spec: o.req("spec"),
+    },
+    |s, w| {
+        w.field("id", &s.id);
+        w.field_opt("label", &s.label);
+        w.field_opt("region", &s.region);
+        w.field("x", &s.x);
+        w.field("y", &s.y);
+        w.field("spec", &s.spec);
+    }
+);
+
+json_struct!(
+    ClientSpec,
+    &[
+        "workload",
+        "timeout_ms",
+        "retry",
+        "dns_ttl_ms",
+        "strategy",
+        "health_check"
+    ],
+    |o| ClientSpec {
+        workload: o.opt("workload"),
+        timeout_ms: o.opt("timeout_ms"),
+        retry: o.opt("retry"),
+        dns_ttl_ms: o.opt("dns_ttl_ms"),
+        strategy: o.opt("strategy"),
+        health_check: o.opt("health_check"),
+    },
+    |s, w| {
+        w.field_opt("workload", &s.workload);
+        w.field_opt("timeout_ms", &s.timeout_ms);
+        w.field_opt("retry", &s.retry);
+        w.field_opt("dns_ttl_ms", &s.dns_ttl_ms);
+        w.field_opt("strategy", &s.strategy);
+        w.field_opt("health_check", &s.health_check);
+    }
+);
+
+json_struct!(
+    RetryPolicy,
+    &["max_retries", "backoff_base_ms", "backoff_max_ms", "jitter"],
+    |o| RetryPolicy {
+        max_retries: o.req("max_retries"),
+        backoff_base_ms: o.or("backoff_base_ms", default_backoff_base()),
+        backoff_max_ms: o.or("backoff_max_ms", default_backoff_max()),
+        jitter: o.or("jitter", Jitter::default()),
+    },
+    |s, w| {
+        w.field("max_retries", &s.max_retries);
+        w.field("backoff_base_ms", &s.backoff_base_ms);
+        w.field("backoff_max_ms", &s.backoff_max_ms);
+        w.field("jitter", &s.jitter);
+    }
+);
+
+json_struct!(
+    StationSpec,
+    &["workers", "queue_capacity", "service_time", "crash_at_ms", "index"],
+    |o| StationSpec {
+        workers: o.or("workers", one()),
+        queue_capacity: o.opt("queue_capacity"),
+        service_time: o.or("service_time", default_service_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        index: o.opt("index"),
+    },
+    |s, w| {
+        w.field("workers", &s.workers);
+        w.field_opt("queue_capacity", &s.queue_capacity);
+        w.field("service_time", &s.service_time);
+        w.field_opt("crash_at_ms", &s.crash_at_ms);
+        w.field_opt("index", &s.index);
+    }
+);
+
+json_struct!(
+    BalancerSpec,
+    &[
+        "strategy",
+        "health_check",
+        "outlier",
+        "balance_factor",
+        "service_time",
+        "max_connections",
+        "crash_at_ms"
+    ],
+    |o| BalancerSpec {
+        strategy: o.or("strategy", Strategy::default()),
+        health_check: o.opt("health_check"),
+        outlier: o.opt("outlier"),
+        balance_factor: o.opt("balance_factor"),
+        service_time: o.or("service_time", default_hop_time()),
+        max_connections: o.opt("max_connections"),
+        crash_at_ms: o.opt("crash_at_ms"),
+    },
+    |s, w| {
+        w.field("strategy", &s.strategy);
+        w.field_opt("health_check", &s.health_check);
+        w.field_opt("outlier", &s.outlier);
+        w.field_opt("balance_factor", &s.balance_factor);
+        w.field("service_time", &s.service_time);
+        w.field_opt("max_connections", &s.max_connections);
+        w.field_opt("crash_at_ms", &s.crash_at_ms);
+    }
+);
+
+json_struct!(
+    HealthCheck,
+    &["interval_ms", "timeout_ms", "rise", "fall"],
+    |o| HealthCheck {
+        interval_ms: o.req("interval_ms"),
+        timeout_ms: o.or("timeout_ms", default_probe_timeout()),
+        rise: o.or("rise", default_rise()),
+        fall: o.or("fall", default_fall()),
+    },
+    |s, w| {
+        w.field("interval_ms", &s.interval_ms);
+        w.field("timeout_ms", &s.timeout_ms);
+        w.field("rise", &s.rise);
+        w.field("fall", &s.fall);
+    }
+);
+
+json_struct!(
+    Outlier,
+    &["consecutive_errors", "ejection_ms"],
+    |o| Outlier {
+        consecutive_errors: o.req("consecutive_errors"),
+        ejection_ms: o.req("ejection_ms"),
+    },
+    |s, w| {
+        w.field("consecutive_errors", &s.consecutive_errors);
+        w.field("ejection_ms", &s.ejection_ms);
+    }
+);
+
+json_struct!(
+    CacheSpec,
+    &[
+        "capacity",
+        "policy",
+        "ttl_ms",
+        "service_time",
+        "max_connections",
+        "crash_at_ms",
+        "read",
+        "write",
+        "invalidate",
+        "coalesce",
+        "flush_ms",
+        "object_bytes"
+    ],
+    |o| CacheSpec {
+        capacity: o.req("capacity"),
+        policy: o.or("policy", EvictionPolicy::default()),
+        ttl_ms: o.opt("ttl_ms"),
+        service_time: o.or("service_time", default_hop_time()),
+        max_connections: o.opt("max_connections"),
+        crash_at_ms: o.opt("crash_at_ms"),
+        read: o.opt("read"),
+        write: o.opt("write"),
+        invalidate: o.opt("invalidate"),
+        coalesce: o.opt("coalesce"),
+        flush_ms: o.opt("flush_ms"),
+        object_bytes: o.opt("object_bytes"),
+    },
+    |s, w| {
+        w.field("capacity", &s.capacity);
+        w.field("policy", &s.policy);
+        w.field_opt("ttl_ms", &s.ttl_ms);
+        w.field("service_time", &s.service_time);
+        w.field_opt("max_connections", &s.max_connections);
+        w.field_opt("crash_at_ms", &s.crash_at_ms);
+        w.field_opt("read", &s.read);
+        w.field_opt("write", &s.write);
+        w.field_opt("invalidate", &s.invalidate);
+        w.field_opt("coalesce", &s.coalesce);
+        w.field_opt("flush_ms", &s.flush_ms);
+        w.field_opt("object_bytes", &s.object_bytes);
+    }
+);
+
+json_struct!(
+    ShardRouterSpec,
+    &[
+        "scheme",
+        "service_time",
+        "crash_at_ms",
+        "split_points",
+        "regions",
+        "vnodes",
+        "directory_cache",
+        "fanout_classes",
+        "fanout_shards",
+        "value_bytes",
+        "migration_keys_per_s"
+    ],
+    |o| ShardRouterSpec {
+        scheme: o.or("scheme", ShardScheme::default()),
+        service_time: o.or("service_time", default_hop_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        split_points: o.opt("split_points"),
+        regions: o.opt("regions"),
+        vnodes: o.opt("vnodes"),
+        directory_cache: o.opt("directory_cache"),
+        fanout_classes: o.or("fanout_classes", Vec::new()),
+        fanout_shards: o.opt("fanout_shards"),
+        value_bytes: o.opt("value_bytes"),
+        migration_keys_per_s: o.opt("migration_keys_per_s"),
+    },
+    |s, w| {
+        w.field("scheme", &s.scheme);
+        w.field("service_time", &s.service_time);
+        w.field_opt("crash_at_ms", &s.crash_at_ms);
+        w.field_opt("split_points", &s.split_points);
+        w.field_opt("regions", &s.regions);
+        w.field_opt("vnodes", &s.vnodes);
+        w.field_opt("directory_cache", &s.directory_cache);
+        if !s.fanout_classes.is_empty() {
+            w.field("fanout_classes", &s.fanout_classes);
+        }
+        w.field_opt("fanout_shards", &s.fanout_shards);
+        w.field_opt("value_bytes", &s.value_bytes);
+        w.field_opt("migration_keys_per_s", &s.migration_keys_per_s);
+    }
+);
+
+json_struct!(
+    RouterCache,
+    &["capacity", "ttl_ms"],
+    |o| RouterCache {
+        capacity: o.req("capacity"),
+        ttl_ms: o.opt("ttl_ms"),
+    },
+    |s, w| {
+        w.field("capacity", &s.capacity);
+        w.field_opt("ttl_ms", &s.ttl_ms);
+    }
+);
+
+json_struct!(
+    IndexSpec,
+    &["table_rows", "indexed", "indexes", "seek_ms", "scan_ms_per_row"],
+    |o| IndexSpec {
+        table_rows: o.req("table_rows"),
+        indexed: o.or("indexed", yes()),
+        indexes: o.or("indexes", one()),
+        seek_ms: o.opt("seek_ms"),
+        scan_ms_per_row: o.opt("scan_ms_per_row"),
+    },
+    |s, w| {
+        w.field("table_rows", &s.table_rows);
+        w.field("indexed", &s.indexed);
+        w.field("indexes", &s.indexes);
+        w.field_opt("seek_ms", &s.seek_ms);
+        w.field_opt("scan_ms_per_row", &s.scan_ms_per_row);
+    }
+);
+
+json_struct!(
+    QueueSpec,
+    &[
+        "capacity",
+        "service_time",
+        "crash_at_ms",
+        "visibility_timeout_ms",
+        "max_attempts",
+        "retry_backoff_ms",
+        "max_message_bytes"
+    ],
+    |o| QueueSpec {
+        capacity: o.opt("capacity"),
+        service_time: o.or("service_time", default_hop_time()),
+        crash_at_ms: o.opt("crash_at_ms"),
+        visibility_timeout_ms: o.opt("visibility_timeout_ms"),
+        max_attempts: o.opt("max_attempts"),
+        retry_backoff_ms: o.opt("retry_backoff_ms"),
+        max_message_bytes: o.opt("max_message_bytes"),
+    },
+    |s, w| {
+        w.field_opt("capacity", &s.capacity);
+        w.field("service_time", &s.service_time);
+        w.field_opt("crash_at_ms", &s.crash_at_ms);
+        w.field_opt("visibility_timeout_ms", &s.visibility_timeout_ms);
+        w.field_opt("max_attempts", &s.max_attempts);
+        w.field_opt("retry_backoff_ms", &s.retry_backoff_ms);
+        w.field_opt("max_message_bytes", &s.max_message_bytes);
+    }
+);
+
+json_struct!(
+    Edge,
+    &["from", "to", "latency", "loss", "weight", "classes"],
+    |o| Edge {
+        from: o.req("from"),
+        to: o.req("to"),
+        latency: o.or("latency", zero_dist()),
+        loss: o.or("loss", 0.0),
+        weight: o.opt("weight"),
+        classes: o.opt("classes"),
+    },
+    |s, w| {
+        w.field("from", &s.from);
+        w.field("to", &s.to);
+        w.field("latency", &s.latency);
+        w.field("loss", &s.loss);
+        w.field_opt("weight", &s.weight);
+        w.field_opt("classes", &s.classes);
+    }
+);
+
+json_struct!(
+    Workload,
+    &["arrival", "keys", "mix", "message_bytes", "message_bytes_by_class"],
+    |o| Workload {
+        arrival: o.or("arrival", Arrival::default()),
+        keys: o.or("keys", Keys::default()),
+        mix: o.or("mix", Mix::default()),
+        message_bytes: o.opt("message_bytes"),
+        message_bytes_by_class: o.or("message_bytes_by_class", BTreeMap::new()),
+    },
+    |s, w| {
+        w.field("arrival", &s.arrival);
+        w.field("keys", &s.keys);
+        w.field("mix", &s.mix);
+        w.field_opt("message_bytes", &s.message_bytes);
+        if !s.message_bytes_by_class.is_empty() {
+            w.field("message_bytes_by_class", &s.message_bytes_by_class);
+        }
+    }
+);
+
+json_struct!(
+    Mix,
+    &["static_asset", "api_read", "api_write", "background_job"],
+    |o| Mix {
+        static_asset: o.or("static_asset", 0.0),
+        api_read: o.or("api_read", 0.0),
+        api_write: o.or("api_write", 0.0),
+        background_job: o.or("background_job", 0.0),
+    },
+    |s, w| {
+        for (k, v) in [
+            ("static_asset", s.static_asset),
+            ("api_read", s.api_read),
+            ("api_write", s.api_write),
+            ("background_job", s.background_job),
+        ] {
+            if v != 0.0 {
+                w.field(k, &v);
+            }
+        }
+    }
+);
+
+json_struct!(
+    Cluster,
+    &[
+        "id",
+        "replicas",
+        "mode",
+        "consistency",
+        "link_latency",
+        "op_timeout_ms",
+        "n",
+        "r",
+        "w",
+        "read_repair",
+        "sloppy_quorum",
+        "read_from",
+        "election_timeout_ms"
+    ],
+    |o| Cluster {
+        id: o.req("id"),
+        replicas: o.req("replicas"),
+        mode: o.or("mode", ReplicationMode::default()),
+        consistency: o.or("consistency", Consistency::default()),
+        link_latency: o.or("link_latency", default_link_latency()),
+        op_timeout_ms: o.opt("op_timeout_ms"),
+        n: o.opt("n"),
+        r: o.opt("r"),
+        w: o.opt("w"),
+        read_repair: o.or("read_repair", false),
+        sloppy_quorum: o.or("sloppy_quorum", false),
+        read_from: o.or("read_from", ReadFrom::default()),
+        election_timeout_ms: o.opt("election_timeout_ms"),
+    },
+    |s, w| {
+        w.field("id", &s.id);
+        w.field("replicas", &s.replicas);
+        w.field("mode", &s.mode);
+        w.field("consistency", &s.consistency);
+        w.field("link_latency", &s.link_latency);
+        w.field_opt("op_timeout_ms", &s.op_timeout_ms);
+        w.field_opt("n", &s.n);
+        w.field_opt("r", &s.r);
+        w.field_opt("w", &s.w);
+        w.field("read_repair", &s.read_repair);
+        w.field("sloppy_quorum", &s.sloppy_quorum);
+        w.field("read_from", &s.read_from);
+        w.field_opt("election_timeout_ms", &s.election_timeout_ms);
+    }
+);
+
+json_struct!(
+    MetricsConfig,
+    &["bucket_ms"],
+    |o| MetricsConfig {
+        bucket_ms: o.req("bucket_ms"),
+    },
+    |s, w| {
+        w.field("bucket_ms", &s.bucket_ms);
+    }
+);
+
+json_struct!(
+    View,
+    &["zoom", "pan_x", "pan_y", "at_ms"],
+    |o| View {
+        zoom: o.req("zoom"),
+        pan_x: o.req("pan_x"),
+        pan_y: o.req("pan_y"),
+        at_ms: o.opt("at_ms"),
+    },
+    |s, w| {
+        w.field("zoom", &s.zoom);
+        w.field("pan_x", &s.pan_x);
+        w.field("pan_y", &s.pan_y);
+        w.field_opt("at_ms", &s.at_ms);
+    }
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Internally tagged enums. Their struct variants accept unknown members (the derive has no
+// `deny_unknown_fields` on them); newtype variants are their struct's rules.
+
+const NODE_KINDS: &[&str] = &[
+    "client",
+    "dns",
+    "cdn",
+    "load_balancer",
+    "service",
+    "cache",
+    "database",
+    "shard_router",
+    "directory",
+    "queue",
+    "worker_pool",
+    "proxy",
+];
+
+impl Json for NodeSpec {
+    fn read(v: &Value, p: &Path) -> NodeSpec {
+        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", NODE_KINDS);
+        fn station(o: &Obj) -> StationSpec {
+            o.deny(StationSpec::FIELDS);
+            StationSpec::from_obj(o)
+        }
+        fn balancer(o: &Obj) -> BalancerSpec {
+            o.deny(BalancerSpec::FIELDS);
+            BalancerSpec::from_obj(o)
+        }
+        fn cache(o: &Obj) -> CacheSpec {
+            o.deny(CacheSpec::FIELDS);
+            CacheSpec::from_obj(o)
+        }
+        match i {
+            0 => {
+                o.deny(ClientSpec::FIELDS);
+                NodeSpec::Client(ClientSpec::from_obj(&o))
+            }
+            1 => NodeSpec::Dns(station(&o)),
+            2 => NodeSpec::Cdn(cache(&o)),
+            3 => NodeSpec::LoadBalancer(balancer(&o)),
+            4 => NodeSpec::Service(station(&o)),
+            5 => NodeSpec::Cache(cache(&o)),
+            6 => NodeSpec::Database(station(&o)),
+            7 => {
+                o.deny(ShardRouterSpec::FIELDS);
+                NodeSpec::ShardRouter(ShardRouterSpec::from_obj(&o))
+            }
+            8 => NodeSpec::Directory(station(&o)),
+            9 => {
+                o.deny(QueueSpec::FIELDS);
+                NodeSpec::Queue(QueueSpec::from_obj(&o))
+            }
+            10 => NodeSpec::WorkerPool(station(&o)),
+            _ => NodeSpec::Proxy(balancer(&o)),
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        w.tag("kind", self.kind_name());
+        match self {
+            NodeSpec::Client(s) => s.write_fields(w),
+            NodeSpec::Dns(s)
+            | NodeSpec::Service(s)
+            | NodeSpec::Database(s)
+            | NodeSpec::Directory(s)
+            | NodeSpec::WorkerPool(s) => s.write_fields(w),
+            NodeSpec::Cdn(s) | NodeSpec::Cache(s) => s.write_fields(w),
+            NodeSpec::LoadBalancer(s) | NodeSpec::Proxy(s) => s.write_fields(w),
+            NodeSpec::ShardRouter(s) => s.write_fields(w),
+            NodeSpec::Queue(s) => s.write_fields(w),
+        }
+        w.end_object();
+    }
+}
+
+const DISTS: &[&str] = &["constant", "exponential", "uniform", "log_normal", "pareto"];
+
+impl Json for Dist {
+    fn read(v: &Value, p: &Path) -> Dist {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Dist", DISTS);
+        match i {
+            0 => Dist::Constant { ms: o.req("ms") },
+            1 => Dist::Exponential {
+                mean_ms: o.req("mean_ms"),
+            },
+            2 => Dist::Uniform {
+                min_ms: o.req("min_ms"),
+                max_ms: o.req("max_ms"),
+            },
+            3 => Dist::LogNormal {
+                median_ms: o.req("median_ms"),
+                sigma: o.req("sigma"),
+            },
+            _ => Dist::Pareto {
+                min_ms: o.req("min_ms"),
+                alpha: o.req("alpha"),
+            },
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        match self {
+            Dist::Constant { ms } => {
+                w.tag("type", DISTS[0]);
+                w.field("ms", ms);
+            }
+            Dist::Exponential { mean_ms } => {
+                w.tag("type", DISTS[1]);
+                w.field("mean_ms", mean_ms);
+            }
+            Dist::Uniform { min_ms, max_ms } => {
+                w.tag("type", DISTS[2]);
+                w.field("min_ms", min_ms);
+                w.field("max_ms", max_ms);
+            }
+            Dist::LogNormal { median_ms, sigma } => {
+                w.tag("type", DISTS[3]);
+                w.field("median_ms", median_ms);
+                w.field("sigma", sigma);
+            }
+            Dist::Pareto { min_ms, alpha } => {
+                w.tag("type", DISTS[4]);
+                w.field("min_ms", min_ms);
+                w.field("alpha", alpha);
+            }
+        }
+        w.end_object();
+    }
+}
+
+const SIZES: &[&str] = &["constant", "uniform", "log_normal"];
+
+impl Json for Size {
+    fn read(v: &Value, p: &Path) -> Size {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Size", SIZES);
+        match i {
+            0 => Size::Constant { bytes: o.req("bytes") },
+            1 => Size::Uniform {
+                min_bytes: o.req("min_bytes"),
+                max_bytes: o.req("max_bytes"),
+            },
+            _ => Size::LogNormal {
+                median_bytes: o.req("median_bytes"),
+                sigma: o.req("sigma"),
+            },
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        match self {
+            Size::Constant { bytes } => {
+                w.tag("type", SIZES[0]);
+                w.field("bytes", bytes);
+            }
+            Size::Uniform { min_bytes, max_bytes } => {
+                w.tag("type", SIZES[1]);
+                w.field("min_bytes", min_bytes);
+                w.field("max_bytes", max_bytes);
+            }
+            Size::LogNormal { median_bytes, sigma } => {
+                w.tag("type", SIZES[2]);
+                w.field("median_bytes", median_bytes);
+                w.field("sigma", sigma);
+            }
+        }
+        w.end_object();
+    }
+}
+
+const ARRIVALS: &[&str] = &["constant", "poisson", "on_off", "spike", "ramp"];
+
+impl Json for Arrival {
+    fn read(v: &Value, p: &Path) -> Arrival {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Arrival", ARRIVALS);
+        match i {
+            0 => Arrival::Constant {
+                rate_rps: o.req("rate_rps"),
+            },
+            1 => Arrival::Poisson {
+                rate_rps: o.req("rate_rps"),
+            },
+            2 => Arrival::OnOff {
+                rate_rps: o.req("rate_rps"),
+                on_ms: o.req("on_ms"),
+                off_ms: o.req("off_ms"),
+            },
+            3 => Arrival::Spike {
+                base_rps: o.req("base_rps"),
+                spike_rps: o.req("spike_rps"),
+                at_ms: o.req("at_ms"),
+                duration_ms: o.req("duration_ms"),
+            },
+            _ => Arrival::Ramp {
+                from_rps: o.req("from_rps"),
+                to_rps: o.req("to_rps"),
+                over_ms: o.req("over_ms"),
+            },
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        match self {
+            Arrival::Constant { rate_rps } => {
+                w.tag("type", ARRIVALS[0]);
+                w.field("rate_rps", rate_rps);
+            }
+            Arrival::Poisson { rate_rps } => {
+                w.tag("type", ARRIVALS[1]);
+                w.field("rate_rps", rate_rps);
+            }
+            Arrival::OnOff {
+                rate_rps,
+                on_ms,
+                off_ms,
+            } => {
+                w.tag("type", ARRIVALS[2]);
+                w.field("rate_rps", rate_rps);
+                w.field("on_ms", on_ms);
+                w.field("off_ms", off_ms);
+            }
+            Arrival::Spike {
+                base_rps,
+                spike_rps,
+                at_ms,
+                duration_ms,
+            } => {
+                w.tag("type", ARRIVALS[3]);
+                w.field("base_rps", base_rps);
+                w.field("spike_rps", spike_rps);
+                w.field("at_ms", at_ms);
+                w.field("duration_ms", duration_ms);
+            }
+            Arrival::Ramp {
+                from_rps,
+                to_rps,
+                over_ms,
+            } => {
+                w.tag("type", ARRIVALS[4]);
+                w.field("from_rps", from_rps);
+                w.field("to_rps", to_rps);
+                w.field("over_ms", over_ms);
+            }
+        }
+        w.end_object();
+    }
+}
+
+const KEYS: &[&str] = &["uniform", "zipf", "hotspot", "sequential"];
+
+impl Json for Keys {
+    fn read(v: &Value, p: &Path) -> Keys {
+        let (i, o) = tagged(v, p, "type", "internally tagged enum Keys", KEYS);
+        match i {
+            0 => Keys::Uniform { count: o.req("count") },
+            1 => Keys::Zipf {
+                count: o.req("count"),
+                alpha: o.req("alpha"),
+            },
+            2 => Keys::Hotspot {
+                count: o.req("count"),
+                hot_keys: o.req("hot_keys"),
+                hot_traffic: o.req("hot_traffic"),
+            },
+            // A unit variant: serde ignores every other member.
+            _ => Keys::Sequential,
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        match self {
+            Keys::Uniform { count } => {
+                w.tag("type", KEYS[0]);
+                w.field("count", count);
+            }
+            Keys::Zipf { count, alpha } => {
+                w.tag("type", KEYS[1]);
+                w.field("count", count);
+                w.field("alpha", alpha);
+            }
+            Keys::Hotspot {
+                count,
+                hot_keys,
+                hot_traffic,
+            } => {
+                w.tag("type", KEYS[2]);
+                w.field("count", count);
+                w.field("hot_keys", hot_keys);
+                w.field("hot_traffic", hot_traffic);
+            }
+            Keys::Sequential => w.tag("type", KEYS[3]),
+        }
+        w.end_object();
+    }
+}
+
+const FAULTS: &[&str] = &[
+    "crash",
+    "recover",
+    "set_rate",
+    "set_latency",
+    "set_loss",
+    "add_shard",
+    "remove_shard",
+    "partition",
+    "heal",
+];
+
+impl Json for Fault {
+    fn read(v: &Value, p: &Path) -> Fault {
+        let (i, o) = tagged(v, p, "action", "internally tagged enum Fault", FAULTS);
+        match i {
+            0 => Fault::Crash {
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+            },
+            1 => Fault::Recover {
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+            },
+            2 => Fault::SetRate {
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+                rate_rps: o.req("rate_rps"),
+            },
+            3 => Fault::SetLatency {
+                at_ms: o.req("at_ms"),
+                from: o.req("from"),
+                to: o.req("to"),
+                latency: o.req("latency"),
+            },
+            4 => Fault::SetLoss {
+                at_ms: o.req("at_ms"),
+                from: o.req("from"),
+                to: o.req("to"),
+                loss: o.req("loss"),
+            },
+            5 => Fault::AddShard {
+                at_ms: o.req("at_ms"),
+                router: o.req("router"),
+                shard: o.req("shard"),
+            },
+            6 => Fault::RemoveShard {
+                at_ms: o.req("at_ms"),
+                router: o.req("router"),
+                shard: o.req("shard"),
+            },
+            7 => Fault::Partition {
+                at_ms: o.req("at_ms"),
+                groups: o.req("groups"),
+            },
+            _ => Fault::Heal { at_ms: o.req("at_ms") },
+        }
+    }
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        match self {
+            Fault::Crash { at_ms, node } | Fault::Recover { at_ms, node } => {
+                w.tag(
+                    "action",
+                    FAULTS[if matches!(self, Fault::Crash { .. }) { 0 } else { 1 }],
+                );
+                w.field("at_ms", at_ms);
+                w.field("node", node);
+            }
+            Fault::SetRate { at_ms, node, rate_rps } => {
+                w.tag("action", FAULTS[2]);
+                w.field("at_ms", at_ms);
+                w.field("node", node);
+                w.field("rate_rps", rate_rps);
+            }
+            Fault::SetLatency {
+                at_ms,
+                from,
+                to,
+                latency,
+            } => {
+                w.tag("action", FAULTS[3]);
+                w.field("at_ms", at_ms);
+                w.field("from", from);
+                w.field("to", to);
+                w.field("latency", latency);
+            }
+            Fault::SetLoss { at_ms, from, to, loss } => {
+                w.tag("action", FAULTS[4]);
+                w.field("at_ms", at_ms);
+                w.field("from", from);
+                w.field("to", to);
+                w.field("loss", loss);
+            }
+            Fault::AddShard { at_ms, router, shard } | Fault::RemoveShard { at_ms, router, shard } => {
+                w.tag(
+                    "action",
+                    FAULTS[if matches!(self, Fault::AddShard { .. }) { 5 } else { 6 }],
+                );
+                w.field("at_ms", at_ms);
+                w.field("router", router);
+                w.field("shard", shard);
+            }
+            Fault::Partition { at_ms, groups } => {
+                w.tag("action", FAULTS[7]);
+                w.field("at_ms", at_ms);
+                w.field("groups", groups);
+            }
+            Fault::Heal { at_ms } => {
+                w.tag("action", FAULTS[8]);
+                w.field("at_ms", at_ms);
+            }
+        }
+        w.end_object();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry points.
+
+/// Reads any codec type from a JSON tree (the document root).
+pub fn read<T: Json>(v: &Value) -> Result<T, ScenarioError> {
+    let errors = Errors::default();
+    let x = T::read(v, &Path::root(&errors));
+    match errors.0.take() {
+        Some(bad) => Err(ScenarioError::from(*bad)),
+        None => Ok(x),
+    }
+}
+
+/// Writes any codec type as JSON text, compact or pretty. Not inlined: one copy per type, however many
+/// callers.
+#[inline(never)]
+pub fn write<T: Json>(x: &T, pretty: bool) -> Vec<u8> {
+    let mut w = Writer::new(pretty);
+    x.write(&mut w);
+    w.finish()
+}
