@@ -1456,20 +1456,8 @@ json_struct!(
 // Internally tagged enums. Their struct variants accept unknown members (the derive has no
 // `deny_unknown_fields` on them); newtype variants are their struct's rules.
 
-const NODE_KINDS: &[&str] = &[
-    "client",
-    "dns",
-    "cdn",
-    "load_balancer",
-    "service",
-    "cache",
-    "database",
-    "shard_router",
-    "directory",
-    "queue",
-    "worker_pool",
-    "proxy",
-];
+/// The node kinds in `NodeSpec`'s variant order, which is the palette's order (`edit::KINDS`).
+const NODE_KINDS: &[&str] = &super::edit::KINDS;
 
 impl Json for NodeSpec {
     fn read(v: &Value, p: &Path) -> NodeSpec {
