@@ -472,7 +472,7 @@ impl Driver {
 
     /// Adds a node of `kind` at `(x, y)`, or at the middle of the view, and selects it.
     pub fn add_node(&mut self, kind: &str, at: Option<(f64, f64)>) {
-        let (x, y) = at.unwrap_or_else(|| self.free_spot());
+        let (x, y) = at.unwrap_or_else(|| self.free_spot(kind));
         self.edit(|doc, sel| {
             let i = edit::add_node(doc, kind, x, y).map_err(|e| e.to_string())?;
             *sel = Selection::Nodes([i].into());
@@ -486,17 +486,26 @@ impl Driver {
         }
     }
 
-    /// The first place near the selected node or the middle of the view where a new node overlaps none: a spiral over a grid of
-    /// node-sized cells.
-    fn free_spot(&self) -> (f64, f64) {
+    /// The first place near the selected node or the middle of the view where a new node of `kind` overlaps
+    /// none: a spiral over a grid of node-sized cells.
+    fn free_spot(&self, kind: &str) -> (f64, f64) {
         let (x, y, w, h) = self.camera;
         let (sx, sy) = (2.0 * NODE_HALF_W + 40.0, 2.0 * NODE_HALF_H + 36.0);
-        // Next to the one selected node (the flow reads left to right), else in the middle of the view.
+        // Next to the one selected node, else in the middle of the view. The flow reads left to right, so a new
+        // node goes to the right of the selected one; one of the same kind is a sibling (another replica
+        // behind the same balancer) and goes below it, so that a tier of servers stands in a column.
         let (cx, cy) = match &self.selection {
-            Selection::Nodes(s) if s.len() == 1 => s
-                .first()
-                .and_then(|&i| self.doc.nodes.get(i))
-                .map_or((x + w / 2.0, y + h / 2.0), |n| (n.x + sx, n.y)),
+            Selection::Nodes(s) if s.len() == 1 => {
+                s.first()
+                    .and_then(|&i| self.doc.nodes.get(i))
+                    .map_or((x + w / 2.0, y + h / 2.0), |n| {
+                        if n.spec.kind_name() == kind {
+                            (n.x, n.y + sy)
+                        } else {
+                            (n.x + sx, n.y)
+                        }
+                    })
+            }
             _ => (x + w / 2.0, y + h / 2.0),
         };
         let free = |(px, py): (f64, f64)| {

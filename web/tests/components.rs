@@ -550,6 +550,42 @@ async fn palette_offers_every_kind_and_adds_the_one_activated() {
     assert_eq!(d.doc().nodes.len(), edit::KINDS.len());
 }
 
+/// Nodes added from the palette land where a diagram would put them: each new kind to the right of the
+/// selected node, and a node of the selected node's kind (another replica) below it, so that a client, a load
+/// balancer, three services and a database come out as a row with the services in a column, no two overlapping.
+#[wasm_bindgen_test]
+fn palette_places_a_new_kind_to_the_right_and_a_sibling_below() {
+    let mut d = Driver::new(true);
+    d.new_blank();
+    for kind in ["client", "load_balancer", "service", "service", "service", "database"] {
+        d.add_node(kind, None);
+    }
+    let at: Vec<(f64, f64)> = d.doc().nodes.iter().map(|n| (n.x, n.y)).collect();
+    let (client, lb, s1, s2, s3, db) = (at[0], at[1], at[2], at[3], at[4], at[5]);
+    assert!(
+        lb.0 > client.0 && lb.1 == client.1,
+        "the balancer right of the client: {at:?}"
+    );
+    assert!(
+        s1.0 > lb.0 && s1.1 == lb.1,
+        "the first service right of the balancer: {at:?}"
+    );
+    assert!(
+        s2.0 == s1.0 && s2.1 > s1.1,
+        "the second service below the first: {at:?}"
+    );
+    assert!(s3.0 == s1.0 && s3.1 > s2.1, "the third below the second: {at:?}");
+    assert!(
+        db.0 > s3.0 && db.1 == s3.1,
+        "the database right of the last service: {at:?}"
+    );
+    for (i, a) in at.iter().enumerate() {
+        for b in &at[i + 1..] {
+            assert!(a != b, "two nodes on one spot: {at:?}");
+        }
+    }
+}
+
 // ---- metrics ------------------------------------------------------------------------------------------------
 
 /// Digits of a `1,234`-style readout.
