@@ -25,6 +25,7 @@ use switchyard_web::components::{
     ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
 };
 use switchyard_web::driver::{kind_of, preset_infos, Driver, Selection, Snapshot};
+use switchyard_web::render::layout::fit_label;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -227,7 +228,27 @@ async fn canvas_draws_every_node_of_every_preset_as_a_named_focusable_element() 
                 "{id}/{}: aria-label {aria:?} names the node, its kind and its state",
                 n.id
             );
-            assert_eq!(text(&one(g, "text.node-label")), label, "{id}/{}: visible label", n.id);
+            // The label as drawn: whole, or cut with "…" when it is too long for the box; the tooltip has it all.
+            let shown = text(&one(g, "text.node-label"));
+            assert_eq!(shown, fit_label(&label).0, "{id}/{}: visible label", n.id);
+            assert!(
+                shown == label || label.starts_with(shown.trim_end_matches('…')),
+                "{id}/{}: {shown:?} is the start of {label:?}",
+                n.id
+            );
+            assert!(text(&one(g, "title")).starts_with(&label), "{id}/{}: tooltip", n.id);
+            // Measured by the browser: the label ends before the output port, so it never runs into the next node.
+            let label_box = one(g, "text.node-label")
+                .unchecked_into::<web_sys::SvgGraphicsElement>()
+                .get_b_box()
+                .unwrap();
+            let port_left = attr(&one(g, "circle.port"), "cx").parse::<f64>().unwrap() - 7.0;
+            assert!(
+                f64::from(label_box.x() + label_box.width()) <= port_left,
+                "{id}/{}: {label:?} ends at {} past the port at {port_left}",
+                n.id,
+                label_box.x() + label_box.width()
+            );
         }
         assert_eq!(
             m.all("g.edge").len(),

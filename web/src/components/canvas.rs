@@ -14,7 +14,7 @@ use super::icons::{kind_icon_at, kind_label};
 use crate::app::Action;
 use crate::driver::{NodeView, Problem, Selection};
 use crate::render::dots::Mark;
-use crate::render::layout::{Layout, Transform, NODE_HALF_H, NODE_HALF_W};
+use crate::render::layout::{fit_label, Layout, Transform, NODE_HALF_H, NODE_HALF_W};
 
 #[derive(Properties, PartialEq)]
 pub struct CanvasProps {
@@ -482,6 +482,7 @@ fn node(p: NodeProps<'_>) -> Html {
         problem.is_some().then_some("invalid")
     );
     let (left, top) = (x - NODE_HALF_W, y - NODE_HALF_H);
+    let (shown, squeeze) = fit_label(&n.label);
     let sub = if n.up {
         kind.to_owned()
     } else {
@@ -494,7 +495,9 @@ fn node(p: NodeProps<'_>) -> Html {
             <rect x={left.to_string()} y={top.to_string()} width={(2.0 * NODE_HALF_W).to_string()}
                   height={(2.0 * NODE_HALF_H).to_string()} rx="10" />
             { kind_icon_at(n.kind, left + 10.0, y - 11.0, 22.0) }
-            <text class="node-label" x={(left + 40.0).to_string()} y={(y - 3.0).to_string()}>{ &n.label }</text>
+            <text class="node-label" x={(left + 40.0).to_string()} y={(y - 3.0).to_string()}
+                  textLength={squeeze.map(|w| w.to_string())}
+                  lengthAdjust={squeeze.map(|_| "spacingAndGlyphs")}>{ shown }</text>
             <text class="node-kind" x={(left + 40.0).to_string()} y={(y + 13.0).to_string()}>{ sub }</text>
             <circle class="port" data-port={n.id.clone()} cx={(x + NODE_HALF_W).to_string()} cy={y.to_string()} r="7"
                     onpointerdown={on_port} aria-hidden="true" />

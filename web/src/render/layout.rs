@@ -7,6 +7,59 @@ pub const NODE_HALF_H: f64 = 26.0;
 /// Space around the outermost nodes.
 const MARGIN: f64 = 28.0;
 
+/// Room for a node's label, in scenario units: from where it starts (right of the icon, 40 units in) to
+/// just short of the output port on the right edge.
+pub const LABEL_WIDTH: f64 = 2.0 * NODE_HALF_W - 40.0 - 14.0;
+/// How much a label may be narrowed (SVG `textLength`) before it is cut instead: a fifth keeps it legible.
+const MAX_SQUEEZE: f64 = 1.25;
+/// The label's font size (`.node-label` in app.css), in scenario units.
+const LABEL_FONT: f64 = 12.5;
+
+/// A label as a node draws it: the text and, when it would run past [`LABEL_WIDTH`], the width to narrow it
+/// to. A label up to a fifth too wide is drawn whole and narrowed; a longer one is cut at a character and
+/// ends in "…" (the node's tooltip and its accessible name keep the whole label).
+pub fn fit_label(label: &str) -> (String, Option<f64>) {
+    if text_width(label) <= LABEL_WIDTH {
+        return (label.to_owned(), None);
+    }
+    if text_width(label) <= LABEL_WIDTH * MAX_SQUEEZE {
+        return (label.to_owned(), Some(LABEL_WIDTH));
+    }
+    let budget = LABEL_WIDTH * MAX_SQUEEZE - text_width("…");
+    let mut width = 0.0;
+    let mut cut = String::new();
+    for c in label.chars() {
+        width += char_width(c);
+        if width > budget {
+            break;
+        }
+        cut.push(c);
+    }
+    let mut out = cut.trim_end().to_owned();
+    out.push('…');
+    (out, Some(LABEL_WIDTH))
+}
+
+/// A generous estimate of `text`'s width in the label font (system sans-serif, semibold): the page cannot
+/// measure text before it is drawn, and an estimate on the wide side only narrows a label a little more.
+fn text_width(text: &str) -> f64 {
+    text.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> f64 {
+    let em = match c {
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.3,
+        ' ' | 'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' | '/' => 0.4,
+        'm' | 'w' => 0.95,
+        'M' | 'W' => 1.0,
+        'A'..='Z' => 0.76,
+        _ if c.is_ascii() => 0.66,
+        // Anything else (accents, CJK, emoji) is assumed wide.
+        _ => 1.0,
+    };
+    em * LABEL_FONT
+}
+
 /// Node centres (in topology order) and the box that holds them all.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
