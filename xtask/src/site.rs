@@ -32,7 +32,8 @@ pub fn size_build_env(command: &mut Command, root: &Path, toolchain: &str) {
 
 /// `trunk build --release --offline` into `dist/`, with the tools from setup on `PATH`. The wasm is built
 /// by the pinned nightly ([`setup::SIZE_NIGHTLY`]) with the settings of [`size_build_env`]; without that
-/// nightly it is built by the stable toolchain, works the same, and is larger. Returns how the wasm was compiled, in words.
+/// nightly it is built by the stable toolchain, works the same, and is larger. Returns how the wasm was
+/// compiled, in words.
 pub fn build(root: &Path) -> Result<String, String> {
     let mut trunk = Command::new("trunk");
     trunk
