@@ -143,7 +143,7 @@ impl Saver {
             if since >= f64::from(DEBOUNCE_MS) {
                 None
             } else {
-                Some(DEBOUNCE_MS - since.max(0.0) as i32)
+                Some((f64::from(DEBOUNCE_MS) - since.max(0.0)).ceil() as i32)
             }
         };
         match wait {
@@ -163,12 +163,14 @@ fn flush(state: &Rc<RefCell<SaverState>>) {
     let doc = {
         let mut s = state.borrow_mut();
         s.timer = false;
-        s.last_write = Some(now_ms());
         s.pending.take()
     };
     if let Some(doc) = doc {
         write(&doc);
     }
+    // The second is counted from the end of this write, not its start: a write takes milliseconds (validation,
+    // encoding), and counting from its start let the next link land that much less than a second later.
+    state.borrow_mut().last_write = Some(now_ms());
 }
 
 /// One write: the autosave, and the fragment (by `replaceState`, so edits do not fill the history). Links
