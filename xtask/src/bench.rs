@@ -25,6 +25,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         wasm_size(&xtask::dist_dir(), &how)?,
         core_benches(root, started)?,
         engine_vs_simpy(root)?,
+        cli_builds(root)?,
         cache_replay(root)?,
         browser_benches(root)?,
     ];
@@ -200,7 +201,7 @@ fn nanos(ns: f64) -> String {
     }
 }
 
-/// Builds the CLI at full speed (the `bench` profile; `release` is tuned for wasm size) and returns its path.
+/// Builds the CLI with the `bench` profile (full speed, like `release`) and returns its path.
 fn fast_cli(root: &Path) -> Result<PathBuf, String> {
     let ok = cmd::run(
         Command::new("cargo")
@@ -299,6 +300,82 @@ fn engine_vs_simpy(root: &Path) -> Result<Section, String> {
         body: format!(
             "Poisson arrivals at 80/s into one exponential server with mean 10 ms (theory: mean time in system 50 ms). Switchyard: {requests} requests via `switchyard run preset:mm1 --requests {requests} --json` (best of 3, wall time of the run loop). SimPy: {customers} customers via `xtask/bench/simpy_mm1.py` (best of 3). The engines count events differently (Switchyard: arrival, service start/arrival at the server, service done, response; SimPy: every scheduled event), so requests per second is the like-for-like figure. Targets: at least 10 M events/s and 50x SimPy.\n\n{}",
             table(&["engine", "events/s", "requests/s", "mean latency"], &rows)
+        ),
+    })
+}
+
+/// The CLI as users build it, against the `bench` profile's build, on M/M/1 with 10^6 requests: what
+/// `cargo install --path cli` gives (the `release` profile) and what `cargo run -p switchyard-cli` gives (the
+/// `dev` profile, with the engine's crates optimised). Runs alternate between the binaries, best of five each,
+/// so that a busy moment of the machine does not fall on one binary alone.
+fn cli_builds(root: &Path) -> Result<Section, String> {
+    let title = "CLI builds (M/M/1, 10^6 requests)";
+    let bench = fast_cli(root)?;
+    let install_root = root.join("target/xtask/install");
+    let installed = cmd::run(
+        Command::new("cargo")
+            .args(["install", "--force", "--path", "cli", "--root"])
+            .arg(&install_root)
+            .arg("--target-dir")
+            .arg(root.join("target/xtask/install-target"))
+            .current_dir(root),
+    );
+    if !installed {
+        return Err("cargo install --path cli failed".into());
+    }
+    if !cmd::run(
+        Command::new("cargo")
+            .args(["build", "-p", "switchyard-cli"])
+            .current_dir(root),
+    ) {
+        return Err("cargo build -p switchyard-cli failed".into());
+    }
+    let builds = [
+        (
+            "`cargo install --path cli` (`release` profile)",
+            install_root.join("bin/switchyard"),
+        ),
+        (
+            "`cargo run -p switchyard-cli` (`dev` profile)",
+            root.join("target/debug/switchyard"),
+        ),
+        ("`bench` profile", bench),
+    ];
+    let requests = 1_000_000u64;
+    let mut best = [f64::INFINITY; 3];
+    for _ in 0..5 {
+        for (i, (_, binary)) in builds.iter().enumerate() {
+            let run = best_json(
+                || {
+                    let mut c = Command::new(binary);
+                    c.args(["run", "preset:mm1", "--requests", &requests.to_string(), "--json"]);
+                    c
+                },
+                1,
+                "wall_ms",
+            )?;
+            best[i] = best[i].min(run["wall_ms"].as_f64().unwrap_or(f64::NAN));
+        }
+    }
+    let rows: Vec<Vec<String>> = builds
+        .iter()
+        .zip(best)
+        .map(|((name, _), ms)| {
+            vec![
+                (*name).to_owned(),
+                format!("{ms:.0} ms"),
+                format!("{:.2} M", requests as f64 / ms / 1e3),
+                format!("{:.0}%", 100.0 * best[2] / ms),
+            ]
+        })
+        .collect();
+    Ok(Section {
+        title,
+        body: format!(
+            "`switchyard run preset:mm1 --requests {requests} --json`, wall time of the run loop, best of 5, the \
+             three binaries taking turns. Issue #16: the installed binary within 10% of the `bench` profile's \
+             speed.\n\n{}",
+            table(&["build", "wall", "requests/s", "speed vs `bench`"], &rows)
         ),
     })
 }

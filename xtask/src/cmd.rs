@@ -2,7 +2,7 @@
 //! counting the results.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 /// Echoes `$ program args…` so a log shows exactly what ran.
 pub fn echo(cmd: &Command) {
@@ -23,6 +23,87 @@ pub fn run(cmd: &mut Command) -> bool {
             eprintln!("error: could not run {:?}: {err}", cmd.get_program());
             false
         }
+    }
+}
+
+/// Runs `cmd` like [`run`], copying its output through while keeping the first line that reports an error,
+/// so a caller can say in one line why a build failed. `Err` holds that line (cargo's own `error: …` when
+/// there is one, since Trunk's `ERROR` lines only say that cargo failed), or the exit status.
+pub fn run_keeping_first_error(cmd: &mut Command) -> Result<(), String> {
+    let (mut cargo_error, mut other_error) = (None, None);
+    let status = run_watching_output(cmd, |line| match error_in(line) {
+        Some(ErrorLine::Cargo(text)) if cargo_error.is_none() => cargo_error = Some(text.to_owned()),
+        Some(ErrorLine::Other(text)) if other_error.is_none() => other_error = Some(text.to_owned()),
+        _ => {}
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(cargo_error
+            .or(other_error)
+            .unwrap_or_else(|| format!("exited with {status}")))
+    }
+}
+
+/// Runs `cmd` with its stdout and stderr copied through line by line, each line also handed to `watch`
+/// (Trunk prints cargo's errors on either).
+pub fn run_watching_output(cmd: &mut Command, mut watch: impl FnMut(&str)) -> Result<ExitStatus, String> {
+    echo(cmd);
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("could not run {:?}: {err}", cmd.get_program()))?;
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let out_lines = lines.clone();
+    let out = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = out_lines.send((false, line));
+        }
+    });
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let err = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send((true, line));
+        }
+    });
+    // Ends when both readers have hung up.
+    for (is_stderr, line) in received {
+        if is_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+        watch(&line);
+    }
+    let _ = (out.join(), err.join());
+    child
+        .wait()
+        .map_err(|err| format!("waiting for {:?}: {err}", cmd.get_program()))
+}
+
+#[derive(Debug, PartialEq)]
+enum ErrorLine<'a> {
+    /// cargo's or rustc's `error: …` / `error[E…]: …`, perhaps indented under another tool's report.
+    Cargo(&'a str),
+    /// A log line at level `ERROR` (Trunk's, after a timestamp): what follows the level.
+    Other(&'a str),
+}
+
+fn error_in(line: &str) -> Option<ErrorLine<'_>> {
+    let line = line.trim();
+    if line.starts_with("error:") || line.starts_with("error[") {
+        return Some(ErrorLine::Cargo(line));
+    }
+    let mut words = line.splitn(3, ' ').filter(|w| !w.is_empty());
+    let (first, second) = (words.next()?, words.next());
+    let rest = |after: &str| line.split_once(after).map_or("", |(_, r)| r.trim());
+    match (first, second) {
+        ("ERROR", _) => Some(ErrorLine::Other(rest("ERROR"))),
+        (_, Some("ERROR")) => Some(ErrorLine::Other(rest("ERROR"))),
+        _ => None,
     }
 }
 
@@ -86,7 +167,39 @@ pub fn parse_result_line(line: &str) -> Option<(u64, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_result_line;
+    use super::{error_in, parse_result_line, ErrorLine};
+
+    #[test]
+    fn recognises_the_lines_that_report_an_error() {
+        use ErrorLine::{Cargo, Other};
+        for (line, expect) in [
+            (
+                "error: no matching package named `wasip1` found",
+                Some(Cargo("error: no matching package named `wasip1` found")),
+            ),
+            (
+                "       error: simulated failure",
+                Some(Cargo("error: simulated failure")),
+            ),
+            (
+                "error[E0425]: cannot find value `x` in this scope",
+                Some(Cargo("error[E0425]: cannot find value `x` in this scope")),
+            ),
+            (
+                "2026-12-06T18:24:27.246648Z ERROR error from build pipeline",
+                Some(Other("error from build pipeline")),
+            ),
+            ("error from build pipeline", None),
+            (
+                "  = note: offline mode (via `--offline`) can cause surprising resolution failures",
+                None,
+            ),
+            ("warning: unused variable: `error`", None),
+            ("   Compiling error-chain v0.12.4", None),
+        ] {
+            assert_eq!(error_in(line), expect, "{line}");
+        }
+    }
 
     #[test]
     fn parses_libtest_and_wasm_runner_summaries() {

@@ -4,6 +4,7 @@
 mod bench;
 mod chromium;
 mod cmd;
+mod fresh;
 mod setup;
 mod site;
 mod test_all;
@@ -17,7 +18,9 @@ commands:
   setup               install missing tools: wasm32 target, trunk, wasm-bindgen-cli, wasm-opt
   serve [--port N]    build the release site and serve it on http://127.0.0.1:N/ (default 8080)
   dist                build the release site into dist/
-  test                fmt, clippy, native tests, wasm tests in Chromium, release build, e2e tests
+  test                fmt, clippy, native tests, wasm tests in Chromium, release build, e2e tests,
+                      and the release build once more in a fresh checkout with an empty CARGO_HOME
+  fresh               the release build in a fresh checkout with an empty CARGO_HOME (a step of `test`)
   bench               run benchmarks and write BENCHMARKS.md";
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
+        ["fresh"] => fresh::check(&root),
         ["bench"] => bench::run(&root),
         [] | ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

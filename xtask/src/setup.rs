@@ -71,9 +71,9 @@ fn wasm_target(root: &Path) -> Result<(), String> {
 pub const SIZE_NIGHTLY: &str = "nightly-2026-05-19";
 
 /// The installed toolchain that is [`SIZE_NIGHTLY`] with `rust-src` (which `-Zbuild-std` compiles), adding
-/// what is missing: `nightly` when that channel is at the pinned date, else the dated toolchain. `None`,
-/// with the reason printed, when it cannot be had; the site then builds with the stable toolchain.
-pub fn size_toolchain(root: &Path) -> Option<String> {
+/// what is missing: `nightly` when that channel is at the pinned date, else the dated toolchain. `Err` says
+/// in words why it cannot be had; the site then builds with the stable toolchain.
+pub fn size_toolchain(root: &Path) -> Result<String, String> {
     let date = SIZE_NIGHTLY.strip_prefix("nightly-").unwrap_or(SIZE_NIGHTLY);
     let is_pinned = |name: &str| {
         cmd::first_line(
@@ -88,7 +88,7 @@ pub fn size_toolchain(root: &Path) -> Option<String> {
         "nightly"
     } else {
         if !is_pinned(SIZE_NIGHTLY) {
-            let installed = install(
+            install(
                 &format!("rust toolchain {SIZE_NIGHTLY}"),
                 Command::new("rustup")
                     .args([
@@ -101,11 +101,7 @@ pub fn size_toolchain(root: &Path) -> Option<String> {
                         "rust-src",
                     ])
                     .current_dir(root),
-            );
-            if let Err(e) = installed {
-                eprintln!("setup: {e}: the release bundle builds with the stable toolchain, and is larger");
-                return None;
-            }
+            )?;
         }
         SIZE_NIGHTLY
     };
@@ -113,22 +109,21 @@ pub fn size_toolchain(root: &Path) -> Option<String> {
         .args(["component", "list", "--installed", "--toolchain", name])
         .current_dir(root)
         .output()
-        .ok()?;
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
     if String::from_utf8_lossy(&components.stdout)
         .lines()
         .any(|c| c.trim() == "rust-src")
     {
-        present(&format!("rust-src for {name} ({SIZE_NIGHTLY})")).ok()?;
-    } else if let Err(e) = install(
-        &format!("rust-src for {name}"),
-        Command::new("rustup")
-            .args(["component", "add", "rust-src", "--toolchain", name])
-            .current_dir(root),
-    ) {
-        eprintln!("setup: {e}: the release bundle builds with the stable toolchain, and is larger");
-        return None;
+        present(&format!("rust-src for {name} ({SIZE_NIGHTLY})"))?;
+    } else {
+        install(
+            &format!("rust-src for {name}"),
+            Command::new("rustup")
+                .args(["component", "add", "rust-src", "--toolchain", name])
+                .current_dir(root),
+        )?;
     }
-    Some(name.to_owned())
+    Ok(name.to_owned())
 }
 
 fn trunk() -> Result<(), String> {
@@ -246,11 +241,7 @@ fn present(what: &str) -> Result<(), String> {
 
 fn install(what: &str, command: &mut Command) -> Result<(), String> {
     eprintln!("setup: {what}: installing");
-    if cmd::run(command) {
-        Ok(())
-    } else {
-        Err(format!("installing {what} failed"))
-    }
+    cmd::run_keeping_first_error(command).map_err(|why| format!("installing {what} failed ({why})"))
 }
 
 #[cfg(test)]

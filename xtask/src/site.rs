@@ -30,11 +30,57 @@ pub fn size_build_env(command: &mut Command, root: &Path, toolchain: &str) {
         .env("CARGO_TARGET_DIR", root.join("target/site"));
 }
 
-/// `trunk build --release --offline` into `dist/`, with the tools from setup on `PATH`. The wasm is built
-/// by the pinned nightly ([`setup::SIZE_NIGHTLY`]) with the settings of [`size_build_env`]; without that
-/// nightly it is built by the stable toolchain, works the same, and is larger. Returns how the wasm was
-/// compiled, in words.
+/// The cargo profile Trunk builds the wasm with: `data-cargo-profile-release` in `index.html`, tuned for size
+/// in the root `Cargo.toml` (the `release` profile is tuned for the native CLI's speed).
+pub const WASM_PROFILE: &str = "wasm-release";
+
+/// `trunk build --release --offline` into `dist/`, with the tools from setup on `PATH`. The wasm is built by
+/// the pinned nightly ([`setup::SIZE_NIGHTLY`]) with the settings of [`size_build_env`]. If that nightly
+/// cannot be had, or the size-tuned build fails for any reason, the site is built by the stable toolchain
+/// instead (it works the same, and is larger), with one line saying so and why: a size optimisation never
+/// stops `serve` or `dist`. Returns how the wasm was compiled, in words.
+///
+/// Trunk runs cargo offline, so everything the build needs from the registry is fetched first, while online:
+/// the workspace's crates, and for `-Zbuild-std` the standard library's own dependencies, which an empty
+/// `CARGO_HOME` does not have (`cargo xtask test` checks this with one build from a fresh checkout).
 pub fn build(root: &Path) -> Result<String, String> {
+    fetch(root, Command::new("cargo").arg("fetch"), "the workspace's crates");
+    let why_stable = match setup::size_toolchain(root) {
+        Ok(toolchain) => {
+            let mut std_deps = Command::new("cargo");
+            std_deps.args(["fetch", "--target", "wasm32-unknown-unknown"]);
+            size_build_env(&mut std_deps, root, &toolchain);
+            fetch(
+                root,
+                &mut std_deps,
+                "the standard library's dependencies for -Zbuild-std",
+            );
+            let mut size_tuned = trunk(root);
+            size_build_env(&mut size_tuned, root, &toolchain);
+            match cmd::run_keeping_first_error(&mut size_tuned) {
+                Ok(()) => {
+                    return Ok(format!(
+                        "`{}` (installed as `{toolchain}`) with `-Zbuild-std=std,panic_abort`, \
+                         `-Zbuild-std-features={SIZE_STD_FEATURES}` and `{SIZE_RUSTFLAGS}`",
+                        setup::SIZE_NIGHTLY
+                    ))
+                }
+                Err(why) => format!("the size-tuned build with {toolchain} failed: {why}"),
+            }
+        }
+        Err(why) => format!("the size-tuned build's nightly is not available: {why}"),
+    };
+    eprintln!(
+        "dist: building the site with the stable toolchain instead, because {why_stable} \
+         (the site works the same; its .wasm is larger)"
+    );
+    cmd::run_keeping_first_error(&mut trunk(root))
+        .map_err(|why| format!("trunk build --release --offline failed: {why}"))?;
+    Ok(format!("the stable toolchain, because {why_stable}"))
+}
+
+/// `trunk build --release --offline` in `root`, not yet run.
+fn trunk(root: &Path) -> Command {
     let mut trunk = Command::new("trunk");
     trunk
         .args(["build", "--release", "--offline"])
@@ -42,21 +88,14 @@ pub fn build(root: &Path) -> Result<String, String> {
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         // Trunk's colour codes do not help in CI logs.
         .env("NO_COLOR", "true");
-    let how = match setup::size_toolchain(root) {
-        Some(toolchain) => {
-            size_build_env(&mut trunk, root, &toolchain);
-            format!(
-                "`{}` (installed as `{toolchain}`) with `-Zbuild-std=std,panic_abort`, \
-                 `-Zbuild-std-features={SIZE_STD_FEATURES}` and `{SIZE_RUSTFLAGS}`",
-                setup::SIZE_NIGHTLY
-            )
-        }
-        None => "the stable toolchain (the pinned nightly was not available)".to_owned(),
-    };
-    if cmd::run(&mut trunk) {
-        Ok(how)
-    } else {
-        Err("trunk build --release --offline failed".to_owned())
+    trunk
+}
+
+/// Runs a `cargo fetch`; a failure is said in one line and is not fatal, since the crates may already be
+/// cached (an offline machine with a warm cache still builds).
+fn fetch(root: &Path, command: &mut Command, what: &str) {
+    if !cmd::run(command.current_dir(root)) {
+        eprintln!("dist: could not fetch {what}; the build goes on with the crates already cached");
     }
 }
 
@@ -75,4 +114,39 @@ pub fn serve(root: &Path, port: u16) -> Result<(), String> {
     println!("serving {}", server.url());
     server.wait();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `key = value` lines of one `[section]` of a TOML file, as text.
+    fn section<'a>(toml: &'a str, name: &str) -> Vec<&'a str> {
+        let header = format!("[{name}]");
+        toml.lines()
+            .skip_while(|l| l.trim() != header)
+            .skip(1)
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .filter(|l| l.contains('='))
+            .map(str::trim)
+            .collect()
+    }
+
+    /// Trunk builds the wasm with the size-tuned profile; every other build (the CLI above all) uses the
+    /// speed-tuned `release`.
+    #[test]
+    fn the_bundle_is_built_for_size_and_the_cli_for_speed() {
+        let root = xtask::workspace_root();
+        let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+        assert!(
+            index.contains(&format!("data-cargo-profile-release=\"{WASM_PROFILE}\"")),
+            "index.html must build the wasm with the `{WASM_PROFILE}` profile"
+        );
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let release = section(&manifest, "profile.release");
+        assert!(release.contains(&"opt-level = 3"), "{release:?}");
+        assert!(release.contains(&"lto = true"), "{release:?}");
+        let wasm = section(&manifest, &format!("profile.{WASM_PROFILE}"));
+        assert_eq!(wasm, ["inherits = \"release\"", "opt-level = \"z\""]);
+    }
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use xtask::browser;
 
 use crate::cmd::{self, Counts};
-use crate::{chromium, setup, site};
+use crate::{chromium, fresh, setup, site};
 
 struct Outcome {
     name: &'static str,
@@ -174,16 +174,23 @@ pub fn run(root: &Path) -> bool {
     match (browser_ready, setup::size_toolchain(root)) {
         (false, _) => report.blocked(name, "Chromium is not installed"),
         // Without the nightly the bundle is built like the tests above, which covered it.
-        (_, None) => {
+        (_, Err(_)) => {
             report.step(name, || {
                 eprintln!("not needed: without the pinned nightly the bundle is built like the wasm tests above");
                 Ok(())
             });
         }
-        (true, Some(toolchain)) => match wasm_test_command(
+        (true, Ok(toolchain)) => match wasm_test_command(
             root,
             "switchyard-core",
-            &["--release", "--test", "wasm_determinism", "--test", "wasm_smoke"],
+            &[
+                "--profile",
+                site::WASM_PROFILE,
+                "--test",
+                "wasm_determinism",
+                "--test",
+                "wasm_smoke",
+            ],
         ) {
             Ok(mut command) => {
                 site::size_build_env(&mut command, root, &toolchain);
@@ -209,6 +216,9 @@ pub fn run(root: &Path) -> bool {
         (false, _) => report.blocked("e2e browser tests", "Chromium is not installed"),
         (_, false) => report.blocked("e2e browser tests", "the release site did not build"),
     }
+    report.step("release site build, fresh checkout, empty CARGO_HOME", || {
+        fresh::check(root)
+    });
     report.print();
     report.totals().1 == 0
 }
