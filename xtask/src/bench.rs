@@ -16,33 +16,125 @@ struct Section {
     body: String,
 }
 
-pub fn run(root: &Path) -> Result<(), String> {
-    let how = site::dist(root)?;
-    chromium::ensure()?;
+/// The sections `cargo xtask bench <name>…` can refresh on their own, by name.
+pub const SECTIONS: &[&str] = &["wasm", "core", "simpy", "cli", "cache", "browser"];
+
+/// Runs the benchmarks named in `only` (every one when empty) and writes BENCHMARKS.md. A partial run
+/// replaces just its sections (and the machine table) in the file, keeping the others as they were.
+pub fn run(root: &Path, only: &[&str]) -> Result<(), String> {
+    if let Some(unknown) = only.iter().find(|name| !SECTIONS.contains(name)) {
+        return Err(format!(
+            "no benchmark called {unknown:?}; there are {}",
+            SECTIONS.join(", ")
+        ));
+    }
+    let wanted = |name: &str| only.is_empty() || only.contains(&name);
+    let how = if wanted("wasm") || wanted("browser") {
+        Some(site::dist(root)?)
+    } else {
+        None
+    };
+    if wanted("browser") {
+        chromium::ensure()?;
+    }
     let started = SystemTime::now();
-    let sections = [
-        machine(root)?,
-        wasm_size(&xtask::dist_dir(), &how)?,
-        core_benches(root, started)?,
-        engine_vs_simpy(root)?,
-        cli_builds(root)?,
-        cache_replay(root)?,
-        browser_benches(root)?,
-    ];
-    let mut text = String::from(
-        "# Benchmarks\n\nWritten by `cargo xtask bench`; run it again to refresh. One run on one machine: compare \
-         numbers only with runs on the same machine.\n",
-    );
-    for section in sections {
-        text.push_str(&format!("\n## {}\n\n{}", section.title, section.body));
+    let machine = machine(root)?;
+    // A full run describes its machine once; a partial one keeps that table for the sections it leaves and
+    // names its own machine under each section it refreshes.
+    let mut sections = if only.is_empty() {
+        vec![machine.section()]
+    } else {
+        Vec::new()
+    };
+    for name in SECTIONS.iter().copied().filter(|name| wanted(name)) {
+        sections.push(match name {
+            "wasm" => wasm_size(&xtask::dist_dir(), how.as_deref().unwrap_or_default())?,
+            "core" => core_benches(root, started)?,
+            "simpy" => engine_vs_simpy(root)?,
+            "cli" => cli_builds(root)?,
+            "cache" => cache_replay(root)?,
+            _ => browser_benches(root)?,
+        });
+    }
+    if !only.is_empty() {
+        for section in &mut sections {
+            section.body.push_str(&format!(
+                "\nRefreshed alone (`cargo xtask bench {}`) on {}; the Machine table above describes the last full run.\n",
+                only.join(" "),
+                machine.line()
+            ));
+        }
     }
     let path = root.join("BENCHMARKS.md");
-    fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    let old = if only.is_empty() {
+        String::new()
+    } else {
+        fs::read_to_string(&path).unwrap_or_default()
+    };
+    fs::write(&path, merge(&old, &sections)).map_err(|e| format!("writing {}: {e}", path.display()))?;
     eprintln!("bench: wrote {}", path.display());
     Ok(())
 }
 
-fn machine(root: &Path) -> Result<Section, String> {
+const PREAMBLE: &str = "# Benchmarks\n\nWritten by `cargo xtask bench`; run it again to refresh (`cargo xtask bench \
+                        <section>…` refreshes some). One run on one machine: compare numbers only with runs on the \
+                        same machine.\n";
+
+/// BENCHMARKS.md with `fresh` sections in place of the same-titled ones of `old`, the rest kept in order;
+/// a fresh section `old` lacks goes at the end.
+fn merge(old: &str, fresh: &[Section]) -> String {
+    let mut parts: Vec<(String, String)> = old
+        .split("\n## ")
+        .skip(1)
+        .filter_map(|part| {
+            let (title, body) = part.split_once("\n\n")?;
+            Some((title.to_owned(), body.to_owned()))
+        })
+        .collect();
+    for section in fresh {
+        match parts.iter_mut().find(|(title, _)| title == section.title) {
+            Some(part) => part.1 = section.body.clone(),
+            None => parts.push((section.title.to_owned(), section.body.clone())),
+        }
+    }
+    let mut text = PREAMBLE.to_owned();
+    for (title, body) in parts {
+        text.push_str(&format!("\n## {title}\n\n{}", body.trim_end_matches('\n')));
+        text.push('\n');
+    }
+    text
+}
+
+/// The machine a run measures on.
+struct Machine {
+    cpu: String,
+    cores: usize,
+    rustc: String,
+    date: String,
+}
+
+impl Machine {
+    fn section(&self) -> Section {
+        Section {
+            title: "Machine",
+            body: table(
+                &["", ""],
+                &[
+                    vec!["CPU".into(), self.cpu.clone()],
+                    vec!["cores".into(), self.cores.to_string()],
+                    vec!["rustc".into(), self.rustc.clone()],
+                    vec!["date (UTC)".into(), self.date.clone()],
+                ],
+            ),
+        }
+    }
+
+    fn line(&self) -> String {
+        format!("{}, {} ({} cores), {}", self.date, self.cpu, self.cores, self.rustc)
+    }
+}
+
+fn machine(root: &Path) -> Result<Machine, String> {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -55,18 +147,11 @@ fn machine(root: &Path) -> Result<Section, String> {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let rustc = cmd::first_line(Command::new("rustc").arg("--version").current_dir(root))
         .ok_or("cannot run rustc --version")?;
-    let table = table(
-        &["", ""],
-        &[
-            vec!["CPU".into(), cpu],
-            vec!["cores".into(), cores.to_string()],
-            vec!["rustc".into(), rustc],
-            vec!["date (UTC)".into(), today()],
-        ],
-    );
-    Ok(Section {
-        title: "Machine",
-        body: table,
+    Ok(Machine {
+        cpu,
+        cores,
+        rustc,
+        date: today(),
     })
 }
 
@@ -542,6 +627,33 @@ mod tests {
         ] {
             assert_eq!(civil_date(days), expect, "{days}");
         }
+    }
+
+    #[test]
+    fn a_partial_run_replaces_its_sections_and_keeps_the_others() {
+        let old = format!("{PREAMBLE}\n## Machine\n\nold machine\n\n## A\n\nold a\n| x |\n\n## B\n\nold b\n");
+        let fresh = [
+            Section {
+                title: "Machine",
+                body: "new machine\n".into(),
+            },
+            Section {
+                title: "B",
+                body: "new b\n\nmore\n".into(),
+            },
+            Section {
+                title: "C",
+                body: "new c\n".into(),
+            },
+        ];
+        assert_eq!(
+            merge(&old, &fresh),
+            format!(
+                "{PREAMBLE}\n## Machine\n\nnew machine\n\n## A\n\nold a\n| x |\n\n## B\n\nnew b\n\nmore\n\n## C\n\nnew c\n"
+            )
+        );
+        // A full run starts from nothing: the sections in the order given.
+        assert_eq!(merge("", &fresh[1..2]), format!("{PREAMBLE}\n## B\n\nnew b\n\nmore\n"));
     }
 
     #[test]

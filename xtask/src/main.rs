@@ -21,7 +21,8 @@ commands:
   test                fmt, clippy, native tests, wasm tests in Chromium, release build, e2e tests,
                       and the release build once more in a fresh checkout with an empty CARGO_HOME
   fresh               the release build in a fresh checkout with an empty CARGO_HOME (a step of `test`)
-  bench               run benchmarks and write BENCHMARKS.md";
+  bench [SECTION…]    run benchmarks and write BENCHMARKS.md; naming sections (wasm, core, simpy, cli,
+                      cache, browser) refreshes only those";
 
 fn main() -> ExitCode {
     setup::prepend_cargo_bin_to_path();
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
             };
         }
         ["fresh"] => fresh::check(&root),
-        ["bench"] => bench::run(&root),
+        ["bench", only @ ..] => bench::run(&root, only),
         [] | ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
