@@ -239,3 +239,58 @@ async fn two_fingers_pinch_to_zoom() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// A number the model cannot honour, typed as a user types it, is refused under the field with a reason,
+/// and the document keeps its value (before, `1e400` in an optional field became "none" and `1e-400` workers
+/// became 0).
+#[tokio::test]
+async fn the_inspector_refuses_numbers_the_model_cannot_honour() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("11-queue-limit").await?;
+    let select_api = || async {
+        h.wait_for("[data-testid=canvas] [data-node='api'] rect")
+            .await?
+            .click()
+            .await
+            .context("selecting the API server")?;
+        h.wait_for("[data-testid=canvas] [data-node='api'][aria-pressed=true]")
+            .await
+    };
+    select_api().await?;
+    for (typed, reason) in [
+        ("1e400", "Not a number this can use: type one from 1 to 1000000000."),
+        ("1e-400", "0 is out of range: type a whole number from 1 to 1000000000."),
+        ("2.5", "2.5 is out of range: type a whole number from 1 to 1000000000."),
+    ] {
+        let workers = h.wait_for("input[data-param=workers]").await?;
+        workers.clear().await.context("clearing workers")?;
+        workers.send_keys(typed).await.context("typing")?;
+        workers
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .context("leaving the field")?;
+        let shown = h
+            .poll(
+                "return document.querySelector('[data-testid=field-error]')?.textContent ?? null",
+                |v| v.as_str() == Some(reason),
+            )
+            .await?;
+        assert_eq!(shown.as_str(), Some(reason), "typed {typed}");
+        if typed == "1e400" {
+            h.screenshot("field-refused").await?;
+        }
+    }
+    // The document kept 16 workers: select another node and come back.
+    h.wait_for("[data-testid=canvas] [data-node='client'] rect")
+        .await?
+        .click()
+        .await
+        .context("selecting the producers")?;
+    select_api().await?;
+    let workers = h.wait_for("input[data-param=workers]").await?;
+    assert_eq!(workers.prop("value").await.unwrap().as_deref(), Some("16"));
+    assert!(h.find_all("[data-testid=field-error]").await?.is_empty());
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

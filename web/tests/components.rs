@@ -532,6 +532,79 @@ async fn inspector_controls_emit_the_edit_core_applies() {
 
 // ---- palette ------------------------------------------------------------------------------------------------
 
+/// A whole-number field refuses a value outside its range, and a fraction, with a message under the field
+/// and no edit; a good value then goes through and the message goes away.
+#[wasm_bindgen_test]
+async fn inspector_refuses_numbers_the_model_cannot_honour_and_says_why() {
+    let mut d = every_kind();
+    let mut refused = 0;
+    for (i, kind) in edit::KINDS.iter().enumerate() {
+        d.select(Selection::Nodes([i].into()));
+        let v = d.snapshot();
+        let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
+        let list = params::for_kind(kind);
+        let Some(p) = list
+            .iter()
+            .filter(|p| shown(list, p, &spec))
+            .find(|p| matches!(p.control, Control::Int { min, .. } if min >= 1.0))
+        else {
+            continue;
+        };
+        let Control::Int { min, max } = p.control else {
+            unreachable!()
+        };
+        let (on_action, log) = recorder();
+        let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+        let input = m.one(&format!("input[data-param='{}']", p.key));
+        let field = input.parent_element().expect("a field");
+        let out_of_range = |x: f64| format!("{x} is out of range: type a whole number from {min} to {max}.");
+        for (bad, why) in [
+            ((min - 1.0).to_string(), out_of_range(min - 1.0)),
+            ((min + 0.5).to_string(), out_of_range(min + 0.5)),
+            // Overflows to infinity: not stored as "none".
+            (
+                "1e400".to_owned(),
+                format!("Not a number this can use: type one from {min} to {max}."),
+            ),
+            // Underflows to 0.
+            ("1e-400".to_owned(), out_of_range(0.0)),
+            (
+                "twelve".to_owned(),
+                format!("Not a number this can use: type one from {min} to {max}."),
+            ),
+        ] {
+            input.dyn_ref::<HtmlInputElement>().unwrap().set_value(&bad);
+            fire_change(&input);
+            settle().await;
+            assert!(log.borrow().is_empty(), "{kind}.{}: {bad} was refused, no edit", p.key);
+            let error = one(&field, "[data-testid='field-error']");
+            assert_eq!(text(&error), why, "{kind}.{}", p.key);
+            assert_eq!(attr(&error, "role"), "alert", "{kind}: the refusal is announced");
+            assert_eq!(attr(&input, "aria-invalid"), "true", "{kind}.{}", p.key);
+            assert_eq!(
+                input.dyn_ref::<HtmlInputElement>().unwrap().value(),
+                bad,
+                "{kind}.{}: the refused text stays to be corrected",
+                p.key
+            );
+        }
+        input.dyn_ref::<HtmlInputElement>().unwrap().set_value(&min.to_string());
+        fire_change(&input);
+        settle().await;
+        assert!(
+            matches!(log.borrow().last(), Some(Action::SetNodeParam(n, key, Some(x))) if *n == i && *key == p.key && x.as_f64() == Some(min)),
+            "{kind}.{}: a value in range goes through",
+            p.key
+        );
+        assert!(
+            all(&field, "[data-testid='field-error']").is_empty(),
+            "{kind}: the refusal is gone"
+        );
+        refused += 1;
+    }
+    assert!(refused >= 3, "only {refused} kinds have a whole-number field from 1");
+}
+
 #[wasm_bindgen_test]
 async fn palette_offers_every_kind_and_adds_the_one_activated() {
     let (on_action, log) = recorder();

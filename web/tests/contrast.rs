@@ -50,6 +50,8 @@ const PAIRS: &[(&str, &str, f64)] = &[
     ("muted", "node-bg", 4.5),
     ("accent-text", "accent", 4.5),
     ("danger-text", "danger-bg", 4.5),
+    // A number field's refusal, under the field in the inspector.
+    ("danger-text", "surface", 4.5),
     ("accent", "surface", 3.0),
     ("bad", "surface", 3.0),
 ];

@@ -31,7 +31,7 @@ pub struct InspectorProps {
 }
 
 /// Where an edited parameter goes.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Target {
     Node(usize),
     Edge(usize),
@@ -257,13 +257,133 @@ fn checked(e: &Event) -> bool {
         .is_some_and(|i| i.checked())
 }
 
-/// A number typed into a field: empty means "absent" for optional parameters; anything unparsable is ignored.
-fn parse_number(text: &str, optional: bool) -> Option<Option<Value>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return optional.then_some(None);
+/// What a number field held when the user left it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Typed {
+    /// Nothing: "none" for an optional parameter.
+    Empty,
+    /// Text that is not a finite number (`1e400`, letters).
+    NotANumber,
+    Number(f64),
+}
+
+/// The value a field may set, or why it refuses what was typed: a number field takes only what the model can
+/// honour, and says so, rather than storing something else (an overflow as "none", an underflow as 0).
+/// `range` is the parameter's `[min, max]` and whether it must be whole, where the descriptor gives one.
+pub fn accept(typed: Typed, range: Option<(f64, f64, bool)>, optional: bool) -> Result<Option<f64>, String> {
+    let bounds = |min: f64, max: f64| format!("from {} to {}", plain(min), plain(max));
+    match (typed, range) {
+        (Typed::Empty, _) if optional => Ok(None),
+        (Typed::Empty, Some((min, max, _))) => Err(format!("This needs a value, {}.", bounds(min, max))),
+        (Typed::Empty, None) => Err("This needs a value.".to_owned()),
+        (Typed::NotANumber, Some((min, max, _))) => {
+            Err(format!("Not a number this can use: type one {}.", bounds(min, max)))
+        }
+        (Typed::NotANumber, None) => Err("Not a number this can use: type digits, such as 250 or 1.5e3.".to_owned()),
+        (Typed::Number(x), Some((min, max, whole))) if !(min..=max).contains(&x) || (whole && x.fract() != 0.0) => {
+            let what = if whole { "a whole number" } else { "a number" };
+            Err(format!(
+                "{} is out of range: type {what} {}.",
+                plain(x),
+                bounds(min, max)
+            ))
+        }
+        (Typed::Number(x), _) => Ok(Some(x)),
     }
-    crate::num::parse_f64(t).map(|x| Some(params::number(x)))
+}
+
+/// A number as people write it: `1000000000` rather than `1e9`, up to 10^15; beyond that, exponent form.
+fn plain(x: f64) -> String {
+    if x.abs() < 1e15 {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// What the user left in a number field.
+fn typed(text: &str) -> Typed {
+    if text.trim().is_empty() {
+        return Typed::Empty;
+    }
+    crate::num::parse_f64(text).map_or(Typed::NotANumber, Typed::Number)
+}
+
+#[derive(Properties, PartialEq)]
+struct NumberInputProps {
+    #[prop_or_default]
+    id: Option<String>,
+    param: String,
+    /// `[min, max]` and whether whole, where the descriptor gives a range.
+    range: Option<(f64, f64, bool)>,
+    /// The Up/Down step: a number, or `any` (steps of 1).
+    step: String,
+    value: String,
+    optional: bool,
+    on_value: Callback<Option<f64>>,
+}
+
+/// A number field that refuses what the model cannot honour, saying why under the field, and keeps the
+/// refused text in view so the user can correct it. It is a text field (`inputmode="decimal"`), not
+/// `type="number"`: the browser's number field reports text it cannot read (`1e400`) as an empty value, which
+/// is how such text used to become "none". Up and Down step the value by the parameter's step.
+#[component]
+fn NumberInput(props: &NumberInputProps) -> Html {
+    // The refused text and why it was refused.
+    let refused = use_state(|| None::<(String, String)>);
+    {
+        // The document changed under the field (undo, another edit): the refusal no longer applies.
+        let refused = refused.clone();
+        use_effect_with(props.value.clone(), move |_| refused.set(None));
+    }
+    let commit = {
+        let (refused, range, optional, on_value) =
+            (refused.clone(), props.range, props.optional, props.on_value.clone());
+        Callback::from(move |text: String| match accept(typed(&text), range, optional) {
+            Ok(v) => {
+                refused.set(None);
+                on_value.emit(v);
+            }
+            Err(why) => refused.set(Some((text, why))),
+        })
+    };
+    let onchange = commit.reform(|e: Event| input_value(&e));
+    let onkeydown = {
+        let (commit, range) = (commit.clone(), props.range);
+        let step = props.step.parse::<f64>().ok().filter(|s| *s > 0.0).unwrap_or(1.0);
+        Callback::from(move |e: KeyboardEvent| {
+            let sign = match e.key().as_str() {
+                "ArrowUp" => 1.0,
+                "ArrowDown" => -1.0,
+                _ => return,
+            };
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+                return;
+            };
+            let Typed::Number(now) = typed(&input.value()) else {
+                return;
+            };
+            e.prevent_default();
+            let next = range.map_or(now + sign * step, |(min, max, _)| (now + sign * step).clamp(min, max));
+            commit.emit(plain(next));
+        })
+    };
+    let error_id = format!("{}-error", props.param.replace('.', "-"));
+    let value = refused
+        .as_ref()
+        .map_or_else(|| props.value.clone(), |(text, _)| text.clone());
+    html! {
+        <>
+            <input id={props.id.clone()} type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
+                   data-param={props.param.clone()} {value}
+                   placeholder={if props.optional { "none" } else { "" }}
+                   aria-invalid={refused.is_some().then_some("true")}
+                   aria-describedby={refused.is_some().then(|| error_id.clone())} {onchange} {onkeydown} />
+            if let Some((_, why)) = &*refused {
+                <span id={error_id} class="field-error" role="alert" data-testid="field-error">{ why.clone() }</span>
+            }
+        </>
+    }
 }
 
 fn show_number(v: Option<&Value>) -> String {
@@ -282,19 +402,11 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                 Control::Number { step, .. } => step.to_string(),
                 _ => "1".to_owned(),
             };
-            let optional = p.optional;
-            let onchange = {
-                let on_action = on_action.clone();
-                Callback::from(move |e: Event| {
-                    if let Some(v) = parse_number(&input_value(&e), optional) {
-                        on_action.emit(target.action(key, v));
-                    }
-                })
-            };
+            let whole = matches!(p.control, Control::Int { .. });
+            let on_value = on_action.reform(move |v: Option<f64>| target.action(key, v.map(params::number)));
             html! {
-                <input id={id.clone()} type="number" data-param={key} min={min.to_string()} max={max.to_string()}
-                       step={step} value={show_number(current)}
-                       placeholder={if optional { "none" } else { "" }} {onchange} />
+                <NumberInput key={format!("{target:?}-{key}")} id={id.clone()} param={key} range={Some((min, max, whole))}
+                             {step} value={show_number(current)} optional={p.optional} {on_value} />
             }
         }
         Control::Choice(options) => {
@@ -364,21 +476,19 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                     { for fields.iter().map(|&(f, _)| {
                         let shown = show_number(obj.get(f));
                         let obj = obj.clone();
-                        let on_action = on_action.clone();
-                        let onchange = Callback::from(move |e: Event| {
-                            if let Some(Some(x)) = parse_number(&input_value(&e), false) {
-                                let mut o = obj.clone();
-                                if let Some(m) = o.as_object_mut() {
-                                    m.insert(f.to_owned(), x);
-                                }
-                                on_action.emit(target.action(key, Some(o)));
+                        let on_value = on_action.reform(move |x: Option<f64>| {
+                            let mut o = obj.clone();
+                            if let (Some(m), Some(x)) = (o.as_object_mut(), x) {
+                                m.insert(f.to_owned(), params::number(x));
                             }
+                            target.action(key, Some(o))
                         });
                         html! {
                             <label class="sub">
                                 <span>{ f.replace('_', " ") }</span>
-                                <input type="number" step="any" data-param={format!("{key}.{f}")}
-                                       value={shown} {onchange} />
+                                <NumberInput key={format!("{target:?}-{key}.{f}")} param={format!("{key}.{f}")}
+                                             range={None::<(f64, f64, bool)>} step="any" value={shown}
+                                             optional={false} {on_value} />
                             </label>
                         }
                     }) }
@@ -523,5 +633,55 @@ fn describe(f: &Fault) -> String {
             format!("{t}: network partition {}", sides.join(" | "))
         }
         Fault::Heal { .. } => format!("{t}: partition heals"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{accept, Typed};
+
+    #[test]
+    fn a_number_field_takes_only_what_the_model_can_honour() {
+        let workers = Some((1.0, 1e9, true));
+        let ms = Some((0.0, 1e6, false));
+        let refused = |typed, range, optional| accept(typed, range, optional).unwrap_err();
+        // What the model can honour goes through as typed.
+        assert_eq!(accept(Typed::Number(4.0), workers, false), Ok(Some(4.0)));
+        assert_eq!(accept(Typed::Number(0.25), ms, false), Ok(Some(0.25)));
+        assert_eq!(accept(Typed::Number(1e9), workers, false), Ok(Some(1e9)));
+        // Empty is "none" only where the parameter may be absent.
+        assert_eq!(accept(Typed::Empty, ms, true), Ok(None));
+        assert_eq!(
+            refused(Typed::Empty, workers, false),
+            "This needs a value, from 1 to 1000000000."
+        );
+        // `1e400` (infinite) is refused, not stored as "none".
+        assert_eq!(
+            refused(Typed::NotANumber, ms, true),
+            "Not a number this can use: type one from 0 to 1000000."
+        );
+        assert_eq!(
+            refused(Typed::NotANumber, None, false),
+            "Not a number this can use: type digits, such as 250 or 1.5e3."
+        );
+        // `1e-400` reads as 0: below the range, refused rather than stored as 0 workers.
+        assert_eq!(
+            refused(Typed::Number(0.0), workers, false),
+            "0 is out of range: type a whole number from 1 to 1000000000."
+        );
+        assert_eq!(
+            refused(Typed::Number(2.5), workers, false),
+            "2.5 is out of range: type a whole number from 1 to 1000000000."
+        );
+        assert_eq!(
+            refused(Typed::Number(1e308), ms, false),
+            "1e308 is out of range: type a number from 0 to 1000000."
+        );
+        assert_eq!(
+            refused(Typed::Number(-1.0), ms, true),
+            "-1 is out of range: type a number from 0 to 1000000."
+        );
+        // Without a range (a distribution's own fields), any finite number goes through to core's validation.
+        assert_eq!(accept(Typed::Number(-3.0), None, false), Ok(Some(-3.0)));
     }
 }
