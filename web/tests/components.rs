@@ -605,6 +605,101 @@ async fn inspector_refuses_numbers_the_model_cannot_honour_and_says_why() {
     assert!(refused >= 3, "only {refused} kinds have a whole-number field from 1");
 }
 
+/// An edge's request classes are checkboxes: turning one off writes the list core takes, every box on
+/// writes nothing ("all"), the last box cannot go off, and the inspector says which classes a sibling edge
+/// also carries and what the source node does with them.
+#[wasm_bindgen_test]
+async fn inspector_edits_an_edges_classes_and_shows_what_its_siblings_share() {
+    let mut d = Driver::new(true);
+    d.new_blank();
+    for kind in ["client", "cdn", "service"] {
+        d.add_node(kind, None);
+    }
+    d.connect(0, 1);
+    d.connect(0, 2);
+    let to_api = 1;
+    d.select(Selection::Edge(to_api));
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    let boxes = m.all("[data-param='classes'] input[type=checkbox]");
+    let options: Vec<String> = boxes.iter().map(|b| attr(b, "data-option")).collect();
+    assert_eq!(options, ["static_asset", "api_read", "api_write", "background_job"]);
+    assert!(
+        boxes.iter().all(|b| b.dyn_ref::<HtmlInputElement>().unwrap().checked()),
+        "an edge without classes carries all of them"
+    );
+    let client = d.doc().nodes[0]
+        .label
+        .clone()
+        .unwrap_or_else(|| d.doc().nodes[0].id.clone());
+    let cdn = d.doc().nodes[1]
+        .label
+        .clone()
+        .unwrap_or_else(|| d.doc().nodes[1].id.clone());
+    assert_eq!(
+        text(&m.one("[data-testid='shared-classes']")),
+        format!(
+            "Static assets, API reads, API writes, background jobs also take the edge to {cdn}: {client} picks one \
+             of these edges for each request, with its strategy."
+        )
+    );
+
+    // Static assets go to the CDN only: turn them off on the API's edge.
+    boxes[0].dyn_ref::<HtmlInputElement>().unwrap().set_checked(false);
+    fire_change(&boxes[0]);
+    settle().await;
+    let action = log.borrow_mut().pop().expect("an edit");
+    let Action::SetEdgeParam(k, "classes", Some(list)) = action else {
+        panic!("expected the edge's classes");
+    };
+    assert_eq!(k, to_api);
+    assert_eq!(list, serde_json::json!(["api_read", "api_write", "background_job"]));
+    d.set_edge_param(k, "classes", Some(list));
+    assert_eq!(
+        d.doc().edges[to_api].classes.as_ref().map(Vec::len),
+        Some(3),
+        "core took it"
+    );
+    drop(m);
+
+    // With one class left, it cannot go off.
+    d.set_edge_param(to_api, "classes", Some(serde_json::json!(["api_read"])));
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    assert_eq!(
+        text(&m.one("[data-testid='shared-classes']")),
+        format!("API reads also take the edge to {cdn}: {client} picks one of these edges for each request, with its strategy.")
+    );
+    let read = m.one("[data-param='classes'] input[data-option='api_read']");
+    read.dyn_ref::<HtmlInputElement>().unwrap().set_checked(false);
+    fire_change(&read);
+    settle().await;
+    assert!(log.borrow().is_empty(), "no edit leaves an edge carrying nothing");
+    assert!(text(&m.one("[data-testid='field-error']")).starts_with("At least one must stay on"));
+    assert!(
+        read.dyn_ref::<HtmlInputElement>().unwrap().checked(),
+        "the box is back on"
+    );
+    drop(m);
+    // Turning every box on writes nothing: the format's "all".
+    for option in ["static_asset", "api_write", "background_job"] {
+        let v = d.snapshot();
+        let (on_action, log) = recorder();
+        let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+        let b = m.one(&format!("[data-param='classes'] input[data-option='{option}']"));
+        b.dyn_ref::<HtmlInputElement>().unwrap().set_checked(true);
+        fire_change(&b);
+        settle().await;
+        let Some(Action::SetEdgeParam(_, _, v)) = log.borrow_mut().pop() else {
+            panic!("an edit for {option}");
+        };
+        d.set_edge_param(to_api, "classes", v);
+    }
+    assert_eq!(d.doc().edges[to_api].classes, None, "all classes on is the default");
+}
+
 #[wasm_bindgen_test]
 async fn palette_offers_every_kind_and_adds_the_one_activated() {
     let (on_action, log) = recorder();

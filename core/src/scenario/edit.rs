@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::v1::{self, Edge, Fault, Node, NodeSpec, Scenario};
+use super::v1::{self, Edge, Fault, Node, NodeSpec, RequestClass, Scenario};
 
 /// Why an edit was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +55,57 @@ pub const KINDS: [&str; 12] = [
     "worker_pool",
     "proxy",
 ];
+
+/// Every request class, in the format's order.
+pub const CLASSES: [RequestClass; 4] = [
+    RequestClass::StaticAsset,
+    RequestClass::ApiRead,
+    RequestClass::ApiWrite,
+    RequestClass::BackgroundJob,
+];
+
+/// The other out-edges of `edge`'s source node that carry some of the classes `edge` carries, each with
+/// those classes in the format's order: for each shared class the node has more than one way to go, which a
+/// client or balancer spreads over and other nodes settle by taking the first. The inspector shows it, so
+/// an edge drawn for "API reads only" that still carries everything is seen before the run. Empty for an
+/// edge that does not exist.
+pub fn shared_classes(doc: &Scenario, edge: usize) -> Vec<(usize, Vec<RequestClass>)> {
+    let carries = |e: &Edge, c: &RequestClass| e.classes.as_ref().is_none_or(|list| list.contains(c));
+    let Some(this) = doc.edges.get(edge) else {
+        return Vec::new();
+    };
+    doc.edges
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| i != edge && e.from == this.from)
+        .filter_map(|(i, e)| {
+            let shared: Vec<RequestClass> = CLASSES
+                .iter()
+                .filter(|c| carries(this, c) && carries(e, c))
+                .copied()
+                .collect();
+            (!shared.is_empty()).then_some((i, shared))
+        })
+        .collect()
+}
+
+/// What a node of `spec`'s kind does with a request whose class several of its out-edges carry, in words
+/// that follow its name ("Client picks one…"); `None` where sharing classes is the point (a shard router
+/// places each key on its shard, a queue hands each job to one pool).
+pub fn shared_class_rule(spec: &NodeSpec) -> Option<&'static str> {
+    match spec {
+        NodeSpec::Client(_) | NodeSpec::LoadBalancer(_) | NodeSpec::Proxy(_) => {
+            Some("picks one of these edges for each request, with its strategy")
+        }
+        NodeSpec::Cache(_) | NodeSpec::Cdn(_) => Some("takes turns between these edges when it goes to its origin"),
+        NodeSpec::Service(_)
+        | NodeSpec::Database(_)
+        | NodeSpec::Dns(_)
+        | NodeSpec::Directory(_)
+        | NodeSpec::WorkerPool(_) => Some("calls both, one after the other, for every such request"),
+        NodeSpec::ShardRouter(_) | NodeSpec::Queue(_) => None,
+    }
+}
 
 /// An empty document: no nodes yet, a 60-second run.
 pub fn blank() -> Scenario {
@@ -272,6 +323,37 @@ mod tests {
 
     fn set(v: &[usize]) -> BTreeSet<usize> {
         v.iter().copied().collect()
+    }
+
+    #[test]
+    fn shared_classes_are_the_sibling_out_edges_carrying_the_same_classes() {
+        use RequestClass::{ApiRead, ApiWrite, BackgroundJob, StaticAsset};
+        let mut doc = blank();
+        for kind in ["client", "cdn", "service", "queue", "service"] {
+            add_node(&mut doc, kind, 0.0, 0.0).unwrap();
+        }
+        let to_cdn = connect(&mut doc, 0, 1).unwrap();
+        let to_api = connect(&mut doc, 0, 2).unwrap();
+        let api_to_queue = connect(&mut doc, 2, 3).unwrap();
+        let _queue_to_worker = connect(&mut doc, 3, 4).unwrap();
+        // No classes anywhere: both of the client's edges carry everything.
+        assert_eq!(shared_classes(&doc, to_cdn), [(to_api, CLASSES.to_vec())]);
+        assert_eq!(shared_classes(&doc, to_api), [(to_cdn, CLASSES.to_vec())]);
+        // An edge with no sibling shares nothing.
+        assert_eq!(shared_classes(&doc, api_to_queue), []);
+        // Static assets to the CDN...
+        doc.edges[to_cdn].classes = Some(vec![StaticAsset]);
+        // ...but the API edge still carries static assets too.
+        assert_eq!(shared_classes(&doc, to_cdn), [(to_api, vec![StaticAsset])]);
+        assert_eq!(shared_classes(&doc, to_api), [(to_cdn, vec![StaticAsset])]);
+        // ...and the rest to the API: no overlap left.
+        doc.edges[to_api].classes = Some(vec![ApiWrite, ApiRead, BackgroundJob]);
+        assert_eq!(shared_classes(&doc, to_api), []);
+        assert_eq!(shared_classes(&doc, to_cdn), []);
+        // Overlap on one class, reported in the format's order.
+        doc.edges[to_cdn].classes = Some(vec![ApiRead, StaticAsset]);
+        assert_eq!(shared_classes(&doc, to_api), [(to_cdn, vec![ApiRead])]);
+        assert_eq!(shared_classes(&doc, 99), []);
     }
 
     #[test]

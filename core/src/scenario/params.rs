@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::v1::{Edge, NodeSpec, Scenario};
+use super::v1::{self, Edge, NodeSpec, Scenario};
 
 /// A named variant of a tagged value (a distribution, an arrival process, a key pattern) and its numeric
 /// fields with their defaults.
@@ -30,6 +30,13 @@ pub enum Control {
     Tagged(&'static [Variant]),
     /// A checkbox for a boolean, and its value when the key is absent.
     Bool(bool),
+    /// Any subset of a fixed set of JSON strings, as a list in the set's order, each with a label (one
+    /// checkbox each). With `absent_means_all`, the key is absent when every option is on, and at least one
+    /// must be on; otherwise it is absent when none is.
+    Subset {
+        options: &'static [(&'static str, &'static str)],
+        absent_means_all: bool,
+    },
     /// Shown with its explanation but edited in the scenario file (maps keyed by request class).
     FileOnly,
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
@@ -196,6 +203,23 @@ const MESSAGE_BYTES_BY_CLASS: Param = opt(
     Control::FileOnly,
     "Per-class sizes that override the message size (set in the scenario file).",
 );
+
+/// How the inspector names a request class: "API reads" for `api_read`.
+pub fn class_label(class: v1::RequestClass) -> &'static str {
+    let name = tree(&class).ok();
+    CLASSES
+        .iter()
+        .find(|(v, _)| name.as_ref().and_then(Value::as_str) == Some(*v))
+        .map_or("a request class", |(_, label)| *label)
+}
+
+/// The request classes, in the format's order.
+const CLASSES: &[(&str, &str)] = &[
+    ("static_asset", "static assets"),
+    ("api_read", "API reads"),
+    ("api_write", "API writes"),
+    ("background_job", "background jobs"),
+];
 
 const STRATEGIES: &[(&str, &str)] = &[
     ("round_robin", "round robin"),
@@ -662,7 +686,10 @@ const SHARD_ROUTER: &[Param] = &[
         "fanout_classes",
         "Cross-shard classes",
         "",
-        Control::FileOnly,
+        Control::Subset {
+            options: CLASSES,
+            absent_means_all: false,
+        },
         "Request classes that fan out to several shards and gather: as slow as the slowest shard.",
     ),
     opt(
@@ -884,8 +911,12 @@ pub const EDGE: &[Param] = &[
         "classes",
         "Classes",
         "",
-        Control::Choice(&[]),
-        "Only these request classes take this edge (all when absent); set in the scenario file.",
+        Control::Subset {
+            options: CLASSES,
+            absent_means_all: true,
+        },
+        "The request classes this edge carries. A client or balancer spreads each class over its out-edges \
+         that carry it; other nodes send it down the first such edge.",
     ),
 ];
 
@@ -1091,6 +1122,11 @@ mod tests {
                     Control::Choice(opts) => opts.iter().map(|(v, _)| Value::from(*v)).collect(),
                     Control::Group(default) => vec![serde_json::from_str(default).unwrap()],
                     Control::Tagged(variants) => variants.iter().map(variant_default).collect(),
+                    Control::Subset { options, .. } => options
+                        .iter()
+                        .map(|(v, _)| serde_json::json!([v]))
+                        .chain([Value::from(options.iter().map(|(v, _)| *v).collect::<Vec<_>>())])
+                        .collect(),
                     _ => continue,
                 };
                 for value in values {
@@ -1110,6 +1146,42 @@ mod tests {
                         .unwrap_or_else(|e| panic!("{kind}.{} = {value}: {e}", param.key));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_request_class_has_its_own_label() {
+        let labels: Vec<&str> = super::super::edit::CLASSES.iter().map(|c| class_label(*c)).collect();
+        assert_eq!(labels, ["static assets", "API reads", "API writes", "background jobs"]);
+    }
+
+    #[test]
+    fn an_edge_takes_every_subset_of_classes_its_control_offers() {
+        let Some(Control::Subset {
+            options,
+            absent_means_all,
+        }) = EDGE.iter().find(|p| p.key == "classes").map(|p| p.control)
+        else {
+            panic!("edges have a classes subset control");
+        };
+        assert!(absent_means_all, "an edge without classes carries every class");
+        let edge = Edge {
+            from: "a".into(),
+            to: "b".into(),
+            latency: v1::zero_dist(),
+            loss: 0.0,
+            weight: None,
+            classes: None,
+        };
+        for mask in 1u32..1 << options.len() {
+            let list: Vec<&str> = options
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, (v, _))| *v)
+                .collect();
+            let e = set_edge(&edge, "classes", Some(serde_json::json!(list))).unwrap();
+            assert_eq!(e.classes.map(|c| c.len()), Some(list.len()), "{list:?}");
         }
     }
 

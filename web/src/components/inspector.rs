@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::scenario::edit;
 use switchyard_core::scenario::params::{self, Control, Param};
 use switchyard_core::scenario::v1::{Dist, Fault};
 use switchyard_core::scenario::Scenario;
@@ -207,6 +208,18 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
             { for props.problems.iter().filter(|p| p.edge == Some(k)).map(|p| html! {
                 <p class="problem" role="alert">{ format!("⚠ {}", p.message) }</p>
             }) }
+            { for edit::shared_classes(&props.doc, k).into_iter().filter_map(|(other, classes)| {
+                let to = props.doc.edges.get(other)?;
+                let source = props.doc.nodes.iter().find(|n| n.id == edge.from)?;
+                let rule = edit::shared_class_rule(&source.spec)?;
+                let classes: Vec<&str> = classes.into_iter().map(params::class_label).collect();
+                Some(html! {
+                    <p class="hint shared" data-testid="shared-classes">
+                        { format!("{} also take the edge to {}: {} {rule}.", capitalised(&classes.join(", ")),
+                                  name(&to.to), name(&edge.from)) }
+                    </p>
+                })
+            }) }
             { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
             { link_buttons(props, &edge.from, &edge.to, &edge.latency) }
             <div class="row-buttons">
@@ -214,6 +227,14 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
             </div>
         </>
     }
+}
+
+/// `text` with its first letter upper-case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The controls for a parameter list, hiding the members of groups that are switched off.
@@ -386,6 +407,79 @@ fn NumberInput(props: &NumberInputProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct SubsetInputProps {
+    id: String,
+    param: &'static str,
+    label: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    absent_means_all: bool,
+    value: Option<Value>,
+    on_value: Callback<Option<Value>>,
+}
+
+/// A subset of fixed options, one checkbox each (an edge's request classes). With `absent_means_all`, every
+/// box on writes nothing (the format's "all"), and the last box cannot go off: it says why instead.
+#[component]
+fn SubsetInput(props: &SubsetInputProps) -> Html {
+    let refused = use_state(|| None::<String>);
+    {
+        let refused = refused.clone();
+        use_effect_with(props.value.clone(), move |_| refused.set(None));
+    }
+    let on = |option: &str| match &props.value {
+        Some(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(option)),
+        _ => props.absent_means_all,
+    };
+    let now: Vec<&'static str> = props.options.iter().map(|(v, _)| *v).filter(|v| on(v)).collect();
+    let error_id = format!("{}-error", props.param.replace('.', "-"));
+    html! {
+        <>
+            <div id={props.id.clone()} class="subset" role="group" aria-label={props.label} data-param={props.param}
+                 aria-describedby={refused.is_some().then(|| error_id.clone())}>
+                { for props.options.iter().map(|&(option, label)| {
+                    let onchange = {
+                        let (refused, now, on_value) = (refused.clone(), now.clone(), props.on_value.clone());
+                        let (options, absent_means_all) = (props.options, props.absent_means_all);
+                        Callback::from(move |e: Event| {
+                            let turn_on = checked(&e);
+                            let next: Vec<&str> = options
+                                .iter()
+                                .map(|(v, _)| *v)
+                                .filter(|v| if *v == option { turn_on } else { now.contains(v) })
+                                .collect();
+                            let value = match (next.len(), absent_means_all) {
+                                (0, true) => {
+                                    refused.set(Some(
+                                        "At least one must stay on: an edge that carries nothing is no edge. \
+                                         Delete it instead."
+                                            .to_owned(),
+                                    ));
+                                    return;
+                                }
+                                (n, true) if n == options.len() => None,
+                                (0, false) => None,
+                                _ => Some(Value::from(next)),
+                            };
+                            refused.set(None);
+                            on_value.emit(value);
+                        })
+                    };
+                    html! {
+                        <label class="check">
+                            <input type="checkbox" data-option={option} checked={now.contains(&option)} {onchange} />
+                            { label }
+                        </label>
+                    }
+                }) }
+            </div>
+            if let Some(why) = &*refused {
+                <span id={error_id} class="field-error" role="alert" data-testid="field-error">{ why.clone() }</span>
+            }
+        </>
+    }
+}
+
 fn show_number(v: Option<&Value>) -> String {
     v.and_then(Value::as_f64).map(|x| x.to_string()).unwrap_or_default()
 }
@@ -447,6 +541,16 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             html! {
                 <input id={id.clone()} type="checkbox" data-param={key}
                        checked={current.and_then(Value::as_bool).unwrap_or(default)} {onchange} />
+            }
+        }
+        Control::Subset {
+            options,
+            absent_means_all,
+        } => {
+            let on_value = on_action.reform(move |v: Option<Value>| target.action(key, v));
+            html! {
+                <SubsetInput key={format!("{target:?}-{key}")} id={id.clone()} param={key} label={p.label} {options}
+                             {absent_means_all} value={current.cloned()} {on_value} />
             }
         }
         Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },
