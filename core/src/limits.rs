@@ -1,0 +1,34 @@
+//! Every bound on what a scenario, a command or a run may ask of the engine, defined once. Validation
+//! (`topology::validate`, `dist`) refuses parameters outside them with a typed error naming the field; the
+//! engine's command checks use the same numbers. `docs/scenario.md` lists them per field.
+
+/// The longest time any field may give, in virtual milliseconds (10^9 ms, about 11.6 days): run durations,
+/// timeouts, intervals, and every time parameter of a distribution. Each draw of a distribution is also capped
+/// here, so a heavy tail (Pareto with `alpha <= 1`, a wide log-normal) is truncated at 11.6 days.
+pub const MAX_TIME_MS: f64 = 1e9;
+/// The shortest non-zero time, in milliseconds: the engine counts whole nanoseconds, so a positive time below
+/// one nanosecond would silently become zero.
+pub const MIN_TIME_MS: f64 = 1e-6;
+/// The widest log-normal shape `sigma` (of a time or of a message size).
+pub const MAX_SIGMA: f64 = 10.0;
+/// The range of a Pareto shape `alpha`. Below 1 the mean is infinite; draws are still capped at
+/// [`MAX_TIME_MS`], so such a tail runs, truncated.
+pub const MIN_PARETO_ALPHA: f64 = 0.1;
+pub const MAX_PARETO_ALPHA: f64 = 100.0;
+/// The highest arrival rate of one client, in requests per second (in a scenario and in a `SetRate` command).
+pub const MAX_RATE_RPS: f64 = 1e7;
+/// The most workers (or connections) on one node.
+pub const MAX_WORKERS: u32 = 100_000;
+/// The most waiting slots of one node's queue.
+pub const MAX_QUEUE_CAPACITY: u32 = MAX_WORKERS * 100;
+/// The largest cache capacity, in objects.
+pub const MAX_CACHE_CAPACITY: u64 = 100_000_000;
+/// The most requests one run may issue.
+pub const MAX_REQUESTS: u64 = 1_000_000_000;
+/// The most distinct keys a workload may draw from.
+pub const MAX_KEYS: u64 = 1_000_000_000_000;
+/// The farthest a node may sit from the origin of the canvas, per coordinate (and the largest view pan).
+pub const MAX_COORD: f64 = 1e6;
+/// The range of the saved view's zoom.
+pub const MIN_ZOOM: f64 = 1e-3;
+pub const MAX_ZOOM: f64 = 1e3;
