@@ -1,6 +1,7 @@
 //! Every bound on what a scenario, a command or a run may ask of the engine, defined once. Validation
 //! (`topology::validate`, `dist`) refuses parameters outside them with a typed error naming the field; the
-//! engine's command checks use the same numbers. `docs/scenario.md` lists them per field.
+//! engine's command checks use the same numbers; the bound on time-series buckets keeps a run's series
+//! small whatever the scenario. `docs/scenario.md` lists them per field.
 
 /// The longest time any field may give, in virtual milliseconds (10^9 ms, about 11.6 days): run durations,
 /// timeouts, intervals, and every time parameter of a distribution. Each draw of a distribution is also capped
@@ -32,3 +33,36 @@ pub const MAX_COORD: f64 = 1e6;
 /// The range of the saved view's zoom.
 pub const MIN_ZOOM: f64 = 1e-3;
 pub const MAX_ZOOM: f64 = 1e3;
+
+/// The most values the time series keeps (buckets times per-node columns). When the series would outgrow
+/// it, adjacent buckets are merged in pairs and the bucket width doubles, so a far-away event never allocates
+/// one bucket per `bucket_ms` up to it.
+pub const MAX_SERIES_VALUES: usize = 1_000_000;
+/// The most buckets the time series keeps, whatever the node count (even, so buckets merge in pairs).
+pub const MAX_SERIES_BUCKETS: usize = 4_096;
+/// The fewest buckets the cap ever allows (for the largest topologies).
+pub const MIN_SERIES_BUCKETS: usize = 64;
+
+/// The bucket cap of the time series for a topology of `nodes` nodes: three per-node columns per bucket,
+/// within [`MAX_SERIES_VALUES`], between [`MIN_SERIES_BUCKETS`] and [`MAX_SERIES_BUCKETS`], and even.
+pub fn series_buckets(nodes: usize) -> usize {
+    let per_bucket = 3 * nodes.max(1) + 8;
+    let cap = (MAX_SERIES_VALUES / per_bucket).clamp(MIN_SERIES_BUCKETS, MAX_SERIES_BUCKETS);
+    cap & !1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_cap_is_even_and_within_bounds() {
+        for n in [0, 1, 10, 100, 1_000] {
+            let c = series_buckets(n);
+            assert_eq!(c % 2, 0);
+            assert!((MIN_SERIES_BUCKETS..=MAX_SERIES_BUCKETS).contains(&c), "{n}: {c}");
+        }
+        assert_eq!(series_buckets(10), MAX_SERIES_BUCKETS);
+        assert_eq!(series_buckets(1_000), 332);
+    }
+}

@@ -1,12 +1,78 @@
 //! Nothing a user opens can crash the engine or eat unbounded memory (issue #17). Hostile but well-formed
-//! scenarios get the exact typed error that names the field and its allowed range.
+//! scenarios either get the exact typed error that names the field and its allowed range, or run to the end
+//! with a bounded peak of heap memory.
+//!
+//! Memory is measured, not timed: this test binary's global allocator counts live heap bytes and keeps the
+//! peak. Tests take one lock so a measured run has the allocator to itself.
 
 use serde_json::{json, Value};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use switchyard_core::engine::{Command, CommandError};
 use switchyard_core::limits;
 use switchyard_core::scenario::{self, ScenarioError};
 use switchyard_core::topology::{Location, Problem, ValidationError};
-use switchyard_core::{Sim, SimTime};
+use switchyard_core::{Scenario, Sim, SimTime};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static LOCK: Mutex<()> = Mutex::new(());
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are updated on the side.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Runs `f` and returns its result with the peak heap bytes allocated above what was live when it started.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed) - base)
+}
+
+const MB: usize = 1 << 20;
+/// What a run may peak at in these tests: well under the 512 MB the browser allows.
+const BUDGET: usize = 256 * MB;
 
 fn base() -> Value {
     json!({
@@ -56,6 +122,7 @@ fn bad(field: &'static str) -> impl Fn(&Problem) -> bool {
 
 #[test]
 fn values_the_model_cannot_honour_are_refused_naming_the_field_and_range() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let (t_min, t_max) = (limits::MIN_TIME_MS, limits::MAX_TIME_MS);
     let st = |v: &mut Value, d: Value| v["nodes"][2]["spec"]["service_time"] = d;
     let cases: Vec<(&str, String, Location, Problem)> = vec![
@@ -198,6 +265,7 @@ fn values_the_model_cannot_honour_are_refused_naming_the_field_and_range() {
 
 #[test]
 fn commands_share_the_scenario_limits() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let (s, _) = scenario::load(&base().to_string()).unwrap();
     let mut sim = Sim::new(&s, 1).unwrap();
     let too_fast = limits::MAX_RATE_RPS * 10.0;
@@ -237,4 +305,118 @@ fn commands_share_the_scenario_limits() {
         matches!(&e, CommandError::BadValue(m) if m.contains("ms must be between")),
         "{e}"
     );
+}
+
+/// What a hostile run left behind.
+struct Outcome {
+    name: &'static str,
+    peak: usize,
+    report: switchyard_core::metrics::Report,
+    buckets: usize,
+    bucket_ms: f64,
+}
+
+fn run(name: &'static str, s: &Scenario) -> Outcome {
+    let ((report, buckets, bucket_ns), peak) = peak_of(|| {
+        let mut sim = Sim::new(s, s.seed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        sim.run_to_end();
+        let m = sim.metrics();
+        (sim.report(), m.series.len(), m.bucket_ns())
+    });
+    Outcome {
+        name,
+        peak,
+        report,
+        buckets,
+        bucket_ms: bucket_ns as f64 / 1e6,
+    }
+}
+
+fn load(text: &str) -> Scenario {
+    scenario::load(text).unwrap().0
+}
+
+#[test]
+fn far_away_events_keep_the_series_bounded() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let st = |d: Value| with(|v| v["nodes"][2]["spec"]["service_time"] = d);
+    let far = [
+        (
+            "Pareto alpha 0.5 service times",
+            st(json!({"type": "pareto", "min_ms": 1, "alpha": 0.5})),
+        ),
+        (
+            "log-normal sigma 5 service times",
+            st(json!({"type": "log_normal", "median_ms": 1, "sigma": 5})),
+        ),
+        (
+            "exponential service times of mean 10^9 ms",
+            st(json!({"type": "exponential", "mean_ms": 1e9})),
+        ),
+        (
+            "Pareto alpha 0.1 on an edge, 1 ms buckets",
+            with(|v| {
+                v["edges"][1]["latency"] = json!({"type": "pareto", "min_ms": 1, "alpha": 0.1});
+                v["metrics"] = json!({"bucket_ms": 1});
+            }),
+        ),
+        (
+            "1 ms buckets over 10^8 ms",
+            with(|v| {
+                v["duration_ms"] = json!(1e8);
+                v["workload"]["arrival"]["rate_rps"] = json!(0.01);
+                v["metrics"] = json!({"bucket_ms": 1});
+            }),
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    for (name, text) in &far {
+        let o = run(name, &load(text));
+        // The series kept its cap, however far the last event was.
+        assert!(o.buckets <= limits::series_buckets(3), "{name}: {} buckets", o.buckets);
+        assert!(o.report.completed > 0, "{name}: nothing completed");
+        outcomes.push(o);
+    }
+
+    for o in &outcomes {
+        eprintln!(
+            "{:<55} peak {:>6.1} MB  {:>5} buckets of {} ms  completed {}",
+            o.name,
+            o.peak as f64 / MB as f64,
+            o.buckets,
+            o.bucket_ms,
+            o.report.completed
+        );
+        assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
+    }
+}
+
+#[test]
+fn shard_windows_merge_with_the_series() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let s = load(
+        &json!({
+            "version": 1, "duration_ms": 100_000, "metrics": {"bucket_ms": 1},
+            "nodes": [
+                { "id": "c", "spec": { "kind": "client" } },
+                { "id": "r", "spec": { "kind": "shard_router", "scheme": "hash_mod" } },
+                { "id": "a", "spec": { "kind": "database" } },
+                { "id": "b", "spec": { "kind": "database" } }
+            ],
+            "edges": [ { "from": "c", "to": "r" }, { "from": "r", "to": "a" }, { "from": "r", "to": "b" } ],
+            "workload": { "arrival": { "type": "poisson", "rate_rps": 20 } }
+        })
+        .to_string(),
+    );
+    let o = run("shard router, 1 ms buckets over 100 s", &s);
+    assert!(o.bucket_ms > 1.0, "the series never merged");
+    let router = &o.report.shard_routers[0];
+    assert!(router.series.len() <= o.buckets + 1, "{} windows", router.series.len());
+    let windowed: u64 = router.series.iter().flat_map(|w| &w.load).sum();
+    let total: u64 = router.shards.iter().map(|s| s.requests).sum();
+    assert_eq!(windowed, total);
+    assert!(total > 1_000);
+    for (i, w) in router.series.iter().enumerate() {
+        assert_eq!(w.t_ms, i as f64 * o.bucket_ms);
+    }
 }

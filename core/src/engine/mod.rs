@@ -918,7 +918,14 @@ impl Sim {
             for (slot, n) in self.busy_scratch.iter_mut().zip(&self.nodes) {
                 *slot = (n.busy, n.waiting.len() + n.backlog.len());
             }
+            let merges = self.metrics.merges;
             self.metrics.roll_buckets(at, &self.topo, &self.busy_scratch);
+            for _ in merges..self.metrics.merges {
+                // Shard routers' windows share the series' width: they merge with it.
+                for st in self.shards.iter_mut().flatten() {
+                    st.coarsen();
+                }
+            }
         }
         self.now = at;
         self.events += 1;

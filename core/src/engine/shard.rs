@@ -184,6 +184,25 @@ impl ShardState {
         &mut self.windows[bucket]
     }
 
+    /// Merges the windows in pairs when the run's time series doubles its bucket width: loads and writes
+    /// add up, keys are the later window's (held at its end).
+    pub(super) fn coarsen(&mut self) {
+        let old = std::mem::take(&mut self.windows);
+        let mut it = old.into_iter();
+        while let Some(mut a) = it.next() {
+            if let Some(b) = it.next() {
+                for (x, y) in a.load.iter_mut().zip(&b.load) {
+                    *x += y;
+                }
+                for (x, y) in a.writes.iter_mut().zip(&b.writes) {
+                    *x += y;
+                }
+                a.keys = b.keys;
+            }
+            self.windows.push(a);
+        }
+    }
+
     /// Counts a request routed to `slot` (and, for a write, the key it stores there).
     fn count(&mut self, bucket: usize, slot: usize, key: u64, write: bool) {
         self.slots[slot].requests += 1;
