@@ -1,7 +1,8 @@
 //! Every bound on what a scenario, a command or a run may ask of the engine, defined once. Validation
 //! (`topology::validate`, `dist`) refuses parameters outside them with a typed error naming the field; the
-//! engine's command checks use the same numbers; the bound on time-series buckets keeps a run's series
-//! small whatever the scenario. `docs/scenario.md` lists them per field.
+//! engine's command checks use the same numbers; the run-time bounds (live requests, pending events, time-series
+//! buckets) keep a run's memory well under 512 MB whatever the scenario. `docs/scenario.md` lists them per
+//! field.
 
 /// The longest time any field may give, in virtual milliseconds (10^9 ms, about 11.6 days): run durations,
 /// timeouts, intervals, and every time parameter of a distribution. Each draw of a distribution is also capped
@@ -34,6 +35,13 @@ pub const MAX_COORD: f64 = 1e6;
 pub const MIN_ZOOM: f64 = 1e-3;
 pub const MAX_ZOOM: f64 = 1e3;
 
+/// Requests alive at once (client attempts, queued tasks, cache flushes, shard fan-out parts). When a client
+/// would start a call or a retry, or a queue would take a message, beyond it, that call fails with
+/// `FailReason::MemoryLimit` instead (counted in the report as `failed_by_reason.memory_limit`).
+pub const MAX_LIVE_REQUESTS: usize = 200_000;
+/// Events pending in the event queue (timers of finished calls included, until they fire). New calls and
+/// retries are refused the same way beyond it.
+pub const MAX_PENDING_EVENTS: usize = 1_000_000;
 /// The most values the time series keeps (buckets times per-node columns). When the series would outgrow
 /// it, adjacent buckets are merged in pairs and the bucket width doubles, so a far-away event never allocates
 /// one bucket per `bucket_ms` up to it.

@@ -28,10 +28,13 @@ pub enum FailReason {
     TooLarge = 5,
     /// A replicated database could not reach its primary or quorum in time (CP under a partition).
     Unavailable = 6,
+    /// The run held as many live requests or pending events as it may ([`crate::limits::MAX_LIVE_REQUESTS`],
+    /// [`crate::limits::MAX_PENDING_EVENTS`]): the call was refused to bound memory, not by the model.
+    MemoryLimit = 7,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 7] = [
+    pub const ALL: [FailReason; 8] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -39,6 +42,7 @@ impl FailReason {
         FailReason::Lost,
         FailReason::TooLarge,
         FailReason::Unavailable,
+        FailReason::MemoryLimit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +54,7 @@ impl FailReason {
             FailReason::Lost => "lost",
             FailReason::TooLarge => "too_large",
             FailReason::Unavailable => "unavailable",
+            FailReason::MemoryLimit => "memory_limit",
         }
     }
 }
@@ -179,7 +184,7 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 7],
+    pub failed: [u64; 8],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
@@ -215,7 +220,7 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 7],
+            failed: [0; 8],
             issued: 0,
             attempts: 0,
             retries: 0,
@@ -435,6 +440,10 @@ pub struct FailedReport {
     /// Only replicated databases fail this way, so it is left out when zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub unavailable: u64,
+    /// Calls refused because the run held as many live requests or pending events as it may (an overload
+    /// the simulator cannot hold in memory, not a failure of the modelled system); left out when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub memory_limit: u64,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -1,6 +1,6 @@
 //! Nothing a user opens can crash the engine or eat unbounded memory (issue #17). Hostile but well-formed
 //! scenarios either get the exact typed error that names the field and its allowed range, or run to the end
-//! with a bounded peak of heap memory.
+//! with a bounded peak of heap memory and a counted reason for what they refused.
 //!
 //! Memory is measured, not timed: this test binary's global allocator counts live heap bytes and keeps the
 //! peak. Tests take one lock so a measured run has the allocator to itself.
@@ -336,8 +336,15 @@ fn load(text: &str) -> Scenario {
     scenario::load(text).unwrap().0
 }
 
+fn preset_03_at(rate_rps: f64, duration_ms: f64) -> Scenario {
+    let mut s = load(switchyard_core::presets::get("03-load-balancer").unwrap());
+    s.duration_ms = Some(duration_ms);
+    s.workload.arrival = switchyard_core::scenario::v1::Arrival::Poisson { rate_rps };
+    s
+}
+
 #[test]
-fn far_away_events_keep_the_series_bounded() {
+fn hostile_runs_finish_in_bounded_memory() {
     let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let st = |d: Value| with(|v| v["nodes"][2]["spec"]["service_time"] = d);
     let far = [
@@ -378,17 +385,74 @@ fn far_away_events_keep_the_series_bounded() {
         outcomes.push(o);
     }
 
+    // Overloads: everything they could not hold in memory is refused and counted.
+    let overloads = [
+        ("preset 03 at 10^6 requests/s", preset_03_at(1e6, 1000.0)),
+        (
+            "a queue with no capacity at 10^6 requests/s",
+            load(
+                &json!({
+                    "version": 1, "duration_ms": 1000,
+                    "nodes": [
+                        { "id": "c", "spec": { "kind": "client" } },
+                        { "id": "q", "spec": { "kind": "queue" } },
+                        { "id": "w", "spec": { "kind": "worker_pool", "workers": 2,
+                            "service_time": { "type": "constant", "ms": 10 } } }
+                    ],
+                    "edges": [ { "from": "c", "to": "q" }, { "from": "q", "to": "w" } ],
+                    "workload": { "arrival": { "type": "constant", "rate_rps": 1e6 } }
+                })
+                .to_string(),
+            ),
+        ),
+        (
+            "day-long timeouts and 100 retries at 10^6 requests/s",
+            load(&with(|v| {
+                v["workload"]["arrival"]["rate_rps"] = json!(1e6);
+                v["nodes"][0]["spec"]["timeout_ms"] = json!(1e9);
+                v["nodes"][0]["spec"]["retry"] =
+                    json!({"max_retries": 100, "backoff_base_ms": 1e9, "backoff_max_ms": 1e9});
+            })),
+        ),
+        (
+            "100,000 workers at 10^7 requests/s with slow service",
+            load(&with(|v| {
+                v["duration_ms"] = json!(300);
+                v["workload"]["arrival"]["rate_rps"] = json!(1e7);
+                v["nodes"][2]["spec"]["workers"] = json!(100_000);
+                v["nodes"][2]["spec"]["service_time"] = json!({"type": "constant", "ms": 1e9});
+            })),
+        ),
+    ];
+    for (name, s) in &overloads {
+        let o = run(name, s);
+        let refused = o.report.failed_by_reason.memory_limit;
+        assert!(refused > 0, "{name}: nothing refused for memory");
+        outcomes.push(o);
+    }
     for o in &outcomes {
         eprintln!(
-            "{:<55} peak {:>6.1} MB  {:>5} buckets of {} ms  completed {}",
+            "{:<55} peak {:>6.1} MB  {:>5} buckets of {} ms  memory_limit {}  completed {}",
             o.name,
             o.peak as f64 / MB as f64,
             o.buckets,
             o.bucket_ms,
+            o.report.failed_by_reason.memory_limit,
             o.report.completed
         );
         assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
     }
+}
+
+#[test]
+fn a_refused_overload_is_still_deterministic() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let s = preset_03_at(1e6, 400.0);
+    let a = run("a", &s).report;
+    let b = run("b", &s).report;
+    assert!(a.failed_by_reason.memory_limit > 0);
+    assert_eq!(a.to_json_pretty(), b.to_json_pretty());
+    assert!(a.to_json_pretty().contains("\"memory_limit\""));
 }
 
 #[test]

@@ -862,6 +862,7 @@ impl Sim {
                 lost: f[FailReason::Lost as usize],
                 too_large: f[FailReason::TooLarge as usize],
                 unavailable: f[FailReason::Unavailable as usize],
+                memory_limit: f[FailReason::MemoryLimit as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -950,7 +951,13 @@ impl Sim {
             Ev::Retry { call, gen } => {
                 if self.call_valid(call, gen) {
                     self.calls[call as usize].awaiting_retry = false;
-                    self.start_attempt(call);
+                    if self.at_memory_limit() {
+                        self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                        self.db_call_failed(call, FailReason::MemoryLimit);
+                        self.free_call(call);
+                    } else {
+                        self.start_attempt(call);
+                    }
                 }
             }
             Ev::Probe { node, pos } => self.on_probe(node, pos),
@@ -969,6 +976,15 @@ impl Sim {
             }
         }
         true
+    }
+
+    /// True when the run holds as many live requests or pending events as it may
+    /// ([`crate::limits::MAX_LIVE_REQUESTS`], [`crate::limits::MAX_PENDING_EVENTS`]): new calls, retries and
+    /// queue messages are then refused with [`FailReason::MemoryLimit`], so an overload never grows memory
+    /// without bound. Work already in the system carries on.
+    fn at_memory_limit(&self) -> bool {
+        self.reqs.len() - self.free_reqs.len() >= crate::limits::MAX_LIVE_REQUESTS
+            || self.queue.len() >= crate::limits::MAX_PENDING_EVENTS
     }
 
     fn valid(&self, req: u32, gen: u32) -> bool {
@@ -1017,7 +1033,11 @@ impl Sim {
             }
         }
         let node = self.clients[client as usize].node;
-        if self.nodes[node as usize].up {
+        if self.nodes[node as usize].up && self.at_memory_limit() {
+            // The run holds all it may: the call is refused before it takes any memory.
+            self.metrics.call_started(self.now);
+            self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+        } else if self.nodes[node as usize].up {
             let c = &mut self.clients[client as usize];
             let key = c.workload.keys.sample(&mut c.rng);
             let class = c.workload.mix.sample(&mut c.rng);
@@ -1634,6 +1654,10 @@ impl Sim {
                 if capacity.is_some_and(|c| st.backlog.len() as u64 >= c) {
                     self.metrics.nodes[ni].dropped += 1;
                     self.respond(req, Outcome::Fail(FailReason::QueueFull));
+                    return;
+                }
+                if self.at_memory_limit() {
+                    self.respond(req, Outcome::Fail(FailReason::MemoryLimit));
                     return;
                 }
                 // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
