@@ -23,8 +23,11 @@ pub const MAX_RATE_RPS: f64 = 1e7;
 pub const MAX_WORKERS: u32 = 100_000;
 /// The most waiting slots of one node's queue.
 pub const MAX_QUEUE_CAPACITY: u32 = MAX_WORKERS * 100;
-/// The largest cache capacity, in objects.
-pub const MAX_CACHE_CAPACITY: u64 = 100_000_000;
+/// The largest cache capacity, in objects (a full cache costs about 120 bytes an object natively).
+pub const MAX_CACHE_CAPACITY: u64 = 1_000_000;
+/// The most objects all the caches of a scenario may hold together (cache and CDN nodes, shard routers'
+/// directory caches): about 240 MB when every one is full.
+pub const MAX_TOTAL_CACHE_CAPACITY: u64 = 2_000_000;
 /// The most requests one run may issue.
 pub const MAX_REQUESTS: u64 = 1_000_000_000;
 /// The most distinct keys a workload may draw from.
@@ -42,6 +45,10 @@ pub const MAX_LIVE_REQUESTS: usize = 200_000;
 /// Events pending in the event queue (timers of finished calls included, until they fire). New calls and
 /// retries are refused the same way beyond it.
 pub const MAX_PENDING_EVENTS: usize = 1_000_000;
+/// Client operations on replicated databases recorded in one run (the histories the consistency checker
+/// reads; about 300 bytes an operation). Beyond it, a client that operates on a cluster has its new calls
+/// refused with `FailReason::MemoryLimit`.
+pub const MAX_HISTORY_OPS: usize = 300_000;
 /// The most values the time series keeps (buckets times per-node columns). When the series would outgrow
 /// it, adjacent buckets are merged in pairs and the bucket width doubles, so a far-away event never allocates
 /// one bucket per `bucket_ms` up to it.

@@ -213,6 +213,24 @@ fn values_the_model_cannot_honour_are_refused_naming_the_field_and_range() {
             Location::Workload(None),
             range("from_rps", 1e9, 0.0, limits::MAX_RATE_RPS, "requests/s"),
         ),
+        (
+            "three caches of a million objects",
+            with(|v| {
+                let cache = |id: &str| json!({"id": id, "spec": {"kind": "cache", "capacity": 1_000_000}});
+                v["nodes"] = json!([
+                    v["nodes"][0].clone(),
+                    cache("lb"),
+                    cache("k2"),
+                    cache("k3"),
+                    v["nodes"][2].clone()
+                ]);
+                v["edges"] = json!([
+                    {"from": "c", "to": "lb"}, {"from": "lb", "to": "k2"}, {"from": "k2", "to": "k3"}, {"from": "k3", "to": "s"}
+                ]);
+            }),
+            Location::Scenario,
+            range("capacity of all caches together", 3e6, 0.0, 2e6, "objects"),
+        ),
     ];
     for (name, text, location, problem) in cases {
         let e = only_error(&text);
@@ -482,5 +500,52 @@ fn shard_windows_merge_with_the_series() {
     assert!(total > 1_000);
     for (i, w) in router.series.iter().enumerate() {
         assert_eq!(w.t_ms, i as f64 * o.bucket_ms);
+    }
+}
+
+#[test]
+fn caches_and_database_histories_stay_within_their_bounds() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let keys = json!({"type": "uniform", "count": 1_000_000_000_000u64});
+    // The largest cache, filled: every request a new key.
+    let cache = load(
+        &json!({
+            "version": 1, "requests": 1_200_000,
+            "nodes": [
+                { "id": "c", "spec": { "kind": "client" } },
+                { "id": "k", "spec": { "kind": "cache", "capacity": limits::MAX_CACHE_CAPACITY } },
+                { "id": "s", "spec": { "kind": "service", "workers": 100_000 } }
+            ],
+            "edges": [ { "from": "c", "to": "k" }, { "from": "k", "to": "s" } ],
+            "workload": { "arrival": { "type": "poisson", "rate_rps": 1e6 }, "keys": keys }
+        })
+        .to_string(),
+    );
+    let o = run("a full cache of 10^6 objects", &cache);
+    let k = o.report.nodes[1].cache.as_ref().unwrap();
+    assert!(k.evictions > 100_000, "{}", k.evictions);
+    assert_eq!(o.report.failed_by_reason.memory_limit, 0);
+    let mut outcomes = vec![o];
+
+    // A replicated database asked for more operations than a run records.
+    let mut s = load(switchyard_core::presets::get("12-partition-cp").unwrap());
+    s.duration_ms = None;
+    s.requests = Some(limits::MAX_HISTORY_OPS as u64 + 50_000);
+    s.workload.arrival = switchyard_core::scenario::v1::Arrival::Poisson { rate_rps: 1e5 };
+    let o = run("preset 12 asked for 350,000 operations", &s);
+    let ops: u64 = o.report.databases.iter().map(|d| d.all.ops).sum();
+    assert!(ops <= limits::MAX_HISTORY_OPS as u64, "{ops}");
+    assert!(o.report.failed_by_reason.memory_limit >= 50_000);
+    outcomes.push(o);
+
+    for o in &outcomes {
+        eprintln!(
+            "{:<55} peak {:>6.1} MB  memory_limit {}  completed {}",
+            o.name,
+            o.peak as f64 / MB as f64,
+            o.report.failed_by_reason.memory_limit,
+            o.report.completed
+        );
+        assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
     }
 }

@@ -1033,7 +1033,7 @@ impl Sim {
             }
         }
         let node = self.clients[client as usize].node;
-        if self.nodes[node as usize].up && self.at_memory_limit() {
+        if self.nodes[node as usize].up && (self.at_memory_limit() || self.db_history_full(client)) {
             // The run holds all it may: the call is refused before it takes any memory.
             self.metrics.call_started(self.now);
             self.metrics.call_failed(self.now, FailReason::MemoryLimit);

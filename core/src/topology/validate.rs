@@ -5,7 +5,7 @@ use super::*;
 use crate::dist::DistError;
 use crate::limits::{
     MAX_CACHE_CAPACITY, MAX_COORD, MAX_KEYS, MAX_QUEUE_CAPACITY, MAX_RATE_RPS, MAX_REQUESTS, MAX_SIGMA, MAX_TIME_MS,
-    MAX_WORKERS, MAX_ZOOM, MIN_TIME_MS, MIN_ZOOM,
+    MAX_TOTAL_CACHE_CAPACITY, MAX_WORKERS, MAX_ZOOM, MIN_TIME_MS, MIN_ZOOM,
 };
 use std::collections::BTreeSet;
 
@@ -321,6 +321,29 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             // Keep indices aligned even when a node is broken; the build fails anyway.
             nodes.push(placeholder(n));
         }
+    }
+
+    // Caches one by one are checked in `build_node`; together they share one bound.
+    let cached: u64 = s
+        .nodes
+        .iter()
+        .map(|n| match &n.spec {
+            v1::NodeSpec::Cache(c) | v1::NodeSpec::Cdn(c) => c.capacity.min(MAX_CACHE_CAPACITY),
+            v1::NodeSpec::ShardRouter(r) => r
+                .directory_cache
+                .as_ref()
+                .map_or(0, |c| c.capacity.min(MAX_CACHE_CAPACITY)),
+            _ => 0,
+        })
+        .sum();
+    if cached > MAX_TOTAL_CACHE_CAPACITY {
+        errs.range(
+            &Location::Scenario,
+            "capacity of all caches together",
+            cached as f64,
+            (0.0, MAX_TOTAL_CACHE_CAPACITY as f64),
+            "objects",
+        );
     }
 
     // Edges.
