@@ -49,6 +49,9 @@ pub const MAX_PENDING_EVENTS: usize = 1_000_000;
 /// reads; about 300 bytes an operation). Beyond it, a client that operates on a cluster has its new calls
 /// refused with `FailReason::MemoryLimit`.
 pub const MAX_HISTORY_OPS: usize = 300_000;
+/// Distinct written keys the shard routers of a run track together (where each key lives, about 80 bytes a
+/// key). Beyond it, a write of a key no router holds yet fails with `FailReason::MemoryLimit`.
+pub const MAX_SHARD_KEYS: usize = 1_000_000;
 /// The most values the time series keeps (buckets times per-node columns). When the series would outgrow
 /// it, adjacent buckets are merged in pairs and the bucket width doubles, so a far-away event never allocates
 /// one bucket per `bucket_ms` up to it.

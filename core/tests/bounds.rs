@@ -549,3 +549,30 @@ fn caches_and_database_histories_stay_within_their_bounds() {
         assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
     }
 }
+
+#[test]
+fn shard_routers_track_a_bounded_number_of_keys() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // Every request writes a new key.
+    let s = load(
+        &json!({
+            "version": 1, "requests": limits::MAX_SHARD_KEYS + 100_000,
+            "nodes": [
+                { "id": "c", "spec": { "kind": "client" } },
+                { "id": "r", "spec": { "kind": "shard_router", "scheme": "hash_mod" } },
+                { "id": "a", "spec": { "kind": "database", "workers": 100_000 } },
+                { "id": "b", "spec": { "kind": "database", "workers": 100_000 } }
+            ],
+            "edges": [ { "from": "c", "to": "r" }, { "from": "r", "to": "a" }, { "from": "r", "to": "b" } ],
+            "workload": { "arrival": { "type": "poisson", "rate_rps": 1e6 }, "keys": { "type": "sequential" },
+                "mix": { "api_write": 1.0 } }
+        })
+        .to_string(),
+    );
+    let o = run("10^6 + 10^5 new keys written through a shard router", &s);
+    let keys: u64 = o.report.shard_routers[0].shards.iter().map(|s| s.keys).sum();
+    assert_eq!(keys, limits::MAX_SHARD_KEYS as u64);
+    assert_eq!(o.report.failed_by_reason.memory_limit, 100_000);
+    eprintln!("{:<55} peak {:>6.1} MB", o.name, o.peak as f64 / MB as f64);
+    assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
+}

@@ -96,6 +96,10 @@ impl Sim {
     /// A plain database finished serving `req`: a write bumps the key's version there (and drops other
     /// caches' copies when they invalidate); either way the request carries the version it saw.
     pub(super) fn origin_served(&mut self, req: u32, node: NodeIx) {
+        if self.caches.caches.is_empty() {
+            // Versions only matter to caches: without one, a run keeps no per-key state here.
+            return;
+        }
         let def = &self.topo.nodes[node as usize];
         if def.kind != NodeKind::Database || !matches!(def.behavior, Behavior::Station) {
             return;

@@ -334,12 +334,25 @@ impl Sim {
         }
     }
 
+    /// True when writing `key` through `router` would track a new key beyond
+    /// [`crate::limits::MAX_SHARD_KEYS`] (over all routers).
+    fn shard_keys_full(&self, router: NodeIx, key: u64) -> bool {
+        let known = self.shards[router as usize]
+            .as_deref()
+            .is_some_and(|st| st.data.contains_key(&key));
+        !known && self.shards.iter().flatten().map(|st| st.data.len()).sum::<usize>() >= crate::limits::MAX_SHARD_KEYS
+    }
+
     /// Sends the request to the shard that holds its key.
     fn route(&mut self, req: u32, router: NodeIx) {
         let (class, key) = {
             let r = &self.reqs[req as usize];
             (r.class, r.key)
         };
+        if class.is_write() && self.shard_keys_full(router, key) {
+            self.respond(req, Outcome::Fail(FailReason::MemoryLimit));
+            return;
+        }
         let bucket = self.bucket();
         let topo = &self.topo;
         let st = self.shards[router as usize].as_deref_mut().expect("shard state");
