@@ -52,6 +52,13 @@ pub const MAX_HISTORY_OPS: usize = 300_000;
 /// Distinct written keys the shard routers of a run track together (where each key lives, about 80 bytes a
 /// key). Beyond it, a write of a key no router holds yet fails with `FailReason::MemoryLimit`.
 pub const MAX_SHARD_KEYS: usize = 1_000_000;
+/// Distinct keys written to databases behind caches whose versions a run tracks (what makes a cache's stale
+/// read detectable, about 80 bytes a key). Beyond it, a client's write of a key no database has seen fails with
+/// `FailReason::MemoryLimit`.
+pub const MAX_VERSIONED_KEYS: usize = 1_000_000;
+/// Event-log entries kept between two drains (a driver that never drains, like the CLI's run, keeps the
+/// first ones); beyond it entries are counted, not stored.
+pub const MAX_LOG_ENTRIES: usize = 100_000;
 /// The most values the time series keeps (buckets times per-node columns). When the series would outgrow
 /// it, adjacent buckets are merged in pairs and the bucket width doubles, so a far-away event never allocates
 /// one bucket per `bucket_ms` up to it.

@@ -576,3 +576,43 @@ fn shard_routers_track_a_bounded_number_of_keys() {
     eprintln!("{:<55} peak {:>6.1} MB", o.name, o.peak as f64 / MB as f64);
     assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
 }
+
+#[test]
+fn an_undrained_event_log_keeps_its_first_entries_and_counts_the_rest() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // A dead backend ejected after every error, for a microsecond: an ejection per request.
+    let s = load(&with(|v| {
+        v["workload"]["arrival"]["rate_rps"] = json!(1e6);
+        v["nodes"][1]["spec"]["outlier"] = json!({"consecutive_errors": 1, "ejection_ms": 0.001});
+        v["nodes"][2]["spec"]["crash_at_ms"] = json!(0);
+    }));
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.run_to_end();
+    assert!(sim.log_dropped() > 0);
+    assert_eq!(sim.drain_log().len(), limits::MAX_LOG_ENTRIES);
+}
+
+#[test]
+fn key_versions_behind_caches_are_bounded() {
+    let _l = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // Every request writes a new key through a cache to its database.
+    let s = load(
+        &json!({
+            "version": 1, "requests": limits::MAX_VERSIONED_KEYS + 50_000,
+            "nodes": [
+                { "id": "c", "spec": { "kind": "client" } },
+                { "id": "k", "spec": { "kind": "cache", "capacity": 1000 } },
+                { "id": "db", "spec": { "kind": "database", "workers": 100_000 } }
+            ],
+            "edges": [ { "from": "c", "to": "k" }, { "from": "k", "to": "db" } ],
+            "workload": { "arrival": { "type": "poisson", "rate_rps": 1e6 }, "keys": { "type": "sequential" },
+                "mix": { "api_write": 1.0 } }
+        })
+        .to_string(),
+    );
+    let o = run("10^6 + 5x10^4 new keys written behind a cache", &s);
+    let refused = o.report.failed_by_reason.memory_limit;
+    assert!((40_000..=50_000).contains(&refused), "{refused}");
+    eprintln!("{:<55} peak {:>6.1} MB", o.name, o.peak as f64 / MB as f64);
+    assert!(o.peak < BUDGET, "{}: peak {} MB", o.name, o.peak / MB);
+}

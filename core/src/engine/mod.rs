@@ -425,6 +425,23 @@ struct EdgeState {
     loss: f64,
 }
 
+/// The event log between two drains, capped at [`crate::limits::MAX_LOG_ENTRIES`] entries.
+#[derive(Default)]
+struct LogBuf {
+    entries: Vec<LogEntry>,
+    dropped: u64,
+}
+
+impl LogBuf {
+    fn push(&mut self, e: LogEntry) {
+        if self.entries.len() < crate::limits::MAX_LOG_ENTRIES {
+            self.entries.push(e);
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
 /// A running simulation.
 pub struct Sim {
     topo: Topology,
@@ -451,7 +468,7 @@ pub struct Sim {
     hop_every: u64,
     hops: Vec<Hop>,
     hops_dropped: u64,
-    log: Vec<LogEntry>,
+    log: LogBuf,
     events: u64,
     busy_scratch: Vec<(u32, usize)>,
     /// For each worker pool, the queues that feed it (computed once; empty for other nodes).
@@ -597,7 +614,7 @@ impl Sim {
             hop_every: 0,
             hops: Vec::new(),
             hops_dropped: 0,
-            log: Vec::new(),
+            log: LogBuf::default(),
             events: 0,
             busy_scratch: vec![(0, 0); n],
             feeders: {
@@ -749,9 +766,17 @@ impl Sim {
         self.hops_dropped
     }
 
+    /// Log entries that did not fit the buffer because nobody drained it.
+    pub fn log_dropped(&self) -> u64 {
+        self.log.dropped
+    }
+
     /// Takes the hop stream and the event log accumulated since the last drain.
     pub fn drain_events(&mut self) -> Vec<Event> {
-        let mut out: Vec<Event> = self.log.drain(..).map(Event::Log).collect();
+        let mut out: Vec<Event> = std::mem::take(&mut self.log.entries)
+            .into_iter()
+            .map(Event::Log)
+            .collect();
         out.extend(self.hops.drain(..).map(Event::Hop));
         out
     }
@@ -763,7 +788,7 @@ impl Sim {
 
     /// Takes only the event log.
     pub fn drain_log(&mut self) -> Vec<LogEntry> {
-        std::mem::take(&mut self.log)
+        std::mem::take(&mut self.log.entries)
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -1042,6 +1067,12 @@ impl Sim {
             let key = c.workload.keys.sample(&mut c.rng);
             let class = c.workload.mix.sample(&mut c.rng);
             let bytes = c.workload.message_bytes(class, &mut c.rng);
+            if class.is_write() && self.versions_full(key) {
+                self.metrics.call_started(self.now);
+                self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                self.schedule_next_arrival(client);
+                return;
+            }
             let call = self.alloc_call(client, key, class);
             self.calls[call as usize].bytes = bytes;
             self.metrics.call_started(self.now);
