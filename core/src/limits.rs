@@ -24,10 +24,10 @@ pub const MAX_WORKERS: u32 = 100_000;
 /// The most waiting slots of one node's queue.
 pub const MAX_QUEUE_CAPACITY: u32 = MAX_WORKERS * 100;
 /// The largest cache capacity, in objects (a full cache costs about 120 bytes an object natively).
-pub const MAX_CACHE_CAPACITY: u64 = 1_000_000;
+pub const MAX_CACHE_CAPACITY: u64 = 500_000;
 /// The most objects all the caches of a scenario may hold together (cache and CDN nodes, shard routers'
-/// directory caches): about 240 MB when every one is full.
-pub const MAX_TOTAL_CACHE_CAPACITY: u64 = 2_000_000;
+/// directory caches): about 60 MB when every one is full.
+pub const MAX_TOTAL_CACHE_CAPACITY: u64 = 500_000;
 /// The most requests one run may issue.
 pub const MAX_REQUESTS: u64 = 1_000_000_000;
 /// The most distinct keys a workload may draw from.
@@ -41,14 +41,14 @@ pub const MAX_ZOOM: f64 = 1e3;
 /// Requests alive at once (client attempts, queued tasks, cache flushes, shard fan-out parts). When a client
 /// would start a call or a retry, or a queue would take a message, beyond it, that call fails with
 /// `FailReason::MemoryLimit` instead (counted in the report as `failed_by_reason.memory_limit`).
-pub const MAX_LIVE_REQUESTS: usize = 200_000;
+pub const MAX_LIVE_REQUESTS: usize = 100_000;
 /// Events pending in the event queue (timers of finished calls included, until they fire). New calls and
 /// retries are refused the same way beyond it.
 pub const MAX_PENDING_EVENTS: usize = 1_000_000;
 /// Client operations on replicated databases recorded in one run (the histories the consistency checker
 /// reads; about 300 bytes an operation). Beyond it, a client that operates on a cluster has its new calls
 /// refused with `FailReason::MemoryLimit`.
-pub const MAX_HISTORY_OPS: usize = 300_000;
+pub const MAX_HISTORY_OPS: usize = 200_000;
 /// Distinct written keys the shard routers of a run track together (where each key lives, about 80 bytes a
 /// key). Beyond it, a write of a key no router holds yet fails with `FailReason::MemoryLimit`.
 pub const MAX_SHARD_KEYS: usize = 1_000_000;

@@ -243,7 +243,7 @@ fn cache() -> impl Strategy<Value = CacheSpec> {
     ]);
     (
         // Up to 14 caches stay within limits::MAX_TOTAL_CACHE_CAPACITY together.
-        1u64..=100_000,
+        1u64..=30_000,
         policy,
         proptest::option::of(ms_pos()),
         dist(),
