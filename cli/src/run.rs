@@ -184,6 +184,12 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
         if f.too_large > 0 {
             s.push_str(&format!("             too large for a queue {}\n", f.too_large));
         }
+        if f.memory_limit > 0 {
+            s.push_str(&format!(
+                "             memory limit {} (refused: the run held the most live requests or pending events it may)\n",
+                f.memory_limit
+            ));
+        }
     }
     if r.retries > 0 {
         s.push_str(&format!("  retries    {} ({} attempts)\n", r.retries, r.attempts));

@@ -1,6 +1,7 @@
 //! Time distributions for network latency and service time, sampled through `libm` so the same seed gives
 //! bit-identical draws on native and wasm. Parameters are validated before the engine ever samples.
 
+use crate::limits::{MAX_PARETO_ALPHA, MAX_SIGMA, MAX_TIME_MS, MIN_PARETO_ALPHA, MIN_TIME_MS};
 use crate::rng::SimRng;
 use crate::time::ms_to_nanos;
 
@@ -21,47 +22,114 @@ pub enum Dist {
 
 /// What is wrong with a distribution's parameters.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DistError(pub String);
+pub enum DistError {
+    /// Not a finite number, negative, zero where it must be positive, or a maximum below its minimum.
+    Malformed(String),
+    /// A finite value outside the range the model honours (see [`crate::limits`]).
+    OutOfRange {
+        param: &'static str,
+        value: f64,
+        min: f64,
+        max: f64,
+        /// `"ms"`, or empty for a shape parameter.
+        unit: &'static str,
+    },
+}
+
+impl std::fmt::Display for DistError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DistError::Malformed(m) => f.write_str(m),
+            DistError::OutOfRange {
+                param,
+                value,
+                min,
+                max,
+                unit,
+            } => write!(
+                f,
+                "{param} must be between {min} and {max}{}{unit}, got {value}",
+                if unit.is_empty() { "" } else { " " }
+            ),
+        }
+    }
+}
 
 impl Dist {
     pub const ZERO: Dist = Dist::Constant { ms: 0.0 };
 
-    /// Checks the parameters are finite and in range.
+    /// Checks the parameters are finite and within [`crate::limits`]: times zero or between
+    /// [`MIN_TIME_MS`] and [`MAX_TIME_MS`], log-normal `sigma` at most [`MAX_SIGMA`], Pareto `alpha` between
+    /// [`MIN_PARETO_ALPHA`] and [`MAX_PARETO_ALPHA`].
     pub fn validate(&self) -> Result<(), DistError> {
         fn finite_nonneg(name: &str, v: f64) -> Result<(), DistError> {
             if !v.is_finite() {
-                return Err(DistError(format!("{name} must be a finite number, got {v}")));
+                return Err(DistError::Malformed(format!("{name} must be a finite number, got {v}")));
             }
             if v < 0.0 {
-                return Err(DistError(format!("{name} must not be negative, got {v}")));
+                return Err(DistError::Malformed(format!("{name} must not be negative, got {v}")));
             }
             Ok(())
         }
         fn positive(name: &str, v: f64) -> Result<(), DistError> {
             finite_nonneg(name, v)?;
             if v == 0.0 {
-                return Err(DistError(format!("{name} must be greater than zero")));
+                return Err(DistError::Malformed(format!("{name} must be greater than zero")));
             }
             Ok(())
         }
+        fn range(param: &'static str, v: f64, min: f64, max: f64, unit: &'static str) -> Result<(), DistError> {
+            if (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(DistError::OutOfRange {
+                    param,
+                    value: v,
+                    min,
+                    max,
+                    unit,
+                })
+            }
+        }
+        /// A time: zero, or between one nanosecond and the longest time.
+        fn time(param: &'static str, v: f64) -> Result<(), DistError> {
+            if v == 0.0 {
+                Ok(())
+            } else {
+                range(param, v, MIN_TIME_MS, MAX_TIME_MS, "ms")
+            }
+        }
         match *self {
-            Dist::Constant { ms } => finite_nonneg("ms", ms),
-            Dist::Exponential { mean_ms } => positive("mean_ms", mean_ms),
+            Dist::Constant { ms } => {
+                finite_nonneg("ms", ms)?;
+                time("ms", ms)
+            }
+            Dist::Exponential { mean_ms } => {
+                positive("mean_ms", mean_ms)?;
+                time("mean_ms", mean_ms)
+            }
             Dist::Uniform { min_ms, max_ms } => {
                 finite_nonneg("min_ms", min_ms)?;
                 finite_nonneg("max_ms", max_ms)?;
                 if max_ms < min_ms {
-                    return Err(DistError(format!("max_ms ({max_ms}) is below min_ms ({min_ms})")));
+                    return Err(DistError::Malformed(format!(
+                        "max_ms ({max_ms}) is below min_ms ({min_ms})"
+                    )));
                 }
-                Ok(())
+                time("min_ms", min_ms)?;
+                time("max_ms", max_ms)
             }
             Dist::LogNormal { median_ms, sigma } => {
                 positive("median_ms", median_ms)?;
-                finite_nonneg("sigma", sigma)
+                finite_nonneg("sigma", sigma)?;
+                time("median_ms", median_ms)?;
+                range("sigma", sigma, 0.0, MAX_SIGMA, "")
             }
             Dist::Pareto { min_ms, alpha } => {
                 positive("min_ms", min_ms)?;
-                positive("alpha", alpha)
+                positive("alpha", alpha)?;
+                time("min_ms", min_ms)?;
+                range("alpha", alpha, MIN_PARETO_ALPHA, MAX_PARETO_ALPHA, "")
             }
         }
     }
@@ -93,15 +161,17 @@ impl Dist {
         ms_to_nanos(self.sample_ms(rng))
     }
 
-    /// Draws one duration in milliseconds.
+    /// Draws one duration in milliseconds, at most [`MAX_TIME_MS`] (a heavy tail is truncated there, so no
+    /// draw puts an event years away or saturates the clock).
     pub fn sample_ms(&self, rng: &mut SimRng) -> f64 {
-        match *self {
+        let ms = match *self {
             Dist::Constant { ms } => ms,
             Dist::Exponential { mean_ms } => mean_ms * rng.exp1(),
             Dist::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.unit(),
             Dist::LogNormal { median_ms, sigma } => median_ms * libm::exp(sigma * std_normal(rng)),
             Dist::Pareto { min_ms, alpha } => min_ms / libm::pow(rng.unit_open0(), 1.0 / alpha),
-        }
+        };
+        ms.min(MAX_TIME_MS)
     }
 }
 
@@ -170,5 +240,50 @@ mod tests {
             assert!(d.validate().is_err(), "{d:?} should be rejected");
         }
         assert_eq!(Dist::ZERO.validate(), Ok(()));
+        let out_of_range = [
+            (Dist::Constant { ms: 1e308 }, "ms"),
+            (Dist::Constant { ms: 1e-300 }, "ms"),
+            (Dist::Exponential { mean_ms: 1e11 }, "mean_ms"),
+            (
+                Dist::Uniform {
+                    min_ms: 0.0,
+                    max_ms: 2e9,
+                },
+                "max_ms",
+            ),
+            (
+                Dist::LogNormal {
+                    median_ms: 1.0,
+                    sigma: 11.0,
+                },
+                "sigma",
+            ),
+            (
+                Dist::Pareto {
+                    min_ms: 1.0,
+                    alpha: 0.01,
+                },
+                "alpha",
+            ),
+        ];
+        for (d, want) in &out_of_range {
+            assert!(
+                matches!(d.validate(), Err(DistError::OutOfRange { param, .. }) if param == *want),
+                "{d:?}: {:?}",
+                d.validate()
+            );
+        }
+    }
+
+    #[test]
+    fn heavy_tails_are_truncated_at_the_longest_time() {
+        let d = Dist::Pareto {
+            min_ms: 1.0,
+            alpha: 0.1,
+        };
+        assert_eq!(d.validate(), Ok(()));
+        let mut rng = SimRng::new(3);
+        let max = (0..10_000).map(|_| d.sample_ms(&mut rng)).fold(0.0, f64::max);
+        assert_eq!(max, MAX_TIME_MS);
     }
 }

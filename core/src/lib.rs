@@ -13,6 +13,7 @@ pub mod cache;
 pub mod dist;
 pub mod engine;
 pub mod history;
+pub mod limits;
 pub mod metrics;
 pub mod partition;
 pub mod presets;

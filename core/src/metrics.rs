@@ -1,6 +1,10 @@
 //! Measurements of a run: counters by outcome, HDR latency percentiles, time-weighted per-node utilization and
 //! queue length, and the same numbers as a time series in fixed buckets. [`Report`] is the serialized summary
 //! drivers print (the CLI's `--json`).
+//!
+//! The time series is bounded: it keeps at most [`crate::limits::series_buckets`] buckets. When a run outgrows
+//! that (a far-away event, a tiny `bucket_ms`), adjacent buckets merge in pairs and the width doubles, so every
+//! bucket keeps one width and memory does not grow with how far in virtual time a run reaches.
 
 use crate::time::SimTime;
 use crate::topology::Topology;
@@ -24,10 +28,13 @@ pub enum FailReason {
     TooLarge = 5,
     /// A replicated database could not reach its primary or quorum in time (CP under a partition).
     Unavailable = 6,
+    /// The run held as many live requests or pending events as it may ([`crate::limits::MAX_LIVE_REQUESTS`],
+    /// [`crate::limits::MAX_PENDING_EVENTS`]): the call was refused to bound memory, not by the model.
+    MemoryLimit = 7,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 7] = [
+    pub const ALL: [FailReason; 8] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -35,6 +42,7 @@ impl FailReason {
         FailReason::Lost,
         FailReason::TooLarge,
         FailReason::Unavailable,
+        FailReason::MemoryLimit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +54,7 @@ impl FailReason {
             FailReason::Lost => "lost",
             FailReason::TooLarge => "too_large",
             FailReason::Unavailable => "unavailable",
+            FailReason::MemoryLimit => "memory_limit",
         }
     }
 }
@@ -130,6 +139,43 @@ pub struct Bucket {
     /// Requests caches sent to their origins, per second (runs with a cache only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_rps: Option<f64>,
+    /// Cache hits and lookups behind `hit_ratio`, kept so merged buckets have an exact ratio.
+    #[serde(skip)]
+    pub(crate) hits: u64,
+    #[serde(skip)]
+    pub(crate) lookups: u64,
+}
+
+impl Bucket {
+    /// One bucket twice as wide covering `self` then `next` (same width each). Counts, rates, utilization,
+    /// queue length and hit ratio are exact; the merged p50 is the completion-weighted mean of the halves'
+    /// and the merged p99 the larger of the two (the exact values lie between the halves').
+    fn merge(self, next: &Bucket) -> Bucket {
+        let avg = |a: &[f64], b: &[f64]| -> Vec<f64> { a.iter().zip(b).map(|(x, y)| round4((x + y) / 2.0)).collect() };
+        let completed = self.completed + next.completed;
+        let p50 = if completed == 0 {
+            0.0
+        } else {
+            round4((self.p50_ms * self.completed as f64 + next.p50_ms * next.completed as f64) / completed as f64)
+        };
+        let hits = self.hits + next.hits;
+        let lookups = self.lookups + next.lookups;
+        Bucket {
+            t_ms: self.t_ms,
+            completed,
+            failed: self.failed + next.failed,
+            throughput_rps: round4((self.throughput_rps + next.throughput_rps) / 2.0),
+            p50_ms: p50,
+            p99_ms: self.p99_ms.max(next.p99_ms),
+            utilization: avg(&self.utilization, &next.utilization),
+            queue: avg(&self.queue, &next.queue),
+            arrivals: self.arrivals.iter().zip(&next.arrivals).map(|(a, b)| a + b).collect(),
+            hit_ratio: (lookups > 0).then(|| round4(hits as f64 / lookups as f64)),
+            origin_rps: self.origin_rps.zip(next.origin_rps).map(|(a, b)| round4((a + b) / 2.0)),
+            hits,
+            lookups,
+        }
+    }
 }
 
 /// Everything measured during a run.
@@ -138,7 +184,7 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 7],
+    pub failed: [u64; 8],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
@@ -158,6 +204,10 @@ pub struct Metrics {
     pub(crate) bucket_lookups: u64,
     pub(crate) bucket_origin: u64,
     pub series: Vec<Bucket>,
+    /// The most buckets `series` keeps (even); reaching it merges them in pairs.
+    pub(crate) series_cap: usize,
+    /// How many times the series was merged (its width is `2^merges` times the first).
+    pub(crate) merges: u32,
 }
 
 /// Latencies are recorded in nanoseconds up to one virtual day.
@@ -170,7 +220,7 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 7],
+            failed: [0; 8],
             issued: 0,
             attempts: 0,
             retries: 0,
@@ -189,7 +239,30 @@ impl Metrics {
             bucket_lookups: 0,
             bucket_origin: 0,
             series: Vec::new(),
+            series_cap: crate::limits::series_buckets(nodes),
+            merges: 0,
         }
+    }
+
+    /// The width of a time-series bucket now, in nanoseconds.
+    pub fn bucket_ns(&self) -> u64 {
+        self.bucket_ns
+    }
+
+    /// Merges the series' buckets in pairs and doubles the width. The open bucket starts where it did, at an
+    /// even bucket boundary, and now ends one old width later.
+    fn coarsen(&mut self) {
+        let old = std::mem::take(&mut self.series);
+        let mut it = old.into_iter();
+        while let Some(a) = it.next() {
+            self.series.push(match it.next() {
+                Some(b) => a.merge(&b),
+                None => a,
+            });
+        }
+        self.bucket_end = self.bucket_end.saturating_add(self.bucket_ns);
+        self.bucket_ns = self.bucket_ns.saturating_mul(2);
+        self.merges += 1;
     }
 
     #[inline]
@@ -308,6 +381,8 @@ impl Metrics {
                     .iter()
                     .any(|n| matches!(n.behavior, crate::topology::Behavior::Cache(_)))
                     .then(|| round4(self.bucket_origin as f64 / (w / 1e9))),
+                hits: self.bucket_hits,
+                lookups: self.bucket_lookups,
             });
             self.bucket_origin = 0;
             self.bucket_hist.reset();
@@ -315,7 +390,14 @@ impl Metrics {
             self.bucket_failed = 0;
             self.bucket_hits = 0;
             self.bucket_lookups = 0;
-            self.bucket_end += self.bucket_ns;
+            self.bucket_end = self.bucket_end.saturating_add(self.bucket_ns);
+            if self.series.len() >= self.series_cap {
+                self.coarsen();
+            }
+            if self.bucket_end == u64::MAX {
+                // The end of virtual time: nothing is left to bucket.
+                break;
+            }
         }
     }
 }
@@ -358,6 +440,10 @@ pub struct FailedReport {
     /// Only replicated databases fail this way, so it is left out when zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub unavailable: u64,
+    /// Calls refused because the run held as many live requests or pending events as it may (an overload
+    /// the simulator cannot hold in memory, not a failure of the modelled system); left out when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub memory_limit: u64,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -48,7 +48,8 @@ fn dist() -> impl Strategy<Value = Dist> {
             max_ms: a.max(b)
         }),
         (ms_pos(), milli(0, 3000)).prop_map(|(median_ms, sigma)| Dist::LogNormal { median_ms, sigma }),
-        (ms_pos(), milli(1, 5000)).prop_map(|(min_ms, alpha)| Dist::Pareto { min_ms, alpha }),
+        // Pareto alpha from limits::MIN_PARETO_ALPHA (0.1).
+        (ms_pos(), milli(100, 5000)).prop_map(|(min_ms, alpha)| Dist::Pareto { min_ms, alpha }),
     ]
 }
 
@@ -241,7 +242,8 @@ fn cache() -> impl Strategy<Value = CacheSpec> {
         EvictionPolicy::TinyLfu,
     ]);
     (
-        1u64..=100_000_000,
+        // Up to 14 caches stay within limits::MAX_TOTAL_CACHE_CAPACITY together.
+        1u64..=30_000,
         policy,
         proptest::option::of(ms_pos()),
         dist(),

@@ -93,9 +93,27 @@ impl Sim {
         }
     }
 
+    /// True when a write of `key` would add a version beyond [`crate::limits::MAX_VERSIONED_KEYS`]: the
+    /// topology has caches, the map is full, and no plain database has seen the key.
+    pub(super) fn versions_full(&self, key: u64) -> bool {
+        !self.caches.caches.is_empty()
+            && self.caches.versions.len() >= crate::limits::MAX_VERSIONED_KEYS
+            && !self
+                .topo
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == NodeKind::Database)
+                .any(|(i, _)| self.caches.versions.contains_key(&(i as NodeIx, key)))
+    }
+
     /// A plain database finished serving `req`: a write bumps the key's version there (and drops other
     /// caches' copies when they invalidate); either way the request carries the version it saw.
     pub(super) fn origin_served(&mut self, req: u32, node: NodeIx) {
+        if self.caches.caches.is_empty() {
+            // Versions only matter to caches: without one, a run keeps no per-key state here.
+            return;
+        }
         let def = &self.topo.nodes[node as usize];
         if def.kind != NodeKind::Database || !matches!(def.behavior, Behavior::Station) {
             return;

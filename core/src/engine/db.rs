@@ -269,6 +269,13 @@ fn write_value(call: u32, call_gen: u32) -> u64 {
 impl Sim {
     // ----- client side: the history ------------------------------------------------------------------------
 
+    /// True when `client`'s calls reach a cluster and the run has recorded all the operations it may
+    /// ([`crate::limits::MAX_HISTORY_OPS`]).
+    pub(super) fn db_history_full(&self, client: u32) -> bool {
+        self.db.client_cluster.get(client as usize).copied().flatten().is_some()
+            && self.db.clusters.iter().map(|c| c.ops.len()).sum::<usize>() >= crate::limits::MAX_HISTORY_OPS
+    }
+
     /// A client started a call: record its invocation if its requests reach a cluster.
     pub(super) fn db_invoke(&mut self, call: u32) {
         let (client, key, class, gen) = {

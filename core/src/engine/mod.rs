@@ -14,6 +14,7 @@ mod queue;
 mod shard;
 
 use crate::cache::{Capacity, Eviction};
+use crate::limits::MAX_RATE_RPS;
 use crate::metrics::{
     ns_to_ms, round4, CacheReport, FailReason, FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
 };
@@ -424,6 +425,23 @@ struct EdgeState {
     loss: f64,
 }
 
+/// The event log between two drains, capped at [`crate::limits::MAX_LOG_ENTRIES`] entries.
+#[derive(Default)]
+struct LogBuf {
+    entries: Vec<LogEntry>,
+    dropped: u64,
+}
+
+impl LogBuf {
+    fn push(&mut self, e: LogEntry) {
+        if self.entries.len() < crate::limits::MAX_LOG_ENTRIES {
+            self.entries.push(e);
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
 /// A running simulation.
 pub struct Sim {
     topo: Topology,
@@ -450,7 +468,7 @@ pub struct Sim {
     hop_every: u64,
     hops: Vec<Hop>,
     hops_dropped: u64,
-    log: Vec<LogEntry>,
+    log: LogBuf,
     events: u64,
     busy_scratch: Vec<(u32, usize)>,
     /// For each worker pool, the queues that feed it (computed once; empty for other nodes).
@@ -596,7 +614,7 @@ impl Sim {
             hop_every: 0,
             hops: Vec::new(),
             hops_dropped: 0,
-            log: Vec::new(),
+            log: LogBuf::default(),
             events: 0,
             busy_scratch: vec![(0, 0); n],
             feeders: {
@@ -748,9 +766,17 @@ impl Sim {
         self.hops_dropped
     }
 
+    /// Log entries that did not fit the buffer because nobody drained it.
+    pub fn log_dropped(&self) -> u64 {
+        self.log.dropped
+    }
+
     /// Takes the hop stream and the event log accumulated since the last drain.
     pub fn drain_events(&mut self) -> Vec<Event> {
-        let mut out: Vec<Event> = self.log.drain(..).map(Event::Log).collect();
+        let mut out: Vec<Event> = std::mem::take(&mut self.log.entries)
+            .into_iter()
+            .map(Event::Log)
+            .collect();
         out.extend(self.hops.drain(..).map(Event::Hop));
         out
     }
@@ -762,7 +788,7 @@ impl Sim {
 
     /// Takes only the event log.
     pub fn drain_log(&mut self) -> Vec<LogEntry> {
-        std::mem::take(&mut self.log)
+        std::mem::take(&mut self.log.entries)
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -861,6 +887,7 @@ impl Sim {
                 lost: f[FailReason::Lost as usize],
                 too_large: f[FailReason::TooLarge as usize],
                 unavailable: f[FailReason::Unavailable as usize],
+                memory_limit: f[FailReason::MemoryLimit as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -917,7 +944,14 @@ impl Sim {
             for (slot, n) in self.busy_scratch.iter_mut().zip(&self.nodes) {
                 *slot = (n.busy, n.waiting.len() + n.backlog.len());
             }
+            let merges = self.metrics.merges;
             self.metrics.roll_buckets(at, &self.topo, &self.busy_scratch);
+            for _ in merges..self.metrics.merges {
+                // Shard routers' windows share the series' width: they merge with it.
+                for st in self.shards.iter_mut().flatten() {
+                    st.coarsen();
+                }
+            }
         }
         self.now = at;
         self.events += 1;
@@ -942,7 +976,13 @@ impl Sim {
             Ev::Retry { call, gen } => {
                 if self.call_valid(call, gen) {
                     self.calls[call as usize].awaiting_retry = false;
-                    self.start_attempt(call);
+                    if self.at_memory_limit() {
+                        self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                        self.db_call_failed(call, FailReason::MemoryLimit);
+                        self.free_call(call);
+                    } else {
+                        self.start_attempt(call);
+                    }
                 }
             }
             Ev::Probe { node, pos } => self.on_probe(node, pos),
@@ -961,6 +1001,15 @@ impl Sim {
             }
         }
         true
+    }
+
+    /// True when the run holds as many live requests or pending events as it may
+    /// ([`crate::limits::MAX_LIVE_REQUESTS`], [`crate::limits::MAX_PENDING_EVENTS`]): new calls, retries and
+    /// queue messages are then refused with [`FailReason::MemoryLimit`], so an overload never grows memory
+    /// without bound. Work already in the system carries on.
+    fn at_memory_limit(&self) -> bool {
+        self.reqs.len() - self.free_reqs.len() >= crate::limits::MAX_LIVE_REQUESTS
+            || self.queue.len() >= crate::limits::MAX_PENDING_EVENTS
     }
 
     fn valid(&self, req: u32, gen: u32) -> bool {
@@ -1009,11 +1058,21 @@ impl Sim {
             }
         }
         let node = self.clients[client as usize].node;
-        if self.nodes[node as usize].up {
+        if self.nodes[node as usize].up && (self.at_memory_limit() || self.db_history_full(client)) {
+            // The run holds all it may: the call is refused before it takes any memory.
+            self.metrics.call_started(self.now);
+            self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+        } else if self.nodes[node as usize].up {
             let c = &mut self.clients[client as usize];
             let key = c.workload.keys.sample(&mut c.rng);
             let class = c.workload.mix.sample(&mut c.rng);
             let bytes = c.workload.message_bytes(class, &mut c.rng);
+            if class.is_write() && self.versions_full(key) {
+                self.metrics.call_started(self.now);
+                self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                self.schedule_next_arrival(client);
+                return;
+            }
             let call = self.alloc_call(client, key, class);
             self.calls[call as usize].bytes = bytes;
             self.metrics.call_started(self.now);
@@ -1628,6 +1687,10 @@ impl Sim {
                     self.respond(req, Outcome::Fail(FailReason::QueueFull));
                     return;
                 }
+                if self.at_memory_limit() {
+                    self.respond(req, Outcome::Fail(FailReason::MemoryLimit));
+                    return;
+                }
                 // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
                 let task = self.alloc_req(NONE, 0, 0, key, class);
                 let id = self.next_task;
@@ -2034,15 +2097,19 @@ impl Sim {
             Command::SetRate { node, .. } if self.nodes[node as usize].client == NONE => {
                 Err(CommandError::NotAClient(node))
             }
-            Command::SetRate { rate_rps, .. } if !(rate_rps.is_finite() && rate_rps > 0.0 && rate_rps <= 1e7) => Err(
-                CommandError::BadValue(format!("rate must be in (0, 1e7] requests/s, got {rate_rps}")),
-            ),
+            Command::SetRate { rate_rps, .. }
+                if !(rate_rps.is_finite() && rate_rps > 0.0 && rate_rps <= MAX_RATE_RPS) =>
+            {
+                Err(CommandError::BadValue(format!(
+                    "rate must be in (0, {MAX_RATE_RPS}] requests/s, got {rate_rps}"
+                )))
+            }
             Command::SetLatency { edge, .. } | Command::SetLoss { edge, .. } if edge >= m => {
                 Err(CommandError::UnknownEdge(edge))
             }
             Command::SetLatency { ref latency, .. } => latency
                 .validate()
-                .map_err(|e| CommandError::BadValue(format!("latency: {}", e.0))),
+                .map_err(|e| CommandError::BadValue(format!("latency: {e}"))),
             Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
                 "loss must be between 0 and 1, got {loss}"
             ))),

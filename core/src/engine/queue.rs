@@ -58,6 +58,10 @@ impl<E> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
 }
 
 impl<E> Default for EventQueue<E> {

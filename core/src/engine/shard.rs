@@ -184,6 +184,25 @@ impl ShardState {
         &mut self.windows[bucket]
     }
 
+    /// Merges the windows in pairs when the run's time series doubles its bucket width: loads and writes
+    /// add up, keys are the later window's (held at its end).
+    pub(super) fn coarsen(&mut self) {
+        let old = std::mem::take(&mut self.windows);
+        let mut it = old.into_iter();
+        while let Some(mut a) = it.next() {
+            if let Some(b) = it.next() {
+                for (x, y) in a.load.iter_mut().zip(&b.load) {
+                    *x += y;
+                }
+                for (x, y) in a.writes.iter_mut().zip(&b.writes) {
+                    *x += y;
+                }
+                a.keys = b.keys;
+            }
+            self.windows.push(a);
+        }
+    }
+
     /// Counts a request routed to `slot` (and, for a write, the key it stores there).
     fn count(&mut self, bucket: usize, slot: usize, key: u64, write: bool) {
         self.slots[slot].requests += 1;
@@ -315,12 +334,25 @@ impl Sim {
         }
     }
 
+    /// True when writing `key` through `router` would track a new key beyond
+    /// [`crate::limits::MAX_SHARD_KEYS`] (over all routers).
+    fn shard_keys_full(&self, router: NodeIx, key: u64) -> bool {
+        let known = self.shards[router as usize]
+            .as_deref()
+            .is_some_and(|st| st.data.contains_key(&key));
+        !known && self.shards.iter().flatten().map(|st| st.data.len()).sum::<usize>() >= crate::limits::MAX_SHARD_KEYS
+    }
+
     /// Sends the request to the shard that holds its key.
     fn route(&mut self, req: u32, router: NodeIx) {
         let (class, key) = {
             let r = &self.reqs[req as usize];
             (r.class, r.key)
         };
+        if class.is_write() && self.shard_keys_full(router, key) {
+            self.respond(req, Outcome::Fail(FailReason::MemoryLimit));
+            return;
+        }
         let bucket = self.bucket();
         let topo = &self.topo;
         let st = self.shards[router as usize].as_deref_mut().expect("shard state");

@@ -267,9 +267,10 @@ const SCHEMES: &[(&str, &str)] = &[
 const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
 
 const INT: Control = Control::Int { min: 1.0, max: 1e9 };
+/// Times, up to the longest time validation accepts.
 const MS: Control = Control::Number {
     min: 0.0,
-    max: 1e9,
+    max: crate::limits::MAX_TIME_MS,
     step: 1.0,
 };
 const DIST: Control = Control::Tagged(DISTS);
@@ -287,14 +288,20 @@ const STATION: &[Param] = &[
         "workers",
         "Workers",
         "",
-        INT,
+        Control::Int {
+            min: 1.0,
+            max: crate::limits::MAX_WORKERS as f64,
+        },
         "Requests served at once. More workers raise throughput until another tier is the bottleneck.",
     ),
     opt(
         "queue_capacity",
         "Queue limit",
         "requests",
-        Control::Int { min: 0.0, max: 1e9 },
+        Control::Int {
+            min: 0.0,
+            max: crate::limits::MAX_QUEUE_CAPACITY as f64,
+        },
         "Requests that may wait for a worker; beyond it they are dropped. A short queue sheds load early \
          instead of letting latency grow without bound.",
     ),

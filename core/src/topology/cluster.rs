@@ -108,18 +108,22 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
         }
         let link = dist_from_v1(&c.link_latency);
         if let Err(e) = link.validate() {
-            bad(errs, &id, format!("link_latency: {}", e.0));
+            bad(errs, &id, format!("link_latency: {e}"));
         }
         for (name, v) in [
             ("op_timeout_ms", c.op_timeout_ms),
             ("election_timeout_ms", c.election_timeout_ms),
         ] {
             if let Some(v) = v {
-                if !(v.is_finite() && v > 0.0 && v <= super::validate::MAX_DURATION_MS) {
+                if !(v.is_finite() && (crate::limits::MIN_TIME_MS..=crate::limits::MAX_TIME_MS).contains(&v)) {
                     bad(
                         errs,
                         &id,
-                        format!("{name} must be a positive number of milliseconds, got {v}"),
+                        format!(
+                            "{name} must be between {} and {} ms, got {v}",
+                            crate::limits::MIN_TIME_MS,
+                            crate::limits::MAX_TIME_MS
+                        ),
                     );
                 }
             }

@@ -3,24 +3,16 @@
 
 use super::*;
 use crate::dist::DistError;
+use crate::limits::{
+    MAX_CACHE_CAPACITY, MAX_COORD, MAX_KEYS, MAX_QUEUE_CAPACITY, MAX_RATE_RPS, MAX_REQUESTS, MAX_SIGMA, MAX_TIME_MS,
+    MAX_TOTAL_CACHE_CAPACITY, MAX_WORKERS, MAX_ZOOM, MIN_TIME_MS, MIN_ZOOM,
+};
 use std::collections::BTreeSet;
 
 /// The most characters an id may have.
 pub const MAX_ID_LEN: usize = 64;
 /// The most characters a label, region or name may have.
 pub const MAX_TEXT_LEN: usize = 200;
-/// The most workers or queue slots on one node.
-pub const MAX_WORKERS: u32 = 100_000;
-/// The largest cache capacity, in objects.
-pub const MAX_CACHE_CAPACITY: u64 = 100_000_000;
-/// The most requests one run may issue.
-pub const MAX_REQUESTS: u64 = 1_000_000_000;
-/// The longest run, in virtual milliseconds (about 11.5 days).
-pub const MAX_DURATION_MS: f64 = 1e9;
-/// The highest arrival rate of one client.
-pub const MAX_RATE_RPS: f64 = 1e7;
-/// The most distinct keys a workload may draw from.
-pub const MAX_KEYS: u64 = 1_000_000_000_000;
 
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +97,16 @@ pub enum Problem {
         id: String,
     },
     UnknownEdge,
+    /// A finite number outside the range the model honours (the bounds of [`crate::limits`]).
+    OutOfRange {
+        /// The field, with its parameter for a distribution (`service_time.mean_ms`).
+        field: String,
+        value: f64,
+        min: f64,
+        max: f64,
+        /// `"ms"`, `"requests/s"`, ... or empty.
+        unit: &'static str,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -138,6 +140,20 @@ impl fmt::Display for Problem {
             Problem::BadParameter { field, message } => write!(f, "{field}: {message}"),
             Problem::UnknownNode { id } => write!(f, "refers to node \"{id}\", which does not exist"),
             Problem::UnknownEdge => f.write_str("refers to an edge that does not exist"),
+            Problem::OutOfRange {
+                field,
+                value,
+                min,
+                max,
+                unit,
+            } => {
+                let unit = if unit.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {unit}")
+                };
+                write!(f, "{field} must be between {min} and {max}{unit}, got {value}")
+            }
         }
     }
 }
@@ -170,14 +186,43 @@ impl Errors {
             },
         );
     }
+    fn range(
+        &mut self,
+        location: &Location,
+        field: impl Into<String>,
+        value: f64,
+        (min, max): (f64, f64),
+        unit: &'static str,
+    ) {
+        self.push(
+            location.clone(),
+            Problem::OutOfRange {
+                field: field.into(),
+                value,
+                min,
+                max,
+                unit,
+            },
+        );
+    }
     fn dist(&mut self, location: &Location, field: &'static str, d: &Dist) {
-        if let Err(DistError(m)) = d.validate() {
-            self.bad(location, field, m);
+        match d.validate() {
+            Ok(()) => {}
+            Err(DistError::Malformed(m)) => self.bad(location, field, m),
+            Err(DistError::OutOfRange {
+                param,
+                value,
+                min,
+                max,
+                unit,
+            }) => self.range(location, format!("{field}.{param}"), value, (min, max), unit),
         }
     }
     fn ms(&mut self, location: &Location, field: &'static str, v: Option<f64>, allow_zero: bool) {
         if let Some(v) = v {
-            if !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0) || v > MAX_DURATION_MS {
+            if v.is_finite() && v > 0.0 && !(MIN_TIME_MS..=MAX_TIME_MS).contains(&v) {
+                self.range(location, field, v, (MIN_TIME_MS, MAX_TIME_MS), "ms");
+            } else if !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0) {
                 let want = if allow_zero {
                     "zero or more"
                 } else {
@@ -195,11 +240,7 @@ impl Errors {
         if !(v.is_finite() && v > 0.0) {
             self.push(location.clone(), Problem::InvalidRate { field, value: v });
         } else if v > MAX_RATE_RPS {
-            self.bad(
-                location,
-                field,
-                format!("{v} requests per second is above the limit of {MAX_RATE_RPS}"),
-            );
+            self.range(location, field, v, (0.0, MAX_RATE_RPS), "requests/s");
         }
     }
     fn text(&mut self, location: &Location, field: &'static str, s: &str, limit: usize) {
@@ -264,6 +305,12 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         errs.text(&loc, "region", n.region.as_deref().unwrap_or(""), MAX_TEXT_LEN);
         if !n.x.is_finite() || !n.y.is_finite() {
             errs.bad(&loc, "x/y", "coordinates must be finite numbers");
+        } else {
+            for (field, v) in [("x", n.x), ("y", n.y)] {
+                if v.abs() > MAX_COORD {
+                    errs.range(&loc, field, v, (-MAX_COORD, MAX_COORD), "");
+                }
+            }
         }
         if index.insert(n.id.clone(), nodes.len() as NodeIx).is_some() {
             errs.push(loc.clone(), Problem::DuplicateId);
@@ -274,6 +321,29 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             // Keep indices aligned even when a node is broken; the build fails anyway.
             nodes.push(placeholder(n));
         }
+    }
+
+    // Caches one by one are checked in `build_node`; together they share one bound.
+    let cached: u64 = s
+        .nodes
+        .iter()
+        .map(|n| match &n.spec {
+            v1::NodeSpec::Cache(c) | v1::NodeSpec::Cdn(c) => c.capacity.min(MAX_CACHE_CAPACITY),
+            v1::NodeSpec::ShardRouter(r) => r
+                .directory_cache
+                .as_ref()
+                .map_or(0, |c| c.capacity.min(MAX_CACHE_CAPACITY)),
+            _ => 0,
+        })
+        .sum();
+    if cached > MAX_TOTAL_CACHE_CAPACITY {
+        errs.range(
+            &Location::Scenario,
+            "capacity of all caches together",
+            cached as f64,
+            (0.0, MAX_TOTAL_CACHE_CAPACITY as f64),
+            "objects",
+        );
     }
 
     // Edges.
@@ -384,11 +454,22 @@ fn check_run(s: &v1::Scenario, errs: &mut Errors) {
                 "metrics.bucket_ms",
                 format!("must be at least 1 ms, got {}", m.bucket_ms),
             );
+        } else if m.bucket_ms > MAX_TIME_MS {
+            errs.range(&loc, "metrics.bucket_ms", m.bucket_ms, (1.0, MAX_TIME_MS), "ms");
         }
     }
     if let Some(v) = &s.view {
         if !(v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite()) {
             errs.bad(&loc, "view", "zoom must be positive and pan finite");
+        } else {
+            if !(MIN_ZOOM..=MAX_ZOOM).contains(&v.zoom) {
+                errs.range(&loc, "view.zoom", v.zoom, (MIN_ZOOM, MAX_ZOOM), "");
+            }
+            for (field, p) in [("view.pan_x", v.pan_x), ("view.pan_y", v.pan_y)] {
+                if p.abs() > MAX_COORD {
+                    errs.range(&loc, field, p, (-MAX_COORD, MAX_COORD), "");
+                }
+            }
         }
     }
 }
@@ -430,6 +511,8 @@ fn validate_workload(w: &v1::Workload, loc: &Location, errs: &mut Errors) -> Opt
                         value: from_rps,
                     },
                 );
+            } else if from_rps > MAX_RATE_RPS {
+                errs.range(loc, "from_rps", from_rps, (0.0, MAX_RATE_RPS), "requests/s");
             }
             errs.rate(loc, "to_rps", to_rps);
             errs.ms(loc, "over_ms", Some(over_ms), false);
@@ -502,12 +585,14 @@ fn size_ok(size: &v1::Size, field: &'static str, loc: &Location, errs: &mut Erro
                 && median_bytes > 0.0
                 && median_bytes <= max as f64
                 && sigma.is_finite()
-                && (0.0..=10.0).contains(&sigma)) =>
+                && (0.0..=MAX_SIGMA).contains(&sigma)) =>
         {
             errs.bad(
                 loc,
                 field,
-                format!("needs median_bytes in (0, {max}] and sigma in [0, 10], got {median_bytes} and {sigma}"),
+                format!(
+                    "needs median_bytes in (0, {max}] and sigma in [0, {MAX_SIGMA}], got {median_bytes} and {sigma}"
+                ),
             )
         }
         _ => {}
@@ -577,8 +662,8 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         | v1::NodeSpec::WorkerPool(p) => {
             workers(errs, loc, "workers", p.workers);
             if let Some(q) = p.queue_capacity {
-                if q > MAX_WORKERS * 100 {
-                    errs.bad(loc, "queue_capacity", format!("at most {}, got {q}", MAX_WORKERS * 100));
+                if q > MAX_QUEUE_CAPACITY {
+                    errs.bad(loc, "queue_capacity", format!("at most {MAX_QUEUE_CAPACITY}, got {q}"));
                 }
             }
             def.service_time = st(errs, &p.service_time);
