@@ -84,7 +84,9 @@ pub fn link(doc: &Scenario) -> String {
     format!("{}#s={}", base_url(), share::encode(doc))
 }
 
-/// The `<iframe>` snippet that embeds a document read-only.
+/// The `<iframe>` snippet that embeds a document read-only. The sandbox gives the frame an opaque origin (no
+/// `allow-same-origin`: it cannot reach the embedding page's storage or cookies, nor remove its own sandbox)
+/// and lets its "Open in Switchyard" link open the editor in a new tab, outside the sandbox.
 pub fn embed_snippet(doc: &Scenario) -> String {
     let title = if doc.name.is_empty() {
         "a scenario"
@@ -92,13 +94,17 @@ pub fn embed_snippet(doc: &Scenario) -> String {
         doc.name.as_str()
     };
     format!(
-        "<iframe src=\"{}?embed=view#s={}\" width=\"100%\" height=\"420\" sandbox=\"allow-scripts\" \
+        "<iframe src=\"{}?embed=view#s={}\" width=\"100%\" height=\"420\" sandbox=\"{SANDBOX}\" \
          loading=\"lazy\" title=\"Switchyard: {}\"></iframe>",
         base_url(),
         share::encode(doc),
         escape_attr(title)
     )
 }
+
+/// The embed snippet's `sandbox` tokens: scripts (the app is wasm), and popups that escape the sandbox (the
+/// "Open in Switchyard" link opens the full editor, which needs storage, in a new tab).
+pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
 /// Escapes text for a double-quoted HTML attribute.
 fn escape_attr(text: &str) -> String {
