@@ -304,8 +304,8 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
     let x1 = moved.nodes.iter().find(|n| n.id == id).map(|n| n.x).unwrap_or_default();
     assert!((x1 - x0 - 10.0).abs() < 1e-9, "moved from {x0} to {x1}");
 
-    // An edit that leaves the document invalid (a cache without an origin) is autosaved, and the link keeps
-    // the last valid state because links only carry valid scenarios.
+    // An edit that leaves the document invalid (a cache without an origin) is autosaved, and the link carries
+    // it too, as a draft that opens with its problems listed.
     let nodes = node_count(&h).await?;
     h.wait_for("[data-testid=palette] [data-kind=cache]")
         .await?
@@ -320,9 +320,11 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
         |v| v > 0.0,
     )
     .await?;
-    let link = share::decode(h.eval("return location.hash").await?.as_str().unwrap_or_default())
-        .context("decoding the page's link")?;
-    assert_eq!(link.nodes.len(), nodes, "the link keeps the last valid document");
+    let hash = h.eval("return location.hash").await?;
+    let hash = hash.as_str().unwrap_or_default();
+    assert!(share::decode(hash).is_err(), "the document is not valid");
+    let link = share::decode_draft(hash).context("decoding the page's link as a draft")?;
+    assert_eq!(link.nodes.len(), nodes + 1, "the link carries the newest document");
 
     // A plain load of the page (no link) restores the autosave, problems and all (so nothing to play).
     h.open("/").await?;
