@@ -641,6 +641,53 @@ async fn number_completed(h: &Harness) -> Result<u64> {
     Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
+/// A document with a problem can be shared (work in progress is worth sharing): the dialog says so plainly, and
+/// whoever opens the link gets the document as it was, with the same problem listed, and no error banner.
+#[tokio::test]
+async fn sharing_a_document_with_problems_warns_and_the_link_opens_as_it_is() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    h.click("[data-testid=palette] [data-kind=cache]").await?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    h.click("[data-testid=share]").await?;
+    let warning = h.wait_for("[data-testid=share-warning]").await?;
+    assert_eq!(warning.attr("role").await.unwrap().as_deref(), Some("alert"));
+    let text = warning.text().await.context("reading the warning")?;
+    assert!(
+        text.contains("does not run") && text.contains("sees the same problem") && text.contains("cache-1"),
+        "{text}"
+    );
+    h.screenshot("share-dialog-warning").await?;
+    let link = h
+        .eval("return document.querySelector('[data-testid=share-link]').value")
+        .await?;
+    let link = link.as_str().unwrap_or_default().to_owned();
+    let fragment = &link[link.find('#').ok_or("no `#`").context("the link's fragment")?..];
+    let doc = share::decode_draft(fragment).context("the link decodes as a draft")?;
+    assert!(doc.nodes.iter().any(|n| n.id == "cache-1"));
+
+    // The recipient: a new tab (no history of this document) opening the link.
+    let tab = h.client().new_window(true).await.context("opening a tab")?;
+    h.client()
+        .switch_to_window(tab.handle)
+        .await
+        .context("switching tabs")?;
+    h.client().goto(&link).await.context("opening the link")?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    assert_eq!(node_count(&h).await?, doc.nodes.len());
+    assert!(
+        h.find_all("[data-testid=link-error]").await?.is_empty(),
+        "no error banner"
+    );
+    h.wait_for("[data-testid=play][disabled]").await?;
+    // The problem is drawn on the node it names.
+    h.wait_for("[data-testid=canvas] [data-node='cache-1'].invalid").await?;
+    h.screenshot("share-recipient-draft").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
 /// The share dialog's embed snippet, in a page of another origin: the frame is sandboxed exactly as the snippet
 /// says, its link targets a new tab, and clicking it opens the full editor on the same document.
 #[tokio::test]

@@ -427,7 +427,7 @@ pub fn App() -> Html {
                           on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if let Some(Dialog::Share) = *dialog {
-                <ShareDialog doc={Rc::new(crate::driver::link_doc(&v.doc, v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
+                <ShareDialog problems={v.problems.clone()} doc={Rc::new(crate::driver::link_doc(&v.doc, v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
                              on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))}
                              on_import={let (a, d) = (on_action.clone(), dialog.clone());
                                         Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}
