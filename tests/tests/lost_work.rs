@@ -220,6 +220,23 @@ async fn a_pasted_link_opens_and_undo_returns_to_the_work() -> Result<()> {
     assert!(text.contains("not base64url"), "{text}");
     assert_eq!(h.eval(NODES).await?, work);
     assert!(has_node(&h, "cache-1").await?);
+
+    // A link pasted and the page reloaded before its `hashchange` was handled, while an edit waits for its
+    // write: the reload opens the link (the tab's record only answers for addresses the tab wrote), and the
+    // edit is not lost either: it was written on the way out.
+    add(&h, "proxy").await?;
+    wait_autosave(&h, "proxy-1", true).await?;
+    hold_throttled_writes(&h).await?;
+    add(&h, "queue").await?;
+    wait_nodes(&h, work + 2).await?;
+    h.eval(&format!(
+        "history.replaceState(null, '', '#s={}'); setTimeout(() => location.reload(), 0); return 0",
+        share::encode(&p03)
+    ))
+    .await?;
+    wait_nodes(&h, p03.nodes.len()).await?;
+    assert!(!has_node(&h, "queue-1").await?);
+    assert_eq!(h.eval(&autosave_has("queue-1")).await?, 1);
     h.assert_no_console_errors().await?;
     h.close().await
 }

@@ -27,8 +27,9 @@ use wasm_bindgen::JsCast;
 /// The `localStorage` key of the autosaved document.
 pub const AUTOSAVE_KEY: &str = "switchyard:autosave";
 
-/// The `sessionStorage` key of this tab's record: the fragment before its last write, a line break, the
-/// fragment after it, a line break, the document as pretty JSON.
+/// The `sessionStorage` key of this tab's record: the fragment its last write replaced (if the previous write
+/// had put it there; else empty), a line break, the fragment it wrote (empty if the browser refused it), a line
+/// break, the document as pretty JSON.
 pub const TAB_KEY: &str = "switchyard:tab";
 
 /// At most one fragment write and one autosave per this many milliseconds.
@@ -50,7 +51,8 @@ pub fn boot(use_storage: bool) -> Boot {
     let hash = location_hash().unwrap_or_default();
     let tab = if use_storage { tab_record() } else { None };
     if let Some(tab) = &tab {
-        if hash == tab.link || hash == tab.prev {
+        // An empty entry names no fragment (see `write`).
+        if !hash.is_empty() && (hash == tab.link || hash == tab.prev) {
             return Boot {
                 doc: Some(tab.doc.clone()),
                 error: None,
@@ -189,6 +191,8 @@ struct SaverState {
     /// A timer is set; it writes `pending` when it fires.
     timer: bool,
     last_write: Option<f64>,
+    /// The fragment this page's last write put in the address bar.
+    last_link: Option<String>,
     /// Another tab wrote the autosave since this one did: leave it alone until the user says otherwise.
     superseded: bool,
 }
@@ -252,33 +256,47 @@ fn flush(state: &Rc<RefCell<SaverState>>) {
         (s.pending.take(), !s.superseded)
     };
     if let Some(doc) = doc {
-        write(&doc, autosave);
+        let last_link = state.borrow_mut().last_link.take();
+        let link = write(&doc, autosave, last_link.as_deref());
+        state.borrow_mut().last_link = link;
     }
     // The second is counted from the end of this write, not its start: a write takes milliseconds (validation,
     // encoding), and counting from its start let the next link land that much less than a second later.
     state.borrow_mut().last_write = Some(now_ms());
 }
 
-/// One write: the fragment (by `replaceState`, so edits do not fill the history), the tab's record with the
-/// fragments before and after, and the autosave when `autosave`. The fragment carries the document as it is,
-/// problems and all: it opens as a draft whose problems the editor lists.
-fn write(doc: &Scenario, autosave: bool) {
-    let Some(window) = web_sys::window() else { return };
-    let prev = location_hash().unwrap_or_default();
+/// One write: the fragment (by `replaceState`, so edits do not fill the history), the tab's record, and the
+/// autosave when `autosave`. The fragment carries the document as it is, problems and all: it opens as a draft
+/// whose problems the editor lists. Returns the fragment now in the address bar, if this write put it there.
+///
+/// The record names only fragments this page wrote: the one before (`last_link`, if the address still holds
+/// it) and the one after. A fragment the user put there (a pasted link whose `hashchange` has not been handled
+/// yet when the page is left) is not this tab's work, and a reload of it must open the link.
+fn write(doc: &Scenario, autosave: bool, last_link: Option<&str>) -> Option<String> {
+    let window = web_sys::window()?;
+    let before = location_hash().unwrap_or_default();
+    let prev = if last_link == Some(before.as_str()) {
+        before
+    } else {
+        String::new()
+    };
     let fragment = format!("#s={}", share::encode(doc));
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
     }
-    let link = location_hash().unwrap_or_default();
+    // Safari may refuse the `replaceState`: then the address is not this write's.
+    let link = Some(location_hash().unwrap_or_default()).filter(|h| *h == fragment);
     let json = scenario::to_json_pretty(doc);
     if let Some(session) = session() {
-        let _ = session.set_item(TAB_KEY, &format!("{prev}\n{link}\n{json}"));
+        let shown = link.as_deref().unwrap_or_default();
+        let _ = session.set_item(TAB_KEY, &format!("{prev}\n{shown}\n{json}"));
     }
     if autosave {
         if let Some(storage) = storage() {
             let _ = storage.set_item(AUTOSAVE_KEY, &json);
         }
     }
+    link
 }
 
 /// Listens for what concerns the document from outside the app: the page being hidden or left (a pending
