@@ -98,7 +98,7 @@ fn the_example_in_docs_share_md_is_the_mm1_preset() {
 }
 
 /// The README's embed snippet is a link people copy: it must decode to a valid scenario (the M/M/1 preset as it
-/// was when the snippet was written) and keep the sandbox the share dialog gives.
+/// was when the snippet was written) and keep the sandbox the share dialog gives (`web/src/share.rs`, `SANDBOX`).
 #[test]
 fn the_readme_embed_snippet_works() {
     let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"));
@@ -111,7 +111,13 @@ fn the_readme_embed_snippet_works() {
         .nth(1)
         .and_then(|s| s.split("</iframe>").next())
         .expect("the section has an iframe snippet");
-    assert!(iframe.contains("sandbox=\"allow-scripts\""), "{iframe}");
+    // Scripts, and a way out for its "Open in Switchyard" link (a new tab outside the sandbox); never
+    // `allow-same-origin`, which with `allow-scripts` would let the frame remove its own sandbox.
+    assert!(
+        iframe.contains("sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\""),
+        "{iframe}"
+    );
+    assert!(!iframe.contains("allow-same-origin"), "{iframe}");
     assert!(iframe.contains("?embed=view#s=v1."), "{iframe}");
     let fragment = iframe
         .split('#')

@@ -303,3 +303,28 @@ fn errors_read_as_sentences() {
         assert_eq!(e.to_string(), text);
     }
 }
+
+/// `decode_draft` is `decode` without validation: an invalid scenario (work in progress, or more nodes than the
+/// cap) comes back, capped, for an editor to list its problems; every bound before validation still holds.
+#[test]
+fn a_draft_skips_validation_only() {
+    let mut s = preset("mm1");
+    s.edges.clear();
+    let link = share::encode(&s);
+    assert!(matches!(share::decode(&link), Err(LinkError::Invalid(_))));
+    assert_eq!(share::decode_draft(&link), Ok(s));
+
+    let node = r#"{"id":"a","spec":{"kind":"client"}}"#;
+    let json = format!(r#"{{"version":1,"nodes":[{}]}}"#, vec![node; 20_000].join(","));
+    let draft = share::decode_draft(&link_of(json.as_bytes())).expect("a draft");
+    assert_eq!(draft.nodes.len(), 1_001, "the count cap holds without validation");
+
+    let mut bomb = br#"{"version":1,"description":""#.to_vec();
+    bomb.resize(bomb.len() + 8 * 1024 * 1024, b' ');
+    bomb.extend_from_slice(br#"","nodes":[]}"#);
+    assert_eq!(share::decode_draft(&link_of(&bomb)), Err(INFLATE_LIMIT));
+    assert_eq!(
+        share::decode_draft(&link_of(br#"{"version":1,"nodes":[],"bogus":1}"#)).map(|_| ()),
+        share::decode(&link_of(br#"{"version":1,"nodes":[],"bogus":1}"#)).map(|_| ())
+    );
+}

@@ -370,7 +370,8 @@ async fn an_embed_plays_only_while_it_is_on_screen() -> Result<()> {
     let h = Harness::start_with_headers(vec![("Access-Control-Allow-Origin".into(), "*".into())]).await?;
     let frame = |prefix: &str| {
         format!(
-            "<iframe sandbox=\"allow-scripts\" width=\"900\" height=\"300\" src=\"{}\"></iframe>",
+            "<iframe sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\" width=\"900\" \
+             height=\"300\" src=\"{}\"></iframe>",
             h.url(&format!("/?embed=view#s={}", share::encode(&preset(prefix).2)))
         )
     };

@@ -9,6 +9,11 @@ use switchyard_core::presets;
 use switchyard_core::scenario::{self, Scenario};
 use switchyard_core::share;
 use switchyard_e2e::{Context, Downloads, Harness, Result, DEADLINE};
+use xtask::static_server::StaticServer;
+
+/// The share dialog's embed sandbox: scripts, and popups that leave the sandbox (its "Open in Switchyard"
+/// link); no `allow-same-origin`.
+const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
 /// A preset's scenario by id prefix (`"03"`).
 fn preset(prefix: &str) -> Scenario {
@@ -184,7 +189,7 @@ async fn the_share_dialog_link_is_short_and_reopens_the_same_topology() -> Resul
     assert!(
         snippet.starts_with("<iframe src=\"")
             && snippet.contains("?embed=view#s=v1.")
-            && snippet.contains("sandbox=\"allow-scripts\""),
+            && snippet.contains(&format!("sandbox=\"{SANDBOX}\"")),
         "embed snippet: {snippet}"
     );
     h.screenshot("share-dialog").await?;
@@ -299,8 +304,8 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
     let x1 = moved.nodes.iter().find(|n| n.id == id).map(|n| n.x).unwrap_or_default();
     assert!((x1 - x0 - 10.0).abs() < 1e-9, "moved from {x0} to {x1}");
 
-    // An edit that leaves the document invalid (a cache without an origin) is autosaved, and the link keeps
-    // the last valid state because links only carry valid scenarios.
+    // An edit that leaves the document invalid (a cache without an origin) is autosaved, and the link carries
+    // it too, as a draft that opens with its problems listed.
     let nodes = node_count(&h).await?;
     h.wait_for("[data-testid=palette] [data-kind=cache]")
         .await?
@@ -315,9 +320,11 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
         |v| v > 0.0,
     )
     .await?;
-    let link = share::decode(h.eval("return location.hash").await?.as_str().unwrap_or_default())
-        .context("decoding the page's link")?;
-    assert_eq!(link.nodes.len(), nodes, "the link keeps the last valid document");
+    let hash = h.eval("return location.hash").await?;
+    let hash = hash.as_str().unwrap_or_default();
+    assert!(share::decode(hash).is_err(), "the document is not valid");
+    let link = share::decode_draft(hash).context("decoding the page's link as a draft")?;
+    assert_eq!(link.nodes.len(), nodes + 1, "the link carries the newest document");
 
     // A plain load of the page (no link) restores the autosave, problems and all (so nothing to play).
     h.open("/").await?;
@@ -331,7 +338,7 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
 }
 
 /// Three embeds of three presets in one page, sandboxed exactly as the Share dialog's snippet is
-/// (`sandbox="allow-scripts"`, so each frame has an opaque origin and fetches the site's files cross-origin),
+/// (`sandbox` without `allow-same-origin`, so each frame has an opaque origin and fetches the site's files cross-origin),
 /// each running its own scenario read-only.
 #[tokio::test]
 async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
@@ -342,7 +349,7 @@ async fn three_sandboxed_embeds_run_side_by_side() -> Result<()> {
         .iter()
         .map(|id| {
             format!(
-                "<iframe sandbox=\"allow-scripts\" width=\"900\" height=\"280\" src=\"{}\"></iframe>",
+                "<iframe sandbox=\"{SANDBOX}\" width=\"900\" height=\"280\" src=\"{}\"></iframe>",
                 h.url(&format!("/?embed=view#s={}", share::encode(&preset(id))))
             )
         })
@@ -632,4 +639,128 @@ async fn number_completed(h: &Harness) -> Result<u64> {
         .await
         .unwrap();
     Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// A document with a problem can be shared (work in progress is worth sharing): the dialog says so plainly, and
+/// whoever opens the link gets the document as it was, with the same problem listed, and no error banner.
+#[tokio::test]
+async fn sharing_a_document_with_problems_warns_and_the_link_opens_as_it_is() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    h.click("[data-testid=palette] [data-kind=cache]").await?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    h.click("[data-testid=share]").await?;
+    let warning = h.wait_for("[data-testid=share-warning]").await?;
+    assert_eq!(warning.attr("role").await.unwrap().as_deref(), Some("alert"));
+    let text = warning.text().await.context("reading the warning")?;
+    assert!(
+        text.contains("does not run") && text.contains("sees the same problem") && text.contains("cache-1"),
+        "{text}"
+    );
+    h.screenshot("share-dialog-warning").await?;
+    let link = h
+        .eval("return document.querySelector('[data-testid=share-link]').value")
+        .await?;
+    let link = link.as_str().unwrap_or_default().to_owned();
+    let fragment = &link[link.find('#').ok_or("no `#`").context("the link's fragment")?..];
+    let doc = share::decode_draft(fragment).context("the link decodes as a draft")?;
+    assert!(doc.nodes.iter().any(|n| n.id == "cache-1"));
+
+    // The recipient: a new tab (no history of this document) opening the link.
+    let tab = h.client().new_window(true).await.context("opening a tab")?;
+    h.client()
+        .switch_to_window(tab.handle)
+        .await
+        .context("switching tabs")?;
+    h.client().goto(&link).await.context("opening the link")?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    assert_eq!(node_count(&h).await?, doc.nodes.len());
+    assert!(
+        h.find_all("[data-testid=link-error]").await?.is_empty(),
+        "no error banner"
+    );
+    h.wait_for("[data-testid=play][disabled]").await?;
+    // The problem is drawn on the node it names.
+    h.wait_for("[data-testid=canvas] [data-node='cache-1'].invalid").await?;
+    h.screenshot("share-recipient-draft").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// The share dialog's embed snippet, in a page of another origin: the frame is sandboxed exactly as the snippet
+/// says, its link targets a new tab, and clicking it opens the full editor on the same document.
+#[tokio::test]
+async fn the_embed_opens_the_editor_in_a_new_tab() -> Result<()> {
+    let h = Harness::start_with_headers(vec![("Access-Control-Allow-Origin".into(), "*".into())]).await?;
+    let (id, _) = presets::ALL.iter().find(|(id, _)| id.starts_with("03")).unwrap();
+    h.open("/").await?;
+    h.choose_preset(id).await?;
+    let nodes = preset("03").nodes.len();
+    h.poll_number(
+        "return document.querySelectorAll('[data-testid=canvas] [data-node]').length",
+        |v| v == nodes as f64,
+    )
+    .await?;
+    h.click("[data-testid=share]").await?;
+    let snippet = h
+        .eval("return document.querySelector('[data-testid=embed-snippet]').value")
+        .await?;
+    let snippet = snippet.as_str().unwrap_or_default().to_owned();
+    assert!(snippet.contains(&format!("sandbox=\"{SANDBOX}\"")), "{snippet}");
+    assert!(!snippet.contains("allow-same-origin"), "{snippet}");
+
+    // A page on another origin (another port) with the snippet in its markup.
+    let dir = std::env::temp_dir().join(format!("switchyard-e2e-host-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).context("creating the host page's dir")?;
+    std::fs::write(
+        dir.join("index.html"),
+        format!("<!doctype html><html><head><link rel=\"icon\" href=\"data:,\"></head><body>{snippet}</body></html>"),
+    )
+    .context("writing the host page")?;
+    let host = StaticServer::start(&dir, 0).context("serving the host page")?;
+    h.client().goto(&host.url()).await.context("opening the host page")?;
+    let tokens = h
+        .poll(
+            "const f = document.querySelector('iframe'); \
+             return f && f.contentWindow ? [...f.sandbox].join(' ') : ''",
+            |v| v.as_str().is_some_and(|s| !s.is_empty()),
+        )
+        .await?;
+    assert_eq!(tokens, SANDBOX, "the frame is sandboxed as the snippet says");
+    h.client().enter_frame(0).await.context("entering the embed")?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    let anchor = h.wait_for("[data-testid=open-in-switchyard]").await?;
+    assert_eq!(anchor.attr("target").await.unwrap().as_deref(), Some("_blank"));
+    assert_eq!(anchor.attr("rel").await.unwrap().as_deref(), Some("noopener"));
+    let before = h.client().windows().await.context("listing windows")?;
+    anchor.click().await.context("clicking Open in Switchyard")?;
+    let start = std::time::Instant::now();
+    let opened = loop {
+        let now = h.client().windows().await.context("listing windows")?;
+        if let Some(w) = now.into_iter().find(|w| !before.contains(w)) {
+            break w;
+        }
+        assert!(start.elapsed() < DEADLINE, "no new window opened");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    h.client()
+        .switch_to_window(opened)
+        .await
+        .context("switching to the editor")?;
+    h.poll_number(
+        "return document.querySelectorAll('[data-testid=canvas] [data-node]').length",
+        |v| v == nodes as f64,
+    )
+    .await?;
+    let url = h.client().current_url().await.context("reading the editor's address")?;
+    assert!(
+        !url.as_str().contains("embed") && url.as_str().contains("#s=v1."),
+        "{url}"
+    );
+    h.wait_for("[data-testid=palette]").await?;
+    h.assert_no_console_errors().await?;
+    drop(host);
+    let _ = std::fs::remove_dir_all(&dir);
+    h.close().await
 }

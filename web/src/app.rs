@@ -16,8 +16,8 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
 use crate::components::{
-    Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, Palette, Presets, RingView, ShardMap,
-    ShareDialog, Shortcuts,
+    Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, OtherTabBanner, Palette, Presets,
+    RingView, ShardMap, ShareDialog, Shortcuts,
 };
 use crate::driver::{preset_infos, Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -78,9 +78,12 @@ pub enum Dialog {
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
 /// command).
 pub enum Action {
+    /// Open a preset in place of the document (one undo step brings the document back).
     LoadPreset(usize),
+    /// An empty canvas in place of the document (undoable).
     NewBlank,
-    /// Open a document (an imported file), as a link or a preset opens.
+    /// Open a document (an imported file, a link pasted into the address bar) in place of the current one
+    /// (undoable).
     Open(Box<Scenario>),
     TogglePlay,
     /// Play (true) or pause (false), whatever the state was.
@@ -135,7 +138,7 @@ impl Reducible for Shell {
             match action {
                 Action::LoadPreset(i) => d.load(i),
                 Action::NewBlank => d.new_blank(),
-                Action::Open(doc) => d.open(*doc),
+                Action::Open(doc) => d.replace(*doc),
                 Action::TogglePlay => d.toggle_play(),
                 Action::Play(on) => {
                     if d.playing != on {
@@ -262,15 +265,44 @@ pub fn App() -> Html {
             }
         })
     };
+    // Another tab wrote the autosave, so this one stopped: the banner asks which work to keep.
+    let other_tab = use_state(|| false);
+    let saver = use_memo((), |_| share::Saver::default());
     {
-        // Keep the link in the fragment and the autosave up to date, at most once a second; not for the
-        // document as opened, and never in an embed.
-        let saver = use_memo((), |_| share::Saver::default());
+        // Keep the link in the fragment, the tab's record and the autosave up to date, at most once a second;
+        // not for the document as opened, and never in an embed.
+        let saver = saver.clone();
         let first = use_mut_ref(|| true);
         use_effect_with(shell.view.doc.clone(), move |doc| {
             if !std::mem::replace(&mut *first.borrow_mut(), false) && !embed.is_embed() {
                 saver.note(doc.clone());
             }
+        });
+    }
+    {
+        // Flush on leaving, follow a link pasted into the address bar, notice another tab's autosave.
+        let (saver, dispatch, banner, other_tab) =
+            (saver.clone(), shell.dispatcher(), banner.clone(), other_tab.clone());
+        let driver = shell.driver.clone();
+        use_effect_with((), move |_| {
+            let listeners = (!embed.is_embed()).then(|| {
+                share::listen(
+                    &saver,
+                    move |hash| match share::open_link(&hash) {
+                        Ok(mut doc) => {
+                            let view = doc.view.take();
+                            if doc != *driver.borrow().doc() {
+                                doc.view = view;
+                                dispatch.dispatch(Action::Open(Box::new(doc)));
+                            }
+                        }
+                        // The current work stays; the banner says what is wrong with the link.
+                        Err(message) => banner.set(Some(message)),
+                    },
+                    move || other_tab.set(true),
+                )
+            });
+            move || drop(listeners)
         });
     }
     {
@@ -326,12 +358,36 @@ pub fn App() -> Html {
         let banner = banner.clone();
         Callback::from(move |()| banner.set(None))
     };
+    let on_take_over = {
+        let (saver, other_tab, doc) = (saver.clone(), other_tab.clone(), v.doc.clone());
+        Callback::from(move |()| {
+            saver.take_over(doc.clone());
+            other_tab.set(false);
+        })
+    };
+    let on_open_theirs = {
+        let (saver, other_tab, a) = (saver.clone(), other_tab.clone(), on_action.clone());
+        Callback::from(move |()| {
+            saver.set_superseded(false);
+            if let Some(doc) = share::load_autosave() {
+                a.emit(Action::Open(Box::new(doc)));
+            }
+            other_tab.set(false);
+        })
+    };
     html! {
         <div class="shell">
-            if let Some(message) = (*banner).clone() {
-                <Banner {message} on_dismiss={close_banner.clone()}
-                        on_empty={let (a, c) = (on_action.clone(), close_banner.clone());
-                                  Callback::from(move |()| { a.emit(Action::NewBlank); c.emit(()); })} />
+            if banner.is_some() || *other_tab {
+                <div class="banners">
+                    if let Some(message) = (*banner).clone() {
+                        <Banner {message} on_dismiss={close_banner.clone()}
+                                on_empty={let (a, c) = (on_action.clone(), close_banner.clone());
+                                          Callback::from(move |()| { a.emit(Action::NewBlank); c.emit(()); })} />
+                    }
+                    if *other_tab {
+                        <OtherTabBanner {on_take_over} {on_open_theirs} />
+                    }
+                </div>
             }
             <Header playing={v.playing} speed={v.speed} now_ms={v.now_ms} finished={v.finished}
                     runnable={v.runnable} max_ms={v.max_ms} seeking={v.seeking} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
@@ -371,7 +427,7 @@ pub fn App() -> Html {
                           on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if let Some(Dialog::Share) = *dialog {
-                <ShareDialog doc={Rc::new(crate::driver::link_doc(&v.doc, v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
+                <ShareDialog problems={v.problems.clone()} doc={Rc::new(crate::driver::link_doc(&v.doc, v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
                              on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))}
                              on_import={let (a, d) = (on_action.clone(), dialog.clone());
                                         Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}

@@ -149,6 +149,17 @@ impl Selection {
 /// The most undo steps kept.
 const UNDO_DEPTH: usize = 200;
 
+/// The part of the plane the canvas shows: `(x, y, width, height)` in scenario units.
+type Camera = (f64, f64, f64, f64);
+
+/// One undo (or redo) step: the document as it was. A step that replaced the whole document (a preset, New,
+/// an imported file, a pasted link) also keeps the preset it came from and the camera that showed it, so
+/// that undoing it brings the previous work back as it was on screen.
+struct Step {
+    doc: Scenario,
+    whole: Option<(Option<usize>, Camera)>,
+}
+
 pub struct Driver {
     /// The user's document: what is edited, saved and shared. The running [`Sim`] is built from it.
     doc: Scenario,
@@ -159,9 +170,9 @@ pub struct Driver {
     problems: Vec<Problem>,
     layout: Rc<Layout>,
     /// The part of the plane the canvas shows: `(x, y, width, height)` in scenario units.
-    camera: (f64, f64, f64, f64),
-    undo: Vec<Scenario>,
-    redo: Vec<Scenario>,
+    camera: Camera,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     selection: Selection,
     clip: Option<Clip>,
     /// The scenario's `duration_ms` or request budget, for the fast-forward progress.
@@ -271,6 +282,18 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 /// The camera over an empty canvas.
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
+/// Preset `index`'s document, or `None` with the reason in `error`.
+fn preset_doc(index: usize, error: &mut Option<String>) -> Option<Scenario> {
+    let (id, json) = presets::ALL[index];
+    match scenario::parse(json) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            *error = Some(format!("Could not load {id}: {e}"));
+            None
+        }
+    }
+}
+
 impl Driver {
     pub fn new(reduced_motion: bool) -> Driver {
         let mut d = Driver {
@@ -298,31 +321,54 @@ impl Driver {
             log_seq: 0,
             error: None,
         };
-        d.load(0);
+        if let Some(doc) = preset_doc(0, &mut d.error) {
+            d.open(doc);
+            d.preset = Some(0);
+        }
         d
     }
 
-    /// Loads preset `index` afresh, paused at time zero, with the camera fitted to it.
+    /// Loads preset `index`, paused at time zero, with the camera fitted to it, in place of the document: one
+    /// undo step brings the previous document back.
     pub fn load(&mut self, index: usize) {
         let index = index.min(presets::ALL.len().saturating_sub(1));
-        let (id, json) = presets::ALL[index];
-        match scenario::parse(json) {
-            Ok(doc) => {
-                self.open(doc);
-                self.preset = Some(index);
-            }
-            Err(e) => self.error = Some(format!("Could not load {id}: {e}")),
+        if let Some(doc) = preset_doc(index, &mut self.error) {
+            self.replace(doc);
+            self.preset = Some(index);
         }
     }
 
-    /// Opens a document (a preset, a file, a link): history cleared, the camera where the document's `view`
-    /// puts it (fitted when it has none), and the run at the view's playback position (zero when none).
-    pub fn open(&mut self, mut doc: Scenario) {
+    /// Opens the first document (the one the page starts with): history cleared, see [`Driver::show`].
+    pub fn open(&mut self, doc: Scenario) {
+        self.undo.clear();
+        self.redo.clear();
+        self.show(doc);
+    }
+
+    /// Opens a document (a preset, New, an imported file, a pasted link) in place of the current one, as one
+    /// undo step: nothing the user had is lost by opening something else. See [`Driver::show`].
+    pub fn replace(&mut self, doc: Scenario) {
+        let mut bare = doc.clone();
+        bare.view = None;
+        if bare != self.doc {
+            self.undo.push(Step {
+                doc: self.doc.clone(),
+                whole: Some((self.preset, self.camera)),
+            });
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
+        self.show(doc);
+    }
+
+    /// Shows `doc`: the camera where its `view` puts it (fitted when it has none), and the run at the view's
+    /// playback position (zero when none).
+    fn show(&mut self, mut doc: Scenario) {
         let view = doc.view.take();
         self.doc = doc;
         self.preset = None;
-        self.undo.clear();
-        self.redo.clear();
         self.selection = Selection::None;
         self.rebuild();
         match &view {
@@ -340,9 +386,9 @@ impl Driver {
         }
     }
 
-    /// A blank canvas.
+    /// A blank canvas in place of the document (one undo step brings it back).
     pub fn new_blank(&mut self) {
-        self.open(edit::blank());
+        self.replace(edit::blank());
     }
 
     /// Rebuilds the run from the document: paused at time zero, problems recomputed.
@@ -402,7 +448,10 @@ impl Driver {
         let mut selection = self.selection.clone();
         match f(&mut self.doc, &mut selection) {
             Ok(()) if self.doc != before => {
-                self.undo.push(before);
+                self.undo.push(Step {
+                    doc: before,
+                    whole: None,
+                });
                 if self.undo.len() > UNDO_DEPTH {
                     self.undo.remove(0);
                 }
@@ -421,19 +470,34 @@ impl Driver {
     }
 
     pub fn undo(&mut self) {
-        if let Some(prev) = self.undo.pop() {
-            self.redo.push(std::mem::replace(&mut self.doc, prev));
-            self.clamp_selection();
-            self.rebuild();
+        if let Some(step) = self.undo.pop() {
+            let back = self.restore(step);
+            self.redo.push(back);
         }
     }
 
     pub fn redo(&mut self) {
-        if let Some(next) = self.redo.pop() {
-            self.undo.push(std::mem::replace(&mut self.doc, next));
-            self.clamp_selection();
-            self.rebuild();
+        if let Some(step) = self.redo.pop() {
+            let back = self.restore(step);
+            self.undo.push(back);
         }
+    }
+
+    /// Puts back the document of `step` (and, for a whole-document step, its preset and camera); returns the
+    /// step that undoes this.
+    fn restore(&mut self, step: Step) -> Step {
+        let back = Step {
+            doc: std::mem::replace(&mut self.doc, step.doc),
+            whole: step.whole.map(|_| (self.preset, self.camera)),
+        };
+        if let Some((preset, camera)) = step.whole {
+            self.preset = preset;
+            self.camera = camera;
+            self.selection = Selection::None;
+        }
+        self.clamp_selection();
+        self.rebuild();
+        back
     }
 
     fn clamp_selection(&mut self) {
@@ -741,7 +805,10 @@ impl Driver {
         let Some(sim) = &mut self.sim else { return };
         match sim.apply_fault(&fault) {
             Ok(()) => {
-                self.undo.push(self.doc.clone());
+                self.undo.push(Step {
+                    doc: self.doc.clone(),
+                    whole: None,
+                });
                 self.redo.clear();
                 self.preset = None;
                 self.doc.faults.push(fault);
@@ -1082,4 +1149,37 @@ fn place(doc: &Scenario, e: &ValidationError) -> Problem {
         _ => e.to_string(),
     };
     Problem { node, edge, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Opening a preset, New or another document replaces the work as one undo step: undo brings back the
+    /// document, its preset and its camera; redo opens the replacement again; reopening the same document
+    /// adds no step.
+    #[test]
+    fn replacing_the_document_is_one_undo_step() {
+        let mut d = Driver::new(true);
+        d.add_node("cache", Some((0.0, 0.0)));
+        d.zoom(2.0, None);
+        let (work, camera) = (d.doc().clone(), d.camera);
+        d.load(2);
+        assert_eq!(d.snapshot().preset, Some(2));
+        assert_ne!(d.doc(), &work);
+        d.undo();
+        assert_eq!((d.doc(), d.camera, d.snapshot().preset), (&work, camera, None));
+        d.redo();
+        assert_eq!(d.snapshot().preset, Some(2));
+        d.undo();
+        d.new_blank();
+        assert!(d.doc().nodes.is_empty());
+        d.undo();
+        assert_eq!(d.doc(), &work);
+        let steps = d.undo.len();
+        d.replace(work.clone());
+        assert_eq!(d.undo.len(), steps, "the same document again is no step");
+        d.open(work);
+        assert!(!d.snapshot().can_undo, "the first document starts the history");
+    }
 }

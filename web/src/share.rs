@@ -1,6 +1,14 @@
-//! Share links and autosave in the browser: which document the app opens at start (a `#s=` link, else the
-//! autosaved document, else preset 0), and keeping the URL fragment and `localStorage` up to date as the user
-//! edits, at most once a second.
+//! Share links and autosave in the browser: which document the app opens at start, and keeping the URL
+//! fragment, this tab's record and the autosave up to date as the user edits, at most once a second and at once
+//! when the page is hidden or left.
+//!
+//! Three places hold the document, newest work first:
+//! - the tab's record (`sessionStorage`, which a reload, Back and a restored tab keep and a new tab does not),
+//!   with the fragments the address bar had around its last write, so that a reload of this tab's own address
+//!   brings back its newest work even when the last write came too late to change the address being reloaded;
+//! - the fragment (`#s=`, by `replaceState`), which carries the document as it is, problems and all;
+//! - the autosave (`localStorage`), for a visit without a link. Only one tab writes it at a time: a tab that
+//!   sees another tab write it stops, and says so (see [`listen`]).
 //!
 //! The link format and its limits are core's ([`switchyard_core::share`]); this module only moves text between
 //! the document and the browser. Every browser access may fail (no `window`, a sandboxed frame without storage,
@@ -10,14 +18,19 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use switchyard_core::scenario::{self, Scenario};
 use switchyard_core::share;
-use switchyard_core::topology::Topology;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// The `localStorage` key of the autosaved document.
 pub const AUTOSAVE_KEY: &str = "switchyard:autosave";
+
+/// The `sessionStorage` key of this tab's record: the fragment its last write replaced (if the previous write
+/// had put it there; else empty), a line break, the fragment it wrote (empty if the browser refused it), a line
+/// break, the document as pretty JSON.
+pub const TAB_KEY: &str = "switchyard:tab";
 
 /// At most one fragment write and one autosave per this many milliseconds.
 pub const DEBOUNCE_MS: i32 = 1000;
@@ -30,34 +43,76 @@ pub struct Boot {
     pub error: Option<String>,
 }
 
-/// Decides the first document: the link in the fragment, else (outside embeds) the autosave, else nothing
-/// (the caller opens preset 0). A link that does not decode leaves the user where they were: the banner names
-/// the problem over their autosaved work, which the next edit would otherwise overwrite.
+/// Decides the first document. Outside embeds: this tab's own newest work when the address is one this tab
+/// wrote (a reload, Back, a restored tab); else the link in the fragment; else the autosave; else nothing (the
+/// caller opens preset 0). A link that does not decode leaves the user where they were: the banner names the
+/// problem over their work (the tab's, else the autosave), which the next edit would otherwise overwrite.
 pub fn boot(use_storage: bool) -> Boot {
-    let saved = || if use_storage { load_autosave() } else { None };
-    match location_hash().filter(|h| h.starts_with("#s=")) {
-        Some(hash) => match share::decode(&hash) {
-            Ok(doc) => Boot {
-                doc: Some(doc),
+    let hash = location_hash().unwrap_or_default();
+    let tab = if use_storage { tab_record() } else { None };
+    if let Some(tab) = &tab {
+        // An empty entry names no fragment (see `write`).
+        if !hash.is_empty() && (hash == tab.link || hash == tab.prev) {
+            return Boot {
+                doc: Some(tab.doc.clone()),
                 error: None,
-            },
-            Err(e) => Boot {
-                doc: saved(),
-                error: Some(format!("This share link could not be opened: {e}.")),
-            },
-        },
-        None => Boot {
+            };
+        }
+    }
+    let saved = || {
+        tab.map(|t| t.doc)
+            .or_else(|| if use_storage { load_autosave() } else { None })
+    };
+    if !hash.starts_with("#s=") {
+        return Boot {
             doc: saved(),
             error: None,
+        };
+    }
+    match open_link(&hash) {
+        Ok(doc) => Boot {
+            doc: Some(doc),
+            error: None,
+        },
+        Err(error) => Boot {
+            doc: saved(),
+            error: Some(error),
         },
     }
 }
 
+/// The document of a `#s=` link, problems and all (work in progress is shared too; the editor lists its
+/// problems), or what is wrong with the link, in words for the banner.
+pub fn open_link(hash: &str) -> Result<Scenario, String> {
+    share::decode_draft(hash).map_err(|e| format!("This share link could not be opened: {e}."))
+}
+
 /// The autosaved document, if there is one and it still parses. It need not validate: work in progress
 /// (a cache not yet wired to its origin) comes back as it was left, with its problems listed.
-fn load_autosave() -> Option<Scenario> {
+pub fn load_autosave() -> Option<Scenario> {
     let text = storage()?.get_item(AUTOSAVE_KEY).ok().flatten()?;
     scenario::parse(&text).ok()
+}
+
+/// This tab's record (see [`TAB_KEY`]).
+struct TabRecord {
+    prev: String,
+    link: String,
+    doc: Scenario,
+}
+
+fn tab_record() -> Option<TabRecord> {
+    let text = session()?.get_item(TAB_KEY).ok().flatten()?;
+    let mut parts = text.splitn(3, '\n');
+    let prev = parts.next()?.to_owned();
+    let link = parts.next()?.to_owned();
+    let doc = scenario::parse(parts.next()?).ok()?;
+    Some(TabRecord { prev, link, doc })
+}
+
+/// `window.sessionStorage`, or `None` where it is missing or throws.
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// `window.localStorage`, or `None` where it is missing or throws (sandboxed frames, disabled storage).
@@ -84,7 +139,9 @@ pub fn link(doc: &Scenario) -> String {
     format!("{}#s={}", base_url(), share::encode(doc))
 }
 
-/// The `<iframe>` snippet that embeds a document read-only.
+/// The `<iframe>` snippet that embeds a document read-only. The sandbox gives the frame an opaque origin (no
+/// `allow-same-origin`: it cannot reach the embedding page's storage or cookies, nor remove its own sandbox)
+/// and lets its "Open in Switchyard" link open the editor in a new tab, outside the sandbox.
 pub fn embed_snippet(doc: &Scenario) -> String {
     let title = if doc.name.is_empty() {
         "a scenario"
@@ -92,13 +149,17 @@ pub fn embed_snippet(doc: &Scenario) -> String {
         doc.name.as_str()
     };
     format!(
-        "<iframe src=\"{}?embed=view#s={}\" width=\"100%\" height=\"420\" sandbox=\"allow-scripts\" \
+        "<iframe src=\"{}?embed=view#s={}\" width=\"100%\" height=\"420\" sandbox=\"{SANDBOX}\" \
          loading=\"lazy\" title=\"Switchyard: {}\"></iframe>",
         base_url(),
         share::encode(doc),
         escape_attr(title)
     )
 }
+
+/// The embed snippet's `sandbox` tokens: scripts (the app is wasm), and popups that escape the sandbox (the
+/// "Open in Switchyard" link opens the full editor, which needs storage, in a new tab).
+pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
 /// Escapes text for a double-quoted HTML attribute.
 fn escape_attr(text: &str) -> String {
@@ -115,9 +176,11 @@ fn escape_attr(text: &str) -> String {
     out
 }
 
-/// Writes the latest document to the fragment and to `localStorage`, at most once per [`DEBOUNCE_MS`]: the
-/// first change after a quiet second is written at once, later ones when the second is over (the last wins).
-#[derive(Default)]
+/// Writes the latest document to the fragment, the tab's record and (unless another tab has taken it over)
+/// the autosave, at most once per [`DEBOUNCE_MS`]: the first change after a quiet second is written at once,
+/// later ones when the second is over (the last wins), and a pending one at once when the page is hidden or
+/// left ([`Saver::flush_now`]).
+#[derive(Clone, Default)]
 pub struct Saver {
     state: Rc<RefCell<SaverState>>,
 }
@@ -128,6 +191,10 @@ struct SaverState {
     /// A timer is set; it writes `pending` when it fires.
     timer: bool,
     last_write: Option<f64>,
+    /// The fragment this page's last write put in the address bar.
+    last_link: Option<String>,
+    /// Another tab wrote the autosave since this one did: leave it alone until the user says otherwise.
+    superseded: bool,
 }
 
 impl Saver {
@@ -157,36 +224,122 @@ impl Saver {
             }
         }
     }
+
+    /// Writes a pending document now, whatever the time since the last write (the page is being hidden or
+    /// left, and a timer may never fire).
+    pub fn flush_now(&self) {
+        if self.state.borrow().pending.is_some() {
+            flush(&self.state);
+        }
+    }
+
+    /// Stops (another tab wrote the autosave) or resumes writing the autosave.
+    pub fn set_superseded(&self, superseded: bool) {
+        self.state.borrow_mut().superseded = superseded;
+    }
+
+    /// Takes the autosave back for this tab: writes `doc` everywhere now.
+    pub fn take_over(&self, doc: Rc<Scenario>) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.superseded = false;
+            s.pending = Some(doc);
+        }
+        flush(&self.state);
+    }
 }
 
 fn flush(state: &Rc<RefCell<SaverState>>) {
-    let doc = {
+    let (doc, autosave) = {
         let mut s = state.borrow_mut();
         s.timer = false;
-        s.pending.take()
+        (s.pending.take(), !s.superseded)
     };
     if let Some(doc) = doc {
-        write(&doc);
+        let last_link = state.borrow_mut().last_link.take();
+        let link = write(&doc, autosave, last_link.as_deref());
+        state.borrow_mut().last_link = link;
     }
     // The second is counted from the end of this write, not its start: a write takes milliseconds (validation,
     // encoding), and counting from its start let the next link land that much less than a second later.
     state.borrow_mut().last_write = Some(now_ms());
 }
 
-/// One write: the autosave, and the fragment (by `replaceState`, so edits do not fill the history). Links
-/// only carry valid scenarios (decoding validates), so while the document has problems the fragment keeps
-/// its last valid state.
-fn write(doc: &Scenario) {
-    let Some(window) = web_sys::window() else { return };
-    if Topology::build(doc).is_ok() {
-        let fragment = format!("#s={}", share::encode(doc));
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+/// One write: the fragment (by `replaceState`, so edits do not fill the history), the tab's record, and the
+/// autosave when `autosave`. The fragment carries the document as it is, problems and all: it opens as a draft
+/// whose problems the editor lists. Returns the fragment now in the address bar, if this write put it there.
+///
+/// The record names only fragments this page wrote: the one before (`last_link`, if the address still holds
+/// it) and the one after. A fragment the user put there (a pasted link whose `hashchange` has not been handled
+/// yet when the page is left) is not this tab's work, and a reload of it must open the link.
+fn write(doc: &Scenario, autosave: bool, last_link: Option<&str>) -> Option<String> {
+    let window = web_sys::window()?;
+    let before = location_hash().unwrap_or_default();
+    let prev = if last_link == Some(before.as_str()) {
+        before
+    } else {
+        String::new()
+    };
+    let fragment = format!("#s={}", share::encode(doc));
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+    }
+    // Safari may refuse the `replaceState`: then the address is not this write's.
+    let link = Some(location_hash().unwrap_or_default()).filter(|h| *h == fragment);
+    let json = scenario::to_json_pretty(doc);
+    if let Some(session) = session() {
+        let shown = link.as_deref().unwrap_or_default();
+        let _ = session.set_item(TAB_KEY, &format!("{prev}\n{shown}\n{json}"));
+    }
+    if autosave {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(AUTOSAVE_KEY, &json);
         }
     }
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(AUTOSAVE_KEY, &scenario::to_json_pretty(doc));
+    link
+}
+
+/// Listens for what concerns the document from outside the app: the page being hidden or left (a pending
+/// write is flushed: an edit made just before closing is kept), a new link pasted into the address bar
+/// (`on_link` gets its fragment), and another tab writing the autosave (this tab stops autosaving, and
+/// `on_other_tab` is told, so that two tabs never overwrite each other's work silently). The listeners end
+/// when the returned values are dropped.
+pub fn listen(
+    saver: &Saver,
+    on_link: impl Fn(String) + 'static,
+    on_other_tab: impl Fn() + 'static,
+) -> Vec<EventListener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let s = saver.clone();
+    out.push(EventListener::new(&window, "pagehide", move |_| s.flush_now()));
+    if let Some(document) = window.document() {
+        let s = saver.clone();
+        let d = document.clone();
+        out.push(EventListener::new(&document, "visibilitychange", move |_| {
+            if d.hidden() {
+                s.flush_now();
+            }
+        }));
     }
+    out.push(EventListener::new(&window, "hashchange", move |_| {
+        if let Some(hash) = location_hash().filter(|h| h.starts_with("#s=")) {
+            on_link(hash);
+        }
+    }));
+    let s = saver.clone();
+    out.push(EventListener::new(&window, "storage", move |e| {
+        // `storage` fires in the other tabs of this origin only, never in the one that wrote.
+        // The autosave's key is only ever in `localStorage`; a removal (`newValue` null) is not a write.
+        let get = |field: &str| js_sys::Reflect::get(e, &field.into()).ok().and_then(|v| v.as_string());
+        if get("key").as_deref() == Some(AUTOSAVE_KEY) && get("newValue").is_some() {
+            s.set_superseded(true);
+            on_other_tab();
+        }
+    }));
+    out
 }
 
 fn now_ms() -> f64 {

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use xtask::static_server::StaticServer;
+use xtask::static_server::{self, StaticServer};
 
 use crate::{cmd, setup};
 
@@ -107,10 +107,12 @@ pub fn dist(root: &Path) -> Result<String, String> {
     Ok(how)
 }
 
+/// Builds the site and serves it, with the header an embed on another origin needs
+/// ([`static_server::embed_headers`]).
 pub fn serve(root: &Path, port: u16) -> Result<(), String> {
     dist(root)?;
-    let server =
-        StaticServer::start(&xtask::dist_dir(), port).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let server = StaticServer::start_with_headers(&xtask::dist_dir(), port, static_server::embed_headers())
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     println!("serving {}", server.url());
     server.wait();
     Ok(())

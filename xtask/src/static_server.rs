@@ -17,6 +17,13 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// The headers `cargo xtask serve` sends with every file: an embed's frame (`sandbox` without
+/// `allow-same-origin`) has an opaque origin, so it fetches the site's module script, wasm and stylesheet in
+/// CORS mode, and without this header it stays blank (see docs/share.md, "Serving the embed").
+pub fn embed_headers() -> Vec<(String, String)> {
+    vec![("Access-Control-Allow-Origin".to_owned(), "*".to_owned())]
+}
+
 /// How long a kept-alive connection may sit idle before the server closes it.
 const IDLE: Duration = Duration::from_secs(60);
 /// The most a request line or header line may be; longer ones get a 400.
@@ -289,6 +296,23 @@ mod tests {
         assert!(wasm.contains("Content-Type: application/wasm"), "{wasm}");
         let missing = get(server.addr(), "/nope");
         assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+        drop(server);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_serve_headers_let_an_opaque_origin_frame_fetch_the_site() {
+        let root = scratch_site("cors");
+        let server = StaticServer::start_with_headers(&root, 0, embed_headers()).unwrap();
+        for path in ["/", "/app.wasm"] {
+            let response = get(server.addr(), path);
+            let head = response.split("\r\n\r\n").next().unwrap_or_default();
+            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+            assert!(
+                head.lines().any(|l| l == "Access-Control-Allow-Origin: *"),
+                "{path}: {head}"
+            );
+        }
         drop(server);
         fs::remove_dir_all(&root).unwrap();
     }

@@ -17,7 +17,7 @@ mod shard_map;
 mod share_dialog;
 mod shortcuts;
 
-pub use banner::{Banner, BannerProps};
+pub use banner::{Banner, BannerProps, OtherTabBanner, OtherTabBannerProps};
 pub use canvas::{Canvas, CanvasProps};
 pub use cap_panel::{CapPanel, CapPanelProps};
 pub use embed_bar::EmbedBar;

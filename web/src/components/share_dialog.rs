@@ -9,11 +9,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::driver::Problem;
 use crate::{export, share};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareDialogProps {
     pub doc: Rc<Scenario>,
+    /// The document's problems: a link to it still opens, with the same problems listed.
+    #[prop_or_default]
+    pub problems: Vec<Problem>,
     pub on_close: Callback<()>,
     /// An imported file that loaded and validated.
     pub on_import: Callback<Scenario>,
@@ -167,6 +171,22 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                      data-testid="share-dialog">
                 <h2 id="share-title">{ "Share" }</h2>
                 <p class="hint">{ "The link holds the whole scenario; nothing is uploaded." }</p>
+                if let Some(first) = props.problems.first() {
+                    <div class="problem share-warning" role="alert" data-testid="share-warning">
+                        <strong>{ match props.problems.len() {
+                            1 => "This scenario has a problem, so it does not run.".to_owned(),
+                            n => format!("This scenario has {n} problems, so it does not run."),
+                        } }</strong>
+                        { if props.problems.len() == 1 {
+                            " The link and the embed still open it as it is, and whoever opens them sees the same \
+                              problem: "
+                        } else {
+                            " The link and the embed still open it as it is, and whoever opens them sees the same \
+                              problems, the first of them: "
+                        } }
+                        <q>{ first.message.clone() }</q>
+                    </div>
+                }
                 <label for="share-link">{ "Link" }</label>
                 <textarea id="share-link" data-testid="share-link" readonly=true rows="3" ref={link_ref}
                           value={link.clone()} />
