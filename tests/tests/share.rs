@@ -655,7 +655,7 @@ async fn sharing_a_document_with_problems_warns_and_the_link_opens_as_it_is() ->
     assert_eq!(warning.attr("role").await.unwrap().as_deref(), Some("alert"));
     let text = warning.text().await.context("reading the warning")?;
     assert!(
-        text.contains("does not run") && text.contains("sees the same problem") && text.contains("cache-1"),
+        text.contains("does not run") && text.contains("sees the same problem") && text.contains("Cache 1: "),
         "{text}"
     );
     h.screenshot("share-dialog-warning").await?;
