@@ -115,6 +115,14 @@ async fn keyboard_paths_show_shortcuts_delete_and_undo() -> Result<()> {
         before,
         "undone"
     );
+
+    // Space plays and pauses while a node has the focus (Enter is what selects it).
+    let node = h.wait_for(&format!("[data-testid=canvas] [data-node='{id}']")).await?;
+    node.send_keys(" ").await.unwrap();
+    h.wait_for("[data-testid=play][aria-pressed=true]").await?;
+    let node = h.wait_for(&format!("[data-testid=canvas] [data-node='{id}']")).await?;
+    node.send_keys(" ").await.unwrap();
+    h.wait_for("[data-testid=play][aria-pressed=false]").await?;
     h.assert_no_console_errors().await?;
     h.close().await
 }

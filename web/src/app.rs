@@ -511,11 +511,16 @@ pub fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
     Some(Shortcut::Do(a))
 }
 
-/// Space on a focused button presses the button; only elsewhere does it play or pause.
+/// Space on a focused button presses the button; only elsewhere does it play or pause. A node or edge of the
+/// canvas is not such a button: Enter selects it, and Space still plays or pauses, so a keyboard user can
+/// watch the node they are on.
 fn focus_on_control(e: &KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A") || el.get_attribute("role").is_some())
+        .is_some_and(|el| {
+            let on_canvas = el.has_attribute("data-node") || el.has_attribute("data-edge");
+            !on_canvas && (matches!(el.tag_name().as_str(), "BUTTON" | "A") || el.get_attribute("role").is_some())
+        })
 }
 
 /// Records a `switchyard:first-render` performance mark, which the page-load benchmark reads.

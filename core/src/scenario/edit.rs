@@ -147,6 +147,19 @@ pub fn default_spec(kind: &str) -> Result<NodeSpec, EditError> {
                 serde_json::json!({"type": "exponential", "mean_ms": 5}),
             );
         }
+        // A new balancer checks its backends, as real ones do: a crashed backend leaves the rotation instead of
+        // failing its share of requests (the inspector's checkbox turns the checks off to show that failure).
+        "load_balancer" | "proxy" => {
+            let checks = super::params::for_kind(kind).iter().find_map(|p| match p.control {
+                super::params::Control::Group(default) if p.key == "health_check" => {
+                    serde_json::from_str::<serde_json::Value>(default).ok()
+                }
+                _ => None,
+            });
+            if let Some(checks) = checks {
+                obj.insert("health_check".into(), checks);
+            }
+        }
         _ => {}
     }
     super::params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| EditError::UnknownKind(kind.to_owned()))
@@ -354,6 +367,19 @@ mod tests {
         doc.edges[to_cdn].classes = Some(vec![ApiRead, StaticAsset]);
         assert_eq!(shared_classes(&doc, to_api), [(to_cdn, vec![ApiRead])]);
         assert_eq!(shared_classes(&doc, 99), []);
+    }
+
+    #[test]
+    fn a_new_balancer_checks_its_backends() {
+        for kind in ["load_balancer", "proxy"] {
+            match default_spec(kind).unwrap() {
+                NodeSpec::LoadBalancer(b) | NodeSpec::Proxy(b) => {
+                    let checks = b.health_check.unwrap_or_else(|| panic!("{kind} has no health checks"));
+                    assert_eq!(checks.interval_ms, 1000.0, "{kind}: the inspector's default interval");
+                }
+                other => panic!("{kind}: {other:?}"),
+            }
+        }
     }
 
     #[test]
