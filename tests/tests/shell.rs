@@ -1,7 +1,8 @@
 //! The app shell boots in a real browser: header, palette, canvas and play button render, and nothing
 //! is logged as an error.
 
-use switchyard_e2e::{Harness, Result};
+use switchyard_core::{presets, scenario, share};
+use switchyard_e2e::{Context, Harness, Result};
 
 const NODE_KINDS: [&str; 12] = [
     "client",
@@ -94,8 +95,60 @@ async fn a_trap_in_the_wasm_shows_the_crash_banner() -> Result<()> {
     .await?;
     let banner = h.wait_for("#panic-banner[role=alert]").await?;
     let text = banner.text().await.unwrap();
-    assert!(text.starts_with("Switchyard crashed: "), "{text}");
-    assert!(text.contains("Reload the page"), "{text}");
+    assert!(text.starts_with("Switchyard crashed ("), "{text}");
+    assert!(text.contains("reload the page to get it back"), "{text}");
     h.screenshot("crash-banner").await?;
+    h.close().await
+}
+
+/// A document that crashed the engine does not crash it again on every reload: the page after a crash opens
+/// the work paused at the start (not run to the link's saved moment) and says why.
+#[tokio::test]
+async fn the_load_after_a_crash_opens_the_work_paused_at_the_start() -> Result<()> {
+    let h = Harness::start().await?;
+    let (_, json) = presets::ALL.iter().find(|(id, _)| id.starts_with("03")).unwrap();
+    let mut doc = scenario::parse(json).unwrap();
+    doc.view = Some(scenario::v1::View {
+        zoom: 1.0,
+        pan_x: 500.0,
+        pan_y: 300.0,
+        at_ms: Some(4_000.0),
+    });
+    h.open(&format!("/#s={}", share::encode(&doc))).await?;
+    // The link runs to its moment: 4 s.
+    h.poll(
+        "return document.querySelector('[data-testid=clock]')?.textContent ?? ''",
+        |v| v.as_str().is_some_and(|t| t.starts_with("0:04")),
+    )
+    .await?;
+    h.eval(
+        "window.wasmBindings.default().then((wasm) => \
+           setTimeout(() => wasm.__wbindgen_malloc(0xfffffff0, 8)))",
+    )
+    .await?;
+    h.wait_for("#panic-banner[role=alert] button")
+        .await?
+        .click()
+        .await
+        .context("Reload")?;
+    let notice = h.wait_for("[data-testid=link-error]").await?;
+    let text = notice.text().await.unwrap();
+    assert!(text.contains("crashed last time with this work"), "{text}");
+    assert!(
+        h.find_all("#panic-banner").await?.is_empty(),
+        "no crash after the reload"
+    );
+    let clock = h.wait_for("[data-testid=clock]").await?.text().await.unwrap();
+    assert_eq!(clock, "0:00.000", "paused at the start, not run to the link's 4 s");
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.len(),
+        doc.nodes.len(),
+        "the work is back"
+    );
+    h.screenshot("after-crash").await?;
+    // A second reload is an ordinary one: the notice was for the load after the crash only.
+    h.client().refresh().await.context("reloading again")?;
+    h.wait_for("[data-testid=canvas] [data-node]").await?;
+    assert!(h.find_all("[data-testid=link-error]").await?.is_empty());
     h.close().await
 }

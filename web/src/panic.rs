@@ -1,6 +1,7 @@
 //! Crashes: a panic, or a trap of the wasm, is a readable banner in the page rather than a frozen canvas.
 //!
-//! Two paths lead to the same banner (`<div role="alert" id="panic-banner">`):
+//! Two paths lead to the same banner (`<div role="alert" id="panic-banner">` with a Reload button), and both
+//! mark the tab as crashed so that the reload opens the work paused at the start ([`CRASH_KEY`]):
 //! - a build whose panics run the panic hook (the stable toolchain, the tests) shows the panic's message
 //!   and logs it to the console;
 //! - the release bundle is built with `-Cpanic=immediate-abort` (see `xtask/src/site.rs`), so a panic
@@ -16,21 +17,39 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen(inline_js = r#"
 export function watch_for_traps() {
   const show = (error) => {
-    if (!(error instanceof WebAssembly.RuntimeError) || document.getElementById("panic-banner")) return;
-    const banner = document.createElement("div");
-    banner.id = "panic-banner";
-    banner.setAttribute("role", "alert");
-    banner.textContent = `Switchyard crashed: ${error.message}. Reload the page to start again; ` +
-      "the details are in the browser console.";
-    document.body.prepend(banner);
+    if (error instanceof WebAssembly.RuntimeError) crashed(error.message);
   };
   addEventListener("error", (e) => show(e.error));
   addEventListener("unhandledrejection", (e) => show(e.reason));
 }
+
+export function crashed(message) {
+  try { sessionStorage.setItem("switchyard:crashed", "1"); } catch (_) {}
+  if (document.getElementById("panic-banner")) return;
+  const banner = document.createElement("div");
+  banner.id = "panic-banner";
+  banner.setAttribute("role", "alert");
+  banner.textContent = `Switchyard crashed (${message}). Your work is kept: reload the page to get it back, ` +
+    "opened paused at the start. ";
+  const reload = document.createElement("button");
+  reload.type = "button";
+  reload.textContent = "Reload";
+  reload.addEventListener("click", () => location.reload());
+  banner.append(reload);
+  document.body.prepend(banner);
+}
 "#)]
 extern "C" {
     fn watch_for_traps();
+    /// Marks this tab as crashed (see [`CRASH_KEY`]) and shows the banner once, with a Reload button. Plain
+    /// DOM calls: Yew's scheduler may be the thing that failed.
+    fn crashed(message: &str);
 }
+
+/// The `sessionStorage` key a crash sets. The next load of the tab takes it (`share::boot`) and opens the work
+/// paused at time zero, without running to the link's saved moment, so a document that crashed the engine
+/// cannot crash it again on every reload.
+pub const CRASH_KEY: &str = "switchyard:crashed";
 
 /// Installs the hook (Yew keeps a hook installed this way instead of its default one) and the trap watcher.
 pub fn install() {
@@ -40,7 +59,7 @@ pub fn install() {
 
 fn hook(info: &PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
-    show_banner(&message(info));
+    crashed(&message(info));
 }
 
 /// The panic's payload and location, as one line.
@@ -55,27 +74,4 @@ fn message(info: &PanicHookInfo<'_>) -> String {
         Some(at) => format!("{payload} (at {}:{})", at.file(), at.line()),
         None => payload.to_owned(),
     }
-}
-
-/// Adds `<div role="alert" id="panic-banner">` to the body, built with plain DOM calls because Yew's
-/// scheduler may be the thing that panicked. Does nothing if there is no document.
-fn show_banner(message: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(body) = document.body() else {
-        return;
-    };
-    if document.get_element_by_id("panic-banner").is_some() {
-        return;
-    }
-    let Ok(banner) = document.create_element("div") else {
-        return;
-    };
-    banner.set_id("panic-banner");
-    let _ = banner.set_attribute("role", "alert");
-    banner.set_text_content(Some(&format!(
-        "Switchyard crashed: {message}. Reload the page to start again; the details are in the browser console."
-    )));
-    let _ = body.prepend_with_node_1(&banner);
 }

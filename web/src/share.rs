@@ -39,7 +39,7 @@ pub const DEBOUNCE_MS: i32 = 1000;
 pub struct Boot {
     /// The document to open instead of preset 0, if any.
     pub doc: Option<Scenario>,
-    /// A link that did not decode: the problem in words, for the banner.
+    /// For the banner: a link that did not decode (the problem in words), or that the last run crashed.
     pub error: Option<String>,
 }
 
@@ -47,7 +47,33 @@ pub struct Boot {
 /// wrote (a reload, Back, a restored tab); else the link in the fragment; else the autosave; else nothing (the
 /// caller opens preset 0). A link that does not decode leaves the user where they were: the banner names the
 /// problem over their work (the tab's, else the autosave), which the next edit would otherwise overwrite.
+/// After a crash in this tab ([`crate::panic::CRASH_KEY`]) the work opens paused at the start, with a notice.
 pub fn boot(use_storage: bool) -> Boot {
+    let mut boot = first_document(use_storage);
+    // The last run in this tab crashed: open its work paused at the start, not run to the link's moment.
+    let crashed = use_storage
+        && session().is_some_and(|s| {
+            let marked = s.get_item(crate::panic::CRASH_KEY).ok().flatten().is_some();
+            let _ = s.remove_item(crate::panic::CRASH_KEY);
+            marked
+        });
+    if crashed {
+        if let Some(view) = boot.doc.as_mut().and_then(|d| d.view.as_mut()) {
+            view.at_ms = None;
+        }
+        boot.error = Some(
+            boot.error
+                .map_or_else(|| CRASH_NOTICE.to_owned(), |e| format!("{CRASH_NOTICE} {e}")),
+        );
+    }
+    boot
+}
+
+/// What the banner says on the load after a crash.
+pub const CRASH_NOTICE: &str = "Switchyard crashed last time with this work. It is open again, paused at the \
+                                start: change what made it crash, or press Play to try again.";
+
+fn first_document(use_storage: bool) -> Boot {
     let hash = location_hash().unwrap_or_default();
     let tab = if use_storage { tab_record() } else { None };
     if let Some(tab) = &tab {
