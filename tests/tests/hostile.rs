@@ -67,8 +67,9 @@ async fn hostile_documents_run_bounded_or_are_refused_and_never_trap() -> Result
             Some(problem) => {
                 let shown = h
                     .poll(
-                        "return [...document.querySelectorAll('[data-testid=problems] li, .problem')]\
-                           .map((e) => e.textContent).join('\\n')",
+                        // A node's problem is its tooltip, whole (the line under it may be cut short).
+                        "return [...document.querySelectorAll('[data-testid=problems] li, \
+                           [data-testid=canvas] [data-node] > title')].map((e) => e.textContent).join('\\n')",
                         |v| v.as_str().is_some_and(|t| t.contains(problem)),
                     )
                     .await?;
