@@ -302,3 +302,60 @@ async fn the_inspector_refuses_numbers_the_model_cannot_honour() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// A client that sends static assets to a CDN and the rest to its API, wired with the keyboard and the
+/// inspector only: the edge's classes are checkboxes, and the inspector says what the two edges share until
+/// they share nothing.
+#[tokio::test]
+async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.click("[data-testid=new-blank]").await?;
+    for kind in ["client", "cdn", "service"] {
+        h.wait_for(&format!("[data-testid=palette] [data-kind={kind}]"))
+            .await?
+            .click()
+            .await
+            .unwrap();
+    }
+    connect(&h, "client-1", &[1, 2]).await?;
+    // The service is the CDN's origin too.
+    connect(&h, "cdn-1", &[2]).await?;
+    // Select the client's edge to the service (edge 1) with the keyboard.
+    h.wait_for("[data-testid=canvas] [data-edge='1']")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .context("selecting the edge to the service")?;
+    let hint = h.wait_for("[data-testid=shared-classes]").await?.text().await.unwrap();
+    assert!(
+        hint.starts_with("Static assets, API reads, API writes, background jobs also take the edge to Cdn 1"),
+        "{hint}"
+    );
+    h.screenshot("edge-classes-shared").await?;
+    h.click("[data-param=classes] input[data-option=static_asset]").await?;
+    // The other edge carries only static assets.
+    h.wait_for("[data-testid=canvas] [data-edge='0']")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .context("selecting the edge to the CDN")?;
+    for option in ["api_read", "api_write", "background_job"] {
+        h.click(&format!("[data-param=classes] input[data-option={option}]"))
+            .await?;
+        h.wait_for(&format!(
+            "[data-param=classes] input[data-option={option}]:not(:checked)"
+        ))
+        .await?;
+    }
+    h.poll_number(
+        "return document.querySelectorAll('[data-testid=shared-classes]').length",
+        |n| n == 0.0,
+    )
+    .await?;
+    h.screenshot("edge-classes").await?;
+    h.click("[data-testid=play][aria-pressed=false]").await?;
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

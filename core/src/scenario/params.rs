@@ -922,8 +922,8 @@ pub const EDGE: &[Param] = &[
             options: CLASSES,
             absent_means_all: true,
         },
-        "The request classes this edge carries. A client or balancer spreads each class over its out-edges \
-         that carry it; other nodes send it down the first such edge.",
+        "The request classes this edge carries (every class when all are on). Where several edges from one \
+         node carry a class, the node's kind decides what happens; the panel says so above.",
     ),
 ];
 
