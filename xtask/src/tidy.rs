@@ -1,4 +1,5 @@
-//! Tidy checks that run as ordinary tests: the purity bans on `core/src` and the module-doc rule.
+//! Tidy checks that run as ordinary tests: the purity bans on `core/src`, the bundle-size bans on `web/src`
+//! and the module-doc rule.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,34 @@ fn core_is_pure() {
     assert!(problems.is_empty(), "core/src must stay pure:\n{}", problems.join("\n"));
 }
 
+/// Code in `web/src` that would put Rust's exact float parser (a 10 KB table of powers of five) or exponent
+/// float formatting into the wasm bundle; numbers typed by users go through `web/src/num.rs` instead.
+const WEB_BANS: &[(&str, &str)] = &[
+    (
+        "parse::<f64>",
+        "Rust's f64 parser is 13 KB of bundle: read typed numbers with num::parse_f64",
+    ),
+    (
+        "parse::<f32>",
+        "Rust's float parser is 13 KB of bundle: read typed numbers with num::parse_f64",
+    ),
+    (
+        ":e}",
+        "exponent float formatting adds to the bundle: Display a float instead",
+    ),
+];
+
+#[test]
+fn web_keeps_heavy_float_code_out_of_the_bundle() {
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    for file in rust_files(&root.join("web/src")) {
+        let text = fs::read_to_string(&file).unwrap();
+        problems.extend(banned(&relative(&root, &file), &text, WEB_BANS, "web"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_module_has_a_doc() {
     let root = workspace_root();
@@ -55,16 +84,21 @@ fn every_module_has_a_doc() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// One `file:line: ...` message per banned item on a non-comment line.
+/// One `file:line: ...` message per item of `CORE_BANS` on a non-comment line.
 fn banned_items(file: &str, text: &str) -> Vec<String> {
+    banned(file, text, CORE_BANS, "core")
+}
+
+/// One `file:line: ...` message per item of `bans` on a non-comment line.
+fn banned(file: &str, text: &str, bans: &[(&str, &str)], place: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for (number, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("//") {
             continue;
         }
-        for (item, why) in CORE_BANS {
+        for (item, why) in bans {
             if line.contains(item) {
-                problems.push(format!("{file}:{}: banned `{item}` in core ({why})", number + 1));
+                problems.push(format!("{file}:{}: banned `{item}` in {place} ({why})", number + 1));
             }
         }
     }

@@ -313,13 +313,10 @@ pub fn accept(typed: Typed, range: Option<(f64, f64, bool)>, optional: bool) -> 
     }
 }
 
-/// A number as people write it: `1000000000` rather than `1e9`, up to 10^15; beyond that, exponent form.
+/// A number as people write it: `1000000000` rather than `1e9`. (Rust's `Display` never uses exponent form;
+/// the bundle keeps no `LowerExp` float formatting for the rare huge value.)
 fn plain(x: f64) -> String {
-    if x.abs() < 1e15 {
-        x.to_string()
-    } else {
-        format!("{x:e}")
-    }
+    x.to_string()
 }
 
 /// What the user left in a number field.
@@ -337,8 +334,9 @@ struct NumberInputProps {
     param: String,
     /// `[min, max]` and whether whole, where the descriptor gives a range.
     range: Option<(f64, f64, bool)>,
-    /// The Up/Down step: a number, or `any` (steps of 1).
-    step: String,
+    /// The Up/Down step (1 where the descriptor gives none). A number, not text: parsing text with Rust's f64
+    /// parser would put its tables back in the bundle (see `num.rs`).
+    step: f64,
     value: String,
     optional: bool,
     on_value: Callback<Option<f64>>,
@@ -371,7 +369,7 @@ fn NumberInput(props: &NumberInputProps) -> Html {
     let onchange = commit.reform(|e: Event| input_value(&e));
     let onkeydown = {
         let (commit, range) = (commit.clone(), props.range);
-        let step = props.step.parse::<f64>().ok().filter(|s| *s > 0.0).unwrap_or(1.0);
+        let step = Some(props.step).filter(|s| *s > 0.0).unwrap_or(1.0);
         Callback::from(move |e: KeyboardEvent| {
             let sign = match e.key().as_str() {
                 "ArrowUp" => 1.0,
@@ -493,8 +491,8 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
     let input = match p.control {
         Control::Int { min, max } | Control::Number { min, max, .. } => {
             let step = match p.control {
-                Control::Number { step, .. } => step.to_string(),
-                _ => "1".to_owned(),
+                Control::Number { step, .. } => step,
+                _ => 1.0,
             };
             let whole = matches!(p.control, Control::Int { .. });
             let on_value = on_action.reform(move |v: Option<f64>| target.action(key, v.map(params::number)));
@@ -591,7 +589,7 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                             <label class="sub">
                                 <span>{ f.replace('_', " ") }</span>
                                 <NumberInput key={format!("{target:?}-{key}.{f}")} param={format!("{key}.{f}")}
-                                             range={None::<(f64, f64, bool)>} step="any" value={shown}
+                                             range={None::<(f64, f64, bool)>} step={1.0} value={shown}
                                              optional={false} {on_value} />
                             </label>
                         }
@@ -778,8 +776,8 @@ mod tests {
             "2.5 is out of range: type a whole number from 1 to 1000000000."
         );
         assert_eq!(
-            refused(Typed::Number(1e308), ms, false),
-            "1e308 is out of range: type a number from 0 to 1000000."
+            refused(Typed::Number(1e20), ms, false),
+            "100000000000000000000 is out of range: type a number from 0 to 1000000."
         );
         assert_eq!(
             refused(Typed::Number(-1.0), ms, true),
