@@ -406,7 +406,7 @@ pub fn App() -> Html {
                     can_undo={v.can_undo} can_redo={v.can_redo} on_action={on_action.clone()} {on_help} />
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
-                         p50_ms={v.p50_ms} p99_ms={v.p99_ms}
+                         p50_ms={v.p50_ms} p99_ms={v.p99_ms} mean_ms={v.mean_ms} finished={v.finished}
                          in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
                          queued={v.queued} realtime={v.realtime.clone()} />

@@ -72,6 +72,22 @@ pub struct NodeView {
     pub queued: usize,
     /// `None` for nodes without a worker limit (clients, balancers, queues), whose utilization is a count.
     pub workers: Option<u32>,
+    /// What the node did over the run so far (core's per-node report).
+    pub run: NodeRun,
+}
+
+/// One node's figures over the run so far, from core's `NodeReport`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeRun {
+    pub arrivals: u64,
+    pub served: u64,
+    /// Turned away: dropped by a full queue, refused, or too large.
+    pub turned_away: u64,
+    /// Busy workers over workers (busy connections for unbounded nodes), averaged over the run.
+    pub utilization: f64,
+    pub mean_wait_ms: f64,
+    pub mean_queue: f64,
+    pub max_queue: u64,
 }
 
 /// Everything the components render, taken from the driver at one moment.
@@ -114,6 +130,7 @@ pub struct Snapshot {
     pub throughput_rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    pub mean_ms: f64,
     pub nodes: Vec<NodeView>,
     pub edges: Vec<(usize, usize)>,
     pub layout: Option<Rc<Layout>>,
@@ -1030,6 +1047,7 @@ impl Driver {
                     busy: 0,
                     queued: 0,
                     workers: None,
+                    run: NodeRun::default(),
                 })
                 .collect();
             return snap;
@@ -1064,6 +1082,7 @@ impl Driver {
         snap.throughput_rps = report.throughput_rps;
         snap.p50_ms = report.latency_ms.p50;
         snap.p99_ms = report.latency_ms.p99;
+        snap.mean_ms = report.latency_ms.mean;
         let topo = sim.topology();
         snap.nodes = topo
             .nodes
@@ -1082,6 +1101,18 @@ impl Driver {
                     busy,
                     queued,
                     workers: def.workers,
+                    run: {
+                        let r = &report.nodes[i];
+                        NodeRun {
+                            arrivals: r.arrivals,
+                            served: r.served,
+                            turned_away: r.dropped + r.refused + r.too_large,
+                            utilization: r.utilization,
+                            mean_wait_ms: r.mean_wait_ms,
+                            mean_queue: r.mean_queue,
+                            max_queue: r.max_queue,
+                        }
+                    },
                 }
             })
             .collect();

@@ -19,6 +19,7 @@ use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::app::{shortcut, Action, Shortcut};
 use switchyard_web::components::icons::kind_label;
+use switchyard_web::components::thousands;
 use switchyard_web::components::{
     Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
@@ -179,7 +180,9 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         throughput_rps: v.throughput_rps,
         p50_ms: v.p50_ms,
         p99_ms: v.p99_ms,
+        mean_ms: v.mean_ms,
         in_flight: v.in_flight,
+        finished: v.finished,
         nodes: v.nodes.clone(),
         series: v.series.clone(),
         hit_ratio: v.hit_ratio,
@@ -850,7 +853,93 @@ async fn metrics_readouts_equal_cores_report_of_the_same_run() {
         let meters: Vec<String> = m.all("li[data-util]").iter().map(|li| attr(li, "data-util")).collect();
         let ids: Vec<String> = doc.nodes.iter().map(|n| n.id.clone()).collect();
         assert_eq!(meters, ids, "{id}: a meter per node");
+        // The mean, which queueing formulas predict, is shown too.
+        let mean = report.latency_ms.mean;
+        assert!(mean > 0.0, "{id}: a mean latency");
+        let shown = if mean >= 100.0 {
+            format!("{mean:.0} ms")
+        } else {
+            format!("{mean:.1} ms")
+        };
+        assert_eq!(text(&m.one("[data-testid=mean]")), shown, "{id}: mean latency");
+        assert_eq!(
+            text(&m.one("[data-testid=util-title]")),
+            "Utilization",
+            "{id}: live while running"
+        );
+        drop(m);
+
+        // Once the run has ended, the meters show the run's averages, not the idle last moment.
+        let mut props = metrics_props(&v);
+        props.finished = true;
+        let m = mount::<Metrics>(props).await;
+        assert_eq!(
+            text(&m.one("[data-testid=util-title]")),
+            "Utilization (run average)",
+            "{id}"
+        );
+        let mut checked = 0;
+        for (n, view) in report.nodes.iter().zip(&v.nodes) {
+            if view.workers.is_none() {
+                continue;
+            }
+            let meter = m.one(&format!("li[data-util='{}'] [role=meter]", n.id));
+            let pct = (n.utilization * 100.0).clamp(0.0, 100.0);
+            assert_eq!(
+                attr(&meter, "aria-valuenow"),
+                format!("{pct:.0}"),
+                "{id}.{}: run average",
+                n.id
+            );
+            checked += 1;
+        }
+        assert!(checked > 0, "{id}: a node with workers");
     }
+}
+
+/// The inspector shows what the selected node did over the run, core's per-node figures.
+#[wasm_bindgen_test]
+async fn inspector_shows_the_selected_nodes_figures_over_the_run() {
+    let id = "11-queue-limit";
+    let ms = 20_000.0;
+    let mut d = driver_on(id);
+    run(&mut d, ms);
+    let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
+    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
+    let end = SimTime::from_millis_f64(ms);
+    while sim.next_wakeup().is_some_and(|t| t <= end) {
+        sim.step();
+    }
+    sim.advance_to(end);
+    let report = sim.report();
+    let mut turned_away_somewhere = false;
+    for (i, n) in report.nodes.iter().enumerate() {
+        d.select(Selection::Nodes([i].into()));
+        let v = d.snapshot();
+        let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
+        assert_eq!(
+            count(&text(&m.one("[data-testid=node-arrivals]"))),
+            n.arrivals,
+            "{}: arrivals",
+            n.id
+        );
+        assert_eq!(
+            count(&text(&m.one("[data-testid=node-served]"))),
+            n.served,
+            "{}: served",
+            n.id
+        );
+        let away = n.dropped + n.refused + n.too_large;
+        assert_eq!(count(&text(&m.one("[data-testid=node-turned-away]"))), away, "{}", n.id);
+        assert_eq!(
+            text(&m.one("[data-testid=node-queue]")),
+            format!("{:.1} / {}", n.mean_queue, thousands(n.max_queue)),
+            "{}: queue",
+            n.id
+        );
+        turned_away_somewhere |= away > 0;
+    }
+    assert!(turned_away_somewhere, "{id}: the full queue turns jobs away");
 }
 
 // ---- banner -------------------------------------------------------------------------------------------------

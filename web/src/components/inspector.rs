@@ -133,6 +133,11 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                 { kind_label(kind) }
             </h2>
             { for problems.iter().map(|p| html! { <p class="problem" role="alert">{ format!("⚠ {}", p.message) }</p> }) }
+            if props.runnable {
+                if let Some(view) = props.nodes.get(i) {
+                    { node_run(view) }
+                }
+            }
             <label class="field">
                 <span class="name">{ "Label" }</span>
                 <input type="text" data-param="label" value={node.label.clone().unwrap_or_default()}
@@ -184,6 +189,27 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                         title="Delete (Del)">{ "Delete" }</button>
             </div>
         </>
+    }
+}
+
+/// What the selected node did over the run so far: the per-node figures the metrics panel sums up.
+fn node_run(n: &NodeView) -> Html {
+    let r = &n.run;
+    let count = super::metrics::thousands;
+    let utilization = match n.workers {
+        Some(_) => format!("{:.0}%", r.utilization * 100.0),
+        None => format!("{:.1} in flight", r.utilization),
+    };
+    html! {
+        <dl class="node-run" data-testid="node-run" aria-label="This node over the run so far">
+            <div><dt>{ "Arrived" }</dt><dd data-testid="node-arrivals">{ count(r.arrivals) }</dd></div>
+            <div><dt>{ "Served" }</dt><dd data-testid="node-served">{ count(r.served) }</dd></div>
+            <div><dt>{ "Turned away" }</dt><dd data-testid="node-turned-away">{ count(r.turned_away) }</dd></div>
+            <div><dt>{ "Utilization (avg)" }</dt><dd data-testid="node-utilization">{ utilization }</dd></div>
+            <div><dt>{ "Mean wait" }</dt><dd data-testid="node-wait">{ format!("{:.2} ms", r.mean_wait_ms) }</dd></div>
+            <div><dt>{ "Queue mean / max" }</dt>
+                <dd data-testid="node-queue">{ format!("{:.1} / {}", r.mean_queue, count(r.max_queue)) }</dd></div>
+        </dl>
     }
 }
 

@@ -1,5 +1,5 @@
-//! The metrics panel: completed, failed, throughput and latency readouts, per-node utilization bars, and the
-//! p50/p99 plot over time.
+//! The metrics panel: completed, failed, throughput and latency (p50, p99, mean) readouts, per-node
+//! utilization bars (run averages once the run has ended), and the p50/p99 plot over time.
 
 use std::rc::Rc;
 
@@ -16,7 +16,13 @@ pub struct MetricsProps {
     pub throughput_rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// Mean latency of completed requests, what queueing formulas predict.
+    #[prop_or_default]
+    pub mean_ms: f64,
     pub in_flight: u64,
+    /// The run has reached its end: utilization shows run averages, not the last moment's.
+    #[prop_or_default]
+    pub finished: bool,
     pub nodes: Vec<NodeView>,
     pub series: Rc<Series>,
     /// Hits over lookups across every cache, when there are caches.
@@ -124,6 +130,7 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 <div><dt>{ "In flight" }</dt><dd class="value" data-testid="in-flight">{ thousands(props.in_flight) }</dd></div>
                 <div><dt>{ "p50 latency" }</dt><dd class="value" data-testid="p50">{ ms(props.p50_ms) }</dd></div>
                 <div><dt>{ "p99 latency" }</dt><dd class="value" data-testid="p99">{ ms(props.p99_ms) }</dd></div>
+                <div><dt>{ "Mean latency" }</dt><dd class="value" data-testid="mean">{ ms(props.mean_ms) }</dd></div>
                 if let Some(h) = props.hit_ratio {
                     <div><dt>{ "Cache hit ratio" }</dt><dd class="value" data-testid="hit-ratio">{ format!("{:.1}%", h * 100.0) }</dd></div>
                 }
@@ -158,19 +165,22 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                     </tbody>
                 </table>
             }
-            <h3>{ "Utilization" }</h3>
+            <h3 data-testid="util-title">{ if props.finished { "Utilization (run average)" } else { "Utilization" } }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {
+                    // After the end, the run's averages: the last moment of a finished run is idle.
+                    let (up, now) = if props.finished { (true, n.run.utilization) } else { (n.up, n.utilization) };
                     // Nodes without a worker limit report requests in flight, not a share of workers.
                     let (pct, text) = match n.workers {
-                        _ if !n.up => (0.0, "down".to_owned()),
+                        _ if !up => (0.0, "down".to_owned()),
                         Some(_) => {
-                            let pct = (n.utilization * 100.0).clamp(0.0, 100.0);
+                            let pct = (now * 100.0).clamp(0.0, 100.0);
                             (pct, format!("{pct:.0}%"))
                         }
-                        None => (0.0, format!("{:.0} live", n.utilization)),
+                        None if props.finished => (0.0, format!("{now:.1} avg")),
+                        None => (0.0, format!("{now:.0} live")),
                     };
-                    let class = classes!("bar", (!n.up).then_some("down"), n.workers.is_none().then_some("na"),
+                    let class = classes!("bar", (!up).then_some("down"), n.workers.is_none().then_some("na"),
                                          (pct > 85.0).then_some("hot"));
                     html! {
                         <li data-util={n.id.clone()}>
