@@ -609,8 +609,8 @@ async fn inspector_refuses_numbers_the_model_cannot_honour_and_says_why() {
 }
 
 /// An edge's request classes are checkboxes: turning one off writes the list core takes, every box on
-/// writes nothing ("all"), the last box cannot go off, and the inspector says which classes a sibling edge
-/// also carries and what the source node does with them.
+/// writes nothing ("all"), the last box on is disabled with the reason, and the inspector says which classes a
+/// sibling edge also carries and what the source node does with them.
 #[wasm_bindgen_test]
 async fn inspector_edits_an_edges_classes_and_shows_what_its_siblings_share() {
     let mut d = Driver::new(true);
@@ -676,15 +676,18 @@ async fn inspector_edits_an_edges_classes_and_shows_what_its_siblings_share() {
         format!("API reads also take the edge to {cdn}: {client} picks one of these edges for each request, with its strategy.")
     );
     let read = m.one("[data-param='classes'] input[data-option='api_read']");
-    read.dyn_ref::<HtmlInputElement>().unwrap().set_checked(false);
-    fire_change(&read);
-    settle().await;
-    assert!(log.borrow().is_empty(), "no edit leaves an edge carrying nothing");
-    assert!(text(&m.one("[data-testid='field-error']")).starts_with("At least one must stay on"));
-    assert!(
-        read.dyn_ref::<HtmlInputElement>().unwrap().checked(),
-        "the box is back on"
-    );
+    let read = read.dyn_ref::<HtmlInputElement>().unwrap();
+    assert!(read.checked() && read.disabled(), "the last class on cannot go off");
+    let why = attr(&read.parent_element().expect("its label"), "title");
+    assert!(why.starts_with("At least one must stay on"), "{why}");
+    assert!(log.borrow().is_empty());
+    for option in ["static_asset", "api_write", "background_job"] {
+        let b = m.one(&format!("[data-param='classes'] input[data-option='{option}']"));
+        assert!(
+            !b.dyn_ref::<HtmlInputElement>().unwrap().disabled(),
+            "{option} can go on"
+        );
+    }
     drop(m);
     // Turning every box on writes nothing: the format's "all".
     for option in ["static_asset", "api_write", "background_job"] {

@@ -922,8 +922,8 @@ pub const EDGE: &[Param] = &[
             options: CLASSES,
             absent_means_all: true,
         },
-        "The request classes this edge carries (every class when all are on). Where several edges from one \
-         node carry a class, the node's kind decides what happens; the panel says so above.",
+        "The request classes this edge carries (every class when all are on; one at least). Where several \
+         edges from one node carry a class, the node's kind decides what happens; the panel says so above.",
     ),
 ];
 

@@ -200,15 +200,24 @@ fn node_run(n: &NodeView) -> Html {
         Some(_) => format!("{:.0}%", r.utilization * 100.0),
         None => format!("{:.1} in flight", r.utilization),
     };
+    // One template for the six rows: each `html!` element is code in the bundle.
+    let rows = [
+        ("Arrived", "node-arrivals", count(r.arrivals)),
+        ("Served", "node-served", count(r.served)),
+        ("Turned away", "node-turned-away", count(r.turned_away)),
+        ("Utilization (avg)", "node-utilization", utilization),
+        ("Mean wait", "node-wait", format!("{:.2} ms", r.mean_wait_ms)),
+        (
+            "Queue mean / max",
+            "node-queue",
+            format!("{:.1} / {}", r.mean_queue, count(r.max_queue)),
+        ),
+    ];
     html! {
         <dl class="node-run" data-testid="node-run" aria-label="This node over the run so far">
-            <div><dt>{ "Arrived" }</dt><dd data-testid="node-arrivals">{ count(r.arrivals) }</dd></div>
-            <div><dt>{ "Served" }</dt><dd data-testid="node-served">{ count(r.served) }</dd></div>
-            <div><dt>{ "Turned away" }</dt><dd data-testid="node-turned-away">{ count(r.turned_away) }</dd></div>
-            <div><dt>{ "Utilization (avg)" }</dt><dd data-testid="node-utilization">{ utilization }</dd></div>
-            <div><dt>{ "Mean wait" }</dt><dd data-testid="node-wait">{ format!("{:.2} ms", r.mean_wait_ms) }</dd></div>
-            <div><dt>{ "Queue mean / max" }</dt>
-                <dd data-testid="node-queue">{ format!("{:.1} / {}", r.mean_queue, count(r.max_queue)) }</dd></div>
+            { for rows.into_iter().map(|(name, id, value)| html! {
+                <div><dt>{ name }</dt><dd data-testid={id}>{ value }</dd></div>
+            }) }
         </dl>
     }
 }
@@ -374,22 +383,27 @@ struct NumberInputProps {
 /// is how such text used to become "none". Up and Down step the value by the parameter's step.
 #[component]
 fn NumberInput(props: &NumberInputProps) -> Html {
-    // The refused text and why it was refused.
-    let refused = use_state(|| None::<(String, String)>);
-    {
-        // The document changed under the field (undo, another edit): the refusal no longer applies.
-        let refused = refused.clone();
-        use_effect_with(props.value.clone(), move |_| refused.set(None));
-    }
+    // The value the field showed, the refused text and why it was refused. A refusal holds while the document
+    // keeps that value: an undo or another edit under the field ends it.
+    let state = use_state(|| None::<(String, String, String)>);
+    let refused = state
+        .as_ref()
+        .filter(|(shown, ..)| *shown == props.value)
+        .map(|(_, text, why)| (text.clone(), why.clone()));
     let commit = {
-        let (refused, range, optional, on_value) =
-            (refused.clone(), props.range, props.optional, props.on_value.clone());
+        let (state, shown, range, optional, on_value) = (
+            state.clone(),
+            props.value.clone(),
+            props.range,
+            props.optional,
+            props.on_value.clone(),
+        );
         Callback::from(move |text: String| match accept(typed(&text), range, optional) {
             Ok(v) => {
-                refused.set(None);
+                state.set(None);
                 on_value.emit(v);
             }
-            Err(why) => refused.set(Some((text, why))),
+            Err(why) => state.set(Some((shown.clone(), text, why))),
         })
     };
     let onchange = commit.reform(|e: Event| input_value(&e));
@@ -424,83 +438,59 @@ fn NumberInput(props: &NumberInputProps) -> Html {
                    placeholder={if props.optional { "none" } else { "" }}
                    aria-invalid={refused.is_some().then_some("true")}
                    aria-describedby={refused.is_some().then(|| error_id.clone())} {onchange} {onkeydown} />
-            if let Some((_, why)) = &*refused {
-                <span id={error_id} class="field-error" role="alert" data-testid="field-error">{ why.clone() }</span>
+            if let Some((_, why)) = refused {
+                <span id={error_id} class="field-error" role="alert" data-testid="field-error">{ why }</span>
             }
         </>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct SubsetInputProps {
-    id: String,
-    param: &'static str,
-    label: &'static str,
-    options: &'static [(&'static str, &'static str)],
-    absent_means_all: bool,
-    value: Option<Value>,
-    on_value: Callback<Option<Value>>,
 }
 
 /// A subset of fixed options, one checkbox each (an edge's request classes). With `absent_means_all`, every
-/// box on writes nothing (the format's "all"), and the last box cannot go off: it says why instead.
-#[component]
-fn SubsetInput(props: &SubsetInputProps) -> Html {
-    let refused = use_state(|| None::<String>);
-    {
-        let refused = refused.clone();
-        use_effect_with(props.value.clone(), move |_| refused.set(None));
-    }
-    let on = |option: &str| match &props.value {
+/// box on writes nothing (the format's "all"), and the last box on cannot go off: it is disabled and says why.
+/// A plain function, not a component: it holds no state.
+fn subset_input(
+    p: &'static Param,
+    id: String,
+    options: &'static [(&'static str, &'static str)],
+    absent_means_all: bool,
+    value: Option<&Value>,
+    on_value: Callback<Option<Value>>,
+) -> Html {
+    let on = |option: &str| match value {
         Some(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(option)),
-        _ => props.absent_means_all,
+        _ => absent_means_all,
     };
-    let now: Vec<&'static str> = props.options.iter().map(|(v, _)| *v).filter(|v| on(v)).collect();
-    let error_id = format!("{}-error", props.param.replace('.', "-"));
+    let now: Vec<&'static str> = options.iter().map(|(v, _)| *v).filter(|v| on(v)).collect();
+    let last_on = absent_means_all && now.len() == 1;
     html! {
-        <>
-            <div id={props.id.clone()} class="subset" role="group" aria-label={props.label} data-param={props.param}
-                 aria-describedby={refused.is_some().then(|| error_id.clone())}>
-                { for props.options.iter().map(|&(option, label)| {
-                    let onchange = {
-                        let (refused, now, on_value) = (refused.clone(), now.clone(), props.on_value.clone());
-                        let (options, absent_means_all) = (props.options, props.absent_means_all);
-                        Callback::from(move |e: Event| {
-                            let turn_on = checked(&e);
-                            let next: Vec<&str> = options
-                                .iter()
-                                .map(|(v, _)| *v)
-                                .filter(|v| if *v == option { turn_on } else { now.contains(v) })
-                                .collect();
-                            let value = match (next.len(), absent_means_all) {
-                                (0, true) => {
-                                    refused.set(Some(
-                                        "At least one must stay on: an edge that carries nothing is no edge. \
-                                         Delete it instead."
-                                            .to_owned(),
-                                    ));
-                                    return;
-                                }
-                                (n, true) if n == options.len() => None,
-                                (0, false) => None,
-                                _ => Some(Value::from(next)),
-                            };
-                            refused.set(None);
-                            on_value.emit(value);
-                        })
-                    };
-                    html! {
-                        <label class="check">
-                            <input type="checkbox" data-option={option} checked={now.contains(&option)} {onchange} />
-                            { label }
-                        </label>
-                    }
-                }) }
-            </div>
-            if let Some(why) = &*refused {
-                <span id={error_id} class="field-error" role="alert" data-testid="field-error">{ why.clone() }</span>
-            }
-        </>
+        <div {id} class="subset" role="group" aria-label={p.label} data-param={p.key}>
+            { for options.iter().map(|&(option, label)| {
+                let checked = now.contains(&option);
+                let onchange = {
+                    let (now, on_value) = (now.clone(), on_value.clone());
+                    Callback::from(move |e: Event| {
+                        let turn_on = self::checked(&e);
+                        let next: Vec<&str> = options
+                            .iter()
+                            .map(|(v, _)| *v)
+                            .filter(|v| if *v == option { turn_on } else { now.contains(v) })
+                            .collect();
+                        on_value.emit(match next.len() {
+                            n if absent_means_all && n == options.len() => None,
+                            0 => None,
+                            _ => Some(Value::from(next)),
+                        });
+                    })
+                };
+                let locked = last_on && checked;
+                html! {
+                    <label class="check" title={locked.then_some("At least one must stay on: to carry nothing, delete the edge.")}>
+                        <input type="checkbox" data-option={option} {checked} disabled={locked} {onchange} />
+                        { label }
+                    </label>
+                }
+            }) }
+        </div>
     }
 }
 
@@ -572,10 +562,7 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             absent_means_all,
         } => {
             let on_value = on_action.reform(move |v: Option<Value>| target.action(key, v));
-            html! {
-                <SubsetInput key={format!("{target:?}-{key}")} id={id.clone()} param={key} label={p.label} {options}
-                             {absent_means_all} value={current.cloned()} {on_value} />
-            }
+            subset_input(p, id.clone(), options, absent_means_all, current, on_value)
         }
         Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },
         Control::Tagged(variants) => {
