@@ -241,6 +241,40 @@ async fn a_pasted_link_opens_and_undo_returns_to_the_work() -> Result<()> {
     h.close().await
 }
 
+/// A waiting write that lands after a link is put in the address bar but before the app has handled its
+/// `hashchange` leaves the link there: the app then opens the link, and a reload opens it too. (The write used
+/// to replace the link with the old work's fragment, so the `hashchange` found the old work and a reload
+/// opened it: the share link test failed this way now and then.)
+#[tokio::test]
+async fn a_write_waiting_when_a_link_is_pasted_does_not_replace_the_link() -> Result<()> {
+    let h = Harness::start().await?;
+    let work = make_work(&h).await?;
+    let (_, p03) = preset("03");
+    hold_throttled_writes(&h).await?;
+    add(&h, "queue").await?;
+    wait_nodes(&h, work + 1).await?;
+    let link = format!("#s={}", share::encode(&p03));
+    // The fragment changes (its `hashchange` is queued, not yet run), then the waiting write lands at once,
+    // as it does when a timer fires or the page is hidden.
+    let after = h
+        .eval(&format!(
+            "location.hash = '{link}'; window.dispatchEvent(new Event('pagehide')); return location.hash"
+        ))
+        .await?;
+    assert_eq!(
+        after.as_str(),
+        Some(link.as_str()),
+        "the write left the pasted link in place"
+    );
+    wait_nodes(&h, p03.nodes.len()).await?;
+    // The work was written on the way (the autosave), and is one undo away.
+    wait_autosave(&h, "queue-1", true).await?;
+    h.client().refresh().await.context("reloading")?;
+    wait_nodes(&h, p03.nodes.len()).await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
 /// Two tabs on one browser profile: when one writes the autosave, the other stops autosaving and says so;
 /// its edits stay in its own address bar; it can take the autosave back or open the other tab's work.
 #[tokio::test]

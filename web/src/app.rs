@@ -267,7 +267,7 @@ pub fn App() -> Html {
     };
     // Another tab wrote the autosave, so this one stopped: the banner asks which work to keep.
     let other_tab = use_state(|| false);
-    let saver = use_memo((), |_| share::Saver::default());
+    let saver = use_memo((), |_| share::Saver::new());
     {
         // Keep the link in the fragment, the tab's record and the autosave up to date, at most once a second;
         // not for the document as opened, and never in an embed.
@@ -284,6 +284,7 @@ pub fn App() -> Html {
         let (saver, dispatch, banner, other_tab) =
             (saver.clone(), shell.dispatcher(), banner.clone(), other_tab.clone());
         let driver = shell.driver.clone();
+        let took = (*saver).clone();
         use_effect_with((), move |_| {
             let listeners = (!embed.is_embed()).then(|| {
                 share::listen(
@@ -291,13 +292,18 @@ pub fn App() -> Html {
                     move |hash| match share::open_link(&hash) {
                         Ok(mut doc) => {
                             let view = doc.view.take();
-                            if doc != *driver.borrow().doc() {
+                            let replaced = doc != *driver.borrow().doc();
+                            if replaced {
                                 doc.view = view;
                                 dispatch.dispatch(Action::Open(Box::new(doc)));
                             }
+                            took.took(hash, replaced);
                         }
                         // The current work stays; the banner says what is wrong with the link.
-                        Err(message) => banner.set(Some(message)),
+                        Err(message) => {
+                            took.took(hash, false);
+                            banner.set(Some(message));
+                        }
                     },
                     move || other_tab.set(true),
                 )

@@ -219,11 +219,33 @@ struct SaverState {
     last_write: Option<f64>,
     /// The fragment this page's last write put in the address bar.
     last_link: Option<String>,
+    /// The last fragment the app took in that it did not write: the one it opened with, or one a `hashchange`
+    /// handed it. Any other fragment in the address bar that this page did not write is a link the user just
+    /// put there, whose `hashchange` the app has not handled yet: a write must not replace it.
+    taken: Option<String>,
     /// Another tab wrote the autosave since this one did: leave it alone until the user says otherwise.
     superseded: bool,
 }
 
 impl Saver {
+    /// A saver for the page as it opened: the fragment in the address bar now is taken in.
+    pub fn new() -> Saver {
+        let saver = Saver::default();
+        saver.state.borrow_mut().taken = location_hash();
+        saver
+    }
+
+    /// The app has dealt with `fragment`, a link put in the address bar. With `replaced`, it opened that link
+    /// as the document: a write still waiting was for the work it replaced (which stays one undo away) and must
+    /// not land on the new link.
+    pub fn took(&self, fragment: String, replaced: bool) {
+        let mut s = self.state.borrow_mut();
+        s.taken = Some(fragment);
+        if replaced {
+            s.pending = None;
+        }
+    }
+
     /// Notes that the document is now `doc`.
     pub fn note(&self, doc: Rc<Scenario>) {
         let wait = {
@@ -282,8 +304,11 @@ fn flush(state: &Rc<RefCell<SaverState>>) {
         (s.pending.take(), !s.superseded)
     };
     if let Some(doc) = doc {
-        let last_link = state.borrow_mut().last_link.take();
-        let link = write(&doc, autosave, last_link.as_deref());
+        let (last_link, taken) = {
+            let mut s = state.borrow_mut();
+            (s.last_link.take(), s.taken.clone())
+        };
+        let link = write(&doc, autosave, last_link.as_deref(), taken.as_deref());
         state.borrow_mut().last_link = link;
     }
     // The second is counted from the end of this write, not its start: a write takes milliseconds (validation,
@@ -297,18 +322,19 @@ fn flush(state: &Rc<RefCell<SaverState>>) {
 ///
 /// The record names only fragments this page wrote: the one before (`last_link`, if the address still holds
 /// it) and the one after. A fragment the user put there (a pasted link whose `hashchange` has not been handled
-/// yet when the page is left) is not this tab's work, and a reload of it must open the link.
-fn write(doc: &Scenario, autosave: bool, last_link: Option<&str>) -> Option<String> {
+/// yet when the page is left) is not this tab's work: the write leaves it in the address bar, and a reload of
+/// it opens the link.
+fn write(doc: &Scenario, autosave: bool, last_link: Option<&str>, taken: Option<&str>) -> Option<String> {
     let window = web_sys::window()?;
     let before = location_hash().unwrap_or_default();
-    let prev = if last_link == Some(before.as_str()) {
-        before
-    } else {
-        String::new()
-    };
+    let ours = last_link == Some(before.as_str());
+    let pasted = before.starts_with("#s=") && !ours && taken != Some(before.as_str());
+    let prev = if ours { before } else { String::new() };
     let fragment = format!("#s={}", share::encode(doc));
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+    if !pasted {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+        }
     }
     // Safari may refuse the `replaceState`: then the address is not this write's.
     let link = Some(location_hash().unwrap_or_default()).filter(|h| *h == fragment);
