@@ -790,21 +790,26 @@ fn count(s: &str) -> u64 {
         .unwrap_or_else(|_| panic!("{s:?} is not a count"))
 }
 
+/// Preset `id` run by core alone to `ms` of virtual time: the figures the app must show.
+fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics::Report) {
+    let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
+    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
+    let end = SimTime::from_millis_f64(ms);
+    while sim.next_wakeup().is_some_and(|t| t <= end) {
+        sim.step();
+    }
+    sim.advance_to(end);
+    let report = sim.report();
+    (doc, report)
+}
+
 #[wasm_bindgen_test]
 async fn metrics_readouts_equal_cores_report_of_the_same_run() {
     for (id, ms) in [("04-cache", 3_000.0), ("01-single-server", 2_000.0)] {
         let mut d = driver_on(id);
         run(&mut d, ms);
         let v = d.snapshot();
-        // The same document run by core alone, to the same virtual time.
-        let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
-        let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
-        let end = SimTime::from_millis_f64(ms);
-        while sim.next_wakeup().is_some_and(|t| t <= end) {
-            sim.step();
-        }
-        sim.advance_to(end);
-        let report = sim.report();
+        let (doc, report) = core_run(id, ms);
         assert!(
             report.completed > 100,
             "{id}: {} completed by {ms} ms",
@@ -907,14 +912,7 @@ async fn inspector_shows_the_selected_nodes_figures_over_the_run() {
     let ms = 20_000.0;
     let mut d = driver_on(id);
     run(&mut d, ms);
-    let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
-    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
-    let end = SimTime::from_millis_f64(ms);
-    while sim.next_wakeup().is_some_and(|t| t <= end) {
-        sim.step();
-    }
-    sim.advance_to(end);
-    let report = sim.report();
+    let (_, report) = core_run(id, ms);
     let mut turned_away_somewhere = false;
     for (i, n) in report.nodes.iter().enumerate() {
         d.select(Selection::Nodes([i].into()));
