@@ -4,7 +4,8 @@
 use fantoccini::key::Key;
 use switchyard_e2e::{Context, Harness, Result};
 
-/// Selects node `id` by clicking it, then connects it to each node index in `targets` through the inspector.
+/// Selects node `id` by clicking it, then connects it to each node index in `targets` through the inspector
+/// (none: just selects it).
 async fn connect(h: &Harness, id: &str, targets: &[usize]) -> Result<()> {
     h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] rect"))
         .await?
@@ -256,16 +257,7 @@ async fn the_inspector_refuses_numbers_the_model_cannot_honour() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
     h.choose_preset("11-queue-limit").await?;
-    let select_api = || async {
-        h.wait_for("[data-testid=canvas] [data-node='api'] rect")
-            .await?
-            .click()
-            .await
-            .context("selecting the API server")?;
-        h.wait_for("[data-testid=canvas] [data-node='api'][aria-pressed=true]")
-            .await
-    };
-    select_api().await?;
+    connect(&h, "api", &[]).await?;
     for (typed, reason) in [
         ("1e400", "Not a number this can use: type one from 1 to 100000."),
         ("1e-400", "0 is out of range: type a whole number from 1 to 100000."),
@@ -290,12 +282,8 @@ async fn the_inspector_refuses_numbers_the_model_cannot_honour() -> Result<()> {
         }
     }
     // The document kept 16 workers: select another node and come back.
-    h.wait_for("[data-testid=canvas] [data-node='client'] rect")
-        .await?
-        .click()
-        .await
-        .context("selecting the producers")?;
-    select_api().await?;
+    connect(&h, "client", &[]).await?;
+    connect(&h, "api", &[]).await?;
     let workers = h.wait_for("input[data-param=workers]").await?;
     assert_eq!(workers.prop("value").await.unwrap().as_deref(), Some("16"));
     assert!(h.find_all("[data-testid=field-error]").await?.is_empty());
