@@ -465,6 +465,7 @@ impl Driver {
         let mut selection = self.selection.clone();
         match f(&mut self.doc, &mut selection) {
             Ok(()) if self.doc != before => {
+                let moved = moved_only(&before, &self.doc);
                 self.undo.push(Step {
                     doc: before,
                     whole: None,
@@ -476,7 +477,22 @@ impl Driver {
                 self.preset = None;
                 self.selection = selection;
                 self.clamp_selection();
-                self.rebuild();
+                if self.sim.is_some() && moved {
+                    // Moving nodes changes the picture, not the model: the run goes on where it is.
+                    self.layout = Rc::new(Layout::with_view(
+                        self.doc.nodes.iter().map(|n| (n.x, n.y)).collect(),
+                        self.camera,
+                    ));
+                } else {
+                    let was_at = self.sim.as_ref().map(|s| s.now().as_millis_f64()).filter(|t| *t > 0.0);
+                    self.rebuild();
+                    if let Some(t) = was_at {
+                        self.push_log(format!(
+                            "The scenario changed at {:.1} s, so the run restarted from 0 with it.",
+                            t / 1e3
+                        ));
+                    }
+                }
             }
             Ok(()) => self.selection = selection,
             Err(e) => {
@@ -1165,6 +1181,17 @@ pub fn kind_of(spec: &NodeSpec) -> NodeKind {
     }
 }
 
+/// True when `b` is `a` with only node positions changed.
+fn moved_only(a: &Scenario, b: &Scenario) -> bool {
+    a.nodes.len() == b.nodes.len() && {
+        let mut b = b.clone();
+        for (n, was) in b.nodes.iter_mut().zip(&a.nodes) {
+            (n.x, n.y) = (was.x, was.y);
+        }
+        b == *a
+    }
+}
+
 /// Places a validation error on the node or edge it names, naming them as the canvas does (by label).
 fn place(doc: &Scenario, e: &ValidationError) -> Problem {
     let node_ix = |id: &str| doc.nodes.iter().position(|n| n.id == id);
@@ -1198,6 +1225,33 @@ fn place(doc: &Scenario, e: &ValidationError) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Moving a node while a run plays keeps the run where it is; changing the model restarts it, and the
+    /// event log says so.
+    #[test]
+    fn moving_keeps_the_run_and_a_change_of_model_restarts_it_saying_so() {
+        let mut d = Driver::new(true);
+        d.load(0);
+        d.step_ms(500.0);
+        let at = d.snapshot().now_ms;
+        assert!(at >= 500.0, "the run advanced: {at}");
+        d.select(Selection::Nodes([0].into()));
+        d.move_selected(40.0, 0.0);
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, at, "a move keeps the run's time");
+        assert!(v.can_undo, "the move is an undo step");
+        assert!(!v.log.iter().any(|(_, l)| l.contains("restarted")));
+        d.set_node_param(1, "workers", Some(serde_json::json!(3)));
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, 0.0, "a change of model restarts the run");
+        assert!(
+            v.log
+                .iter()
+                .any(|(_, l)| l.starts_with("The scenario changed at ") && l.ends_with("restarted from 0 with it.")),
+            "{:?}",
+            v.log
+        );
+    }
 
     /// A problem on a node or edge names it as the canvas does, by label, not by its id.
     #[test]
