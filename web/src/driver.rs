@@ -368,14 +368,10 @@ impl Driver {
         let mut bare = doc.clone();
         bare.view = None;
         if bare != self.doc {
-            self.undo.push(Step {
+            self.push_undo(Step {
                 doc: self.doc.clone(),
                 whole: Some((self.preset, self.camera)),
             });
-            if self.undo.len() > UNDO_DEPTH {
-                self.undo.remove(0);
-            }
-            self.redo.clear();
         }
         self.show(doc);
     }
@@ -431,10 +427,8 @@ impl Driver {
             (None, Some(n)) => Horizon::Requests(n),
             _ => Horizon::Unknown,
         };
-        self.layout = Rc::new(Layout::with_view(
-            s.nodes.iter().map(|n| (n.x, n.y)).collect(),
-            self.camera,
-        ));
+        self.relayout();
+        let s = &self.doc;
         match Sim::new(s, s.seed) {
             Ok(mut sim) => {
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
@@ -466,23 +460,16 @@ impl Driver {
         match f(&mut self.doc, &mut selection) {
             Ok(()) if self.doc != before => {
                 let moved = moved_only(&before, &self.doc);
-                self.undo.push(Step {
+                self.push_undo(Step {
                     doc: before,
                     whole: None,
                 });
-                if self.undo.len() > UNDO_DEPTH {
-                    self.undo.remove(0);
-                }
-                self.redo.clear();
                 self.preset = None;
                 self.selection = selection;
                 self.clamp_selection();
                 if self.sim.is_some() && moved {
                     // Moving nodes changes the picture, not the model: the run goes on where it is.
-                    self.layout = Rc::new(Layout::with_view(
-                        self.doc.nodes.iter().map(|n| (n.x, n.y)).collect(),
-                        self.camera,
-                    ));
+                    self.relayout();
                 } else {
                     let was_at = self.sim.as_ref().map(|s| s.now().as_millis_f64()).filter(|t| *t > 0.0);
                     self.rebuild();
@@ -748,6 +735,15 @@ impl Driver {
         self.camera.0 += dx;
         self.camera.1 += dy;
         self.relayout();
+    }
+
+    /// A new undo step (the oldest beyond [`UNDO_DEPTH`] goes); a new edit ends what redo could bring back.
+    fn push_undo(&mut self, step: Step) {
+        self.undo.push(step);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
     }
 
     fn relayout(&mut self) {
