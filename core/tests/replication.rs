@@ -192,6 +192,10 @@ fn a_partition_drops_ordinary_traffic_between_groups_and_healing_restores_it() {
         "edges": [{"from": "c", "to": "s", "latency": {"type": "constant", "ms": 1}}]}"#;
     let scenario: switchyard_core::scenario::Scenario = serde_json::from_str(json).unwrap();
     let mut sim = Sim::new(&scenario, 1).unwrap();
+    // Which side each node is on, as the canvas draws it: none before, two during, none after the heal.
+    let sides = |sim: &Sim| (sim.partition_side(0), sim.partition_side(1));
+    sim.advance_to(SimTime::from_millis_f64(100.0));
+    assert_eq!(sides(&sim), (None, None));
     sim.apply(
         SimTime::from_millis_f64(250.0),
         Command::Partition {
@@ -199,7 +203,10 @@ fn a_partition_drops_ordinary_traffic_between_groups_and_healing_restores_it() {
         },
     )
     .unwrap();
+    sim.advance_to(SimTime::from_millis_f64(500.0));
+    assert_eq!(sides(&sim), (Some(0), Some(1)));
     sim.apply(SimTime::from_millis_f64(750.0), Command::Heal).unwrap();
+    assert_eq!(sides(&sim), (None, None));
     sim.run_to_end();
     let r = sim.report();
     // Half the run is cut: about 50 of the 100 requests are lost, the rest complete.

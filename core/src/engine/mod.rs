@@ -800,6 +800,12 @@ impl Sim {
         self.nodes.get(node as usize).is_some_and(|n| n.up)
     }
 
+    /// Which side of the network partition in force a node is on (counted from 0), or `None` when no partition
+    /// is in force or the node is in no group (it reaches every side).
+    pub fn partition_side(&self, node: NodeIx) -> Option<u32> {
+        self.split.group_of(node)
+    }
+
     /// Busy workers and queued requests of a node right now.
     pub fn load(&self, node: NodeIx) -> (u32, usize) {
         self.nodes

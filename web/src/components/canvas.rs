@@ -341,10 +341,14 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     <g class="edges">
                         { for props.edges.iter().enumerate().map(|(k, &(a, b))| {
                             let ((x1, y1), (x2, y2)) = shown_layout.edge_segment(a, b);
+                            // A link whose ends are on two sides of the partition in force carries nothing.
+                            let side = |i: usize| props.nodes.get(i).and_then(|n| n.side);
+                            let cut = matches!((side(a), side(b)), (Some(x), Some(y)) if x != y);
                             let class = classes!(
                                 "edge",
                                 (props.selection == Selection::Edge(k)).then_some("selected"),
                                 edge_problem(k).then_some("invalid"),
+                                cut.then_some("cut"),
                             );
                             let on_action = props.on_action.clone();
                             let onpointerdown = Callback::from(move |e: PointerEvent| {
@@ -359,7 +363,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                 }
                             });
                             let name = |i: usize| props.nodes.get(i).map_or("?", |n| n.label.as_str());
-                            let aria = format!("Edge {} to {}. Enter selects it.", name(a), name(b));
+                            let aria = format!("Edge {} to {}{}. Enter selects it.", name(a), name(b),
+                                               if cut { ", cut by the network partition" } else { "" });
                             html! {
                                 <g {class} data-edge={k.to_string()} tabindex="0" role="button" aria-label={aria}
                                    {onkeydown}>
@@ -467,6 +472,9 @@ fn node(p: NodeProps<'_>) -> Html {
     let kind = kind_label(n.kind);
     let state = if n.up { "up" } else { "down" };
     let mut aria = format!("{} ({kind}), {state}", n.label);
+    if let Some(side) = n.side {
+        aria.push_str(&format!(", partition side {}", side_name(side)));
+    }
     if selected {
         aria.push_str(", selected");
     }
@@ -483,14 +491,18 @@ fn node(p: NodeProps<'_>) -> Html {
     );
     let (left, top) = (x - NODE_HALF_W, y - NODE_HALF_H);
     let (shown, squeeze) = fit_label(&n.label);
-    let sub = if n.up {
-        kind.to_owned()
-    } else {
-        format!("{kind} · down")
-    };
+    let mut sub = kind.to_owned();
+    if !n.up {
+        sub.push_str(" · down");
+    }
+    if let Some(side) = n.side {
+        sub.push_str(" · side ");
+        sub.push(side_name(side));
+    }
     html! {
         <g {class} tabindex="0" role="button" aria-label={aria} aria-pressed={selected.to_string()}
-           data-node={n.id.clone()} data-up={n.up.to_string()} onpointerdown={on_down} {onkeydown}>
+           data-node={n.id.clone()} data-up={n.up.to_string()} data-side={n.side.map(|s| side_name(s).to_string())}
+           onpointerdown={on_down} {onkeydown}>
             <title>{ problem.clone().unwrap_or_else(|| format!("{} — drag to move; drag the port to connect", n.label)) }</title>
             <rect x={left.to_string()} y={top.to_string()} width={(2.0 * NODE_HALF_W).to_string()}
                   height={(2.0 * NODE_HALF_H).to_string()} rx="10" />
@@ -508,6 +520,11 @@ fn node(p: NodeProps<'_>) -> Html {
             }
         </g>
     }
+}
+
+/// A partition side as people name them: A, B, C…
+fn side_name(side: u32) -> char {
+    char::from_u32(u32::from(b'A') + side % 26).unwrap_or('?')
 }
 
 /// At most `n` characters, with an ellipsis when cut.
