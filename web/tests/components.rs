@@ -805,7 +805,7 @@ fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics:
 
 #[wasm_bindgen_test]
 async fn metrics_readouts_equal_cores_report_of_the_same_run() {
-    for (id, ms) in [("04-cache", 3_000.0), ("01-single-server", 2_000.0)] {
+    for (id, ms) in [("04-cache", 3_000.0), ("01-single-server", 3_000.0)] {
         let mut d = driver_on(id);
         run(&mut d, ms);
         let v = d.snapshot();
