@@ -74,6 +74,8 @@ pub struct NodeView {
     pub workers: Option<u32>,
     /// What the node did over the run so far (core's per-node report).
     pub run: NodeRun,
+    /// The side of the network partition in force the node is on (`None`: no partition, or it reaches all).
+    pub side: Option<u32>,
 }
 
 /// One node's figures over the run so far, from core's `NodeReport`.
@@ -840,6 +842,14 @@ impl Driver {
                 });
                 self.redo.clear();
                 self.preset = None;
+                // Before the run starts, breaking something changes how the scenario begins: say so, since it is
+                // saved and shared with the document like any timeline entry.
+                if sim.now().0 == 0 {
+                    self.push_log(
+                        "At 0 ms this is how the run starts: it is saved in the fault timeline (Undo removes it)."
+                            .to_owned(),
+                    );
+                }
                 self.doc.faults.push(fault);
             }
             Err(e) => self.push_log(format!("refused: {e}")),
@@ -1060,6 +1070,7 @@ impl Driver {
                     queued: 0,
                     workers: None,
                     run: NodeRun::default(),
+                    side: None,
                 })
                 .collect();
             return snap;
@@ -1113,6 +1124,7 @@ impl Driver {
                     busy,
                     queued,
                     workers: def.workers,
+                    side: sim.partition_side(i as u32),
                     run: {
                         let r = &report.nodes[i];
                         NodeRun {
@@ -1247,6 +1259,36 @@ mod tests {
             "{:?}",
             v.log
         );
+    }
+
+    /// Crashing a node before the run starts writes a crash at 0 ms into the timeline, and the event log says
+    /// that it is saved with the document; later crashes say nothing extra. A partition puts the nodes on sides.
+    #[test]
+    fn breaking_at_time_zero_says_it_is_saved_and_a_partition_has_sides() {
+        let mut d = Driver::new(true);
+        d.load(2);
+        let saved = |d: &Driver| {
+            d.snapshot()
+                .log
+                .iter()
+                .filter(|(_, l)| l.contains("saved in the fault timeline"))
+                .count()
+        };
+        d.toggle_node(2);
+        assert!(matches!(d.doc().faults.last(), Some(Fault::Crash { at_ms, .. }) if *at_ms == 0.0));
+        assert_eq!(saved(&d), 1);
+        assert!(!d.snapshot().nodes[2].up);
+        d.toggle_node(2);
+        assert_eq!(saved(&d), 2, "recovering it at 0 ms is a start state too");
+        d.step_ms(300.0);
+        d.toggle_node(3);
+        assert_eq!(saved(&d), 2, "a crash during the run is not narrated as a start state");
+        assert!(d.snapshot().nodes.iter().all(|n| n.side.is_none()));
+        d.select(Selection::Nodes([0, 1].into()));
+        d.partition_selected();
+        let sides: Vec<Option<u32>> = d.snapshot().nodes.iter().map(|n| n.side).collect();
+        assert_eq!(&sides[..2], &[Some(0), Some(0)]);
+        assert!(sides[2..].iter().all(|s| *s == Some(1)), "{sides:?}");
     }
 
     /// A problem on a node or edge names it as the canvas does, by label, not by its id.
