@@ -168,3 +168,55 @@ async fn hovering_a_plot_reads_out_its_values() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// A network partition is drawn on the canvas while it is in force: every node in a group says which side it is
+/// on, a note lists the sides, and links between the sides are drawn cut; the heal takes it all away.
+#[tokio::test]
+async fn the_canvas_draws_a_partition_while_it_is_in_force() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    // Preset 13 splits five replicas 3 | 2 from 1 s to 2 s; its clients talk only to their own side.
+    h.choose_preset("13-partition-ap").await?;
+    assert!(h.find_all("[data-testid=partition-note]").await?.is_empty());
+    step(&h, 15).await?;
+    for (node, side) in [("clients-a", "A"), ("db1", "A"), ("clients-b", "B"), ("db5", "B")] {
+        h.wait_for(&format!("[data-testid=canvas] [data-node='{node}'][data-side={side}]"))
+            .await
+            .context(&format!("{node} on side {side}"))?;
+    }
+    let label = h
+        .wait_for("[data-testid=canvas] [data-node=db4]")
+        .await?
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(label.contains("partition side B"), "{label}");
+    let note = h.wait_for("[data-testid=partition-note]").await?.text().await.unwrap();
+    assert!(note.starts_with("Network partition — A: Clients"), "{note}");
+    assert!(note.contains(" | B: "), "{note}");
+    h.screenshot("partition-drawn").await?;
+    step(&h, 10).await?;
+    h.poll_number(
+        "return document.querySelectorAll('[data-testid=canvas] [data-side]').length",
+        |n| n == 0.0,
+    )
+    .await?;
+    assert!(h.find_all("[data-testid=partition-note]").await?.is_empty(), "healed");
+
+    // Cutting the users off from the balancer through the inspector cuts the link between them.
+    h.choose_preset("03-load-balancer").await?;
+    step(&h, 3).await?;
+    h.click("[data-testid=canvas] [data-node=client] rect").await?;
+    h.click("[data-testid=partition]").await?;
+    let cut = h
+        .poll_number(
+            "return document.querySelectorAll('[data-testid=canvas] .edge.cut').length",
+            |n| n > 0.0,
+        )
+        .await?;
+    assert_eq!(cut, 1.0, "only the users' link crosses");
+    h.screenshot("partition-cut-link").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

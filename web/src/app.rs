@@ -500,6 +500,7 @@ pub fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
         (false, "s") => Action::StepEvent,
         (false, "S") => Action::StepMs(100.0),
         (false, "k") | (false, "K") => Action::ToggleSelected,
+        (false, "p") | (false, "P") => Action::PartitionSelected,
         (false, "+") | (false, "=") => Action::Zoom(1.25, None),
         (false, "-") | (false, "_") => Action::Zoom(0.8, None),
         (false, "0") | (false, "f") => Action::Fit,

@@ -1003,6 +1003,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::StepEvent => "StepEvent",
         Action::StepMs(_) => "StepMs",
         Action::ToggleSelected => "ToggleSelected",
+        Action::PartitionSelected => "PartitionSelected",
         _ => "other",
     }
 }

@@ -301,6 +301,24 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         .filter(|p| p.node.is_none() && p.edge.is_none())
         .collect();
     let act = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
+    // The partition in force, side by side: replication between databases crosses it without an edge to cut.
+    let mut sides: Vec<(u32, Vec<&str>)> = Vec::new();
+    for n in &props.nodes {
+        if let Some(s) = n.side {
+            match sides.iter_mut().find(|(k, _)| *k == s) {
+                Some((_, names)) => names.push(&n.label),
+                None => sides.push((s, vec![&n.label])),
+            }
+        }
+    }
+    sides.sort_by_key(|(k, _)| *k);
+    let partition = (!sides.is_empty()).then(|| {
+        let sides: Vec<String> = sides
+            .iter()
+            .map(|(k, names)| format!("{}: {}", side_name(*k), names.join(", ")))
+            .collect();
+        format!("Network partition — {}", sides.join(" | "))
+    });
 
     html! {
         <main class="canvas-region" data-testid="canvas-region" ondragover={on_dragover} ondrop={on_drop}>
@@ -320,6 +338,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             </div>
             if let Some(e) = &props.error {
                 <p class="canvas-note error" role="alert" data-testid="edit-error">{ e }</p>
+            }
+            if let Some(p) = partition {
+                <p class="canvas-note partition" role="status" data-testid="partition-note">{ p }</p>
             }
             if !general.is_empty() {
                 <ul class="canvas-note problems" data-testid="problems" role="status">
@@ -372,6 +393,13 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                           x2={x2.to_string()} y2={y2.to_string()} {onpointerdown} />
                                     <line class="edge-line" x1={x1.to_string()} y1={y1.to_string()}
                                           x2={x2.to_string()} y2={y2.to_string()} marker-end="url(#arrow)" />
+                                    if cut {
+                                        // A cross at the middle of the cut link, big enough to see under dots.
+                                        <path class="cut-mark" d={{
+                                            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+                                            format!("M{} {}l12 12m0-12l-12 12", mx - 6.0, my - 6.0)
+                                        }} />
+                                    }
                                 </g>
                             }
                         }) }

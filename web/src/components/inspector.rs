@@ -71,7 +71,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <div class="row-buttons">
                         <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
                                 onclick={props.on_action.reform(|_: MouseEvent| Action::PartitionSelected)}
-                                title="Cut these nodes off from the rest of the network now: messages between the two groups are dropped">
+                                title="Cut these nodes off from the rest of the network now: messages between the two groups are dropped (P)">
                             { "Partition these off" }
                         </button>
                         <button type="button" class="tool" disabled={!props.runnable}
@@ -185,6 +185,9 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                         title="Crash or recover this node now (K)">
                     { if up { "Crash now" } else { "Recover now" } }
                 </button>
+                <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
+                        onclick={props.on_action.reform(|_: MouseEvent| Action::PartitionSelected)}
+                        title="Cut this node off from the rest of the network now (P)">{ "Partition off" }</button>
                 <button type="button" class="tool danger" data-testid="delete" onclick={del}
                         title="Delete (Del)">{ "Delete" }</button>
             </div>

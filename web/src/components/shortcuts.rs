@@ -28,6 +28,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "play / pause"),
     ("S / Shift+S", "step one event / step 100 ms"),
     ("K", "crash or recover the selected nodes"),
+    ("P", "partition the selected nodes off from the rest of the network"),
 ];
 
 #[derive(Properties, PartialEq)]
