@@ -164,3 +164,35 @@ async fn every_preset_loads_and_completes_requests() -> Result<()> {
     }
     h.close().await
 }
+
+/// The firehose preset does what its text says: more messages are on the wire than the animation draws, so the
+/// legend under the canvas says it samples ("showing 1 in N requests") while the counters stay exact.
+#[tokio::test]
+async fn the_firehose_preset_samples_its_animation() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("95-firehose").await?;
+    let text = h
+        .wait_for("[data-testid=preset-description]")
+        .await?
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("showing 1 in N requests"), "{text}");
+    h.wait_for("[data-testid=speed]")
+        .await?
+        .select_by_value("1")
+        .await
+        .context("choosing 1x")?;
+    h.click("[data-testid=play][aria-pressed=false]").await?;
+    let shown = h
+        .poll(
+            "return document.querySelector('[data-testid=sampling]')?.textContent ?? null",
+            |v| v.as_str().is_some_and(|s| s.starts_with("showing 1 in ")),
+        )
+        .await?;
+    h.screenshot("firehose-sampling").await?;
+    println!("{shown}");
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
