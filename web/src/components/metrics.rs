@@ -1,13 +1,15 @@
 //! The metrics panel: completed, failed, throughput and latency (p50, p99, mean) readouts, per-node
-//! utilization bars (run averages once the run has ended), and the p50/p99 plot over time.
+//! utilization bars (run averages once the run has ended), the run broken down by request class and by client
+//! (when there is more than one), and plots over time: p50/p99, throughput and errors, and the queue depth of
+//! the nodes that queued the most.
 
 use std::rc::Rc;
 
 use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
-use crate::driver::{NodeView, Series};
-use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, THROUGHPUT_COLOUR};
+use crate::driver::{GroupRow, NodeView, Series};
+use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS, THROUGHPUT_COLOUR};
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
@@ -24,6 +26,11 @@ pub struct MetricsProps {
     #[prop_or_default]
     pub finished: bool,
     pub nodes: Vec<NodeView>,
+    /// The run per request class and per client; a table is shown when it has more than one row.
+    #[prop_or_default]
+    pub by_class: Rc<Vec<GroupRow>>,
+    #[prop_or_default]
+    pub by_client: Rc<Vec<GroupRow>>,
     pub series: Rc<Series>,
     /// Hits over lookups across every cache, when there are caches.
     #[prop_or_default]
@@ -66,11 +73,13 @@ fn ms(v: f64) -> String {
 pub fn Metrics(props: &MetricsProps) -> Html {
     let lat_ref = use_node_ref();
     let rate_ref = use_node_ref();
+    let queue_ref = use_node_ref();
     // Hover: which plot, at which x offset; the readout it produced.
     let hover = use_state(|| None::<(u8, f64)>);
     let readout = use_state_eq(|| None::<String>);
     {
-        let (lat_ref, rate_ref, readout) = (lat_ref.clone(), rate_ref.clone(), readout.clone());
+        let (lat_ref, rate_ref, queue_ref, readout) =
+            (lat_ref.clone(), rate_ref.clone(), queue_ref.clone(), readout.clone());
         use_effect_with((props.series.clone(), *hover), move |(series, hover)| {
             let axis = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
@@ -107,6 +116,15 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                     },
                 ];
                 text = text.or(plot::draw(&c, &series.t, &lines, "/s", axis, at(1)));
+            }
+            if let Some(c) = queue_ref.cast::<web_sys::HtmlCanvasElement>() {
+                let lines: Vec<plot::Line> = series
+                    .queue
+                    .iter()
+                    .zip(QUEUE_COLOURS)
+                    .map(|((label, values), colour)| plot::Line { label, colour, values })
+                    .collect();
+                text = text.or(plot::draw(&c, &series.t, &lines, "", axis, at(2)));
             }
             readout.set(text);
         });
@@ -148,6 +166,34 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         readouts.push(("Stale reads", "stale-reads", "value bad", thousands(props.stale_reads)));
         readouts.push(("Lost writes", "lost-writes", "value bad", thousands(props.lost_writes)));
     }
+    // One template for both breakdown tables, and one for their rows.
+    let table = |title: &str, column: &str, id: &str, rows: &[GroupRow]| {
+        if rows.len() < 2 {
+            return html! {};
+        }
+        html! {
+            <>
+            <h3>{ title }</h3>
+            <table class="rt-table" data-testid={id.to_owned()}>
+                <thead><tr><th scope="col">{ column }</th><th scope="col">{ "done" }</th>
+                    <th scope="col">{ "failed" }</th><th scope="col">{ "p50" }</th>
+                    <th scope="col">{ "p99" }</th><th scope="col">{ "mean" }</th></tr></thead>
+                <tbody>
+                    { for rows.iter().map(|(name, g)| html! {
+                        <tr data-row={name.clone()}>
+                            <th scope="row">{ name }</th>
+                            <td>{ thousands(g.completed) }</td>
+                            <td>{ thousands(g.failed) }</td>
+                            <td data-p50={g.p50_ms.to_string()}>{ ms(g.p50_ms) }</td>
+                            <td>{ ms(g.p99_ms) }</td>
+                            <td>{ ms(g.mean_ms) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            </>
+        }
+    };
     html! {
         <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">{ "Metrics" }</h2>
@@ -180,6 +226,8 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                     </tbody>
                 </table>
             }
+            { table("By class", "class", "by-class", &props.by_class) }
+            { table("By client", "client", "by-client", &props.by_client) }
             <h3 data-testid="util-title">{ if props.finished { "Utilization (run average)" } else { "Utilization" } }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {
@@ -220,12 +268,23 @@ pub fn Metrics(props: &MetricsProps) -> Html {
             </div>
             <h3>{ "Throughput and errors over time" }</h3>
             <canvas class="plot" ref={rate_ref} role="img" data-testid="rate-plot"
-                    onmousemove={on_move(1)} onmouseleave={on_leave}
+                    onmousemove={on_move(1)} onmouseleave={on_leave.clone()}
                     aria-label={format!("Throughput and errors per second over time; now {:.0} requests per second", props.throughput_rps)} />
             <div class="plot-key">
                 <span style={format!("--c:{THROUGHPUT_COLOUR}")}>{ "throughput" }</span>
                 <span style={format!("--c:{ERRORS_COLOUR}")}>{ "errors" }</span>
             </div>
+            if !props.series.queue.is_empty() {
+                <h3>{ "Queue depth over time" }</h3>
+                <canvas class="plot" ref={queue_ref} role="img" data-testid="queue-plot"
+                        onmousemove={on_move(2)} onmouseleave={on_leave.clone()}
+                        aria-label="Requests waiting over time at the nodes that queued the most" />
+                <div class="plot-key">
+                    { for props.series.queue.iter().zip(QUEUE_COLOURS).map(|((label, _), c)| html! {
+                        <span style={format!("--c:{c}")}>{ label }</span>
+                    }) }
+                </div>
+            }
             <p class="plot-readout" data-testid="plot-readout" aria-live="polite">
                 { (*readout).clone().unwrap_or_else(|| "Hover a plot to read its values.".to_owned()) }
             </p>
