@@ -169,13 +169,13 @@ async fn hovering_a_plot_reads_out_its_values() -> Result<()> {
     h.close().await
 }
 
-/// The `data-p50` of a breakdown table's row, in milliseconds.
+/// The p50 cell of a breakdown table's row (`10.6 ms`), in milliseconds.
 async fn row_p50(h: &Harness, table: &str, row: &str) -> Result<f64> {
-    let cell = h
-        .wait_for(&format!("[data-testid={table}] tr[data-row='{row}'] [data-p50]"))
+    let td = h
+        .wait_for(&format!("[data-testid={table}] tr[data-row='{row}'] td:nth-of-type(3)"))
         .await?;
-    let v = cell.attr("data-p50").await.unwrap().unwrap_or_default();
-    Ok(v.parse().unwrap_or(f64::NAN))
+    let text = td.text().await.unwrap();
+    Ok(text.trim_end_matches(" ms").parse().unwrap_or(f64::NAN))
 }
 
 #[tokio::test]
@@ -248,10 +248,7 @@ async fn the_slow_backend_preset_shows_each_lane_and_the_slow_servers_queue() ->
             |v| v.as_str().is_some_and(|t| t.starts_with("at ")),
         )
         .await?;
-    assert!(
-        text.as_str().unwrap().contains("App A (slow) · app1a"),
-        "readout: {text}"
-    );
+    assert!(text.as_str().unwrap().contains("App A (slow)"), "readout: {text}");
     h.screenshot("by-client-queue-plot").await?;
     h.assert_no_console_errors().await?;
     h.close().await

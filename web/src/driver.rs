@@ -252,7 +252,7 @@ pub struct Series {
     pub throughput: Vec<f64>,
     pub errors: Vec<f64>,
     /// Queue length (time-averaged over each bucket, every bucket) of the nodes that queued the most over
-    /// the run, at most [`QUEUE_LINES`], each with its label (and its id when other nodes share the label).
+    /// the run, at most [`QUEUE_LINES`], each with its label.
     pub queue: Vec<(String, Vec<f64>)>,
 }
 
@@ -1115,18 +1115,12 @@ impl Driver {
                 .map(|c| (c.class.replace('_', " "), c.figures.clone()))
                 .collect(),
         );
+        // Core's client rows are in topology order: the client nodes', one for one.
+        let clients = topo.nodes.iter().filter(|n| n.kind == NodeKind::Client);
         snap.by_client = Rc::new(
-            report
-                .by_client
-                .iter()
-                .map(|c| {
-                    let label = topo
-                        .nodes
-                        .iter()
-                        .find(|n| n.id == c.client)
-                        .map_or(&c.client, |n| &n.label);
-                    (label.clone(), c.figures.clone())
-                })
+            clients
+                .zip(&report.by_client)
+                .map(|(n, c)| (n.label.clone(), c.figures.clone()))
                 .collect(),
         );
         snap.nodes = topo
@@ -1183,25 +1177,25 @@ impl Driver {
             out.throughput.push(b.throughput_rps);
             out.errors.push(b.failed as f64 / width_s);
         }
-        // The nodes with the most queue over the run (ties in topology order), then their columns.
-        let mut area: Vec<(f64, usize)> = (0..topo.nodes.len())
-            .map(|i| (series.iter().map(|b| b.queue.get(i).copied().unwrap_or(0.0)).sum(), i))
-            .filter(|(a, _)| *a > 0.0)
-            .collect();
-        area.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        area.truncate(QUEUE_LINES);
-        for &(_, i) in &area {
-            let n = &topo.nodes[i];
-            // Side-by-side lanes repeat their labels ("App A (slow)" in each): the id tells which one it is.
-            let name = if topo.nodes.iter().filter(|m| m.label == n.label).count() > 1 {
-                format!("{} · {}", n.label, n.id)
-            } else {
-                n.label.clone()
-            };
-            out.queue.push((
-                name,
-                series.iter().map(|b| b.queue.get(i).copied().unwrap_or(0.0)).collect(),
-            ));
+        // The nodes with the most queue over the run (ties in topology order), found by a few passes for the
+        // largest left rather than a sort (a sort is a lot of code in the bundle), then their columns.
+        let mut area = vec![0.0; topo.nodes.len()];
+        for b in series {
+            for (a, q) in area.iter_mut().zip(&b.queue) {
+                *a += q;
+            }
+        }
+        for _ in 0..QUEUE_LINES {
+            let mut top = None;
+            for (i, &a) in area.iter().enumerate() {
+                if a > 0.0 && top.is_none_or(|t: usize| a > area[t]) {
+                    top = Some(i);
+                }
+            }
+            let Some(i) = top else { break };
+            area[i] = 0.0;
+            let column = series.iter().map(|b| b.queue.get(i).copied().unwrap_or(0.0)).collect();
+            out.queue.push((topo.nodes[i].label.clone(), column));
         }
         snap.series = Rc::new(out);
         snap
@@ -1323,10 +1317,9 @@ mod tests {
         assert_eq!(v.by_class.len(), 1, "one class: {:?}", v.by_class);
         let q = &v.series.queue;
         assert!(!q.is_empty() && q.len() <= QUEUE_LINES);
-        // Every lane's slow server is labelled "App A (slow)": the id says which lane's it is.
         assert_eq!(
             q[0].0,
-            "App A (slow) · app1a",
+            "App A (slow)",
             "{:?}",
             q.iter().map(|l| &l.0).collect::<Vec<_>>()
         );

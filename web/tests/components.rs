@@ -820,7 +820,7 @@ async fn breakdown_tables_equal_cores_report_of_the_same_run() {
                 .iter()
                 .map(|tr| {
                     let done = count(&text(&all(tr, "td")[0]));
-                    (attr(tr, "data-row"), done, attr(&one(tr, "[data-p50]"), "data-p50"))
+                    (attr(tr, "data-row"), done, text(&all(tr, "td")[2]))
                 })
                 .collect()
         };
@@ -828,7 +828,17 @@ async fn breakdown_tables_equal_cores_report_of_the_same_run() {
             let all: Vec<(String, u64, String)> = names
                 .into_iter()
                 .zip(figs)
-                .map(|(n, g)| (n, g.completed, g.p50_ms.to_string()))
+                .map(|(n, g)| {
+                    (
+                        n,
+                        g.completed,
+                        if g.p50_ms >= 100.0 {
+                            format!("{:.0} ms", g.p50_ms)
+                        } else {
+                            format!("{:.1} ms", g.p50_ms)
+                        },
+                    )
+                })
                 .collect();
             if all.len() > 1 {
                 all
