@@ -4,7 +4,7 @@
 use clap::Args;
 use std::io::Read;
 use std::time::Instant;
-use switchyard_core::metrics::{ConsistencyReport, Report};
+use switchyard_core::metrics::{ConsistencyReport, GroupFigures, Report};
 use switchyard_core::scenario::{self, Scenario, ScenarioError};
 use switchyard_core::{presets, Sim};
 
@@ -203,6 +203,19 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
         "  latency    mean {:.3} ms  p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}\n",
         l.mean, l.p50, l.p90, l.p99, l.p999, l.max
     ));
+    // The breakdowns only say something new when there is more than one row.
+    if r.by_class.len() > 1 {
+        s.push_str("  by class\n");
+        for c in &r.by_class {
+            s.push_str(&group_line(c.class, &c.figures));
+        }
+    }
+    if r.by_client.len() > 1 {
+        s.push_str("  by client\n");
+        for c in &r.by_client {
+            s.push_str(&group_line(&c.client, &c.figures));
+        }
+    }
     s.push_str("  nodes\n");
     for (i, n) in r.nodes.iter().enumerate() {
         let load = if unbounded.get(i).copied().unwrap_or(false) {
@@ -313,6 +326,14 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
     }
     s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
     s
+}
+
+/// One row of the per-class or per-client breakdown.
+fn group_line(name: &str, g: &GroupFigures) -> String {
+    format!(
+        "    {name:<16} {:>7} issued, {:>7} completed, {:>6} failed  mean {:.3} ms  p50 {:.3}  p99 {:.3}\n",
+        g.issued, g.completed, g.failed, g.mean_ms, g.p50_ms, g.p99_ms
+    )
 }
 
 pub fn validate(a: &ValidateArgs) -> Result<(), String> {

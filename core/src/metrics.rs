@@ -1,6 +1,7 @@
 //! Measurements of a run: counters by outcome, HDR latency percentiles, time-weighted per-node utilization and
-//! queue length, and the same numbers as a time series in fixed buckets. [`Report`] is the serialized summary
-//! drivers print (the CLI's `--json`).
+//! queue length, the call counters and latencies broken down per request class and per client, and the same
+//! numbers as a time series in fixed buckets. [`Report`] is the serialized summary drivers print (the CLI's
+//! `--json`).
 //!
 //! The time series is bounded: it keeps at most [`crate::limits::series_buckets`] buckets. When a run outgrows
 //! that (a far-away event, a tiny `bucket_ms`), adjacent buckets merge in pairs and the width doubles, so every
@@ -8,6 +9,7 @@
 
 use crate::time::SimTime;
 use crate::topology::Topology;
+use crate::workload::Class;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
@@ -121,6 +123,62 @@ pub struct TaskStats {
     pub(crate) latency: Option<Histogram<u64>>,
 }
 
+/// The calls of one group (one request class, or one client): counters and latencies.
+#[derive(Clone, Debug, Default)]
+pub struct GroupStats {
+    pub issued: u64,
+    pub completed: u64,
+    /// Failed for any reason.
+    pub failed: u64,
+    pub(crate) latency_sum_ns: u128,
+    /// Made on the group's first completion, so a class or client that never completes costs no histogram.
+    /// Two significant figures (quantiles within 1%, about 40 KB each) rather than the run-wide histogram's
+    /// three (about 300 KB each): a scenario may have many clients, and a table of per-group p50/p99 does not
+    /// need the third digit.
+    pub(crate) latency: Option<Histogram<u64>>,
+}
+
+impl GroupStats {
+    fn ok(&mut self, latency_ns: u64) {
+        self.completed += 1;
+        self.latency_sum_ns += latency_ns as u128;
+        self.latency
+            .get_or_insert_with(|| Histogram::new_with_bounds(1, MAX_LATENCY_NS, 2).expect("static bounds are valid"))
+            .saturating_record(latency_ns.clamp(1, MAX_LATENCY_NS));
+    }
+
+    /// Mean latency of the group's successful calls, in nanoseconds (exact, from the sum).
+    pub fn mean_latency_ns(&self) -> f64 {
+        if self.completed == 0 {
+            0.0
+        } else {
+            self.latency_sum_ns as f64 / self.completed as f64
+        }
+    }
+
+    /// Latency quantile in nanoseconds (two significant figures); 0 before any completion.
+    pub fn quantile_ns(&self, q: f64) -> u64 {
+        self.latency.as_ref().map_or(0, |h| h.value_at_quantile(q))
+    }
+
+    /// The group's row of a [`Report`], with throughput over `secs` seconds.
+    pub(crate) fn figures(&self, secs: f64) -> GroupFigures {
+        GroupFigures {
+            issued: self.issued,
+            completed: self.completed,
+            failed: self.failed,
+            throughput_rps: if secs > 0.0 {
+                round4(self.completed as f64 / secs)
+            } else {
+                0.0
+            },
+            mean_ms: round4(self.mean_latency_ns() / 1e6),
+            p50_ms: ns_to_ms(self.quantile_ns(0.5)),
+            p99_ms: ns_to_ms(self.quantile_ns(0.99)),
+        }
+    }
+}
+
 /// One time-series bucket.
 #[derive(Clone, Debug, Serialize)]
 pub struct Bucket {
@@ -189,6 +247,11 @@ pub struct Metrics {
     pub attempts: u64,
     pub retries: u64,
     pub nodes: Vec<NodeStats>,
+    /// Calls by request class, indexed by `Class as usize`. Calls refused at the memory limit before their
+    /// class was drawn are in no class (see [`Metrics::unclassified`]).
+    pub by_class: [GroupStats; 4],
+    /// Calls by client, in client order (the topology order of client nodes).
+    pub by_client: Vec<GroupStats>,
     pub tasks: TaskStats,
     pub(crate) in_flight: u64,
     pub(crate) in_flight_area: u128,
@@ -214,7 +277,7 @@ pub struct Metrics {
 const MAX_LATENCY_NS: u64 = 86_400 * 1_000_000_000;
 
 impl Metrics {
-    pub(crate) fn new(nodes: usize, bucket_ns: u64) -> Self {
+    pub(crate) fn new(nodes: usize, clients: usize, bucket_ns: u64) -> Self {
         let hist = |sig| Histogram::new_with_bounds(1, MAX_LATENCY_NS, sig).expect("static bounds are valid");
         Metrics {
             latency: hist(3),
@@ -225,6 +288,8 @@ impl Metrics {
             attempts: 0,
             retries: 0,
             nodes: vec![NodeStats::default(); nodes],
+            by_class: Default::default(),
+            by_client: vec![GroupStats::default(); clients],
             tasks: TaskStats::default(),
             in_flight: 0,
             in_flight_area: 0,
@@ -271,13 +336,21 @@ impl Metrics {
         self.in_flight_t = now;
     }
 
-    pub(crate) fn call_started(&mut self, now: u64) {
+    /// A client issued a call; `class` is `None` only for a call refused at the memory limit before its class
+    /// was drawn.
+    pub(crate) fn call_started(&mut self, now: u64, client: u32, class: Option<Class>) {
         self.touch_in_flight(now);
         self.in_flight += 1;
         self.issued += 1;
+        if let Some(c) = class {
+            self.by_class[c as usize].issued += 1;
+        }
+        if let Some(g) = self.by_client.get_mut(client as usize) {
+            g.issued += 1;
+        }
     }
 
-    pub(crate) fn call_ok(&mut self, now: u64, latency_ns: u64) {
+    pub(crate) fn call_ok(&mut self, now: u64, latency_ns: u64, client: u32, class: Option<Class>) {
         self.touch_in_flight(now);
         self.in_flight -= 1;
         self.completed += 1;
@@ -287,14 +360,32 @@ impl Metrics {
         self.latency_sum_ns += latency_ns as u128;
         self.bucket_hist.saturating_record(v);
         self.bucket_completed += 1;
+        if let Some(c) = class {
+            self.by_class[c as usize].ok(latency_ns);
+        }
+        if let Some(g) = self.by_client.get_mut(client as usize) {
+            g.ok(latency_ns);
+        }
     }
 
-    pub(crate) fn call_failed(&mut self, now: u64, reason: FailReason) {
+    pub(crate) fn call_failed(&mut self, now: u64, reason: FailReason, client: u32, class: Option<Class>) {
         self.touch_in_flight(now);
         self.in_flight -= 1;
         self.failed[reason as usize] += 1;
         self.last_completion = now;
         self.bucket_failed += 1;
+        if let Some(c) = class {
+            self.by_class[c as usize].failed += 1;
+        }
+        if let Some(g) = self.by_client.get_mut(client as usize) {
+            g.failed += 1;
+        }
+    }
+
+    /// Calls issued in no class: refused at the memory limit before their class was drawn (all of them
+    /// failed). With them, the classes' `issued` and `failed` add up to the run's.
+    pub fn unclassified(&self) -> u64 {
+        self.issued - self.by_class.iter().map(|g| g.issued).sum::<u64>()
     }
 
     pub(crate) fn lookup(&mut self, hit: bool) {
@@ -426,6 +517,38 @@ pub struct LatencyReport {
     pub max: f64,
 }
 
+/// One row of a per-class or per-client breakdown.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct GroupFigures {
+    pub issued: u64,
+    pub completed: u64,
+    /// Failed for any reason.
+    pub failed: u64,
+    /// Completions per second over the same span as the run's `throughput_rps`.
+    pub throughput_rps: f64,
+    /// Exact mean of the group's successful calls.
+    pub mean_ms: f64,
+    /// From a histogram of two significant figures (within 1%).
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// The calls of one request class.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ClassReport {
+    pub class: &'static str,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
+/// The calls of one client (one lane of a side-by-side preset), named by its node id.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ClientReport {
+    pub client: String,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
 /// Failures by reason.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FailedReport {
@@ -529,6 +652,15 @@ pub struct Report {
     pub throughput_rps: f64,
     pub elapsed_ms: f64,
     pub latency_ms: LatencyReport,
+    /// The calls of each request class that occurred, in class order (`static_asset`, `api_read`,
+    /// `api_write`, `background_job`). Calls refused at the memory limit before their class was drawn are in
+    /// none, so the rows add up to `issued`, `completed` and `failed` less those (`failed_by_reason.memory_limit`
+    /// bounds them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_class: Vec<ClassReport>,
+    /// The calls of each client, in topology order; the rows add up to `issued`, `completed` and `failed`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_client: Vec<ClientReport>,
     /// Time-averaged calls in flight (L in Little's law).
     pub mean_in_flight: f64,
     pub events: u64,

@@ -220,3 +220,88 @@ async fn the_canvas_draws_a_partition_while_it_is_in_force() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// The p50 cell of a breakdown table's row (`10.6 ms`), in milliseconds.
+async fn row_p50(h: &Harness, table: &str, row: &str) -> Result<f64> {
+    let td = h
+        .wait_for(&format!("[data-testid={table}] tr[data-row='{row}'] td:nth-of-type(3)"))
+        .await?;
+    let text = td.text().await.unwrap();
+    Ok(text.trim_end_matches(" ms").parse().unwrap_or(f64::NAN))
+}
+
+#[tokio::test]
+async fn the_cdn_preset_shows_static_assets_faster_than_api_calls_by_class() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("07-cdn").await?;
+    h.click("[data-testid=run-to-end]").await?;
+    h.wait_for("[data-testid=clock] .done").await?;
+    let rows = h.find_all("[data-testid=by-class] tbody tr").await?;
+    assert_eq!(rows.len(), 3, "static assets, API reads and API writes");
+    let (st, api) = (
+        row_p50(&h, "by-class", "static asset").await?,
+        row_p50(&h, "by-class", "api read").await?,
+    );
+    // Static assets come from the CDN edge, API calls make the long trip to the origin.
+    assert!(st > 0.0 && st * 5.0 < api, "static p50 {st} ms, api read p50 {api} ms");
+    assert!(
+        h.find_all("[data-testid=by-client]").await?.is_empty(),
+        "one client: no per-client table"
+    );
+    h.eval("document.querySelector('[data-testid=by-class]').scrollIntoView()")
+        .await?;
+    h.screenshot("by-class-cdn").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+#[tokio::test]
+async fn the_slow_backend_preset_shows_each_lane_and_the_slow_servers_queue() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("30-lb-slow-backend").await?;
+    h.click("[data-testid=run-to-end]").await?;
+    h.wait_for("[data-testid=clock] .done").await?;
+    let rows = h.find_all("[data-testid=by-client] tbody tr").await?;
+    let mut names = vec![];
+    for r in &rows {
+        names.push(r.attr("data-row").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(
+        names,
+        [
+            "Users (round robin)",
+            "Users (least response time)",
+            "Users (power of two)"
+        ]
+    );
+    // The description: round robin keeps feeding the slow server, so its lane's p50 is the highest.
+    let rr = row_p50(&h, "by-client", "Users (round robin)").await?;
+    let lrt = row_p50(&h, "by-client", "Users (least response time)").await?;
+    assert!(rr > lrt, "round robin p50 {rr} ms, least response time p50 {lrt} ms");
+    assert!(
+        h.find_all("[data-testid=by-class]").await?.is_empty(),
+        "one class: no per-class table"
+    );
+    let plot = h.wait_for("[data-testid=queue-plot]").await?;
+    h.client()
+        .execute(
+            "const c = arguments[0]; c.scrollIntoView(); \
+             const s = c.getBoundingClientRect(); \
+             c.dispatchEvent(new MouseEvent('mousemove', { clientX: s.left + s.width * 0.5, clientY: s.top + 20, bubbles: true }));",
+            vec![serde_json::to_value(&plot).unwrap()],
+        )
+        .await
+        .context("hovering the queue plot")?;
+    let text = h
+        .poll(
+            "return document.querySelector('[data-testid=plot-readout]').textContent",
+            |v| v.as_str().is_some_and(|t| t.starts_with("at ")),
+        )
+        .await?;
+    assert!(text.as_str().unwrap().contains("App A (slow)"), "readout: {text}");
+    h.screenshot("by-client-queue-plot").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

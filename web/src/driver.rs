@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use switchyard_core::engine::{Hop, Sim};
 use switchyard_core::history::{CheckOptions, Op as HOp, Outcome as HOutcome};
-use switchyard_core::metrics::{ConsistencyReport, DbReport, ShardRouterReport};
+use switchyard_core::metrics::{ConsistencyReport, DbReport, GroupFigures, ShardRouterReport};
 use switchyard_core::presets;
 use switchyard_core::scenario::edit::{self, Clip};
 use switchyard_core::scenario::v1::{Fault, NodeSpec};
@@ -92,6 +92,9 @@ pub struct NodeRun {
     pub max_queue: u64,
 }
 
+/// One row of the metrics panel's per-class or per-client table: the class name or the client's label.
+pub type GroupRow = (String, GroupFigures);
+
 /// Everything the components render, taken from the driver at one moment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -133,6 +136,9 @@ pub struct Snapshot {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub mean_ms: f64,
+    /// The run's calls per request class that occurred and per client (core's `by_class`, `by_client`).
+    pub by_class: Rc<Vec<GroupRow>>,
+    pub by_client: Rc<Vec<GroupRow>>,
     pub nodes: Vec<NodeView>,
     pub edges: Vec<(usize, usize)>,
     pub layout: Option<Rc<Layout>>,
@@ -247,7 +253,13 @@ pub struct Series {
     pub t: Vec<f64>,
     pub throughput: Vec<f64>,
     pub errors: Vec<f64>,
+    /// Queue length (time-averaged over each bucket, every bucket) of the nodes that queued the most over
+    /// the run, at most [`QUEUE_LINES`], each with its label.
+    pub queue: Vec<(String, Vec<f64>)>,
 }
+
+/// How many nodes the queue-depth plot follows.
+pub const QUEUE_LINES: usize = 3;
 
 /// The checker's verdict and the operations of the first violation, for the CAP panel's timeline.
 #[derive(Clone, Debug, PartialEq)]
@@ -1107,6 +1119,21 @@ impl Driver {
         snap.p99_ms = report.latency_ms.p99;
         snap.mean_ms = report.latency_ms.mean;
         let topo = sim.topology();
+        snap.by_class = Rc::new(
+            report
+                .by_class
+                .iter()
+                .map(|c| (c.class.replace('_', " "), c.figures.clone()))
+                .collect(),
+        );
+        // Core's client rows are in topology order: the client nodes', one for one.
+        let clients = topo.nodes.iter().filter(|n| n.kind == NodeKind::Client);
+        snap.by_client = Rc::new(
+            clients
+                .zip(&report.by_client)
+                .map(|(n, c)| (n.label.clone(), c.figures.clone()))
+                .collect(),
+        );
         snap.nodes = topo
             .nodes
             .iter()
@@ -1161,6 +1188,26 @@ impl Driver {
             out.t.push(b.t_ms);
             out.throughput.push(b.throughput_rps);
             out.errors.push(b.failed as f64 / width_s);
+        }
+        // The nodes with the most queue over the run (ties in topology order), found by a few passes for the
+        // largest left rather than a sort (a sort is a lot of code in the bundle), then their columns.
+        let mut area = vec![0.0; topo.nodes.len()];
+        for b in series {
+            for (a, q) in area.iter_mut().zip(&b.queue) {
+                *a += q;
+            }
+        }
+        for _ in 0..QUEUE_LINES {
+            let mut top = None;
+            for (i, &a) in area.iter().enumerate() {
+                if a > 0.0 && top.is_none_or(|t: usize| a > area[t]) {
+                    top = Some(i);
+                }
+            }
+            let Some(i) = top else { break };
+            area[i] = 0.0;
+            let column = series.iter().map(|b| b.queue.get(i).copied().unwrap_or(0.0)).collect();
+            out.queue.push((topo.nodes[i].label.clone(), column));
         }
         snap.series = Rc::new(out);
         snap
@@ -1289,6 +1336,37 @@ mod tests {
         let sides: Vec<Option<u32>> = d.snapshot().nodes.iter().map(|n| n.side).collect();
         assert_eq!(&sides[..2], &[Some(0), Some(0)]);
         assert!(sides[2..].iter().all(|s| *s == Some(1)), "{sides:?}");
+    }
+
+    /// Preset 30's lanes are its clients: the panel gets one row per lane, by label, that add up to the run,
+    /// and the queue plot follows the round-robin lane's slow server first (it is the one that queues).
+    #[test]
+    fn lanes_have_their_own_rows_and_the_slow_servers_queue_is_plotted() {
+        let mut d = Driver::new(true);
+        d.load(presets::ALL.iter().position(|p| p.0 == "30-lb-slow-backend").unwrap());
+        d.step_ms(6000.0);
+        let v = d.snapshot();
+        let names: Vec<&str> = v.by_client.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Users (round robin)",
+                "Users (least response time)",
+                "Users (power of two)"
+            ]
+        );
+        assert_eq!(v.by_client.iter().map(|r| r.1.completed).sum::<u64>(), v.completed);
+        assert_eq!(v.by_class.len(), 1, "one class: {:?}", v.by_class);
+        let q = &v.series.queue;
+        assert!(!q.is_empty() && q.len() <= QUEUE_LINES);
+        assert_eq!(
+            q[0].0,
+            "App A (slow)",
+            "{:?}",
+            q.iter().map(|l| &l.0).collect::<Vec<_>>()
+        );
+        assert!(q.iter().all(|l| l.1.len() == v.series.t.len()));
+        assert!(q[0].1.iter().copied().fold(0.0, f64::max) > 1.0, "{:?}", q[0].1);
     }
 
     /// A problem on a node or edge names it as the canvas does, by label, not by its id.

@@ -184,6 +184,8 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         in_flight: v.in_flight,
         finished: v.finished,
         nodes: v.nodes.clone(),
+        by_class: v.by_class.clone(),
+        by_client: v.by_client.clone(),
         series: v.series.clone(),
         hit_ratio: v.hit_ratio,
         stale_reads: v.stale_reads,
@@ -801,6 +803,80 @@ fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics:
     sim.advance_to(end);
     let report = sim.report();
     (doc, report)
+}
+
+/// The by-class and by-client tables show core's rows of the same run, by class name and by the client's
+/// label, and only when there is more than one row.
+#[wasm_bindgen_test]
+async fn breakdown_tables_equal_cores_report_of_the_same_run() {
+    for (id, ms) in [("07-cdn", 3_000.0), ("30-lb-slow-backend", 2_000.0)] {
+        let mut d = driver_on(id);
+        run(&mut d, ms);
+        let v = d.snapshot();
+        let (doc, report) = core_run(id, ms);
+        let m = mount::<Metrics>(metrics_props(&v)).await;
+        let rows = |table: &str| -> Vec<(String, u64, String)> {
+            m.all(&format!("[data-testid={table}] tbody tr"))
+                .iter()
+                .map(|tr| {
+                    let done = count(&text(&all(tr, "td")[0]));
+                    (attr(tr, "data-row"), done, text(&all(tr, "td")[2]))
+                })
+                .collect()
+        };
+        let want = |names: Vec<String>, figs: Vec<&switchyard_core::metrics::GroupFigures>| {
+            let all: Vec<(String, u64, String)> = names
+                .into_iter()
+                .zip(figs)
+                .map(|(n, g)| {
+                    (
+                        n,
+                        g.completed,
+                        if g.p50_ms >= 100.0 {
+                            format!("{:.0} ms", g.p50_ms)
+                        } else {
+                            format!("{:.1} ms", g.p50_ms)
+                        },
+                    )
+                })
+                .collect();
+            if all.len() > 1 {
+                all
+            } else {
+                vec![]
+            }
+        };
+        let classes = want(
+            report.by_class.iter().map(|c| c.class.replace('_', " ")).collect(),
+            report.by_class.iter().map(|c| &c.figures).collect(),
+        );
+        let labels = report
+            .by_client
+            .iter()
+            .map(|c| {
+                doc.nodes
+                    .iter()
+                    .find(|n| n.id == c.client)
+                    .unwrap()
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| c.client.clone())
+            })
+            .collect();
+        let clients = want(labels, report.by_client.iter().map(|c| &c.figures).collect());
+        assert_eq!(rows("by-class"), classes, "{id}: by class");
+        assert_eq!(rows("by-client"), clients, "{id}: by client");
+        assert!(
+            !classes.is_empty() || !clients.is_empty(),
+            "{id} has a breakdown to show"
+        );
+        // The queue plot is there exactly when some node queued.
+        assert_eq!(
+            m.find("[data-testid=queue-plot]").is_some(),
+            !v.series.queue.is_empty(),
+            "{id}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]

@@ -16,7 +16,8 @@ mod shard;
 use crate::cache::{Capacity, Eviction};
 use crate::limits::MAX_RATE_RPS;
 use crate::metrics::{
-    ns_to_ms, round4, CacheReport, FailReason, FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
+    ns_to_ms, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport, Metrics,
+    NodeReport, Report, TaskReport,
 };
 use crate::rng::{mix64, SimRng};
 use crate::routing::{Backend, Balancer, Pick};
@@ -589,7 +590,7 @@ impl Sim {
         }
         timeline.sort_by_key(|(t, _)| *t);
 
-        let metrics = Metrics::new(n, bucket_ns.max(1_000_000));
+        let metrics = Metrics::new(n, clients.len(), bucket_ns.max(1_000_000));
         let client_nodes: Vec<NodeIx> = clients.iter().map(|c| c.node).collect();
         let mut sim = Sim {
             name: s.name.clone(),
@@ -912,6 +913,24 @@ impl Sim {
                 p999: ns_to_ms(m.quantile_ns(0.999)),
                 max: ns_to_ms(if m.completed == 0 { 0 } else { m.latency.max() }),
             },
+            by_class: Class::ALL
+                .iter()
+                .map(|&c| (c, &m.by_class[c as usize]))
+                .filter(|(_, g)| g.issued > 0)
+                .map(|(c, g)| ClassReport {
+                    class: c.name(),
+                    figures: g.figures(secs),
+                })
+                .collect(),
+            by_client: self
+                .clients
+                .iter()
+                .zip(&m.by_client)
+                .map(|(c, g)| ClientReport {
+                    client: self.topo.nodes[c.node as usize].id.clone(),
+                    figures: g.figures(secs),
+                })
+                .collect(),
             mean_in_flight: round4(m.mean_in_flight(SimTime(elapsed))),
             events: self.events,
             nodes,
@@ -983,7 +1002,9 @@ impl Sim {
                 if self.call_valid(call, gen) {
                     self.calls[call as usize].awaiting_retry = false;
                     if self.at_memory_limit() {
-                        self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                        let (client, class) = self.call_group(call);
+                        self.metrics
+                            .call_failed(self.now, FailReason::MemoryLimit, client, class);
                         self.db_call_failed(call, FailReason::MemoryLimit);
                         self.free_call(call);
                     } else {
@@ -1065,23 +1086,25 @@ impl Sim {
         }
         let node = self.clients[client as usize].node;
         if self.nodes[node as usize].up && (self.at_memory_limit() || self.db_history_full(client)) {
-            // The run holds all it may: the call is refused before it takes any memory.
-            self.metrics.call_started(self.now);
-            self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+            // The run holds all it may: the call is refused before it takes any memory (or draws a class).
+            self.metrics.call_started(self.now, client, None);
+            self.metrics
+                .call_failed(self.now, FailReason::MemoryLimit, client, None);
         } else if self.nodes[node as usize].up {
             let c = &mut self.clients[client as usize];
             let key = c.workload.keys.sample(&mut c.rng);
             let class = c.workload.mix.sample(&mut c.rng);
             let bytes = c.workload.message_bytes(class, &mut c.rng);
             if class.is_write() && self.versions_full(key) {
-                self.metrics.call_started(self.now);
-                self.metrics.call_failed(self.now, FailReason::MemoryLimit);
+                self.metrics.call_started(self.now, client, Some(class));
+                self.metrics
+                    .call_failed(self.now, FailReason::MemoryLimit, client, Some(class));
                 self.schedule_next_arrival(client);
                 return;
             }
             let call = self.alloc_call(client, key, class);
             self.calls[call as usize].bytes = bytes;
-            self.metrics.call_started(self.now);
+            self.metrics.call_started(self.now, client, Some(class));
             self.db_invoke(call);
             self.start_attempt(call);
         }
@@ -1383,7 +1406,8 @@ impl Sim {
             return;
         }
         let start = self.calls[call as usize].start;
-        self.metrics.call_ok(self.now, self.now - start);
+        let (client, class) = self.call_group(call);
+        self.metrics.call_ok(self.now, self.now - start, client, class);
         self.db_call_ok(call, req);
         self.free_call(call);
         self.free_req(req);
@@ -1420,9 +1444,16 @@ impl Sim {
                 }
             }
         }
-        self.metrics.call_failed(self.now, reason);
+        let (client, class) = self.call_group(call);
+        self.metrics.call_failed(self.now, reason, client, class);
         self.db_call_failed(call, reason);
         self.free_call(call);
+    }
+
+    /// The client and request class a call is counted under in the per-client and per-class metrics.
+    fn call_group(&self, call: u32) -> (u32, Option<Class>) {
+        let c = &self.calls[call as usize];
+        (c.client, c.class)
     }
 
     fn on_timeout(&mut self, call: u32, gen: u32, attempt: u32) {

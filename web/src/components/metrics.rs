@@ -1,13 +1,15 @@
 //! The metrics panel: completed, failed, throughput and latency (p50, p99, mean) readouts, per-node
-//! utilization bars (run averages once the run has ended), and the p50/p99 plot over time.
+//! utilization bars (run averages once the run has ended), the run broken down by request class and by client
+//! (when there is more than one), and plots over time: p50/p99, throughput and errors, and the queue depth of
+//! the nodes that queued the most.
 
 use std::rc::Rc;
 
 use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
-use crate::driver::{NodeView, Series};
-use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, THROUGHPUT_COLOUR};
+use crate::driver::{GroupRow, NodeView, Series};
+use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS, THROUGHPUT_COLOUR};
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
@@ -24,6 +26,11 @@ pub struct MetricsProps {
     #[prop_or_default]
     pub finished: bool,
     pub nodes: Vec<NodeView>,
+    /// The run per request class and per client; a table is shown when it has more than one row.
+    #[prop_or_default]
+    pub by_class: Rc<Vec<GroupRow>>,
+    #[prop_or_default]
+    pub by_client: Rc<Vec<GroupRow>>,
     pub series: Rc<Series>,
     /// Hits over lookups across every cache, when there are caches.
     #[prop_or_default]
@@ -62,51 +69,132 @@ fn ms(v: f64) -> String {
     }
 }
 
+/// One plot of the panel: what the canvas draws and the key under it shows.
+struct Plot<'a> {
+    title: &'static str,
+    id: &'static str,
+    unit: &'static str,
+    t: &'a [f64],
+    lines: Vec<plot::Line<'a>>,
+}
+
+/// The panel's plots, in order: latency, throughput and errors, and (when some node queued) queue depth.
+fn plots(s: &Series) -> Vec<Plot<'_>> {
+    let line = |label, colour, values| plot::Line { label, colour, values };
+    let mut out = vec![
+        Plot {
+            title: "Latency over time",
+            id: "latency-plot",
+            unit: "ms",
+            t: &s.lat_t,
+            lines: vec![line("p50", P50_COLOUR, &s.p50), line("p99", P99_COLOUR, &s.p99)],
+        },
+        Plot {
+            title: "Throughput and errors over time",
+            id: "rate-plot",
+            unit: "/s",
+            t: &s.t,
+            lines: vec![
+                line("throughput", THROUGHPUT_COLOUR, &s.throughput),
+                line("errors", ERRORS_COLOUR, &s.errors),
+            ],
+        },
+    ];
+    if !s.queue.is_empty() {
+        out.push(Plot {
+            title: "Queue depth over time",
+            id: "queue-plot",
+            unit: "",
+            t: &s.t,
+            lines: s
+                .queue
+                .iter()
+                .zip(QUEUE_COLOURS)
+                .map(|((l, v), c)| line(l, c, v))
+                .collect(),
+        });
+    }
+    out
+}
+
+/// A table's head: six column names with their tooltips.
+type Head = [(&'static str, &'static str); 6];
+
+/// One table template for the real-time channels and the breakdowns by class and by client, one template per
+/// kind of cell (each `html!` element is code in the bundle); a row is its name and five cells. Not inlined
+/// into its callers, which would copy it (measured: the bundle is smaller so).
+#[inline(never)]
+fn table(title: &str, id: &'static str, head: Head, rows: Vec<(String, [String; 5])>) -> Html {
+    let mut ths: Vec<Html> = Vec::new();
+    for (h, tip) in head {
+        ths.push(html! { <th scope="col" title={tip}>{ h }</th> });
+    }
+    let mut trs: Vec<Html> = Vec::new();
+    for (name, cells) in rows {
+        let mut tds: Vec<Html> = vec![html! { <th scope="row">{ name.clone() }</th> }];
+        for t in cells {
+            tds.push(html! { <td>{ t }</td> });
+        }
+        trs.push(html! { <tr data-row={name}>{ for tds }</tr> });
+    }
+    html! {
+        <>
+        <h3>{ title }</h3>
+        <table class="rt-table" data-testid={id}>
+            <thead><tr>{ for ths }</tr></thead>
+            <tbody>{ for trs }</tbody>
+        </table>
+        </>
+    }
+}
+
+/// The by-class or by-client table, when it has more than one row.
+#[inline(never)]
+fn breakdown(title: &str, column: &'static str, id: &'static str, rows: &[GroupRow]) -> Html {
+    if rows.len() < 2 {
+        return html! {};
+    }
+    let head = [
+        (column, ""),
+        ("done", ""),
+        ("failed", ""),
+        ("p50", ""),
+        ("p99", ""),
+        ("mean", ""),
+    ];
+    let mut out = Vec::new();
+    for (name, g) in rows {
+        let cells = [
+            thousands(g.completed),
+            thousands(g.failed),
+            ms(g.p50_ms),
+            ms(g.p99_ms),
+            ms(g.mean_ms),
+        ];
+        out.push((name.clone(), cells));
+    }
+    table(title, id, head, out)
+}
+
 #[component]
 pub fn Metrics(props: &MetricsProps) -> Html {
-    let lat_ref = use_node_ref();
-    let rate_ref = use_node_ref();
+    let refs = [use_node_ref(), use_node_ref(), use_node_ref()];
     // Hover: which plot, at which x offset; the readout it produced.
     let hover = use_state(|| None::<(u8, f64)>);
     let readout = use_state_eq(|| None::<String>);
     {
-        let (lat_ref, rate_ref, readout) = (lat_ref.clone(), rate_ref.clone(), readout.clone());
+        let (refs, readout) = (refs.clone(), readout.clone());
         use_effect_with((props.series.clone(), *hover), move |(series, hover)| {
             let axis = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
                 .is_some_and(|m| m.matches());
             let axis = if axis { "#9aa3b0" } else { "#5b6472" };
-            let at = |k: u8| hover.filter(|h| h.0 == k).map(|h| h.1);
             let mut text = None;
-            if let Some(c) = lat_ref.cast::<web_sys::HtmlCanvasElement>() {
-                let lines = [
-                    plot::Line {
-                        label: "p50",
-                        colour: P50_COLOUR,
-                        values: &series.p50,
-                    },
-                    plot::Line {
-                        label: "p99",
-                        colour: P99_COLOUR,
-                        values: &series.p99,
-                    },
-                ];
-                text = text.or(plot::draw(&c, &series.lat_t, &lines, "ms", axis, at(0)));
-            }
-            if let Some(c) = rate_ref.cast::<web_sys::HtmlCanvasElement>() {
-                let lines = [
-                    plot::Line {
-                        label: "throughput",
-                        colour: THROUGHPUT_COLOUR,
-                        values: &series.throughput,
-                    },
-                    plot::Line {
-                        label: "errors",
-                        colour: ERRORS_COLOUR,
-                        values: &series.errors,
-                    },
-                ];
-                text = text.or(plot::draw(&c, &series.t, &lines, "/s", axis, at(1)));
+            for (k, p) in plots(series).iter().enumerate() {
+                if let Some(c) = refs[k].cast::<web_sys::HtmlCanvasElement>() {
+                    let at = hover.filter(|h| usize::from(h.0) == k).map(|h| h.1);
+                    text = text.or(plot::draw(&c, p.t, &p.lines, p.unit, axis, at));
+                }
             }
             readout.set(text);
         });
@@ -148,6 +236,21 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         readouts.push(("Stale reads", "stale-reads", "value bad", thousands(props.stale_reads)));
         readouts.push(("Lost writes", "lost-writes", "value bad", thousands(props.lost_writes)));
     }
+    let mut plot_html: Vec<Html> = Vec::new();
+    for (k, (p, r)) in plots(&props.series).into_iter().zip(refs).enumerate() {
+        let mut key: Vec<Html> = Vec::new();
+        for l in &p.lines {
+            key.push(html! { <span style={format!("--c:{}", l.colour)}>{ l.label }</span> });
+        }
+        plot_html.push(html! {
+            <>
+            <h3>{ p.title }</h3>
+            <canvas class="plot" ref={r} role="img" data-testid={p.id} aria-label={p.title}
+                    onmousemove={on_move(k as u8)} onmouseleave={on_leave.clone()} />
+            <div class="plot-key">{ for key }</div>
+            </>
+        });
+    }
     html! {
         <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">{ "Metrics" }</h2>
@@ -158,28 +261,29 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 }) }
             </dl>
             if !props.realtime.is_empty() {
-                <h3>{ "Real-time channels" }</h3>
-                <table class="rt-table" data-testid="realtime">
-                    <thead><tr><th scope="col">{ "mode" }</th>
-                        <th scope="col" title="requests per second at the server">{ "req/s" }</th>
-                        <th scope="col" title="share of responses with no update">{ "empty" }</th>
-                        <th scope="col" title="mean delay from update to client">{ "mean ms" }</th>
-                        <th scope="col" title="p99 delay from update to client">{ "p99 ms" }</th>
-                        <th scope="col" title="connections held open">{ "conns" }</th></tr></thead>
-                    <tbody>
-                        { for props.realtime.iter().map(|r| html! {
-                            <tr>
-                                <th scope="row">{ r.mode.replace('_', " ") }</th>
-                                <td>{ format!("{:.0}", r.server_rps) }</td>
-                                <td>{ format!("{:.0}%", r.empty_fraction * 100.0) }</td>
-                                <td>{ format!("{:.0}", r.mean_delay_ms) }</td>
-                                <td>{ format!("{:.0}", r.p99_delay_ms) }</td>
-                                <td>{ format!("{:.0}", r.open_connections) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
+                { table("Real-time channels", "realtime", [
+                    ("mode", ""),
+                    ("req/s", "requests per second at the server"),
+                    ("empty", "share of responses with no update"),
+                    ("mean ms", "mean delay from update to client"),
+                    ("p99 ms", "p99 delay from update to client"),
+                    ("conns", "connections held open"),
+                ], {
+                    let mut rows = Vec::new();
+                    for r in props.realtime.iter() {
+                        rows.push((r.mode.replace('_', " "), [
+                            format!("{:.0}", r.server_rps),
+                            format!("{:.0}%", r.empty_fraction * 100.0),
+                            format!("{:.0}", r.mean_delay_ms),
+                            format!("{:.0}", r.p99_delay_ms),
+                            format!("{:.0}", r.open_connections),
+                        ]));
+                    }
+                    rows
+                }) }
             }
+            { breakdown("By class", "class", "by-class", &props.by_class) }
+            { breakdown("By client", "client", "by-client", &props.by_client) }
             <h3 data-testid="util-title">{ if props.finished { "Utilization (run average)" } else { "Utilization" } }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {
@@ -210,22 +314,7 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                     }
                 }) }
             </ul>
-            <h3>{ "Latency over time" }</h3>
-            <canvas class="plot" ref={lat_ref} role="img" data-testid="latency-plot"
-                    onmousemove={on_move(0)} onmouseleave={on_leave.clone()}
-                    aria-label={format!("p50 and p99 latency over time; now p50 {} and p99 {}", ms(props.p50_ms), ms(props.p99_ms))} />
-            <div class="plot-key">
-                <span style={format!("--c:{P50_COLOUR}")}>{ "p50" }</span>
-                <span style={format!("--c:{P99_COLOUR}")}>{ "p99" }</span>
-            </div>
-            <h3>{ "Throughput and errors over time" }</h3>
-            <canvas class="plot" ref={rate_ref} role="img" data-testid="rate-plot"
-                    onmousemove={on_move(1)} onmouseleave={on_leave}
-                    aria-label={format!("Throughput and errors per second over time; now {:.0} requests per second", props.throughput_rps)} />
-            <div class="plot-key">
-                <span style={format!("--c:{THROUGHPUT_COLOUR}")}>{ "throughput" }</span>
-                <span style={format!("--c:{ERRORS_COLOUR}")}>{ "errors" }</span>
-            </div>
+            { for plot_html }
             <p class="plot-readout" data-testid="plot-readout" aria-live="polite">
                 { (*readout).clone().unwrap_or_else(|| "Hover a plot to read its values.".to_owned()) }
             </p>

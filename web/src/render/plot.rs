@@ -10,10 +10,12 @@ pub const P50_COLOUR: &str = "#3b82f6";
 pub const P99_COLOUR: &str = "#d97706";
 pub const THROUGHPUT_COLOUR: &str = "#16a34a";
 pub const ERRORS_COLOUR: &str = "#dc2626";
+/// The queue-depth plot's lines, one per node it follows.
+pub const QUEUE_COLOURS: [&str; 3] = ["#7c3aed", "#0891b2", "#db2777"];
 
 /// One line of a plot.
 pub struct Line<'a> {
-    pub label: &'static str,
+    pub label: &'a str,
     pub colour: &'static str,
     pub values: &'a [f64],
 }
