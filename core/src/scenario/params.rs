@@ -927,6 +927,127 @@ pub const EDGE: &[Param] = &[
     ),
 ];
 
+const MODES: &[(&str, &str)] = &[
+    ("async", "async"),
+    ("semi_sync", "semi-sync"),
+    ("sync", "sync"),
+    ("quorum", "quorum (leaderless)"),
+];
+
+/// The parameters of a replicated database's cluster (the `clusters` entry its databases share), in inspector
+/// order. Which apply depends on the mode: see [`cluster_param_applies`].
+pub const CLUSTER: &[Param] = &[
+    p(
+        "mode",
+        "Replication",
+        "",
+        Control::Choice(MODES),
+        "How the primary acknowledges a write: async at once, shipping it in the background (a failover can \
+         lose acknowledged writes); semi-sync once one replica applied it; sync once every replica did. \
+         Quorum has no primary: the database a request reaches writes to n replicas and waits for w.",
+    ),
+    p(
+        "consistency",
+        "Under a partition",
+        "",
+        Control::Choice(&[("cp", "CP: fail the operation"), ("ap", "AP: answer anyway")]),
+        "When the primary or quorum does not answer within the operation timeout, CP fails the operation as \
+         unavailable; AP settles for the replicas that answered (its own copy in primary modes): reads may be \
+         stale, and writes on both sides of a partition conflict, the older losing when it heals.",
+    ),
+    p(
+        "read_from",
+        "Reads from",
+        "",
+        Control::Choice(&[("primary", "the primary"), ("replica", "the replica reached")]),
+        "Primary: a replica forwards every read to the primary (fresh, but the primary serves all reads). \
+         Replica: the database a request reaches answers from its own copy, which lags the primary under \
+         async replication: stale reads.",
+    ),
+    p(
+        "link_latency",
+        "Replication link",
+        "ms",
+        DIST,
+        "One-way delay of a replication message between two databases: how far an async replica lags, and \
+         what a sync write waits for.",
+    ),
+    opt(
+        "op_timeout_ms",
+        "Operation timeout",
+        "ms",
+        MS,
+        "How long the database a request reached waits for its primary or quorum (100 ms when empty).",
+    ),
+    opt(
+        "election_timeout_ms",
+        "Failover after",
+        "ms",
+        MS,
+        "After the primary crashes, the live replica with the newest data becomes primary this long later \
+         (1000 ms when empty); meanwhile what needs the primary waits for the operation timeout.",
+    ),
+    opt(
+        "n",
+        "Replicas per key (n)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "How many databases hold each key (all of them when empty).",
+    ),
+    opt(
+        "r",
+        "Read quorum (r)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "Answers a read waits for, the newest winning (a majority of n when empty). With r + w > n a read \
+         always meets the latest acknowledged write.",
+    ),
+    opt(
+        "w",
+        "Write quorum (w)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "Acknowledgements a write waits for (a majority of n when empty).",
+    ),
+    p(
+        "read_repair",
+        "Read repair",
+        "",
+        Control::Bool(false),
+        "After a read, send the newest value to the replicas that answered with an older one.",
+    ),
+    p(
+        "sloppy_quorum",
+        "Sloppy quorum",
+        "",
+        Control::Bool(false),
+        "When one of a key's n replicas is down or cut off, use the next reachable database instead, which \
+         hands the write over when it can (hinted handoff): writes stay available, reads may miss them.",
+    ),
+];
+
+/// Whether a cluster parameter means anything in `mode` (a JSON name): the quorum's own (`n`, `r`, `w`, read
+/// repair, sloppy quorum) only in `quorum`, the primary's (reads from, failover) only in the others.
+pub fn cluster_param_applies(mode: &str, key: &str) -> bool {
+    match key {
+        "n" | "r" | "w" | "read_repair" | "sloppy_quorum" => mode == "quorum",
+        "read_from" | "election_timeout_ms" => mode != "quorum",
+        _ => true,
+    }
+}
+
+/// A cluster with one parameter changed, or why the change does not fit the format. Leaving the quorum mode
+/// drops the quorum's own settings, which the other modes refuse.
+pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Result<v1::Cluster, String> {
+    let mut v = tree(cluster)?;
+    put(&mut v, key, value);
+    let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async").to_owned();
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|k, _| cluster_param_applies(&mode, k) || !matches!(k.as_str(), "n" | "r" | "w" | "read_repair"));
+    }
+    from_tree(&v)
+}
+
 /// Any scenario type as a JSON tree: its compact text parsed by the codec's one tree reader.
 pub fn tree<T: super::codec::Json>(x: &T) -> Result<Value, String> {
     let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
@@ -1154,6 +1275,85 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn cluster_parameters_cover_the_format_and_leaving_quorum_drops_its_own() {
+        for f in fields_of::<v1::Cluster>() {
+            assert!(
+                matches!(f, "id" | "replicas") || described(CLUSTER, f),
+                "cluster.{f} has no inspector control"
+            );
+        }
+        let mut doc = super::super::edit::blank();
+        for _ in 0..3 {
+            super::super::edit::add_node(&mut doc, "database", 0.0, 0.0).unwrap();
+        }
+        super::super::edit::set_replicates(&mut doc, 0, 1, true).unwrap();
+        super::super::edit::set_replicates(&mut doc, 0, 2, true).unwrap();
+        let client = super::super::edit::add_node(&mut doc, "client", 0.0, 0.0).unwrap();
+        super::super::edit::connect(&mut doc, client, 0).unwrap();
+        let c = doc.clusters[0].clone();
+        // Every choice the controls offer is accepted.
+        for param in CLUSTER {
+            let values: Vec<Value> = match param.control {
+                Control::Choice(opts) => opts.iter().map(|(v, _)| Value::from(*v)).collect(),
+                Control::Tagged(variants) => variants.iter().map(variant_default).collect(),
+                _ => continue,
+            };
+            for value in values {
+                set_cluster(&c, param.key, Some(value.clone()))
+                    .unwrap_or_else(|e| panic!("{} = {value}: {e}", param.key));
+            }
+        }
+        let q = set_cluster(&c, "mode", Some("quorum".into())).unwrap();
+        let q = set_cluster(&q, "n", Some(3.into())).unwrap();
+        let q = set_cluster(&q, "w", Some(3.into())).unwrap();
+        let q = set_cluster(&q, "read_repair", Some(true.into())).unwrap();
+        let q = set_cluster(&q, "sloppy_quorum", Some(true.into())).unwrap();
+        assert_eq!((q.n, q.r, q.w, q.read_repair), (Some(3), None, Some(3), true));
+        doc.clusters[0] = q.clone();
+        crate::topology::Topology::build(&doc).expect("the quorum cluster validates");
+        // Back to a primary: the settings the primary modes refuse go; the rest stays.
+        let p = set_cluster(&q, "mode", Some("semi_sync".into())).unwrap();
+        assert_eq!(p.mode, v1::ReplicationMode::SemiSync);
+        assert_eq!((p.n, p.r, p.w, p.read_repair), (None, None, None, false));
+        doc.clusters[0] = p;
+        crate::topology::Topology::build(&doc).expect("the primary cluster validates");
+        // The inspector shows each mode's own settings only.
+        let shown = |mode: &str| -> Vec<&str> {
+            CLUSTER
+                .iter()
+                .map(|p| p.key)
+                .filter(|k| cluster_param_applies(mode, k))
+                .collect()
+        };
+        assert_eq!(
+            shown("quorum"),
+            [
+                "mode",
+                "consistency",
+                "link_latency",
+                "op_timeout_ms",
+                "n",
+                "r",
+                "w",
+                "read_repair",
+                "sloppy_quorum"
+            ]
+        );
+        assert_eq!(
+            shown("async"),
+            [
+                "mode",
+                "consistency",
+                "read_from",
+                "link_latency",
+                "op_timeout_ms",
+                "election_timeout_ms"
+            ]
+        );
+        assert!(set_cluster(&c, "mode", Some("eventual".into())).is_err());
     }
 
     #[test]
