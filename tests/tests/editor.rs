@@ -348,6 +348,15 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     h.close().await
 }
 
+/// Presses Enter on whatever has the focus.
+async fn press_enter(h: &Harness) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let enter = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Enter.into() })
+        .then(KeyAction::Up { value: Key::Enter.into() });
+    h.client().perform_actions(enter).await.context("pressing Enter")
+}
+
 /// Clicks a palette item.
 async fn palette(h: &Harness, kind: &str) -> Result<()> {
     h.wait_for(&format!("[data-testid=palette] [data-kind={kind}]"))
@@ -373,13 +382,17 @@ async fn nodes_go_into_edges_and_databases_replicate() -> Result<()> {
     connect(&h, "client-1", &[1]).await?;
     connect(&h, "service-1", &[2]).await?;
 
-    // Keyboard path: select the service → database edge, then pick a cache in the palette.
-    h.wait_for("[data-testid=canvas] [data-edge='1']")
+    // Keyboard path: focus the service → database edge, Enter selects it, then Enter on the palette's cache. (A
+    // horizontal edge has no height, which WebDriver's element commands refuse: focus it, then press keys.)
+    h.eval("document.querySelector(\"[data-testid=canvas] [data-edge='1']\").focus(); return null;")
+        .await?;
+    press_enter(&h).await?;
+    h.wait_for("[data-testid=canvas] [data-edge='1'].selected").await?;
+    h.wait_for("[data-testid=palette] [data-kind=cache]")
         .await?
         .send_keys(&Key::Enter.to_string())
         .await
-        .context("selecting the edge to the database")?;
-    palette(&h, "cache").await?;
+        .context("Enter on the palette's cache")?;
     h.wait_for("[data-testid=canvas] [data-node='cache-1'][aria-pressed=true]")
         .await?;
     let ends = "return [...document.querySelectorAll('[data-testid=canvas] [data-edge]')].map(e => e.getAttribute('aria-label'))";
