@@ -290,14 +290,15 @@ pub fn remove_nodes(doc: &mut Scenario, nodes: &BTreeSet<usize>) {
     doc.edges.retain(|e| !gone.contains(&e.from) && !gone.contains(&e.to));
     doc.faults
         .retain(|f| fault_nodes(f).iter().all(|id| !gone.contains(*id)));
-    let mut touched = BTreeSet::new();
-    for c in &mut doc.clusters {
-        let before = c.replicas.len();
-        c.replicas.retain(|r| !gone.contains(r));
-        if c.replicas.len() != before {
-            touched.insert(c.id.clone());
-        }
-    }
+    let touched: Vec<bool> = doc
+        .clusters
+        .iter_mut()
+        .map(|c| {
+            let before = c.replicas.len();
+            c.replicas.retain(|r| !gone.contains(r));
+            c.replicas.len() != before
+        })
+        .collect();
     tidy_clusters(doc, &touched);
 }
 
@@ -386,11 +387,14 @@ fn new_cluster(doc: &Scenario, replicas: Vec<String>) -> Cluster {
     }
 }
 
-/// After replicas left clusters: a cluster of fewer than two databases replicates nothing and is dissolved,
-/// and a quorum's `n` (then `r`, `w`) is brought down to what is left.
-fn tidy_clusters(doc: &mut Scenario, touched: &BTreeSet<String>) {
-    doc.clusters
-        .retain(|c| c.replicas.len() >= 2 || !touched.contains(&c.id));
+/// After replicas left the clusters marked in `touched`: such a cluster left with fewer than two databases
+/// replicates nothing and is dissolved, and a quorum's `n` (then `r`, `w`) is brought down to what is left.
+fn tidy_clusters(doc: &mut Scenario, touched: &[bool]) {
+    let mut i = 0;
+    doc.clusters.retain(|c| {
+        i += 1;
+        c.replicas.len() >= 2 || !touched.get(i - 1).copied().unwrap_or(false)
+    });
     for c in &mut doc.clusters {
         let size = c.replicas.len() as u32;
         c.n = c.n.map(|n| n.min(size));
@@ -414,7 +418,7 @@ pub fn set_replicates(doc: &mut Scenario, node: usize, other: usize, on: bool) -
     if !on {
         if let (Some(c), true) = (ca, ca == cb) {
             doc.clusters[c].replicas.retain(|r| *r != b);
-            let touched = [doc.clusters[c].id.clone()].into();
+            let touched: Vec<bool> = (0..doc.clusters.len()).map(|k| k == c).collect();
             tidy_clusters(doc, &touched);
         }
         return Ok(());

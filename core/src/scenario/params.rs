@@ -942,65 +942,61 @@ pub const CLUSTER: &[Param] = &[
         "Replication",
         "",
         Control::Choice(MODES),
-        "How the primary acknowledges a write: async at once, shipping it in the background (a failover can \
-         lose acknowledged writes); semi-sync once one replica applied it; sync once every replica did. \
-         Quorum has no primary: the database a request reaches writes to n replicas and waits for w.",
+        "When the primary acknowledges a write: async at once (a failover can lose it), semi-sync once one \
+         replica applied it, sync once all did. Quorum: no primary; writes go to n replicas and wait for w.",
     ),
     p(
         "consistency",
         "Under a partition",
         "",
         Control::Choice(&[("cp", "CP: fail the operation"), ("ap", "AP: answer anyway")]),
-        "When the primary or quorum does not answer within the operation timeout, CP fails the operation as \
-         unavailable; AP settles for the replicas that answered (its own copy in primary modes): reads may be \
-         stale, and writes on both sides of a partition conflict, the older losing when it heals.",
+        "When the primary or quorum does not answer in time: CP fails the operation; AP answers from the \
+         replicas that did, so reads may be stale and writes conflict.",
     ),
     p(
         "read_from",
         "Reads from",
         "",
         Control::Choice(&[("primary", "the primary"), ("replica", "the replica reached")]),
-        "Primary: a replica forwards every read to the primary (fresh, but the primary serves all reads). \
-         Replica: the database a request reaches answers from its own copy, which lags the primary under \
-         async replication: stale reads.",
+        "Primary: replicas forward reads to it. Replica: the database reached answers from its own copy, \
+         stale while replication lags.",
     ),
     p(
         "link_latency",
         "Replication link",
         "ms",
         DIST,
-        "One-way delay of a replication message between two databases: how far an async replica lags, and \
-         what a sync write waits for.",
+        "One-way delay of a replication message: how far an async replica lags.",
     ),
     opt(
         "op_timeout_ms",
         "Operation timeout",
         "ms",
         MS,
-        "How long the database a request reached waits for its primary or quorum (100 ms when empty).",
+        "How long to wait for the primary or quorum (100 ms when empty).",
     ),
     opt(
         "election_timeout_ms",
         "Failover after",
         "ms",
         MS,
-        "After the primary crashes, the live replica with the newest data becomes primary this long later \
-         (1000 ms when empty); meanwhile what needs the primary waits for the operation timeout.",
+        "After the primary crashes, the most up-to-date live replica is promoted this long later (1000 ms \
+         when empty).",
     ),
     opt(
         "n",
         "Replicas per key (n)",
         "",
         Control::Int { min: 1.0, max: 64.0 },
-        "How many databases hold each key (all of them when empty).",
+        "Databases holding each key (all when empty).",
     ),
     opt(
         "r",
         "Read quorum (r)",
         "",
         Control::Int { min: 1.0, max: 64.0 },
-        "Answers a read waits for, the newest winning (a majority of n when empty). With r + w > n a read \
-         always meets the latest acknowledged write.",
+        "Answers a read waits for, the newest winning (a majority of n when empty). With r + w > n and no \
+         sloppy quorum, a read sees the latest acknowledged write.",
     ),
     opt(
         "w",
@@ -1014,15 +1010,15 @@ pub const CLUSTER: &[Param] = &[
         "Read repair",
         "",
         Control::Bool(false),
-        "After a read, send the newest value to the replicas that answered with an older one.",
+        "Send the newest value to replicas that answered a read with an older one.",
     ),
     p(
         "sloppy_quorum",
         "Sloppy quorum",
         "",
         Control::Bool(false),
-        "When one of a key's n replicas is down or cut off, use the next reachable database instead, which \
-         hands the write over when it can (hinted handoff): writes stay available, reads may miss them.",
+        "Stand in for an unreachable replica with the next reachable one, which hands the write over later: \
+         available, but reads may miss it.",
     ),
 ];
 
@@ -1042,8 +1038,10 @@ pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Re
     let mut v = tree(cluster)?;
     put(&mut v, key, value);
     let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async").to_owned();
-    if let Some(obj) = v.as_object_mut() {
-        obj.retain(|k, _| cluster_param_applies(&mode, k) || !matches!(k.as_str(), "n" | "r" | "w" | "read_repair"));
+    if let (Some(obj), false) = (v.as_object_mut(), mode == "quorum") {
+        for k in ["n", "r", "w", "read_repair"] {
+            obj.remove(k);
+        }
     }
     from_tree(&v)
 }

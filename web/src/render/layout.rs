@@ -120,9 +120,10 @@ impl Layout {
                 } else {
                     0.0
                 };
-                (k, (p.0 - x1 - t * dx).hypot(p.1 - y1 - t * dy))
+                let (ex, ey) = (p.0 - x1 - t * dx, p.1 - y1 - t * dy);
+                (k, ex * ex + ey * ey)
             })
-            .filter(|&(_, d)| d <= within)
+            .filter(|&(_, d2)| d2 <= within * within)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(k, _)| k)
     }
