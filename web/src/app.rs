@@ -108,7 +108,6 @@ pub enum Action {
     InsertOnEdge(usize, &'static str, Option<(f64, f64)>),
     /// Make two databases replicate together (true) or not.
     SetReplicates(usize, usize, bool),
-    AddReplica(usize),
     SetClusterParam(usize, &'static str, Option<Value>),
     Connect(usize, usize),
     MoveSelected(f64, f64),
@@ -169,7 +168,6 @@ impl Reducible for Shell {
                 Action::AddNode(kind, at) => d.add_node(kind, at),
                 Action::InsertOnEdge(e, kind, at) => d.insert_on_edge(e, kind, at),
                 Action::SetReplicates(a, b, on) => d.set_replicates(a, b, on),
-                Action::AddReplica(n) => d.add_replica(n),
                 Action::SetClusterParam(c, key, v) => d.set_cluster_param(c, key, v),
                 Action::Connect(a, b) => d.connect(a, b),
                 Action::MoveSelected(dx, dy) => d.move_selected(dx, dy),

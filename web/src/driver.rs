@@ -680,18 +680,6 @@ impl Driver {
         self.edit(|doc, _| edit::set_replicates(doc, node, other, on).map_err(|e| e.to_string()));
     }
 
-    /// Adds a read replica of database `node` below it (see [`edit::add_replica`]); `node` stays selected, so
-    /// its inspector shows the new replica ticked.
-    pub fn add_replica(&mut self, node: usize) {
-        let Some(n) = self.doc.nodes.get(node) else { return };
-        let spot = self.free_near((n.x, n.y + CELL.1));
-        self.edit(|doc, _| {
-            edit::add_replica(doc, node, spot.0, spot.1)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        });
-    }
-
     /// Sets one parameter of a cluster.
     pub fn set_cluster_param(&mut self, cluster: usize, key: &str, value: Option<serde_json::Value>) {
         self.edit(|doc, _| {

@@ -267,8 +267,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         })
     };
 
-    // A palette item dragged over an edge goes into it: the edge under the pointer, highlighted meanwhile.
-    let drop_edge = use_state_eq(|| None::<usize>);
+    // A palette item dropped on an edge goes into it.
     let edge_under = {
         let svg_ref = svg_ref.clone();
         let (layout, edges) = (layout.clone(), props.edges.clone());
@@ -279,23 +278,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             (at, at.and_then(|p| layout.edge_near(&edges, p, DROP_REACH)))
         }
     };
-    let on_dragover = {
-        let (drop_edge, edge_under) = (drop_edge.clone(), edge_under.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            drop_edge.set(edge_under(&e).1);
-        })
-    };
-    let on_dragleave = {
-        let drop_edge = drop_edge.clone();
-        Callback::from(move |_: DragEvent| drop_edge.set(None))
-    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
     let on_drop = {
         let on_action = props.on_action.clone();
-        let drop_edge = drop_edge.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            drop_edge.set(None);
             let kind = e
                 .data_transfer()
                 .and_then(|d| d.get_data("text/plain").ok())
@@ -324,8 +311,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let act = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
 
     html! {
-        <main class="canvas-region" data-testid="canvas-region" ondragover={on_dragover} ondragleave={on_dragleave}
-              ondrop={on_drop}>
+        <main class="canvas-region" data-testid="canvas-region" ondragover={on_dragover} ondrop={on_drop}>
             <div class="canvas-tools" role="toolbar" aria-label="Edit">
                 <button type="button" class="tool" data-testid="undo" disabled={!props.can_undo}
                         onclick={act(|| Action::Undo)} title="Undo (Ctrl+Z)">{ "Undo" }</button>
@@ -367,7 +353,6 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                 "edge",
                                 (props.selection == Selection::Edge(k)).then_some("selected"),
                                 edge_problem(k).then_some("invalid"),
-                                (*drop_edge == Some(k)).then_some("drop-target"),
                             );
                             let on_action = props.on_action.clone();
                             let onpointerdown = Callback::from(move |e: PointerEvent| {

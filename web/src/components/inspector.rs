@@ -231,11 +231,6 @@ fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
                 <p class="hint">{ "Tick the databases this one replicates with: it becomes the primary." }</p>
             }
             <div class="row-buttons">
-                <button type="button" class="tool" data-testid="add-replica"
-                        onclick={props.on_action.reform(move |_: MouseEvent| Action::AddReplica(i))}
-                        title="A copy of this database that serves its callers' API reads, replicated asynchronously">
-                    { "Add read replica" }
-                </button>
                 if cluster.is_some() {
                     <button type="button" class="tool" data-testid="open-cap"
                             onclick={props.on_open.reform(|_: MouseEvent| Dialog::Cap)}
