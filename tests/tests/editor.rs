@@ -352,8 +352,12 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
 async fn press_enter(h: &Harness) -> Result<()> {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
     let enter = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: Key::Enter.into() })
-        .then(KeyAction::Up { value: Key::Enter.into() });
+        .then(KeyAction::Down {
+            value: Key::Enter.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Enter.into(),
+        });
     h.client().perform_actions(enter).await.context("pressing Enter")
 }
 

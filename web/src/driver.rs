@@ -1372,11 +1372,11 @@ mod tests {
         d.new_blank();
         d.add_node("client", Some((0.0, 0.0)));
         d.add_node("database", Some((CELL.0, 0.0)));
+        d.add_node("database", Some((CELL.0, CELL.1)));
         d.connect(0, 1);
         let before = d.doc().clone();
-        d.add_replica(1);
+        d.set_replicates(1, 2, true);
         assert_eq!(d.doc().clusters.len(), 1);
-        assert_eq!(d.doc().nodes[2].y, CELL.1, "the replica stands below its primary");
         d.set_cluster_param(0, "mode", Some(serde_json::json!("sync")));
         assert_eq!(
             d.doc().clusters[0].mode,

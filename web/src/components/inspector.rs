@@ -191,8 +191,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
 }
 
 /// A database's replication: which other databases it replicates with (a checkbox each; one in another
-/// cluster is shown but cannot be ticked), its cluster's settings for the cluster's mode, a button that adds a
-/// read replica, and the CAP panel.
+/// cluster is shown but cannot be ticked), its cluster's settings for the cluster's mode, and the CAP panel.
 fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
     let doc = &props.doc;
     let cluster = edit::cluster_of(doc, id);
@@ -200,6 +199,11 @@ fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
     let v = c.and_then(|c| params::tree(c).ok()).unwrap_or(Value::Null);
     let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async");
     let primary = c.filter(|_| mode != "quorum").and_then(|c| c.replicas.first());
+    let hint = match (cluster, primary) {
+        (None, _) => Some("Tick the databases this one replicates with: it becomes the primary."),
+        (Some(_), Some(p)) if p == id => Some("This database is the primary."),
+        _ => None,
+    };
     html! {
         <section class="replication" data-testid="replication" aria-label="Replication">
             <h3>{ "Replication" }</h3>
@@ -221,15 +225,11 @@ fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
                     }
                 }) }
             </div>
-            if let Some(k) = cluster {
-                if primary.is_some_and(|p| p == id) {
-                    <p class="hint">{ "This database is the primary." }</p>
-                }
-                { for params::CLUSTER.iter().filter(|p| params::cluster_param_applies(mode, p.key))
-                    .map(|p| control(p, &v, Target::Cluster(k), &props.on_action)) }
-            } else {
-                <p class="hint">{ "Tick the databases this one replicates with: it becomes the primary." }</p>
+            if let Some(hint) = hint {
+                <p class="hint">{ hint }</p>
             }
+            { for cluster.into_iter().flat_map(|k| params::CLUSTER.iter().filter(|p| params::cluster_param_applies(mode, p.key))
+                .map(move |p| (k, p))).map(|(k, p)| control(p, &v, Target::Cluster(k), &props.on_action)) }
             <div class="row-buttons">
                 if cluster.is_some() {
                     <button type="button" class="tool" data-testid="open-cap"
@@ -304,7 +304,6 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
                     </p>
                 })
             }) }
-            <p class="hint">{ "Insert a node into this edge: pick it in the palette, or drop it on the edge." }</p>
             { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
             { link_buttons(props, &edge.from, &edge.to, &edge.latency) }
             <div class="row-buttons">
