@@ -137,11 +137,7 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     // Make the first edge slow while it runs.
     // Edges are focusable: select the first with Enter (a horizontal line has no area to click on).
-    h.wait_for("[data-testid=canvas] [data-edge='0']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
+    select_edge(&h, 0).await?;
     h.click("[data-testid=link-slow]").await?;
     let body = h.wait_for("body").await?;
     body.send_keys(&Key::Escape.to_string()).await.unwrap();
@@ -310,11 +306,7 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     // The service is the CDN's origin too.
     connect(&h, "cdn-1", &[2]).await?;
     // Select the client's edge to the service (edge 1) with the keyboard.
-    h.wait_for("[data-testid=canvas] [data-edge='1']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .context("selecting the edge to the service")?;
+    select_edge(&h, 1).await?;
     let hint = h.wait_for("[data-testid=shared-classes]").await?.text().await.unwrap();
     assert!(
         hint.starts_with("Static assets, API reads, API writes, background jobs also take the edge to Cdn 1"),
@@ -323,11 +315,7 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     h.screenshot("edge-classes-shared").await?;
     h.click("[data-param=classes] input[data-option=static_asset]").await?;
     // The other edge carries only static assets.
-    h.wait_for("[data-testid=canvas] [data-edge='0']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .context("selecting the edge to the CDN")?;
+    select_edge(&h, 0).await?;
     for option in ["api_read", "api_write", "background_job"] {
         h.click(&format!("[data-param=classes] input[data-option={option}]"))
             .await?;
@@ -346,6 +334,19 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     h.assert_no_console_errors().await?;
     h.close().await
+}
+
+/// Selects edge `k` from the keyboard: focus it, press Enter. (WebDriver refuses element commands on a
+/// horizontal edge, whose box has no height.)
+async fn select_edge(h: &Harness, k: usize) -> Result<()> {
+    h.eval(&format!(
+        "document.querySelector(\"[data-testid=canvas] [data-edge='{k}']\").focus(); return null;"
+    ))
+    .await?;
+    press_enter(h).await?;
+    h.wait_for(&format!("[data-testid=canvas] [data-edge='{k}'].selected"))
+        .await
+        .map(drop)
 }
 
 /// Presses Enter on whatever has the focus.
@@ -386,12 +387,8 @@ async fn nodes_go_into_edges_and_databases_replicate() -> Result<()> {
     connect(&h, "client-1", &[1]).await?;
     connect(&h, "service-1", &[2]).await?;
 
-    // Keyboard path: focus the service → database edge, Enter selects it, then Enter on the palette's cache. (A
-    // horizontal edge has no height, which WebDriver's element commands refuse: focus it, then press keys.)
-    h.eval("document.querySelector(\"[data-testid=canvas] [data-edge='1']\").focus(); return null;")
-        .await?;
-    press_enter(&h).await?;
-    h.wait_for("[data-testid=canvas] [data-edge='1'].selected").await?;
+    // Keyboard path: Enter on the service → database edge selects it, then Enter on the palette's cache.
+    select_edge(&h, 1).await?;
     h.wait_for("[data-testid=palette] [data-kind=cache]")
         .await?
         .send_keys(&Key::Enter.to_string())
