@@ -137,11 +137,7 @@ async fn live_faults_join_the_timeline_and_the_scrubber_replays() -> Result<()> 
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     // Make the first edge slow while it runs.
     // Edges are focusable: select the first with Enter (a horizontal line has no area to click on).
-    h.wait_for("[data-testid=canvas] [data-edge='0']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
+    select_edge(&h, 0).await?;
     h.click("[data-testid=link-slow]").await?;
     let body = h.wait_for("body").await?;
     body.send_keys(&Key::Escape.to_string()).await.unwrap();
@@ -310,11 +306,7 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     // The service is the CDN's origin too.
     connect(&h, "cdn-1", &[2]).await?;
     // Select the client's edge to the service (edge 1) with the keyboard.
-    h.wait_for("[data-testid=canvas] [data-edge='1']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .context("selecting the edge to the service")?;
+    select_edge(&h, 1).await?;
     let hint = h.wait_for("[data-testid=shared-classes]").await?.text().await.unwrap();
     assert!(
         hint.starts_with("Static assets, API reads, API writes, background jobs also take the edge to Cdn 1"),
@@ -323,11 +315,7 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     h.screenshot("edge-classes-shared").await?;
     h.click("[data-param=classes] input[data-option=static_asset]").await?;
     // The other edge carries only static assets.
-    h.wait_for("[data-testid=canvas] [data-edge='0']")
-        .await?
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .context("selecting the edge to the CDN")?;
+    select_edge(&h, 0).await?;
     for option in ["api_read", "api_write", "background_job"] {
         h.click(&format!("[data-param=classes] input[data-option={option}]"))
             .await?;
@@ -344,6 +332,187 @@ async fn edge_classes_are_set_in_the_inspector() -> Result<()> {
     h.screenshot("edge-classes").await?;
     h.click("[data-testid=play][aria-pressed=false]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// Selects edge `k` from the keyboard: focus it, press Enter. (WebDriver refuses element commands on a
+/// horizontal edge, whose box has no height.)
+async fn select_edge(h: &Harness, k: usize) -> Result<()> {
+    h.eval(&format!(
+        "document.querySelector(\"[data-testid=canvas] [data-edge='{k}']\").focus(); return null;"
+    ))
+    .await?;
+    press_enter(h).await?;
+    h.wait_for(&format!("[data-testid=canvas] [data-edge='{k}'].selected"))
+        .await
+        .map(drop)
+}
+
+/// Presses Enter on whatever has the focus.
+async fn press_enter(h: &Harness) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let enter = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Enter.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Enter.into(),
+        });
+    h.client().perform_actions(enter).await.context("pressing Enter")
+}
+
+/// Clicks a palette item.
+async fn palette(h: &Harness, kind: &str) -> Result<()> {
+    h.wait_for(&format!("[data-testid=palette] [data-kind={kind}]"))
+        .await?
+        .click()
+        .await
+        .context(&format!("adding a {kind}"))
+}
+
+/// The seed progression's steps built through the UI alone: client → web → database; a cache put into the
+/// web → database edge with the keyboard path (edge selected, palette item), a load balancer dropped onto the
+/// client → web edge with the mouse path, a second database made to replicate with the first in the inspector
+/// and read from; the run shows the replica serving and the cluster's operations in the CAP panel.
+#[tokio::test]
+async fn nodes_go_into_edges_and_databases_replicate() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.click("[data-testid=new-blank]").await?;
+    // Each click puts the new node right of the selected one: client (0) → service (1) → database (2).
+    for kind in ["client", "service", "database"] {
+        palette(&h, kind).await?;
+    }
+    connect(&h, "client-1", &[1]).await?;
+    connect(&h, "service-1", &[2]).await?;
+
+    // Keyboard path: Enter on the service → database edge selects it, then Enter on the palette's cache.
+    select_edge(&h, 1).await?;
+    h.wait_for("[data-testid=palette] [data-kind=cache]")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .context("Enter on the palette's cache")?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1'][aria-pressed=true]")
+        .await?;
+    let ends = "return [...document.querySelectorAll('[data-testid=canvas] [data-edge]')].map(e => e.getAttribute('aria-label'))";
+    let edges = h.eval(ends).await?;
+    let labels: Vec<&str> = edges.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(labels.len(), 3, "{labels:?}");
+    assert!(
+        labels.contains(&"Edge Service 1 to Cache 1. Enter selects it."),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"Edge Cache 1 to Database 1. Enter selects it."),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.contains("Service 1 to Database")),
+        "{labels:?}"
+    );
+
+    // Mouse path: drop a load balancer on the middle of the client → service edge.
+    h.eval(
+        "const line = document.querySelector('[data-testid=canvas] [data-edge=\"0\"] .edge-line'); \
+         const r = line.getBoundingClientRect(); const dt = new DataTransfer(); \
+         dt.setData('text/plain', 'load_balancer'); \
+         const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, dataTransfer: dt, bubbles: true, cancelable: true }; \
+         line.dispatchEvent(new DragEvent('dragover', at)); line.dispatchEvent(new DragEvent('drop', at)); return null;",
+    )
+    .await?;
+    h.wait_for("[data-testid=canvas] [data-node='load-balancer-1'][aria-pressed=true]")
+        .await?;
+    let labels = h.eval(ends).await?;
+    let labels: Vec<&str> = labels.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(
+        labels.contains(&"Edge Client 1 to Load balancer 1. Enter selects it."),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"Edge Load balancer 1 to Service 1. Enter selects it."),
+        "{labels:?}"
+    );
+    // Both inserts are undoable: undo the balancer, redo it.
+    h.click("[data-testid=undo]").await?;
+    h.poll_number(
+        "return document.querySelectorAll('[data-testid=canvas] [data-node]').length",
+        |n| n == 4.0,
+    )
+    .await?;
+    h.click("[data-testid=redo]").await?;
+    h.wait_for("[data-testid=canvas] [data-node='load-balancer-1']").await?;
+
+    // A second database below the first (nodes: client 0, service 1, database 2, cache 3, balancer 4,
+    // database 5), made to replicate from the first database's inspector; reads served by the replica reached.
+    connect(&h, "database-1", &[]).await?;
+    palette(&h, "database").await?;
+    connect(&h, "database-1", &[]).await?;
+    h.click("[data-testid=replication] input[data-replica='database-2']")
+        .await?;
+    h.wait_for("[data-testid=replication] input[data-replica='database-2']:checked")
+        .await?;
+    h.wait_for("[data-testid=replication] [data-param=read_from]")
+        .await?
+        .select_by_value("replica")
+        .await
+        .context("reads from the replica")?;
+    h.wait_for("[data-testid=replication] [data-param=mode]")
+        .await?
+        .select_by_value("semi_sync")
+        .await
+        .context("semi-sync replication")?;
+    // The cache's misses take turns between the two databases.
+    connect(&h, "cache-1", &[5]).await?;
+    connect(&h, "database-1", &[]).await?;
+    let section = h.wait_for("[data-testid=replication]").await?;
+    let text = section.text().await.unwrap();
+    assert!(text.contains("This database is the primary."), "{text}");
+    assert_eq!(
+        h.wait_for("[data-testid=replication] [data-param=mode]")
+            .await?
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("semi_sync")
+    );
+    assert!(
+        h.find_all("[data-testid=replication] [data-param=n]").await?.is_empty(),
+        "quorum settings are hidden outside the quorum mode"
+    );
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "the topology validates"
+    );
+    h.eval("document.querySelector('[data-testid=replication]').scrollIntoView(); return null;")
+        .await?;
+    h.screenshot("replication-section").await?;
+
+    // Run it to the end: the replica served requests, and the cluster recorded operations.
+    h.click("[data-testid=play][aria-pressed=false]").await?;
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    h.click("[data-testid=play][aria-pressed=true]").await?;
+    connect(&h, "database-2", &[]).await?;
+    let arrivals = h
+        .poll_number(
+            "return Number((document.querySelector('[data-testid=node-arrivals]')?.textContent ?? '0').replace(/,/g, ''))",
+            |n| n > 0.0,
+        )
+        .await?;
+    assert!(arrivals > 0.0, "the replica took requests");
+    let text = h.wait_for("[data-testid=replication]").await?.text().await.unwrap();
+    assert!(text.contains("Database 1 (primary)"), "{text}");
+    h.click("[data-testid=open-cap]").await?;
+    let ops = h
+        .poll_number(
+            "return Number(document.querySelector('[data-testid=cap-panel] [data-cluster] tr.all td')?.textContent ?? '0')",
+            |n| n > 0.0,
+        )
+        .await?;
+    assert!(ops > 0.0, "the cluster recorded operations");
+    h.screenshot("replication-cap").await?;
     h.assert_no_console_errors().await?;
     h.close().await
 }

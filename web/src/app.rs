@@ -104,6 +104,11 @@ pub enum Action {
     ToggleInSelection(usize),
     SelectAll,
     AddNode(&'static str, Option<(f64, f64)>),
+    /// Put a new node of this kind into the edge (where it was dropped, if it was).
+    InsertOnEdge(usize, &'static str, Option<(f64, f64)>),
+    /// Make two databases replicate together (true) or not.
+    SetReplicates(usize, usize, bool),
+    SetClusterParam(usize, &'static str, Option<Value>),
     Connect(usize, usize),
     MoveSelected(f64, f64),
     Delete,
@@ -161,6 +166,9 @@ impl Reducible for Shell {
                 Action::ToggleInSelection(n) => d.toggle_selected(n),
                 Action::SelectAll => d.select_all(),
                 Action::AddNode(kind, at) => d.add_node(kind, at),
+                Action::InsertOnEdge(e, kind, at) => d.insert_on_edge(e, kind, at),
+                Action::SetReplicates(a, b, on) => d.set_replicates(a, b, on),
+                Action::SetClusterParam(c, key, v) => d.set_cluster_param(c, key, v),
                 Action::Connect(a, b) => d.connect(a, b),
                 Action::MoveSelected(dx, dy) => d.move_selected(dx, dy),
                 Action::Delete => d.delete_selected(),

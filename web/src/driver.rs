@@ -311,6 +311,9 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 }
 
 /// The camera over an empty canvas.
+/// The grid cell a new node is placed on: a node and the gap to its neighbour.
+const CELL: (f64, f64) = (2.0 * NODE_HALF_W + 40.0, 2.0 * NODE_HALF_H + 36.0);
+
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
 /// Preset `index`'s document, or `None` with the reason in `error`.
@@ -568,8 +571,13 @@ impl Driver {
         self.select(Selection::Nodes((0..self.doc.nodes.len()).collect()));
     }
 
-    /// Adds a node of `kind` at `(x, y)`, or at the middle of the view, and selects it.
+    /// Adds a node of `kind` at `(x, y)`, or at the middle of the view, and selects it. With an edge selected
+    /// and no place given (the palette clicked, or Enter on it), the node goes into that edge instead.
     pub fn add_node(&mut self, kind: &str, at: Option<(f64, f64)>) {
+        if let (&Selection::Edge(e), None, false) = (&self.selection, at, kind == "client") {
+            self.insert_on_edge(e, kind, None);
+            return;
+        }
         let (x, y) = at.unwrap_or_else(|| self.free_spot(kind));
         self.edit(|doc, sel| {
             let i = edit::add_node(doc, kind, x, y).map_err(|e| e.to_string())?;
@@ -588,11 +596,11 @@ impl Driver {
     /// none: a spiral over a grid of node-sized cells.
     fn free_spot(&self, kind: &str) -> (f64, f64) {
         let (x, y, w, h) = self.camera;
-        let (sx, sy) = (2.0 * NODE_HALF_W + 40.0, 2.0 * NODE_HALF_H + 36.0);
+        let (sx, sy) = CELL;
         // Next to the one selected node, else in the middle of the view. The flow reads left to right, so a new
         // node goes to the right of the selected one; one of the same kind is a sibling (another replica
         // behind the same balancer) and goes below it, so that a tier of servers stands in a column.
-        let (cx, cy) = match &self.selection {
+        let c = match &self.selection {
             Selection::Nodes(s) if s.len() == 1 => {
                 s.first()
                     .and_then(|&i| self.doc.nodes.get(i))
@@ -606,12 +614,21 @@ impl Driver {
             }
             _ => (x + w / 2.0, y + h / 2.0),
         };
-        let free = |(px, py): (f64, f64)| {
-            self.doc
-                .nodes
-                .iter()
-                .all(|n| (n.x - px).abs() >= sx - 1.0 || (n.y - py).abs() >= sy - 1.0)
-        };
+        self.free_near(c)
+    }
+
+    /// Whether a node at `(px, py)` would overlap none.
+    fn free(&self, (px, py): (f64, f64)) -> bool {
+        let (sx, sy) = CELL;
+        self.doc
+            .nodes
+            .iter()
+            .all(|n| (n.x - px).abs() >= sx - 1.0 || (n.y - py).abs() >= sy - 1.0)
+    }
+
+    /// The first place at or around `(cx, cy)` where a new node overlaps none: a spiral over node-sized cells.
+    fn free_near(&self, (cx, cy): (f64, f64)) -> (f64, f64) {
+        let (sx, sy) = CELL;
         for ring in 0..12i32 {
             for i in -ring..=ring {
                 for j in -ring..=ring {
@@ -619,13 +636,71 @@ impl Driver {
                         continue;
                     }
                     let p = (cx + f64::from(i) * sx, cy + f64::from(j) * sy);
-                    if free(p) {
+                    if self.free(p) {
                         return p;
                     }
                 }
             }
         }
         (cx, cy)
+    }
+
+    /// Puts a new node of `kind` into `edge` (A → N → B) and selects it. It goes where it was dropped, or
+    /// halfway along the edge; where that overlaps a node and B stands right of A, every node right of A's
+    /// column moves right to make a column's room for it, so a row A → B becomes A → N → B.
+    pub fn insert_on_edge(&mut self, edge: usize, kind: &str, at: Option<(f64, f64)>) {
+        let pos = |id: &str| self.doc.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y));
+        let Some((a, b)) = self
+            .doc
+            .edges
+            .get(edge)
+            .and_then(|e| Some((pos(&e.from)?, pos(&e.to)?)))
+        else {
+            return;
+        };
+        let want = at.unwrap_or(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
+        let (sx, _) = CELL;
+        let (spot, room) = if self.free(want) {
+            (want, 0.0)
+        } else if b.0 > a.0 && b.0 < a.0 + 2.0 * sx {
+            ((a.0 + sx, want.1), a.0 + 2.0 * sx - b.0)
+        } else {
+            (self.free_near(want), 0.0)
+        };
+        let right: BTreeSet<usize> = if room > 0.0 {
+            (0..self.doc.nodes.len())
+                .filter(|&i| self.doc.nodes[i].x > a.0 + 1.0)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        self.edit(|doc, sel| {
+            edit::move_nodes(doc, &right, room, 0.0);
+            let n = edit::insert_on_edge(doc, edge, kind, spot.0, spot.1).map_err(|e| e.to_string())?;
+            *sel = Selection::Nodes([n].into());
+            Ok(())
+        });
+        let (cx, cy, w, h) = self.camera;
+        let outside = self.doc.nodes.iter().any(|n| {
+            n.x - NODE_HALF_W < cx || n.x + NODE_HALF_W > cx + w || n.y - NODE_HALF_H < cy || n.y + NODE_HALF_H > cy + h
+        });
+        if outside {
+            self.fit();
+        }
+    }
+
+    /// Makes databases `node` and `other` replicate together, or not.
+    pub fn set_replicates(&mut self, node: usize, other: usize, on: bool) {
+        self.edit(|doc, _| edit::set_replicates(doc, node, other, on).map_err(|e| e.to_string()));
+    }
+
+    /// Sets one parameter of a cluster.
+    pub fn set_cluster_param(&mut self, cluster: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let c = doc.clusters.get_mut(cluster).ok_or("no such cluster")?;
+            *c = params::set_cluster(c, key, value).map_err(|e| format!("{}: {e}", c.id))?;
+            Ok(())
+        });
     }
 
     /// Connects two nodes. The new edge is selected, unless the source alone was selected (connecting one node
@@ -1367,6 +1442,74 @@ mod tests {
         );
         assert!(q.iter().all(|l| l.1.len() == v.series.t.len()));
         assert!(q[0].1.iter().copied().fold(0.0, f64::max) > 1.0, "{:?}", q[0].1);
+    }
+
+    /// With an edge selected, a palette click puts the new node into it, moving the nodes right of the caller
+    /// over to make room; one undo brings the document back. A client is never put into an edge.
+    #[test]
+    fn the_palette_inserts_into_the_selected_edge_as_one_undo_step() {
+        let mut d = Driver::new(true);
+        d.new_blank();
+        for (k, kind) in ["client", "service", "database"].into_iter().enumerate() {
+            d.add_node(kind, Some((k as f64 * CELL.0, 0.0)));
+        }
+        d.connect(0, 1);
+        d.connect(1, 2);
+        d.select(Selection::Edge(1));
+        let before = d.doc().clone();
+        d.add_node("cache", None);
+        let doc = d.doc();
+        let at = |id: &str| doc.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y));
+        assert_eq!(at("cache-1"), Some((2.0 * CELL.0, 0.0)), "where the database stood");
+        assert_eq!(at("database-1"), Some((3.0 * CELL.0, 0.0)), "moved right to make room");
+        assert_eq!(at("service-1"), Some((CELL.0, 0.0)));
+        let ends: Vec<(&str, &str)> = doc.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+        assert_eq!(
+            ends,
+            [
+                ("client-1", "service-1"),
+                ("service-1", "cache-1"),
+                ("cache-1", "database-1")
+            ]
+        );
+        assert_eq!(d.selection(), &Selection::Nodes([3].into()), "the new node is selected");
+        assert!(d.snapshot().problems.is_empty(), "{:?}", d.snapshot().problems);
+        d.undo();
+        assert_eq!(d.doc(), &before);
+        d.select(Selection::Edge(0));
+        d.add_node("client", None);
+        assert_eq!(
+            (d.doc().nodes.len(), d.doc().edges.len()),
+            (4, 2),
+            "a client is added beside"
+        );
+    }
+
+    /// The inspector's replication edits are undo steps like any other.
+    #[test]
+    fn replication_edits_are_undoable() {
+        let mut d = Driver::new(true);
+        d.new_blank();
+        d.add_node("client", Some((0.0, 0.0)));
+        d.add_node("database", Some((CELL.0, 0.0)));
+        d.add_node("database", Some((CELL.0, CELL.1)));
+        d.connect(0, 1);
+        let before = d.doc().clone();
+        d.set_replicates(1, 2, true);
+        assert_eq!(d.doc().clusters.len(), 1);
+        d.set_cluster_param(0, "mode", Some(serde_json::json!("sync")));
+        assert_eq!(
+            d.doc().clusters[0].mode,
+            switchyard_core::scenario::v1::ReplicationMode::Sync
+        );
+        d.set_replicates(1, 2, false);
+        assert!(d.doc().clusters.is_empty(), "two databases, one leaves: no cluster");
+        d.set_replicates(1, 0, true);
+        assert!(d.snapshot().error.is_some_and(|e| e.contains("not a database")));
+        for _ in 0..3 {
+            d.undo();
+        }
+        assert_eq!(d.doc(), &before);
     }
 
     /// A problem on a node or edge names it as the canvas does, by label, not by its id.

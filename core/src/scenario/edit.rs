@@ -1,11 +1,13 @@
-//! Editing a scenario document: the operations the editor offers (add, move, connect, delete, copy and
-//! paste), as pure functions on [`v1::Scenario`]. They keep the document well-formed: ids stay unique, and
-//! deleting a node deletes the edges and fault entries that name it. Whether the result is a *valid*
-//! topology is the validator's call; the editor shows its errors on the nodes they name.
+//! Editing a scenario document: the operations the editor offers (add, move, connect, insert a node into an
+//! edge, delete, copy and paste, make databases replicate), as pure functions on [`v1::Scenario`]. They keep
+//! the document well-formed: ids stay unique, and deleting a node deletes the edges, fault entries and
+//! cluster memberships that name it. Whether the result is a *valid* topology is the validator's call; the
+//! editor shows its errors on the nodes they name.
 
 use std::collections::BTreeSet;
 
-use super::v1::{self, Edge, Fault, Node, NodeSpec, RequestClass, Scenario};
+use super::v1::{self, Cluster, Edge, Fault, Node, NodeSpec, ReadFrom, ReplicationMode, RequestClass, Scenario};
+use crate::topology::cluster::MAX_REPLICAS;
 
 /// Why an edit was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +24,18 @@ pub enum EditError {
     TooManyEdges,
     /// A kind name that no node kind has.
     UnknownKind(String),
+    /// Only `database` nodes replicate: this node is another kind.
+    NotADatabase(usize),
+    /// A database cannot replicate with itself.
+    ReplicaOfItself,
+    /// The node (by id) already replicates in another cluster: a database belongs to one cluster.
+    InAnotherCluster(String),
+    /// The cluster holds [`MAX_REPLICAS`] databases already.
+    TooManyReplicas,
+    /// A cluster index past the end of the document.
+    NoSuchCluster(usize),
+    /// A client only sends requests, so it cannot sit inside an edge.
+    ClientInEdge,
 }
 
 impl std::fmt::Display for EditError {
@@ -34,6 +48,17 @@ impl std::fmt::Display for EditError {
             EditError::TooManyNodes => write!(f, "a topology holds at most {} nodes", v1::MAX_NODES),
             EditError::TooManyEdges => write!(f, "a topology holds at most {} edges", v1::MAX_EDGES),
             EditError::UnknownKind(k) => write!(f, "unknown node kind \"{k}\""),
+            EditError::NotADatabase(i) => write!(f, "node #{i} is not a database: only databases replicate"),
+            EditError::ReplicaOfItself => f.write_str("a database cannot replicate with itself"),
+            EditError::InAnotherCluster(id) => {
+                write!(
+                    f,
+                    "\"{id}\" already replicates with other databases (a database has one cluster)"
+                )
+            }
+            EditError::TooManyReplicas => write!(f, "a cluster holds at most {MAX_REPLICAS} databases"),
+            EditError::NoSuchCluster(i) => write!(f, "there is no cluster #{i}"),
+            EditError::ClientInEdge => f.write_str("a client only sends requests: it cannot sit inside an edge"),
         }
     }
 }
@@ -249,7 +274,8 @@ fn fault_nodes(f: &Fault) -> Vec<&str> {
     }
 }
 
-/// Deletes the given nodes, every edge touching them and every fault entry naming them.
+/// Deletes the given nodes, every edge touching them and every fault entry naming them, and takes them out
+/// of their clusters (a cluster left with one database is dissolved).
 pub fn remove_nodes(doc: &mut Scenario, nodes: &BTreeSet<usize>) {
     let gone: BTreeSet<String> = nodes
         .iter()
@@ -264,6 +290,16 @@ pub fn remove_nodes(doc: &mut Scenario, nodes: &BTreeSet<usize>) {
     doc.edges.retain(|e| !gone.contains(&e.from) && !gone.contains(&e.to));
     doc.faults
         .retain(|f| fault_nodes(f).iter().all(|id| !gone.contains(*id)));
+    let touched: Vec<bool> = doc
+        .clusters
+        .iter_mut()
+        .map(|c| {
+            let before = c.replicas.len();
+            c.replicas.retain(|r| !gone.contains(r));
+            c.replicas.len() != before
+        })
+        .collect();
+    tidy_clusters(doc, &touched);
 }
 
 /// Deletes one edge (and the link faults on it).
@@ -277,6 +313,194 @@ pub fn remove_edge(doc: &mut Scenario, edge: usize) -> Result<(), EditError> {
         _ => true,
     });
     Ok(())
+}
+
+/// Inserts a new node of `kind` at `(x, y)` into `edge`: A → B becomes A → N → B, and the new node's index is
+/// returned. A → N is the old edge, retargeted (it keeps its index, latency, loss, weight and classes: it is
+/// still A's way out, which A's balancer weighs and A's routing filters by class, and link faults on A → B
+/// now name A → N); N → B is a new default edge (1 ms, no loss) carrying the same classes, so N forwards
+/// what the edge carried and nothing more.
+pub fn insert_on_edge(doc: &mut Scenario, edge: usize, kind: &str, x: f64, y: f64) -> Result<usize, EditError> {
+    let old = doc.edges.get(edge).ok_or(EditError::NoSuchEdge(edge))?.clone();
+    if kind == "client" {
+        return Err(EditError::ClientInEdge);
+    }
+    if doc.edges.len() >= v1::MAX_EDGES {
+        return Err(EditError::TooManyEdges);
+    }
+    let n = add_node(doc, kind, x, y)?;
+    let id = doc.nodes[n].id.clone();
+    doc.edges[edge].to = id.clone();
+    doc.edges.push(Edge {
+        from: id.clone(),
+        to: old.to.clone(),
+        latency: v1::Dist::Constant { ms: 1.0 },
+        loss: 0.0,
+        weight: None,
+        classes: old.classes,
+    });
+    for f in &mut doc.faults {
+        if let Fault::SetLatency { from, to, .. } | Fault::SetLoss { from, to, .. } = f {
+            if *from == old.from && *to == old.to {
+                to.clone_from(&id);
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// The index of the cluster that database `id` replicates in.
+pub fn cluster_of(doc: &Scenario, id: &str) -> Option<usize> {
+    doc.clusters.iter().position(|c| c.replicas.iter().any(|r| r == id))
+}
+
+/// The id of the database at `node`, or why it cannot replicate.
+fn database_id(doc: &Scenario, node: usize) -> Result<String, EditError> {
+    let n = doc.nodes.get(node).ok_or(EditError::NoSuchNode(node))?;
+    match n.spec {
+        NodeSpec::Database(_) => Ok(n.id.clone()),
+        _ => Err(EditError::NotADatabase(node)),
+    }
+}
+
+/// A new cluster of `replicas` (the first is the primary) with the format's defaults.
+fn new_cluster(doc: &Scenario, replicas: Vec<String>) -> Cluster {
+    let taken: BTreeSet<&str> = doc.clusters.iter().map(|c| c.id.as_str()).collect();
+    let id = (1..)
+        .map(|i| format!("cluster-{i}"))
+        .find(|id| !taken.contains(id.as_str()))
+        .unwrap_or_default();
+    Cluster {
+        id,
+        replicas,
+        mode: ReplicationMode::default(),
+        consistency: v1::Consistency::default(),
+        link_latency: v1::default_link_latency(),
+        op_timeout_ms: None,
+        n: None,
+        r: None,
+        w: None,
+        read_repair: false,
+        sloppy_quorum: false,
+        read_from: ReadFrom::default(),
+        election_timeout_ms: None,
+    }
+}
+
+/// After replicas left the clusters marked in `touched`: such a cluster left with fewer than two databases
+/// replicates nothing and is dissolved, and a quorum's `n` (then `r`, `w`) is brought down to what is left.
+fn tidy_clusters(doc: &mut Scenario, touched: &[bool]) {
+    let mut i = 0;
+    doc.clusters.retain(|c| {
+        i += 1;
+        c.replicas.len() >= 2 || !touched.get(i - 1).copied().unwrap_or(false)
+    });
+    for c in &mut doc.clusters {
+        let size = c.replicas.len() as u32;
+        c.n = c.n.map(|n| n.min(size));
+        let n = c.n.unwrap_or(size);
+        c.r = c.r.map(|r| r.min(n));
+        c.w = c.w.map(|w| w.min(n));
+    }
+}
+
+/// Makes databases `node` and `other` replicate together (`on`) or not. On: when neither is in a cluster, a
+/// new one is made with `node` first (its initial primary) and the format's defaults (async, CP, reads from
+/// the primary); when one is, the other joins it at the end. Off: `other` leaves `node`'s cluster, and a
+/// cluster left with one database is dissolved. Asking for what already holds changes nothing.
+pub fn set_replicates(doc: &mut Scenario, node: usize, other: usize, on: bool) -> Result<(), EditError> {
+    let a = database_id(doc, node)?;
+    let b = database_id(doc, other)?;
+    if node == other {
+        return Err(EditError::ReplicaOfItself);
+    }
+    let (ca, cb) = (cluster_of(doc, &a), cluster_of(doc, &b));
+    if !on {
+        if let (Some(c), true) = (ca, ca == cb) {
+            doc.clusters[c].replicas.retain(|r| *r != b);
+            let touched: Vec<bool> = (0..doc.clusters.len()).map(|k| k == c).collect();
+            tidy_clusters(doc, &touched);
+        }
+        return Ok(());
+    }
+    match (ca, cb) {
+        (Some(x), Some(y)) if x == y => Ok(()),
+        (Some(_), Some(_)) => Err(EditError::InAnotherCluster(b)),
+        (Some(c), None) | (None, Some(c)) => {
+            let joining = if ca.is_some() { b } else { a };
+            let replicas = &mut doc.clusters[c].replicas;
+            if replicas.len() >= MAX_REPLICAS {
+                return Err(EditError::TooManyReplicas);
+            }
+            replicas.push(joining);
+            Ok(())
+        }
+        (None, None) => {
+            let c = new_cluster(doc, vec![a, b]);
+            doc.clusters.push(c);
+            Ok(())
+        }
+    }
+}
+
+/// Adds a read replica of database `node` at `(x, y)` and returns its index: a database with the same
+/// configuration (but no scheduled crash) that replicates with `node`, joining its cluster or making a new one
+/// in which reads are served by the replica a request reaches (async, CP). Callers whose edge to `node`
+/// carries API reads among other classes send their API reads to the replica instead, over a new edge with
+/// the same latency and loss: writes still reach the primary, reads leave it.
+pub fn add_replica(doc: &mut Scenario, node: usize, x: f64, y: f64) -> Result<usize, EditError> {
+    let primary = database_id(doc, node)?;
+    let cluster = cluster_of(doc, &primary);
+    if cluster.is_some_and(|c| doc.clusters[c].replicas.len() >= MAX_REPLICAS) {
+        return Err(EditError::TooManyReplicas);
+    }
+    let read = RequestClass::ApiRead;
+    let splits: Vec<usize> = doc
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.to == primary)
+        .filter(|(_, e)| match &e.classes {
+            None => true,
+            Some(list) => list.contains(&read) && list.len() > 1,
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if doc.edges.len() + splits.len() > v1::MAX_EDGES {
+        return Err(EditError::TooManyEdges);
+    }
+    let r = add_node(doc, "database", x, y)?;
+    let mut spec = doc.nodes[node].spec.clone();
+    if let NodeSpec::Database(s) = &mut spec {
+        s.crash_at_ms = None;
+    }
+    doc.nodes[r].spec = spec;
+    let id = doc.nodes[r].id.clone();
+    match cluster {
+        Some(c) => doc.clusters[c].replicas.push(id.clone()),
+        None => {
+            let mut c = new_cluster(doc, vec![primary, id.clone()]);
+            c.read_from = ReadFrom::Replica;
+            doc.clusters.push(c);
+        }
+    }
+    for i in splits {
+        let e = &mut doc.edges[i];
+        let rest = CLASSES
+            .iter()
+            .copied()
+            .filter(|c| *c != read && e.classes.as_ref().is_none_or(|l| l.contains(c)))
+            .collect();
+        e.classes = Some(rest);
+        let to_replica = Edge {
+            to: id.clone(),
+            weight: None,
+            classes: Some(vec![read]),
+            ..e.clone()
+        };
+        doc.edges.push(to_replica);
+    }
+    Ok(r)
 }
 
 /// Copied nodes and the edges among them.
@@ -483,6 +707,218 @@ mod tests {
         assert_eq!(remove_edge(&mut doc, 3), Err(EditError::NoSuchEdge(3)));
         remove_edge(&mut doc, 0).unwrap();
         assert!(doc.edges.is_empty() && doc.faults.is_empty());
+    }
+
+    /// client → service → database, the seed of the classic designs.
+    fn three_tier() -> Scenario {
+        let mut doc = blank();
+        for (k, x) in [("client", 0.0), ("service", 240.0), ("database", 480.0)] {
+            add_node(&mut doc, k, x, 0.0).unwrap();
+        }
+        connect(&mut doc, 0, 1).unwrap();
+        connect(&mut doc, 1, 2).unwrap();
+        doc
+    }
+
+    fn ends(doc: &Scenario) -> Vec<(&str, &str)> {
+        doc.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect()
+    }
+
+    #[test]
+    fn inserting_into_an_edge_keeps_the_link_on_the_callers_side() {
+        use RequestClass::{ApiRead, ApiWrite};
+        let mut doc = three_tier();
+        doc.edges[1].latency = v1::Dist::Constant { ms: 3.0 };
+        doc.edges[1].loss = 0.01;
+        doc.edges[1].weight = Some(2);
+        doc.edges[1].classes = Some(vec![ApiRead, ApiWrite]);
+        doc.faults.push(Fault::SetLoss {
+            at_ms: 5.0,
+            from: "service-1".into(),
+            to: "database-1".into(),
+            loss: 0.5,
+        });
+        let before = doc.clone();
+        assert_eq!(
+            insert_on_edge(&mut doc, 2, "cache", 0.0, 0.0),
+            Err(EditError::NoSuchEdge(2))
+        );
+        assert_eq!(
+            insert_on_edge(&mut doc, 1, "client", 0.0, 0.0),
+            Err(EditError::ClientInEdge)
+        );
+        assert_eq!(
+            insert_on_edge(&mut doc, 1, "mainframe", 0.0, 0.0),
+            Err(EditError::UnknownKind("mainframe".into()))
+        );
+        assert_eq!(doc, before, "a refused insert changes nothing");
+
+        let n = insert_on_edge(&mut doc, 1, "cache", 360.0, 0.0).unwrap();
+        assert_eq!(doc.nodes[n].id, "cache-1");
+        assert_eq!((doc.nodes[n].x, doc.nodes[n].y), (360.0, 0.0));
+        assert_eq!(
+            ends(&doc),
+            [
+                ("client-1", "service-1"),
+                ("service-1", "cache-1"),
+                ("cache-1", "database-1")
+            ]
+        );
+        // The caller's side is the old edge: same index, latency, loss, weight and classes.
+        let (a, b) = (&doc.edges[1], &doc.edges[2]);
+        assert_eq!(
+            (&a.latency, a.loss, a.weight),
+            (&v1::Dist::Constant { ms: 3.0 }, 0.01, Some(2))
+        );
+        assert_eq!(a.classes.as_deref(), Some(&[ApiRead, ApiWrite][..]));
+        // The new side is a default link carrying the same classes.
+        assert_eq!(
+            (&b.latency, b.loss, b.weight),
+            (&v1::Dist::Constant { ms: 1.0 }, 0.0, None)
+        );
+        assert_eq!(b.classes, a.classes);
+        // The link fault now names the caller's side.
+        assert!(matches!(&doc.faults[0], Fault::SetLoss { from, to, .. } if from == "service-1" && to == "cache-1"));
+        Topology::build(&doc).expect("client -> service -> cache -> database validates");
+        // Undo is the editor's copy of the document: nothing else to restore.
+        let mut plain = three_tier();
+        insert_on_edge(&mut plain, 0, "load_balancer", 120.0, 0.0).unwrap();
+        assert_eq!(
+            ends(&plain),
+            [
+                ("client-1", "load-balancer-1"),
+                ("service-1", "database-1"),
+                ("load-balancer-1", "service-1")
+            ]
+        );
+        Topology::build(&plain).expect("a balancer inserted in front of the service validates");
+    }
+
+    #[test]
+    fn databases_join_and_leave_a_cluster() {
+        let mut doc = three_tier();
+        for y in [100.0, 200.0, 300.0, 400.0] {
+            add_node(&mut doc, "database", 480.0, y).unwrap();
+        }
+        // Nodes: client 0, service 1, database-1..5 at 2..6.
+        let replicas =
+            |doc: &Scenario| -> Vec<Vec<String>> { doc.clusters.iter().map(|c| c.replicas.clone()).collect() };
+        assert_eq!(set_replicates(&mut doc, 2, 1, true), Err(EditError::NotADatabase(1)));
+        assert_eq!(set_replicates(&mut doc, 0, 2, true), Err(EditError::NotADatabase(0)));
+        assert_eq!(set_replicates(&mut doc, 2, 2, true), Err(EditError::ReplicaOfItself));
+        assert_eq!(set_replicates(&mut doc, 2, 9, true), Err(EditError::NoSuchNode(9)));
+        assert!(doc.clusters.is_empty());
+
+        // A new cluster: the database asked first is the primary, the format's defaults otherwise.
+        set_replicates(&mut doc, 2, 3, true).unwrap();
+        assert_eq!(replicas(&doc), [["database-1", "database-2"]]);
+        let c = &doc.clusters[0];
+        assert_eq!(c.id, "cluster-1");
+        assert_eq!((c.mode, c.read_from), (ReplicationMode::Async, ReadFrom::Primary));
+        connect(&mut doc, 1, 3).unwrap();
+        Topology::build(&doc).expect("a two-database cluster validates");
+        // Joining from either side appends; asking again changes nothing.
+        set_replicates(&mut doc, 4, 2, true).unwrap();
+        set_replicates(&mut doc, 3, 4, true).unwrap();
+        assert_eq!(replicas(&doc), [["database-1", "database-2", "database-3"]]);
+        // A database in another cluster is refused, naming it.
+        set_replicates(&mut doc, 5, 6, true).unwrap();
+        let before = doc.clone();
+        assert_eq!(
+            set_replicates(&mut doc, 2, 5, true),
+            Err(EditError::InAnotherCluster("database-4".into()))
+        );
+        assert_eq!(doc, before);
+        assert_eq!(cluster_of(&doc, "database-5"), Some(1));
+        assert_eq!(cluster_of(&doc, "service-1"), None);
+
+        // A quorum of three loses one: n, r and w come down to what is left, and it still validates.
+        doc.clusters[0].mode = ReplicationMode::Quorum;
+        (doc.clusters[0].n, doc.clusters[0].r, doc.clusters[0].w) = (Some(3), Some(1), Some(3));
+        set_replicates(&mut doc, 2, 3, false).unwrap();
+        assert_eq!(replicas(&doc)[0], ["database-1", "database-3"]);
+        let c = &doc.clusters[0];
+        assert_eq!((c.n, c.r, c.w), (Some(2), Some(1), Some(2)));
+        Topology::build(&doc).expect("the shrunk quorum validates");
+        // Leaving when not together changes nothing; the last-but-one leaving dissolves the cluster.
+        set_replicates(&mut doc, 2, 5, false).unwrap();
+        assert_eq!(doc.clusters.len(), 2);
+        set_replicates(&mut doc, 4, 2, false).unwrap();
+        assert_eq!(replicas(&doc), [["database-4", "database-5"]]);
+    }
+
+    #[test]
+    fn removing_a_database_takes_it_out_of_its_cluster() {
+        let mut doc = three_tier();
+        for y in [100.0, 200.0] {
+            let d = add_node(&mut doc, "database", 480.0, y).unwrap();
+            set_replicates(&mut doc, 2, d, true).unwrap();
+        }
+        assert_eq!(doc.clusters[0].replicas, ["database-1", "database-2", "database-3"]);
+        remove_nodes(&mut doc, &set(&[3]));
+        assert_eq!(doc.clusters[0].replicas, ["database-1", "database-3"]);
+        Topology::build(&doc).expect("no cluster names a deleted node");
+        remove_nodes(&mut doc, &set(&[3]));
+        assert!(doc.clusters.is_empty(), "a cluster of one is dissolved");
+        Topology::build(&doc).expect("validates");
+    }
+
+    #[test]
+    fn a_read_replica_takes_the_reads_off_the_primary() {
+        use RequestClass::{ApiRead, ApiWrite, BackgroundJob, StaticAsset};
+        let mut doc = three_tier();
+        assert_eq!(add_replica(&mut doc, 1, 0.0, 0.0), Err(EditError::NotADatabase(1)));
+        if let NodeSpec::Database(s) = &mut doc.nodes[2].spec {
+            s.workers = 7;
+            s.crash_at_ms = Some(1_000.0);
+        }
+        let r = add_replica(&mut doc, 2, 480.0, 120.0).unwrap();
+        let NodeSpec::Database(s) = &doc.nodes[r].spec else {
+            panic!("the replica is a database");
+        };
+        assert_eq!(
+            (s.workers, s.crash_at_ms),
+            (7, None),
+            "same configuration, no scheduled crash"
+        );
+        let c = &doc.clusters[0];
+        assert_eq!(c.replicas, ["database-1", "database-2"]);
+        assert_eq!((c.mode, c.read_from), (ReplicationMode::Async, ReadFrom::Replica));
+        assert_eq!(
+            ends(&doc),
+            [
+                ("client-1", "service-1"),
+                ("service-1", "database-1"),
+                ("service-1", "database-2")
+            ]
+        );
+        assert_eq!(doc.edges[1].classes, Some(vec![StaticAsset, ApiWrite, BackgroundJob]));
+        assert_eq!(doc.edges[2].classes, Some(vec![ApiRead]));
+        // A second replica joins the cluster; the service's edge to the primary no longer carries reads.
+        add_replica(&mut doc, 2, 480.0, 240.0).unwrap();
+        assert_eq!(doc.clusters[0].replicas.len(), 3);
+        assert_eq!(doc.edges.len(), 3);
+
+        // It runs: the replica serves the reads, the primary the writes, and the replica lags.
+        let mut one = three_tier();
+        add_replica(&mut one, 2, 480.0, 120.0).unwrap();
+        one.duration_ms = Some(5_000.0);
+        one.workload.mix = v1::Mix {
+            api_read: 0.5,
+            api_write: 0.5,
+            ..v1::Mix::default()
+        };
+        one.workload.keys = v1::Keys::Uniform { count: 5 };
+        one.clusters[0].link_latency = v1::Dist::Constant { ms: 50.0 };
+        let mut sim = crate::Sim::new(&one, 1).expect("validates");
+        sim.run_to_end();
+        let report = sim.report();
+        let arrivals = |id: &str| report.nodes.iter().find(|n| n.id == id).map_or(0, |n| n.arrivals);
+        let (primary, replica) = (arrivals("database-1"), arrivals("database-2"));
+        assert!(primary > 100 && replica > 100, "primary {primary}, replica {replica}");
+        let db = &report.databases[0];
+        assert!(db.all.reads_ok > 100, "{db:?}");
+        assert!(db.all.stale_reads > 0, "an async replica lags its primary: {db:?}");
     }
 
     #[test]

@@ -927,6 +927,125 @@ pub const EDGE: &[Param] = &[
     ),
 ];
 
+const MODES: &[(&str, &str)] = &[
+    ("async", "async"),
+    ("semi_sync", "semi-sync"),
+    ("sync", "sync"),
+    ("quorum", "quorum (leaderless)"),
+];
+
+/// The parameters of a replicated database's cluster (the `clusters` entry its databases share), in inspector
+/// order. Which apply depends on the mode: see [`cluster_param_applies`].
+pub const CLUSTER: &[Param] = &[
+    p(
+        "mode",
+        "Replication",
+        "",
+        Control::Choice(MODES),
+        "When the primary acknowledges a write: async at once (a failover can lose it), semi-sync once one \
+         replica applied it, sync once all did. Quorum: no primary; writes go to n replicas and wait for w.",
+    ),
+    p(
+        "consistency",
+        "Under a partition",
+        "",
+        Control::Choice(&[("cp", "CP: fail the operation"), ("ap", "AP: answer anyway")]),
+        "When the primary or quorum does not answer in time: CP fails the operation; AP answers from the \
+         replicas that did, so reads may be stale and writes conflict.",
+    ),
+    p(
+        "read_from",
+        "Reads from",
+        "",
+        Control::Choice(&[("primary", "the primary"), ("replica", "the replica reached")]),
+        "Primary: replicas forward reads to it. Replica: the database reached answers from its own copy, \
+         stale while replication lags.",
+    ),
+    p(
+        "link_latency",
+        "Replication link",
+        "ms",
+        DIST,
+        "One-way delay of a replication message: how far an async replica lags.",
+    ),
+    opt(
+        "op_timeout_ms",
+        "Operation timeout",
+        "ms",
+        MS,
+        "How long to wait for the primary or quorum (100 ms when empty).",
+    ),
+    opt(
+        "election_timeout_ms",
+        "Failover after",
+        "ms",
+        MS,
+        "After the primary crashes, the most up-to-date live replica is promoted this long later (1000 ms \
+         when empty).",
+    ),
+    opt(
+        "n",
+        "Replicas per key (n)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "Databases holding each key (all when empty).",
+    ),
+    opt(
+        "r",
+        "Read quorum (r)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "Answers a read waits for, the newest winning (a majority of n when empty). With r + w > n and no \
+         sloppy quorum, a read sees the latest acknowledged write.",
+    ),
+    opt(
+        "w",
+        "Write quorum (w)",
+        "",
+        Control::Int { min: 1.0, max: 64.0 },
+        "Acknowledgements a write waits for (a majority of n when empty).",
+    ),
+    p(
+        "read_repair",
+        "Read repair",
+        "",
+        Control::Bool(false),
+        "Send the newest value to replicas that answered a read with an older one.",
+    ),
+    p(
+        "sloppy_quorum",
+        "Sloppy quorum",
+        "",
+        Control::Bool(false),
+        "Stand in for an unreachable replica with the next reachable one, which hands the write over later: \
+         available, but reads may miss it.",
+    ),
+];
+
+/// Whether a cluster parameter means anything in `mode` (a JSON name): the quorum's own (`n`, `r`, `w`, read
+/// repair, sloppy quorum) only in `quorum`, the primary's (reads from, failover) only in the others.
+pub fn cluster_param_applies(mode: &str, key: &str) -> bool {
+    match key {
+        "n" | "r" | "w" | "read_repair" | "sloppy_quorum" => mode == "quorum",
+        "read_from" | "election_timeout_ms" => mode != "quorum",
+        _ => true,
+    }
+}
+
+/// A cluster with one parameter changed, or why the change does not fit the format. Leaving the quorum mode
+/// drops the quorum's own settings, which the other modes refuse.
+pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Result<v1::Cluster, String> {
+    let mut v = tree(cluster)?;
+    put(&mut v, key, value);
+    let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async").to_owned();
+    if let (Some(obj), false) = (v.as_object_mut(), mode == "quorum") {
+        for k in ["n", "r", "w", "read_repair"] {
+            obj.remove(k);
+        }
+    }
+    from_tree(&v)
+}
+
 /// Any scenario type as a JSON tree: its compact text parsed by the codec's one tree reader.
 pub fn tree<T: super::codec::Json>(x: &T) -> Result<Value, String> {
     let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
@@ -1154,6 +1273,85 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn cluster_parameters_cover_the_format_and_leaving_quorum_drops_its_own() {
+        for f in fields_of::<v1::Cluster>() {
+            assert!(
+                matches!(f, "id" | "replicas") || described(CLUSTER, f),
+                "cluster.{f} has no inspector control"
+            );
+        }
+        let mut doc = super::super::edit::blank();
+        for _ in 0..3 {
+            super::super::edit::add_node(&mut doc, "database", 0.0, 0.0).unwrap();
+        }
+        super::super::edit::set_replicates(&mut doc, 0, 1, true).unwrap();
+        super::super::edit::set_replicates(&mut doc, 0, 2, true).unwrap();
+        let client = super::super::edit::add_node(&mut doc, "client", 0.0, 0.0).unwrap();
+        super::super::edit::connect(&mut doc, client, 0).unwrap();
+        let c = doc.clusters[0].clone();
+        // Every choice the controls offer is accepted.
+        for param in CLUSTER {
+            let values: Vec<Value> = match param.control {
+                Control::Choice(opts) => opts.iter().map(|(v, _)| Value::from(*v)).collect(),
+                Control::Tagged(variants) => variants.iter().map(variant_default).collect(),
+                _ => continue,
+            };
+            for value in values {
+                set_cluster(&c, param.key, Some(value.clone()))
+                    .unwrap_or_else(|e| panic!("{} = {value}: {e}", param.key));
+            }
+        }
+        let q = set_cluster(&c, "mode", Some("quorum".into())).unwrap();
+        let q = set_cluster(&q, "n", Some(3.into())).unwrap();
+        let q = set_cluster(&q, "w", Some(3.into())).unwrap();
+        let q = set_cluster(&q, "read_repair", Some(true.into())).unwrap();
+        let q = set_cluster(&q, "sloppy_quorum", Some(true.into())).unwrap();
+        assert_eq!((q.n, q.r, q.w, q.read_repair), (Some(3), None, Some(3), true));
+        doc.clusters[0] = q.clone();
+        crate::topology::Topology::build(&doc).expect("the quorum cluster validates");
+        // Back to a primary: the settings the primary modes refuse go; the rest stays.
+        let p = set_cluster(&q, "mode", Some("semi_sync".into())).unwrap();
+        assert_eq!(p.mode, v1::ReplicationMode::SemiSync);
+        assert_eq!((p.n, p.r, p.w, p.read_repair), (None, None, None, false));
+        doc.clusters[0] = p;
+        crate::topology::Topology::build(&doc).expect("the primary cluster validates");
+        // The inspector shows each mode's own settings only.
+        let shown = |mode: &str| -> Vec<&str> {
+            CLUSTER
+                .iter()
+                .map(|p| p.key)
+                .filter(|k| cluster_param_applies(mode, k))
+                .collect()
+        };
+        assert_eq!(
+            shown("quorum"),
+            [
+                "mode",
+                "consistency",
+                "link_latency",
+                "op_timeout_ms",
+                "n",
+                "r",
+                "w",
+                "read_repair",
+                "sloppy_quorum"
+            ]
+        );
+        assert_eq!(
+            shown("async"),
+            [
+                "mode",
+                "consistency",
+                "read_from",
+                "link_latency",
+                "op_timeout_ms",
+                "election_timeout_ms"
+            ]
+        );
+        assert!(set_cluster(&c, "mode", Some("eventual".into())).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The canvas region: the topology as SVG (nodes at their scenario positions, edges as arrows, fitted to the
 //! camera) with a `<canvas>` layered over it for the request dots, and the dots' legend. It is also the editor:
 //! drag nodes to move them, drag from a node's port to connect it, drag the plane to pan, wheel to zoom, and
-//! drop palette items to add them.
+//! drop palette items to add them (onto an edge: into it).
 
 use std::rc::Rc;
 
@@ -267,23 +267,31 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         })
     };
 
+    // A palette item dropped on an edge goes into it.
+    let edge_under = {
+        let svg_ref = svg_ref.clone();
+        let (layout, edges) = (layout.clone(), props.edges.clone());
+        move |e: &DragEvent| {
+            let at = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|svg| to_scenario(&svg, layout.view, e.client_x(), e.client_y()));
+            (at, at.and_then(|p| layout.edge_near(&edges, p, DROP_REACH)))
+        }
+    };
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
     let on_drop = {
         let on_action = props.on_action.clone();
-        let svg_ref = svg_ref.clone();
-        let view = layout.view;
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             let kind = e
                 .data_transfer()
                 .and_then(|d| d.get_data("text/plain").ok())
                 .and_then(|k| palette_kind(&k));
-            let at = svg_ref
-                .cast::<web_sys::Element>()
-                .map(|svg| to_scenario(&svg, view, e.client_x(), e.client_y()));
-            if let Some(kind) = kind {
-                on_action.emit(Action::AddNode(kind, at));
-            }
+            let Some(kind) = kind else { return };
+            on_action.emit(match edge_under(&e) {
+                (at, Some(edge)) if kind != "client" => Action::InsertOnEdge(edge, kind, at),
+                (at, _) => Action::AddNode(kind, at),
+            });
         })
     };
 
@@ -454,6 +462,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         </main>
     }
 }
+
+/// How near an edge (in scenario units) a dropped palette item goes into it.
+const DROP_REACH: f64 = 16.0;
 
 /// The palette kind named by a drag payload.
 fn palette_kind(name: &str) -> Option<&'static str> {

@@ -36,6 +36,7 @@ pub struct InspectorProps {
 enum Target {
     Node(usize),
     Edge(usize),
+    Cluster(usize),
     Scenario,
 }
 
@@ -44,6 +45,7 @@ impl Target {
         match self {
             Target::Node(i) => Action::SetNodeParam(i, key, v),
             Target::Edge(i) => Action::SetEdgeParam(i, key, v),
+            Target::Cluster(i) => Action::SetClusterParam(i, key, v),
             Target::Scenario => Action::SetScenarioParam(key, v),
         }
     }
@@ -154,12 +156,8 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="connect" onclick={on_connect}>{ "Connect" }</button>
             </div>
-            if node.spec.kind_name() == "database" && props.doc.clusters.iter().any(|c| c.replicas.contains(&node.id)) {
-                <div class="row-buttons">
-                    <button type="button" class="tool" data-testid="open-cap"
-                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Cap)}
-                            title="Availability against consistency for this replicated database">{ "CAP panel" }</button>
-                </div>
+            if node.spec.kind_name() == "database" {
+                { replication(props, i, &node.id) }
             }
             if node.spec.kind_name() == "shard_router" {
                 <div class="row-buttons">
@@ -192,6 +190,57 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                         title="Delete (Del)">{ "Delete" }</button>
             </div>
         </>
+    }
+}
+
+/// A database's replication: which other databases it replicates with (a checkbox each; one in another
+/// cluster is shown but cannot be ticked), its cluster's settings for the cluster's mode, and the CAP panel.
+fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
+    let doc = &props.doc;
+    let cluster = edit::cluster_of(doc, id);
+    let c = cluster.and_then(|c| doc.clusters.get(c));
+    let v = c.and_then(|c| params::tree(c).ok()).unwrap_or(Value::Null);
+    let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async");
+    let primary = c.filter(|_| mode != "quorum").and_then(|c| c.replicas.first());
+    let hint = match (cluster, primary) {
+        (None, _) => Some("Tick the databases this one replicates with: it becomes the primary."),
+        (Some(_), Some(p)) if p == id => Some("This database is the primary."),
+        _ => None,
+    };
+    html! {
+        <section class="replication" data-testid="replication" aria-label="Replication">
+            <h3>{ "Replication" }</h3>
+            <div class="subset" role="group" aria-label="Replicates with" data-testid="replicates-with">
+                { for doc.nodes.iter().enumerate().filter(|(j, n)| *j != i && n.spec.kind_name() == "database").map(|(j, n)| {
+                    let theirs = edit::cluster_of(doc, &n.id);
+                    let checked = theirs.is_some() && theirs == cluster;
+                    let taken = theirs.is_some() && cluster.is_some() && theirs != cluster;
+                    let onchange = props.on_action.reform(move |e: Event| Action::SetReplicates(i, j, self::checked(&e)));
+                    let mut label = n.label.clone().unwrap_or_else(|| n.id.clone());
+                    if primary == Some(&n.id) {
+                        label.push_str(" (primary)");
+                    }
+                    html! {
+                        <label class="check" title={taken.then_some("Replicates in another cluster")}>
+                            <input type="checkbox" data-replica={n.id.clone()} {checked} disabled={taken} {onchange} />
+                            { label }
+                        </label>
+                    }
+                }) }
+            </div>
+            if let Some(hint) = hint {
+                <p class="hint">{ hint }</p>
+            }
+            { for cluster.into_iter().flat_map(|k| params::CLUSTER.iter().filter(|p| params::cluster_param_applies(mode, p.key))
+                .map(move |p| (k, p))).map(|(k, p)| control(p, &v, Target::Cluster(k), &props.on_action)) }
+            <div class="row-buttons">
+                if cluster.is_some() {
+                    <button type="button" class="tool" data-testid="open-cap"
+                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Cap)}
+                            title="Availability against consistency for this replicated database">{ "CAP panel" }</button>
+                }
+            </div>
+        </section>
     }
 }
 

@@ -1,5 +1,6 @@
 //! The palette: the kinds of node a topology can contain, each with its icon. Click (or Enter) adds one in
-//! the middle of the view; drag one onto the canvas to place it.
+//! the middle of the view, or into the selected edge; drag one onto the canvas to place it, or onto an edge
+//! to insert it there.
 
 use switchyard_core::scenario::edit;
 use web_sys::DragEvent;
@@ -30,7 +31,7 @@ pub fn Palette(props: &PaletteProps) -> Html {
                     html! {
                         <li>
                             <button type="button" class="palette-item" data-kind={slug} draggable="true"
-                                    title={format!("Add a {label} (or drag it onto the canvas)")}
+                                    title={format!("Add a {label} (or drag it onto the canvas; onto an edge, or with an edge selected, it goes into the edge)")}
                                     aria-label={format!("Add {label}")} {onclick} {ondragstart}>
                                 <span class="glyph">{ kind_icon(kind) }</span>
                                 <span class="label">{ label }</span>

@@ -45,7 +45,8 @@ pub fn Shortcuts(props: &ShortcutsProps) -> Html {
                      data-testid="shortcut-list">
                 <h2 id="shortcuts-title">{ "Keyboard shortcuts" }</h2>
                 <p class="hint">{ "Adding nodes: Tab to the palette and press Enter on a component. Connecting: select \
-                    a node, pick the target under \"Connect to\" in the inspector, press Connect." }</p>
+                    a node, pick the target under \"Connect to\" in the inspector, press Connect. Inserting into an edge: \
+                    select the edge (Enter on it), then press Enter on a component in the palette." }</p>
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, what)| html! {
                         <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></>

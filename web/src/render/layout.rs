@@ -100,6 +100,34 @@ impl Layout {
             .rposition(|&(nx, ny)| (x - nx).abs() <= NODE_HALF_W && (y - ny).abs() <= NODE_HALF_H)
     }
 
+    /// The nearest of `edges` (node index pairs, drawn as [`Layout::edge_segment`]) that passes within
+    /// `within` of `p`, where a palette item dropped at `p` goes into the edge; none over a node.
+    pub fn edge_near(&self, edges: &[(usize, usize)], p: (f64, f64), within: f64) -> Option<usize> {
+        if self.node_at(p).is_some() {
+            return None;
+        }
+        let n = self.nodes.len();
+        edges
+            .iter()
+            .enumerate()
+            .filter(|(_, &(a, b))| a < n && b < n)
+            .map(|(k, &(a, b))| {
+                let ((x1, y1), (x2, y2)) = self.edge_segment(a, b);
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (((p.0 - x1) * dx + (p.1 - y1) * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (ex, ey) = (p.0 - x1 - t * dx, p.1 - y1 - t * dy);
+                (k, ex * ex + ey * ey)
+            })
+            .filter(|&(_, d2)| d2 <= within * within)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(k, _)| k)
+    }
+
     /// The `viewBox` attribute.
     pub fn view_box(&self) -> String {
         let (x, y, w, h) = self.view;
@@ -179,6 +207,26 @@ mod tests {
         let l = Layout::new(vec![(0.0, 0.0), (200.0, 0.0)]);
         assert_eq!(l.node_at((190.0, 10.0)), Some(1));
         assert_eq!(l.node_at((100.0, 0.0)), None);
+    }
+
+    #[test]
+    fn a_drop_goes_into_the_nearest_edge_within_reach() {
+        // 0 → 1 along y = 0, 0 → 2 down to y = 200.
+        let l = Layout::new(vec![(0.0, 0.0), (400.0, 0.0), (0.0, 200.0)]);
+        let edges = [(0, 1), (0, 2)];
+        assert_eq!(l.edge_near(&edges, (200.0, 8.0), 12.0), Some(0));
+        assert_eq!(l.edge_near(&edges, (5.0, 100.0), 12.0), Some(1));
+        assert_eq!(l.edge_near(&edges, (200.0, 30.0), 12.0), None, "too far from either");
+        assert_eq!(
+            l.edge_near(&edges, (10.0, 10.0), 50.0),
+            None,
+            "over a node, not an edge"
+        );
+        assert_eq!(
+            l.edge_near(&[(0, 9)], (200.0, 0.0), 12.0),
+            None,
+            "an edge to a missing node"
+        );
     }
 
     #[test]
