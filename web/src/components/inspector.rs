@@ -49,8 +49,35 @@ impl Target {
     }
 }
 
+/// Brings the inspector into view when its top is off screen (on a narrow screen it sits below the canvas;
+/// on a wide one, low in the side panel): scrolling only, so the keyboard focus stays on the canvas.
+fn reveal(el: &web_sys::Element) {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let top = el.get_bounding_client_rect().top();
+    // The heading and the first fields showing is in view enough.
+    if top < 0.0 || top > height - 120.0 {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
+    let section = use_node_ref();
+    {
+        let section = section.clone();
+        use_effect_with(props.selection.clone(), move |selection| {
+            if *selection != Selection::None {
+                if let Some(el) = section.cast::<web_sys::Element>() {
+                    reveal(&el);
+                }
+            }
+        });
+    }
     let body = match &props.selection {
         Selection::Nodes(s) if s.len() == 1 => s.first().map_or_else(Html::default, |&i| node_panel(props, i)),
         Selection::Nodes(s) => {
@@ -96,7 +123,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
     };
     html! {
-        <section class="inspector panel" data-testid="inspector" aria-label="Inspector">{ body }</section>
+        <section class="inspector panel" data-testid="inspector" aria-label="Inspector" ref={section}>{ body }</section>
     }
 }
 
