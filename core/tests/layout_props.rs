@@ -52,9 +52,10 @@ fn box_meets(c: (f64, f64), pad: f64, p: (f64, f64), q: (f64, f64)) -> bool {
 /// A new node at `c` keeps `pad` from every box and every edge line of `doc` (the independent reference).
 fn clear(doc: &Scenario, c: (f64, f64), pad: f64) -> bool {
     let at = |id: &str| doc.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y));
-    let boxes = doc.nodes.iter().all(|n| {
-        (c.0 - n.x).abs() >= 2.0 * NODE_HALF_W + pad || (c.1 - n.y).abs() >= 2.0 * NODE_HALF_H + pad
-    });
+    let boxes = doc
+        .nodes
+        .iter()
+        .all(|n| (c.0 - n.x).abs() >= 2.0 * NODE_HALF_W + pad || (c.1 - n.y).abs() >= 2.0 * NODE_HALF_H + pad);
     boxes
         && doc.edges.iter().all(|e| match (at(&e.from), at(&e.to)) {
             (Some(p), Some(q)) => !box_meets(c, pad, p, q),
@@ -170,7 +171,10 @@ fn check_tidy(doc: &Scenario) -> Result<Scenario, String> {
     for (i, a) in out.nodes.iter().enumerate() {
         for b in &out.nodes[i + 1..] {
             if (a.x - b.x).abs() < 2.0 * NODE_HALF_W + 20.0 && (a.y - b.y).abs() < 2.0 * NODE_HALF_H + 20.0 {
-                return Err(format!("{} at ({}, {}) and {} at ({}, {}) overlap", a.id, a.x, a.y, b.id, b.x, b.y));
+                return Err(format!(
+                    "{} at ({}, {}) and {} at ({}, {}) overlap",
+                    a.id, a.x, a.y, b.id, b.x, b.y
+                ));
             }
         }
         if a.x.fract() != 0.0 || a.y.fract() != 0.0 {
@@ -181,7 +185,10 @@ fn check_tidy(doc: &Scenario) -> Result<Scenario, String> {
     for e in &out.edges {
         let on_cycle = reachable(&out, &e.to).contains(&e.from);
         if !on_cycle && at(&e.from).x >= at(&e.to).x {
-            return Err(format!("{} → {} is not on a cycle but does not run left to right", e.from, e.to));
+            return Err(format!(
+                "{} → {} is not on a cycle but does not run left to right",
+                e.from, e.to
+            ));
         }
     }
     // Clients nothing sends to stand in the leftmost column.
@@ -216,7 +223,15 @@ fn a_chain_is_laid_out_as_one_row_left_to_right() {
     let xs: Vec<f64> = out.nodes.iter().map(|n| n.x).collect();
     let ys: BTreeSet<i64> = out.nodes.iter().map(|n| n.y as i64).collect();
     // client (1), lb (3), service (0), database (2), one column each, starting at the old left edge.
-    assert_eq!(xs, [-20.0 + 2.0 * layout::LAYER_X, -20.0, -20.0 + 3.0 * layout::LAYER_X, -20.0 + layout::LAYER_X]);
+    assert_eq!(
+        xs,
+        [
+            -20.0 + 2.0 * layout::LAYER_X,
+            -20.0,
+            -20.0 + 3.0 * layout::LAYER_X,
+            -20.0 + layout::LAYER_X
+        ]
+    );
     assert_eq!(ys.len(), 1, "one row: {ys:?}");
 }
 

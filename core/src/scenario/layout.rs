@@ -274,7 +274,10 @@ mod tests {
         let spot = place(&doc, "database", Some(c), (0.0, 0.0));
         assert_ne!(spot, (STEP_X, 0.0));
         assert!(is_free(&doc, spot));
-        assert!((spot.0 - STEP_X).abs() <= STEP_X && (spot.1).abs() <= STEP_Y, "still next to it: {spot:?}");
+        assert!(
+            (spot.0 - STEP_X).abs() <= STEP_X && (spot.1).abs() <= STEP_Y,
+            "still next to it: {spot:?}"
+        );
         // A second client goes below the first, which is free.
         assert_eq!(place(&doc, "client", Some(c), (0.0, 0.0)), (0.0, STEP_Y));
     }
