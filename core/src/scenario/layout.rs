@@ -194,17 +194,30 @@ pub fn tidy(doc: &mut Scenario) {
     if n == 0 {
         return;
     }
-    let (layer, kept) = layers(doc);
+    let (mut layer, kept) = layers(doc);
     let depth = layer.iter().copied().max().unwrap_or(0) + 1;
+    // An edge across several layers gets a placeholder in each layer between (the "dummy" nodes of
+    // Sugiyama's method): it takes a row there, so the edge has a lane of its own instead of running
+    // through the nodes of those layers. Vertices past `n` are placeholders; `screen_y` orders them as their
+    // edge's source.
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut screen_y: Vec<f64> = doc.nodes.iter().map(|n| n.y).collect();
     for &(a, b) in &kept {
-        preds[b].push(a);
+        let mut from = a;
+        for d in layer[a] + 1..layer[b] {
+            preds.push(vec![from]);
+            layer.push(d);
+            screen_y.push(doc.nodes[a].y);
+            from = preds.len() - 1;
+        }
+        preds[b].push(from);
     }
-    // Row of each placed node within its column.
-    let mut row = vec![0.0f64; n];
+    let vertices = preds.len();
+    // Row of each placed vertex within its column.
+    let mut row = vec![0.0f64; vertices];
     let mut columns: Vec<Vec<usize>> = vec![Vec::new(); depth];
     for (d, column) in columns.iter_mut().enumerate() {
-        let mut members: Vec<(f64, f64, usize)> = (0..n)
+        let mut members: Vec<(f64, f64, usize)> = (0..vertices)
             .filter(|&i| layer[i] == d)
             .map(|i| {
                 let p = &preds[i];
@@ -214,7 +227,7 @@ pub fn tidy(doc: &mut Scenario) {
                 } else {
                     p.iter().map(|&u| row[u]).sum::<f64>() / p.len() as f64
                 };
-                (key, doc.nodes[i].y, i)
+                (key, screen_y[i], i)
             })
             .collect();
         // Nodes with no predecessor (the sources, and anything only reached through a cycle) keep their
@@ -225,7 +238,7 @@ pub fn tidy(doc: &mut Scenario) {
             // Centred rows, so that a column's barycenter sits on the same line as its neighbours'.
             row[i] = k as f64 - (count - 1.0) / 2.0;
         }
-        *column = members.into_iter().map(|(_, _, i)| i).collect();
+        *column = members.into_iter().map(|(_, _, i)| i).filter(|&i| i < n).collect();
     }
     let left = doc.nodes.iter().map(|n| n.x).fold(f64::INFINITY, f64::min);
     let (top, bottom) = doc
@@ -280,6 +293,27 @@ mod tests {
         );
         // A second client goes below the first, which is free.
         assert_eq!(place(&doc, "client", Some(c), (0.0, 0.0)), (0.0, STEP_Y));
+    }
+
+    #[test]
+    fn an_edge_across_layers_gets_a_lane_of_its_own() {
+        let mut doc = edit::blank();
+        for k in ["client", "load_balancer", "service", "database"] {
+            edit::add_node(&mut doc, k, 0.0, 0.0).unwrap();
+        }
+        // A chain, and a shortcut from the client to the end of it.
+        for (a, b) in [(0, 1), (1, 2), (2, 3), (0, 3)] {
+            edit::connect(&mut doc, a, b).unwrap();
+        }
+        tidy(&mut doc);
+        let at = |i: usize| (doc.nodes[i].x, doc.nodes[i].y);
+        for middle in [1, 2] {
+            assert!(
+                !box_meets_segment(at(middle), 0.0, at(0), at(3)),
+                "the client → database edge runs through node {middle}: {:?}",
+                (0..4).map(at).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
