@@ -185,7 +185,7 @@ pub fn layers(doc: &Scenario) -> (Vec<usize>, Vec<(usize, usize)>) {
 }
 
 /// Lays the topology out left to right by layers ([`layers`]): each layer a column, [`LAYER_X`] apart, its
-/// nodes [`ROW_Y`] apart and centred on the same line. The first column keeps the order the nodes have on
+/// rows [`ROW_Y`] apart and centred on the same line (an edge that skips layers takes a row in each). The first column keeps the order the nodes have on
 /// screen (top to bottom); every later column is ordered by the mean row of each node's predecessors (the
 /// barycenter heuristic), which untangles most crossings. The layout is placed where the old one was (same
 /// left edge, same vertical middle). Only `x` and `y` change.
