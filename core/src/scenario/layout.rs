@@ -3,8 +3,6 @@
 //! of the document; the editor uses the first when a node is added without a position and the second for
 //! its "Tidy layout" action. Only positions change: the model (and a run of it) stays as it is.
 
-use std::collections::BTreeSet;
-
 use super::v1::{NodeSpec, Scenario};
 
 /// Half the width and height of a node's box, in scenario units, as the web app draws it.
@@ -56,11 +54,15 @@ pub fn box_meets_segment(c: (f64, f64), pad: f64, p: (f64, f64), q: (f64, f64)) 
 /// Each edge as a pair of node indices (edges that name a missing node, and self-loops, are left out).
 fn edge_indices(doc: &Scenario) -> Vec<(usize, usize)> {
     let index = |id: &str| doc.nodes.iter().position(|n| n.id == id);
-    doc.edges
-        .iter()
-        .filter_map(|e| Some((index(&e.from)?, index(&e.to)?)))
-        .filter(|(a, b)| a != b)
-        .collect()
+    let mut out = Vec::with_capacity(doc.edges.len());
+    for e in &doc.edges {
+        if let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) {
+            if a != b {
+                out.push((a, b));
+            }
+        }
+    }
+    out
 }
 
 /// True if a new node centred at `c` would keep [`CLEARANCE`] from every node's box and every edge's line
@@ -78,30 +80,28 @@ fn free_among(doc: &Scenario, segments: &[(usize, usize)], c: (f64, f64)) -> boo
             .all(|&(a, b)| !box_meets_segment(c, CLEARANCE, at(a), at(b)))
 }
 
-/// The grid cells of ring `ring` around `(0, 0)`, nearest first (then top to bottom, left to right): the
-/// order in which spots are tried.
-fn ring_cells(ring: i32) -> Vec<(i32, i32)> {
-    let mut cells: Vec<(i32, i32)> = (-ring..=ring)
-        .flat_map(|i| (-ring..=ring).map(move |j| (i, j)))
-        .filter(|(i, j)| i.abs().max(j.abs()) == ring)
-        .collect();
-    let dist = |(i, j): (i32, i32)| {
-        let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y);
-        dx * dx + dy * dy
-    };
-    cells.sort_by(|&a, &b| dist(a).total_cmp(&dist(b)).then((a.1, a.0).cmp(&(b.1, b.0))));
-    cells
-}
-
 /// The nearest spot to `anchor` on a grid of node-sized cells around it (searched ring by ring, up to
-/// [`SEARCH_RINGS`] out) where a new node is clear of every box and edge of `doc`, in whole units; `None`
-/// when the whole search area is taken.
+/// [`SEARCH_RINGS`] out; within a ring the nearest cell, then the highest, then the leftmost) where a new
+/// node is clear of every box and edge of `doc`, in whole units; `None` when the whole search area is taken.
 pub fn free_spot(doc: &Scenario, anchor: (f64, f64)) -> Option<(f64, f64)> {
     let segments = edge_indices(doc);
     let (ax, ay) = (anchor.0.round(), anchor.1.round());
-    (0..=SEARCH_RINGS).flat_map(ring_cells).find_map(|(i, j)| {
-        let c = (ax + f64::from(i) * STEP_X, ay + f64::from(j) * STEP_Y);
-        free_among(doc, &segments, c).then_some(c)
+    (0..=SEARCH_RINGS).find_map(|ring| {
+        let mut best: Option<(f64, i32, i32)> = None;
+        for j in -ring..=ring {
+            for i in -ring..=ring {
+                if i.abs().max(j.abs()) != ring {
+                    continue;
+                }
+                let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y);
+                let dist = dx * dx + dy * dy;
+                // Rows are scanned top to bottom and cells left to right, so the first of equals stays.
+                if best.is_none_or(|(d, ..)| dist < d) && free_among(doc, &segments, (ax + dx, ay + dy)) {
+                    best = Some((dist, i, j));
+                }
+            }
+        }
+        best.map(|(_, i, j)| (ax + f64::from(i) * STEP_X, ay + f64::from(j) * STEP_Y))
     })
 }
 
@@ -127,61 +127,66 @@ pub fn place(doc: &Scenario, kind: &str, beside: Option<usize>, centre: (f64, f6
 /// The layer of each node in a tidy layout: 0 for the sources (clients first), then the longest path to
 /// each node over the edges left once cycles are broken (an edge back to a node on the depth-first path is
 /// set aside, in a search that starts from the clients, then the other sources, then the remaining nodes).
-/// Also returns the edges kept, as `(from, to)` indices; each goes from a lower layer to a higher one.
-pub fn layers(doc: &Scenario) -> (Vec<usize>, Vec<(usize, usize)>) {
+/// Also returns each node's predecessors over the edges kept; each lies in a lower layer.
+pub fn layers(doc: &Scenario) -> (Vec<usize>, Vec<Vec<usize>>) {
     let n = doc.nodes.len();
     let edges = edge_indices(doc);
+    // Out-edges by edge index, so that a back edge can be flagged.
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut has_in = vec![false; n];
-    for &(a, b) in &edges {
-        out[a].push(b);
-        has_in[b] = true;
+    let mut rank = vec![0usize; n];
+    for (k, &(a, b)) in edges.iter().enumerate() {
+        out[a].push(k);
+        rank[b] = 1;
     }
-    let client = |i: usize| matches!(doc.nodes[i].spec, NodeSpec::Client(_));
-    let mut roots: Vec<usize> = (0..n).collect();
-    roots.sort_by_key(|&i| (!client(i), has_in[i], i));
-
+    // Clients nothing sends to, other clients, other sources, the rest.
+    for (i, node) in doc.nodes.iter().enumerate() {
+        if !matches!(node.spec, NodeSpec::Client(_)) {
+            rank[i] += 2;
+        }
+    }
     // Iterative depth-first search; `state` 0 = unseen, 1 = on the path, 2 = done.
     let mut state = vec![0u8; n];
-    let mut back: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut back = vec![false; edges.len()];
     let mut finish = Vec::with_capacity(n);
-    for &r in &roots {
-        if state[r] != 0 {
-            continue;
-        }
-        state[r] = 1;
-        let mut stack = vec![(r, 0usize)];
-        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
-            if let Some(&w) = out[v].get(*k) {
-                *k += 1;
-                match state[w] {
-                    0 => {
+    for r in 0..4 {
+        for root in 0..n {
+            if rank[root] != r || state[root] != 0 {
+                continue;
+            }
+            state[root] = 1;
+            let mut stack = vec![(root, 0usize)];
+            while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+                if let Some(&e) = out[v].get(*k) {
+                    *k += 1;
+                    let w = edges[e].1;
+                    if state[w] == 0 {
                         state[w] = 1;
                         stack.push((w, 0));
+                    } else if state[w] == 1 {
+                        back[e] = true;
                     }
-                    1 => {
-                        back.insert((v, w));
-                    }
-                    _ => {}
+                } else {
+                    state[v] = 2;
+                    finish.push(v);
+                    stack.pop();
                 }
-            } else {
-                state[v] = 2;
-                finish.push(v);
-                stack.pop();
             }
         }
     }
-    let kept: Vec<(usize, usize)> = edges.into_iter().filter(|e| !back.contains(e)).collect();
-    // Reverse finishing order is a topological order of the kept edges.
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in &kept {
-        preds[b].push(a);
+    for (k, &(a, b)) in edges.iter().enumerate() {
+        if !back[k] {
+            preds[b].push(a);
+        }
     }
+    // Reverse finishing order is a topological order of the kept edges.
     let mut layer = vec![0usize; n];
     for &v in finish.iter().rev() {
-        layer[v] = preds[v].iter().map(|&u| layer[u] + 1).max().unwrap_or(0);
+        for &u in &preds[v] {
+            layer[v] = layer[v].max(layer[u] + 1);
+        }
     }
-    (layer, kept)
+    (layer, preds)
 }
 
 /// Lays the topology out left to right by layers ([`layers`]): each layer a column, [`LAYER_X`] apart, its
@@ -194,51 +199,59 @@ pub fn tidy(doc: &mut Scenario) {
     if n == 0 {
         return;
     }
-    let (mut layer, kept) = layers(doc);
+    let (mut layer, mut preds) = layers(doc);
     let depth = layer.iter().copied().max().unwrap_or(0) + 1;
     // An edge across several layers gets a placeholder in each layer between (the "dummy" nodes of
     // Sugiyama's method): it takes a row there, so the edge has a lane of its own instead of running
     // through the nodes of those layers. Vertices past `n` are placeholders; `screen_y` orders them as their
     // edge's source.
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut screen_y: Vec<f64> = doc.nodes.iter().map(|n| n.y).collect();
-    for &(a, b) in &kept {
-        let mut from = a;
-        for d in layer[a] + 1..layer[b] {
-            preds.push(vec![from]);
-            layer.push(d);
-            screen_y.push(doc.nodes[a].y);
-            from = preds.len() - 1;
+    for b in 0..n {
+        for k in 0..preds[b].len() {
+            let a = preds[b][k];
+            let mut from = a;
+            for d in layer[a] + 1..layer[b] {
+                preds.push(vec![from]);
+                layer.push(d);
+                screen_y.push(doc.nodes[a].y);
+                from = preds.len() - 1;
+            }
+            preds[b][k] = from;
         }
-        preds[b].push(from);
     }
     let vertices = preds.len();
-    // Row of each placed vertex within its column.
+    // Row of each vertex within its column, and its sort key: the mean row of its predecessors (which sit
+    // in earlier columns, so their rows are known), then its place on screen. Vertices with no predecessor
+    // (the sources, and anything only reached through a cycle) keep their on-screen order, below the rest.
     let mut row = vec![0.0f64; vertices];
-    let mut columns: Vec<Vec<usize>> = vec![Vec::new(); depth];
-    for (d, column) in columns.iter_mut().enumerate() {
-        let mut members: Vec<(f64, f64, usize)> = (0..vertices)
-            .filter(|&i| layer[i] == d)
-            .map(|i| {
-                let p = &preds[i];
-                // Predecessors always sit in earlier columns, so their rows are known.
-                let key = if p.is_empty() {
-                    f64::INFINITY
-                } else {
-                    p.iter().map(|&u| row[u]).sum::<f64>() / p.len() as f64
-                };
-                (key, screen_y[i], i)
-            })
-            .collect();
-        // Nodes with no predecessor (the sources, and anything only reached through a cycle) keep their
-        // on-screen order, below the ones placed by barycenter.
-        members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut key = vec![(f64::INFINITY, 0.0f64); vertices];
+    for d in 0..depth {
+        let mut members: Vec<usize> = Vec::new();
+        for i in 0..vertices {
+            if layer[i] != d {
+                continue;
+            }
+            if !preds[i].is_empty() {
+                let sum: f64 = preds[i].iter().map(|&u| row[u]).sum();
+                key[i].0 = sum / preds[i].len() as f64;
+            }
+            key[i].1 = screen_y[i];
+            // An insertion sort (stable: vertices come in index order), written out because the library's
+            // sorts cost the web bundle more code than a column's few members are worth.
+            let mut m = members.len();
+            while m > 0 && {
+                let (x, y) = (key[i], key[members[m - 1]]);
+                x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).is_lt()
+            } {
+                m -= 1;
+            }
+            members.insert(m, i);
+        }
         let count = members.len() as f64;
-        for (k, &(_, _, i)) in members.iter().enumerate() {
+        for (k, &i) in members.iter().enumerate() {
             // Centred rows, so that a column's barycenter sits on the same line as its neighbours'.
             row[i] = k as f64 - (count - 1.0) / 2.0;
         }
-        *column = members.into_iter().map(|(_, _, i)| i).filter(|&i| i < n).collect();
     }
     let left = doc.nodes.iter().map(|n| n.x).fold(f64::INFINITY, f64::min);
     let (top, bottom) = doc
@@ -247,13 +260,10 @@ pub fn tidy(doc: &mut Scenario) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(t, b), n| (t.min(n.y), b.max(n.y)));
     let middle = ((top + bottom) / 2.0).round();
     let left = left.round();
-    for (d, column) in columns.iter().enumerate() {
-        for &i in column {
-            let node = &mut doc.nodes[i];
-            node.x = left + d as f64 * LAYER_X;
-            // Half rows (an even column) land on whole units: ROW_Y is even.
-            node.y = middle + row[i] * ROW_Y;
-        }
+    for (i, node) in doc.nodes.iter_mut().enumerate() {
+        node.x = left + layer[i] as f64 * LAYER_X;
+        // Half rows (an even column) land on whole units: ROW_Y is even.
+        node.y = middle + row[i] * ROW_Y;
     }
 }
 
@@ -326,9 +336,13 @@ mod tests {
         for (a, b) in [(1, 2), (2, 3), (2, 0), (3, 4), (0, 4), (4, 2)] {
             edit::connect(&mut doc, a, b).unwrap();
         }
-        let (layer, kept) = layers(&doc);
+        let (layer, preds) = layers(&doc);
         assert_eq!(layer, [2, 0, 1, 2, 3]);
-        assert_eq!(kept.len(), 5, "only db → lb is set aside");
-        assert!(!kept.contains(&(4, 2)));
+        assert_eq!(
+            preds.iter().map(Vec::len).sum::<usize>(),
+            5,
+            "only db → lb is set aside"
+        );
+        assert_eq!(preds[2], [1]);
     }
 }
