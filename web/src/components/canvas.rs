@@ -119,6 +119,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             }
             if !selected.contains(&i) {
                 on_action.emit(Action::Select(Selection::Nodes([i].into())));
+                super::inspector::reveal();
             }
             if let (Some(from), Some(svg)) = (point(&e), svg_ref.cast::<web_sys::Element>()) {
                 let _ = svg.set_pointer_capture(e.pointer_id());
@@ -463,6 +464,7 @@ fn node(p: NodeProps<'_>) -> Html {
                 } else {
                     Action::Select(Selection::Nodes([i].into()))
                 });
+                super::inspector::reveal();
             }
         })
     };

@@ -50,12 +50,14 @@ impl Target {
 }
 
 /// Brings the inspector into view when its top is off screen (on a narrow screen it sits below the canvas;
-/// on a wide one, low in the side panel): scrolling only, so the keyboard focus stays on the canvas.
-fn reveal(el: &web_sys::Element) {
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
+/// on a wide one, low in the side panel): scrolling only, so the keyboard focus stays on the canvas. The
+/// canvas calls it as it selects a node; where the inspector starts does not depend on what it shows.
+pub fn reveal() {
+    let Some(window) = web_sys::window() else { return };
+    let Some(el) = window.document().and_then(|d| d.get_element_by_id("inspector")) else {
+        return;
+    };
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
     let top = el.get_bounding_client_rect().top();
     // The heading and the first fields showing is in view enough.
     if top < 0.0 || top > height - 120.0 {
@@ -67,17 +69,6 @@ fn reveal(el: &web_sys::Element) {
 
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    let section = use_node_ref();
-    {
-        let section = section.clone();
-        use_effect_with(props.selection.clone(), move |selection| {
-            if *selection != Selection::None {
-                if let Some(el) = section.cast::<web_sys::Element>() {
-                    reveal(&el);
-                }
-            }
-        });
-    }
     let body = match &props.selection {
         Selection::Nodes(s) if s.len() == 1 => s.first().map_or_else(Html::default, |&i| node_panel(props, i)),
         Selection::Nodes(s) => {
@@ -123,7 +114,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
     };
     html! {
-        <section class="inspector panel" data-testid="inspector" aria-label="Inspector" ref={section}>{ body }</section>
+        <section class="inspector panel" data-testid="inspector" aria-label="Inspector" id="inspector">{ body }</section>
     }
 }
 
