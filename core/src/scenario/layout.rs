@@ -86,23 +86,23 @@ fn free_among(doc: &Scenario, segments: &[(usize, usize)], c: (f64, f64)) -> boo
 pub fn free_spot(doc: &Scenario, anchor: (f64, f64)) -> Option<(f64, f64)> {
     let segments = edge_indices(doc);
     let (ax, ay) = (anchor.0.round(), anchor.1.round());
-    (0..=SEARCH_RINGS).find_map(|ring| {
-        let mut best: Option<(f64, i32, i32)> = None;
+    for ring in 0..=SEARCH_RINGS {
+        let (mut best, mut spot) = (f64::INFINITY, None);
         for j in -ring..=ring {
             for i in -ring..=ring {
-                if i.abs().max(j.abs()) != ring {
-                    continue;
-                }
                 let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y);
                 let dist = dx * dx + dy * dy;
                 // Rows are scanned top to bottom and cells left to right, so the first of equals stays.
-                if best.is_none_or(|(d, ..)| dist < d) && free_among(doc, &segments, (ax + dx, ay + dy)) {
-                    best = Some((dist, i, j));
+                if i.abs().max(j.abs()) == ring && dist < best && free_among(doc, &segments, (ax + dx, ay + dy)) {
+                    (best, spot) = (dist, Some((ax + dx, ay + dy)));
                 }
             }
         }
-        best.map(|(_, i, j)| (ax + f64::from(i) * STEP_X, ay + f64::from(j) * STEP_Y))
-    })
+        if spot.is_some() {
+            return spot;
+        }
+    }
+    None
 }
 
 /// Where the search for a new node of `kind` starts: beside the node the user is working on, else the middle

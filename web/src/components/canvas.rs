@@ -317,7 +317,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 <button type="button" class="tool" data-testid="fit" onclick={act(|| Action::Fit)}
                         title="Fit to view (F)">{ "Fit" }</button>
                 <button type="button" class="tool" data-testid="tidy" onclick={act(|| Action::Tidy)}
-                        title="Tidy layout: left to right by layers (T)">{ "Tidy" }</button>
+                        title="Tidy layout, left to right (T)">{ "Tidy" }</button>
                 <button type="button" class="tool" data-testid="shortcuts" onclick={props.on_help.reform(|_| ())}
                         title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
