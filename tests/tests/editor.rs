@@ -516,3 +516,171 @@ async fn nodes_go_into_edges_and_databases_replicate() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// Node boxes `(id, left, top, width, height)` and edge lines `(x1, y1, x2, y2)` as the canvas draws them, in
+/// scenario units.
+async fn drawing(h: &Harness) -> Result<(Vec<(String, [f64; 4])>, Vec<[f64; 4]>)> {
+    let v = h
+        .eval(
+            "const n = a => +a; \
+             const boxes = [...document.querySelectorAll('[data-testid=canvas] [data-node]')].map(g => { \
+               const r = g.querySelector('rect'); \
+               return [g.getAttribute('data-node'), ['x', 'y', 'width', 'height'].map(k => n(r.getAttribute(k)))]; }); \
+             const lines = [...document.querySelectorAll('[data-testid=canvas] .edge-line')] \
+               .map(l => ['x1', 'y1', 'x2', 'y2'].map(k => n(l.getAttribute(k)))); \
+             return [boxes, lines];",
+        )
+        .await?;
+    let four = |a: &serde_json::Value| -> [f64; 4] { std::array::from_fn(|i| a[i].as_f64().unwrap_or(f64::NAN)) };
+    let boxes = v[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b[0].as_str().unwrap_or_default().to_owned(), four(&b[1])))
+        .collect();
+    let lines = v[1].as_array().unwrap().iter().map(four).collect();
+    Ok((boxes, lines))
+}
+
+/// The box `[left, top, width, height]`'s inside, shrunk by `inset`, meets the segment (Liang–Barsky).
+fn box_meets_line(b: [f64; 4], inset: f64, l: [f64; 4]) -> bool {
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, d, lo, hi) in [
+        (l[0], l[2] - l[0], b[0] + inset, b[0] + b[2] - inset),
+        (l[1], l[3] - l[1], b[1] + inset, b[1] + b[3] - inset),
+    ] {
+        if d == 0.0 {
+            if p < lo || p > hi {
+                return false;
+            }
+            continue;
+        }
+        let (a, c) = ((lo - p) / d, (hi - p) / d);
+        t0 = t0.max(a.min(c));
+        t1 = t1.min(a.max(c));
+        if t0 > t1 {
+            return false;
+        }
+    }
+    true
+}
+
+fn overlap(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+}
+
+/// Nodes added from the palette next to the selected node, or in the middle of the view, land off every
+/// edge and every other node.
+#[tokio::test]
+async fn added_nodes_do_not_land_on_edges_or_nodes() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("07-cdn").await?;
+    let (before, _) = drawing(&h).await?;
+    // Beside the client (whose edges fan out to the right), beside the balancer, and with nothing selected.
+    for (beside, kind) in [
+        (Some("client"), "service"),
+        (Some("lb"), "cache"),
+        (Some("cdn"), "cdn"),
+        (None, "queue"),
+    ] {
+        match beside {
+            Some(id) => connect(&h, id, &[]).await?,
+            None => h
+                .wait_for("body")
+                .await?
+                .send_keys(&Key::Escape.to_string())
+                .await
+                .unwrap(),
+        }
+        let count = h.find_all("[data-testid=canvas] [data-node]").await?.len();
+        h.click(&format!("[data-testid=palette] [data-kind={kind}]")).await?;
+        h.poll_number(
+            "return document.querySelectorAll('[data-testid=canvas] [data-node]').length;",
+            |n| n == (count + 1) as f64,
+        )
+        .await?;
+    }
+    let (boxes, lines) = drawing(&h).await?;
+    let added: Vec<&(String, [f64; 4])> = boxes
+        .iter()
+        .filter(|(id, _)| before.iter().all(|(o, _)| o != id))
+        .collect();
+    assert_eq!(added.len(), 4, "{boxes:?}");
+    for (id, b) in &added {
+        for l in &lines {
+            assert!(!box_meets_line(*b, 1.0, *l), "{id} at {b:?} lies on the edge {l:?}");
+        }
+        for (other, o) in boxes.iter().filter(|(o, _)| o != id) {
+            assert!(!overlap(*b, *o), "{id} at {b:?} overlaps {other} at {o:?}");
+        }
+    }
+    h.screenshot("added-nodes").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// "Tidy" lays a tangled topology out left to right with no two nodes overlapping; every edge then runs
+/// left to right; the run keeps going; one undo puts every node back; T does the same from the keyboard.
+#[tokio::test]
+async fn tidy_layout_untangles_and_undoes_in_one_step() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("07-cdn").await?;
+    // Tangle it with the arrow keys (Shift: 50 units a press): the database onto the balancer, the origin
+    // onto the first app server.
+    for (id, key, presses) in [("db", Key::Left, 10), ("origin", Key::Down, 4)] {
+        connect(&h, id, &[]).await?;
+        let node = h.wait_for(&format!("[data-testid=canvas] [data-node='{id}']")).await?;
+        let keys: String = std::iter::once(Key::Shift.to_string())
+            .chain((0..presses).map(|_| key.to_string()))
+            .collect();
+        node.send_keys(&keys).await.unwrap();
+    }
+    let (tangled, _) = drawing(&h).await?;
+    let overlaps = |b: &[(String, [f64; 4])]| {
+        let mut n = 0;
+        for (i, (_, x)) in b.iter().enumerate() {
+            n += b[i + 1..].iter().filter(|(_, y)| overlap(*x, *y)).count();
+        }
+        n
+    };
+    assert!(overlaps(&tangled) > 0, "the setup piles nodes up: {tangled:?}");
+    h.screenshot("tidy-before").await?;
+    h.click("[data-testid=play][aria-pressed=false]").await?;
+    h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
+    h.click("[data-testid=tidy]").await?;
+    let tidy = h
+        .poll(
+            "return [...document.querySelectorAll('[data-testid=canvas] [data-node] rect')].map(r => r.getAttribute('x') + ',' + r.getAttribute('y')).join(' ');",
+            |_| true,
+        )
+        .await?;
+    let (boxes, lines) = drawing(&h).await?;
+    assert_eq!(overlaps(&boxes), 0, "after tidy: {boxes:?}");
+    for l in &lines {
+        assert!(l[0] < l[2], "edge {l:?} runs left to right");
+    }
+    assert!(
+        h.find_all("[data-testid=play][aria-pressed=true]").await?.len() == 1,
+        "tidying only moves nodes: the run goes on"
+    );
+    h.screenshot("tidy-after").await?;
+    let body = h.wait_for("body").await?;
+    body.send_keys(&format!("{}z", Key::Control)).await.unwrap();
+    h.poll(
+        "return [...document.querySelectorAll('[data-testid=canvas] [data-node] rect')].map(r => r.getAttribute('x') + ',' + r.getAttribute('y')).join(' ');",
+        |v| *v != tidy,
+    )
+    .await?;
+    let (undone, _) = drawing(&h).await?;
+    assert_eq!(undone, tangled, "one undo puts every node back");
+    h.wait_for("body").await?.send_keys("t").await.unwrap();
+    h.poll(
+        "return [...document.querySelectorAll('[data-testid=canvas] [data-node] rect')].map(r => r.getAttribute('x') + ',' + r.getAttribute('y')).join(' ');",
+        |v| *v == tidy,
+    )
+    .await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

@@ -305,3 +305,152 @@ async fn the_slow_backend_preset_shows_each_lane_and_the_slow_servers_queue() ->
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// A viewport of `w` × `h` CSS pixels, as a phone's (DevTools device emulation: the window size would
+/// include the browser's own bars).
+async fn viewport(h: &Harness, w: u32, hgt: u32, mobile: bool) -> Result<()> {
+    h.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": w, "height": hgt, "deviceScaleFactor": 1, "mobile": mobile }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// `[top, bottom]` of the element matching `css` in the viewport, the viewport's height and the page's
+/// scroll position.
+async fn place_of(h: &Harness, css: &str) -> Result<(f64, f64, f64, f64)> {
+    let v = h
+        .eval(&format!(
+            "const r = document.querySelector(\"{css}\").getBoundingClientRect(); \
+             return [r.top, r.bottom, window.innerHeight, window.scrollY];"
+        ))
+        .await?;
+    let n = |i: usize| v[i].as_f64().unwrap_or(f64::NAN);
+    Ok((n(0), n(1), n(2), n(3)))
+}
+
+/// On a 390 × 844 phone the canvas, the run controls, the preset list and (once a node is selected) the
+/// inspector's heading and first fields are all in the first screenful, with no scrolling.
+#[tokio::test]
+async fn on_a_phone_the_presets_and_the_inspector_are_in_the_first_screen() -> Result<()> {
+    let h = Harness::start().await?;
+    viewport(&h, 390, 844, true).await?;
+    h.open("/").await?;
+    h.choose_preset("04-cache").await?;
+    h.screenshot("phone-390-preset").await?;
+    for css in [
+        "[data-testid=play]",
+        "[data-testid=canvas-region]",
+        "[data-testid=preset-select]",
+    ] {
+        let (top, bottom, screen, _) = place_of(&h, css).await?;
+        assert!(
+            top >= 0.0 && bottom <= screen,
+            "{css} spans {top}..{bottom} of a {screen}px screen"
+        );
+    }
+    let node = h.wait_for("[data-testid=canvas] [data-node='app2'] rect").await?;
+    node.click().await.context("selecting app2")?;
+    h.wait_for("[data-testid=canvas] [data-node='app2'][aria-pressed=true]")
+        .await?;
+    h.wait_for("[data-testid=inspector] .inspector-title").await?;
+    let (top, _, screen, scrolled) = place_of(&h, "[data-testid=inspector]").await?;
+    assert!(
+        // Its heading and first figures show, not just its top edge.
+        top >= 0.0 && top <= screen - 160.0,
+        "the inspector starts at {top}px of a {screen}px screen (scrolled {scrolled}px)"
+    );
+    let (canvas_top, ..) = place_of(&h, "[data-testid=canvas-region]").await?;
+    assert!(
+        canvas_top >= 0.0,
+        "the canvas is still on screen: its top is at {canvas_top}px"
+    );
+    h.screenshot("phone-390-selected").await?;
+    // The desktop keeps its three columns.
+    viewport(&h, 1440, 900, false).await?;
+    let columns = h
+        .eval("return getComputedStyle(document.querySelector('.shell')).gridTemplateColumns.split(' ').length;")
+        .await?;
+    assert_eq!(columns.as_u64(), Some(3), "desktop grid columns");
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// Where the inspector sits below the fold (a short, narrow window: the side panel, then the canvas, then the
+/// metrics, in a page that scrolls), selecting a node from the keyboard scrolls it into view and leaves the
+/// focus on the node.
+#[tokio::test]
+async fn selecting_a_node_brings_the_inspector_into_view_without_taking_the_focus() -> Result<()> {
+    let h = Harness::start().await?;
+    viewport(&h, 1000, 560, false).await?;
+    h.open("/").await?;
+    h.choose_preset("04-cache").await?;
+    let (top, _, screen, _) = place_of(&h, "[data-testid=inspector]").await?;
+    assert!(
+        top > screen - 120.0,
+        "the setup needs the inspector off screen: top {top} of {screen}"
+    );
+    let node = h.wait_for("[data-testid=canvas] [data-node='cache']").await?;
+    node.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    h.wait_for("[data-testid=canvas] [data-node='cache'][aria-pressed=true]")
+        .await?;
+    let top = h
+        .poll_number(
+            "return document.querySelector('[data-testid=inspector]').getBoundingClientRect().top;",
+            |t| (0.0..screen - 120.0).contains(&t),
+        )
+        .await?;
+    let focused = h
+        .eval("return document.activeElement.getAttribute('data-node');")
+        .await?;
+    assert_eq!(
+        focused.as_str(),
+        Some("cache"),
+        "the focus stays on the node (inspector at {top}px)"
+    );
+    h.screenshot("inspector-scrolled-into-view").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// A long label is readable: on the canvas it is cut with "…" and whole in the tooltip and the accessible
+/// name; in the utilization list it wraps instead of being cut.
+#[tokio::test]
+async fn long_labels_are_readable() -> Result<()> {
+    const LONG: &str = "Primary database (eu-west)";
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("04-cache").await?;
+    h.wait_for("[data-testid=canvas] [data-node='db'] rect")
+        .await?
+        .click()
+        .await
+        .unwrap();
+    let label = h.wait_for("[data-testid=inspector] [data-param=label]").await?;
+    label.clear().await.unwrap();
+    label.send_keys(&format!("{LONG}\n")).await.unwrap();
+    let g = h.wait_for("[data-testid=canvas] [data-node='db']").await?;
+    h.poll(
+        "return document.querySelector(\"[data-node='db'] title\").textContent;",
+        |v| v.as_str().is_some_and(|t| t.contains(LONG)),
+    )
+    .await?;
+    let aria = g.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(aria.contains(LONG), "accessible name {aria:?}");
+    step(&h, 5).await?;
+    let util = h.wait_for("[data-util='db'] .util-label").await?;
+    h.screenshot("long-labels").await?;
+    assert_eq!(util.attr("title").await.unwrap().as_deref(), Some(LONG));
+    // Every character is shown: the box is as wide as its text needs (it wraps rather than overflows).
+    let fits = h
+        .eval(
+            "const e = document.querySelector(\"[data-util='db'] .util-label\"); \
+               return [e.scrollWidth <= e.clientWidth, e.scrollHeight <= e.clientHeight + 1];",
+        )
+        .await?;
+    assert_eq!(fits[0].as_bool(), Some(true), "no horizontal overflow: {fits}");
+    assert_eq!(fits[1].as_bool(), Some(true), "no vertical overflow: {fits}");
+    h.assert_no_console_errors().await?;
+    h.close().await
+}

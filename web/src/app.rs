@@ -132,6 +132,8 @@ pub enum Action {
     Zoom(f64, Option<(f64, f64)>),
     Pan(f64, f64),
     Fit,
+    /// Lay the topology out left to right by layers (one undo step).
+    Tidy,
 }
 
 impl Reducible for Shell {
@@ -193,6 +195,7 @@ impl Reducible for Shell {
                 Action::Zoom(f, at) => d.zoom(f, at),
                 Action::Pan(dx, dy) => d.pan(dx, dy),
                 Action::Fit => d.fit(),
+                Action::Tidy => d.tidy(),
             }
             d.snapshot()
         };
@@ -514,6 +517,7 @@ pub fn shortcut(e: &KeyboardEvent, nothing_selected: bool) -> Option<Shortcut> {
         (false, "-") | (false, "_") => Action::Zoom(0.8, None),
         (false, "0") | (false, "f") => Action::Fit,
         (false, "n") => Action::NewBlank,
+        (false, "t") => Action::Tidy,
         (false, "ArrowLeft") if nothing_selected => Action::Pan(-4.0 * step, 0.0),
         (false, "ArrowRight") if nothing_selected => Action::Pan(4.0 * step, 0.0),
         (false, "ArrowUp") if nothing_selected => Action::Pan(0.0, -4.0 * step),

@@ -312,7 +312,6 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 
 /// The camera over an empty canvas.
 /// The grid cell a new node is placed on: a node and the gap to its neighbour.
-const CELL: (f64, f64) = (2.0 * NODE_HALF_W + 40.0, 2.0 * NODE_HALF_H + 36.0);
 
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
@@ -592,57 +591,25 @@ impl Driver {
         }
     }
 
-    /// The first place near the selected node or the middle of the view where a new node of `kind` overlaps
-    /// none: a spiral over a grid of node-sized cells.
+    /// Where a node added without a position goes: the nearest spot clear of every node and edge, beside the
+    /// one selected node or around the middle of the view (see `scenario::layout::place`).
     fn free_spot(&self, kind: &str) -> (f64, f64) {
         let (x, y, w, h) = self.camera;
-        let (sx, sy) = CELL;
-        // Next to the one selected node, else in the middle of the view. The flow reads left to right, so a new
-        // node goes to the right of the selected one; one of the same kind is a sibling (another replica
-        // behind the same balancer) and goes below it, so that a tier of servers stands in a column.
-        let c = match &self.selection {
-            Selection::Nodes(s) if s.len() == 1 => {
-                s.first()
-                    .and_then(|&i| self.doc.nodes.get(i))
-                    .map_or((x + w / 2.0, y + h / 2.0), |n| {
-                        if n.spec.kind_name() == kind {
-                            (n.x, n.y + sy)
-                        } else {
-                            (n.x + sx, n.y)
-                        }
-                    })
-            }
-            _ => (x + w / 2.0, y + h / 2.0),
+        let beside = match &self.selection {
+            Selection::Nodes(s) if s.len() == 1 => s.first().copied(),
+            _ => None,
         };
-        self.free_near(c)
+        scenario::layout::place(&self.doc, kind, beside, (x + w / 2.0, y + h / 2.0))
     }
 
-    /// Whether a node at `(px, py)` would overlap none.
-    fn free(&self, (px, py): (f64, f64)) -> bool {
-        let (sx, sy) = CELL;
-        self.doc
-            .nodes
-            .iter()
-            .all(|n| (n.x - px).abs() >= sx - 1.0 || (n.y - py).abs() >= sy - 1.0)
-    }
-
-    /// The first place at or around `(cx, cy)` where a new node overlaps none: a spiral over node-sized cells.
-    fn free_near(&self, (cx, cy): (f64, f64)) -> (f64, f64) {
-        let (sx, sy) = CELL;
-        for ring in 0..12i32 {
-            for i in -ring..=ring {
-                for j in -ring..=ring {
-                    if i.abs().max(j.abs()) != ring {
-                        continue;
-                    }
-                    let p = (cx + f64::from(i) * sx, cy + f64::from(j) * sy);
-                    if self.free(p) {
-                        return p;
-                    }
-                }
-            }
-        }
-        (cx, cy)
+    /// Lays the whole topology out left to right by layers, as one undo step that only moves nodes (a run
+    /// goes on), and fits the view to it.
+    pub fn tidy(&mut self) {
+        self.edit(|doc, _| {
+            scenario::layout::tidy(doc);
+            Ok(())
+        });
+        self.fit();
     }
 
     /// Puts a new node of `kind` into `edge` (A → N → B) and selects it. It goes where it was dropped, or
@@ -659,13 +626,20 @@ impl Driver {
             return;
         };
         let want = at.unwrap_or(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
-        let (sx, _) = CELL;
-        let (spot, room) = if self.free(want) {
+        let sx = scenario::layout::STEP_X;
+        // The edge itself goes away, so only the other boxes need to be clear of the spot.
+        let clear = |p: (f64, f64)| {
+            self.doc
+                .nodes
+                .iter()
+                .all(|n| !scenario::layout::boxes_overlap(p, (n.x, n.y), 0.0))
+        };
+        let (spot, room) = if clear(want) {
             (want, 0.0)
         } else if b.0 > a.0 && b.0 < a.0 + 2.0 * sx {
             ((a.0 + sx, want.1), a.0 + 2.0 * sx - b.0)
         } else {
-            (self.free_near(want), 0.0)
+            (scenario::layout::place(&self.doc, kind, None, want), 0.0)
         };
         let right: BTreeSet<usize> = if room > 0.0 {
             (0..self.doc.nodes.len())
@@ -1356,6 +1330,9 @@ fn place(doc: &Scenario, e: &ValidationError) -> Problem {
 mod tests {
     use super::*;
 
+    /// One grid cell of the editor's placement, across and down.
+    const CELL: (f64, f64) = (scenario::layout::STEP_X, scenario::layout::STEP_Y);
+
     /// Moving a node while a run plays keeps the run where it is; changing the model restarts it, and the
     /// event log says so.
     #[test]
@@ -1510,6 +1487,28 @@ mod tests {
             d.undo();
         }
         assert_eq!(d.doc(), &before);
+    }
+
+    /// Tidying a playing preset's layout keeps the run where it is and is one undo step; a node added with
+    /// no position lands clear of the edges.
+    #[test]
+    fn tidy_layout_keeps_the_run_and_undoes_in_one_step() {
+        let mut d = Driver::new(true);
+        d.load(4);
+        d.step_ms(300.0);
+        let (at, before) = (d.snapshot().now_ms, d.doc().clone());
+        d.tidy();
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, at, "tidying only moves nodes");
+        assert_ne!(d.doc(), &before, "the preset's layout changed");
+        d.undo();
+        assert_eq!(d.doc(), &before, "one undo step puts every node back");
+        d.select(Selection::None);
+        d.add_node("cache", None);
+        let last = d.doc().nodes.len() - 1;
+        let mut rest = d.doc().clone();
+        let added = rest.nodes.remove(last);
+        assert!(scenario::layout::is_free(&rest, (added.x, added.y)), "{added:?}");
     }
 
     /// A problem on a node or edge names it as the canvas does, by label, not by its id.

@@ -119,6 +119,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             }
             if !selected.contains(&i) {
                 on_action.emit(Action::Select(Selection::Nodes([i].into())));
+                super::inspector::reveal();
             }
             if let (Some(from), Some(svg)) = (point(&e), svg_ref.cast::<web_sys::Element>()) {
                 let _ = svg.set_pointer_capture(e.pointer_id());
@@ -341,6 +342,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
                 <button type="button" class="tool" data-testid="fit" onclick={act(|| Action::Fit)}
                         title="Fit to view (F)">{ "Fit" }</button>
+                <button type="button" class="tool" data-testid="tidy" onclick={act(|| Action::Tidy)}
+                        title="Tidy layout, left to right (T)">{ "Tidy" }</button>
                 <button type="button" class="tool" data-testid="shortcuts" onclick={props.on_help.reform(|_| ())}
                         title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
@@ -505,6 +508,7 @@ fn node(p: NodeProps<'_>) -> Html {
                 } else {
                     Action::Select(Selection::Nodes([i].into()))
                 });
+                super::inspector::reveal();
             }
         })
     };

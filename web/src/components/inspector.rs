@@ -51,6 +51,24 @@ impl Target {
     }
 }
 
+/// Brings the inspector into view when its top is off screen (on a narrow screen it sits below the canvas;
+/// on a wide one, low in the side panel): scrolling only, so the keyboard focus stays on the canvas. The
+/// canvas calls it as it selects a node; where the inspector starts does not depend on what it shows.
+pub fn reveal() {
+    let Some(window) = web_sys::window() else { return };
+    let Some(el) = window.document().and_then(|d| d.get_element_by_id("inspector")) else {
+        return;
+    };
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let top = el.get_bounding_client_rect().top();
+    // The heading and the first fields showing is in view enough.
+    if top < 0.0 || top > height - 120.0 {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match &props.selection {
@@ -98,7 +116,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
     };
     html! {
-        <section class="inspector panel" data-testid="inspector" aria-label="Inspector">{ body }</section>
+        <section class="inspector panel" data-testid="inspector" aria-label="Inspector" id="inspector">{ body }</section>
     }
 }
 

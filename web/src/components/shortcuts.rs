@@ -24,6 +24,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z / Ctrl+Shift+Z or Ctrl+Y", "undo / redo"),
     ("+ / -", "zoom in / out"),
     ("F or 0", "fit the topology to the view"),
+    ("T", "tidy layout, left to right"),
     ("N", "new, empty canvas"),
     ("Space", "play / pause"),
     ("S / Shift+S", "step one event / step 100 ms"),

@@ -1,9 +1,9 @@
 //! Where things are on screen: node positions from the scenario, the SVG `viewBox` that fits them, and the
 //! transform from scenario coordinates to canvas pixels that matches the SVG's `xMidYMid meet`.
 
-/// Half the width and height of a node's box, in scenario units.
-pub const NODE_HALF_W: f64 = 76.0;
-pub const NODE_HALF_H: f64 = 26.0;
+/// Half the width and height of a node's box, in scenario units: the core's, which places new nodes and
+/// tidies layouts by these boxes.
+pub use switchyard_core::scenario::layout::{NODE_HALF_H, NODE_HALF_W};
 /// Space around the outermost nodes.
 const MARGIN: f64 = 28.0;
 
