@@ -311,8 +311,6 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 }
 
 /// The camera over an empty canvas.
-/// The grid cell a new node is placed on: a node and the gap to its neighbour.
-
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
 /// Preset `index`'s document, or `None` with the reason in `error`.
