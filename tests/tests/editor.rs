@@ -684,3 +684,252 @@ async fn tidy_layout_untangles_and_undoes_in_one_step() -> Result<()> {
     h.assert_no_console_errors().await?;
     h.close().await
 }
+
+/// A node's "Arrived" figure in the inspector (selecting the node first).
+async fn arrived(h: &Harness, id: &str) -> Result<f64> {
+    connect(h, id, &[]).await?;
+    let text = h.wait_for("[data-testid=node-arrivals]").await?.text().await.unwrap();
+    Ok(text.replace(',', "").parse().unwrap_or(-1.0))
+}
+
+/// Clicks the empty plane (its top-left corner), which selects nothing: the inspector shows the scenario.
+async fn deselect(h: &Harness) -> Result<()> {
+    h.eval(
+        "const svg = document.querySelector('[data-testid=canvas]'); const r = svg.getBoundingClientRect(); \
+         const at = { clientX: r.left + 3, clientY: r.top + 3, button: 0, pointerId: 7, isPrimary: true, bubbles: true }; \
+         svg.dispatchEvent(new PointerEvent('pointerdown', at)); svg.dispatchEvent(new PointerEvent('pointerup', at)); \
+         return null;",
+    )
+    .await?;
+    h.wait_for("[data-testid=inspector] input[data-param='workload.mix.api_read']")
+        .await?;
+    Ok(())
+}
+
+/// Runs the scenario to its end (a change of the model restarts it at 0 first).
+async fn run_to_end(h: &Harness) -> Result<()> {
+    h.click("[data-testid=run-to-end]").await?;
+    h.wait_for("[data-testid=clock] .done").await?;
+    Ok(())
+}
+
+/// Index of the edge from `from` to `to` by the canvas's aria-labels.
+async fn edge_index(h: &Harness, from: &str, to: &str) -> Result<usize> {
+    let labels = h
+        .eval("return [...document.querySelectorAll('[data-testid=canvas] [data-edge]')].map(e => [e.dataset.edge, e.getAttribute('aria-label')])")
+        .await?;
+    let want = format!("Edge {from} to {to}.");
+    labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[1].as_str().is_some_and(|l| l.starts_with(&want)))
+        .and_then(|p| p[0].as_str()?.parse().ok())
+        .ok_or(format!("in {labels}"))
+        .context(&format!("no edge {want}"))
+}
+
+/// Sets the selected edge's classes to exactly `keep` by clicking the checkboxes that differ.
+async fn edge_classes(h: &Harness, keep: &[&str]) -> Result<()> {
+    for option in ["static_asset", "api_read", "api_write", "background_job"] {
+        let css = format!("[data-param=classes] input[data-option={option}]");
+        let on = h.wait_for(&css).await?.prop("checked").await.unwrap().as_deref() == Some("true");
+        if on != keep.contains(&option) {
+            h.click(&css).await?;
+            h.wait_for(&format!("{css}{}", if on { ":not(:checked)" } else { ":checked" }))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Types `value` into the number field for `param` and leaves it.
+async fn type_number(h: &Harness, param: &str, value: &str) -> Result<()> {
+    let field = h.wait_for(&format!("input[data-param='{param}']")).await?;
+    field.clear().await.context("clearing")?;
+    field.send_keys(value).await.context("typing")?;
+    field
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .context("leaving the field")?;
+    h.poll(
+        &format!("return document.querySelector(\"input[data-param='{param}']\")?.value ?? null"),
+        |v| v.as_str() == Some(value),
+    )
+    .await?;
+    Ok(())
+}
+
+/// `part / whole` is within `tol` of `want`.
+fn share(part: f64, whole: f64, want: f64, tol: f64, what: &str) {
+    assert!(whole > 0.0, "{what}: nothing arrived");
+    let s = part / whole;
+    assert!(
+        (s - want).abs() <= tol,
+        "{what}: {part} of {whole} is {s:.3}, want {want} ± {tol}"
+    );
+}
+
+/// The seed progression, built through the UI alone, each step run to its end and its routing checked in the
+/// inspector's per-node figures: a single server; web and database split; a load balancer over three servers;
+/// a cache; a read replica; a CDN for static assets; a queue with workers for background jobs.
+#[tokio::test]
+async fn the_seed_progression_is_built_in_the_editor_and_routes_as_intended() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.click("[data-testid=new-blank]").await?;
+    // A 20-second run (2,000 requests at the default 100 per second) with skewed keys, so a cache can hit.
+    type_number(&h, "duration_ms", "20000").await?;
+    h.wait_for("select[data-param='workload.keys']")
+        .await?
+        .select_by_value("zipf")
+        .await
+        .context("zipf keys")?;
+
+    // 1. A single server: client (0) → service (1).
+    palette(&h, "client").await?;
+    palette(&h, "service").await?;
+    connect(&h, "client-1", &[1]).await?;
+    run_to_end(&h).await?;
+    let issued = arrived(&h, "service-1").await?;
+    assert!(issued > 1_500.0, "the server took {issued} requests");
+    assert_eq!(h.wait_for("[data-testid=failed]").await?.text().await.unwrap(), "0");
+
+    // 2. Split web and database: service (1) → database (2); every request reads from it.
+    palette(&h, "database").await?;
+    connect(&h, "service-1", &[2]).await?;
+    run_to_end(&h).await?;
+    share(
+        arrived(&h, "database-1").await?,
+        arrived(&h, "service-1").await?,
+        1.0,
+        0.01,
+        "database per request",
+    );
+
+    // 3. A load balancer (3) into the client → service edge, and two more servers (4, 5) behind it.
+    select_edge(&h, edge_index(&h, "Client 1", "Service 1").await?).await?;
+    h.wait_for("[data-testid=palette] [data-kind=load-balancer]")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .context("inserting the balancer")?;
+    h.wait_for("[data-testid=canvas] [data-node='load-balancer-1']").await?;
+    palette(&h, "service").await?;
+    palette(&h, "service").await?;
+    connect(&h, "load-balancer-1", &[4, 5]).await?;
+    connect(&h, "service-2", &[2]).await?;
+    connect(&h, "service-3", &[2]).await?;
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "step 3 validates"
+    );
+    run_to_end(&h).await?;
+    let lb = arrived(&h, "load-balancer-1").await?;
+    for s in ["service-1", "service-2", "service-3"] {
+        share(arrived(&h, s).await?, lb, 1.0 / 3.0, 0.02, s);
+    }
+
+    // 4. A cache (6) into each server's database edge: the first by insertion, the others rewired to it.
+    select_edge(&h, edge_index(&h, "Service 1", "Database 1").await?).await?;
+    h.wait_for("[data-testid=palette] [data-kind=cache]")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .context("inserting the cache")?;
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    for s in ["Service 2", "Service 3"] {
+        select_edge(&h, edge_index(&h, s, "Database 1").await?).await?;
+        h.click("[data-testid=delete]").await?;
+    }
+    connect(&h, "service-2", &[6]).await?;
+    connect(&h, "service-3", &[6]).await?;
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "step 4 validates"
+    );
+    run_to_end(&h).await?;
+    let (cache, db) = (arrived(&h, "cache-1").await?, arrived(&h, "database-1").await?);
+    share(cache, lb, 1.0, 0.02, "every request reaches the cache");
+    assert!(db < cache * 0.9, "the cache absorbs reads: database {db} of {cache}");
+    let hit = h.wait_for("[data-testid=hit-ratio]").await?.text().await.unwrap();
+    assert!(hit != "0.0%", "hit ratio {hit}");
+
+    // 5. A read replica (7) of the database, which the cache's misses reach in turn.
+    palette(&h, "database").await?;
+    connect(&h, "database-1", &[]).await?;
+    h.click("[data-testid=replication] input[data-replica='database-2']")
+        .await?;
+    h.wait_for("[data-testid=replication] [data-param=read_from]")
+        .await?
+        .select_by_value("replica")
+        .await
+        .context("reads from the replica")?;
+    connect(&h, "cache-1", &[7]).await?;
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "step 5 validates"
+    );
+    run_to_end(&h).await?;
+    let (primary, replica) = (arrived(&h, "database-1").await?, arrived(&h, "database-2").await?);
+    share(
+        replica,
+        primary + replica,
+        0.5,
+        0.05,
+        "the replica serves its turn of the misses",
+    );
+
+    // 6. Static assets (half the traffic) go to a CDN (8) with its own origin (9); the rest to the balancer.
+    deselect(&h).await?;
+    type_number(&h, "workload.mix.static_asset", "1").await?;
+    palette(&h, "cdn").await?;
+    palette(&h, "service").await?;
+    connect(&h, "client-1", &[8]).await?;
+    connect(&h, "cdn-1", &[9]).await?;
+    select_edge(&h, edge_index(&h, "Client 1", "Cdn 1").await?).await?;
+    edge_classes(&h, &["static_asset"]).await?;
+    select_edge(&h, edge_index(&h, "Client 1", "Load balancer 1").await?).await?;
+    edge_classes(&h, &["api_read", "api_write", "background_job"]).await?;
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "step 6 validates"
+    );
+    run_to_end(&h).await?;
+    let (cdn, lb) = (arrived(&h, "cdn-1").await?, arrived(&h, "load-balancer-1").await?);
+    share(cdn, cdn + lb, 0.5, 0.05, "static assets at the CDN");
+    assert!(
+        arrived(&h, "service-4").await? < cdn,
+        "the CDN's origin sees only its misses"
+    );
+
+    // 7. Background jobs (a third of the traffic) go from the servers to a queue (10) that workers (11) drain.
+    deselect(&h).await?;
+    type_number(&h, "workload.mix.background_job", "1").await?;
+    palette(&h, "queue").await?;
+    palette(&h, "worker-pool").await?;
+    connect(&h, "queue-1", &[11]).await?;
+    for s in ["Service 1", "Service 2", "Service 3"] {
+        connect(&h, &s.to_lowercase().replace(' ', "-"), &[10]).await?;
+        select_edge(&h, edge_index(&h, s, "Queue 1").await?).await?;
+        edge_classes(&h, &["background_job"]).await?;
+        select_edge(&h, edge_index(&h, s, "Cache 1").await?).await?;
+        edge_classes(&h, &["api_read", "api_write"]).await?;
+    }
+    assert!(
+        h.find_all("[data-testid=problems]").await?.is_empty(),
+        "step 7 validates"
+    );
+    run_to_end(&h).await?;
+    let (lb, queue, cache) = (
+        arrived(&h, "load-balancer-1").await?,
+        arrived(&h, "queue-1").await?,
+        arrived(&h, "cache-1").await?,
+    );
+    share(queue, lb, 0.5, 0.05, "background jobs at the queue");
+    share(cache, lb, 0.5, 0.05, "API reads at the cache");
+    assert!(arrived(&h, "worker-pool-1").await? > 0.0, "workers took jobs");
+    h.screenshot("seed-progression").await?;
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
