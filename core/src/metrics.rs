@@ -149,11 +149,7 @@ impl GroupStats {
 
     /// Mean latency of the group's successful calls, in nanoseconds (exact, from the sum).
     pub fn mean_latency_ns(&self) -> f64 {
-        if self.completed == 0 {
-            0.0
-        } else {
-            self.latency_sum_ns as f64 / self.completed as f64
-        }
+        mean_ns(self.latency_sum_ns, self.completed)
     }
 
     /// Latency quantile in nanoseconds (two significant figures); 0 before any completion.
@@ -401,11 +397,7 @@ impl Metrics {
 
     /// Mean latency of successful calls, in nanoseconds (exact, not from the histogram).
     pub fn mean_latency_ns(&self) -> f64 {
-        if self.completed == 0 {
-            0.0
-        } else {
-            self.latency_sum_ns as f64 / self.completed as f64
-        }
+        mean_ns(self.latency_sum_ns, self.completed)
     }
 
     /// Latency quantile in nanoseconds from the HDR histogram (3 significant digits).
@@ -490,6 +482,15 @@ impl Metrics {
                 break;
             }
         }
+    }
+}
+
+/// `sum / n`, or 0 when nothing was counted.
+fn mean_ns(sum: u128, n: u64) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        sum as f64 / n as f64
     }
 }
 

@@ -362,6 +362,22 @@ async fn press_enter(h: &Harness) -> Result<()> {
     h.client().perform_actions(enter).await.context("pressing Enter")
 }
 
+/// With a database selected, ticks `replica` in its Replication section and has the cluster's replicas serve
+/// reads.
+async fn replicate_reading_from(h: &Harness, replica: &str) -> Result<()> {
+    h.click(&format!("[data-testid=replication] input[data-replica='{replica}']"))
+        .await?;
+    h.wait_for(&format!(
+        "[data-testid=replication] input[data-replica='{replica}']:checked"
+    ))
+    .await?;
+    h.wait_for("[data-testid=replication] [data-param=read_from]")
+        .await?
+        .select_by_value("replica")
+        .await
+        .context("reads from the replica")
+}
+
 /// Clicks a palette item.
 async fn palette(h: &Harness, kind: &str) -> Result<()> {
     h.wait_for(&format!("[data-testid=palette] [data-kind={kind}]"))
@@ -449,15 +465,7 @@ async fn nodes_go_into_edges_and_databases_replicate() -> Result<()> {
     connect(&h, "database-1", &[]).await?;
     palette(&h, "database").await?;
     connect(&h, "database-1", &[]).await?;
-    h.click("[data-testid=replication] input[data-replica='database-2']")
-        .await?;
-    h.wait_for("[data-testid=replication] input[data-replica='database-2']:checked")
-        .await?;
-    h.wait_for("[data-testid=replication] [data-param=read_from]")
-        .await?
-        .select_by_value("replica")
-        .await
-        .context("reads from the replica")?;
+    replicate_reading_from(&h, "database-2").await?;
     h.wait_for("[data-testid=replication] [data-param=mode]")
         .await?
         .select_by_value("semi_sync")
@@ -858,13 +866,7 @@ async fn the_seed_progression_is_built_in_the_editor_and_routes_as_intended() ->
     // 5. A read replica (7) of the database, which the cache's misses reach in turn.
     palette(&h, "database").await?;
     connect(&h, "database-1", &[]).await?;
-    h.click("[data-testid=replication] input[data-replica='database-2']")
-        .await?;
-    h.wait_for("[data-testid=replication] [data-param=read_from]")
-        .await?
-        .select_by_value("replica")
-        .await
-        .context("reads from the replica")?;
+    replicate_reading_from(&h, "database-2").await?;
     connect(&h, "cache-1", &[7]).await?;
     assert!(
         h.find_all("[data-testid=problems]").await?.is_empty(),
