@@ -163,11 +163,7 @@ impl GroupStats {
             issued: self.issued,
             completed: self.completed,
             failed: self.failed,
-            throughput_rps: if secs > 0.0 {
-                round4(self.completed as f64 / secs)
-            } else {
-                0.0
-            },
+            throughput_rps: per_second(self.completed, secs),
             mean_ms: round4(self.mean_latency_ns() / 1e6),
             p50_ms: ns_to_ms(self.quantile_ns(0.5)),
             p99_ms: ns_to_ms(self.quantile_ns(0.99)),
@@ -482,6 +478,15 @@ impl Metrics {
                 break;
             }
         }
+    }
+}
+
+/// `n` over `secs` seconds, rounded like every printed figure; 0 over no time.
+pub(crate) fn per_second(n: u64, secs: f64) -> f64 {
+    if secs > 0.0 {
+        round4(n as f64 / secs)
+    } else {
+        0.0
     }
 }
 

@@ -16,8 +16,8 @@ mod shard;
 use crate::cache::{Capacity, Eviction};
 use crate::limits::MAX_RATE_RPS;
 use crate::metrics::{
-    ns_to_ms, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport, Metrics,
-    NodeReport, Report, TaskReport,
+    ns_to_ms, per_second, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport,
+    Metrics, NodeReport, Report, TaskReport,
 };
 use crate::rng::{mix64, SimRng};
 use crate::routing::{Backend, Balancer, Pick};
@@ -899,11 +899,7 @@ impl Sim {
             attempts: m.attempts,
             retries: m.retries,
             in_flight: m.in_flight,
-            throughput_rps: if secs > 0.0 {
-                round4(m.completed as f64 / secs)
-            } else {
-                0.0
-            },
+            throughput_rps: per_second(m.completed, secs),
             elapsed_ms: ns_to_ms(elapsed),
             latency_ms: LatencyReport {
                 mean: round4(m.mean_latency_ns() / 1e6),
