@@ -122,6 +122,39 @@ impl Harness {
         format!("http://{}{path}", self.server.addr())
     }
 
+    /// Reloads the page and waits until the new document has loaded.
+    ///
+    /// Chromedriver can lose the frame it is waiting on while a reload swaps the page's renderer: the command
+    /// fails with "timeout from aborted by navigation: Not attached to an active page" although the page goes on
+    /// loading (seen once in CI, on a loaded two-core machine). After that one error the harness waits for the
+    /// new document itself (the old one carries a mark the new one lacks) instead of failing the test.
+    pub async fn reload(&self) -> Result<()> {
+        const MARK: &str = "__switchyardBeforeReload";
+        self.eval(&format!("window.{MARK} = 1; return 0")).await?;
+        let Err(e) = self.client.refresh().await else {
+            return Ok(());
+        };
+        let message = e.to_string();
+        if !message.contains("Not attached to an active page") {
+            return Err(E2eError(format!("reloading: {message}")));
+        }
+        eprintln!("reload: chromedriver lost the frame ({message}); waiting for the new document");
+        let script = format!("return window.{MARK} === undefined && document.readyState === 'complete' ? 1 : 0");
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            // While the page is changing, a script may fail as well: that is a reason to look again.
+            if let Ok(v) = self.client.execute(&script, vec![]).await {
+                if v.as_f64() == Some(1.0) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(E2eError(format!(
+            "reloading: {message}; the new document did not load in {DEADLINE:?}"
+        )))
+    }
+
     pub async fn open(&self, path: &str) -> Result<()> {
         self.client.goto(&self.url(path)).await.context("loading the page")
     }

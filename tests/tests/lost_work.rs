@@ -137,7 +137,7 @@ async fn a_reload_with_an_invalid_document_brings_back_the_newest_work() -> Resu
     let work = make_work(&h).await?;
     // The address bar carries the document with its problem (a draft link).
     wait_link_has(&h, "cache-1").await?;
-    h.client().refresh().await.context("reloading")?;
+    h.reload().await?;
     wait_nodes(&h, work).await?;
     assert!(has_node(&h, "cache-1").await?);
     h.wait_for("[data-testid=play][disabled]").await?;
@@ -154,7 +154,7 @@ async fn a_reload_with_an_invalid_document_brings_back_the_newest_work() -> Resu
         0,
         "the edit is waiting for its write"
     );
-    h.client().refresh().await.context("reloading")?;
+    h.reload().await?;
     wait_nodes(&h, work + 2).await?;
     assert!(has_node(&h, "queue-1").await? && has_node(&h, "cache-1").await?);
     h.assert_no_console_errors().await?;
@@ -269,7 +269,7 @@ async fn a_write_waiting_when_a_link_is_pasted_does_not_replace_the_link() -> Re
     wait_nodes(&h, p03.nodes.len()).await?;
     // The work was written on the way (the autosave), and is one undo away.
     wait_autosave(&h, "queue-1", true).await?;
-    h.client().refresh().await.context("reloading")?;
+    h.reload().await?;
     wait_nodes(&h, p03.nodes.len()).await?;
     h.assert_no_console_errors().await?;
     h.close().await

@@ -96,7 +96,7 @@ async fn a_hostile_link_keeps_the_previous_local_work() -> Result<()> {
     assert_eq!(work, preset("01").nodes.len() + 1);
 
     h.open("/#s=v1.!!!notbase64").await?;
-    h.client().refresh().await.context("reloading on the broken link")?;
+    h.reload().await?;
     h.wait_for("[data-testid=link-error]").await?;
     h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
     assert_eq!(node_count(&h).await?, work, "the editor shows the previous work");
@@ -200,7 +200,7 @@ async fn the_share_dialog_link_is_short_and_reopens_the_same_topology() -> Resul
     assert_eq!(node_count(&h).await?, 0);
     let fragment = &link[link.find('#').ok_or("no `#`").context("the link's fragment")?..];
     h.open(&format!("/{fragment}")).await?;
-    h.client().refresh().await.context("reloading")?;
+    h.reload().await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
     assert_eq!(node_count(&h).await?, nodes, "the link reopens the same nodes");
     let errors = h.console_errors().await?;
@@ -328,7 +328,7 @@ async fn edits_update_the_fragment_and_the_autosave_restores_them() -> Result<()
 
     // A plain load of the page (no link) restores the autosave, problems and all (so nothing to play).
     h.open("/").await?;
-    h.client().refresh().await.context("reloading")?;
+    h.reload().await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
     assert_eq!(node_count(&h).await?, nodes + 1, "the autosave restored the edit");
     h.wait_for("[data-testid=play][disabled]").await?;

@@ -147,7 +147,7 @@ async fn the_load_after_a_crash_opens_the_work_paused_at_the_start() -> Result<(
     );
     h.screenshot("after-crash").await?;
     // A second reload is an ordinary one: the notice was for the load after the crash only.
-    h.client().refresh().await.context("reloading again")?;
+    h.reload().await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
     assert!(h.find_all("[data-testid=link-error]").await?.is_empty());
     h.close().await
