@@ -10,8 +10,9 @@ use crate::{cmd, setup};
 /// What the size-tuned release build gives rustc for wasm32, besides rebuilding `std` with the profile's
 /// settings (`-Zbuild-std`): no file names and lines in panic messages, and a panic that traps at once
 /// instead of formatting a message nobody reads (the page shows a crash banner either way; see
-/// `web/src/panic.rs`).
-pub const SIZE_RUSTFLAGS: &str = "-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort";
+/// `web/src/panic.rs`); and `Debug` formatting compiled to nothing (`-Zfmt-debug=none`), so no text a user
+/// sees may come from `{:?}` (the wasm determinism tests, built this way, compare the engine's output).
+pub const SIZE_RUSTFLAGS: &str = "-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort";
 
 /// The standard library's own size mode: smaller sorts and formatting code, the same results. The one
 /// difference a program can see is the order of equal elements after an unstable sort; core sorts only

@@ -258,7 +258,8 @@ fn unexpected(v: &Value) -> String {
                 format!("floating point `{s}`")
             }
         }
-        Value::String(s) => format!("string {s:?}"),
+        // Not `{s:?}`: the web bundle is built with `-Zfmt-debug=none`, which leaves Debug output empty.
+        Value::String(s) => format!("string \"{s}\""),
         Value::Array(_) => "sequence".into(),
         Value::Object(_) => "map".into(),
     }

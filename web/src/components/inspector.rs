@@ -49,6 +49,16 @@ impl Target {
             Target::Scenario => Action::SetScenarioParam(key, v),
         }
     }
+
+    /// The Yew key of the control for `param` of this target: another node's panel gets new controls.
+    fn control_key(self, param: &str) -> String {
+        match self {
+            Target::Node(i) => format!("node-{i}-{param}"),
+            Target::Edge(i) => format!("edge-{i}-{param}"),
+            Target::Cluster(i) => format!("cluster-{i}-{param}"),
+            Target::Scenario => format!("scenario-{param}"),
+        }
+    }
 }
 
 /// Brings the inspector into view when its top is off screen (on a narrow screen it sits below the canvas;
@@ -583,7 +593,7 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             let whole = matches!(p.control, Control::Int { .. });
             let on_value = on_action.reform(move |v: Option<f64>| target.action(key, v.map(params::number)));
             html! {
-                <NumberInput key={format!("{target:?}-{key}")} id={id.clone()} param={key} range={Some((min, max, whole))}
+                <NumberInput key={target.control_key(key)} id={id.clone()} param={key} range={Some((min, max, whole))}
                              {step} value={show_number(current)} optional={p.optional} {on_value} />
             }
         }
@@ -671,7 +681,7 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                         html! {
                             <label class="sub">
                                 <span>{ f.replace('_', " ") }</span>
-                                <NumberInput key={format!("{target:?}-{key}.{f}")} param={format!("{key}.{f}")}
+                                <NumberInput key={target.control_key(&format!("{key}.{f}"))} param={format!("{key}.{f}")}
                                              range={None::<(f64, f64, bool)>} step={1.0} value={shown}
                                              optional={false} {on_value} />
                             </label>
