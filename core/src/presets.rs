@@ -1,9 +1,13 @@
-//! The presets shipped with Switchyard, embedded from `presets/*.json` so the CLI, the web app and the tests
-//! all load the very same files.
+//! The presets shipped with Switchyard, embedded from `presets/*.json` so the CLI and the tests load the very
+//! same files. The web app embeds only [`FIRST`] and [`NAMES`], and fetches the other files from the site's
+//! `presets/` folder when the user opens one (they would cost the bundle about 10 KB gzip).
+
+/// The preset a new visitor sees first: `(file stem, JSON text)`.
+pub const FIRST: (&str, &str) = ("01-single-server", include_str!("../../presets/01-single-server.json"));
 
 /// A named preset: `(file stem, JSON text)`.
 pub const ALL: &[(&str, &str)] = &[
-    ("01-single-server", include_str!("../../presets/01-single-server.json")),
+    FIRST,
     ("02-web-db-split", include_str!("../../presets/02-web-db-split.json")),
     ("03-load-balancer", include_str!("../../presets/03-load-balancer.json")),
     ("04-cache", include_str!("../../presets/04-cache.json")),
@@ -76,7 +80,72 @@ pub const ALL: &[(&str, &str)] = &[
     ("mmc", include_str!("../../presets/mmc.json")),
 ];
 
+/// Each preset's file stem and name (its `name` field), in the order of [`ALL`]: what the web app's gallery
+/// lists before it has fetched any of them. A test keeps it in line with the files.
+pub const NAMES: &[(&str, &str)] = &[
+    ("01-single-server", "1. A single server"),
+    ("02-web-db-split", "2. Web tier and data tier split"),
+    ("03-load-balancer", "3. A load balancer and three app servers"),
+    ("04-cache", "4. A cache in front of the database"),
+    ("05-read-replicas", "5. Read replicas"),
+    ("06-shards", "6. Sharding the database"),
+    ("07-cdn", "7. A CDN for static assets"),
+    ("08-queue-workers", "8. A queue with workers"),
+    ("09-worker-down", "Workers down"),
+    ("10-spike-absorbed", "Traffic spike absorbed"),
+    ("11-queue-limit", "Queue limit hit"),
+    ("12-partition-cp", "12. Partition: a CP quorum database"),
+    ("13-partition-ap", "13. Partition: an AP database"),
+    ("14-failover", "14. Primary/replica failover"),
+    ("20-cache-node-fails", "20. A cache node fails"),
+    ("21-cache-stampede", "21. Cache stampede, with and without coalescing"),
+    ("22-cache-write-policies", "22. Cache write policies"),
+    ("23-cache-eviction-policies", "23. Cache eviction policies"),
+    (
+        "30-lb-slow-backend",
+        "30. One slow server: round robin vs least response time vs power of two",
+    ),
+    ("31-web-server-fails", "31. A web server fails (health checks)"),
+    (
+        "32-lb-single-point",
+        "32. The load balancer is a single point of failure",
+    ),
+    ("33-lb-active-passive", "33. An active/passive load balancer pair"),
+    ("34-consistent-hash", "34. Consistent hashing keeps caches warm"),
+    ("35-microservices", "35. Microservices behind an API gateway"),
+    ("40-polling-vs-push", "Real-time: polling vs push"),
+    ("50-hot-shard", "50. A hot shard"),
+    (
+        "51-modn-vs-consistent",
+        "51. Mod-N vs consistent hashing: adding a shard",
+    ),
+    ("52-range-vs-hash", "52. Range vs hash under sequential keys"),
+    ("53-directory-spof", "53. Directory: a single point of failure"),
+    ("95-firehose", "Firehose: 30,000 requests per second"),
+    ("mm1", "M/M/1"),
+    ("mmc", "M/M/c"),
+];
+
 /// The JSON of the preset with this file stem.
 pub fn get(name: &str) -> Option<&'static str> {
     ALL.iter().find(|(n, _)| *n == name).map(|(_, j)| *j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_names_are_the_files_names_in_order() {
+        assert_eq!(ALL[0], FIRST);
+        let from_files: Vec<(&str, String)> = ALL
+            .iter()
+            .map(|&(id, json)| (id, crate::scenario::parse(json).expect("a preset parses").name))
+            .collect();
+        let listed: Vec<(&str, String)> = NAMES.iter().map(|&(id, name)| (id, name.to_owned())).collect();
+        assert_eq!(
+            listed, from_files,
+            "presets::NAMES must list every preset's file stem and name, in order"
+        );
+    }
 }

@@ -179,13 +179,17 @@ impl Harness {
             .context(&format!("clicking `{css}`"))
     }
 
-    /// Picks a preset from the gallery by its id.
+    /// Picks a preset from the gallery by its id and waits until it is on the canvas (all but the first are
+    /// fetched from `presets/`).
     pub async fn choose_preset(&self, id: &str) -> Result<()> {
         self.wait_for("[data-testid=preset-select]")
             .await?
             .select_by_value(id)
             .await
-            .context(&format!("choosing the preset {id}"))
+            .context(&format!("choosing the preset {id}"))?;
+        self.wait_for(&format!("[data-testid=presets][data-preset='{id}']"))
+            .await
+            .map(drop)
     }
 
     /// Fails the test with the console's errors, if it logged any since the last look.

@@ -11,11 +11,7 @@ use switchyard_e2e::{Context, Harness, Result, DEADLINE};
 async fn load_balancer_preset_runs_and_a_crash_is_shown() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    let select = h.wait_for("[data-testid=preset-select]").await?;
-    select
-        .select_by_value("03-load-balancer")
-        .await
-        .context("choosing the preset")?;
+    h.choose_preset("03-load-balancer").await?;
     let watch = h.wait_for("[data-testid=preset-description]").await?;
     assert!(
         watch.text().await.unwrap().contains("three servers"),
@@ -120,11 +116,7 @@ async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<
         legend.text().await.unwrap().contains("Reduced motion"),
         "the legend says the dots are off"
     );
-    let select = h.wait_for("[data-testid=preset-select]").await?;
-    select
-        .select_by_value("04-cache")
-        .await
-        .context("choosing the cache preset")?;
+    h.choose_preset("04-cache").await?;
     h.click("[data-testid=play]").await?;
     h.wait_for("[data-testid=completed]:not([data-value='0'])").await?;
     let bg = h
@@ -140,14 +132,14 @@ async fn dark_theme_with_reduced_motion_shows_counters_without_dots() -> Result<
 async fn every_preset_loads_and_completes_requests() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    let select = h.wait_for("[data-testid=preset-select]").await?;
+    h.wait_for("[data-testid=preset-select]").await?;
     let mut ids = Vec::new();
     for option in h.find_all("[data-testid=preset-select] option:not([disabled])").await? {
         ids.push(option.attr("value").await.unwrap().unwrap_or_default());
     }
     assert!(ids.len() >= 12, "the gallery lists the presets: {ids:?}");
     for id in &ids {
-        select.select_by_value(id).await.context(&format!("choosing {id}"))?;
+        h.choose_preset(id).await?;
         h.wait_for("[data-testid=speed]")
             .await?
             .select_by_value("10")
@@ -194,5 +186,43 @@ async fn the_firehose_preset_samples_its_animation() -> Result<()> {
     h.screenshot("firehose-sampling").await?;
     println!("{shown}");
     h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// The presets besides the first are fetched when chosen. One that cannot be fetched (offline, a broken deploy)
+/// leaves the work as it was, and a banner says why; choosing again once the network is back opens it.
+#[tokio::test]
+async fn a_preset_that_cannot_be_fetched_says_so_and_keeps_the_work() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.wait_for("[data-testid=presets][data-preset='01-single-server']")
+        .await?;
+    h.click("[data-testid=palette] [data-kind=cache]").await?;
+    let work = h.find_all("[data-testid=canvas] [data-node]").await?.len();
+    h.eval("window.__fetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('Failed to fetch')); return 0")
+        .await?;
+    h.wait_for("[data-testid=preset-select]")
+        .await?
+        .select_by_value("04-cache")
+        .await
+        .context("choosing 04-cache")?;
+    let banner = h.wait_for("[data-testid=link-error]").await?.text().await.unwrap();
+    assert!(
+        banner.contains("Could not fetch the preset 04-cache: Failed to fetch"),
+        "the banner says what failed: {banner}"
+    );
+    assert_eq!(
+        h.find_all("[data-testid=canvas] [data-node]").await?.len(),
+        work,
+        "the work on the canvas is untouched"
+    );
+    h.wait_for("[data-testid=canvas] [data-node='cache-1']").await?;
+    h.screenshot("preset-fetch-failed").await?;
+
+    h.eval("window.fetch = window.__fetch; return 0").await?;
+    h.click("[data-testid=link-error-dismiss]").await?;
+    h.choose_preset("04-cache").await?;
+    let nodes = h.find_all("[data-testid=canvas] [data-node]").await?.len();
+    assert_ne!(nodes, work, "04-cache replaced the work");
     h.close().await
 }

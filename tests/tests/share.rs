@@ -156,11 +156,7 @@ async fn the_share_dialog_link_is_short_and_reopens_the_same_topology() -> Resul
     let h = Harness::start().await?;
     h.open("/").await?;
     let (id, _) = presets::ALL.iter().find(|(id, _)| id.starts_with("03")).unwrap();
-    h.wait_for("[data-testid=preset-select]")
-        .await?
-        .select_by_value(id)
-        .await
-        .context("choosing preset 03")?;
+    h.choose_preset(id).await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
     let nodes = node_count(&h).await?;
     assert_eq!(nodes, preset("03").nodes.len());
@@ -496,12 +492,12 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
         inline_loader_hash()?
     );
     let h = Harness::start_with_headers(vec![("Content-Security-Policy".into(), policy)]).await?;
-    let preset = preset("04");
-    h.open(&format!("/#s={}", share::encode(&preset))).await?;
+    let linked = preset("04");
+    h.open(&format!("/#s={}", share::encode(&linked))).await?;
     h.wait_for("[data-testid=canvas] [data-node]").await?;
     assert_eq!(
         node_count(&h).await?,
-        preset.nodes.len(),
+        linked.nodes.len(),
         "the app rendered the linked scenario"
     );
     h.wait_for("[data-testid=play][aria-pressed=false]")
@@ -520,6 +516,14 @@ async fn the_site_boots_under_the_documented_csp() -> Result<()> {
     h.click("[data-testid=export-png]").await?;
     let (_, png) = downloads.wait(".png").await?;
     assert!(png.starts_with(b"\x89PNG"), "a PNG came out");
+    // The gallery fetches a preset from `presets/`, which `connect-src` has to allow.
+    h.click("[data-testid=share-close]").await?;
+    h.choose_preset("06-shards").await?;
+    assert_eq!(
+        node_count(&h).await?,
+        preset("06").nodes.len(),
+        "the fetched preset opened"
+    );
     // CSP violations are logged as console errors; Chrome's note about `integrity` on a wasm preload is a
     // warning, not an error.
     let errors = h.console_errors().await?;

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use serde_json::Value;
+use switchyard_core::presets;
 use switchyard_core::scenario::v1::Fault;
 use switchyard_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
@@ -19,8 +20,9 @@ use crate::components::{
     Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, OtherTabBanner, Palette, Presets,
     RingView, ShardMap, ShareDialog, Shortcuts,
 };
-use crate::driver::{preset_infos, Driver, Selection, Snapshot};
+use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
+use crate::fetch;
 use crate::hooks::{prefers_reduced_motion, use_animation_frame};
 use crate::render::dots;
 use crate::share;
@@ -78,8 +80,9 @@ pub enum Dialog {
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
 /// command).
 pub enum Action {
-    /// Open a preset in place of the document (one undo step brings the document back).
-    LoadPreset(usize),
+    /// Open preset `index` (of `presets::NAMES`), from its JSON text, in place of the document (one undo step
+    /// brings the document back).
+    LoadPreset(usize, String),
     /// An empty canvas in place of the document (undoable).
     NewBlank,
     /// Open a document (an imported file, a link pasted into the address bar) in place of the current one
@@ -143,7 +146,7 @@ impl Reducible for Shell {
         let view = {
             let mut d = self.driver.borrow_mut();
             match action {
-                Action::LoadPreset(i) => d.load(i),
+                Action::LoadPreset(i, json) => d.load(i, &json),
                 Action::NewBlank => d.new_blank(),
                 Action::Open(doc) => d.replace(*doc),
                 Action::TogglePlay => d.toggle_play(),
@@ -225,7 +228,10 @@ pub fn App() -> Html {
         let boot = boot.clone();
         use_state(move || boot.1.clone())
     };
-    let presets = use_memo((), |_| preset_infos());
+    // The newest preset choice: a fetch that comes back after a later choice is dropped.
+    let preset_choice = use_mut_ref(|| 0_u32);
+    // The preset being fetched, for the gallery to say so.
+    let fetching = use_state(|| None::<usize>);
     let dots_ref = use_node_ref();
 
     {
@@ -356,7 +362,42 @@ pub fn App() -> Html {
     let on_reset = on_action.reform(|()| Action::Reset);
     let on_run_to_end = on_action.reform(|()| Action::RunToEnd);
     let on_speed = on_action.reform(Action::SetSpeed);
-    let on_select = on_action.reform(Action::LoadPreset);
+    let on_select = {
+        let (on_action, banner, fetching) = (on_action.clone(), banner.clone(), fetching.clone());
+        Callback::from(move |index: usize| {
+            let Some(&(id, _)) = presets::NAMES.get(index) else {
+                return;
+            };
+            let choice = {
+                let mut latest = preset_choice.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            if id == presets::FIRST.0 {
+                fetching.set(None);
+                on_action.emit(Action::LoadPreset(index, presets::FIRST.1.to_owned()));
+                return;
+            }
+            fetching.set(Some(index));
+            let (on_action, banner, fetching, preset_choice) = (
+                on_action.clone(),
+                banner.clone(),
+                fetching.clone(),
+                preset_choice.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let fetched = fetch::preset(id).await;
+                if *preset_choice.borrow() != choice {
+                    return;
+                }
+                fetching.set(None);
+                match fetched {
+                    Ok(json) => on_action.emit(Action::LoadPreset(index, json)),
+                    Err(message) => banner.set(Some(message)),
+                }
+            });
+        })
+    };
     let on_help = {
         let help = help.clone();
         Callback::from(move |()| help.set(!*help))
@@ -410,7 +451,7 @@ pub fn App() -> Html {
                     runnable={v.runnable} max_ms={v.max_ms} seeking={v.seeking} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
                     {on_run_to_end} on_action={on_action.clone()} {on_share} />
             <aside class="side" aria-label="Presets and components">
-                <Presets presets={presets.clone()} selected={v.preset} {on_select}
+                <Presets selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={on_action.reform(|()| Action::NewBlank)} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}

@@ -32,33 +32,6 @@ const MAX_FRAME_MS: f64 = 100.0;
 pub const SPEEDS: [f64; 10] = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 100.0, 1000.0];
 pub const DEFAULT_SPEED: f64 = 0.2;
 
-/// A preset's name and its "what to watch" text, for the gallery.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PresetInfo {
-    pub id: &'static str,
-    pub name: String,
-    pub description: String,
-}
-
-/// Every preset, in shipping order. A preset that fails to load is listed with its error as description.
-pub fn preset_infos() -> Vec<PresetInfo> {
-    presets::ALL
-        .iter()
-        .map(|&(id, json)| match scenario::load(json) {
-            Ok((s, _)) => PresetInfo {
-                id,
-                name: s.name,
-                description: s.description,
-            },
-            Err(e) => PresetInfo {
-                id,
-                name: id.to_owned(),
-                description: format!("does not load: {e}"),
-            },
-        })
-        .collect()
-}
-
 /// One node as the components show it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
@@ -313,9 +286,8 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 /// The camera over an empty canvas.
 const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
-/// Preset `index`'s document, or `None` with the reason in `error`.
-fn preset_doc(index: usize, error: &mut Option<String>) -> Option<Scenario> {
-    let (id, json) = presets::ALL[index];
+/// The document of preset `id` (its JSON text), or `None` with the reason in `error`.
+fn preset_doc(id: &str, json: &str, error: &mut Option<String>) -> Option<Scenario> {
     match scenario::parse(json) {
         Ok(doc) => Some(doc),
         Err(e) => {
@@ -352,18 +324,19 @@ impl Driver {
             log_seq: 0,
             error: None,
         };
-        if let Some(doc) = preset_doc(0, &mut d.error) {
+        if let Some(doc) = preset_doc(presets::FIRST.0, presets::FIRST.1, &mut d.error) {
             d.open(doc);
             d.preset = Some(0);
         }
         d
     }
 
-    /// Loads preset `index`, paused at time zero, with the camera fitted to it, in place of the document: one
-    /// undo step brings the previous document back.
-    pub fn load(&mut self, index: usize) {
-        let index = index.min(presets::ALL.len().saturating_sub(1));
-        if let Some(doc) = preset_doc(index, &mut self.error) {
+    /// Loads preset `index` of [`presets::NAMES`] from its JSON text (which the app fetches), paused at time
+    /// zero, with the camera fitted to it, in place of the document: one undo step brings the previous document
+    /// back.
+    pub fn load(&mut self, index: usize, json: &str) {
+        let index = index.min(presets::NAMES.len().saturating_sub(1));
+        if let Some(doc) = preset_doc(presets::NAMES[index].0, json, &mut self.error) {
             self.replace(doc);
             self.preset = Some(index);
         }
@@ -1336,7 +1309,7 @@ mod tests {
     #[test]
     fn moving_keeps_the_run_and_a_change_of_model_restarts_it_saying_so() {
         let mut d = Driver::new(true);
-        d.load(0);
+        d.load(0, presets::ALL[0].1);
         d.step_ms(500.0);
         let at = d.snapshot().now_ms;
         assert!(at >= 500.0, "the run advanced: {at}");
@@ -1363,7 +1336,7 @@ mod tests {
     #[test]
     fn breaking_at_time_zero_says_it_is_saved_and_a_partition_has_sides() {
         let mut d = Driver::new(true);
-        d.load(2);
+        d.load(2, presets::ALL[2].1);
         let saved = |d: &Driver| {
             d.snapshot()
                 .log
@@ -1393,7 +1366,8 @@ mod tests {
     #[test]
     fn lanes_have_their_own_rows_and_the_slow_servers_queue_is_plotted() {
         let mut d = Driver::new(true);
-        d.load(presets::ALL.iter().position(|p| p.0 == "30-lb-slow-backend").unwrap());
+        let slow = presets::ALL.iter().position(|p| p.0 == "30-lb-slow-backend").unwrap();
+        d.load(slow, presets::ALL[slow].1);
         d.step_ms(6000.0);
         let v = d.snapshot();
         let names: Vec<&str> = v.by_client.iter().map(|r| r.0.as_str()).collect();
@@ -1492,7 +1466,7 @@ mod tests {
     #[test]
     fn tidy_layout_keeps_the_run_and_undoes_in_one_step() {
         let mut d = Driver::new(true);
-        d.load(4);
+        d.load(4, presets::ALL[4].1);
         d.step_ms(300.0);
         let (at, before) = (d.snapshot().now_ms, d.doc().clone());
         d.tidy();
@@ -1556,7 +1530,7 @@ mod tests {
         d.add_node("cache", Some((0.0, 0.0)));
         d.zoom(2.0, None);
         let (work, camera) = (d.doc().clone(), d.camera);
-        d.load(2);
+        d.load(2, presets::ALL[2].1);
         assert_eq!(d.snapshot().preset, Some(2));
         assert_ne!(d.doc(), &work);
         d.undo();

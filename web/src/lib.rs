@@ -9,6 +9,7 @@ pub mod components;
 pub mod driver;
 pub mod embed;
 pub mod export;
+mod fetch;
 pub mod hooks;
 pub mod num;
 mod panic;

@@ -25,7 +25,7 @@ use switchyard_web::components::{
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
     ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
 };
-use switchyard_web::driver::{kind_of, preset_infos, Driver, Selection, Snapshot};
+use switchyard_web::driver::{kind_of, Driver, Selection, Snapshot};
 use switchyard_web::render::layout::fit_label;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -143,7 +143,8 @@ fn preset(id: &str) -> usize {
 /// A driver on preset `id`, paused at zero, no animation.
 fn driver_on(id: &str) -> Driver {
     let mut d = Driver::new(true);
-    d.load(preset(id));
+    let index = preset(id);
+    d.load(index, presets::ALL[index].1);
     assert!(d.snapshot().runnable, "{id} runs");
     d
 }
@@ -213,8 +214,8 @@ fn inspector_props(v: &Snapshot, on_action: Callback<Action>) -> InspectorProps 
 #[wasm_bindgen_test]
 async fn canvas_draws_every_node_of_every_preset_as_a_named_focusable_element() {
     let mut d = Driver::new(true);
-    for (index, &(id, _)) in presets::ALL.iter().enumerate() {
-        d.load(index);
+    for (index, &(id, json)) in presets::ALL.iter().enumerate() {
+        d.load(index, json);
         let v = d.snapshot();
         let doc = d.doc().clone();
         assert!(!doc.nodes.is_empty(), "{id} has nodes");
@@ -1386,12 +1387,13 @@ async fn cap_panel_shows_cores_counts_and_the_checkers_verdict() {
 
 #[wasm_bindgen_test]
 async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
-    let infos = Rc::new(preset_infos());
     let chosen = preset("04-cache");
+    let doc = scenario::parse(presets::ALL[chosen].1).unwrap();
     let (on_select, picked) = recorder();
     let m = mount::<Presets>(PresetsProps {
-        presets: infos.clone(),
         selected: Some(chosen),
+        description: Some(doc.description.clone().into()),
+        fetching: None,
         on_select,
         on_blank: Callback::noop(),
     })
@@ -1403,7 +1405,6 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
         assert_eq!(attr(o, "value"), id);
         assert_eq!(text(o), doc.name, "{id}: the option shows the scenario's name");
     }
-    let doc = scenario::parse(presets::ALL[chosen].1).unwrap();
     assert_eq!(text(&m.one("[data-testid=preset-description]")), doc.description);
     let select = m.one("select[data-testid=preset-select]");
     assert_eq!(
@@ -1419,6 +1420,25 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
     fire_change(&select);
     settle().await;
     assert_eq!(*picked.borrow(), [other]);
+    assert_eq!(
+        attr(&m.one("[data-testid=presets]"), "data-preset"),
+        presets::ALL[chosen].0
+    );
+
+    // While the chosen preset is fetched, the gallery says so in place of the description.
+    let m = mount::<Presets>(PresetsProps {
+        selected: Some(chosen),
+        description: Some(doc.description.clone().into()),
+        fetching: Some(other),
+        on_select: Callback::noop(),
+        on_blank: Callback::noop(),
+    })
+    .await;
+    assert_eq!(
+        text(&m.one("[data-testid=preset-fetching]")),
+        format!("Opening {}…", presets::NAMES[other].1)
+    );
+    assert!(m.all("[data-testid=preset-description]").is_empty());
 }
 
 #[wasm_bindgen_test]
