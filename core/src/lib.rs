@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod dist;
 pub mod engine;
+mod figures;
 pub mod history;
 pub mod limits;
 pub mod metrics;

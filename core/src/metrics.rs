@@ -503,14 +503,7 @@ pub(crate) fn ns_to_ms(ns: u64) -> f64 {
     round4(ns as f64 / 1e6)
 }
 
-/// Rounds to 4 decimal places so printed figures stay readable (and identical on every target).
-pub(crate) fn round4(v: f64) -> f64 {
-    if v.is_finite() {
-        libm::round(v * 1e4) / 1e4
-    } else {
-        0.0
-    }
-}
+pub(crate) use crate::figures::round4;
 
 /// Latency summary in milliseconds.
 #[derive(Clone, Debug, Serialize, PartialEq)]

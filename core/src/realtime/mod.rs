@@ -184,7 +184,7 @@ impl Tally {
     }
 
     pub fn report(&self, mode: &'static str, s: &Setup, connection_kb: f64) -> ChannelReport {
-        let r4 = crate::metrics::round4;
+        let r4 = crate::figures::round4;
         let open = self.connection_seconds / s.duration;
         ChannelReport {
             mode,
