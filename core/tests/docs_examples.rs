@@ -43,8 +43,7 @@ fn every_documented_example_parses() {
         }
         checked += 1;
     }
-    let all = switchyard_core::scenario::edit::KINDS;
-    for k in all {
+    for k in switchyard_core::scenario::v1::NodeKind::ALL.map(|k| k.name()) {
         assert!(kinds.contains(k), "docs/scenario.md has no example of a {k} node");
     }
     assert!(checked >= 15, "{checked}");

@@ -11,6 +11,7 @@ use switchyard_core::presets;
 use switchyard_core::scenario::layout::{
     self, free_spot, place, tidy, NODE_HALF_H, NODE_HALF_W, SEARCH_RINGS, STEP_X, STEP_Y,
 };
+use switchyard_core::scenario::v1::NodeKind;
 use switchyard_core::scenario::{self, edit, Scenario};
 use switchyard_core::topology::Topology;
 
@@ -67,7 +68,8 @@ fn clear(doc: &Scenario, c: (f64, f64), pad: f64) -> bool {
 fn topology(nodes: &[(usize, i32, i32)], edges: &[(usize, usize)]) -> Scenario {
     let mut doc = edit::blank();
     for &(k, x, y) in nodes {
-        edit::add_node(&mut doc, edit::KINDS[k % edit::KINDS.len()], f64::from(x), f64::from(y)).unwrap();
+        let kind = NodeKind::ALL[k % NodeKind::ALL.len()];
+        edit::add_node(&mut doc, kind.name(), f64::from(x), f64::from(y)).unwrap();
     }
     let n = doc.nodes.len();
     for &(a, b) in edges {

@@ -4,21 +4,6 @@
 use switchyard_core::{presets, scenario, share};
 use switchyard_e2e::{Context, Harness, Result};
 
-const NODE_KINDS: [&str; 12] = [
-    "client",
-    "dns",
-    "cdn",
-    "load-balancer",
-    "service",
-    "cache",
-    "database",
-    "shard-router",
-    "directory",
-    "queue",
-    "worker-pool",
-    "proxy",
-];
-
 #[tokio::test]
 async fn shell_renders_without_console_errors() -> Result<()> {
     let h = Harness::start().await?;
@@ -33,7 +18,11 @@ async fn shell_renders_without_console_errors() -> Result<()> {
     for item in h.find_all("[data-testid=palette] [data-kind]").await? {
         kinds.push(item.attr("data-kind").await.unwrap().unwrap_or_default());
     }
-    assert_eq!(kinds, NODE_KINDS, "the palette lists every node kind");
+    let registry: Vec<String> = scenario::kinds::KINDS.iter().map(|k| k.slug()).collect();
+    assert_eq!(
+        kinds, registry,
+        "the palette lists every node kind, in the registry's order"
+    );
 
     let canvas = h.wait_for("main [data-testid=canvas]").await?;
     assert_eq!(canvas.tag_name().await.unwrap(), "svg", "the canvas is an SVG surface");

@@ -14,7 +14,7 @@ use switchyard_core::engine::Sim;
 use switchyard_core::presets;
 use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::{self, edit};
+use switchyard_core::scenario::{self, kinds};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::app::{shortcut, Action, Shortcut};
@@ -347,14 +347,19 @@ fn shown(list: &[Param], p: &Param, spec: &Value) -> bool {
     }
 }
 
-/// A blank document with one node of every palette kind; node `i` is `edit::KINDS[i]`.
+/// The kinds' JSON names, in palette order.
+fn kind_names() -> [&'static str; 12] {
+    NodeKind::ALL.map(NodeKind::name)
+}
+
+/// A blank document with one node of every palette kind; node `i` is `kind_names()[i]`.
 fn every_kind() -> Driver {
     let mut d = Driver::new(true);
     d.new_blank();
-    for kind in edit::KINDS {
+    for kind in kind_names() {
         d.add_node(kind, None);
     }
-    assert_eq!(d.doc().nodes.len(), edit::KINDS.len());
+    assert_eq!(d.doc().nodes.len(), NodeKind::ALL.len());
     d
 }
 
@@ -362,11 +367,11 @@ fn every_kind() -> Driver {
 async fn inspector_shows_every_parameter_core_describes_with_its_unit_and_explanation() {
     let mut d = every_kind();
     let mut checked = 0;
-    for (i, kind) in edit::KINDS.iter().enumerate() {
+    for (i, kind) in kind_names().iter().enumerate() {
         d.select(Selection::Nodes([i].into()));
         let v = d.snapshot();
         let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
-        let list = params::for_kind(kind);
+        let list = kinds::named(kind).expect("a kind").params;
         let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
         assert_eq!(
             text(&m.one("h2.inspector-title")),
@@ -417,9 +422,9 @@ async fn inspector_shows_every_parameter_core_describes_with_its_unit_and_explan
         }
     }
     assert!(
-        checked >= 3 * edit::KINDS.len(),
+        checked >= 3 * NodeKind::ALL.len(),
         "only {checked} parameters over {} kinds",
-        edit::KINDS.len()
+        NodeKind::ALL.len()
     );
 }
 
@@ -438,11 +443,11 @@ fn another_int(now: Option<f64>, min: f64, max: f64) -> f64 {
 async fn inspector_controls_emit_the_edit_core_applies() {
     let mut d = every_kind();
     let mut edits = 0;
-    for (i, kind) in edit::KINDS.iter().enumerate() {
+    for (i, kind) in kind_names().iter().enumerate() {
         d.select(Selection::Nodes([i].into()));
         let v = d.snapshot();
         let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
-        let list = params::for_kind(kind);
+        let list = kinds::named(kind).expect("a kind").params;
         let visible: Vec<&Param> = list.iter().filter(|p| shown(list, p, &spec)).collect();
         let (on_action, log) = recorder();
         let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
@@ -530,9 +535,9 @@ async fn inspector_controls_emit_the_edit_core_applies() {
         );
     }
     assert!(
-        edits >= edit::KINDS.len(),
+        edits >= NodeKind::ALL.len(),
         "only {edits} edits made over {} kinds",
-        edit::KINDS.len()
+        NodeKind::ALL.len()
     );
 }
 
@@ -544,11 +549,11 @@ async fn inspector_controls_emit_the_edit_core_applies() {
 async fn inspector_refuses_numbers_the_model_cannot_honour_and_says_why() {
     let mut d = every_kind();
     let mut refused = 0;
-    for (i, kind) in edit::KINDS.iter().enumerate() {
+    for (i, kind) in kind_names().iter().enumerate() {
         d.select(Selection::Nodes([i].into()));
         let v = d.snapshot();
         let spec = params::tree(&v.doc.nodes[i].spec).expect("a spec tree");
-        let list = params::for_kind(kind);
+        let list = kinds::named(kind).expect("a kind").params;
         let Some(p) = list
             .iter()
             .filter(|p| shown(list, p, &spec))
@@ -714,10 +719,10 @@ async fn palette_offers_every_kind_and_adds_the_one_activated() {
     let (on_action, log) = recorder();
     let m = mount::<Palette>(PaletteProps { on_action }).await;
     let items = m.all("button.palette-item");
-    assert_eq!(items.len(), edit::KINDS.len(), "one entry per kind core can add");
+    assert_eq!(items.len(), NodeKind::ALL.len(), "one entry per kind core can add");
     let mut d = Driver::new(true);
     d.new_blank();
-    for (k, (item, kind)) in items.iter().zip(edit::KINDS).enumerate() {
+    for (k, (item, kind)) in items.iter().zip(kind_names()).enumerate() {
         assert_eq!(attr(item, "data-kind"), kind.replace('_', "-"), "entry {k}");
         let path = one(item, "svg.icon path");
         assert!(attr(&path, "d").len() > 10, "{kind}: an icon");
@@ -745,7 +750,7 @@ async fn palette_offers_every_kind_and_adds_the_one_activated() {
             "the palette and the canvas name it alike"
         );
     }
-    assert_eq!(d.doc().nodes.len(), edit::KINDS.len());
+    assert_eq!(d.doc().nodes.len(), NodeKind::ALL.len());
 }
 
 /// Nodes added from the palette land where a diagram would put them: each new kind to the right of the

@@ -84,6 +84,82 @@ fn every_module_has_a_doc() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The one list of node kind names is `NodeKind::name` in this file; everything else reads it or the registry
+/// built on it (`core/src/scenario/kinds.rs`).
+const KIND_NAMES_HOME: &str = "core/src/scenario/v1.rs";
+
+/// Source trees searched for another list of kind names.
+const KIND_LIST_TREES: &[&str] = &["core", "web", "cli", "tests", "xtask"];
+
+/// Lines naming this many kinds or more (as `"load_balancer"` or `"load-balancer"`) within
+/// [`KIND_LIST_LINES`] of each other are a list of them.
+const KIND_LIST_MIN: usize = 6;
+const KIND_LIST_LINES: usize = 16;
+
+#[test]
+fn no_list_of_node_kinds_but_the_registry() {
+    let root = workspace_root();
+    let names = kind_names(&fs::read_to_string(root.join(KIND_NAMES_HOME)).unwrap());
+    assert!(names.len() >= 12, "read {names:?} from {KIND_NAMES_HOME}");
+    let mut problems = Vec::new();
+    for tree in KIND_LIST_TREES {
+        for file in rust_files(&root.join(tree)) {
+            let rel = relative(&root, &file);
+            if rel == KIND_NAMES_HOME || rel.contains("/target/") {
+                continue;
+            }
+            let text = fs::read_to_string(&file).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (at, window) in lines.windows(KIND_LIST_LINES.min(lines.len())).enumerate() {
+                let named = kinds_named(&names, &window.join("\n"));
+                if named.len() >= KIND_LIST_MIN {
+                    problems.push(format!(
+                        "{rel}:{}: names {} node kinds ({}): read `NodeKind::ALL` or `scenario::kinds::KINDS` instead",
+                        at + 1,
+                        named.len(),
+                        named.join(", ")
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The names in the `=> "name"` arms of `fn name` in `NodeKind`'s impl.
+fn kind_names(v1: &str) -> Vec<String> {
+    let Some(start) = v1.find("pub const fn name(self)") else {
+        return Vec::new();
+    };
+    v1[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("    }"))
+        .filter_map(|l| l.split("=> \"").nth(1)?.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The kinds of `names` that `text` spells as a string literal, with `_` or `-`.
+fn kinds_named<'a>(names: &'a [String], text: &str) -> Vec<&'a str> {
+    names
+        .iter()
+        .filter(|n| text.contains(&format!("\"{n}\"")) || text.contains(&format!("\"{}\"", n.replace('_', "-"))))
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn a_list_of_kinds_is_found_in_either_spelling() {
+    let names: Vec<String> = ["client", "load_balancer", "worker_pool"].map(String::from).into();
+    let text = r#"const K: [&str; 3] = ["client", "load-balancer", "worker_pool"]; // "dns""#;
+    assert_eq!(kinds_named(&names, text), ["client", "load_balancer", "worker_pool"]);
+    assert_eq!(kinds_named(&names, "add_node(doc, \"clients\")"), Vec::<&str>::new());
+    let v1 = "    pub const fn name(self) -> &'static str {\n        match self {\n            A => \"client\",\n            B => \"load_balancer\",\n        }\n    }\n";
+    assert_eq!(kind_names(v1), ["client", "load_balancer"]);
+}
+
 /// One `file:line: ...` message per item of `CORE_BANS` on a non-comment line.
 fn banned_items(file: &str, text: &str) -> Vec<String> {
     banned(file, text, CORE_BANS, "core")

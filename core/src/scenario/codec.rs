@@ -350,16 +350,12 @@ impl<'a> Obj<'a> {
             Some(v) => Some(T::read(v, &self.child(key))),
         }
     }
-    /// A member with a default when absent (`null` is not absent here, as in serde).
-    fn or<T: Json>(&self, key: &str, default: T) -> T {
+    /// A member with a default, computed only when absent (`null` is not absent here, as in serde).
+    fn or_else<T: Json>(&self, key: &str, default: impl FnOnce() -> T) -> T {
         match self.get(key) {
-            None => default,
+            None => default(),
             Some(v) => T::read(v, &self.child(key)),
         }
-    }
-    /// A member with a computed default when absent (`default = "fn"`).
-    fn opt_present<T: Json>(&self, key: &str) -> Option<T> {
-        self.get(key).map(|v| T::read(v, &self.child(key)))
     }
     /// An array member keeping at most `limit + 1` elements (validation reports the excess).
     fn capped<T: Json>(&self, key: &str, limit: usize) -> Option<Vec<T>> {
@@ -380,6 +376,18 @@ impl<'a> Obj<'a> {
             }
         }
     }
+    /// [`Obj::capped`] for a required member.
+    fn capped_req<T: Json>(&self, key: &str, limit: usize) -> Vec<T> {
+        self.capped(key, limit).unwrap_or_else(|| {
+            self.path.fail(format_args!("missing field `{key}`"));
+            Vec::new()
+        })
+    }
+}
+
+/// Whether a mix weight is zero (`Mix` writes only the others).
+fn is_zero(weight: &f64) -> bool {
+    *weight == 0.0
 }
 
 /// The variant of an internally tagged enum, by name, and the object cursor over the other members (variant
@@ -856,17 +864,25 @@ unit_enum!(ReadFrom, [Primary = "primary", Replica = "replica"]);
 // Structs. Each reads its members in declaration order and writes them in declaration order, skipping what
 // the derive skips.
 
-/// Implements [`Json`] for a struct from a reader over an [`Obj`] and a writer of its members.
+/// Implements [`Json`] for a struct from one table of its members, in declaration order, each named once with
+/// how it reads and writes (the serde attribute it stands for, on `v1`'s oracle derive, in brackets):
+/// - `req`: required;
+/// - `opt`: an `Option`, not written when `None` (`default, skip_serializing_if = "Option::is_none"`);
+/// - `or(default)`: `default` when absent (`default = "…"`);
+/// - `list(limit)`: an array keeping at most `limit + 1` elements (validation reports the excess), empty when
+///   absent; `list_req(limit)`: the same, required;
+/// - `… skip_if pred`: not written when `pred(&member)` (`skip_serializing_if = "…"`).
 macro_rules! json_struct {
-    ($ty:ident, $fields:expr, |$o:ident| $read:expr, |$s:ident, $w:ident| $write:block) => {
+    ($ty:ident { $($field:ident: $mode:ident $(($arg:expr))? $(skip_if $skip:path)?),+ $(,)? }) => {
         impl $ty {
-            const FIELDS: &'static [&'static str] = $fields;
-            fn from_obj($o: &Obj) -> $ty {
-                $read
+            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
+            fn from_obj(o: &Obj) -> $ty {
+                $ty {
+                    $($field: read_member!(o, $field, $mode $(($arg))?)),+
+                }
             }
-            fn write_fields(&self, $w: &mut Writer) {
-                let $s = self;
-                $write
+            fn write_fields(&self, w: &mut Writer) {
+                $(write_member!(w, self, $field, $mode $(, skip_if $skip)?);)+
             }
         }
         impl Json for $ty {
@@ -883,586 +899,251 @@ macro_rules! json_struct {
     };
 }
 
-json_struct!(
-    Scenario,
-    &[
-        "version",
-        "name",
-        "description",
-        "seed",
-        "duration_ms",
-        "requests",
-        "nodes",
-        "edges",
-        "workload",
-        "faults",
-        "metrics",
-        "clusters",
-        "view",
-        "realtime"
-    ],
-    |o| Scenario {
-        version: o.req("version"),
-        name: o.or("name", String::new()),
-        description: o.or("description", String::new()),
-        seed: o.or("seed", 0),
-        duration_ms: o.opt("duration_ms"),
-        requests: o.opt("requests"),
-        nodes: match o.capped("nodes", MAX_NODES) {
-            Some(n) => n,
-            None => {
-                o.path.fail(format_args!("missing field `nodes`"));
-                Vec::new()
-            }
-        },
-        edges: o.capped("edges", MAX_EDGES).unwrap_or_default(),
-        workload: o.or("workload", Workload::default()),
-        faults: o.capped("faults", MAX_FAULTS).unwrap_or_default(),
-        metrics: o.opt("metrics"),
-        clusters: o.or("clusters", Vec::new()),
-        view: o.opt("view"),
-        realtime: o.opt("realtime"),
-    },
-    |s, w| {
-        w.field("version", &s.version);
-        if !s.name.is_empty() {
-            w.field("name", &s.name);
+/// How [`json_struct!`] reads one member (see there).
+macro_rules! read_member {
+    ($o:ident, $f:ident, req) => {
+        $o.req(stringify!($f))
+    };
+    ($o:ident, $f:ident, opt) => {
+        $o.opt(stringify!($f))
+    };
+    ($o:ident, $f:ident, or($default:expr)) => {
+        $o.or_else(stringify!($f), || $default)
+    };
+    ($o:ident, $f:ident, list($limit:expr)) => {
+        $o.capped(stringify!($f), $limit).unwrap_or_default()
+    };
+    ($o:ident, $f:ident, list_req($limit:expr)) => {
+        $o.capped_req(stringify!($f), $limit)
+    };
+}
+
+/// How [`json_struct!`] writes one member (see there).
+macro_rules! write_member {
+    ($w:ident, $s:ident, $f:ident, $mode:ident, skip_if $skip:path) => {
+        if !$skip(&$s.$f) {
+            write_member!($w, $s, $f, $mode);
         }
-        if !s.description.is_empty() {
-            w.field("description", &s.description);
-        }
-        w.field("seed", &s.seed);
-        w.field_opt("duration_ms", &s.duration_ms);
-        w.field_opt("requests", &s.requests);
-        w.field("nodes", &s.nodes);
-        w.field("edges", &s.edges);
-        w.field("workload", &s.workload);
-        if !s.faults.is_empty() {
-            w.field("faults", &s.faults);
-        }
-        w.field_opt("metrics", &s.metrics);
-        if !s.clusters.is_empty() {
-            w.field("clusters", &s.clusters);
-        }
-        w.field_opt("view", &s.view);
-        w.field_opt("realtime", &s.realtime);
-    }
-);
+    };
+    ($w:ident, $s:ident, $f:ident, opt) => {
+        $w.field_opt(stringify!($f), &$s.$f)
+    };
+    ($w:ident, $s:ident, $f:ident, $mode:ident) => {
+        $w.field(stringify!($f), &$s.$f)
+    };
+}
 
-json_struct!(
-    Realtime,
-    &[
-        "modes",
-        "clients",
-        "updates_per_s",
-        "broadcast",
-        "bursts",
-        "poll_interval_ms",
-        "hold_timeout_ms",
-        "header_bytes",
-        "latency_ms",
-        "duration_ms",
-        "connection_kb",
-        "sse_drop_rate"
-    ],
-    |o| Realtime {
-        modes: match o.opt_present("modes") {
-            Some(m) => m,
-            None => all_realtime_modes(),
-        },
-        clients: o.req("clients"),
-        updates_per_s: o.req("updates_per_s"),
-        broadcast: o.or("broadcast", false),
-        bursts: o.opt("bursts"),
-        poll_interval_ms: o.opt("poll_interval_ms"),
-        hold_timeout_ms: o.opt("hold_timeout_ms"),
-        header_bytes: o.opt("header_bytes"),
-        latency_ms: o.opt("latency_ms"),
-        duration_ms: o.opt("duration_ms"),
-        connection_kb: o.opt("connection_kb"),
-        sse_drop_rate: o.opt("sse_drop_rate"),
-    },
-    |s, w| {
-        w.field("modes", &s.modes);
-        w.field("clients", &s.clients);
-        w.field("updates_per_s", &s.updates_per_s);
-        w.field("broadcast", &s.broadcast);
-        w.field_opt("bursts", &s.bursts);
-        w.field_opt("poll_interval_ms", &s.poll_interval_ms);
-        w.field_opt("hold_timeout_ms", &s.hold_timeout_ms);
-        w.field_opt("header_bytes", &s.header_bytes);
-        w.field_opt("latency_ms", &s.latency_ms);
-        w.field_opt("duration_ms", &s.duration_ms);
-        w.field_opt("connection_kb", &s.connection_kb);
-        w.field_opt("sse_drop_rate", &s.sse_drop_rate);
-    }
-);
+json_struct!(Scenario {
+    version: req,
+    name: or(String::new()) skip_if String::is_empty,
+    description: or(String::new()) skip_if String::is_empty,
+    seed: or(0),
+    duration_ms: opt,
+    requests: opt,
+    nodes: list_req(MAX_NODES),
+    edges: list(MAX_EDGES),
+    workload: or(Workload::default()),
+    faults: list(MAX_FAULTS) skip_if Vec::is_empty,
+    metrics: opt,
+    clusters: or(Vec::new()) skip_if Vec::is_empty,
+    view: opt,
+    realtime: opt,
+});
 
-json_struct!(
-    Bursts,
-    &["on_ms", "off_ms"],
-    |o| Bursts {
-        on_ms: o.req("on_ms"),
-        off_ms: o.req("off_ms"),
-    },
-    |s, w| {
-        w.field("on_ms", &s.on_ms);
-        w.field("off_ms", &s.off_ms);
-    }
-);
+json_struct!(Realtime {
+    modes: or(all_realtime_modes()),
+    clients: req,
+    updates_per_s: req,
+    broadcast: or(false),
+    bursts: opt,
+    poll_interval_ms: opt,
+    hold_timeout_ms: opt,
+    header_bytes: opt,
+    latency_ms: opt,
+    duration_ms: opt,
+    connection_kb: opt,
+    sse_drop_rate: opt,
+});
 
-json_struct!(
-    Node,
-    &["id", "label", "region", "x", "y", "spec"],
-    |o| Node {
-        id: o.req("id"),
-        label: o.opt("label"),
-        region: o.opt("region"),
-        x: o.or("x", 0.0),
-        y: o.or("y", 0.0),
-        spec: o.req("spec"),
-    },
-    |s, w| {
-        w.field("id", &s.id);
-        w.field_opt("label", &s.label);
-        w.field_opt("region", &s.region);
-        w.field("x", &s.x);
-        w.field("y", &s.y);
-        w.field("spec", &s.spec);
-    }
-);
+json_struct!(Bursts {
+    on_ms: req,
+    off_ms: req,
+});
 
-json_struct!(
-    ClientSpec,
-    &[
-        "workload",
-        "timeout_ms",
-        "retry",
-        "dns_ttl_ms",
-        "strategy",
-        "health_check"
-    ],
-    |o| ClientSpec {
-        workload: o.opt("workload"),
-        timeout_ms: o.opt("timeout_ms"),
-        retry: o.opt("retry"),
-        dns_ttl_ms: o.opt("dns_ttl_ms"),
-        strategy: o.opt("strategy"),
-        health_check: o.opt("health_check"),
-    },
-    |s, w| {
-        w.field_opt("workload", &s.workload);
-        w.field_opt("timeout_ms", &s.timeout_ms);
-        w.field_opt("retry", &s.retry);
-        w.field_opt("dns_ttl_ms", &s.dns_ttl_ms);
-        w.field_opt("strategy", &s.strategy);
-        w.field_opt("health_check", &s.health_check);
-    }
-);
+json_struct!(Node {
+    id: req,
+    label: opt,
+    region: opt,
+    x: or(0.0),
+    y: or(0.0),
+    spec: req,
+});
 
-json_struct!(
-    RetryPolicy,
-    &["max_retries", "backoff_base_ms", "backoff_max_ms", "jitter"],
-    |o| RetryPolicy {
-        max_retries: o.req("max_retries"),
-        backoff_base_ms: o.or("backoff_base_ms", default_backoff_base()),
-        backoff_max_ms: o.or("backoff_max_ms", default_backoff_max()),
-        jitter: o.or("jitter", Jitter::default()),
-    },
-    |s, w| {
-        w.field("max_retries", &s.max_retries);
-        w.field("backoff_base_ms", &s.backoff_base_ms);
-        w.field("backoff_max_ms", &s.backoff_max_ms);
-        w.field("jitter", &s.jitter);
-    }
-);
+json_struct!(ClientSpec {
+    workload: opt,
+    timeout_ms: opt,
+    retry: opt,
+    dns_ttl_ms: opt,
+    strategy: opt,
+    health_check: opt,
+});
 
-json_struct!(
-    StationSpec,
-    &["workers", "queue_capacity", "service_time", "crash_at_ms", "index"],
-    |o| StationSpec {
-        workers: o.or("workers", one()),
-        queue_capacity: o.opt("queue_capacity"),
-        service_time: o.or("service_time", default_service_time()),
-        crash_at_ms: o.opt("crash_at_ms"),
-        index: o.opt("index"),
-    },
-    |s, w| {
-        w.field("workers", &s.workers);
-        w.field_opt("queue_capacity", &s.queue_capacity);
-        w.field("service_time", &s.service_time);
-        w.field_opt("crash_at_ms", &s.crash_at_ms);
-        w.field_opt("index", &s.index);
-    }
-);
+json_struct!(RetryPolicy {
+    max_retries: req,
+    backoff_base_ms: or(default_backoff_base()),
+    backoff_max_ms: or(default_backoff_max()),
+    jitter: or(Jitter::default()),
+});
 
-json_struct!(
-    BalancerSpec,
-    &[
-        "strategy",
-        "health_check",
-        "outlier",
-        "balance_factor",
-        "service_time",
-        "max_connections",
-        "crash_at_ms"
-    ],
-    |o| BalancerSpec {
-        strategy: o.or("strategy", Strategy::default()),
-        health_check: o.opt("health_check"),
-        outlier: o.opt("outlier"),
-        balance_factor: o.opt("balance_factor"),
-        service_time: o.or("service_time", default_hop_time()),
-        max_connections: o.opt("max_connections"),
-        crash_at_ms: o.opt("crash_at_ms"),
-    },
-    |s, w| {
-        w.field("strategy", &s.strategy);
-        w.field_opt("health_check", &s.health_check);
-        w.field_opt("outlier", &s.outlier);
-        w.field_opt("balance_factor", &s.balance_factor);
-        w.field("service_time", &s.service_time);
-        w.field_opt("max_connections", &s.max_connections);
-        w.field_opt("crash_at_ms", &s.crash_at_ms);
-    }
-);
+json_struct!(StationSpec {
+    workers: or(one()),
+    queue_capacity: opt,
+    service_time: or(default_service_time()),
+    crash_at_ms: opt,
+    index: opt,
+});
 
-json_struct!(
-    HealthCheck,
-    &["interval_ms", "timeout_ms", "rise", "fall"],
-    |o| HealthCheck {
-        interval_ms: o.req("interval_ms"),
-        timeout_ms: o.or("timeout_ms", default_probe_timeout()),
-        rise: o.or("rise", default_rise()),
-        fall: o.or("fall", default_fall()),
-    },
-    |s, w| {
-        w.field("interval_ms", &s.interval_ms);
-        w.field("timeout_ms", &s.timeout_ms);
-        w.field("rise", &s.rise);
-        w.field("fall", &s.fall);
-    }
-);
+json_struct!(BalancerSpec {
+    strategy: or(Strategy::default()),
+    health_check: opt,
+    outlier: opt,
+    balance_factor: opt,
+    service_time: or(default_hop_time()),
+    max_connections: opt,
+    crash_at_ms: opt,
+});
 
-json_struct!(
-    Outlier,
-    &["consecutive_errors", "ejection_ms"],
-    |o| Outlier {
-        consecutive_errors: o.req("consecutive_errors"),
-        ejection_ms: o.req("ejection_ms"),
-    },
-    |s, w| {
-        w.field("consecutive_errors", &s.consecutive_errors);
-        w.field("ejection_ms", &s.ejection_ms);
-    }
-);
+json_struct!(HealthCheck {
+    interval_ms: req,
+    timeout_ms: or(default_probe_timeout()),
+    rise: or(default_rise()),
+    fall: or(default_fall()),
+});
 
-json_struct!(
-    CacheSpec,
-    &[
-        "capacity",
-        "policy",
-        "ttl_ms",
-        "service_time",
-        "max_connections",
-        "crash_at_ms",
-        "read",
-        "write",
-        "invalidate",
-        "coalesce",
-        "flush_ms",
-        "object_bytes"
-    ],
-    |o| CacheSpec {
-        capacity: o.req("capacity"),
-        policy: o.or("policy", EvictionPolicy::default()),
-        ttl_ms: o.opt("ttl_ms"),
-        service_time: o.or("service_time", default_hop_time()),
-        max_connections: o.opt("max_connections"),
-        crash_at_ms: o.opt("crash_at_ms"),
-        read: o.opt("read"),
-        write: o.opt("write"),
-        invalidate: o.opt("invalidate"),
-        coalesce: o.opt("coalesce"),
-        flush_ms: o.opt("flush_ms"),
-        object_bytes: o.opt("object_bytes"),
-    },
-    |s, w| {
-        w.field("capacity", &s.capacity);
-        w.field("policy", &s.policy);
-        w.field_opt("ttl_ms", &s.ttl_ms);
-        w.field("service_time", &s.service_time);
-        w.field_opt("max_connections", &s.max_connections);
-        w.field_opt("crash_at_ms", &s.crash_at_ms);
-        w.field_opt("read", &s.read);
-        w.field_opt("write", &s.write);
-        w.field_opt("invalidate", &s.invalidate);
-        w.field_opt("coalesce", &s.coalesce);
-        w.field_opt("flush_ms", &s.flush_ms);
-        w.field_opt("object_bytes", &s.object_bytes);
-    }
-);
+json_struct!(Outlier {
+    consecutive_errors: req,
+    ejection_ms: req,
+});
 
-json_struct!(
-    ShardRouterSpec,
-    &[
-        "scheme",
-        "service_time",
-        "crash_at_ms",
-        "split_points",
-        "regions",
-        "vnodes",
-        "directory_cache",
-        "fanout_classes",
-        "fanout_shards",
-        "value_bytes",
-        "migration_keys_per_s"
-    ],
-    |o| ShardRouterSpec {
-        scheme: o.or("scheme", ShardScheme::default()),
-        service_time: o.or("service_time", default_hop_time()),
-        crash_at_ms: o.opt("crash_at_ms"),
-        split_points: o.opt("split_points"),
-        regions: o.opt("regions"),
-        vnodes: o.opt("vnodes"),
-        directory_cache: o.opt("directory_cache"),
-        fanout_classes: o.or("fanout_classes", Vec::new()),
-        fanout_shards: o.opt("fanout_shards"),
-        value_bytes: o.opt("value_bytes"),
-        migration_keys_per_s: o.opt("migration_keys_per_s"),
-    },
-    |s, w| {
-        w.field("scheme", &s.scheme);
-        w.field("service_time", &s.service_time);
-        w.field_opt("crash_at_ms", &s.crash_at_ms);
-        w.field_opt("split_points", &s.split_points);
-        w.field_opt("regions", &s.regions);
-        w.field_opt("vnodes", &s.vnodes);
-        w.field_opt("directory_cache", &s.directory_cache);
-        if !s.fanout_classes.is_empty() {
-            w.field("fanout_classes", &s.fanout_classes);
-        }
-        w.field_opt("fanout_shards", &s.fanout_shards);
-        w.field_opt("value_bytes", &s.value_bytes);
-        w.field_opt("migration_keys_per_s", &s.migration_keys_per_s);
-    }
-);
+json_struct!(CacheSpec {
+    capacity: req,
+    policy: or(EvictionPolicy::default()),
+    ttl_ms: opt,
+    service_time: or(default_hop_time()),
+    max_connections: opt,
+    crash_at_ms: opt,
+    read: opt,
+    write: opt,
+    invalidate: opt,
+    coalesce: opt,
+    flush_ms: opt,
+    object_bytes: opt,
+});
 
-json_struct!(
-    RouterCache,
-    &["capacity", "ttl_ms"],
-    |o| RouterCache {
-        capacity: o.req("capacity"),
-        ttl_ms: o.opt("ttl_ms"),
-    },
-    |s, w| {
-        w.field("capacity", &s.capacity);
-        w.field_opt("ttl_ms", &s.ttl_ms);
-    }
-);
+json_struct!(ShardRouterSpec {
+    scheme: or(ShardScheme::default()),
+    service_time: or(default_hop_time()),
+    crash_at_ms: opt,
+    split_points: opt,
+    regions: opt,
+    vnodes: opt,
+    directory_cache: opt,
+    fanout_classes: or(Vec::new()) skip_if Vec::is_empty,
+    fanout_shards: opt,
+    value_bytes: opt,
+    migration_keys_per_s: opt,
+});
 
-json_struct!(
-    IndexSpec,
-    &["table_rows", "indexed", "indexes", "seek_ms", "scan_ms_per_row"],
-    |o| IndexSpec {
-        table_rows: o.req("table_rows"),
-        indexed: o.or("indexed", yes()),
-        indexes: o.or("indexes", one()),
-        seek_ms: o.opt("seek_ms"),
-        scan_ms_per_row: o.opt("scan_ms_per_row"),
-    },
-    |s, w| {
-        w.field("table_rows", &s.table_rows);
-        w.field("indexed", &s.indexed);
-        w.field("indexes", &s.indexes);
-        w.field_opt("seek_ms", &s.seek_ms);
-        w.field_opt("scan_ms_per_row", &s.scan_ms_per_row);
-    }
-);
+json_struct!(RouterCache {
+    capacity: req,
+    ttl_ms: opt,
+});
 
-json_struct!(
-    QueueSpec,
-    &[
-        "capacity",
-        "service_time",
-        "crash_at_ms",
-        "visibility_timeout_ms",
-        "max_attempts",
-        "retry_backoff_ms",
-        "max_message_bytes"
-    ],
-    |o| QueueSpec {
-        capacity: o.opt("capacity"),
-        service_time: o.or("service_time", default_hop_time()),
-        crash_at_ms: o.opt("crash_at_ms"),
-        visibility_timeout_ms: o.opt("visibility_timeout_ms"),
-        max_attempts: o.opt("max_attempts"),
-        retry_backoff_ms: o.opt("retry_backoff_ms"),
-        max_message_bytes: o.opt("max_message_bytes"),
-    },
-    |s, w| {
-        w.field_opt("capacity", &s.capacity);
-        w.field("service_time", &s.service_time);
-        w.field_opt("crash_at_ms", &s.crash_at_ms);
-        w.field_opt("visibility_timeout_ms", &s.visibility_timeout_ms);
-        w.field_opt("max_attempts", &s.max_attempts);
-        w.field_opt("retry_backoff_ms", &s.retry_backoff_ms);
-        w.field_opt("max_message_bytes", &s.max_message_bytes);
-    }
-);
+json_struct!(IndexSpec {
+    table_rows: req,
+    indexed: or(yes()),
+    indexes: or(one()),
+    seek_ms: opt,
+    scan_ms_per_row: opt,
+});
 
-json_struct!(
-    Edge,
-    &["from", "to", "latency", "loss", "weight", "classes"],
-    |o| Edge {
-        from: o.req("from"),
-        to: o.req("to"),
-        latency: o.or("latency", zero_dist()),
-        loss: o.or("loss", 0.0),
-        weight: o.opt("weight"),
-        classes: o.opt("classes"),
-    },
-    |s, w| {
-        w.field("from", &s.from);
-        w.field("to", &s.to);
-        w.field("latency", &s.latency);
-        w.field("loss", &s.loss);
-        w.field_opt("weight", &s.weight);
-        w.field_opt("classes", &s.classes);
-    }
-);
+json_struct!(QueueSpec {
+    capacity: opt,
+    service_time: or(default_hop_time()),
+    crash_at_ms: opt,
+    visibility_timeout_ms: opt,
+    max_attempts: opt,
+    retry_backoff_ms: opt,
+    max_message_bytes: opt,
+});
 
-json_struct!(
-    Workload,
-    &["arrival", "keys", "mix", "message_bytes", "message_bytes_by_class"],
-    |o| Workload {
-        arrival: o.or("arrival", Arrival::default()),
-        keys: o.or("keys", Keys::default()),
-        mix: o.or("mix", Mix::default()),
-        message_bytes: o.opt("message_bytes"),
-        message_bytes_by_class: o.or("message_bytes_by_class", BTreeMap::new()),
-    },
-    |s, w| {
-        w.field("arrival", &s.arrival);
-        w.field("keys", &s.keys);
-        w.field("mix", &s.mix);
-        w.field_opt("message_bytes", &s.message_bytes);
-        if !s.message_bytes_by_class.is_empty() {
-            w.field("message_bytes_by_class", &s.message_bytes_by_class);
-        }
-    }
-);
+json_struct!(Edge {
+    from: req,
+    to: req,
+    latency: or(zero_dist()),
+    loss: or(0.0),
+    weight: opt,
+    classes: opt,
+});
 
-json_struct!(
-    Mix,
-    &["static_asset", "api_read", "api_write", "background_job"],
-    |o| Mix {
-        static_asset: o.or("static_asset", 0.0),
-        api_read: o.or("api_read", 0.0),
-        api_write: o.or("api_write", 0.0),
-        background_job: o.or("background_job", 0.0),
-    },
-    |s, w| {
-        for (k, v) in [
-            ("static_asset", s.static_asset),
-            ("api_read", s.api_read),
-            ("api_write", s.api_write),
-            ("background_job", s.background_job),
-        ] {
-            if v != 0.0 {
-                w.field(k, &v);
-            }
-        }
-    }
-);
+json_struct!(Workload {
+    arrival: or(Arrival::default()),
+    keys: or(Keys::default()),
+    mix: or(Mix::default()),
+    message_bytes: opt,
+    message_bytes_by_class: or(BTreeMap::new()) skip_if BTreeMap::is_empty,
+});
 
-json_struct!(
-    Cluster,
-    &[
-        "id",
-        "replicas",
-        "mode",
-        "consistency",
-        "link_latency",
-        "op_timeout_ms",
-        "n",
-        "r",
-        "w",
-        "read_repair",
-        "sloppy_quorum",
-        "read_from",
-        "election_timeout_ms"
-    ],
-    |o| Cluster {
-        id: o.req("id"),
-        replicas: o.req("replicas"),
-        mode: o.or("mode", ReplicationMode::default()),
-        consistency: o.or("consistency", Consistency::default()),
-        link_latency: o.or("link_latency", default_link_latency()),
-        op_timeout_ms: o.opt("op_timeout_ms"),
-        n: o.opt("n"),
-        r: o.opt("r"),
-        w: o.opt("w"),
-        read_repair: o.or("read_repair", false),
-        sloppy_quorum: o.or("sloppy_quorum", false),
-        read_from: o.or("read_from", ReadFrom::default()),
-        election_timeout_ms: o.opt("election_timeout_ms"),
-    },
-    |s, w| {
-        w.field("id", &s.id);
-        w.field("replicas", &s.replicas);
-        w.field("mode", &s.mode);
-        w.field("consistency", &s.consistency);
-        w.field("link_latency", &s.link_latency);
-        w.field_opt("op_timeout_ms", &s.op_timeout_ms);
-        w.field_opt("n", &s.n);
-        w.field_opt("r", &s.r);
-        w.field_opt("w", &s.w);
-        w.field("read_repair", &s.read_repair);
-        w.field("sloppy_quorum", &s.sloppy_quorum);
-        w.field("read_from", &s.read_from);
-        w.field_opt("election_timeout_ms", &s.election_timeout_ms);
-    }
-);
+json_struct!(Mix {
+    static_asset: or(0.0) skip_if is_zero,
+    api_read: or(0.0) skip_if is_zero,
+    api_write: or(0.0) skip_if is_zero,
+    background_job: or(0.0) skip_if is_zero,
+});
 
-json_struct!(
-    MetricsConfig,
-    &["bucket_ms"],
-    |o| MetricsConfig {
-        bucket_ms: o.req("bucket_ms"),
-    },
-    |s, w| {
-        w.field("bucket_ms", &s.bucket_ms);
-    }
-);
+json_struct!(Cluster {
+    id: req,
+    replicas: req,
+    mode: or(ReplicationMode::default()),
+    consistency: or(Consistency::default()),
+    link_latency: or(default_link_latency()),
+    op_timeout_ms: opt,
+    n: opt,
+    r: opt,
+    w: opt,
+    read_repair: or(false),
+    sloppy_quorum: or(false),
+    read_from: or(ReadFrom::default()),
+    election_timeout_ms: opt,
+});
 
-json_struct!(
-    View,
-    &["zoom", "pan_x", "pan_y", "at_ms"],
-    |o| View {
-        zoom: o.req("zoom"),
-        pan_x: o.req("pan_x"),
-        pan_y: o.req("pan_y"),
-        at_ms: o.opt("at_ms"),
-    },
-    |s, w| {
-        w.field("zoom", &s.zoom);
-        w.field("pan_x", &s.pan_x);
-        w.field("pan_y", &s.pan_y);
-        w.field_opt("at_ms", &s.at_ms);
-    }
-);
+json_struct!(MetricsConfig { bucket_ms: req });
+
+json_struct!(View {
+    zoom: req,
+    pan_x: req,
+    pan_y: req,
+    at_ms: opt,
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Internally tagged enums. Their struct variants accept unknown members (the derive has no
 // `deny_unknown_fields` on them); newtype variants are their struct's rules.
 
-/// The node kinds in `NodeSpec`'s variant order, which is the palette's order (`edit::KINDS`).
-const NODE_KINDS: &[&str] = &super::edit::KINDS;
+/// The node kinds' names, in `NodeSpec`'s variant order (serde's order for its error messages).
+const NODE_KINDS: [&str; NodeKind::ALL.len()] = {
+    let mut names = [""; NodeKind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = NodeKind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 impl Json for NodeSpec {
     fn read(v: &Value, p: &Path) -> NodeSpec {
-        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", NODE_KINDS);
+        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", &NODE_KINDS);
         fn station(o: &Obj) -> StationSpec {
             o.deny(StationSpec::FIELDS);
             StationSpec::from_obj(o)
@@ -1475,28 +1156,28 @@ impl Json for NodeSpec {
             o.deny(CacheSpec::FIELDS);
             CacheSpec::from_obj(o)
         }
-        match i {
-            0 => {
+        match NodeKind::ALL[i] {
+            NodeKind::Client => {
                 o.deny(ClientSpec::FIELDS);
                 NodeSpec::Client(ClientSpec::from_obj(&o))
             }
-            1 => NodeSpec::Dns(station(&o)),
-            2 => NodeSpec::Cdn(cache(&o)),
-            3 => NodeSpec::LoadBalancer(balancer(&o)),
-            4 => NodeSpec::Service(station(&o)),
-            5 => NodeSpec::Cache(cache(&o)),
-            6 => NodeSpec::Database(station(&o)),
-            7 => {
+            NodeKind::Dns => NodeSpec::Dns(station(&o)),
+            NodeKind::Cdn => NodeSpec::Cdn(cache(&o)),
+            NodeKind::LoadBalancer => NodeSpec::LoadBalancer(balancer(&o)),
+            NodeKind::Service => NodeSpec::Service(station(&o)),
+            NodeKind::Cache => NodeSpec::Cache(cache(&o)),
+            NodeKind::Database => NodeSpec::Database(station(&o)),
+            NodeKind::ShardRouter => {
                 o.deny(ShardRouterSpec::FIELDS);
                 NodeSpec::ShardRouter(ShardRouterSpec::from_obj(&o))
             }
-            8 => NodeSpec::Directory(station(&o)),
-            9 => {
+            NodeKind::Directory => NodeSpec::Directory(station(&o)),
+            NodeKind::Queue => {
                 o.deny(QueueSpec::FIELDS);
                 NodeSpec::Queue(QueueSpec::from_obj(&o))
             }
-            10 => NodeSpec::WorkerPool(station(&o)),
-            _ => NodeSpec::Proxy(balancer(&o)),
+            NodeKind::WorkerPool => NodeSpec::WorkerPool(station(&o)),
+            NodeKind::Proxy => NodeSpec::Proxy(balancer(&o)),
         }
     }
     fn write(&self, w: &mut Writer) {

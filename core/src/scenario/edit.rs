@@ -65,22 +65,6 @@ impl std::fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
-/// The kinds the palette offers, as JSON names, in palette order.
-pub const KINDS: [&str; 12] = [
-    "client",
-    "dns",
-    "cdn",
-    "load_balancer",
-    "service",
-    "cache",
-    "database",
-    "shard_router",
-    "directory",
-    "queue",
-    "worker_pool",
-    "proxy",
-];
-
 /// Every request class, in the format's order.
 pub const CLASSES: [RequestClass; 4] = [
     RequestClass::StaticAsset,
@@ -152,42 +136,17 @@ pub fn blank() -> Scenario {
     }
 }
 
-/// A new node's configuration: every parameter at its documented default.
+/// A new node's configuration: every parameter at its documented default, with the kind's editor defaults
+/// (`kinds::Kind::editor_defaults`) on top.
 pub fn default_spec(kind: &str) -> Result<NodeSpec, EditError> {
+    let unknown = || EditError::UnknownKind(kind.to_owned());
+    let row = super::kinds::named(kind).ok_or_else(unknown)?;
     let mut obj = serde_json::Map::new();
     obj.insert("kind".into(), kind.into());
-    // Editor defaults that run well at the default 100 requests per second: a fresh service or database
-    // is busy, not saturated (one worker at 10 ms would be at 100% and its queue would grow without bound).
-    match kind {
-        "cache" | "cdn" => {
-            obj.insert("capacity".into(), 1_000.into());
-        }
-        "service" | "worker_pool" => {
-            obj.insert("workers".into(), 4.into());
-        }
-        "database" => {
-            obj.insert("workers".into(), 4.into());
-            obj.insert(
-                "service_time".into(),
-                serde_json::json!({"type": "exponential", "mean_ms": 5}),
-            );
-        }
-        // A new balancer checks its backends, as real ones do: a crashed backend leaves the rotation instead of
-        // failing its share of requests (the inspector's checkbox turns the checks off to show that failure).
-        "load_balancer" | "proxy" => {
-            let checks = super::params::for_kind(kind).iter().find_map(|p| match p.control {
-                super::params::Control::Group(default) if p.key == "health_check" => {
-                    serde_json::from_str::<serde_json::Value>(default).ok()
-                }
-                _ => None,
-            });
-            if let Some(checks) = checks {
-                obj.insert("health_check".into(), checks);
-            }
-        }
-        _ => {}
+    for &(member, json) in row.editor_defaults {
+        obj.insert(member.into(), serde_json::from_str(json).map_err(|_| unknown())?);
     }
-    super::params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| EditError::UnknownKind(kind.to_owned()))
+    super::params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| unknown())
 }
 
 /// The first id of the form `kind-N` (`kind` with `_` as `-`) that no node has.
@@ -556,7 +515,7 @@ pub fn paste(doc: &mut Scenario, clip: &Clip, dx: f64, dy: f64) -> Result<Vec<us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::topology::Topology;
+    use crate::topology::{NodeKind, Topology};
 
     fn set(v: &[usize]) -> BTreeSet<usize> {
         v.iter().copied().collect()
@@ -608,7 +567,7 @@ mod tests {
 
     #[test]
     fn every_palette_kind_has_a_default_spec_that_validates() {
-        for kind in KINDS {
+        for kind in NodeKind::ALL.map(NodeKind::name) {
             let spec = default_spec(kind).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert_eq!(spec.kind_name(), kind);
         }

@@ -4,6 +4,7 @@
 
 pub mod codec;
 pub mod edit;
+pub mod kinds;
 pub mod layout;
 pub mod params;
 pub mod v1;

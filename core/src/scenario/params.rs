@@ -283,7 +283,7 @@ const CRASH: Param = opt(
     "Crash this node at this virtual time (a fault on the timeline); empty means never.",
 );
 
-const STATION: &[Param] = &[
+pub(super) const STATION: &[Param] = &[
     p(
         "workers",
         "Workers",
@@ -315,12 +315,15 @@ const STATION: &[Param] = &[
     CRASH,
 ];
 
+/// The health check a new balancer starts with, and that ticking "Active health checks" adds.
+pub const HEALTH_CHECK_DEFAULT: &str = r#"{"interval_ms": 1000}"#;
+
 const HEALTH: [Param; 5] = [
     p(
         "health_check",
         "Active health checks",
         "",
-        Control::Group(r#"{"interval_ms": 1000}"#),
+        Control::Group(HEALTH_CHECK_DEFAULT),
         "Probe each backend on a timer. Without checks a dead backend keeps getting its share of traffic.",
     ),
     p(
@@ -353,7 +356,7 @@ const HEALTH: [Param; 5] = [
     ),
 ];
 
-const BALANCER: &[Param] = &[
+pub(super) const BALANCER: &[Param] = &[
     p(
         "strategy",
         "Strategy",
@@ -417,7 +420,7 @@ const BALANCER: &[Param] = &[
     CRASH,
 ];
 
-const CLIENT: &[Param] = &[
+pub(super) const CLIENT: &[Param] = &[
     p(
         "workload",
         "Own workload",
@@ -555,7 +558,7 @@ const CLIENT: &[Param] = &[
     HEALTH[4],
 ];
 
-const CACHE: &[Param] = &[
+pub(super) const CACHE: &[Param] = &[
     p(
         "capacity",
         "Capacity",
@@ -638,7 +641,7 @@ const CACHE: &[Param] = &[
     CRASH,
 ];
 
-const SHARD_ROUTER: &[Param] = &[
+pub(super) const SHARD_ROUTER: &[Param] = &[
     p(
         "scheme",
         "Scheme",
@@ -734,7 +737,7 @@ const SHARD_ROUTER: &[Param] = &[
     CRASH,
 ];
 
-const DATABASE: &[Param] = &[
+pub(super) const DATABASE: &[Param] = &[
     STATION[0],
     STATION[1],
     STATION[2],
@@ -787,7 +790,7 @@ const DATABASE: &[Param] = &[
     CRASH,
 ];
 
-const QUEUE: &[Param] = &[
+pub(super) const QUEUE: &[Param] = &[
     opt(
         "capacity",
         "Capacity",
@@ -873,19 +876,6 @@ pub const SCENARIO: &[Param] = &[
     MESSAGE_BYTES,
     MESSAGE_BYTES_BY_CLASS,
 ];
-
-/// The parameters of a node kind (by its JSON name), in inspector order.
-pub fn for_kind(kind: &str) -> &'static [Param] {
-    match kind {
-        "client" => CLIENT,
-        "load_balancer" | "proxy" => BALANCER,
-        "cache" | "cdn" => CACHE,
-        "shard_router" => SHARD_ROUTER,
-        "database" => DATABASE,
-        "queue" => QUEUE,
-        _ => STATION,
-    }
-}
 
 /// The parameters of an edge.
 pub const EDGE: &[Param] = &[
@@ -1141,7 +1131,18 @@ pub fn set_scenario(doc: &Scenario, key: &str, value: Option<Value>) -> Result<S
 
 #[cfg(test)]
 mod tests {
-    use super::super::edit::{default_spec, KINDS};
+    use super::super::edit::default_spec;
+    use super::super::v1::NodeKind;
+
+    /// The kinds' JSON names, in palette order.
+    fn kinds() -> [&'static str; 12] {
+        NodeKind::ALL.map(NodeKind::name)
+    }
+
+    /// The inspector's parameters of the kind with this JSON name.
+    fn for_kind(kind: &str) -> &'static [Param] {
+        super::super::kinds::named(kind).expect("a kind").params
+    }
     use super::super::v1;
     use super::*;
     use serde::de::{self, Visitor};
@@ -1186,18 +1187,21 @@ mod tests {
 
     #[test]
     fn every_spec_field_has_an_inspector_control() {
-        let structs: [(&str, Vec<&str>); 6] = [
-            ("client", fields_of::<v1::ClientSpec>()),
-            ("database", fields_of::<v1::StationSpec>()),
-            ("load_balancer", fields_of::<v1::BalancerSpec>()),
-            ("cache", fields_of::<v1::CacheSpec>()),
-            ("shard_router", fields_of::<v1::ShardRouterSpec>()),
-            ("queue", fields_of::<v1::QueueSpec>()),
+        let structs: [(NodeKind, Vec<&str>); 6] = [
+            (NodeKind::Client, fields_of::<v1::ClientSpec>()),
+            (NodeKind::Database, fields_of::<v1::StationSpec>()),
+            (NodeKind::LoadBalancer, fields_of::<v1::BalancerSpec>()),
+            (NodeKind::Cache, fields_of::<v1::CacheSpec>()),
+            (NodeKind::ShardRouter, fields_of::<v1::ShardRouterSpec>()),
+            (NodeKind::Queue, fields_of::<v1::QueueSpec>()),
         ];
         for (kind, fields) in &structs {
             assert!(!fields.is_empty(), "{kind}: no fields captured");
             for f in fields {
-                assert!(described(for_kind(kind), f), "{kind}.{f} has no inspector control");
+                assert!(
+                    described(for_kind(kind.name()), f),
+                    "{kind}.{f} has no inspector control"
+                );
             }
         }
         for f in fields_of::<v1::Edge>() {
@@ -1241,7 +1245,7 @@ mod tests {
 
     #[test]
     fn every_choice_and_group_default_is_accepted_by_the_format() {
-        for kind in KINDS {
+        for kind in kinds() {
             let spec = default_spec(kind).unwrap();
             for param in for_kind(kind) {
                 let values: Vec<Value> = match param.control {

@@ -5,7 +5,6 @@
 
 #[cfg(any(test, feature = "serde-oracle"))]
 use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
-#[cfg(any(test, feature = "serde-oracle"))]
 use std::fmt;
 
 /// The format version this module reads and writes.
@@ -251,22 +250,93 @@ pub enum NodeSpec {
 }
 
 impl NodeSpec {
+    /// What kind of node this is.
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            NodeSpec::Client(_) => NodeKind::Client,
+            NodeSpec::Dns(_) => NodeKind::Dns,
+            NodeSpec::Cdn(_) => NodeKind::Cdn,
+            NodeSpec::LoadBalancer(_) => NodeKind::LoadBalancer,
+            NodeSpec::Service(_) => NodeKind::Service,
+            NodeSpec::Cache(_) => NodeKind::Cache,
+            NodeSpec::Database(_) => NodeKind::Database,
+            NodeSpec::ShardRouter(_) => NodeKind::ShardRouter,
+            NodeSpec::Directory(_) => NodeKind::Directory,
+            NodeSpec::Queue(_) => NodeKind::Queue,
+            NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
+            NodeSpec::Proxy(_) => NodeKind::Proxy,
+        }
+    }
+
     /// The kind's name as it is written in JSON.
     pub fn kind_name(&self) -> &'static str {
+        self.kind().name()
+    }
+}
+
+/// What a node is, without its configuration: [`NodeSpec`]'s variants, in their order, which is the
+/// palette's. The rest of what the product knows about a kind (label, icon, parameters, editor defaults) is
+/// in its row of `scenario::kinds::KINDS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    Client,
+    Dns,
+    Cdn,
+    LoadBalancer,
+    Service,
+    Cache,
+    Database,
+    ShardRouter,
+    Directory,
+    Queue,
+    WorkerPool,
+    Proxy,
+}
+
+impl NodeKind {
+    /// Every kind, in variant order.
+    pub const ALL: [NodeKind; 12] = [
+        NodeKind::Client,
+        NodeKind::Dns,
+        NodeKind::Cdn,
+        NodeKind::LoadBalancer,
+        NodeKind::Service,
+        NodeKind::Cache,
+        NodeKind::Database,
+        NodeKind::ShardRouter,
+        NodeKind::Directory,
+        NodeKind::Queue,
+        NodeKind::WorkerPool,
+        NodeKind::Proxy,
+    ];
+
+    /// The kind's name as it is written in JSON (the `"kind"` member): the one list of kind names.
+    pub const fn name(self) -> &'static str {
         match self {
-            NodeSpec::Client(_) => "client",
-            NodeSpec::Dns(_) => "dns",
-            NodeSpec::Cdn(_) => "cdn",
-            NodeSpec::LoadBalancer(_) => "load_balancer",
-            NodeSpec::Service(_) => "service",
-            NodeSpec::Cache(_) => "cache",
-            NodeSpec::Database(_) => "database",
-            NodeSpec::ShardRouter(_) => "shard_router",
-            NodeSpec::Directory(_) => "directory",
-            NodeSpec::Queue(_) => "queue",
-            NodeSpec::WorkerPool(_) => "worker_pool",
-            NodeSpec::Proxy(_) => "proxy",
+            NodeKind::Client => "client",
+            NodeKind::Dns => "dns",
+            NodeKind::Cdn => "cdn",
+            NodeKind::LoadBalancer => "load_balancer",
+            NodeKind::Service => "service",
+            NodeKind::Cache => "cache",
+            NodeKind::Database => "database",
+            NodeKind::ShardRouter => "shard_router",
+            NodeKind::Directory => "directory",
+            NodeKind::Queue => "queue",
+            NodeKind::WorkerPool => "worker_pool",
+            NodeKind::Proxy => "proxy",
         }
+    }
+
+    /// The kind with this JSON name.
+    pub fn from_name(name: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -20,47 +20,7 @@ pub type NodeIx = u32;
 /// Index of an edge in [`Topology::edges`].
 pub type EdgeIx = u32;
 
-/// What a node is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NodeKind {
-    Client,
-    Dns,
-    Cdn,
-    LoadBalancer,
-    Service,
-    Cache,
-    Database,
-    ShardRouter,
-    Directory,
-    Queue,
-    WorkerPool,
-    Proxy,
-}
-
-impl NodeKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeKind::Client => "client",
-            NodeKind::Dns => "dns",
-            NodeKind::Cdn => "cdn",
-            NodeKind::LoadBalancer => "load_balancer",
-            NodeKind::Service => "service",
-            NodeKind::Cache => "cache",
-            NodeKind::Database => "database",
-            NodeKind::ShardRouter => "shard_router",
-            NodeKind::Directory => "directory",
-            NodeKind::Queue => "queue",
-            NodeKind::WorkerPool => "worker_pool",
-            NodeKind::Proxy => "proxy",
-        }
-    }
-}
-
-impl fmt::Display for NodeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::scenario::v1::NodeKind;
 
 pub use crate::routing::Strategy;
 

@@ -851,20 +851,7 @@ fn balance_cfg(
 }
 
 fn placeholder(n: &v1::Node) -> NodeDef {
-    let kind = match n.spec {
-        v1::NodeSpec::Client(_) => NodeKind::Client,
-        v1::NodeSpec::Dns(_) => NodeKind::Dns,
-        v1::NodeSpec::Cdn(_) => NodeKind::Cdn,
-        v1::NodeSpec::LoadBalancer(_) => NodeKind::LoadBalancer,
-        v1::NodeSpec::Service(_) => NodeKind::Service,
-        v1::NodeSpec::Cache(_) => NodeKind::Cache,
-        v1::NodeSpec::Database(_) => NodeKind::Database,
-        v1::NodeSpec::ShardRouter(_) => NodeKind::ShardRouter,
-        v1::NodeSpec::Directory(_) => NodeKind::Directory,
-        v1::NodeSpec::Queue(_) => NodeKind::Queue,
-        v1::NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
-        v1::NodeSpec::Proxy(_) => NodeKind::Proxy,
-    };
+    let kind = n.spec.kind();
     NodeDef {
         id: n.id.clone(),
         label: n.label.clone().unwrap_or_else(|| n.id.clone()),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use switchyard_core::scenario::edit;
+use switchyard_core::scenario::kinds;
 use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
 
 use super::icons::{kind_icon_at, kind_label};
@@ -471,7 +471,7 @@ const DROP_REACH: f64 = 16.0;
 
 /// The palette kind named by a drag payload.
 fn palette_kind(name: &str) -> Option<&'static str> {
-    edit::KINDS.iter().copied().find(|k| *k == name)
+    kinds::named(name).map(|row| row.name())
 }
 
 struct NodeProps<'a> {

@@ -5,10 +5,10 @@
 use std::rc::Rc;
 
 use serde_json::Value;
-use switchyard_core::scenario::edit;
 use switchyard_core::scenario::params::{self, Control, Param};
 use switchyard_core::scenario::v1::{Dist, Fault};
 use switchyard_core::scenario::Scenario;
+use switchyard_core::scenario::{edit, kinds};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -174,7 +174,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                        maxlength="200" onchange={on_label} />
             </label>
             <p class="field-help">{ format!("id: {}", node.id) }</p>
-            { controls(params::for_kind(node.spec.kind_name()), &spec, Target::Node(i), &props.on_action) }
+            { controls(kinds::of(node.spec.kind()).params, &spec, Target::Node(i), &props.on_action) }
             <div class="field connect">
                 <label for="connect-to" class="name">{ "Connect to" }</label>
                 <select id="connect-to" data-testid="connect-to" ref={connect_ref}>

@@ -2,11 +2,11 @@
 //! the middle of the view, or into the selected edge; drag one onto the canvas to place it, or onto an edge
 //! to insert it there.
 
-use switchyard_core::scenario::edit;
+use switchyard_core::scenario::kinds;
 use web_sys::DragEvent;
 use yew::prelude::*;
 
-use super::icons::{kind_icon, KINDS};
+use super::icons::kind_icon;
 use crate::app::Action;
 
 #[derive(Properties, PartialEq)]
@@ -20,7 +20,8 @@ pub fn Palette(props: &PaletteProps) -> Html {
         <section class="palette panel" data-testid="palette" aria-label="Node palette">
             <h2>{ "Components" }</h2>
             <ul>
-                { for KINDS.iter().zip(edit::KINDS).map(|(&(kind, label, slug), name)| {
+                { for kinds::KINDS.iter().map(|row| {
+                    let (kind, label, name) = (row.kind, row.label, row.name());
                     let onclick = props.on_action.reform(move |_: MouseEvent| Action::AddNode(name, None));
                     let ondragstart = Callback::from(move |e: DragEvent| {
                         if let Some(dt) = e.data_transfer() {
@@ -30,7 +31,7 @@ pub fn Palette(props: &PaletteProps) -> Html {
                     });
                     html! {
                         <li>
-                            <button type="button" class="palette-item" data-kind={slug} draggable="true"
+                            <button type="button" class="palette-item" data-kind={row.slug()} draggable="true"
                                     title={format!("Add a {label} (or drag it onto the canvas; onto an edge, or with an edge selected, it goes into the edge)")}
                                     aria-label={format!("Add {label}")} {onclick} {ondragstart}>
                                 <span class="glyph">{ kind_icon(kind) }</span>
