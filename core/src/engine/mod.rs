@@ -15,7 +15,7 @@ mod shard;
 mod slab;
 
 use crate::cache::{Capacity, Eviction};
-use crate::limits::MAX_RATE_RPS;
+use crate::limits::{check_rate, loss_ok, MAX_RATE_RPS};
 use crate::metrics::{
     ns_to_ms, per_second, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport,
     Metrics, NodeReport, Report, TaskReport,
@@ -2082,20 +2082,16 @@ impl Sim {
             Command::SetRate { node, .. } if self.nodes[node as usize].client == NONE => {
                 Err(CommandError::NotAClient(node))
             }
-            Command::SetRate { rate_rps, .. }
-                if !(rate_rps.is_finite() && rate_rps > 0.0 && rate_rps <= MAX_RATE_RPS) =>
-            {
-                Err(CommandError::BadValue(format!(
-                    "rate must be in (0, {MAX_RATE_RPS}] requests/s, got {rate_rps}"
-                )))
-            }
+            Command::SetRate { rate_rps, .. } if check_rate(rate_rps).is_err() => Err(CommandError::BadValue(format!(
+                "rate must be in (0, {MAX_RATE_RPS}] requests/s, got {rate_rps}"
+            ))),
             Command::SetLatency { edge, .. } | Command::SetLoss { edge, .. } if edge >= m => {
                 Err(CommandError::UnknownEdge(edge))
             }
             Command::SetLatency { ref latency, .. } => latency
                 .validate()
                 .map_err(|e| CommandError::BadValue(format!("latency: {e}"))),
-            Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
+            Command::SetLoss { loss, .. } if !loss_ok(loss) => Err(CommandError::BadValue(format!(
                 "loss must be between 0 and 1, got {loss}"
             ))),
             Command::AddShard { router, shard } | Command::RemoveShard { router, shard } => {
