@@ -19,6 +19,11 @@ pub const MIN_PARETO_ALPHA: f64 = 0.1;
 pub const MAX_PARETO_ALPHA: f64 = 100.0;
 /// The highest arrival rate of one client, in requests per second (in a scenario and in a `SetRate` command).
 pub const MAX_RATE_RPS: f64 = 1e7;
+/// The highest loss of a link (every message lost): a loss is a probability, in a scenario's edge, a
+/// `set_loss` fault and a `SetLoss` command.
+pub const MAX_LOSS: f64 = 1.0;
+/// The fewest groups a network partition splits the nodes into (a `partition` fault, a `Partition` command).
+pub const MIN_PARTITION_GROUPS: usize = 2;
 /// The most workers (or connections) on one node.
 pub const MAX_WORKERS: u32 = 100_000;
 /// The most waiting slots of one node's queue.
@@ -68,6 +73,34 @@ pub const MAX_SERIES_BUCKETS: usize = 4_096;
 /// The fewest buckets the cap ever allows (for the largest topologies).
 pub const MIN_SERIES_BUCKETS: usize = 64;
 
+/// Why [`check_rate`] refuses an arrival rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateError {
+    /// Zero, negative or not a number.
+    NotPositive,
+    /// Above [`MAX_RATE_RPS`].
+    TooHigh,
+}
+
+/// Checks one client's arrival rate in requests per second: a finite number above zero, at most
+/// [`MAX_RATE_RPS`]. Validation (of a scenario's workload and its `set_rate` faults) and the engine's
+/// `SetRate` command both ask it, and word the answer each in its own error type.
+pub fn check_rate(rps: f64) -> Result<(), RateError> {
+    if !(rps.is_finite() && rps > 0.0) {
+        Err(RateError::NotPositive)
+    } else if rps > MAX_RATE_RPS {
+        Err(RateError::TooHigh)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `loss` is a link's loss probability, between 0 and [`MAX_LOSS`] (checked for a scenario's edges
+/// and `set_loss` faults, and for the engine's `SetLoss` command).
+pub fn loss_ok(loss: f64) -> bool {
+    (0.0..=MAX_LOSS).contains(&loss)
+}
+
 /// The bucket cap of the time series for a topology of `nodes` nodes: three per-node columns per bucket,
 /// within [`MAX_SERIES_VALUES`], between [`MIN_SERIES_BUCKETS`] and [`MAX_SERIES_BUCKETS`], and even.
 pub fn series_buckets(nodes: usize) -> usize {
@@ -89,5 +122,39 @@ mod tests {
         }
         assert_eq!(series_buckets(10), MAX_SERIES_BUCKETS);
         assert_eq!(series_buckets(1_000), 332);
+    }
+
+    #[test]
+    fn rates_are_checked_at_both_ends() {
+        use RateError::*;
+        let cases = [
+            (1.0, Ok(())),
+            (1e-9, Ok(())),
+            (MAX_RATE_RPS, Ok(())),
+            (MAX_RATE_RPS * 1.000_001, Err(TooHigh)),
+            (f64::INFINITY, Err(NotPositive)),
+            (0.0, Err(NotPositive)),
+            (-0.0, Err(NotPositive)),
+            (-1.0, Err(NotPositive)),
+            (f64::NAN, Err(NotPositive)),
+        ];
+        for (rps, want) in cases {
+            assert_eq!(check_rate(rps), want, "{rps}");
+        }
+    }
+
+    #[test]
+    fn a_loss_is_a_probability() {
+        for (loss, ok) in [
+            (0.0, true),
+            (-0.0, true),
+            (0.5, true),
+            (MAX_LOSS, true),
+            (1.0 + f64::EPSILON, false),
+            (-1e-12, false),
+            (f64::NAN, false),
+        ] {
+            assert_eq!(loss_ok(loss), ok, "{loss}");
+        }
     }
 }

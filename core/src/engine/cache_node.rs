@@ -7,15 +7,13 @@
 //! serves a write. A request carries the version it saw at the origin back to the cache that filled from it,
 //! and a hit on a copy older than the origin's current version is a stale read.
 
-use super::{Frame, Outcome, Sim, NONE};
+use super::slab::Handle;
+use super::{Frame, Outcome, Purpose, Req, Sim, NONE};
 use crate::scenario::v1::{ReadPolicy, WritePolicy};
 use crate::time::SimTime;
 use crate::topology::{Behavior, NodeIx, NodeKind, Topology};
 use crate::workload::Class;
 use std::collections::BTreeMap;
-
-/// `Req::task` of a write-back flush (a request no client waits for).
-pub(super) const FLUSH: u64 = u64::MAX;
 
 /// Frame steps of a request at a cache node.
 const FETCHING: u32 = 1;
@@ -57,7 +55,7 @@ impl Default for Entry {
 struct CacheNode {
     entries: BTreeMap<u64, Entry>,
     /// With `coalesce`: keys with an origin fetch in flight, and the requests waiting for it.
-    inflight: BTreeMap<u64, Vec<(u32, u32)>>,
+    inflight: BTreeMap<u64, Vec<Handle<Req>>>,
 }
 
 /// The engine's cache state: per cache node entries and waiters, and per (origin, key) versions.
@@ -119,12 +117,12 @@ impl Sim {
             return;
         }
         let (key, class) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.key, r.class)
         };
         if !class.is_write() {
             let v = self.caches.versions.get(&(node, key)).copied().unwrap_or(0);
-            self.reqs[req as usize].seen = (node, v);
+            self.reqs[req].seen = (node, v);
             return;
         }
         let v = {
@@ -132,12 +130,12 @@ impl Sim {
             *v += 1;
             *v
         };
-        self.reqs[req as usize].seen = (node, v);
+        self.reqs[req].seen = (node, v);
         // Invalidation: every other cache holding a clean copy from this origin drops it. The caches on the
         // write's own path handle their copy by their write policy.
         for i in 0..self.caches.caches.len() {
             let c = self.caches.caches[i];
-            let on_path = self.reqs[req as usize].frames.iter().any(|f| f.node == c);
+            let on_path = self.reqs[req].frames.iter().any(|f| f.node == c);
             if on_path || !self.cache_cfg(c).is_some_and(|cfg| cfg.invalidate) {
                 continue;
             }
@@ -161,13 +159,13 @@ impl Sim {
         let (write, invalidate, coalesce, flush_ns) = (cfg.write, cfg.invalidate, cfg.coalesce, cfg.flush_ns);
         let aside = cfg.read == ReadPolicy::CacheAside;
         let (class, key, outcome, seen) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.key, r.outcome, r.seen)
         };
         if aside && f.step == 0 {
             // A store from the service, or a write the service tells the cache about: no origin involved.
             // The service is the nearest station below (a balancer may sit between it and the cache).
-            let caller = self.reqs[req as usize]
+            let caller = self.reqs[req]
                 .frames
                 .iter()
                 .rev()
@@ -239,8 +237,7 @@ impl Sim {
                 }
                 if coalesce {
                     if let Some(waiters) = self.caches.nodes[ni].inflight.get_mut(&key) {
-                        let gen = self.reqs[req as usize].gen;
-                        waiters.push((req, gen));
+                        waiters.push(self.reqs.handle(req));
                         self.metrics.nodes[ni].coalesced += 1;
                         self.top_mut(req).step = WAITING;
                         return;
@@ -263,9 +260,9 @@ impl Sim {
                     Outcome::Miss
                 };
                 self.respond(req, answer);
-                for (w, gen) in waiters {
-                    if self.is_waiting_at(w, gen, node) {
-                        self.respond(w, answer);
+                for w in waiters {
+                    if self.is_waiting_at(w, node) {
+                        self.respond(w.index(), answer);
                     }
                 }
             }
@@ -287,7 +284,7 @@ impl Sim {
         let f = *self.top(req);
         let node = f.node;
         let (class, outcome) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.outcome)
         };
         if f.step & FILLING != 0 {
@@ -336,9 +333,9 @@ impl Sim {
         }
     }
 
-    fn is_waiting_at(&self, req: u32, gen: u32, node: NodeIx) -> bool {
-        self.valid(req, gen) && {
-            let f = self.top(req);
+    fn is_waiting_at(&self, req: Handle<Req>, node: NodeIx) -> bool {
+        self.reqs.is_live(req) && {
+            let f = self.top(req.index());
             f.node == node && f.step == WAITING && f.epoch == self.nodes[node as usize].epoch
         }
     }
@@ -430,11 +427,9 @@ impl Sim {
             self.metrics.nodes[node as usize].lost_writes += u64::from(writes);
             return;
         }
-        let req = self.alloc_req(NONE, 0, writes, key, Class::ApiWrite);
+        let req = self.alloc_req(Purpose::Flush { writes }, key, Class::ApiWrite);
         let epoch = self.nodes[node as usize].epoch;
-        let r = &mut self.reqs[req as usize];
-        r.task = FLUSH;
-        r.frames.push(Frame {
+        self.reqs[req].frames.push(Frame {
             node,
             edge: NONE,
             epoch,
@@ -463,10 +458,10 @@ impl Sim {
     }
 
     /// The origin answered a flush.
-    pub(super) fn flush_done(&mut self, req: u32) {
-        let (node, epoch, key, writes, outcome, seen) = {
-            let r = &self.reqs[req as usize];
-            (r.frames[0].node, r.frames[0].epoch, r.key, r.attempt, r.outcome, r.seen)
+    pub(super) fn flush_done(&mut self, req: u32, writes: u32) {
+        let (node, epoch, key, outcome, seen) = {
+            let r = &self.reqs[req];
+            (r.frames[0].node, r.frames[0].epoch, r.key, r.outcome, r.seen)
         };
         self.free_req(req);
         let ni = node as usize;
@@ -507,11 +502,11 @@ impl Sim {
     /// A request vanished (a lost message): a lost flush loses its writes, and a coalescing cache whose
     /// fetch it was hands the fetch to one of the requests waiting for it.
     pub(super) fn cache_request_gone(&mut self, req: u32, frames: &[Frame]) {
-        let (task, writes, key) = {
-            let r = &self.reqs[req as usize];
-            (r.task, r.attempt, r.key)
+        let (purpose, key) = {
+            let r = &self.reqs[req];
+            (r.purpose, r.key)
         };
-        if task == FLUSH {
+        if let Purpose::Flush { writes } = purpose {
             if let Some(f) = frames.first() {
                 self.metrics.nodes[f.node as usize].lost_writes += u64::from(writes);
             }
@@ -529,13 +524,13 @@ impl Sim {
             let Some(mut waiters) = self.caches.nodes[ni].inflight.remove(&key) else {
                 continue;
             };
-            waiters.retain(|&(w, gen)| self.is_waiting_at(w, gen, f.node));
+            waiters.retain(|&w| self.is_waiting_at(w, f.node));
             if waiters.is_empty() {
                 continue;
             }
-            let (next, _) = waiters.remove(0);
+            let next = waiters.remove(0).index();
             self.caches.nodes[ni].inflight.insert(key, waiters);
-            let class = self.reqs[next as usize].class;
+            let class = self.reqs[next].class;
             self.top_mut(next).step = FETCHING;
             self.send_to_origin(next, f.node, class);
         }
@@ -543,7 +538,7 @@ impl Sim {
 
     /// A cache crashed: its dirty writes are lost, its side state is gone, and the requests parked behind
     /// its fetches are returned for the caller to fail.
-    pub(super) fn cache_crashed(&mut self, node: NodeIx) -> Vec<(u32, u32)> {
+    pub(super) fn cache_crashed(&mut self, node: NodeIx) -> Vec<Handle<Req>> {
         let ni = node as usize;
         if self.cache_cfg(node).is_none() {
             return Vec::new();
@@ -551,7 +546,7 @@ impl Sim {
         let cn = &mut self.caches.nodes[ni];
         let lost: u64 = cn.entries.values().map(|e| u64::from(e.dirty)).sum();
         cn.entries.clear();
-        let waiters: Vec<(u32, u32)> = std::mem::take(&mut cn.inflight).into_values().flatten().collect();
+        let waiters: Vec<Handle<Req>> = std::mem::take(&mut cn.inflight).into_values().flatten().collect();
         self.metrics.nodes[ni].lost_writes += lost;
         waiters
     }

@@ -22,7 +22,8 @@
 //! when the client hears back: `ok` with the value read, `fail` for a failed read, `info` for a failed or
 //! timed-out write, which may have taken effect), for the checkers in [`crate::history`].
 
-use super::{FailReason, LogEntry, LogKind, Outcome, Sim, NONE};
+use super::slab::{Handle, Slab};
+use super::{FailReason, LogEntry, LogKind, Outcome, Purpose, Req, Sim, NONE};
 use crate::history::{self, ClientId, History, Op, OpId};
 use crate::metrics::{round4, ConsistencyReport, DbCounts, DbReport, DbSide, Violation};
 use crate::rng::{mix64, SimRng};
@@ -48,45 +49,40 @@ struct Cell {
 #[derive(Clone, Copy, Debug)]
 pub(super) enum DbEv {
     Deliver { msg: u32 },
-    OpTimeout { op: u32, gen: u32 },
+    OpTimeout { op: Handle<CoordOp> },
     Election { cluster: u32, term: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Body {
     /// `hint`: the replica this write was meant for, when the receiver stands in for it (else `NONE`).
+    /// `op`: the operation to acknowledge, if any.
     Write {
-        op: u32,
-        gen: u32,
+        op: Option<Handle<CoordOp>>,
         key: u64,
         cell: Cell,
         hint: u32,
     },
     WriteAck {
-        op: u32,
-        gen: u32,
+        op: Handle<CoordOp>,
     },
     Read {
-        op: u32,
-        gen: u32,
+        op: Handle<CoordOp>,
         key: u64,
     },
     ReadReply {
-        op: u32,
-        gen: u32,
+        op: Handle<CoordOp>,
         cell: Option<Cell>,
     },
     /// A coordinator asks the primary to run an operation (`write: None` is a read).
     Forward {
-        op: u32,
-        gen: u32,
+        op: Handle<CoordOp>,
         key: u64,
         write: Option<u64>,
     },
     /// The primary's answer: `ok`, with the cell read or written.
     ForwardReply {
-        op: u32,
-        gen: u32,
+        op: Handle<CoordOp>,
         ok: bool,
         cell: Option<Cell>,
     },
@@ -105,15 +101,13 @@ struct Msg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Origin {
     /// A client request held by the coordinator's worker.
-    Client { req: u32, gen: u32, id: u64 },
+    Client { req: Handle<Req>, id: u64 },
     /// A replica forwarded it to this primary.
-    Forward { from: u32, op: u32, gen: u32 },
+    Forward { from: u32, op: Handle<CoordOp> },
 }
 
 #[derive(Clone, Debug)]
-struct CoordOp {
-    gen: u32,
-    live: bool,
+pub(super) struct CoordOp {
     done: bool,
     cluster: u32,
     /// The coordinating replica (position in the cluster).
@@ -168,8 +162,7 @@ pub(super) struct DbState {
     client_cluster: Vec<Option<u32>>,
     msgs: Vec<Msg>,
     free_msgs: Vec<u32>,
-    ops: Vec<CoordOp>,
-    free_ops: Vec<u32>,
+    ops: Slab<CoordOp>,
     rng: SimRng,
     /// Per call slot: (call generation, cluster, recorded operation).
     calls: Vec<(u32, u32, OpId)>,
@@ -236,8 +229,7 @@ impl DbState {
             client_cluster,
             msgs: Vec::new(),
             free_msgs: Vec::new(),
-            ops: Vec::new(),
-            free_ops: Vec::new(),
+            ops: Slab::default(),
             rng: SimRng::derive(seed, 4_000_000),
             calls: Vec::new(),
             observed: BTreeMap::new(),
@@ -278,10 +270,11 @@ impl Sim {
 
     /// A client started a call: record its invocation if its requests reach a cluster.
     pub(super) fn db_invoke(&mut self, call: u32) {
-        let (client, key, class, gen) = {
-            let c = &self.calls[call as usize];
-            (c.client, c.key, c.class, c.gen)
+        let (client, key, class) = {
+            let c = &self.calls[call];
+            (c.client, c.key, c.class)
         };
+        let gen = self.calls.handle(call).gen();
         let Some(cluster) = self.db.client_cluster.get(client as usize).copied().flatten() else {
             return;
         };
@@ -304,12 +297,12 @@ impl Sim {
 
     fn db_recorded(&self, call: u32) -> Option<(u32, OpId)> {
         let &(gen, cluster, id) = self.db.calls.get(call as usize)?;
-        (cluster != NONE && gen == self.calls[call as usize].gen).then_some((cluster, id))
+        (cluster != NONE && gen == self.calls.handle(call).gen()).then_some((cluster, id))
     }
 
     /// A client call succeeded with the answer carried by `req`.
     pub(super) fn db_call_ok(&mut self, call: u32, req: u32) {
-        let seen = self.db.observed.remove(&self.reqs[req as usize].id);
+        let seen = self.db.observed.remove(&self.reqs[req].id);
         let Some((cluster, id)) = self.db_recorded(call) else {
             return;
         };
@@ -361,39 +354,35 @@ impl Sim {
         let Some((cluster, at)) = self.db.member[f.node as usize] else {
             return;
         };
-        let (call, call_gen, key, class, id, gen) = {
-            let r = &self.reqs[req as usize];
-            (r.call, r.call_gen, r.key, r.class, r.id, r.gen)
+        let (purpose, key, class, id) = {
+            let r = &self.reqs[req];
+            (r.purpose, r.key, r.class, r.id)
+        };
+        // A write no client call made (a queued task, a flush, a shard's internal request) writes the
+        // value of no call slot.
+        let (call, call_gen) = match purpose {
+            Purpose::Attempt { call, .. } => (call.index(), call.gen()),
+            _ => (NONE, 0),
         };
         let write = class.is_write().then(|| write_value(call, call_gen));
-        let op = self.alloc_op(cluster, at, key, write, Origin::Client { req, gen, id });
+        let req = self.reqs.handle(req);
+        let op = self.alloc_op(cluster, at, key, write, Origin::Client { req, id });
         self.start_op(op);
     }
 
     fn alloc_op(&mut self, cluster: u32, at: u32, key: u64, write: Option<u64>, origin: Origin) -> u32 {
-        let ix = match self.db.free_ops.pop() {
-            Some(ix) => ix,
-            None => {
-                self.db.ops.push(CoordOp {
-                    gen: 0,
-                    live: false,
-                    done: false,
-                    cluster,
-                    at,
-                    key,
-                    write,
-                    cell: None,
-                    needed: 0,
-                    acks: 0,
-                    replies: Vec::new(),
-                    origin,
-                });
-                (self.db.ops.len() - 1) as u32
-            }
-        };
-        let o = &mut self.db.ops[ix as usize];
-        o.gen = o.gen.wrapping_add(1);
-        o.live = true;
+        let (op, o) = self.db.ops.alloc(|| CoordOp {
+            done: false,
+            cluster,
+            at,
+            key,
+            write,
+            cell: None,
+            needed: 0,
+            acks: 0,
+            replies: Vec::new(),
+            origin,
+        });
         o.done = false;
         o.cluster = cluster;
         o.at = at;
@@ -404,13 +393,10 @@ impl Sim {
         o.acks = 0;
         o.replies.clear();
         o.origin = origin;
-        let gen = o.gen;
         let timeout = self.db.clusters[cluster as usize].cfg.op_timeout_ns;
-        self.queue.push(
-            self.now.saturating_add(timeout),
-            super::Ev::Db(DbEv::OpTimeout { op: ix, gen }),
-        );
-        ix
+        self.queue
+            .push(self.now.saturating_add(timeout), super::Ev::Db(DbEv::OpTimeout { op }));
+        op.index()
     }
 
     fn new_cell(&mut self, cluster: u32, value: u64) -> Cell {
@@ -478,17 +464,18 @@ impl Sim {
     }
 
     fn start_op(&mut self, op: u32) {
-        let (cluster, at, key, write, gen) = {
-            let o = &self.db.ops[op as usize];
-            (o.cluster, o.at, o.key, o.write, o.gen)
+        let (cluster, at, key, write) = {
+            let o = &self.db.ops[op];
+            (o.cluster, o.at, o.key, o.write)
         };
+        let h = self.db.ops.handle(op);
         let cfg = self.db.clusters[cluster as usize].cfg.clone();
         if cfg.mode == ReplicationMode::Quorum {
             let pref = self.targets(&cfg, at, key);
             match write {
                 Some(value) => {
                     let cell = self.new_cell(cluster, value);
-                    let o = &mut self.db.ops[op as usize];
+                    let o = &mut self.db.ops[op];
                     o.cell = Some(cell);
                     o.needed = cfg.w;
                     for (to, hint) in pref {
@@ -497,8 +484,7 @@ impl Sim {
                             at,
                             to,
                             Body::Write {
-                                op,
-                                gen,
+                                op: Some(h),
                                 key,
                                 cell,
                                 hint,
@@ -507,9 +493,9 @@ impl Sim {
                     }
                 }
                 None => {
-                    self.db.ops[op as usize].needed = cfg.r;
+                    self.db.ops[op].needed = cfg.r;
                     for (to, _) in pref {
-                        self.db_send(cluster, at, to, Body::Read { op, gen, key });
+                        self.db_send(cluster, at, to, Body::Read { op: h, key });
                     }
                 }
             }
@@ -526,17 +512,18 @@ impl Sim {
             let value = write.unwrap_or_default();
             self.primary_write(op, value);
         } else if let Some(p) = primary {
-            self.db_send(cluster, at, p, Body::Forward { op, gen, key, write });
+            self.db_send(cluster, at, p, Body::Forward { op: h, key, write });
         }
         // With no primary (an election is pending) the operation waits for its timeout.
     }
 
     /// The primary (or, in AP mode, any replica cut off from it) applies a write and replicates it.
     fn primary_write(&mut self, op: u32, value: u64) {
-        let (cluster, at, key, gen) = {
-            let o = &self.db.ops[op as usize];
-            (o.cluster, o.at, o.key, o.gen)
+        let (cluster, at, key) = {
+            let o = &self.db.ops[op];
+            (o.cluster, o.at, o.key)
         };
+        let h = self.db.ops.handle(op);
         let cell = self.new_cell(cluster, value);
         let cfg = &self.db.clusters[cluster as usize].cfg;
         let others = cfg.replicas.len() as u32 - 1;
@@ -549,19 +536,17 @@ impl Sim {
         if needed == 0 {
             self.db.apply(cluster, at, key, cell);
         }
-        let o = &mut self.db.ops[op as usize];
+        let o = &mut self.db.ops[op];
         o.cell = Some(cell);
         o.needed = needed;
         for to in 0..=others {
             if to != at {
-                let (op, gen) = if needed == 0 { (NONE, 0) } else { (op, gen) };
                 self.db_send(
                     cluster,
                     at,
                     to,
                     Body::Write {
-                        op,
-                        gen,
+                        op: (needed > 0).then_some(h),
                         key,
                         cell,
                         hint: NONE,
@@ -574,14 +559,10 @@ impl Sim {
         }
     }
 
-    fn op_valid(&self, op: u32, gen: u32) -> bool {
-        self.db.ops.get(op as usize).is_some_and(|o| o.live && o.gen == gen)
-    }
-
     /// The operation is settled: answer the client (or the forwarding replica). Late answers still feed
     /// read repair until the operation's timeout frees it.
     fn finish_op(&mut self, op: u32, ok: bool, cell: Option<Cell>) {
-        let o = &mut self.db.ops[op as usize];
+        let o = &mut self.db.ops[op];
         if o.done {
             return;
         }
@@ -603,8 +584,7 @@ impl Sim {
                     at,
                     to,
                     Body::Write {
-                        op: NONE,
-                        gen: 0,
+                        op: None,
                         key,
                         cell,
                         hint: NONE,
@@ -613,10 +593,10 @@ impl Sim {
             }
         }
         match origin {
-            Origin::Forward { from, op, gen } => {
-                self.db_send(cluster, at, from, Body::ForwardReply { op, gen, ok, cell });
+            Origin::Forward { from, op } => {
+                self.db_send(cluster, at, from, Body::ForwardReply { op, ok, cell });
             }
-            Origin::Client { req, gen, id } => {
+            Origin::Client { req, id } => {
                 let cl = &mut self.db.clusters[cluster as usize];
                 let mut stale = false;
                 if ok {
@@ -633,9 +613,10 @@ impl Sim {
                     }
                     self.db.observed.insert(id, cell);
                 }
-                if !self.valid(req, gen) {
+                if !self.reqs.is_live(req) {
                     return;
                 }
+                let req = req.index();
                 let f = *self.top(req);
                 let n = &self.nodes[f.node as usize];
                 if !n.up || n.epoch != f.epoch {
@@ -653,7 +634,7 @@ impl Sim {
 
     /// The coordinator gave up waiting: CP fails, AP settles for what it has.
     fn op_timed_out(&mut self, op: u32) {
-        let o = &self.db.ops[op as usize];
+        let o = &self.db.ops[op];
         let (cluster, at, key, write) = (o.cluster, o.at, o.key, o.write);
         if o.done {
             return;
@@ -695,8 +676,7 @@ impl Sim {
                         at,
                         to,
                         Body::Write {
-                            op: NONE,
-                            gen: 0,
+                            op: None,
                             key,
                             cell,
                             hint: NONE,
@@ -769,11 +749,10 @@ impl Sim {
                     self.db_deliver(m);
                 }
             }
-            DbEv::OpTimeout { op, gen } => {
-                if self.op_valid(op, gen) {
-                    self.op_timed_out(op);
-                    self.db.ops[op as usize].live = false;
-                    self.db.free_ops.push(op);
+            DbEv::OpTimeout { op } => {
+                if self.db.ops.is_live(op) {
+                    self.op_timed_out(op.index());
+                    self.db.ops.free(op.index());
                 }
             }
             DbEv::Election { cluster, term } => self.election(cluster, term),
@@ -783,24 +762,19 @@ impl Sim {
     fn db_deliver(&mut self, m: Msg) {
         let c = m.cluster;
         match m.body {
-            Body::Write {
-                op,
-                gen,
-                key,
-                cell,
-                hint,
-            } => {
+            Body::Write { op, key, cell, hint } => {
                 self.db.apply(c, m.to, key, cell);
                 if hint != NONE {
                     self.db.clusters[c as usize].hints.push((m.to, hint, key, cell));
                 }
-                if op != NONE {
-                    self.db_send(c, m.to, m.from, Body::WriteAck { op, gen });
+                if let Some(op) = op {
+                    self.db_send(c, m.to, m.from, Body::WriteAck { op });
                 }
             }
-            Body::WriteAck { op, gen } => {
-                if self.op_valid(op, gen) {
-                    let o = &mut self.db.ops[op as usize];
+            Body::WriteAck { op } => {
+                if self.db.ops.is_live(op) {
+                    let op = op.index();
+                    let o = &mut self.db.ops[op];
                     o.acks += 1;
                     if o.acks >= o.needed && !o.done {
                         let (at, key, cell) = (o.at, o.key, o.cell);
@@ -811,15 +785,16 @@ impl Sim {
                     }
                 }
             }
-            Body::Read { op, gen, key } => {
+            Body::Read { op, key } => {
                 let cell = self.db.clusters[c as usize].stores[m.to as usize].get(&key).copied();
-                self.db_send(c, m.to, m.from, Body::ReadReply { op, gen, cell });
+                self.db_send(c, m.to, m.from, Body::ReadReply { op, cell });
             }
-            Body::ReadReply { op, gen, cell } => {
-                if !self.op_valid(op, gen) {
+            Body::ReadReply { op, cell } => {
+                if !self.db.ops.is_live(op) {
                     return;
                 }
-                let o = &mut self.db.ops[op as usize];
+                let op = op.index();
+                let o = &mut self.db.ops[op];
                 o.replies.push((m.from, cell));
                 if o.done {
                     // A late answer: repair it if it is behind what the read returned.
@@ -831,8 +806,7 @@ impl Sim {
                                 at,
                                 m.from,
                                 Body::Write {
-                                    op: NONE,
-                                    gen: 0,
+                                    op: None,
                                     key,
                                     cell: best,
                                     hint: NONE,
@@ -846,17 +820,18 @@ impl Sim {
                     self.finish_op(op, true, best);
                 }
             }
-            Body::Forward { op, gen, key, write } => {
+            Body::Forward { op, key, write } => {
                 if self.db.clusters[c as usize].primary != Some(m.to) {
                     return;
                 }
-                let sub = self.alloc_op(c, m.to, key, write, Origin::Forward { from: m.from, op, gen });
+                let sub = self.alloc_op(c, m.to, key, write, Origin::Forward { from: m.from, op });
                 self.start_op(sub);
             }
-            Body::ForwardReply { op, gen, ok, cell } => {
-                if self.op_valid(op, gen) && !self.db.ops[op as usize].done {
+            Body::ForwardReply { op, ok, cell } => {
+                if self.db.ops.get(op).is_some_and(|o| !o.done) {
+                    let op = op.index();
                     if ok {
-                        self.db.ops[op as usize].cell = cell;
+                        self.db.ops[op].cell = cell;
                         self.finish_op(op, true, cell);
                     } else if self.db.clusters[c as usize].cfg.consistency == Consistency::Cp {
                         self.finish_op(op, false, None);

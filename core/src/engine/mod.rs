@@ -12,9 +12,10 @@ mod db;
 mod netsplit;
 mod queue;
 mod shard;
+mod slab;
 
 use crate::cache::{Capacity, Eviction};
-use crate::limits::MAX_RATE_RPS;
+use crate::limits::{check_rate, loss_ok, MAX_RATE_RPS};
 use crate::metrics::{
     ns_to_ms, per_second, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport,
     Metrics, NodeReport, Report, TaskReport,
@@ -27,6 +28,7 @@ use crate::topology::{BalanceCfg, Behavior, EdgeIx, NodeIx, NodeKind, Topology};
 use crate::workload::{Class, Workload};
 use hdrhistogram::Histogram;
 use queue::EventQueue;
+use slab::{Handle, Slab};
 use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU64;
@@ -271,25 +273,20 @@ enum Ev {
         client: u32,
     },
     Arrive {
-        req: u32,
-        gen: u32,
+        req: Handle<Req>,
     },
     ServiceDone {
-        req: u32,
-        gen: u32,
+        req: Handle<Req>,
     },
     Response {
-        req: u32,
-        gen: u32,
+        req: Handle<Req>,
     },
     Timeout {
-        call: u32,
-        gen: u32,
+        call: Handle<Call>,
         attempt: u32,
     },
     Retry {
-        call: u32,
-        gen: u32,
+        call: Handle<Call>,
     },
     Timeline {
         index: u32,
@@ -349,15 +346,26 @@ struct Frame {
     sent: u64,
 }
 
+/// What a request is for: who hears its answer when it unwinds to its root frame, or is lost.
+#[derive(Clone, Copy, Debug)]
+enum Purpose {
+    /// Attempt `attempt` (from 1) of a client call.
+    Attempt { call: Handle<Call>, attempt: u32 },
+    /// A copy of queued task `id` (its key in `Sim::tasks`; copies share it).
+    Task { id: u64 },
+    /// A write-back cache writes `writes` acknowledged writes of the key to its origin; no client waits.
+    Flush { writes: u32 },
+    /// One part of the cross-shard query `query`, which the router answers when all parts are back.
+    QueryPart { query: Handle<Req> },
+    /// A shard migration's copy of a key: the read on the shard it left (`write` false), then the write on
+    /// the shard in slot `to` of its router.
+    Migration { to: u32, write: bool },
+}
+
 #[derive(Debug)]
 struct Req {
-    gen: u32,
-    live: bool,
     id: u64,
-    /// The call this attempt belongs to, or `NONE` for a queued task.
-    call: u32,
-    call_gen: u32,
-    attempt: u32,
+    purpose: Purpose,
     key: u64,
     class: Class,
     /// The message's size in bytes (0 when the workload sets none).
@@ -366,8 +374,6 @@ struct Req {
     queued_at: u64,
     sampled: bool,
     outcome: Outcome,
-    /// For a queued task: its id in `Sim::tasks` (copies share it); [`cache_node::FLUSH`] for a cache flush.
-    task: u64,
     /// The origin (database) that last served this request and the key's version there.
     seen: (NodeIx, u64),
     frames: Vec<Frame>,
@@ -375,8 +381,6 @@ struct Req {
 
 #[derive(Debug, Default)]
 struct Call {
-    gen: u32,
-    live: bool,
     client: u32,
     key: u64,
     class: Option<Class>,
@@ -399,11 +403,11 @@ struct NodeState {
     up: bool,
     epoch: u32,
     busy: u32,
-    waiting: VecDeque<(u32, u32)>,
+    waiting: VecDeque<Handle<Req>>,
     rng: SimRng,
     rr: u32,
     store: Option<Box<dyn Eviction + Send>>,
-    backlog: VecDeque<(u32, u32)>,
+    backlog: VecDeque<Handle<Req>>,
     in_transit: u32,
     client: u32,
     balancer: Option<Box<dyn Balancer>>,
@@ -454,10 +458,8 @@ pub struct Sim {
     nodes: Vec<NodeState>,
     edges: Vec<EdgeState>,
     clients: Vec<ClientState>,
-    reqs: Vec<Req>,
-    free_reqs: Vec<u32>,
-    calls: Vec<Call>,
-    free_calls: Vec<u32>,
+    reqs: Slab<Req>,
+    calls: Slab<Call>,
     next_req_id: u64,
     stop_at: u64,
     budget: Option<u64>,
@@ -601,10 +603,8 @@ impl Sim {
             nodes,
             edges,
             clients,
-            reqs: Vec::new(),
-            free_reqs: Vec::new(),
-            calls: Vec::new(),
-            free_calls: Vec::new(),
+            reqs: Slab::default(),
+            calls: Slab::default(),
             next_req_id: 0,
             stop_at,
             budget: s.requests,
@@ -978,25 +978,26 @@ impl Sim {
         self.events += 1;
         match ev {
             Ev::Generate { client } => self.on_generate(client),
-            Ev::Arrive { req, gen } => {
-                if self.valid(req, gen) {
-                    self.on_arrive(req);
+            Ev::Arrive { req } => {
+                if self.reqs.is_live(req) {
+                    self.on_arrive(req.index());
                 }
             }
-            Ev::ServiceDone { req, gen } => {
-                if self.valid(req, gen) {
-                    self.on_service_done(req);
+            Ev::ServiceDone { req } => {
+                if self.reqs.is_live(req) {
+                    self.on_service_done(req.index());
                 }
             }
-            Ev::Response { req, gen } => {
-                if self.valid(req, gen) {
-                    self.on_response(req);
+            Ev::Response { req } => {
+                if self.reqs.is_live(req) {
+                    self.on_response(req.index());
                 }
             }
-            Ev::Timeout { call, gen, attempt } => self.on_timeout(call, gen, attempt),
-            Ev::Retry { call, gen } => {
-                if self.call_valid(call, gen) {
-                    self.calls[call as usize].awaiting_retry = false;
+            Ev::Timeout { call, attempt } => self.on_timeout(call, attempt),
+            Ev::Retry { call } => {
+                if self.calls.is_live(call) {
+                    let call = call.index();
+                    self.calls[call].awaiting_retry = false;
                     if self.at_memory_limit() {
                         let (client, class) = self.call_group(call);
                         self.metrics
@@ -1031,18 +1032,7 @@ impl Sim {
     /// queue messages are then refused with [`FailReason::MemoryLimit`], so an overload never grows memory
     /// without bound. Work already in the system carries on.
     fn at_memory_limit(&self) -> bool {
-        self.reqs.len() - self.free_reqs.len() >= crate::limits::MAX_LIVE_REQUESTS
-            || self.queue.len() >= crate::limits::MAX_PENDING_EVENTS
-    }
-
-    fn valid(&self, req: u32, gen: u32) -> bool {
-        let r = &self.reqs[req as usize];
-        r.live && r.gen == gen
-    }
-
-    fn call_valid(&self, call: u32, gen: u32) -> bool {
-        let c = &self.calls[call as usize];
-        c.live && c.gen == gen
+        self.reqs.live() >= crate::limits::MAX_LIVE_REQUESTS || self.queue.len() >= crate::limits::MAX_PENDING_EVENTS
     }
 
     // ----- clients ----------------------------------------------------------------------------------------
@@ -1099,7 +1089,7 @@ impl Sim {
                 return;
             }
             let call = self.alloc_call(client, key, class);
-            self.calls[call as usize].bytes = bytes;
+            self.calls[call].bytes = bytes;
             self.metrics.call_started(self.now, client, Some(class));
             self.db_invoke(call);
             self.start_attempt(call);
@@ -1118,52 +1108,36 @@ impl Sim {
     }
 
     fn alloc_call(&mut self, client: u32, key: u64, class: Class) -> u32 {
-        let ix = match self.free_calls.pop() {
-            Some(ix) => ix,
-            None => {
-                self.calls.push(Call::default());
-                (self.calls.len() - 1) as u32
-            }
-        };
-        let c = &mut self.calls[ix as usize];
-        c.gen = c.gen.wrapping_add(1);
-        c.live = true;
+        let (h, c) = self.calls.alloc(Call::default);
         c.client = client;
         c.key = key;
         c.class = Some(class);
         c.start = self.now;
         c.attempt = 0;
         c.awaiting_retry = false;
-        ix
+        h.index()
     }
 
     fn free_call(&mut self, call: u32) {
-        self.calls[call as usize].live = false;
-        self.free_calls.push(call);
+        self.calls.free(call);
     }
 
     fn start_attempt(&mut self, call: u32) {
-        let (client, key, class, attempt, call_gen, bytes) = {
-            let c = &mut self.calls[call as usize];
+        let (client, key, class, attempt, bytes) = {
+            let c = &mut self.calls[call];
             c.attempt += 1;
-            (
-                c.client,
-                c.key,
-                c.class.unwrap_or(Class::ApiRead),
-                c.attempt,
-                c.gen,
-                c.bytes,
-            )
+            (c.client, c.key, c.class.unwrap_or(Class::ApiRead), c.attempt, c.bytes)
         };
+        let call = self.calls.handle(call);
         self.metrics.attempts += 1;
         if attempt > 1 {
             self.metrics.retries += 1;
         }
         let node = self.clients[client as usize].node;
-        let req = self.alloc_req(call, call_gen, attempt, key, class);
-        self.reqs[req as usize].bytes = bytes;
+        let req = self.alloc_req(Purpose::Attempt { call, attempt }, key, class);
+        self.reqs[req].bytes = bytes;
         let epoch = self.nodes[node as usize].epoch;
-        self.reqs[req as usize].frames.push(Frame {
+        self.reqs[req].frames.push(Frame {
             node,
             edge: NONE,
             epoch,
@@ -1174,14 +1148,8 @@ impl Sim {
         });
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
             if let Some(t) = cfg.timeout_ns {
-                self.queue.push(
-                    self.now.saturating_add(t),
-                    Ev::Timeout {
-                        call,
-                        gen: call_gen,
-                        attempt,
-                    },
-                );
+                self.queue
+                    .push(self.now.saturating_add(t), Ev::Timeout { call, attempt });
             }
         }
         self.client_next(req);
@@ -1190,7 +1158,7 @@ impl Sim {
     /// The client's own steps: resolve DNS when the cached answer is stale, then send to the target.
     fn client_next(&mut self, req: u32) {
         let (node, step, class) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             let f = r.frames[0];
             (f.node, f.step, r.class)
         };
@@ -1199,13 +1167,13 @@ impl Sim {
             let c = &self.clients[client];
             if let Some(dns) = c.dns_edge {
                 if c.resolved_until <= self.now {
-                    self.reqs[req as usize].frames[0].step = 1;
+                    self.reqs[req].frames[0].step = 1;
                     self.send(req, dns);
                     return;
                 }
             }
         }
-        self.reqs[req as usize].frames[0].step = 2;
+        self.reqs[req].frames[0].step = 2;
         let _ = class;
         match self.choose(req) {
             Some(e) => self.send(req, e),
@@ -1227,7 +1195,7 @@ impl Sim {
     /// in the frame and returns the edge.
     fn choose(&mut self, req: u32) -> Option<EdgeIx> {
         let (class, key, root) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.key, r.frames[0].node)
         };
         let node = self.top(req).node;
@@ -1290,7 +1258,7 @@ impl Sim {
     /// The answer from the backend a balancing node chose has arrived: settle in-flight counts, feed the
     /// strategy's response-time view and the passive health check.
     fn settle_backend(&mut self, req: u32) {
-        let outcome = self.reqs[req as usize].outcome;
+        let outcome = self.reqs[req].outcome;
         let f = *self.top(req);
         if f.pos == NONE {
             return;
@@ -1374,14 +1342,18 @@ impl Sim {
     }
 
     fn client_response(&mut self, req: u32) {
-        let (call, call_gen, attempt, outcome, step) = {
-            let r = &self.reqs[req as usize];
-            (r.call, r.call_gen, r.attempt, r.outcome, r.frames[0].step)
+        let (call, attempt, outcome, step) = {
+            let r = &self.reqs[req];
+            let Purpose::Attempt { call, attempt } = r.purpose else {
+                unreachable!("a client hears only its own attempts")
+            };
+            (call, attempt, r.outcome, r.frames[0].step)
         };
-        let current = self.call_valid(call, call_gen) && {
-            let c = &self.calls[call as usize];
-            c.attempt == attempt && !c.awaiting_retry
-        };
+        let current = self
+            .calls
+            .get(call)
+            .is_some_and(|c| c.attempt == attempt && !c.awaiting_retry);
+        let call = call.index();
         if !current {
             // A late answer to an attempt that already timed out: the work was wasted.
             self.free_req(req);
@@ -1392,7 +1364,7 @@ impl Sim {
             return;
         }
         if step == 1 {
-            let node = self.reqs[req as usize].frames[0].node;
+            let node = self.reqs[req].frames[0].node;
             let client = self.nodes[node as usize].client as usize;
             if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
                 let ttl = cfg.dns_ttl_ns.unwrap_or(0);
@@ -1401,7 +1373,7 @@ impl Sim {
             self.client_next(req);
             return;
         }
-        let start = self.calls[call as usize].start;
+        let start = self.calls[call].start;
         let (client, class) = self.call_group(call);
         self.metrics.call_ok(self.now, self.now - start, client, class);
         self.db_call_ok(call, req);
@@ -1412,15 +1384,18 @@ impl Sim {
     /// An attempt failed with `reason`: retry after backoff if the policy allows, else fail the call.
     fn client_attempt_failed(&mut self, req: u32, reason: FailReason) {
         let (call, node) = {
-            let r = &self.reqs[req as usize];
-            (r.call, r.frames[0].node)
+            let r = &self.reqs[req];
+            let Purpose::Attempt { call, .. } = r.purpose else {
+                unreachable!("a client hears only its own attempts")
+            };
+            (call.index(), r.frames[0].node)
         };
         self.free_req(req);
         self.call_attempt_failed(call, node, reason);
     }
 
     fn call_attempt_failed(&mut self, call: u32, node: NodeIx, reason: FailReason) {
-        let attempt = self.calls[call as usize].attempt;
+        let attempt = self.calls[call].attempt;
         let client = self.nodes[node as usize].client as usize;
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
             if let Some(r) = &cfg.retry {
@@ -1433,9 +1408,9 @@ impl Sim {
                         crate::scenario::v1::Jitter::Full => (delay as f64 * rng.unit()) as u64,
                         crate::scenario::v1::Jitter::Equal => delay / 2 + ((delay / 2) as f64 * rng.unit()) as u64,
                     };
-                    let gen = self.calls[call as usize].gen;
-                    self.calls[call as usize].awaiting_retry = true;
-                    self.queue.push(self.now.saturating_add(delay), Ev::Retry { call, gen });
+                    self.calls[call].awaiting_retry = true;
+                    let call = self.calls.handle(call);
+                    self.queue.push(self.now.saturating_add(delay), Ev::Retry { call });
                     return;
                 }
             }
@@ -1448,60 +1423,45 @@ impl Sim {
 
     /// The client and request class a call is counted under in the per-client and per-class metrics.
     fn call_group(&self, call: u32) -> (u32, Option<Class>) {
-        let c = &self.calls[call as usize];
+        let c = &self.calls[call];
         (c.client, c.class)
     }
 
-    fn on_timeout(&mut self, call: u32, gen: u32, attempt: u32) {
-        if !self.call_valid(call, gen) {
+    fn on_timeout(&mut self, call: Handle<Call>, attempt: u32) {
+        let Some(c) = self.calls.get(call) else {
             return;
-        }
-        let c = &self.calls[call as usize];
+        };
         if c.attempt != attempt || c.awaiting_retry {
             return;
         }
         let node = self.clients[c.client as usize].node;
+        let call = call.index();
         // The attempt's request stays in the system (servers keep working on it); its answer will be ignored.
         self.call_attempt_failed(call, node, FailReason::Timeout);
     }
 
     // ----- requests ---------------------------------------------------------------------------------------
 
-    fn alloc_req(&mut self, call: u32, call_gen: u32, attempt: u32, key: u64, class: Class) -> u32 {
+    /// A new request for `purpose`, without frames yet; it returns the request's slot.
+    fn alloc_req(&mut self, purpose: Purpose, key: u64, class: Class) -> u32 {
         let id = self.next_req_id;
         self.next_req_id += 1;
         let sampled = self.hop_every != 0 && mix64(id ^ self.seed).is_multiple_of(self.hop_every);
-        let ix = match self.free_reqs.pop() {
-            Some(ix) => ix,
-            None => {
-                self.reqs.push(Req {
-                    gen: 0,
-                    live: false,
-                    id: 0,
-                    call: NONE,
-                    call_gen: 0,
-                    attempt: 0,
-                    key: 0,
-                    class: Class::ApiRead,
-                    bytes: 0,
-                    born: 0,
-                    queued_at: NOT_QUEUED,
-                    sampled: false,
-                    outcome: Outcome::Ok,
-                    task: 0,
-                    seen: (NONE, 0),
-                    frames: Vec::with_capacity(8),
-                });
-                (self.reqs.len() - 1) as u32
-            }
-        };
-        let r = &mut self.reqs[ix as usize];
-        r.gen = r.gen.wrapping_add(1);
-        r.live = true;
+        let (h, r) = self.reqs.alloc(|| Req {
+            id: 0,
+            purpose,
+            key: 0,
+            class: Class::ApiRead,
+            bytes: 0,
+            born: 0,
+            queued_at: NOT_QUEUED,
+            sampled: false,
+            outcome: Outcome::Ok,
+            seen: (NONE, 0),
+            frames: Vec::with_capacity(8),
+        });
         r.id = id;
-        r.call = call;
-        r.call_gen = call_gen;
-        r.attempt = attempt;
+        r.purpose = purpose;
         r.key = key;
         r.class = class;
         r.bytes = 0;
@@ -1509,21 +1469,17 @@ impl Sim {
         r.queued_at = NOT_QUEUED;
         r.sampled = sampled;
         r.outcome = Outcome::Ok;
-        r.task = 0;
         r.seen = (NONE, 0);
         r.frames.clear();
-        ix
+        h.index()
     }
 
     fn free_req(&mut self, req: u32) {
-        let r = &mut self.reqs[req as usize];
-        r.live = false;
-        r.frames.clear();
-        self.free_reqs.push(req);
+        self.reqs.free(req).frames.clear();
     }
 
     fn hop(&mut self, req: u32, from: NodeIx, to: NodeIx, arrive: u64, kind: HopKind) {
-        let r = &self.reqs[req as usize];
+        let r = &self.reqs[req];
         if !r.sampled {
             return;
         }
@@ -1564,8 +1520,8 @@ impl Sim {
             let e = &self.topo.edges[edge as usize];
             (e.from, e.to)
         };
-        let gen = self.reqs[req as usize].gen;
-        self.reqs[req as usize].frames.push(Frame {
+        let h = self.reqs.handle(req);
+        self.reqs[req].frames.push(Frame {
             node: to,
             edge,
             epoch: 0,
@@ -1578,11 +1534,11 @@ impl Sim {
             Some(d) => {
                 let at = self.now.saturating_add(d);
                 self.hop(req, from, to, at, HopKind::Request);
-                self.queue.push(at, Ev::Arrive { req, gen });
+                self.queue.push(at, Ev::Arrive { req: h });
             }
             None => {
                 self.hop(req, from, to, self.now, HopKind::Lost);
-                self.reqs[req as usize].frames.pop();
+                self.reqs[req].frames.pop();
                 if self.topo.nodes[to as usize].kind == NodeKind::WorkerPool {
                     let n = &mut self.nodes[to as usize];
                     n.in_transit = n.in_transit.saturating_sub(1);
@@ -1616,9 +1572,8 @@ impl Sim {
             .is_none_or(|q| st.waiting.len() < q as usize)
         {
             self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-            let gen = self.reqs[req as usize].gen;
-            st.waiting.push_back((req, gen));
-            self.reqs[req as usize].queued_at = self.now;
+            st.waiting.push_back(self.reqs.handle(req));
+            self.reqs[req].queued_at = self.now;
             let q = (st.waiting.len() + st.backlog.len()) as u64;
             let ms = &mut self.metrics.nodes[ni];
             ms.max_queue = ms.max_queue.max(q);
@@ -1633,7 +1588,7 @@ impl Sim {
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy += 1;
-        let queued_at = std::mem::replace(&mut self.reqs[req as usize].queued_at, NOT_QUEUED);
+        let queued_at = std::mem::replace(&mut self.reqs[req].queued_at, NOT_QUEUED);
         let m = &mut self.metrics.nodes[ni];
         m.waits += 1;
         if queued_at != NOT_QUEUED {
@@ -1650,8 +1605,8 @@ impl Sim {
         if dt == 0 {
             self.on_service_done(req);
         } else {
-            let gen = self.reqs[req as usize].gen;
-            self.queue.push(self.now + dt, Ev::ServiceDone { req, gen });
+            let req = self.reqs.handle(req);
+            self.queue.push(self.now + dt, Ev::ServiceDone { req });
         }
     }
 
@@ -1682,7 +1637,7 @@ impl Sim {
         let f = *self.top(req);
         let ni = f.node as usize;
         let (class, key) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.key)
         };
         match &self.topo.nodes[ni].behavior {
@@ -1708,7 +1663,7 @@ impl Sim {
             Behavior::Cache(_) => self.cache_proceed(req),
             Behavior::ShardRouter(_) => self.shard_proceed(req),
             Behavior::Queue(q) => {
-                if q.max_message_bytes.is_some_and(|m| self.reqs[req as usize].bytes > m) {
+                if q.max_message_bytes.is_some_and(|m| self.reqs[req].bytes > m) {
                     self.metrics.nodes[ni].too_large += 1;
                     self.respond(req, Outcome::Fail(FailReason::TooLarge));
                     return;
@@ -1725,10 +1680,9 @@ impl Sim {
                     return;
                 }
                 // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
-                let task = self.alloc_req(NONE, 0, 0, key, class);
                 let id = self.next_task;
                 self.next_task += 1;
-                self.reqs[task as usize].task = id;
+                let task = self.alloc_req(Purpose::Task { id }, key, class);
                 self.tasks.insert(
                     id,
                     TaskState {
@@ -1742,7 +1696,7 @@ impl Sim {
                         done: false,
                     },
                 );
-                self.reqs[task as usize].frames.push(Frame {
+                self.reqs[task].frames.push(Frame {
                     node: f.node,
                     edge: NONE,
                     epoch: self.nodes[ni].epoch,
@@ -1753,8 +1707,7 @@ impl Sim {
                 });
                 let st = &mut self.nodes[ni];
                 self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-                let gen = self.reqs[task as usize].gen;
-                st.backlog.push_back((task, gen));
+                st.backlog.push_back(self.reqs.handle(task));
                 let q = (st.waiting.len() + st.backlog.len()) as u64;
                 let ms = &mut self.metrics.nodes[ni];
                 ms.max_queue = ms.max_queue.max(q);
@@ -1775,7 +1728,7 @@ impl Sim {
                 None => self.respond(req, Outcome::Fail(FailReason::Refused)),
             }
         } else {
-            let o = self.reqs[req as usize].outcome;
+            let o = self.reqs[req].outcome;
             self.respond(req, o);
         }
     }
@@ -1816,14 +1769,15 @@ impl Sim {
             stalled = 0;
             let st = &mut self.nodes[qi];
             self.metrics.nodes[qi].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-            let Some((task, gen)) = st.backlog.pop_front() else {
+            let Some(task) = st.backlog.pop_front() else {
                 break;
             };
-            if !self.valid(task, gen) {
+            if !self.reqs.is_live(task) {
                 continue;
             }
+            let task = task.index();
             self.nodes[pool].in_transit += 1;
-            let id = self.reqs[task as usize].task;
+            let id = self.task_of(task);
             if let Some(t) = self.tasks.get_mut(&id) {
                 t.deliveries += 1;
                 let delivery = t.deliveries;
@@ -1833,6 +1787,14 @@ impl Sim {
                 }
             }
             self.send(task, e);
+        }
+    }
+
+    /// The task that `req`, taken from a queue's backlog, is a copy of.
+    fn task_of(&self, req: u32) -> u64 {
+        match self.reqs[req].purpose {
+            Purpose::Task { id } => id,
+            _ => unreachable!("a queue's backlog holds only tasks"),
         }
     }
 
@@ -1850,10 +1812,9 @@ impl Sim {
         if !self.nodes[qi].up {
             return;
         }
-        let copy = self.alloc_req(NONE, 0, 0, t.key, t.class);
+        let copy = self.alloc_req(Purpose::Task { id }, t.key, t.class);
         let epoch = self.nodes[qi].epoch;
-        let r = &mut self.reqs[copy as usize];
-        r.task = id;
+        let r = &mut self.reqs[copy];
         r.born = t.born;
         r.frames.push(Frame {
             node: t.queue,
@@ -1864,16 +1825,16 @@ impl Sim {
             pos: NONE,
             sent: 0,
         });
-        let gen = r.gen;
+        let copy = self.reqs.handle(copy);
         if let Some(t) = self.tasks.get_mut(&id) {
             t.live += 1;
         }
         let st = &mut self.nodes[qi];
         self.metrics.nodes[qi].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         if front {
-            st.backlog.push_front((copy, gen));
+            st.backlog.push_front(copy);
         } else {
-            st.backlog.push_back((copy, gen));
+            st.backlog.push_back(copy);
         }
         self.dispatch(t.queue);
     }
@@ -1915,17 +1876,13 @@ impl Sim {
         self.settle_backend(req);
         let f = *self.top(req);
         let ni = f.node as usize;
-        let r = &self.reqs[req as usize];
+        let r = &self.reqs[req];
         if r.frames.len() == 1 {
-            // A flush's id (all ones) also has the shard tag's bit: test it first.
-            if r.task == cache_node::FLUSH {
-                self.flush_done(req);
-            } else if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
-                self.shard_internal_done(req, false);
-            } else if r.call == NONE {
-                self.task_done(req);
-            } else {
-                self.client_response(req);
+            match r.purpose {
+                Purpose::Attempt { .. } => self.client_response(req),
+                Purpose::Task { id } => self.task_done(req, id),
+                Purpose::Flush { writes } => self.flush_done(req, writes),
+                Purpose::QueryPart { .. } | Purpose::Migration { .. } => self.shard_internal_done(req, false),
             }
             return;
         }
@@ -1935,20 +1892,17 @@ impl Sim {
             return;
         }
         // A cache sees its origin's failures too: requests waiting on its fetch must hear of them.
-        if self.reqs[req as usize].outcome.is_failure() && !matches!(self.topo.nodes[ni].behavior, Behavior::Cache(_)) {
-            let o = self.reqs[req as usize].outcome;
+        if self.reqs[req].outcome.is_failure() && !matches!(self.topo.nodes[ni].behavior, Behavior::Cache(_)) {
+            let o = self.reqs[req].outcome;
             self.respond(req, o);
         } else {
             self.proceed(req);
         }
     }
 
-    fn task_done(&mut self, task: u32) {
+    fn task_done(&mut self, task: u32, id: u64) {
         let queue = self.top(task).node;
-        let (outcome, id) = {
-            let r = &self.reqs[task as usize];
-            (r.outcome, r.task)
-        };
+        let outcome = self.reqs[task].outcome;
         self.free_req(task);
         match outcome {
             // The worker died holding it: silence, as far as the queue can tell.
@@ -2016,15 +1970,15 @@ impl Sim {
     }
 
     fn reply_upstream(&mut self, req: u32, f: Frame, outcome: Outcome) {
-        self.reqs[req as usize].frames.pop();
-        self.reqs[req as usize].outcome = outcome;
+        self.reqs[req].frames.pop();
+        self.reqs[req].outcome = outcome;
         let caller = self.top(req).node;
         match self.traverse(f.edge) {
             Some(d) => {
                 let at = self.now.saturating_add(d);
                 self.hop(req, f.node, caller, at, HopKind::Response(outcome));
-                let gen = self.reqs[req as usize].gen;
-                self.queue.push(at, Ev::Response { req, gen });
+                let req = self.reqs.handle(req);
+                self.queue.push(at, Ev::Response { req });
             }
             None => {
                 self.hop(req, f.node, caller, self.now, HopKind::Lost);
@@ -2039,9 +1993,9 @@ impl Sim {
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy = st.busy.saturating_sub(1);
-        while let Some((next, gen)) = self.nodes[ni].waiting.pop_front() {
-            if self.valid(next, gen) {
-                self.start_service(next, node);
+        while let Some(next) = self.nodes[ni].waiting.pop_front() {
+            if self.reqs.is_live(next) {
+                self.start_service(next.index(), node);
                 break;
             }
         }
@@ -2055,7 +2009,7 @@ impl Sim {
     /// A message was lost: nobody upstream hears back. Held workers are released (as a per-hop timeout
     /// would), and the call fails now unless its client has a timeout of its own, which then fires.
     fn kill(&mut self, req: u32, reason: FailReason) {
-        let frames: Vec<Frame> = self.reqs[req as usize].frames.clone();
+        let frames: Vec<Frame> = self.reqs[req].frames.clone();
         for f in frames.iter() {
             let n = &mut self.nodes[f.node as usize];
             if f.pos != NONE && n.epoch == f.epoch {
@@ -2071,33 +2025,34 @@ impl Sim {
             }
         }
         self.cache_request_gone(req, &frames);
-        let r = &self.reqs[req as usize];
-        // A flush's id (all ones) also has the shard tag's bit: test it first.
-        if r.task == cache_node::FLUSH {
-            self.free_req(req);
-            return;
-        }
-        if r.call == NONE && r.task & shard::SHARD_TAG != 0 {
-            self.shard_internal_done(req, true);
-            return;
-        }
-        if r.call == NONE {
-            let (id, queue) = (r.task, r.frames.first().map_or(0, |f| f.node));
-            self.free_req(req);
-            self.task_vanished(id, queue);
-            self.dispatch(queue);
-            return;
-        }
-        let (call, call_gen, attempt) = (r.call, r.call_gen, r.attempt);
-        let node = r.frames.first().map_or(0, |f| f.node);
+        let r = &self.reqs[req];
+        let root = r.frames.first().map_or(0, |f| f.node);
+        let (call, attempt) = match r.purpose {
+            Purpose::Attempt { call, attempt } => (call, attempt),
+            Purpose::Task { id } => {
+                self.free_req(req);
+                self.task_vanished(id, root);
+                self.dispatch(root);
+                return;
+            }
+            Purpose::Flush { .. } => {
+                self.free_req(req);
+                return;
+            }
+            Purpose::QueryPart { .. } | Purpose::Migration { .. } => {
+                self.shard_internal_done(req, true);
+                return;
+            }
+        };
+        let node = root;
         self.free_req(req);
-        if !self.call_valid(call, call_gen) {
+        let Some(c) = self.calls.get(call) else {
             return;
-        }
-        let c = &self.calls[call as usize];
+        };
         if c.attempt != attempt || c.awaiting_retry {
             return;
         }
+        let call = call.index();
         let has_timeout = matches!(&self.topo.nodes[node as usize].behavior,
             Behavior::Client(cfg) if cfg.timeout_ns.is_some());
         if !has_timeout {
@@ -2106,14 +2061,11 @@ impl Sim {
     }
 
     fn top(&self, req: u32) -> &Frame {
-        self.reqs[req as usize]
-            .frames
-            .last()
-            .expect("a live request always has a frame")
+        self.reqs[req].frames.last().expect("a live request always has a frame")
     }
 
     fn top_mut(&mut self, req: u32) -> &mut Frame {
-        self.reqs[req as usize]
+        self.reqs[req]
             .frames
             .last_mut()
             .expect("a live request always has a frame")
@@ -2130,20 +2082,16 @@ impl Sim {
             Command::SetRate { node, .. } if self.nodes[node as usize].client == NONE => {
                 Err(CommandError::NotAClient(node))
             }
-            Command::SetRate { rate_rps, .. }
-                if !(rate_rps.is_finite() && rate_rps > 0.0 && rate_rps <= MAX_RATE_RPS) =>
-            {
-                Err(CommandError::BadValue(format!(
-                    "rate must be in (0, {MAX_RATE_RPS}] requests/s, got {rate_rps}"
-                )))
-            }
+            Command::SetRate { rate_rps, .. } if check_rate(rate_rps).is_err() => Err(CommandError::BadValue(format!(
+                "rate must be in (0, {MAX_RATE_RPS}] requests/s, got {rate_rps}"
+            ))),
             Command::SetLatency { edge, .. } | Command::SetLoss { edge, .. } if edge >= m => {
                 Err(CommandError::UnknownEdge(edge))
             }
             Command::SetLatency { ref latency, .. } => latency
                 .validate()
                 .map_err(|e| CommandError::BadValue(format!("latency: {e}"))),
-            Command::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => Err(CommandError::BadValue(format!(
+            Command::SetLoss { loss, .. } if !loss_ok(loss) => Err(CommandError::BadValue(format!(
                 "loss must be between 0 and 1, got {loss}"
             ))),
             Command::AddShard { router, shard } | Command::RemoveShard { router, shard } => {
@@ -2182,8 +2130,8 @@ impl Sim {
                 if let Behavior::Cache(c) = &self.topo.nodes[ni].behavior {
                     st.store = new_store(c, self.seed ^ u64::from(st.epoch), ni);
                 }
-                let waiting: Vec<(u32, u32)> = st.waiting.drain(..).collect();
-                let backlog: Vec<(u32, u32)> = st.backlog.drain(..).collect();
+                let waiting: Vec<Handle<Req>> = st.waiting.drain(..).collect();
+                let backlog: Vec<Handle<Req>> = st.backlog.drain(..).collect();
                 // Dirty write-back entries die with it; requests waiting on its fetches fail below.
                 let coalesced = self.cache_crashed(node);
                 self.log.push(LogEntry {
@@ -2192,14 +2140,15 @@ impl Sim {
                 });
                 self.shard_crashed(node);
                 self.db_on_crash(node);
-                for (r, gen) in waiting.into_iter().chain(coalesced) {
-                    if self.valid(r, gen) {
-                        self.fail_from_dead(r);
+                for r in waiting.into_iter().chain(coalesced) {
+                    if self.reqs.is_live(r) {
+                        self.fail_from_dead(r.index());
                     }
                 }
-                for (t, gen) in backlog {
-                    if self.valid(t, gen) {
-                        let id = self.reqs[t as usize].task;
+                for t in backlog {
+                    if self.reqs.is_live(t) {
+                        let t = t.index();
+                        let id = self.task_of(t);
                         self.free_req(t);
                         // The queue's memory is gone: no redelivery can save these.
                         if let Some(ts) = self.tasks.get_mut(&id) {

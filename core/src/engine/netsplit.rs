@@ -48,7 +48,7 @@ impl Sim {
             }
             *slot = true;
         }
-        if groups.len() < 2 {
+        if groups.len() < crate::limits::MIN_PARTITION_GROUPS {
             return Err(CommandError::BadValue("a partition needs at least two groups".into()));
         }
         Ok(())

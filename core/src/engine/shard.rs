@@ -6,10 +6,11 @@
 //! A request at a router walks these steps (the router's frame `step`):
 //! `0` arrived; `1` waiting for the directory; `STEP_SHARD + slot` sent to shard `slot` (its position among
 //! the router's shard edges); `STEP_GATHER` waiting for the parts of a cross-shard query. Internal requests
-//! (the parts of a query, migration copies) have a root frame at the router and carry `SHARD_TAG` in
-//! `Req::task`, so their answers come back here and not to a client or a queue.
+//! (the parts of a query, migration copies) have a root frame at the router and a [`Purpose`] that says so,
+//! so their answers come back here and not to a client or a queue.
 
-use super::{Ev, Frame, Outcome, Sim, NONE};
+use super::slab::Handle;
+use super::{Ev, Frame, Outcome, Purpose, Req, Sim, NONE};
 use crate::cache::{Capacity, Eviction};
 use crate::metrics::{
     ns_to_ms, round4, FailReason, FanoutReport, RebalanceReport, ShardReport, ShardRouterReport, ShardWindow,
@@ -23,13 +24,6 @@ use hdrhistogram::Histogram;
 use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU64;
 
-/// Marks an internal request of a shard router in `Req::task`.
-pub(super) const SHARD_TAG: u64 = 1 << 63;
-/// With `SHARD_TAG`: a migration copy (otherwise a part of a cross-shard query, the low 32 bits naming the
-/// query's request).
-const MIGRATION_TAG: u64 = 1 << 62;
-/// With `MIGRATION_TAG`: the copy's second leg, the write on the new shard (the low 32 bits name its slot).
-const WRITE_LEG: u64 = 1 << 61;
 const STEP_DIRECTORY: u32 = 1;
 const STEP_SHARD: u32 = 16;
 const STEP_GATHER: u32 = 2;
@@ -51,7 +45,7 @@ struct Slot {
 
 /// A cross-shard query waiting for its parts.
 struct Gather {
-    gen: u32,
+    query: Handle<Req>,
     remaining: u32,
     failed: Option<Outcome>,
     start: u64,
@@ -277,7 +271,7 @@ impl Sim {
         let f = *self.top(req);
         let router = f.node;
         let (class, key) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.key)
         };
         match f.step {
@@ -328,7 +322,7 @@ impl Sim {
                         s.rtt.saturating_record(rtt.max(1));
                     }
                 }
-                let o = self.reqs[req as usize].outcome;
+                let o = self.reqs[req].outcome;
                 self.respond(req, o);
             }
         }
@@ -346,7 +340,7 @@ impl Sim {
     /// Sends the request to the shard that holds its key.
     fn route(&mut self, req: u32, router: NodeIx) {
         let (class, key) = {
-            let r = &self.reqs[req as usize];
+            let r = &self.reqs[req];
             (r.class, r.key)
         };
         if class.is_write() && self.shard_keys_full(router, key) {
@@ -372,10 +366,11 @@ impl Sim {
     /// A cross-shard query: one part to each of `fanout_shards` shards (all active ones by default),
     /// starting at the key's own shard; the answer waits for the slowest part.
     fn fan_out(&mut self, req: u32, router: NodeIx) {
-        let (class, key, gen) = {
-            let r = &self.reqs[req as usize];
-            (r.class, r.key, r.gen)
+        let (class, key) = {
+            let r = &self.reqs[req];
+            (r.class, r.key)
         };
+        let query = self.reqs.handle(req);
         let k = self.shard_cfg(router).fanout_shards;
         let bucket = self.bucket();
         let st = self.shards[router as usize].as_deref_mut().expect("shard state");
@@ -401,7 +396,7 @@ impl Sim {
         st.gathers.insert(
             req,
             Gather {
-                gen,
+                query,
                 remaining: targets.len() as u32,
                 failed: None,
                 start: self.now,
@@ -414,7 +409,7 @@ impl Sim {
                 router,
                 key,
                 class,
-                SHARD_TAG | u64::from(req),
+                Purpose::QueryPart { query },
                 STEP_SHARD + slot as u32,
                 edge,
             );
@@ -422,12 +417,11 @@ impl Sim {
     }
 
     /// Starts an internal request of `router` with its root frame there, and sends it down `edge`.
-    fn spawn(&mut self, router: NodeIx, key: u64, class: Class, tag: u64, step: u32, edge: EdgeIx) {
-        let child = self.alloc_req(NONE, 0, 0, key, class);
-        self.reqs[child as usize].task = tag;
+    fn spawn(&mut self, router: NodeIx, key: u64, class: Class, purpose: Purpose, step: u32, edge: EdgeIx) {
+        let child = self.alloc_req(purpose, key, class);
         let epoch = self.nodes[router as usize].epoch;
         let now = self.now;
-        self.reqs[child as usize].frames.push(Frame {
+        self.reqs[child].frames.push(Frame {
             node: router,
             edge: NONE,
             epoch,
@@ -442,23 +436,29 @@ impl Sim {
     /// An internal request came back to its router (`on_response` with only the root frame left), or was
     /// lost (`kill`, with `lost` set): it is freed here.
     pub(super) fn shard_internal_done(&mut self, req: u32, lost: bool) {
-        let (tag, outcome, key) = {
-            let r = &self.reqs[req as usize];
+        let (purpose, outcome, key) = {
+            let r = &self.reqs[req];
             let o = if lost {
                 Outcome::Fail(FailReason::Lost)
             } else {
                 r.outcome
             };
-            (r.task, o, r.key)
+            (r.purpose, o, r.key)
         };
-        let f = self.reqs[req as usize].frames.first().copied();
+        let f = self.reqs[req].frames.first().copied();
         self.free_req(req);
         let Some(f) = f else { return };
         let router = f.node;
-        if tag & MIGRATION_TAG != 0 {
-            self.migration_step(router, key, tag, outcome);
-            return;
-        }
+        let query = match purpose {
+            Purpose::QueryPart { query } => query,
+            Purpose::Migration { to, write } => {
+                self.migration_step(router, key, to, write, outcome);
+                return;
+            }
+            Purpose::Attempt { .. } | Purpose::Task { .. } | Purpose::Flush { .. } => {
+                unreachable!("a shard router's internal request")
+            }
+        };
         let ok = !outcome.is_failure();
         let now = self.now;
         let st = self.shard(router);
@@ -467,7 +467,7 @@ impl Sim {
                 s.rtt.saturating_record((now - f.sent).max(1));
             }
         }
-        let parent = (tag & u64::from(u32::MAX)) as u32;
+        let parent = query.index();
         let Some(g) = st.gathers.get_mut(&parent) else { return };
         g.remaining -= 1;
         if !ok && g.failed.is_none() {
@@ -477,7 +477,7 @@ impl Sim {
             return;
         }
         let g = st.gathers.remove(&parent).expect("present");
-        if !self.valid(parent, g.gen) {
+        if !self.reqs.is_live(g.query) {
             return;
         }
         let top = *self.top(parent);
@@ -518,7 +518,7 @@ impl Sim {
     pub(super) fn index_ns(&self, node: usize, req: u32) -> u64 {
         self.topo.nodes[node]
             .index
-            .map_or(0, |ix| ix.extra_ns(self.reqs[req as usize].class.is_write()))
+            .map_or(0, |ix| ix.extra_ns(self.reqs[req].class.is_write()))
     }
 
     // ----- rebalancing ---------------------------------------------------------------------------------------
@@ -627,27 +627,29 @@ impl Sim {
             return;
         };
         let edge = st.slots[from].edge;
-        let tag = SHARD_TAG | MIGRATION_TAG | to as u64;
-        self.spawn(router, key, Class::ApiRead, tag, STEP_SHARD + from as u32, edge);
+        let copy = Purpose::Migration {
+            to: to as u32,
+            write: false,
+        };
+        self.spawn(router, key, Class::ApiRead, copy, STEP_SHARD + from as u32, edge);
         self.queue
             .push(self.now.saturating_add(gap), Ev::ShardMigrate { router });
     }
 
-    fn migration_step(&mut self, router: NodeIx, key: u64, tag: u64, outcome: Outcome) {
+    fn migration_step(&mut self, router: NodeIx, key: u64, to: u32, write: bool, outcome: Outcome) {
         let st = self.shard(router);
         if outcome.is_failure() {
             st.migration_failed += 1;
-        } else if tag & WRITE_LEG != 0 {
+        } else if write {
             st.migrated += 1;
         } else {
-            let to = (tag & u64::from(u32::MAX)) as usize;
-            let edge = st.slots[to].edge;
+            let edge = st.slots[to as usize].edge;
             self.spawn(
                 router,
                 key,
                 Class::ApiWrite,
-                tag | WRITE_LEG,
-                STEP_SHARD + to as u32,
+                Purpose::Migration { to, write: true },
+                STEP_SHARD + to,
                 edge,
             );
         }

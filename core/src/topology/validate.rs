@@ -4,8 +4,9 @@
 use super::*;
 use crate::dist::DistError;
 use crate::limits::{
-    MAX_CACHE_CAPACITY, MAX_COORD, MAX_KEYS, MAX_QUEUE_CAPACITY, MAX_RATE_RPS, MAX_REQUESTS, MAX_SIGMA, MAX_TIME_MS,
-    MAX_TOTAL_CACHE_CAPACITY, MAX_WORKERS, MAX_ZOOM, MIN_TIME_MS, MIN_ZOOM,
+    check_rate, loss_ok, RateError, MAX_CACHE_CAPACITY, MAX_COORD, MAX_KEYS, MAX_QUEUE_CAPACITY, MAX_RATE_RPS,
+    MAX_REQUESTS, MAX_SIGMA, MAX_TIME_MS, MAX_TOTAL_CACHE_CAPACITY, MAX_WORKERS, MAX_ZOOM, MIN_PARTITION_GROUPS,
+    MIN_TIME_MS, MIN_ZOOM,
 };
 use std::collections::BTreeSet;
 
@@ -237,10 +238,10 @@ impl Errors {
         }
     }
     fn rate(&mut self, location: &Location, field: &'static str, v: f64) {
-        if !(v.is_finite() && v > 0.0) {
-            self.push(location.clone(), Problem::InvalidRate { field, value: v });
-        } else if v > MAX_RATE_RPS {
-            self.range(location, field, v, (0.0, MAX_RATE_RPS), "requests/s");
+        match check_rate(v) {
+            Ok(()) => {}
+            Err(RateError::NotPositive) => self.push(location.clone(), Problem::InvalidRate { field, value: v }),
+            Err(RateError::TooHigh) => self.range(location, field, v, (0.0, MAX_RATE_RPS), "requests/s"),
         }
     }
     fn text(&mut self, location: &Location, field: &'static str, s: &str, limit: usize) {
@@ -363,7 +364,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             }
         }
         errs.dist(&loc, "latency", &dist_from_v1(&e.latency));
-        if !(0.0..=1.0).contains(&e.loss) {
+        if !loss_ok(e.loss) {
             errs.bad(
                 &loc,
                 "loss",
@@ -1027,7 +1028,7 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
                         errs.push(loc.clone(), Problem::UnknownEdge);
                     }
                 }
-                if !(0.0..=1.0).contains(loss) {
+                if !loss_ok(*loss) {
                     errs.bad(
                         &loc,
                         "loss",
@@ -1037,7 +1038,7 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
             }
             v1::Fault::Partition { groups, .. } => {
                 let mut seen = BTreeSet::new();
-                if groups.len() < 2 {
+                if groups.len() < MIN_PARTITION_GROUPS {
                     errs.bad(&loc, "groups", "a partition needs at least two groups");
                 }
                 for id in groups.iter().flatten() {
