@@ -1,0 +1,259 @@
+//! The document's edits and their history: every edit is one undo step; an edit that only moves nodes
+//! redraws and lets the run go on, any other rebuilds the run from time zero.
+
+use switchyard_core::scenario::{edit, params, Scenario};
+
+use super::camera::Camera;
+use super::selection::Selection;
+use super::Driver;
+
+/// The most undo steps kept.
+const UNDO_DEPTH: usize = 200;
+
+/// One undo (or redo) step: the document as it was. A step that replaced the whole document (a preset, New,
+/// an imported file, a pasted link) also keeps the preset it came from and the camera that showed it, so
+/// that undoing it brings the previous work back as it was on screen.
+pub(super) struct Step {
+    pub(super) doc: Scenario,
+    pub(super) whole: Option<(Option<usize>, Camera)>,
+}
+
+impl Driver {
+    /// Applies an edit to the document as one undo step; a refused edit changes nothing and says why.
+    pub fn edit(&mut self, f: impl FnOnce(&mut Scenario, &mut Selection) -> Result<(), String>) {
+        let before = self.doc.clone();
+        let mut selection = self.selection.clone();
+        match f(&mut self.doc, &mut selection) {
+            Ok(()) if self.doc != before => {
+                let moved = moved_only(&before, &self.doc);
+                self.push_undo(Step {
+                    doc: before,
+                    whole: None,
+                });
+                self.preset = None;
+                self.selection = selection;
+                self.clamp_selection();
+                if self.sim.is_some() && moved {
+                    // Moving nodes changes the picture, not the model: the run goes on where it is.
+                    self.relayout();
+                } else {
+                    let was_at = self.sim.as_ref().map(|s| s.now().as_millis_f64()).filter(|t| *t > 0.0);
+                    self.rebuild();
+                    if let Some(t) = was_at {
+                        self.push_log(format!(
+                            "The scenario changed at {:.1} s, so the run restarted from 0 with it.",
+                            t / 1e3
+                        ));
+                    }
+                }
+            }
+            Ok(()) => self.selection = selection,
+            Err(e) => {
+                self.doc = before;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if let Some(step) = self.undo.pop() {
+            let back = self.restore(step);
+            self.redo.push(back);
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(step) = self.redo.pop() {
+            let back = self.restore(step);
+            self.undo.push(back);
+        }
+    }
+
+    /// Puts back the document of `step` (and, for a whole-document step, its preset and camera); returns the
+    /// step that undoes this.
+    fn restore(&mut self, step: Step) -> Step {
+        let back = Step {
+            doc: std::mem::replace(&mut self.doc, step.doc),
+            whole: step.whole.map(|_| (self.preset, self.camera)),
+        };
+        if let Some((preset, camera)) = step.whole {
+            self.preset = preset;
+            self.camera = camera;
+            self.selection = Selection::None;
+        }
+        self.clamp_selection();
+        self.rebuild();
+        back
+    }
+
+    /// Makes databases `node` and `other` replicate together, or not.
+    pub fn set_replicates(&mut self, node: usize, other: usize, on: bool) {
+        self.edit(|doc, _| edit::set_replicates(doc, node, other, on).map_err(|e| e.to_string()));
+    }
+
+    /// Sets one parameter of a cluster.
+    pub fn set_cluster_param(&mut self, cluster: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let c = doc.clusters.get_mut(cluster).ok_or("no such cluster")?;
+            *c = params::set_cluster(c, key, value).map_err(|e| format!("{}: {e}", c.id))?;
+            Ok(())
+        });
+    }
+
+    /// Connects two nodes. The new edge is selected, unless the source alone was selected (connecting one node
+    /// to several in a row keeps it selected).
+    pub fn connect(&mut self, from: usize, to: usize) {
+        let keep = self.selection == Selection::Nodes([from].into());
+        self.edit(|doc, sel| {
+            let e = edit::connect(doc, from, to).map_err(|e| e.to_string())?;
+            if !keep {
+                *sel = Selection::Edge(e);
+            }
+            Ok(())
+        });
+    }
+
+    pub fn move_selected(&mut self, dx: f64, dy: f64) {
+        let nodes = self.selection.nodes();
+        if nodes.is_empty() {
+            return;
+        }
+        self.edit(|doc, _| {
+            edit::move_nodes(doc, &nodes, dx, dy);
+            Ok(())
+        });
+    }
+
+    pub fn delete_selected(&mut self) {
+        match self.selection.clone() {
+            Selection::Nodes(nodes) => self.edit(|doc, sel| {
+                edit::remove_nodes(doc, &nodes);
+                *sel = Selection::None;
+                Ok(())
+            }),
+            Selection::Edge(e) => self.edit(|doc, sel| {
+                edit::remove_edge(doc, e).map_err(|e| e.to_string())?;
+                *sel = Selection::None;
+                Ok(())
+            }),
+            Selection::None => {}
+        }
+    }
+
+    /// Sets one parameter of a node's spec.
+    pub fn set_node_param(&mut self, node: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let n = doc.nodes.get_mut(node).ok_or("no such node")?;
+            n.spec = params::set(&n.spec, key, value).map_err(|e| format!("{}: {e}", n.id))?;
+            Ok(())
+        });
+    }
+
+    pub fn set_edge_param(&mut self, edge: usize, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            let e = doc.edges.get_mut(edge).ok_or("no such edge")?;
+            *e = params::set_edge(e, key, value)?;
+            Ok(())
+        });
+    }
+
+    pub fn set_scenario_param(&mut self, key: &str, value: Option<serde_json::Value>) {
+        self.edit(|doc, _| {
+            *doc = params::set_scenario(doc, key, value)?;
+            Ok(())
+        });
+    }
+
+    pub fn set_label(&mut self, node: usize, label: String) {
+        self.edit(|doc, _| {
+            let n = doc.nodes.get_mut(node).ok_or("no such node")?;
+            n.label = (!label.trim().is_empty()).then_some(label);
+            Ok(())
+        });
+    }
+
+    /// A new undo step (the oldest beyond [`UNDO_DEPTH`] goes); a new edit ends what redo could bring back.
+    pub(super) fn push_undo(&mut self, step: Step) {
+        self.undo.push(step);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    pub fn doc(&self) -> &Scenario {
+        &self.doc
+    }
+}
+
+/// True when `b` is `a` with only node positions changed.
+fn moved_only(a: &Scenario, b: &Scenario) -> bool {
+    a.nodes.len() == b.nodes.len() && {
+        let mut b = b.clone();
+        for (n, was) in b.nodes.iter_mut().zip(&a.nodes) {
+            (n.x, n.y) = (was.x, was.y);
+        }
+        b == *a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::CELL;
+    use super::*;
+    use switchyard_core::presets;
+
+    /// Moving a node while a run plays keeps the run where it is; changing the model restarts it, and the
+    /// event log says so.
+    #[test]
+    fn moving_keeps_the_run_and_a_change_of_model_restarts_it_saying_so() {
+        let mut d = Driver::new(true);
+        d.load(0, presets::ALL[0].1);
+        d.step_ms(500.0);
+        let at = d.snapshot().now_ms;
+        assert!(at >= 500.0, "the run advanced: {at}");
+        d.select(Selection::Nodes([0].into()));
+        d.move_selected(40.0, 0.0);
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, at, "a move keeps the run's time");
+        assert!(v.can_undo, "the move is an undo step");
+        assert!(!v.log.iter().any(|(_, l)| l.contains("restarted")));
+        d.set_node_param(1, "workers", Some(serde_json::json!(3)));
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, 0.0, "a change of model restarts the run");
+        assert!(
+            v.log
+                .iter()
+                .any(|(_, l)| l.starts_with("The scenario changed at ") && l.ends_with("restarted from 0 with it.")),
+            "{:?}",
+            v.log
+        );
+    }
+
+    /// The inspector's replication edits are undo steps like any other.
+    #[test]
+    fn replication_edits_are_undoable() {
+        let mut d = Driver::new(true);
+        d.new_blank();
+        d.add_node("client", Some((0.0, 0.0)));
+        d.add_node("database", Some((CELL.0, 0.0)));
+        d.add_node("database", Some((CELL.0, CELL.1)));
+        d.connect(0, 1);
+        let before = d.doc().clone();
+        d.set_replicates(1, 2, true);
+        assert_eq!(d.doc().clusters.len(), 1);
+        d.set_cluster_param(0, "mode", Some(serde_json::json!("sync")));
+        assert_eq!(
+            d.doc().clusters[0].mode,
+            switchyard_core::scenario::v1::ReplicationMode::Sync
+        );
+        d.set_replicates(1, 2, false);
+        assert!(d.doc().clusters.is_empty(), "two databases, one leaves: no cluster");
+        d.set_replicates(1, 0, true);
+        assert!(d.snapshot().error.is_some_and(|e| e.contains("not a database")));
+        for _ in 0..3 {
+            d.undo();
+        }
+        assert_eq!(d.doc(), &before);
+    }
+}
