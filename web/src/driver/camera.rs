@@ -87,6 +87,7 @@ impl Driver {
         &self.layout
     }
 
+    /// Adds a node of `kind` at `(x, y)`, or at the middle of the view, and selects it. With an edge selected
     /// and no place given (the palette clicked, or Enter on it), the node goes into that edge instead.
     pub fn add_node(&mut self, kind: &str, at: Option<(f64, f64)>) {
         if let (&Selection::Edge(e), None, false) = (&self.selection, at, kind == "client") {

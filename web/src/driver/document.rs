@@ -199,7 +199,7 @@ fn moved_only(a: &Scenario, b: &Scenario) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::CELL;
+    use super::super::{chain, CELL};
     use super::*;
     use switchyard_core::presets;
 
@@ -255,5 +255,156 @@ mod tests {
             d.undo();
         }
         assert_eq!(d.doc(), &before);
+    }
+
+    /// Each edit leaves the document as core's own edit would, selects what it made, and the run is rebuilt
+    /// from the result (its topology has the new nodes, parameters and labels).
+    #[test]
+    fn edits_are_cores_edits_and_the_run_is_rebuilt_from_them() {
+        let mut d = Driver::new(true);
+        d.new_blank();
+        let mut want = d.doc().clone();
+        for (k, kind) in ["client", "service", "database"].into_iter().enumerate() {
+            let at = (k as f64 * CELL.0, 0.0);
+            d.add_node(kind, Some(at));
+            let i = edit::add_node(&mut want, kind, at.0, at.1).unwrap();
+            assert_eq!(d.doc(), &want, "after adding a {kind}");
+            assert_eq!(d.selection(), &Selection::Nodes([i].into()));
+        }
+        for (from, to) in [(0, 1), (1, 2)] {
+            d.connect(from, to);
+            let e = edit::connect(&mut want, from, to).unwrap();
+            assert_eq!(d.doc(), &want);
+            assert_eq!(d.selection(), &Selection::Edge(e));
+        }
+        assert!(d.snapshot().runnable, "{:?}", d.snapshot().problems);
+
+        d.set_node_param(1, "workers", Some(serde_json::json!(7)));
+        want.nodes[1].spec = params::set(&want.nodes[1].spec, "workers", Some(serde_json::json!(7))).unwrap();
+        assert_eq!(d.doc(), &want);
+        d.set_label(1, "API".to_owned());
+        want.nodes[1].label = Some("API".to_owned());
+        assert_eq!(d.doc(), &want);
+        d.set_edge_param(0, "loss", Some(serde_json::json!(0.25)));
+        want.edges[0] = params::set_edge(&want.edges[0], "loss", Some(serde_json::json!(0.25))).unwrap();
+        assert_eq!(d.doc(), &want);
+        d.set_scenario_param("seed", Some(serde_json::json!(99)));
+        want = params::set_scenario(&want, "seed", Some(serde_json::json!(99))).unwrap();
+        assert_eq!(d.doc(), &want);
+
+        let v = d.snapshot();
+        let ids: Vec<&str> = v.nodes.iter().map(|n| n.id.as_str()).collect();
+        let doc_ids: Vec<&str> = want.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, doc_ids, "the run's topology is the document's");
+        assert_eq!((v.nodes[1].label.as_str(), v.nodes[1].workers), ("API", Some(7)));
+        assert_eq!(v.edges, [(0, 1), (1, 2)]);
+
+        d.select(Selection::Nodes([1].into()));
+        d.move_selected(15.0, -5.0);
+        edit::move_nodes(&mut want, &[1].into(), 15.0, -5.0);
+        assert_eq!(d.doc(), &want);
+        d.delete_selected();
+        edit::remove_nodes(&mut want, &[1].into());
+        assert_eq!(d.doc(), &want, "the node goes with the edges that touched it");
+        assert_eq!(d.selection(), &Selection::None);
+        assert_eq!(d.snapshot().nodes.len(), 2);
+    }
+
+    /// An edit core refuses leaves the document and the history as they were, and the banner gets core's
+    /// reason.
+    #[test]
+    fn a_refused_edit_changes_nothing_and_says_why() {
+        let mut d = chain();
+        let (before, steps) = (d.doc().clone(), d.undo.len());
+        for (from, to) in [(1, 1), (0, 1), (0, 9)] {
+            d.connect(from, to);
+            let why = edit::connect(&mut before.clone(), from, to).unwrap_err().to_string();
+            assert_eq!(d.doc(), &before);
+            assert_eq!(d.undo.len(), steps, "no undo step");
+            assert_eq!(d.snapshot().error, Some(why));
+        }
+        d.set_node_param(1, "workers", Some(serde_json::json!("many")));
+        let why = params::set(&before.nodes[1].spec, "workers", Some(serde_json::json!("many"))).unwrap_err();
+        assert_eq!(d.doc(), &before);
+        assert_eq!(d.snapshot().error, Some(format!("{}: {why}", before.nodes[1].id)));
+        assert_eq!(d.undo.len(), steps);
+    }
+
+    /// Undo walks back through every document the edits made, redo forward again, each time with the run
+    /// rebuilt from the document shown; an edit after undoing ends what redo could bring back.
+    #[test]
+    fn undo_and_redo_walk_the_history_and_a_new_edit_ends_redo() {
+        let mut d = Driver::new(true);
+        d.open(edit::blank());
+        let mut history = vec![d.doc().clone()];
+        d.add_node("client", Some((0.0, 0.0)));
+        history.push(d.doc().clone());
+        d.add_node("service", Some((CELL.0, 0.0)));
+        history.push(d.doc().clone());
+        d.connect(0, 1);
+        history.push(d.doc().clone());
+        d.set_node_param(1, "workers", Some(serde_json::json!(3)));
+        history.push(d.doc().clone());
+        d.select(Selection::Nodes([0].into()));
+        d.move_selected(0.0, CELL.1);
+        history.push(d.doc().clone());
+        d.delete_selected();
+        history.push(d.doc().clone());
+        assert!(
+            history.windows(2).all(|w| w[0] != w[1]),
+            "every edit changed the document"
+        );
+        let run_ids = |d: &Driver| d.snapshot().nodes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+        let doc_ids = |d: &Driver| d.doc().nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>();
+
+        for k in (0..history.len() - 1).rev() {
+            assert!(d.snapshot().can_undo);
+            d.undo();
+            assert_eq!(d.doc(), &history[k], "undo back to step {k}");
+            assert!(d.snapshot().can_redo);
+            assert_eq!(run_ids(&d), doc_ids(&d));
+        }
+        assert!(!d.snapshot().can_undo);
+        d.undo();
+        assert_eq!(d.doc(), &history[0], "nothing left to undo");
+        for (k, doc) in history.iter().enumerate().skip(1) {
+            d.redo();
+            assert_eq!(d.doc(), doc, "redo to step {k}");
+            assert_eq!(run_ids(&d), doc_ids(&d));
+        }
+        assert!(!d.snapshot().can_redo);
+
+        d.undo();
+        d.undo();
+        assert_eq!(d.doc(), &history[history.len() - 3]);
+        d.set_label(0, "Users".to_owned());
+        assert!(!d.snapshot().can_redo, "a new edit ends redo");
+        let edited = d.doc().clone();
+        d.redo();
+        assert_eq!(d.doc(), &edited);
+        d.undo();
+        assert_eq!(d.doc(), &history[history.len() - 3]);
+    }
+
+    /// The history keeps the newest [`UNDO_DEPTH`] steps: undoing them all stops at the document as it was
+    /// that many edits ago.
+    #[test]
+    fn undo_keeps_the_newest_steps_up_to_its_depth() {
+        let mut d = Driver::new(true);
+        d.open(edit::blank());
+        d.add_node("service", Some((0.0, 0.0)));
+        d.select(Selection::Nodes([0].into()));
+        let extra = 7;
+        for _ in 0..UNDO_DEPTH + extra {
+            d.move_selected(1.0, 0.0);
+        }
+        assert_eq!(d.doc().nodes[0].x, (UNDO_DEPTH + extra) as f64);
+        let mut undone = 0;
+        while d.snapshot().can_undo {
+            d.undo();
+            undone += 1;
+        }
+        assert_eq!(undone, UNDO_DEPTH);
+        assert_eq!(d.doc().nodes[0].x, extra as f64, "the oldest steps went");
     }
 }

@@ -262,6 +262,19 @@ impl Driver {
 #[cfg(test)]
 const CELL: (f64, f64) = (scenario::layout::STEP_X, scenario::layout::STEP_Y);
 
+/// A blank document holding a client → service → database chain along one row, built through the driver.
+#[cfg(test)]
+fn chain() -> Driver {
+    let mut d = Driver::new(true);
+    d.new_blank();
+    for (k, kind) in ["client", "service", "database"].into_iter().enumerate() {
+        d.add_node(kind, Some((k as f64 * CELL.0, 0.0)));
+    }
+    d.connect(0, 1);
+    d.connect(1, 2);
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

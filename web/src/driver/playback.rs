@@ -186,3 +186,119 @@ impl Driver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Snapshot;
+    use super::*;
+    use switchyard_core::presets;
+
+    /// The preset named `name`: its index and JSON text.
+    fn preset(name: &str) -> (usize, &'static str) {
+        let i = presets::ALL.iter().position(|p| p.0 == name).unwrap();
+        (i, presets::ALL[i].1)
+    }
+
+    /// Runs frames until a seek has reached its target.
+    fn finish_seek(d: &mut Driver) {
+        let mut frames = 0;
+        while d.snapshot().seeking {
+            assert!(d.frame(16.0, &|| false));
+            frames += 1;
+            assert!(frames < 10_000, "the seek never arrived");
+        }
+    }
+
+    /// What the panels show of the run, less what depends on how the run got there: the event log's running
+    /// numbers (its lines stay), the undo history and the scrubber's reach.
+    fn run_state(mut s: Snapshot) -> Snapshot {
+        for line in &mut s.log {
+            line.0 = 0;
+        }
+        (s.can_undo, s.can_redo, s.max_ms) = (false, false, 0.0);
+        s
+    }
+
+    /// The document run from zero to `ms` by a driver of its own.
+    fn fresh(doc: &switchyard_core::scenario::Scenario, preset: Option<(usize, &str)>, ms: f64) -> Snapshot {
+        let mut d = Driver::new(true);
+        match preset {
+            Some((i, json)) => d.load(i, json),
+            None => d.open(doc.clone()),
+        }
+        assert_eq!(d.doc(), doc);
+        d.step_ms(ms);
+        d.snapshot()
+    }
+
+    /// Seeking back to an earlier time shows the very state a run of the document from zero to that time
+    /// shows; seeking forward again, within what the run reached, shows that time's state in turn.
+    #[test]
+    fn seeking_back_and_forth_shows_the_run_from_zero_at_that_time() {
+        let (i, json) = preset("03-load-balancer");
+        let mut d = Driver::new(true);
+        d.load(i, json);
+        d.step_ms(1500.0);
+        d.step_ms(1500.0);
+        let at_3000 = d.snapshot();
+        assert_eq!(at_3000.now_ms, 3000.0);
+        assert!(at_3000.completed > 0, "the run did something");
+
+        d.seek(1200.0);
+        assert!(d.snapshot().seeking);
+        finish_seek(&mut d);
+        let back = d.snapshot();
+        assert_eq!(back.now_ms, 1200.0);
+        assert_eq!(back.max_ms, 3000.0, "the scrubber still reaches as far as the run did");
+        assert!(back.completed < at_3000.completed);
+        assert_eq!(run_state(back), run_state(fresh(d.doc(), Some((i, json)), 1200.0)));
+
+        d.seek(2500.0);
+        finish_seek(&mut d);
+        let forward = d.snapshot();
+        assert_eq!(forward.now_ms, 2500.0);
+        assert_eq!(run_state(forward), run_state(fresh(d.doc(), Some((i, json)), 2500.0)));
+
+        d.seek(10_000.0);
+        finish_seek(&mut d);
+        assert_eq!(
+            run_state(d.snapshot()),
+            run_state(at_3000),
+            "a seek goes no further than the run has reached"
+        );
+    }
+
+    /// A fault broken in during the run is in the document's timeline, so seeking back to before it and
+    /// forward past it replays it: the state is a fresh run's of the document with that fault.
+    #[test]
+    fn seeking_replays_faults_broken_in_live() {
+        let (i, json) = preset("12-partition-cp");
+        let mut d = Driver::new(true);
+        d.load(i, json);
+        d.step_ms(800.0);
+        let faults = d.doc().faults.len();
+        let db4 = d.doc().nodes.iter().position(|n| n.id == "db4").unwrap();
+        d.toggle_node(db4);
+        assert_eq!(d.doc().faults.len(), faults + 1);
+        assert!(!d.snapshot().nodes[db4].up);
+        d.step_ms(1200.0);
+        let at_2000 = d.snapshot();
+
+        d.seek(500.0);
+        finish_seek(&mut d);
+        let before_it = d.snapshot();
+        assert!(before_it.nodes[db4].up, "before the crash the node is up");
+        assert_eq!(run_state(before_it), run_state(fresh(d.doc(), None, 500.0)));
+
+        d.seek(2000.0);
+        finish_seek(&mut d);
+        let after_it = d.snapshot();
+        assert!(!after_it.nodes[db4].up, "the crash is replayed");
+        assert_eq!(run_state(after_it.clone()), run_state(fresh(d.doc(), None, 2000.0)));
+        assert_eq!(
+            (after_it.issued, after_it.completed, after_it.failed),
+            (at_2000.issued, at_2000.completed, at_2000.failed),
+            "the replay is the run that was live"
+        );
+    }
+}
