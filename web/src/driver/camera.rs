@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use switchyard_core::scenario::v1::View;
 use switchyard_core::scenario::{self, edit, Scenario};
 
 use super::selection::Selection;
@@ -35,19 +34,6 @@ pub fn link_doc(doc: &Scenario, camera: (f64, f64, f64, f64), now_ms: f64) -> Sc
 pub(super) const EMPTY_CAMERA: (f64, f64, f64, f64) = (-480.0, -300.0, 960.0, 600.0);
 
 impl Driver {
-    /// Puts the camera where a document's `view` says (fitted to the topology when it has none).
-    pub(super) fn look_at(&mut self, view: Option<&View>) {
-        match view {
-            Some(v) if v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite() => {
-                let w = (VIEW_UNITS / v.zoom).clamp(100.0, 40_000.0);
-                let h = w * EMPTY_CAMERA.3 / EMPTY_CAMERA.2;
-                self.camera = (v.pan_x - w / 2.0, v.pan_y - h / 2.0, w, h);
-                self.relayout();
-            }
-            _ => self.fit(),
-        }
-    }
-
     /// The camera fitted to the whole topology.
     pub fn fit(&mut self) {
         self.camera = if self.doc.nodes.is_empty() {

@@ -172,7 +172,15 @@ impl Driver {
         self.preset = None;
         self.selection = Selection::None;
         self.rebuild();
-        self.look_at(view.as_ref());
+        match &view {
+            Some(v) if v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite() => {
+                let w = (VIEW_UNITS / v.zoom).clamp(100.0, 40_000.0);
+                let h = w * EMPTY_CAMERA.3 / EMPTY_CAMERA.2;
+                self.camera = (v.pan_x - w / 2.0, v.pan_y - h / 2.0, w, h);
+                self.relayout();
+            }
+            _ => self.fit(),
+        }
         if let Some(at) = view.and_then(|v| v.at_ms).filter(|t| t.is_finite() && *t > 0.0) {
             self.max_seen_ms = at;
             self.seek(at);
