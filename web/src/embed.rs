@@ -3,7 +3,7 @@
 //! at all; `play` also allows crashing and recovering nodes. Which actions each mode allows is decided here, so
 //! the keyboard, the canvas and the buttons are all held to it by one filter.
 
-use crate::app::Action;
+use crate::action::Action;
 
 /// How the app is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Embed {
 #[cfg(test)]
 mod tests {
     use super::Embed;
-    use crate::app::Action;
+    use crate::action::Action;
 
     #[test]
     fn query_strings_name_the_mode() {

@@ -4,6 +4,7 @@
 //! The crate compiles for the host too (so `cargo clippy --workspace` checks it), but only a wasm32 build
 //! in a browser can [`start`].
 
+pub mod action;
 pub mod app;
 pub mod components;
 pub mod driver;

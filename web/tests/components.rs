@@ -17,7 +17,8 @@ use switchyard_core::scenario::params::{self, Control, Param};
 use switchyard_core::scenario::{self, kinds};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
-use switchyard_web::app::{shortcut, Action, Shortcut};
+use switchyard_web::action::Action;
+use switchyard_web::app::{shortcut, Shortcut};
 use switchyard_web::components::icons::kind_label;
 use switchyard_web::components::thousands;
 use switchyard_web::components::{

@@ -11,7 +11,7 @@ use switchyard_core::scenario::kinds;
 use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
 
 use super::icons::{kind_icon_at, kind_label};
-use crate::app::Action;
+use crate::action::Action;
 use crate::driver::{NodeView, Problem, Selection};
 use crate::render::dots::Mark;
 use crate::render::layout::{fit_label, Layout, Transform, NODE_HALF_H, NODE_HALF_W};

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use switchyard_core::metrics::DbReport;
 use yew::prelude::*;
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::driver::CapCheck;
 
 #[derive(Properties, PartialEq)]

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::Canvas;
-use crate::app::Action;
+use crate::action::Action;
 use crate::driver::{Selection, Snapshot};
 use crate::embed::Embed;
 use crate::share;

@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::driver::SPEEDS;
 
 #[derive(Properties, PartialEq)]

@@ -14,7 +14,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::icons::{kind_icon, kind_label};
-use crate::app::{Action, Dialog};
+use crate::action::{Action, Dialog};
 use crate::driver::{kind_of, NodeView, Problem, Selection};
 
 #[derive(Properties, PartialEq)]

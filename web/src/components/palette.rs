@@ -7,7 +7,7 @@ use web_sys::DragEvent;
 use yew::prelude::*;
 
 use super::icons::kind_icon;
-use crate::app::Action;
+use crate::action::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct PaletteProps {
