@@ -1,7 +1,7 @@
 //! Replicated database clusters: the validated form of `scenario::v1::Cluster`. A cluster names `database`
 //! nodes that hold copies of one key-value store; the engine's `db` module runs them.
 
-use super::validate::{Location, Problem, ValidationError};
+use super::problem::{Location, Problem, ValidationError, MAX_ID_LEN};
 use super::{dist_from_v1, NodeIx, NodeKind, Topology};
 use crate::dist::Dist;
 use crate::scenario::v1;
@@ -54,7 +54,7 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
     let mut out = Vec::new();
     let mut member = vec![false; t.nodes.len()];
     for (i, c) in s.clusters.iter().enumerate() {
-        let id = c.id.chars().take(super::validate::MAX_ID_LEN).collect::<String>();
+        let id = c.id.chars().take(MAX_ID_LEN).collect::<String>();
         if c.id.is_empty() || s.clusters[..i].iter().any(|o| o.id == c.id) {
             bad(errs, &id, "needs a unique, non-empty id".into());
         }
@@ -151,5 +151,5 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
 }
 
 fn truncate(s: &str) -> String {
-    s.chars().take(super::validate::MAX_ID_LEN).collect()
+    s.chars().take(MAX_ID_LEN).collect()
 }

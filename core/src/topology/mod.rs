@@ -3,6 +3,7 @@
 //! errors that each name the node, edge or field at fault.
 
 pub mod cluster;
+mod problem;
 mod validate;
 
 use crate::dist::Dist;
@@ -10,10 +11,9 @@ use crate::scenario::v1;
 use crate::time::{ms_to_nanos, SimTime};
 use crate::workload::{Class, Workload};
 use std::collections::BTreeMap;
-use std::fmt;
 
+pub use problem::{Location, Problem, ValidationError, MAX_ID_LEN, MAX_TEXT_LEN};
 pub(crate) use validate::initial_shards;
-pub use validate::{Location, Problem, ValidationError};
 
 /// Index of a node in [`Topology::nodes`].
 pub type NodeIx = u32;
