@@ -2,6 +2,8 @@
 //! to run headless Chromium here, and a static file server for `dist/`.
 
 pub mod browser;
+#[cfg(test)]
+mod modgraph;
 pub mod static_server;
 #[cfg(test)]
 mod tidy;

@@ -1,7 +1,7 @@
 //! Tidy checks that run as ordinary tests: the purity bans on `core/src`, the bundle-size bans on `web/src`,
-//! the module-doc rule, and no import cycles among the web crate's modules.
+//! the module-doc rule, no import cycles among any crate's modules (`modgraph`), and no list of node kinds
+//! besides the registry.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -161,6 +161,29 @@ fn a_list_of_kinds_is_found_in_either_spelling() {
     assert_eq!(kind_names(v1), ["client", "load_balancer"]);
 }
 
+/// Source trees whose modules must not import each other in a ring (see `modgraph` for what counts).
+const ACYCLIC: &[&str] = &["core/src", "web/src", "cli/src", "xtask/src"];
+
+#[test]
+fn no_import_cycles() {
+    let root = workspace_root();
+    let name = |m: &crate::modgraph::Module| if m.is_empty() { "crate".to_owned() } else { m.join("::") };
+    let mut problems = Vec::new();
+    for src in ACYCLIC {
+        for ring in crate::modgraph::cycles(&crate::modgraph::graph(&root.join(src))) {
+            let edges: Vec<String> = ring
+                .iter()
+                .map(|(a, b)| format!("{} -> {}", name(a), name(b)))
+                .collect();
+            problems.push(format!(
+                "{src}: modules import each other in a ring: {}",
+                edges.join(", ")
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// One `file:line: ...` message per item of `CORE_BANS` on a non-comment line.
 fn banned_items(file: &str, text: &str) -> Vec<String> {
     banned(file, text, CORE_BANS, "core")
@@ -217,116 +240,4 @@ fn bans_name_the_file_line_and_item_and_skip_comments() {
             "core/src/x.rs:4: banned `Instant::now` in core (core reads no clock: time is a SimTime passed in)",
         ]
     );
-}
-
-/// The modules of a crate each of its top-level modules names by a `crate::` path (`use crate::a::B;`,
-/// `crate::a::f()`, `use crate::{a, b};`), outside comments: `(module, file text)` in, module -> modules out.
-/// The crate root (`lib`, `main`) is left out: it declares the modules rather than using them.
-fn crate_imports(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in files {
-        if module == "lib" || module == "main" {
-            continue;
-        }
-        let uses = graph.entry(module.clone()).or_default();
-        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for (at, _) in line.match_indices("crate::") {
-                if line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
-                    continue;
-                }
-                let rest = &line[at + "crate::".len()..];
-                let names = match rest.strip_prefix('{') {
-                    Some(group) => group.split('}').next().unwrap_or_default().split(',').collect(),
-                    None => vec![rest],
-                };
-                for name in names {
-                    let name: String = name
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !name.is_empty() && name != *module {
-                        uses.insert(name);
-                    }
-                }
-            }
-        }
-    }
-    let modules: BTreeSet<String> = graph.keys().cloned().collect();
-    for uses in graph.values_mut() {
-        uses.retain(|m| modules.contains(m));
-    }
-    graph
-}
-
-/// A cycle of the graph (`[a, b, a]`), if it has one.
-fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit<'a>(
-        node: &'a str,
-        graph: &'a BTreeMap<String, BTreeSet<String>>,
-        done: &mut BTreeSet<&'a str>,
-        path: &mut Vec<&'a str>,
-    ) -> Option<Vec<String>> {
-        if let Some(at) = path.iter().position(|n| *n == node) {
-            let mut cycle: Vec<String> = path[at..].iter().map(|n| n.to_string()).collect();
-            cycle.push(node.to_owned());
-            return Some(cycle);
-        }
-        if !done.insert(node) {
-            return None;
-        }
-        path.push(node);
-        for next in graph.get(node).into_iter().flatten() {
-            if let Some(cycle) = visit(next, graph, done, path) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        None
-    }
-    let mut done = BTreeSet::new();
-    graph.keys().find_map(|n| visit(n, graph, &mut done, &mut Vec::new()))
-}
-
-/// The top-level modules of `src` (`src/a.rs` and everything under `src/a/` are module `a`) with their text.
-fn top_level_modules(src: &Path) -> Vec<(String, String)> {
-    rust_files(src)
-        .into_iter()
-        .map(|file| {
-            let inside = file.strip_prefix(src).unwrap();
-            let first = inside.components().next().unwrap().as_os_str().to_string_lossy();
-            let module = first.strip_suffix(".rs").unwrap_or(&first).to_owned();
-            (module, fs::read_to_string(&file).unwrap())
-        })
-        .collect()
-}
-
-/// The web crate's modules import each other without cycles (ARCHITECTURE.md): components and the embed
-/// filter speak `action`, never `app`, the component that renders them.
-#[test]
-fn web_modules_import_without_cycles() {
-    let graph = crate_imports(&top_level_modules(&workspace_root().join("web/src")));
-    assert!(graph["app"].contains("components"), "the graph is read: {graph:?}");
-    assert_eq!(find_cycle(&graph), None, "{graph:?}");
-}
-
-#[test]
-fn imports_are_read_from_paths_and_groups_and_cycles_are_found() {
-    let files = |texts: &[(&str, &str)]| -> Vec<(String, String)> {
-        texts.iter().map(|(m, t)| (m.to_string(), t.to_string())).collect()
-    };
-    let graph = crate_imports(&files(&[
-        ("lib", "pub mod a;"),
-        ("a", "use crate::b::X;\n// use crate::c;\nlet y = crate::a::f();"),
-        ("b", "use crate::{c, a::Y};\nuse other_crate::a;"),
-        ("c", "use switchyard_crate::a;"),
-    ]));
-    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
-    assert_eq!(graph["a"], names(&["b"]));
-    assert_eq!(graph["b"], names(&["a", "c"]));
-    assert_eq!(graph["c"], names(&[]));
-    assert!(!graph.contains_key("lib"));
-    assert_eq!(find_cycle(&graph), Some(vec!["a".into(), "b".into(), "a".into()]));
-    let graph = crate_imports(&files(&[("a", "use crate::b;"), ("b", "use crate::c;"), ("c", "")]));
-    assert_eq!(find_cycle(&graph), None);
 }
