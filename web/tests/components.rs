@@ -26,7 +26,7 @@ use switchyard_web::components::{
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
     ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
 };
-use switchyard_web::driver::{kind_of, Driver, Selection, Snapshot};
+use switchyard_web::driver::{Driver, Selection, Snapshot};
 use switchyard_web::render::layout::fit_label;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -228,7 +228,7 @@ async fn canvas_draws_every_node_of_every_preset_as_a_named_focusable_element() 
             assert_eq!(attr(g, "tabindex"), "0", "{id}/{}: focusable", n.id);
             assert_eq!(attr(g, "role"), "button", "{id}/{}", n.id);
             let label = n.label.clone().unwrap_or_else(|| n.id.clone());
-            let kind = kind_label(kind_of(&n.spec));
+            let kind = kind_label(n.spec.kind());
             let aria = attr(g, "aria-label");
             assert!(
                 aria.starts_with(&format!("{label} ({kind}), up")),
@@ -276,7 +276,7 @@ async fn canvas_draws_a_crashed_node_as_down_and_the_rest_as_up() {
     let victim = doc
         .nodes
         .iter()
-        .position(|n| kind_of(&n.spec) == NodeKind::Service)
+        .position(|n| n.spec.kind() == NodeKind::Service)
         .expect("a service behind the balancer");
     d.toggle_node(victim);
     run(&mut d, 200.0);
@@ -376,7 +376,7 @@ async fn inspector_shows_every_parameter_core_describes_with_its_unit_and_explan
         let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
         assert_eq!(
             text(&m.one("h2.inspector-title")),
-            kind_label(kind_of(&v.doc.nodes[i].spec)),
+            kind_label(v.doc.nodes[i].spec.kind()),
             "{kind}: the title names the kind"
         );
         for p in list.iter().filter(|p| shown(list, p, &spec)) {
@@ -746,7 +746,7 @@ async fn palette_offers_every_kind_and_adds_the_one_activated() {
         let node = d.doc().nodes.last().expect("a node was added");
         assert_eq!(node.spec.kind_name(), kind, "core added the kind the entry names");
         assert_eq!(
-            kind_label(kind_of(&node.spec)),
+            kind_label(node.spec.kind()),
             label,
             "the palette and the canvas name it alike"
         );
@@ -1195,7 +1195,7 @@ async fn ring_view_shows_cores_key_shares_and_the_keys_that_move() {
     let lb = doc
         .nodes
         .iter()
-        .find(|n| kind_of(&n.spec) == NodeKind::LoadBalancer)
+        .find(|n| n.spec.kind() == NodeKind::LoadBalancer)
         .expect("a balancer");
     let backends: Vec<String> = doc
         .edges
@@ -1455,7 +1455,7 @@ async fn event_log_narrates_the_drivers_events_newest_first() {
         .doc()
         .nodes
         .iter()
-        .position(|n| kind_of(&n.spec) == NodeKind::Service)
+        .position(|n| n.spec.kind() == NodeKind::Service)
         .expect("a service");
     d.toggle_node(victim);
     run(&mut d, 1_000.0);

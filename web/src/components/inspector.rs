@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::icons::{kind_icon, kind_label};
 use crate::action::{Action, Dialog};
-use crate::driver::{kind_of, NodeView, Problem, Selection};
+use crate::driver::{NodeView, Problem, Selection};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
@@ -134,7 +134,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
     let Some(node) = props.doc.nodes.get(i) else {
         return Html::default();
     };
-    let kind = kind_of(&node.spec);
+    let kind = node.spec.kind();
     let spec = params::tree(&node.spec).unwrap_or(Value::Null);
     let up = props.nodes.get(i).is_none_or(|n| n.up);
     let on_label = props

@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use switchyard_core::metrics::{DbReport, GroupFigures, ShardRouterReport};
-use switchyard_core::scenario::v1::NodeSpec;
 use switchyard_core::scenario::Scenario;
 use switchyard_core::topology::NodeKind;
 
@@ -159,7 +158,7 @@ impl Driver {
                 .map(|n| NodeView {
                     id: n.id.clone(),
                     label: n.label.clone().unwrap_or_else(|| n.id.clone()),
-                    kind: kind_of(&n.spec),
+                    kind: n.spec.kind(),
                     up: true,
                     utilization: 0.0,
                     busy: 0,
@@ -299,24 +298,6 @@ impl Driver {
 
     fn doc_index(&self, id: &str) -> Option<usize> {
         self.doc.nodes.iter().position(|n| n.id == id)
-    }
-}
-
-/// The node kind of a spec.
-pub fn kind_of(spec: &NodeSpec) -> NodeKind {
-    match spec {
-        NodeSpec::Client(_) => NodeKind::Client,
-        NodeSpec::Dns(_) => NodeKind::Dns,
-        NodeSpec::Cdn(_) => NodeKind::Cdn,
-        NodeSpec::LoadBalancer(_) => NodeKind::LoadBalancer,
-        NodeSpec::Service(_) => NodeKind::Service,
-        NodeSpec::Cache(_) => NodeKind::Cache,
-        NodeSpec::Database(_) => NodeKind::Database,
-        NodeSpec::ShardRouter(_) => NodeKind::ShardRouter,
-        NodeSpec::Directory(_) => NodeKind::Directory,
-        NodeSpec::Queue(_) => NodeKind::Queue,
-        NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
-        NodeSpec::Proxy(_) => NodeKind::Proxy,
     }
 }
 
