@@ -177,13 +177,7 @@ mod tests {
     /// over to make room; one undo brings the document back. A client is never put into an edge.
     #[test]
     fn the_palette_inserts_into_the_selected_edge_as_one_undo_step() {
-        let mut d = Driver::new(true);
-        d.new_blank();
-        for (k, kind) in ["client", "service", "database"].into_iter().enumerate() {
-            d.add_node(kind, Some((k as f64 * CELL.0, 0.0)));
-        }
-        d.connect(0, 1);
-        d.connect(1, 2);
+        let mut d = super::super::chain();
         d.select(Selection::Edge(1));
         let before = d.doc().clone();
         d.add_node("cache", None);
