@@ -1,0 +1,250 @@
+//! Clients: open-loop arrivals, a call per request with its timeout, retries with backoff and jitter, and the
+//! answer the call gets. Retry storms emerge from these rules, nothing models them separately.
+
+use super::*;
+
+impl Sim {
+    pub(super) fn schedule_next_arrival(&mut self, client: u32) {
+        let c = &mut self.clients[client as usize];
+        if let Some(next) = c.workload.arrival.next_after(c.next_at, &mut c.rng) {
+            c.next_at = next;
+            let at = if next >= u64::MAX as f64 { u64::MAX } else { next as u64 };
+            if at < self.stop_at {
+                self.queue.push(at, Ev::Generate { client });
+                return;
+            }
+        }
+        self.end_generation();
+    }
+
+    pub(super) fn end_generation(&mut self) {
+        self.clients_done += 1;
+        // With several clients, generation ends with the last one (health probes wait for it to stop).
+        if !self.generation_ended && self.clients_done as usize >= self.clients.len() {
+            self.generation_ended = true;
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::GenerationEnded,
+            });
+        }
+    }
+
+    pub(super) fn on_generate(&mut self, client: u32) {
+        if let Some(b) = self.budget {
+            if self.metrics.issued >= b {
+                self.generation_ended = false;
+                self.end_generation_all();
+                return;
+            }
+        }
+        let node = self.clients[client as usize].node;
+        if self.nodes[node as usize].up && (self.at_memory_limit() || self.db_history_full(client)) {
+            // The run holds all it may: the call is refused before it takes any memory (or draws a class).
+            self.metrics.call_started(self.now, client, None);
+            self.metrics
+                .call_failed(self.now, FailReason::MemoryLimit, client, None);
+        } else if self.nodes[node as usize].up {
+            let c = &mut self.clients[client as usize];
+            let key = c.workload.keys.sample(&mut c.rng);
+            let class = c.workload.mix.sample(&mut c.rng);
+            let bytes = c.workload.message_bytes(class, &mut c.rng);
+            if class.is_write() && self.versions_full(key) {
+                self.metrics.call_started(self.now, client, Some(class));
+                self.metrics
+                    .call_failed(self.now, FailReason::MemoryLimit, client, Some(class));
+                self.schedule_next_arrival(client);
+                return;
+            }
+            let call = self.alloc_call(client, key, class);
+            self.calls[call].bytes = bytes;
+            self.metrics.call_started(self.now, client, Some(class));
+            self.db_invoke(call);
+            self.start_attempt(call);
+        }
+        self.schedule_next_arrival(client);
+    }
+
+    pub(super) fn end_generation_all(&mut self) {
+        if !self.generation_ended {
+            self.generation_ended = true;
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::GenerationEnded,
+            });
+        }
+    }
+
+    pub(super) fn alloc_call(&mut self, client: u32, key: u64, class: Class) -> u32 {
+        let (h, c) = self.calls.alloc(Call::default);
+        c.client = client;
+        c.key = key;
+        c.class = Some(class);
+        c.start = self.now;
+        c.attempt = 0;
+        c.awaiting_retry = false;
+        h.index()
+    }
+
+    pub(super) fn free_call(&mut self, call: u32) {
+        self.calls.free(call);
+    }
+
+    pub(super) fn start_attempt(&mut self, call: u32) {
+        let (client, key, class, attempt, bytes) = {
+            let c = &mut self.calls[call];
+            c.attempt += 1;
+            (c.client, c.key, c.class.unwrap_or(Class::ApiRead), c.attempt, c.bytes)
+        };
+        let call = self.calls.handle(call);
+        self.metrics.attempts += 1;
+        if attempt > 1 {
+            self.metrics.retries += 1;
+        }
+        let node = self.clients[client as usize].node;
+        let req = self.alloc_req(Purpose::Attempt { call, attempt }, key, class);
+        self.reqs[req].bytes = bytes;
+        let epoch = self.nodes[node as usize].epoch;
+        self.reqs[req].frames.push(Frame {
+            node,
+            edge: NONE,
+            epoch,
+            holding: false,
+            step: 0,
+            pos: NONE,
+            sent: 0,
+        });
+        if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+            if let Some(t) = cfg.timeout_ns {
+                self.queue
+                    .push(self.now.saturating_add(t), Ev::Timeout { call, attempt });
+            }
+        }
+        self.client_next(req);
+    }
+
+    /// The client's own steps: resolve DNS when the cached answer is stale, then send to the target.
+    pub(super) fn client_next(&mut self, req: u32) {
+        let (node, step, class) = {
+            let r = &self.reqs[req];
+            let f = r.frames[0];
+            (f.node, f.step, r.class)
+        };
+        let client = self.nodes[node as usize].client as usize;
+        if step == 0 {
+            let c = &self.clients[client];
+            if let Some(dns) = c.dns_edge {
+                if c.resolved_until <= self.now {
+                    self.reqs[req].frames[0].step = 1;
+                    self.send(req, dns);
+                    return;
+                }
+            }
+        }
+        self.reqs[req].frames[0].step = 2;
+        let _ = class;
+        match self.choose(req) {
+            Some(e) => self.send(req, e),
+            // Every target is marked down (validation guarantees one exists for each class).
+            None => self.client_attempt_failed(req, FailReason::Refused),
+        }
+    }
+
+    pub(super) fn client_response(&mut self, req: u32) {
+        let (call, attempt, outcome, step) = {
+            let r = &self.reqs[req];
+            let Purpose::Attempt { call, attempt } = r.purpose else {
+                unreachable!("a client hears only its own attempts")
+            };
+            (call, attempt, r.outcome, r.frames[0].step)
+        };
+        let current = self
+            .calls
+            .get(call)
+            .is_some_and(|c| c.attempt == attempt && !c.awaiting_retry);
+        let call = call.index();
+        if !current {
+            // A late answer to an attempt that already timed out: the work was wasted.
+            self.free_req(req);
+            return;
+        }
+        if let Outcome::Fail(reason) = outcome {
+            self.client_attempt_failed(req, reason);
+            return;
+        }
+        if step == 1 {
+            let node = self.reqs[req].frames[0].node;
+            let client = self.nodes[node as usize].client as usize;
+            if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+                let ttl = cfg.dns_ttl_ns.unwrap_or(0);
+                self.clients[client].resolved_until = self.now.saturating_add(ttl);
+            }
+            self.client_next(req);
+            return;
+        }
+        let start = self.calls[call].start;
+        let (client, class) = self.call_group(call);
+        self.metrics.call_ok(self.now, self.now - start, client, class);
+        self.db_call_ok(call, req);
+        self.free_call(call);
+        self.free_req(req);
+    }
+
+    /// An attempt failed with `reason`: retry after backoff if the policy allows, else fail the call.
+    pub(super) fn client_attempt_failed(&mut self, req: u32, reason: FailReason) {
+        let (call, node) = {
+            let r = &self.reqs[req];
+            let Purpose::Attempt { call, .. } = r.purpose else {
+                unreachable!("a client hears only its own attempts")
+            };
+            (call.index(), r.frames[0].node)
+        };
+        self.free_req(req);
+        self.call_attempt_failed(call, node, reason);
+    }
+
+    pub(super) fn call_attempt_failed(&mut self, call: u32, node: NodeIx, reason: FailReason) {
+        let attempt = self.calls[call].attempt;
+        let client = self.nodes[node as usize].client as usize;
+        if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+            if let Some(r) = &cfg.retry {
+                if attempt <= r.max_retries {
+                    let exp = r.base_ns.saturating_mul(1u64 << (attempt - 1).min(40));
+                    let delay = exp.min(r.max_ns);
+                    let rng = &mut self.clients[client].rng;
+                    let delay = match r.jitter {
+                        crate::scenario::v1::Jitter::None => delay,
+                        crate::scenario::v1::Jitter::Full => (delay as f64 * rng.unit()) as u64,
+                        crate::scenario::v1::Jitter::Equal => delay / 2 + ((delay / 2) as f64 * rng.unit()) as u64,
+                    };
+                    self.calls[call].awaiting_retry = true;
+                    let call = self.calls.handle(call);
+                    self.queue.push(self.now.saturating_add(delay), Ev::Retry { call });
+                    return;
+                }
+            }
+        }
+        let (client, class) = self.call_group(call);
+        self.metrics.call_failed(self.now, reason, client, class);
+        self.db_call_failed(call, reason);
+        self.free_call(call);
+    }
+
+    /// The client and request class a call is counted under in the per-client and per-class metrics.
+    pub(super) fn call_group(&self, call: u32) -> (u32, Option<Class>) {
+        let c = &self.calls[call];
+        (c.client, c.class)
+    }
+
+    pub(super) fn on_timeout(&mut self, call: Handle<Call>, attempt: u32) {
+        let Some(c) = self.calls.get(call) else {
+            return;
+        };
+        if c.attempt != attempt || c.awaiting_retry {
+            return;
+        }
+        let node = self.clients[c.client as usize].node;
+        let call = call.index();
+        // The attempt's request stays in the system (servers keep working on it); its answer will be ignored.
+        self.call_attempt_failed(call, node, FailReason::Timeout);
+    }
+}
