@@ -1,9 +1,9 @@
 //! `scenario::v1`: the versioned, serialized form of a scenario. [`super::codec`] reads and writes it by hand;
-//! the serde derives below are the oracle it is tested against, compiled only for tests and under the
-//! `serde-oracle` feature (the wasm bundle never carries them). Share links, scenario files and presets are all this JSON. A later format is a new module (`v2`)
+//! the serde derives below are the oracle it is tested against, compiled only under the `serde-oracle` feature,
+//! which core's own tests turn on through their dev-dependency on core (the wasm bundle never carries them). Share links, scenario files and presets are all this JSON. A later format is a new module (`v2`)
 //! with a migration from this one; fields are only ever added here as optional, so old files keep loading.
 
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use std::fmt;
 
@@ -18,138 +18,87 @@ pub const MAX_FAULTS: usize = 10_000;
 
 /// A whole scenario: topology, workload, fault timeline, run length and seed.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Scenario {
     /// Always 1 for this format.
     pub version: u32,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "String::is_empty")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "String::is_empty"))]
     pub name: String,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "String::is_empty")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "String::is_empty"))]
     pub description: String,
     /// The seed of the run; `switchyard run --seed` overrides it.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub seed: u64,
     /// Stop generating new requests after this much virtual time.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub duration_ms: Option<f64>,
     /// Stop generating new requests after this many (across all clients).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub requests: Option<u64>,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(deserialize_with = "capped_nodes"))]
+    #[cfg_attr(feature = "serde-oracle", serde(deserialize_with = "capped_nodes"))]
     pub nodes: Vec<Node>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, deserialize_with = "capped_edges")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, deserialize_with = "capped_edges"))]
     pub edges: Vec<Edge>,
     /// The default workload of every client that does not set its own.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub workload: Workload,
     #[cfg_attr(
-        any(test, feature = "serde-oracle"),
+        feature = "serde-oracle",
         serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "capped_faults")
     )]
     pub faults: Vec<Fault>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<MetricsConfig>,
     /// Replicated databases: each groups `database` nodes into one cluster holding a key-value register per
     /// key (see [`Cluster`]).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Vec::is_empty")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub clusters: Vec<Cluster>,
     /// Where the editor's camera was (share links carry it).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub view: Option<View>,
     /// Real-time update channels (polling, long polling, WebSocket, SSE) compared alongside the run.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub realtime: Option<Realtime>,
 }
 
 /// How C clients learn about updates a server produces, run through each listed mode (`realtime`).
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Realtime {
     /// The modes to compare (all four when absent).
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "all_realtime_modes"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "all_realtime_modes"))]
     pub modes: Vec<RealtimeMode>,
     pub clients: u32,
     /// Updates per second the server produces (a Poisson process).
     pub updates_per_s: f64,
     /// Every update goes to every client (by default each goes to one random client).
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub broadcast: bool,
     /// Updates come in bursts: the rate applies for `on_ms`, then `off_ms` of silence.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub bursts: Option<Bursts>,
     /// Short polling: time between polls (1000 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub poll_interval_ms: Option<f64>,
     /// Long polling: how long the server holds a request before answering empty (30000 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub hold_timeout_ms: Option<f64>,
     /// HTTP header bytes on each request and each response (500 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub header_bytes: Option<u64>,
     /// One-way network latency (20 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub latency_ms: Option<f64>,
     /// Length of the comparison (the scenario's `duration_ms`, else 300000, when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub duration_ms: Option<f64>,
     /// Server memory per open connection, KiB (8 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub connection_kb: Option<f64>,
     /// SSE: stream drops per connection per second (none when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub sse_drop_rate: Option<f64>,
 }
 
@@ -164,8 +113,8 @@ pub(super) fn all_realtime_modes() -> Vec<RealtimeMode> {
 
 /// A real-time channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum RealtimeMode {
     /// Short polling every `poll_interval_ms`.
     Poll,
@@ -177,8 +126,8 @@ pub enum RealtimeMode {
 
 /// Bursts of updates.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Bursts {
     pub on_ms: f64,
     pub off_ms: f64,
@@ -208,32 +157,26 @@ impl Default for Scenario {
 
 /// One node of the topology.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Node {
     /// Unique, stable identifier; edges and faults refer to it.
     pub id: String,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub region: Option<String>,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub x: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub y: f64,
     pub spec: NodeSpec,
 }
 
 /// What a node is, with the configuration of its kind.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(tag = "kind", rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum NodeSpec {
     Client(ClientSpec),
     Dns(StationSpec),
@@ -342,58 +285,40 @@ impl fmt::Display for NodeKind {
 
 /// A traffic source.
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct ClientSpec {
     /// This client's own workload; the scenario's `workload` when absent.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub workload: Option<Workload>,
     /// Give up on an attempt after this long (no timeout when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub timeout_ms: Option<f64>,
     /// Retry failed or timed-out attempts.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub retry: Option<RetryPolicy>,
     /// Cache DNS answers for this long (resolve on every request when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub dns_ttl_ms: Option<f64>,
     /// With several targets, balance across them itself (a "smart client", no load balancer node).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub strategy: Option<Strategy>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub health_check: Option<HealthCheck>,
 }
 
 /// Retries with capped exponential backoff and jitter.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_backoff_base"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_backoff_base"))]
     pub backoff_base_ms: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_backoff_max"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_backoff_max"))]
     pub backoff_max_ms: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub jitter: Jitter,
 }
 
@@ -406,8 +331,8 @@ pub(super) fn default_backoff_max() -> f64 {
 
 /// How backoff delays are randomised (AWS's "Exponential Backoff and Jitter" names).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum Jitter {
     /// Exactly the exponential delay: synchronised retries, the storm's best friend.
     None,
@@ -420,31 +345,22 @@ pub enum Jitter {
 
 /// A server with a worker pool and a queue: web and app servers, databases, DNS, directories, worker pools.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct StationSpec {
     /// Requests served at once.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "one"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "one"))]
     pub workers: u32,
     /// Requests that may wait for a worker; beyond it they are dropped (unbounded when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub queue_capacity: Option<u32>,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_service_time"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_service_time"))]
     pub service_time: Dist,
     /// Crash at this virtual time (a shorthand for a `crash` fault).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub crash_at_ms: Option<f64>,
     /// Databases only: table size and indexes, which add lookup and write costs.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub index: Option<IndexSpec>,
 }
 
@@ -472,41 +388,26 @@ pub(super) fn default_hop_time() -> Dist {
 
 /// A load balancer or reverse proxy: it picks one downstream for each request.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct BalancerSpec {
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub strategy: Strategy,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub health_check: Option<HealthCheck>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub outlier: Option<Outlier>,
     /// For `bounded_consistent_hash`: no backend takes more than this times the average load (1.25 when
     /// absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub balance_factor: Option<f64>,
     /// Time to pick a backend and forward.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_hop_time"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_hop_time"))]
     pub service_time: Dist,
     /// Connections handled at once (unbounded when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub max_connections: Option<u32>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub crash_at_ms: Option<f64>,
 }
 
@@ -526,8 +427,8 @@ impl Default for BalancerSpec {
 
 /// How a balancer picks a backend.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum Strategy {
     #[default]
     RoundRobin,
@@ -555,15 +456,15 @@ pub enum Strategy {
 /// Active health checks: probe each backend every `interval_ms`; `fall` failures in a row mark it down,
 /// `rise` successes in a row bring it back.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct HealthCheck {
     pub interval_ms: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_probe_timeout"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_probe_timeout"))]
     pub timeout_ms: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_rise"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_rise"))]
     pub rise: u32,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_fall"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_fall"))]
     pub fall: u32,
 }
 
@@ -580,8 +481,8 @@ pub(super) fn default_fall() -> u32 {
 /// Passive health checks: eject a backend after `consecutive_errors` failed answers in a row, for
 /// `ejection_ms`.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Outlier {
     pub consecutive_errors: u32,
     pub ejection_ms: f64,
@@ -589,75 +490,48 @@ pub struct Outlier {
 
 /// A cache (or a CDN edge): real keys through a real eviction policy.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct CacheSpec {
     /// Objects the cache holds.
     pub capacity: u64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub policy: EvictionPolicy,
     /// Entries expire this long after they are filled (never when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub ttl_ms: Option<f64>,
     /// Time to look up a key.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_hop_time"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_hop_time"))]
     pub service_time: Dist,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub max_connections: Option<u32>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub crash_at_ms: Option<f64>,
     /// Who fetches a miss from the origin (`read_through` when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub read: Option<ReadPolicy>,
     /// What a write does to the cache (`write_around` when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub write: Option<WritePolicy>,
     /// Drop cached copies when the origin serves a write to their key (true when absent). Off, caches keep
     /// serving the old version: stale reads.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub invalidate: Option<bool>,
     /// Collapsed forwarding: concurrent misses for one key wait for a single origin fetch (false when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub coalesce: Option<bool>,
     /// For `write_back`: how long a dirty entry waits before it is written to the origin (1000 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub flush_ms: Option<f64>,
     /// Size of one cached object, for `bytes_served` (1024 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub object_bytes: Option<u64>,
 }
 
 /// Who fills a cache on a miss.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum ReadPolicy {
     /// The cache fetches the miss from its origin and stores it on the way back.
     #[default]
@@ -669,8 +543,8 @@ pub enum ReadPolicy {
 
 /// What a cache does with a write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum WritePolicy {
     /// Write to the origin and drop the cached copy; the next read fills it.
     #[default]
@@ -684,8 +558,8 @@ pub enum WritePolicy {
 
 /// Eviction policy of a cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum EvictionPolicy {
     Fifo,
     Lifo,
@@ -697,102 +571,72 @@ pub enum EvictionPolicy {
     Clock,
     Sieve,
     /// Written `s3fifo`, as `switchyard cache --policy` spells it.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(rename = "s3fifo"))]
+    #[cfg_attr(feature = "serde-oracle", serde(rename = "s3fifo"))]
     S3Fifo,
     Arc,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(rename = "tinylfu"))]
+    #[cfg_attr(feature = "serde-oracle", serde(rename = "tinylfu"))]
     TinyLfu,
 }
 
 /// A shard router: sends each key to one of its shards (its out-edges, less any edge to a `directory` node,
 /// which it asks where keys live when `scheme` is `directory`).
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct ShardRouterSpec {
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub scheme: ShardScheme,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_hop_time"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_hop_time"))]
     pub service_time: Dist,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub crash_at_ms: Option<f64>,
     /// `range`: the split points, strictly increasing, one fewer than the shards active at the start (the
     /// key space split evenly when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub split_points: Option<Vec<u64>>,
     /// `list` and `composite`: how many region codes (`key mod regions`) there are.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub regions: Option<u64>,
     /// `consistent`: virtual nodes per shard (160 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub vnodes: Option<u32>,
     /// `directory`: the router caches the directory's answers (asks on every request when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub directory_cache: Option<RouterCache>,
     /// Requests of these classes are cross-shard queries: they fan out and gather (latency of the slowest).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Vec::is_empty")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub fanout_classes: Vec<RequestClass>,
     /// How many shards a cross-shard query visits (every active shard when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub fanout_shards: Option<u32>,
     /// Bytes of one key's data, for the bytes a rebalance moves (1024 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub value_bytes: Option<u64>,
     /// Keys copied per second while migrating after a rebalance (1000 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub migration_keys_per_s: Option<f64>,
 }
 
 /// A shard router's cache of directory answers.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct RouterCache {
     /// Keys it remembers (LRU).
     pub capacity: u64,
     /// Answers expire this long after they were fetched (never when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub ttl_ms: Option<f64>,
 }
 
 /// How a shard router maps keys to shards (`core/src/partition/` has one file per scheme).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum ShardScheme {
     /// `hash(key) mod n` (also written `modn`).
     #[default]
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(alias = "modn"))]
+    #[cfg_attr(feature = "serde-oracle", serde(alias = "modn"))]
     HashMod,
     /// Key ranges between split points.
     Range,
@@ -812,28 +656,22 @@ pub enum ShardScheme {
 
 /// Index settings of a database table: what a lookup and a write cost beyond the base service time.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct IndexSpec {
     /// Rows in the table.
     pub table_rows: u64,
     /// Reads use an index (a B-tree seek, `O(log n)`) rather than scanning every row.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "yes"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "yes"))]
     pub indexed: bool,
     /// Indexes every write must maintain.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "one"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "one"))]
     pub indexes: u32,
     /// Cost of one B-tree level (0.01 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub seek_ms: Option<f64>,
     /// Cost of scanning one row (0.0001 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub scan_ms_per_row: Option<f64>,
 }
 
@@ -843,56 +681,38 @@ pub(super) fn yes() -> bool {
 
 /// A message queue: acknowledges on enqueue; worker pools downstream pull from it.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct QueueSpec {
     /// Messages it holds before rejecting (unbounded when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<u64>,
     /// Time to enqueue.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_hop_time"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_hop_time"))]
     pub service_time: Dist,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub crash_at_ms: Option<f64>,
     /// Hand a task out again when no worker has acknowledged it this long after delivery: at-least-once
     /// delivery, so a worker that dies mid-task costs a redelivery, not a lost task. Without it, such
     /// tasks are lost.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub visibility_timeout_ms: Option<f64>,
     /// Deliveries that end in an error before a task goes to the dead-letter queue (3 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub max_attempts: Option<u32>,
     /// Wait before retrying a failed task, doubling with each failure (100 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub retry_backoff_ms: Option<f64>,
     /// Reject messages larger than this many bytes (no limit when absent). Message sizes come from the
     /// workload's `message_bytes`.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub max_message_bytes: Option<u64>,
 }
 
 /// A duration distribution, in milliseconds.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "type", rename_all = "snake_case"))]
 pub enum Dist {
     Constant { ms: f64 },
     Exponential { mean_ms: f64 },
@@ -903,28 +723,22 @@ pub enum Dist {
 
 /// A directed connection: requests flow `from` → `to`, responses come back over it.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Edge {
     pub from: String,
     pub to: String,
     /// One-way network latency.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "zero_dist"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "zero_dist"))]
     pub latency: Dist,
     /// Probability that a message on this link is lost, each way.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub loss: f64,
     /// Relative capacity of the target, for weighted strategies (1 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub weight: Option<u32>,
     /// Only these request classes take this edge (all when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub classes: Option<Vec<RequestClass>>,
 }
 
@@ -934,8 +748,8 @@ pub(super) fn zero_dist() -> Dist {
 
 /// The kinds of request a workload issues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum RequestClass {
     StaticAsset,
     ApiRead,
@@ -945,24 +759,21 @@ pub enum RequestClass {
 
 /// What a client sends: when, which keys, and which kinds of request.
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Workload {
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub arrival: Arrival,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub keys: Keys,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub mix: Mix,
     /// The size of each request's message, in bytes (0 when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub message_bytes: Option<Size>,
     /// Per-class sizes, overriding `message_bytes` for the classes listed.
     #[cfg_attr(
-        any(test, feature = "serde-oracle"),
+        feature = "serde-oracle",
         serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")
     )]
     pub message_bytes_by_class: std::collections::BTreeMap<RequestClass, Size>,
@@ -970,8 +781,8 @@ pub struct Workload {
 
 /// A message size distribution, in bytes.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "type", rename_all = "snake_case"))]
 pub enum Size {
     Constant {
         bytes: u64,
@@ -989,8 +800,8 @@ pub enum Size {
 
 /// The arrival process of new requests.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "type", rename_all = "snake_case"))]
 pub enum Arrival {
     /// Exactly `rate_rps` per second, evenly spaced.
     Constant { rate_rps: f64 },
@@ -1017,8 +828,8 @@ impl Default for Arrival {
 
 /// Which keys requests touch.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "type", rename_all = "snake_case"))]
 pub enum Keys {
     /// Every key in `0..count` equally likely.
     Uniform { count: u64 },
@@ -1042,20 +853,20 @@ impl Default for Keys {
 
 /// Relative weights of the request classes.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Mix {
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default, skip_serializing_if = "is_zero"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "is_zero"))]
     pub static_asset: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default, skip_serializing_if = "is_zero"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "is_zero"))]
     pub api_read: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default, skip_serializing_if = "is_zero"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "is_zero"))]
     pub api_write: f64,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default, skip_serializing_if = "is_zero"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "is_zero"))]
     pub background_job: f64,
 }
 
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 fn is_zero(v: &f64) -> bool {
     *v == 0.0
 }
@@ -1075,60 +886,45 @@ impl Default for Mix {
 /// any replica over ordinary edges; that replica coordinates the operation. Replication messages between
 /// replicas travel over `link_latency` and are dropped across a network partition.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct Cluster {
     pub id: String,
     /// The `database` nodes of the cluster. In `primary_replica` modes the first is the initial primary.
     pub replicas: Vec<String>,
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub mode: ReplicationMode,
     /// `cp`: an operation that cannot reach its primary or quorum fails `unavailable` after `op_timeout_ms`.
     /// `ap`: it is served by whatever replicas answer (reads may be stale, writes may conflict).
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub consistency: Consistency,
     /// One-way latency of a replication message between two replicas.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default = "default_link_latency"))]
+    #[cfg_attr(feature = "serde-oracle", serde(default = "default_link_latency"))]
     pub link_latency: Dist,
     /// How long a coordinator waits for its primary or quorum (100 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub op_timeout_ms: Option<f64>,
     /// `quorum` mode: replicas per key (all replicas when absent), read and write quorums (a majority when
     /// absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub n: Option<u32>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub r: Option<u32>,
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub w: Option<u32>,
     /// `quorum` mode: after a read, send the newest value to replicas that answered with an older one.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub read_repair: bool,
     /// `quorum` mode: when one of a key's `n` replicas is down or cut off, use the next reachable replica
     /// instead, which keeps a hint and hands the write off when the partition heals or the replica recovers.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub sloppy_quorum: bool,
     /// `primary_replica` modes: where reads go.
-    #[cfg_attr(any(test, feature = "serde-oracle"), serde(default))]
+    #[cfg_attr(feature = "serde-oracle", serde(default))]
     pub read_from: ReadFrom,
     /// `primary_replica` modes: after the primary crashes, the most up-to-date live replica is promoted this
     /// long later (1000 ms when absent).
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub election_timeout_ms: Option<f64>,
 }
 
@@ -1138,8 +934,8 @@ pub(super) fn default_link_latency() -> Dist {
 
 /// How a cluster replicates writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum ReplicationMode {
     /// The primary acknowledges a write at once and replicates it in the background.
     #[default]
@@ -1155,8 +951,8 @@ pub enum ReplicationMode {
 
 /// Which side of CAP a cluster chooses under a partition.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum Consistency {
     #[default]
     Cp,
@@ -1165,8 +961,8 @@ pub enum Consistency {
 
 /// Where a primary/replica cluster serves reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
 pub enum ReadFrom {
     /// The coordinator forwards reads to the primary.
     #[default]
@@ -1177,11 +973,8 @@ pub enum ReadFrom {
 
 /// One entry of the fault timeline.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    any(test, feature = "serde-oracle"),
-    serde(tag = "action", rename_all = "snake_case")
-)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(tag = "action", rename_all = "snake_case"))]
 pub enum Fault {
     Crash {
         at_ms: f64,
@@ -1251,8 +1044,8 @@ impl Fault {
 
 /// How metrics are bucketed over time.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct MetricsConfig {
     /// Width of one time-series bucket.
     pub bucket_ms: f64,
@@ -1260,8 +1053,8 @@ pub struct MetricsConfig {
 
 /// The editor's camera, and where playback stood, as a share link keeps them.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(test, feature = "serde-oracle"), derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "serde-oracle"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
 pub struct View {
     /// 1 shows 1,000 scenario units across; 2 shows 500.
     pub zoom: f64,
@@ -1269,16 +1062,13 @@ pub struct View {
     pub pan_x: f64,
     pub pan_y: f64,
     /// Virtual time the run was at when the link was made; opening the link runs to it.
-    #[cfg_attr(
-        any(test, feature = "serde-oracle"),
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
     pub at_ms: Option<f64>,
 }
 
 /// Deserializes a sequence keeping at most `limit + 1` elements and skipping the rest without allocating,
 /// so a hostile file with millions of entries costs a scan, not memory. Validation then reports the excess.
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 fn capped<'de, D, T>(de: D, limit: usize) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -1311,15 +1101,15 @@ where
     })
 }
 
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 fn capped_nodes<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Node>, D::Error> {
     capped(de, MAX_NODES)
 }
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 fn capped_edges<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Edge>, D::Error> {
     capped(de, MAX_EDGES)
 }
-#[cfg(any(test, feature = "serde-oracle"))]
+#[cfg(feature = "serde-oracle")]
 fn capped_faults<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Fault>, D::Error> {
     capped(de, MAX_FAULTS)
 }
