@@ -6,7 +6,7 @@
 //! compiled twice (for serde_json's reader and for serde's private `ContentDeserializer`). Here the text is
 //! parsed ONCE into a [`serde_json::Value`] through one small visitor (`Tree`, capped arrays, serde_json's
 //! recursion limit), and each type is read from that tree by plain functions. The derives stay in `v1.rs`
-//! under the `serde-oracle` feature (and `cfg(test)`) as the reference the differential tests compare with.
+//! under the `serde-oracle` feature (on in core's tests) as the reference the differential tests compare with.
 //!
 //! The reader accepts exactly what the derive accepts (`deny_unknown_fields`, defaults, renames, aliases,
 //! internally tagged enums, integer ranges, `null` for an absent option), with the deliberate differences
