@@ -429,15 +429,7 @@ impl Sim {
         }
         let req = self.alloc_req(Purpose::Flush { writes }, key, Class::ApiWrite);
         let epoch = self.nodes[node as usize].epoch;
-        self.reqs[req].frames.push(Frame {
-            node,
-            edge: NONE,
-            epoch,
-            holding: false,
-            step: FLUSHING,
-            pos: NONE,
-            sent: 0,
-        });
+        self.reqs[req].frames.push(Frame::at(node, NONE, epoch, FLUSHING));
         self.send_to_origin(req, node, Class::ApiWrite);
     }
 

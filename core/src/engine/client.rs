@@ -104,15 +104,7 @@ impl Sim {
         let req = self.alloc_req(Purpose::Attempt { call, attempt }, key, class);
         self.reqs[req].bytes = bytes;
         let epoch = self.nodes[node as usize].epoch;
-        self.reqs[req].frames.push(Frame {
-            node,
-            edge: NONE,
-            epoch,
-            holding: false,
-            step: 0,
-            pos: NONE,
-            sent: 0,
-        });
+        self.reqs[req].frames.push(Frame::at(node, NONE, epoch, 0));
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
             if let Some(t) = cfg.timeout_ns {
                 self.queue

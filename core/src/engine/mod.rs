@@ -187,6 +187,22 @@ struct Frame {
     sent: u64,
 }
 
+impl Frame {
+    /// A frame at `node`, reached by `edge` (`NONE` for a request's root) at `step`, holding no worker, sent
+    /// nowhere yet.
+    fn at(node: NodeIx, edge: EdgeIx, epoch: u32, step: u32) -> Frame {
+        Frame {
+            node,
+            edge,
+            epoch,
+            holding: false,
+            step,
+            pos: NONE,
+            sent: 0,
+        }
+    }
+}
+
 /// What a request is for: who hears its answer when it unwinds to its root frame, or is lost.
 #[derive(Clone, Copy, Debug)]
 enum Purpose {
@@ -604,15 +620,7 @@ impl Sim {
             (e.from, e.to)
         };
         let h = self.reqs.handle(req);
-        self.reqs[req].frames.push(Frame {
-            node: to,
-            edge,
-            epoch: 0,
-            holding: false,
-            step: 0,
-            pos: NONE,
-            sent: 0,
-        });
+        self.reqs[req].frames.push(Frame::at(to, edge, 0, 0));
         match self.traverse(edge) {
             Some(d) => {
                 let at = self.now.saturating_add(d);
@@ -779,15 +787,9 @@ impl Sim {
                         done: false,
                     },
                 );
-                self.reqs[task].frames.push(Frame {
-                    node: f.node,
-                    edge: NONE,
-                    epoch: self.nodes[ni].epoch,
-                    holding: false,
-                    step: 0,
-                    pos: NONE,
-                    sent: 0,
-                });
+                self.reqs[task]
+                    .frames
+                    .push(Frame::at(f.node, NONE, self.nodes[ni].epoch, 0));
                 let st = &mut self.nodes[ni];
                 self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
                 st.backlog.push_back(self.reqs.handle(task));

@@ -422,13 +422,8 @@ impl Sim {
         let epoch = self.nodes[router as usize].epoch;
         let now = self.now;
         self.reqs[child].frames.push(Frame {
-            node: router,
-            edge: NONE,
-            epoch,
-            holding: false,
-            step,
-            pos: NONE,
             sent: now,
+            ..Frame::at(router, NONE, epoch, step)
         });
         self.send(child, edge);
     }

@@ -74,15 +74,7 @@ impl Sim {
         let epoch = self.nodes[qi].epoch;
         let r = &mut self.reqs[copy];
         r.born = t.born;
-        r.frames.push(Frame {
-            node: t.queue,
-            edge: NONE,
-            epoch,
-            holding: false,
-            step: 0,
-            pos: NONE,
-            sent: 0,
-        });
+        r.frames.push(Frame::at(t.queue, NONE, epoch, 0));
         let copy = self.reqs.handle(copy);
         if let Some(t) = self.tasks.get_mut(&id) {
             t.live += 1;
