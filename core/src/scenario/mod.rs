@@ -2,12 +2,13 @@
 //! typed errors a malformed file produces. Validation of the topology itself lives in [`crate::topology`].
 //! The JSON itself is read and written by the hand-written [`codec`], not by serde derives.
 
-pub mod codec;
 pub mod edit;
 pub mod kinds;
 pub mod layout;
 pub mod params;
 pub mod v1;
+
+pub use v1::codec;
 
 use std::fmt;
 

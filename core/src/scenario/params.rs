@@ -1037,15 +1037,15 @@ pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Re
 }
 
 /// Any scenario type as a JSON tree: its compact text parsed by the codec's one tree reader.
-pub fn tree<T: super::codec::Json>(x: &T) -> Result<Value, String> {
+pub fn tree<T: super::v1::codec::Json>(x: &T) -> Result<Value, String> {
     let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
-    super::codec::parse_tree(&text).map_err(|e| e.to_string())
+    super::v1::codec::parse_tree(&text).map_err(|e| e.to_string())
 }
 
 /// A JSON tree read back as a scenario type, walking the tree directly. The error is the codec's message
 /// (with the path inside `v` when there is one).
-pub fn from_tree<T: super::codec::Json>(v: &Value) -> Result<T, String> {
-    super::codec::read(v).map_err(|e| match e {
+pub fn from_tree<T: super::v1::codec::Json>(v: &Value) -> Result<T, String> {
+    super::v1::codec::read(v).map_err(|e| match e {
         super::ScenarioError::Schema { path, message } if !path.is_empty() => format!("{message} (at {path})"),
         super::ScenarioError::Schema { message, .. } => message,
         e => e.to_string(),

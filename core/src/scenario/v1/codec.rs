@@ -1,5 +1,5 @@
-//! The hand-written JSON codec of [`super::v1`]: a reader that walks one parsed JSON tree and a writer that
-//! prints serde_json's compact or pretty layout, with no serde derive in between.
+//! The hand-written JSON codec of [`super`] (`scenario::v1`): a reader that walks one parsed JSON tree and a
+//! writer that prints serde_json's compact or pretty layout, with no serde derive in between.
 //!
 //! Why not derive: serde's derived visitors are monomorphised once per deserializer type, and the internally
 //! tagged enums of the format (`kind`, `type`, `action`) buffer their content, so everything under them was
@@ -14,12 +14,8 @@
 //! fields is refused, a unit enum written `{"name": null}` is refused, and arrays other than `nodes`,
 //! `edges` and `faults` hold at most [`ARRAY_CAP`]` - 1` elements.
 
-use super::v1::*;
-use super::v1::{
-    all_realtime_modes, default_backoff_base, default_backoff_max, default_fall, default_hop_time,
-    default_link_latency, default_probe_timeout, default_rise, default_service_time, one, yes, zero_dist,
-};
-use super::ScenarioError;
+use super::*;
+use crate::scenario::ScenarioError;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::{Map, Value};
@@ -42,7 +38,7 @@ pub fn parse_tree(text: &str) -> Result<Value, ScenarioError> {
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v));
     result.map_err(|e| {
-        let message = super::strip_position(&e.to_string());
+        let message = crate::scenario::strip_position(&e.to_string());
         match e.classify() {
             serde_json::error::Category::Data => ScenarioError::Schema { path, message },
             _ => ScenarioError::Syntax {
@@ -287,7 +283,7 @@ pub trait Json: Sized {
 
 /// An object being read: its members (none when the value was not an object), its path, and the tag member
 /// (of an internally tagged enum) to skip.
-struct Obj<'a> {
+pub(crate) struct Obj<'a> {
     map: Option<&'a Map<String, Value>>,
     path: &'a Path<'a>,
     tag: Option<&'static str>,
@@ -308,7 +304,7 @@ impl<'a> Obj<'a> {
         self.map.and_then(|m| m.get(key))
     }
     /// The object at `v`, refusing members not in `fields` (`deny_unknown_fields`).
-    fn new(v: &'a Value, path: &'a Path<'a>, what: &str, fields: &[&str]) -> Obj<'a> {
+    pub(crate) fn new(v: &'a Value, path: &'a Path<'a>, what: &str, fields: &[&str]) -> Obj<'a> {
         let map = match v {
             Value::Object(map) => Some(map),
             _ => {
@@ -320,7 +316,7 @@ impl<'a> Obj<'a> {
         o.deny(fields);
         o
     }
-    fn deny(&self, fields: &[&str]) {
+    pub(crate) fn deny(&self, fields: &[&str]) {
         for k in self.map.into_iter().flat_map(|m| m.keys()) {
             if Some(k.as_str()) != self.tag && !fields.contains(&k.as_str()) {
                 if fields.is_empty() {
@@ -334,7 +330,7 @@ impl<'a> Obj<'a> {
         }
     }
     /// A required member.
-    fn req<T: Json>(&self, key: &str) -> T {
+    pub(crate) fn req<T: Json>(&self, key: &str) -> T {
         match self.get(key) {
             Some(v) => T::read(v, &self.child(key)),
             None => {
@@ -344,21 +340,21 @@ impl<'a> Obj<'a> {
         }
     }
     /// An optional member: absent or `null` is `None`.
-    fn opt<T: Json>(&self, key: &str) -> Option<T> {
+    pub(crate) fn opt<T: Json>(&self, key: &str) -> Option<T> {
         match self.get(key) {
             None | Some(Value::Null) => None,
             Some(v) => Some(T::read(v, &self.child(key))),
         }
     }
     /// A member with a default, computed only when absent (`null` is not absent here, as in serde).
-    fn or_else<T: Json>(&self, key: &str, default: impl FnOnce() -> T) -> T {
+    pub(crate) fn or_else<T: Json>(&self, key: &str, default: impl FnOnce() -> T) -> T {
         match self.get(key) {
             None => default(),
             Some(v) => T::read(v, &self.child(key)),
         }
     }
     /// An array member keeping at most `limit + 1` elements (validation reports the excess).
-    fn capped<T: Json>(&self, key: &str, limit: usize) -> Option<Vec<T>> {
+    pub(crate) fn capped<T: Json>(&self, key: &str, limit: usize) -> Option<Vec<T>> {
         let v = self.get(key)?;
         let p = self.child(key);
         match v {
@@ -377,17 +373,12 @@ impl<'a> Obj<'a> {
         }
     }
     /// [`Obj::capped`] for a required member.
-    fn capped_req<T: Json>(&self, key: &str, limit: usize) -> Vec<T> {
+    pub(crate) fn capped_req<T: Json>(&self, key: &str, limit: usize) -> Vec<T> {
         self.capped(key, limit).unwrap_or_else(|| {
             self.path.fail(format_args!("missing field `{key}`"));
             Vec::new()
         })
     }
-}
-
-/// Whether a mix weight is zero (`Mix` writes only the others).
-fn is_zero(weight: &f64) -> bool {
-    *weight == 0.0
 }
 
 /// The variant of an internally tagged enum, by name, and the object cursor over the other members (variant
@@ -512,10 +503,10 @@ impl Writer {
         self.out.push(c);
         self.first = false;
     }
-    fn begin_object(&mut self) {
+    pub(crate) fn begin_object(&mut self) {
         self.open(b'{');
     }
-    fn end_object(&mut self) {
+    pub(crate) fn end_object(&mut self) {
         self.close(b'}');
     }
     fn begin_array(&mut self) {
@@ -593,13 +584,13 @@ impl Writer {
         };
     }
     /// A member `key: value`.
-    fn field<T: Json>(&mut self, key: &str, value: &T) {
+    pub(crate) fn field<T: Json>(&mut self, key: &str, value: &T) {
         self.key(key);
         value.write(self);
         self.end_value();
     }
     /// A member written only when present.
-    fn field_opt<T: Json>(&mut self, key: &str, value: &Option<T>) {
+    pub(crate) fn field_opt<T: Json>(&mut self, key: &str, value: &Option<T>) {
         if let Some(v) = value {
             self.field(key, v);
         }
@@ -861,8 +852,71 @@ unit_enum!(Consistency, [Cp = "cp", Ap = "ap"]);
 unit_enum!(ReadFrom, [Primary = "primary", Replica = "replica"]);
 
 // ---------------------------------------------------------------------------------------------------------
-// Structs. Each reads its members in declaration order and writes them in declaration order, skipping what
-// the derive skips.
+// Structs. Each is declared once, in `v1`, by [`json_spec!`]: its members with their types, docs and modes;
+// the macro writes the struct, the serde oracle's attributes and the codec's reader and writer from that.
+
+/// Declares a struct of the format from one list of its members, in order, each with how it reads and writes:
+/// - `req`: required;
+/// - `opt`: an `Option`, not written when `None` (the oracle's `default, skip_serializing_if = "Option::is_none"`);
+/// - `or(default)`: `default` when absent (the oracle's `default`);
+/// - `list(limit)`: an array keeping at most `limit + 1` elements (validation reports the excess), empty when
+///   absent (`default`); `list_req(limit)`: the same, required;
+/// - `… skip_if pred`: not written when `pred(&member)`; `… or_blank`: not written when [`Blank`](super::Blank).
+///
+/// A member whose oracle attribute is not the one its mode implies (a default function, a `skip_if`) names it
+/// after `=>`: `serde(default = "one")`. The struct gets the oracle's derives and `deny_unknown_fields`, and
+/// [`Json`] through [`json_struct!`].
+macro_rules! json_spec {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $crate::scenario::v1::codec::json_spec!(@munch [$(#[$m])*] $name [] [] $($body)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*]
+        $(#[$fm:meta])* pub $f:ident: $ty:ty = $mode:ident $(($arg:expr))? $(skip_if $skip:path)?
+        => serde($($o:tt)*), $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n
+            [$($out)* $(#[$fm])* #[cfg_attr(feature = "serde-oracle", serde($($o)*))] pub $f: $ty,]
+            [$($tab)* $f: $mode $(($arg))? $(skip_if $skip)?,] $($rest)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*]
+        $(#[$fm:meta])* pub $f:ident: $ty:ty = $mode:ident($arg:expr) or_blank, $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n
+            [$($out)* $(#[$fm])*
+             #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Blank::is_blank"))]
+             pub $f: $ty,]
+            [$($tab)* $f: $mode($arg) skip_if $crate::scenario::v1::Blank::is_blank,] $($rest)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*] $(#[$fm:meta])* pub $f:ident: $ty:ty = opt, $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n
+            [$($out)* $(#[$fm])*
+             #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
+             pub $f: $ty,]
+            [$($tab)* $f: opt,] $($rest)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*]
+        $(#[$fm:meta])* pub $f:ident: $ty:ty = req, $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n [$($out)* $(#[$fm])* pub $f: $ty,] [$($tab)* $f: req,]
+            $($rest)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*]
+        $(#[$fm:meta])* pub $f:ident: $ty:ty = list_req($arg:expr), $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n [$($out)* $(#[$fm])* pub $f: $ty,]
+            [$($tab)* $f: list_req($arg),] $($rest)*);
+    };
+    (@munch $a:tt $n:ident [$($out:tt)*] [$($tab:tt)*]
+        $(#[$fm:meta])* pub $f:ident: $ty:ty = $mode:ident($arg:expr), $($rest:tt)*) => {
+        $crate::scenario::v1::codec::json_spec!(@munch $a $n
+            [$($out)* $(#[$fm])* #[cfg_attr(feature = "serde-oracle", serde(default))] pub $f: $ty,]
+            [$($tab)* $f: $mode($arg),] $($rest)*);
+    };
+    (@munch [$(#[$m:meta])*] $n:ident [$($out:tt)*] [$($tab:tt)*]) => {
+        $(#[$m])*
+        #[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde-oracle", serde(deny_unknown_fields))]
+        pub struct $n { $($out)* }
+        $crate::scenario::v1::codec::json_struct!($n { $($tab)* });
+    };
+}
+pub(crate) use json_spec;
 
 /// Implements [`Json`] for a struct from one table of its members, in declaration order, each named once with
 /// how it reads and writes (the serde attribute it stands for, on `v1`'s oracle derive, in brackets):
@@ -876,21 +930,21 @@ macro_rules! json_struct {
     ($ty:ident { $($field:ident: $mode:ident $(($arg:expr))? $(skip_if $skip:path)?),+ $(,)? }) => {
         impl $ty {
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
-            fn from_obj(o: &Obj) -> $ty {
+            fn from_obj(o: &$crate::scenario::v1::codec::Obj) -> $ty {
                 $ty {
-                    $($field: read_member!(o, $field, $mode $(($arg))?)),+
+                    $($field: $crate::scenario::v1::codec::read_member!(o, $field, $mode $(($arg))?)),+
                 }
             }
-            fn write_fields(&self, w: &mut Writer) {
-                $(write_member!(w, self, $field, $mode $(, skip_if $skip)?);)+
+            fn write_fields(&self, w: &mut $crate::scenario::v1::codec::Writer) {
+                $($crate::scenario::v1::codec::write_member!(w, self, $field, $mode $(, skip_if $skip)?);)+
             }
         }
-        impl Json for $ty {
-            fn read(v: &Value, p: &Path) -> $ty {
-                let o = Obj::new(v, p, concat!("struct ", stringify!($ty)), Self::FIELDS);
+        impl $crate::scenario::v1::codec::Json for $ty {
+            fn read(v: &serde_json::Value, p: &$crate::scenario::v1::codec::Path) -> $ty {
+                let o = $crate::scenario::v1::codec::Obj::new(v, p, concat!("struct ", stringify!($ty)), Self::FIELDS);
                 Self::from_obj(&o)
             }
-            fn write(&self, w: &mut Writer) {
+            fn write(&self, w: &mut $crate::scenario::v1::codec::Writer) {
                 w.begin_object();
                 self.write_fields(w);
                 w.end_object();
@@ -922,7 +976,7 @@ macro_rules! read_member {
 macro_rules! write_member {
     ($w:ident, $s:ident, $f:ident, $mode:ident, skip_if $skip:path) => {
         if !$skip(&$s.$f) {
-            write_member!($w, $s, $f, $mode);
+            $crate::scenario::v1::codec::write_member!($w, $s, $f, $mode);
         }
     };
     ($w:ident, $s:ident, $f:ident, opt) => {
@@ -932,199 +986,7 @@ macro_rules! write_member {
         $w.field(stringify!($f), &$s.$f)
     };
 }
-
-json_struct!(Scenario {
-    version: req,
-    name: or(String::new()) skip_if String::is_empty,
-    description: or(String::new()) skip_if String::is_empty,
-    seed: or(0),
-    duration_ms: opt,
-    requests: opt,
-    nodes: list_req(MAX_NODES),
-    edges: list(MAX_EDGES),
-    workload: or(Workload::default()),
-    faults: list(MAX_FAULTS) skip_if Vec::is_empty,
-    metrics: opt,
-    clusters: or(Vec::new()) skip_if Vec::is_empty,
-    view: opt,
-    realtime: opt,
-});
-
-json_struct!(Realtime {
-    modes: or(all_realtime_modes()),
-    clients: req,
-    updates_per_s: req,
-    broadcast: or(false),
-    bursts: opt,
-    poll_interval_ms: opt,
-    hold_timeout_ms: opt,
-    header_bytes: opt,
-    latency_ms: opt,
-    duration_ms: opt,
-    connection_kb: opt,
-    sse_drop_rate: opt,
-});
-
-json_struct!(Bursts {
-    on_ms: req,
-    off_ms: req,
-});
-
-json_struct!(Node {
-    id: req,
-    label: opt,
-    region: opt,
-    x: or(0.0),
-    y: or(0.0),
-    spec: req,
-});
-
-json_struct!(ClientSpec {
-    workload: opt,
-    timeout_ms: opt,
-    retry: opt,
-    dns_ttl_ms: opt,
-    strategy: opt,
-    health_check: opt,
-});
-
-json_struct!(RetryPolicy {
-    max_retries: req,
-    backoff_base_ms: or(default_backoff_base()),
-    backoff_max_ms: or(default_backoff_max()),
-    jitter: or(Jitter::default()),
-});
-
-json_struct!(StationSpec {
-    workers: or(one()),
-    queue_capacity: opt,
-    service_time: or(default_service_time()),
-    crash_at_ms: opt,
-    index: opt,
-});
-
-json_struct!(BalancerSpec {
-    strategy: or(Strategy::default()),
-    health_check: opt,
-    outlier: opt,
-    balance_factor: opt,
-    service_time: or(default_hop_time()),
-    max_connections: opt,
-    crash_at_ms: opt,
-});
-
-json_struct!(HealthCheck {
-    interval_ms: req,
-    timeout_ms: or(default_probe_timeout()),
-    rise: or(default_rise()),
-    fall: or(default_fall()),
-});
-
-json_struct!(Outlier {
-    consecutive_errors: req,
-    ejection_ms: req,
-});
-
-json_struct!(CacheSpec {
-    capacity: req,
-    policy: or(EvictionPolicy::default()),
-    ttl_ms: opt,
-    service_time: or(default_hop_time()),
-    max_connections: opt,
-    crash_at_ms: opt,
-    read: opt,
-    write: opt,
-    invalidate: opt,
-    coalesce: opt,
-    flush_ms: opt,
-    object_bytes: opt,
-});
-
-json_struct!(ShardRouterSpec {
-    scheme: or(ShardScheme::default()),
-    service_time: or(default_hop_time()),
-    crash_at_ms: opt,
-    split_points: opt,
-    regions: opt,
-    vnodes: opt,
-    directory_cache: opt,
-    fanout_classes: or(Vec::new()) skip_if Vec::is_empty,
-    fanout_shards: opt,
-    value_bytes: opt,
-    migration_keys_per_s: opt,
-});
-
-json_struct!(RouterCache {
-    capacity: req,
-    ttl_ms: opt,
-});
-
-json_struct!(IndexSpec {
-    table_rows: req,
-    indexed: or(yes()),
-    indexes: or(one()),
-    seek_ms: opt,
-    scan_ms_per_row: opt,
-});
-
-json_struct!(QueueSpec {
-    capacity: opt,
-    service_time: or(default_hop_time()),
-    crash_at_ms: opt,
-    visibility_timeout_ms: opt,
-    max_attempts: opt,
-    retry_backoff_ms: opt,
-    max_message_bytes: opt,
-});
-
-json_struct!(Edge {
-    from: req,
-    to: req,
-    latency: or(zero_dist()),
-    loss: or(0.0),
-    weight: opt,
-    classes: opt,
-});
-
-json_struct!(Workload {
-    arrival: or(Arrival::default()),
-    keys: or(Keys::default()),
-    mix: or(Mix::default()),
-    message_bytes: opt,
-    message_bytes_by_class: or(BTreeMap::new()) skip_if BTreeMap::is_empty,
-});
-
-json_struct!(Mix {
-    static_asset: or(0.0) skip_if is_zero,
-    api_read: or(0.0) skip_if is_zero,
-    api_write: or(0.0) skip_if is_zero,
-    background_job: or(0.0) skip_if is_zero,
-});
-
-json_struct!(Cluster {
-    id: req,
-    replicas: req,
-    mode: or(ReplicationMode::default()),
-    consistency: or(Consistency::default()),
-    link_latency: or(default_link_latency()),
-    op_timeout_ms: opt,
-    n: opt,
-    r: opt,
-    w: opt,
-    read_repair: or(false),
-    sloppy_quorum: or(false),
-    read_from: or(ReadFrom::default()),
-    election_timeout_ms: opt,
-});
-
-json_struct!(MetricsConfig { bucket_ms: req });
-
-json_struct!(View {
-    zoom: req,
-    pan_x: req,
-    pan_y: req,
-    at_ms: opt,
-});
+pub(crate) use {json_struct, read_member, write_member};
 
 // ---------------------------------------------------------------------------------------------------------
 // Internally tagged enums. Their struct variants accept unknown members (the derive has no
