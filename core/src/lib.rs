@@ -16,6 +16,7 @@ mod figures;
 pub mod history;
 pub mod limits;
 pub mod metrics;
+pub mod node;
 pub mod partition;
 pub mod presets;
 pub mod realtime;

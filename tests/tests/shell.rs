@@ -18,7 +18,7 @@ async fn shell_renders_without_console_errors() -> Result<()> {
     for item in h.find_all("[data-testid=palette] [data-kind]").await? {
         kinds.push(item.attr("data-kind").await.unwrap().unwrap_or_default());
     }
-    let registry: Vec<String> = scenario::kinds::KINDS.iter().map(|k| k.slug()).collect();
+    let registry: Vec<String> = switchyard_core::node::KINDS.iter().map(|k| k.slug()).collect();
     assert_eq!(
         kinds, registry,
         "the palette lists every node kind, in the registry's order"

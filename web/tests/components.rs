@@ -11,10 +11,11 @@ use std::rc::Rc;
 
 use serde_json::Value;
 use switchyard_core::engine::Sim;
+use switchyard_core::node as kinds;
 use switchyard_core::presets;
 use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
+use switchyard_core::scenario;
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::{self, kinds};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::action::Action;

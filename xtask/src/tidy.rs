@@ -87,7 +87,7 @@ fn every_module_has_a_doc() {
 
 /// The one list of node kind names is `NodeKind::name` in this file; everything else reads it or the registry
 /// built on it (`core/src/scenario/kinds.rs`).
-const KIND_NAMES_HOME: &str = "core/src/scenario/v1/mod.rs";
+const KIND_NAMES_HOME: &str = "core/src/node/mod.rs";
 
 /// Source trees searched for another list of kind names.
 const KIND_LIST_TREES: &[&str] = &["core", "web", "cli", "tests", "xtask"];
@@ -115,7 +115,7 @@ fn no_list_of_node_kinds_but_the_registry() {
                 let named = kinds_named(&names, &window.join("\n"));
                 if named.len() >= KIND_LIST_MIN {
                     problems.push(format!(
-                        "{rel}:{}: names {} node kinds ({}): read `NodeKind::ALL` or `scenario::kinds::KINDS` instead",
+                        "{rel}:{}: names {} node kinds ({}): read `NodeKind::ALL` or `node::KINDS` instead",
                         at + 1,
                         named.len(),
                         named.join(", ")
@@ -128,16 +128,17 @@ fn no_list_of_node_kinds_but_the_registry() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The names in the `=> "name"` arms of `fn name` in `NodeKind`'s impl.
-fn kind_names(v1: &str) -> Vec<String> {
-    let Some(start) = v1.find("pub const fn name(self)") else {
+/// The names in the rows of the `kinds!` list (`Variant(Spec) = "name" {`).
+fn kind_names(home: &str) -> Vec<String> {
+    let Some(start) = home.find("\nkinds! {") else {
         return Vec::new();
     };
-    v1[start..]
+    home[start..]
         .lines()
-        .skip(1)
-        .take_while(|l| !l.starts_with("    }"))
-        .filter_map(|l| l.split("=> \"").nth(1)?.split('"').next())
+        .skip(2)
+        .take_while(|l| *l != "}")
+        .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
+        .filter_map(|l| l.split(") = \"").nth(1)?.split('"').next())
         .map(str::to_owned)
         .collect()
 }
@@ -157,8 +158,9 @@ fn a_list_of_kinds_is_found_in_either_spelling() {
     let text = r#"const K: [&str; 3] = ["client", "load-balancer", "worker_pool"]; // "dns""#;
     assert_eq!(kinds_named(&names, text), ["client", "load_balancer", "worker_pool"]);
     assert_eq!(kinds_named(&names, "add_node(doc, \"clients\")"), Vec::<&str>::new());
-    let v1 = "    pub const fn name(self) -> &'static str {\n        match self {\n            A => \"client\",\n            B => \"load_balancer\",\n        }\n    }\n";
-    assert_eq!(kind_names(v1), ["client", "load_balancer"]);
+    let home = "x\nkinds! {\n    A(ASpec) = \"client\" {\n        label: \"A\",\n        icon: \"M0\",\n    },\n    \
+                B(BSpec) = \"load_balancer\" {\n        params: P,\n    },\n}\nC(CSpec) = \"dns\" {\n";
+    assert_eq!(kind_names(home), ["client", "load_balancer"]);
 }
 
 /// Source trees whose modules must not import each other in a ring (see `modgraph` for what counts).

@@ -6,8 +6,10 @@
 
 use std::collections::BTreeSet;
 
+use super::params;
 use super::v1::{self, Cluster, Edge, Fault, Node, NodeSpec, ReadFrom, ReplicationMode, RequestClass, Scenario};
 use crate::topology::cluster::MAX_REPLICAS;
+use serde_json::Value;
 
 /// Why an edit was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,13 +142,13 @@ pub fn blank() -> Scenario {
 /// (`kinds::Kind::editor_defaults`) on top.
 pub fn default_spec(kind: &str) -> Result<NodeSpec, EditError> {
     let unknown = || EditError::UnknownKind(kind.to_owned());
-    let row = super::kinds::named(kind).ok_or_else(unknown)?;
+    let row = crate::node::named(kind).ok_or_else(unknown)?;
     let mut obj = serde_json::Map::new();
     obj.insert("kind".into(), kind.into());
     for &(member, json) in row.editor_defaults {
         obj.insert(member.into(), serde_json::from_str(json).map_err(|_| unknown())?);
     }
-    super::params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| unknown())
+    params::from_tree(&serde_json::Value::Object(obj)).map_err(|_| unknown())
 }
 
 /// The first id of the form `kind-N` (`kind` with `_` as `-`) that no node has.
@@ -510,6 +512,20 @@ pub fn paste(doc: &mut Scenario, clip: &Clip, dx: f64, dy: f64) -> Result<Vec<us
         }
     }
     Ok(added)
+}
+
+/// A cluster with one parameter changed, or why the change does not fit the format. Leaving the quorum mode
+/// drops the quorum's own settings, which the other modes refuse.
+pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Result<v1::Cluster, String> {
+    let mut v = params::tree(cluster)?;
+    params::put(&mut v, key, value);
+    let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async").to_owned();
+    if let (Some(obj), false) = (v.as_object_mut(), mode == "quorum") {
+        for k in ["n", "r", "w", "read_repair"] {
+            obj.remove(k);
+        }
+    }
+    params::from_tree(&v)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! The JSON itself is read and written by the hand-written [`codec`], not by serde derives.
 
 pub mod edit;
-pub mod kinds;
 pub mod layout;
 pub mod params;
 pub mod v1;

@@ -6,7 +6,8 @@
 
 use serde_json::{Map, Value};
 
-use super::v1::{self, Edge, NodeSpec, Scenario};
+use super::v1::codec::Json;
+use super::v1::values::RequestClass;
 
 /// A named variant of a tagged value (a distribution, an arrival process, a key pattern) and its numeric
 /// fields with their defaults.
@@ -57,7 +58,13 @@ pub struct Param {
     pub optional: bool,
 }
 
-const fn p(key: &'static str, label: &'static str, unit: &'static str, control: Control, help: &'static str) -> Param {
+pub(crate) const fn p(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    control: Control,
+    help: &'static str,
+) -> Param {
     Param {
         key,
         label,
@@ -68,7 +75,7 @@ const fn p(key: &'static str, label: &'static str, unit: &'static str, control: 
     }
 }
 
-const fn opt(
+pub(crate) const fn opt(
     key: &'static str,
     label: &'static str,
     unit: &'static str,
@@ -114,7 +121,7 @@ pub const DISTS: &[Variant] = &[
     },
 ];
 
-const ARRIVALS: &[Variant] = &[
+pub(crate) const ARRIVALS: &[Variant] = &[
     Variant {
         name: "poisson",
         label: "Poisson",
@@ -147,7 +154,7 @@ const ARRIVALS: &[Variant] = &[
     },
 ];
 
-const KEYS: &[Variant] = &[
+pub(crate) const KEYS: &[Variant] = &[
     Variant {
         name: "uniform",
         label: "uniform",
@@ -170,7 +177,7 @@ const KEYS: &[Variant] = &[
     },
 ];
 
-const SIZES: &[Variant] = &[
+pub(crate) const SIZES: &[Variant] = &[
     Variant {
         name: "constant",
         label: "constant",
@@ -188,7 +195,7 @@ const SIZES: &[Variant] = &[
     },
 ];
 
-const MESSAGE_BYTES: Param = opt(
+pub(crate) const MESSAGE_BYTES: Param = opt(
     "workload.message_bytes",
     "Message size",
     "bytes",
@@ -196,7 +203,7 @@ const MESSAGE_BYTES: Param = opt(
     "Size of each request's payload; queues reject messages over their size limit. None means sizes are not modelled.",
 );
 
-const MESSAGE_BYTES_BY_CLASS: Param = opt(
+pub(crate) const MESSAGE_BYTES_BY_CLASS: Param = opt(
     "workload.message_bytes_by_class",
     "Message size per class",
     "bytes",
@@ -204,251 +211,8 @@ const MESSAGE_BYTES_BY_CLASS: Param = opt(
     "Per-class sizes that override the message size (set in the scenario file).",
 );
 
-/// How the inspector names a request class: "API reads" for `api_read`.
-pub fn class_label(class: v1::RequestClass) -> &'static str {
-    let name = tree(&class).ok();
-    CLASSES
-        .iter()
-        .find(|(v, _)| name.as_ref().and_then(Value::as_str) == Some(*v))
-        .map_or("a request class", |(_, label)| *label)
-}
-
-/// The request classes, in the format's order.
-const CLASSES: &[(&str, &str)] = &[
-    ("static_asset", "static assets"),
-    ("api_read", "API reads"),
-    ("api_write", "API writes"),
-    ("background_job", "background jobs"),
-];
-
-const STRATEGIES: &[(&str, &str)] = &[
-    ("round_robin", "round robin"),
-    ("weighted_round_robin", "weighted round robin"),
-    ("random", "random"),
-    ("weighted_random", "weighted random"),
-    ("least_connections", "least connections"),
-    ("weighted_least_connections", "weighted least connections"),
-    ("least_response_time", "least response time"),
-    ("power_of_two", "power of two choices"),
-    ("source_hash", "IP / client hash"),
-    ("key_hash", "key (URL) hash"),
-    ("consistent_hash", "consistent hash"),
-    ("bounded_consistent_hash", "consistent hash, bounded loads"),
-    ("geographic", "geographic"),
-    ("sticky", "sticky sessions"),
-    ("failover", "failover (active/passive)"),
-];
-
-const POLICIES: &[(&str, &str)] = &[
-    ("lru", "LRU"),
-    ("fifo", "FIFO"),
-    ("lifo", "LIFO"),
-    ("mru", "MRU"),
-    ("lfu", "LFU"),
-    ("random", "random"),
-    ("clock", "CLOCK"),
-    ("sieve", "SIEVE"),
-    ("s3fifo", "S3-FIFO"),
-    ("arc", "ARC"),
-    ("tinylfu", "W-TinyLFU"),
-];
-
-const SCHEMES: &[(&str, &str)] = &[
-    ("hash_mod", "hash mod N"),
-    ("consistent", "consistent hashing"),
-    ("range", "range (split points)"),
-    ("list", "list (by region)"),
-    ("round_robin", "round robin"),
-    ("composite", "composite (region, then hash)"),
-    ("directory", "directory lookup"),
-    ("vertical", "vertical (by request class)"),
-];
-
-const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
-
-const INT: Control = Control::Int { min: 1.0, max: 1e9 };
-/// Times, up to the longest time validation accepts.
-const MS: Control = Control::Number {
-    min: 0.0,
-    max: crate::limits::MAX_TIME_MS,
-    step: 1.0,
-};
-const DIST: Control = Control::Tagged(DISTS);
-
-const CRASH: Param = opt(
-    "crash_at_ms",
-    "Crash at",
-    "ms",
-    MS,
-    "Crash this node at this virtual time (a fault on the timeline); empty means never.",
-);
-
-pub(super) const STATION: &[Param] = &[
-    p(
-        "workers",
-        "Workers",
-        "",
-        Control::Int {
-            min: 1.0,
-            max: crate::limits::MAX_WORKERS as f64,
-        },
-        "Requests served at once. More workers raise throughput until another tier is the bottleneck.",
-    ),
-    opt(
-        "queue_capacity",
-        "Queue limit",
-        "requests",
-        Control::Int {
-            min: 0.0,
-            max: crate::limits::MAX_QUEUE_CAPACITY as f64,
-        },
-        "Requests that may wait for a worker; beyond it they are dropped. A short queue sheds load early \
-         instead of letting latency grow without bound.",
-    ),
-    p(
-        "service_time",
-        "Service time",
-        "ms",
-        DIST,
-        "Time one worker spends on a request. Its mean sets capacity; its tail sets p99.",
-    ),
-    CRASH,
-];
-
-/// The health check a new balancer starts with, and that ticking "Active health checks" adds.
-pub const HEALTH_CHECK_DEFAULT: &str = r#"{"interval_ms": 1000}"#;
-
-const HEALTH: [Param; 5] = [
-    p(
-        "health_check",
-        "Active health checks",
-        "",
-        Control::Group(HEALTH_CHECK_DEFAULT),
-        "Probe each backend on a timer. Without checks a dead backend keeps getting its share of traffic.",
-    ),
-    p(
-        "health_check.interval_ms",
-        "Probe interval",
-        "ms",
-        MS,
-        "Time between probes. Shorter detects failures sooner, at the cost of probe traffic.",
-    ),
-    p(
-        "health_check.timeout_ms",
-        "Probe timeout",
-        "ms",
-        MS,
-        "A probe with no answer after this long counts as failed.",
-    ),
-    p(
-        "health_check.fall",
-        "Fall",
-        "probes",
-        INT,
-        "Failed probes in a row before a backend is marked down: detection takes about interval × fall.",
-    ),
-    p(
-        "health_check.rise",
-        "Rise",
-        "probes",
-        INT,
-        "Good probes in a row before a recovered backend gets traffic again; guards against flapping.",
-    ),
-];
-
-pub(super) const BALANCER: &[Param] = &[
-    p(
-        "strategy",
-        "Strategy",
-        "",
-        Control::Choice(STRATEGIES),
-        "How a backend is picked. Load-aware strategies avoid slow backends; hashing ones keep a key on \
-         one backend (good for caches) at the cost of balance.",
-    ),
-    HEALTH[0],
-    HEALTH[1],
-    HEALTH[2],
-    HEALTH[3],
-    HEALTH[4],
-    p(
-        "outlier",
-        "Outlier ejection",
-        "",
-        Control::Group(r#"{"consecutive_errors": 5, "ejection_ms": 10000}"#),
-        "Passive checks: eject a backend after errors in a row, using real traffic as the probe.",
-    ),
-    p(
-        "outlier.consecutive_errors",
-        "Errors to eject",
-        "errors",
-        INT,
-        "Failed answers in a row before ejection. Lower reacts faster but ejects on noise.",
-    ),
-    p(
-        "outlier.ejection_ms",
-        "Ejection time",
-        "ms",
-        MS,
-        "How long an ejected backend sits out before it is tried again.",
-    ),
-    opt(
-        "balance_factor",
-        "Balance factor",
-        "× mean",
-        Control::Number {
-            min: 1.0,
-            max: 100.0,
-            step: 0.05,
-        },
-        "For bounded-load consistent hashing: no backend takes more than this times the mean load. Lower \
-         balances better but moves more keys off their home.",
-    ),
-    p(
-        "service_time",
-        "Forwarding time",
-        "ms",
-        DIST,
-        "Time to pick a backend and forward a request.",
-    ),
-    opt(
-        "max_connections",
-        "Max connections",
-        "",
-        INT,
-        "Connections handled at once; beyond it requests wait. Empty means unbounded.",
-    ),
-    CRASH,
-];
-
-pub(super) const CLIENT: &[Param] = &[
-    p(
-        "workload",
-        "Own workload",
-        "",
-        Control::Group(r#"{}"#),
-        "Give this client its own traffic; unchecked, it sends the scenario's default workload.",
-    ),
-    p(
-        "workload.arrival",
-        "Arrivals",
-        "",
-        Control::Tagged(ARRIVALS),
-        "When requests are sent. Poisson is the classic open-loop model; spikes and ramps test headroom.",
-    ),
-    p(
-        "workload.keys",
-        "Keys",
-        "",
-        Control::Tagged(KEYS),
-        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
-    ),
-    p(
-        "workload.mix",
-        "Request mix",
-        "",
-        Control::Group(r#"{"api_read": 1.0}"#),
-        "Relative weights of the request classes.",
-    ),
+/// The weights of the request mix (a workload's `mix`).
+pub(crate) const MIX: [Param; 4] = [
     p(
         "workload.mix.api_read",
         "Reads",
@@ -493,344 +257,41 @@ pub(super) const CLIENT: &[Param] = &[
         },
         "Weight of background jobs (what queues carry).",
     ),
-    MESSAGE_BYTES,
-    MESSAGE_BYTES_BY_CLASS,
-    opt(
-        "timeout_ms",
-        "Timeout",
-        "ms",
-        MS,
-        "Give up on an attempt after this long. Too short turns slowness into errors and retries.",
-    ),
-    p(
-        "retry",
-        "Retries",
-        "",
-        Control::Group(r#"{"max_retries": 2}"#),
-        "Retry failed or timed-out attempts with exponential backoff. Retries hide blips but amplify overload.",
-    ),
-    p(
-        "retry.max_retries",
-        "Max retries",
-        "",
-        Control::Int { min: 0.0, max: 100.0 },
-        "Retries after the first attempt.",
-    ),
-    p(
-        "retry.backoff_base_ms",
-        "Backoff base",
-        "ms",
-        MS,
-        "The first retry waits about this long; each later one doubles it.",
-    ),
-    p(
-        "retry.backoff_max_ms",
-        "Backoff cap",
-        "ms",
-        MS,
-        "Backoff never waits longer than this.",
-    ),
-    p(
-        "retry.jitter",
-        "Jitter",
-        "",
-        Control::Choice(JITTERS),
-        "Randomises backoff so retries do not arrive in synchronised storms.",
-    ),
-    opt(
-        "dns_ttl_ms",
-        "DNS cache TTL",
-        "ms",
-        MS,
-        "Cache DNS answers this long. Longer means fewer lookups but slower failover to a new address.",
-    ),
-    opt(
-        "strategy",
-        "Smart client strategy",
-        "",
-        Control::Choice(STRATEGIES),
-        "With several targets, balance across them in the client itself: no load balancer node to fail.",
-    ),
-    HEALTH[0],
-    HEALTH[1],
-    HEALTH[2],
-    HEALTH[3],
-    HEALTH[4],
 ];
 
-pub(super) const CACHE: &[Param] = &[
-    p(
-        "capacity",
-        "Capacity",
-        "objects",
-        INT,
-        "Objects the cache holds. Bigger raises the hit ratio, with diminishing returns under skew.",
-    ),
-    p(
-        "policy",
-        "Eviction policy",
-        "",
-        Control::Choice(POLICIES),
-        "Which entry goes when the cache is full. LRU is the default; SIEVE and S3-FIFO resist scans; \
-         W-TinyLFU favours frequency.",
-    ),
-    opt(
-        "ttl_ms",
-        "TTL",
-        "ms",
-        MS,
-        "Entries expire this long after they are filled. Shorter is fresher data but more misses.",
-    ),
-    opt(
-        "read",
-        "Read policy",
-        "",
-        Control::Choice(&[("read_through", "read-through"), ("cache_aside", "cache-aside")]),
-        "Read-through: the cache fetches misses from its origin. Cache-aside: the calling service reads the \
-         database itself on a miss, then fills the cache.",
-    ),
-    opt(
-        "write",
-        "Write policy",
-        "",
-        Control::Choice(&[
-            ("write_around", "write-around"),
-            ("write_through", "write-through"),
-            ("write_back", "write-back"),
-        ]),
-        "Write-around skips the cache; write-through updates it after the origin; write-back acknowledges at \
-         once and writes later: fastest, but a crash loses unflushed writes.",
-    ),
-    opt(
-        "invalidate",
-        "Invalidate on write",
-        "",
-        Control::Bool(true),
-        "Drop cached copies when the origin takes a write. Off, other caches keep serving old values: stale reads.",
-    ),
-    opt(
-        "coalesce",
-        "Coalesce misses",
-        "",
-        Control::Bool(false),
-        "Collapsed forwarding: concurrent misses for one key wait for a single origin fetch, taming stampedes.",
-    ),
-    opt(
-        "flush_ms",
-        "Flush delay",
-        "ms",
-        MS,
-        "Write-back: how long a dirty entry waits before it is written to the origin. Longer batches more \
-         writes and loses more on a crash.",
-    ),
-    opt(
-        "object_bytes",
-        "Object size",
-        "bytes",
-        INT,
-        "Size of one cached object, for the bytes served from cache.",
-    ),
-    p("service_time", "Lookup time", "ms", DIST, "Time to look up a key."),
-    opt(
-        "max_connections",
-        "Max connections",
-        "",
-        INT,
-        "Requests handled at once; beyond it they wait. Empty means unbounded.",
-    ),
-    CRASH,
+/// How the inspector names a request class: "API reads" for `api_read`.
+pub fn class_label(class: RequestClass) -> &'static str {
+    let name = tree(&class).ok();
+    CLASSES
+        .iter()
+        .find(|(v, _)| name.as_ref().and_then(Value::as_str) == Some(*v))
+        .map_or("a request class", |(_, label)| *label)
+}
+
+/// The request classes, in the format's order.
+pub(crate) const CLASSES: &[(&str, &str)] = &[
+    ("static_asset", "static assets"),
+    ("api_read", "API reads"),
+    ("api_write", "API writes"),
+    ("background_job", "background jobs"),
 ];
 
-pub(super) const SHARD_ROUTER: &[Param] = &[
-    p(
-        "scheme",
-        "Scheme",
-        "",
-        Control::Choice(SCHEMES),
-        "How keys map to shards. Hash spreads load but mod N reshuffles almost every key when a shard is \
-         added; consistent hashing moves about 1/(n+1); ranges keep scans local but sequential keys pile up.",
-    ),
-    opt(
-        "split_points",
-        "Split points",
-        "keys",
-        Control::FileOnly,
-        "Range scheme: the keys where one shard ends and the next begins (even split when absent).",
-    ),
-    opt(
-        "regions",
-        "Regions",
-        "",
-        INT,
-        "List and composite schemes: how many region codes there are (key mod regions).",
-    ),
-    opt(
-        "vnodes",
-        "Virtual nodes",
-        "per shard",
-        INT,
-        "Consistent scheme: points per shard on the ring. More points balance better and cost memory.",
-    ),
-    p(
-        "directory_cache",
-        "Router cache",
-        "",
-        Control::Group(r#"{"capacity": 1000}"#),
-        "Directory scheme: remember answers, so a directory outage only hurts keys not cached.",
-    ),
-    p(
-        "directory_cache.capacity",
-        "Cache size",
-        "keys",
-        INT,
-        "Answers remembered (LRU).",
-    ),
-    opt(
-        "directory_cache.ttl_ms",
-        "Cache TTL",
-        "ms",
-        MS,
-        "Answers expire this long after they were fetched; empty means never.",
-    ),
-    opt(
-        "fanout_classes",
-        "Cross-shard classes",
-        "",
-        Control::Subset {
-            options: CLASSES,
-            absent_means_all: false,
-        },
-        "Request classes that fan out to several shards and gather: as slow as the slowest shard.",
-    ),
-    opt(
-        "fanout_shards",
-        "Fan-out width",
-        "shards",
-        INT,
-        "Shards a cross-shard query visits (every active shard when empty).",
-    ),
-    opt(
-        "value_bytes",
-        "Value size",
-        "bytes",
-        INT,
-        "Bytes of one key's data, for the bytes a rebalance moves.",
-    ),
-    opt(
-        "migration_keys_per_s",
-        "Migration rate",
-        "keys/s",
-        Control::Number {
-            min: 0.01,
-            max: 1e9,
-            step: 100.0,
-        },
-        "Keys copied per second after a rebalance; faster finishes sooner but loads the shards more.",
-    ),
-    p(
-        "service_time",
-        "Routing time",
-        "ms",
-        DIST,
-        "Time to route a request to its shard.",
-    ),
-    CRASH,
-];
+pub(crate) const INT: Control = Control::Int { min: 1.0, max: 1e9 };
+/// Times, up to the longest time validation accepts.
+pub(crate) const MS: Control = Control::Number {
+    min: 0.0,
+    max: crate::limits::MAX_TIME_MS,
+    step: 1.0,
+};
+pub(crate) const DIST: Control = Control::Tagged(DISTS);
 
-pub(super) const DATABASE: &[Param] = &[
-    STATION[0],
-    STATION[1],
-    STATION[2],
-    p(
-        "index",
-        "Table and indexes",
-        "",
-        Control::Group(r#"{"table_rows": 100000}"#),
-        "Model a table: an indexed read seeks in O(log n); an unindexed one scans every row.",
-    ),
-    p(
-        "index.table_rows",
-        "Rows",
-        "rows",
-        INT,
-        "Rows in the table: scans grow with it, seeks barely notice.",
-    ),
-    p(
-        "index.indexed",
-        "Reads use an index",
-        "",
-        Control::Bool(true),
-        "A B-tree seek instead of a full scan.",
-    ),
-    p(
-        "index.indexes",
-        "Indexes",
-        "",
-        Control::Int { min: 0.0, max: 100.0 },
-        "Indexes every write must update: each one makes writes slower.",
-    ),
-    opt(
-        "index.seek_ms",
-        "Seek cost",
-        "ms per level",
-        MS,
-        "Cost of one B-tree level (0.01 ms when empty).",
-    ),
-    opt(
-        "index.scan_ms_per_row",
-        "Scan cost",
-        "ms per row",
-        Control::Number {
-            min: 0.0,
-            max: 1e3,
-            step: 0.0001,
-        },
-        "Cost of scanning one row (0.0001 ms when empty).",
-    ),
-    CRASH,
-];
-
-pub(super) const QUEUE: &[Param] = &[
-    opt(
-        "capacity",
-        "Capacity",
-        "messages",
-        INT,
-        "Messages held before the queue rejects. Unbounded absorbs any spike but hides overload.",
-    ),
-    p("service_time", "Enqueue time", "ms", DIST, "Time to accept a message."),
-    opt(
-        "max_message_bytes",
-        "Max message size",
-        "bytes",
-        INT,
-        "Messages larger than this are rejected (counted as too large). Big payloads belong in object storage, \
-         with a pointer in the message.",
-    ),
-    opt(
-        "visibility_timeout_ms",
-        "Visibility timeout",
-        "ms",
-        MS,
-        "Redeliver a task no worker acknowledged this long after delivery: at-least-once, with duplicates. \
-         Without it a worker that dies mid-task loses the task.",
-    ),
-    opt(
-        "max_attempts",
-        "Max attempts",
-        "",
-        INT,
-        "Failed deliveries before a task goes to the dead-letter queue.",
-    ),
-    opt(
-        "retry_backoff_ms",
-        "Retry backoff",
-        "ms",
-        MS,
-        "Wait before retrying a failed task, doubling with each failure.",
-    ),
-    CRASH,
-];
+pub(crate) const CRASH: Param = opt(
+    "crash_at_ms",
+    "Crash at",
+    "ms",
+    MS,
+    "Crash this node at this virtual time (a fault on the timeline); empty means never.",
+);
 
 /// The scenario's own parameters: run length, seed and the default workload.
 pub const SCENARIO: &[Param] = &[
@@ -869,10 +330,10 @@ pub const SCENARIO: &[Param] = &[
         Control::Tagged(KEYS),
         "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
     ),
-    CLIENT[4],
-    CLIENT[5],
-    CLIENT[6],
-    CLIENT[7],
+    MIX[0],
+    MIX[1],
+    MIX[2],
+    MIX[3],
     MESSAGE_BYTES,
     MESSAGE_BYTES_BY_CLASS,
 ];
@@ -1022,29 +483,15 @@ pub fn cluster_param_applies(mode: &str, key: &str) -> bool {
     }
 }
 
-/// A cluster with one parameter changed, or why the change does not fit the format. Leaving the quorum mode
-/// drops the quorum's own settings, which the other modes refuse.
-pub fn set_cluster(cluster: &v1::Cluster, key: &str, value: Option<Value>) -> Result<v1::Cluster, String> {
-    let mut v = tree(cluster)?;
-    put(&mut v, key, value);
-    let mode = v.get("mode").and_then(Value::as_str).unwrap_or("async").to_owned();
-    if let (Some(obj), false) = (v.as_object_mut(), mode == "quorum") {
-        for k in ["n", "r", "w", "read_repair"] {
-            obj.remove(k);
-        }
-    }
-    from_tree(&v)
-}
-
 /// Any scenario type as a JSON tree: its compact text parsed by the codec's one tree reader.
-pub fn tree<T: super::v1::codec::Json>(x: &T) -> Result<Value, String> {
+pub fn tree<T: Json>(x: &T) -> Result<Value, String> {
     let text = String::from_utf8(super::to_json(x, false)).map_err(|e| e.to_string())?;
     super::v1::codec::parse_tree(&text).map_err(|e| e.to_string())
 }
 
 /// A JSON tree read back as a scenario type, walking the tree directly. The error is the codec's message
 /// (with the path inside `v` when there is one).
-pub fn from_tree<T: super::v1::codec::Json>(v: &Value) -> Result<T, String> {
+pub fn from_tree<T: Json>(v: &Value) -> Result<T, String> {
     super::v1::codec::read(v).map_err(|e| match e {
         super::ScenarioError::Schema { path, message } if !path.is_empty() => format!("{message} (at {path})"),
         super::ScenarioError::Schema { message, .. } => message,
@@ -1078,7 +525,7 @@ pub fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 /// Sets (or with `None` removes) the value at a dotted path, creating objects along the way.
-fn put(v: &mut Value, key: &str, value: Option<Value>) {
+pub fn put(v: &mut Value, key: &str, value: Option<Value>) {
     let mut parts: Vec<&str> = key.split('.').collect();
     let Some(last) = parts.pop() else { return };
     let mut cur = v;
@@ -1108,31 +555,20 @@ fn put(v: &mut Value, key: &str, value: Option<Value>) {
     }
 }
 
-/// A node's spec with one parameter changed, or why the change does not fit the format.
-pub fn set(spec: &NodeSpec, key: &str, value: Option<Value>) -> Result<NodeSpec, String> {
-    let mut v = tree(spec)?;
-    put(&mut v, key, value);
-    from_tree(&v)
-}
-
-/// An edge with one parameter changed, or why the change does not fit the format.
-pub fn set_edge(edge: &Edge, key: &str, value: Option<Value>) -> Result<Edge, String> {
-    let mut v = tree(edge)?;
-    put(&mut v, key, value);
-    from_tree(&v)
-}
-
-/// A scenario with one of its own parameters changed, or why the change does not fit the format.
-pub fn set_scenario(doc: &Scenario, key: &str, value: Option<Value>) -> Result<Scenario, String> {
-    let mut v = tree(doc)?;
+/// A node's spec, an edge, a cluster or the scenario with one parameter changed, or why the change does not fit
+/// the format.
+pub fn set<T: Json>(x: &T, key: &str, value: Option<Value>) -> Result<T, String> {
+    let mut v = tree(x)?;
     put(&mut v, key, value);
     from_tree(&v)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::edit::default_spec;
+    use super::super::edit::{default_spec, set_cluster};
     use super::super::v1::NodeKind;
+    use crate::node::{balancer::BALANCER, client::CLIENT};
+    use crate::node::{shard_router::SHARD_ROUTER, station::DATABASE};
 
     /// The kinds' JSON names, in palette order.
     fn kinds() -> [&'static str; 12] {
@@ -1141,9 +577,9 @@ mod tests {
 
     /// The inspector's parameters of the kind with this JSON name.
     fn for_kind(kind: &str) -> &'static [Param] {
-        super::super::kinds::named(kind).expect("a kind").params
+        crate::node::named(kind).expect("a kind").params
     }
-    use super::super::v1;
+    use super::super::v1::{self, Edge, NodeSpec};
     use super::*;
     use serde::de::{self, Visitor};
     use serde::{Deserialize, Deserializer};
@@ -1233,11 +669,11 @@ mod tests {
         for param in SCENARIO {
             if let Control::Tagged(vs) = param.control {
                 for var in vs {
-                    doc = set_scenario(&doc, param.key, Some(variant_default(var))).expect(param.key);
+                    doc = set(&doc, param.key, Some(variant_default(var))).expect(param.key);
                 }
             }
         }
-        assert_eq!(set_scenario(&doc, "seed", Some(7.into())).map(|d| d.seed), Ok(7));
+        assert_eq!(set(&doc, "seed", Some(7.into())).map(|d| d.seed), Ok(7));
         for f in fields_of::<v1::RetryPolicy>() {
             assert!(described(CLIENT, &format!("retry.{f}")), "retry.{f}");
         }
@@ -1389,7 +825,7 @@ mod tests {
                 .filter(|(i, _)| mask & (1 << i) != 0)
                 .map(|(_, (v, _))| *v)
                 .collect();
-            let e = set_edge(&edge, "classes", Some(serde_json::json!(list))).unwrap();
+            let e = set(&edge, "classes", Some(serde_json::json!(list))).unwrap();
             assert_eq!(e.classes.map(|c| c.len()), Some(list.len()), "{list:?}");
         }
     }

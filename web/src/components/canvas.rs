@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use switchyard_core::scenario::kinds;
+use switchyard_core::node as kinds;
 use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
 
 use super::icons::{kind_icon_at, kind_label};

@@ -1,7 +1,7 @@
-//! The node kinds' line icons (their path data is in core's registry, `scenario::kinds`), drawn on a 24×24
+//! The node kinds' line icons (their path data is in core's registry, `node::KINDS`), drawn on a 24×24
 //! grid with `currentColor` strokes.
 
-use switchyard_core::scenario::kinds;
+use switchyard_core::node as kinds;
 use switchyard_core::topology::NodeKind;
 use yew::prelude::*;
 

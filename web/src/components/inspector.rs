@@ -5,10 +5,11 @@
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::node as kinds;
+use switchyard_core::scenario::edit;
 use switchyard_core::scenario::params::{self, Control, Param};
 use switchyard_core::scenario::v1::{Dist, Fault};
 use switchyard_core::scenario::Scenario;
-use switchyard_core::scenario::{edit, kinds};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

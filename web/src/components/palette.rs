@@ -2,7 +2,7 @@
 //! the middle of the view, or into the selected edge; drag one onto the canvas to place it, or onto an edge
 //! to insert it there.
 
-use switchyard_core::scenario::kinds;
+use switchyard_core::node as kinds;
 use web_sys::DragEvent;
 use yew::prelude::*;
 

@@ -95,7 +95,7 @@ impl Driver {
     pub fn set_cluster_param(&mut self, cluster: usize, key: &str, value: Option<serde_json::Value>) {
         self.edit(|doc, _| {
             let c = doc.clusters.get_mut(cluster).ok_or("no such cluster")?;
-            *c = params::set_cluster(c, key, value).map_err(|e| format!("{}: {e}", c.id))?;
+            *c = edit::set_cluster(c, key, value).map_err(|e| format!("{}: {e}", c.id))?;
             Ok(())
         });
     }
@@ -152,14 +152,14 @@ impl Driver {
     pub fn set_edge_param(&mut self, edge: usize, key: &str, value: Option<serde_json::Value>) {
         self.edit(|doc, _| {
             let e = doc.edges.get_mut(edge).ok_or("no such edge")?;
-            *e = params::set_edge(e, key, value)?;
+            *e = params::set(e, key, value)?;
             Ok(())
         });
     }
 
     pub fn set_scenario_param(&mut self, key: &str, value: Option<serde_json::Value>) {
         self.edit(|doc, _| {
-            *doc = params::set_scenario(doc, key, value)?;
+            *doc = params::set(doc, key, value)?;
             Ok(())
         });
     }
@@ -286,10 +286,10 @@ mod tests {
         want.nodes[1].label = Some("API".to_owned());
         assert_eq!(d.doc(), &want);
         d.set_edge_param(0, "loss", Some(serde_json::json!(0.25)));
-        want.edges[0] = params::set_edge(&want.edges[0], "loss", Some(serde_json::json!(0.25))).unwrap();
+        want.edges[0] = params::set(&want.edges[0], "loss", Some(serde_json::json!(0.25))).unwrap();
         assert_eq!(d.doc(), &want);
         d.set_scenario_param("seed", Some(serde_json::json!(99)));
-        want = params::set_scenario(&want, "seed", Some(serde_json::json!(99))).unwrap();
+        want = params::set(&want, "seed", Some(serde_json::json!(99))).unwrap();
         assert_eq!(d.doc(), &want);
 
         let v = d.snapshot();

@@ -383,7 +383,13 @@ impl<'a> Obj<'a> {
 
 /// The variant of an internally tagged enum, by name, and the object cursor over the other members (variant
 /// 0 over no members when the value is not one of the enum's).
-fn tagged<'a>(v: &'a Value, path: &'a Path<'a>, tag: &'static str, what: &str, names: &[&str]) -> (usize, Obj<'a>) {
+pub(crate) fn tagged<'a>(
+    v: &'a Value,
+    path: &'a Path<'a>,
+    tag: &'static str,
+    what: &str,
+    names: &[&str],
+) -> (usize, Obj<'a>) {
     let none = Obj {
         map: None,
         path,
@@ -435,7 +441,7 @@ fn tagged<'a>(v: &'a Value, path: &'a Path<'a>, tag: &'static str, what: &str, n
 }
 
 /// A unit-only enum written as its variant's name (variant 0 after an error).
-fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&str, usize)]) -> usize {
+pub(crate) fn unit_variant(v: &Value, p: &Path, what: &str, names: &[&str], aliases: &[(&str, usize)]) -> usize {
     match v {
         Value::String(s) => match names.iter().position(|n| n == s) {
             Some(i) => i,
@@ -546,7 +552,7 @@ impl Writer {
     }
     /// A string literal, escaped exactly as serde_json escapes it: `"`, `\\`, and control characters
     /// (`\b \f \n \r \t` by name, the rest as `\u00xx`).
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         self.out.push(b'"');
         let bytes = s.as_bytes();
@@ -596,7 +602,7 @@ impl Writer {
         }
     }
     /// The tag member of an internally tagged enum.
-    fn tag(&mut self, tag: &str, name: &str) {
+    pub(crate) fn tag(&mut self, tag: &str, name: &str) {
         self.key(tag);
         self.str(name);
         self.end_value();
@@ -749,17 +755,18 @@ macro_rules! unit_enum {
             pub const NAMES: &'static [&'static str] = &[$($name),*];
             const ALL: &'static [$ty] = &[$($ty::$v),*];
         }
-        impl Json for $ty {
-            fn read(v: &Value, p: &Path) -> $ty {
-                Self::ALL[unit_variant(v, p, concat!("enum ", stringify!($ty)), Self::NAMES, &[$(($alias, $ai))?])]
+        impl $crate::scenario::v1::codec::Json for $ty {
+            fn read(v: &serde_json::Value, p: &$crate::scenario::v1::codec::Path) -> $ty {
+                Self::ALL[$crate::scenario::v1::codec::unit_variant(v, p, concat!("enum ", stringify!($ty)), Self::NAMES, &[$(($alias, $ai))?])]
             }
-            fn write(&self, w: &mut Writer) {
+            fn write(&self, w: &mut $crate::scenario::v1::codec::Writer) {
                 let i = Self::ALL.iter().position(|x| x == self).unwrap_or(0);
                 w.str(Self::NAMES[i]);
             }
         }
     };
 }
+pub(crate) use unit_enum;
 
 unit_enum!(
     RealtimeMode,
@@ -769,66 +776,6 @@ unit_enum!(
         Websocket = "websocket",
         Sse = "sse"
     ]
-);
-unit_enum!(Jitter, [None = "none", Full = "full", Equal = "equal"]);
-unit_enum!(
-    Strategy,
-    [
-        RoundRobin = "round_robin",
-        WeightedRoundRobin = "weighted_round_robin",
-        Random = "random",
-        WeightedRandom = "weighted_random",
-        LeastConnections = "least_connections",
-        WeightedLeastConnections = "weighted_least_connections",
-        LeastResponseTime = "least_response_time",
-        PowerOfTwo = "power_of_two",
-        SourceHash = "source_hash",
-        KeyHash = "key_hash",
-        Geographic = "geographic",
-        Sticky = "sticky",
-        Failover = "failover",
-        ConsistentHash = "consistent_hash",
-        BoundedConsistentHash = "bounded_consistent_hash",
-    ]
-);
-unit_enum!(ReadPolicy, [ReadThrough = "read_through", CacheAside = "cache_aside"]);
-unit_enum!(
-    WritePolicy,
-    [
-        WriteAround = "write_around",
-        WriteThrough = "write_through",
-        WriteBack = "write_back"
-    ]
-);
-unit_enum!(
-    EvictionPolicy,
-    [
-        Fifo = "fifo",
-        Lifo = "lifo",
-        Lru = "lru",
-        Mru = "mru",
-        Lfu = "lfu",
-        Random = "random",
-        Clock = "clock",
-        Sieve = "sieve",
-        S3Fifo = "s3fifo",
-        Arc = "arc",
-        TinyLfu = "tinylfu",
-    ]
-);
-unit_enum!(
-    ShardScheme,
-    [
-        HashMod = "hash_mod",
-        Range = "range",
-        Consistent = "consistent",
-        List = "list",
-        RoundRobin = "round_robin",
-        Composite = "composite",
-        Directory = "directory",
-        Vertical = "vertical",
-    ],
-    alias "modn" => 0
 );
 unit_enum!(
     RequestClass,
@@ -929,13 +876,13 @@ pub(crate) use json_spec;
 macro_rules! json_struct {
     ($ty:ident { $($field:ident: $mode:ident $(($arg:expr))? $(skip_if $skip:path)?),+ $(,)? }) => {
         impl $ty {
-            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
-            fn from_obj(o: &$crate::scenario::v1::codec::Obj) -> $ty {
+            pub(crate) const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
+            pub(crate) fn from_obj(o: &$crate::scenario::v1::codec::Obj) -> $ty {
                 $ty {
                     $($field: $crate::scenario::v1::codec::read_member!(o, $field, $mode $(($arg))?)),+
                 }
             }
-            fn write_fields(&self, w: &mut $crate::scenario::v1::codec::Writer) {
+            pub(crate) fn write_fields(&self, w: &mut $crate::scenario::v1::codec::Writer) {
                 $($crate::scenario::v1::codec::write_member!(w, self, $field, $mode $(, skip_if $skip)?);)+
             }
         }
@@ -991,75 +938,6 @@ pub(crate) use {json_struct, read_member, write_member};
 // ---------------------------------------------------------------------------------------------------------
 // Internally tagged enums. Their struct variants accept unknown members (the derive has no
 // `deny_unknown_fields` on them); newtype variants are their struct's rules.
-
-/// The node kinds' names, in `NodeSpec`'s variant order (serde's order for its error messages).
-const NODE_KINDS: [&str; NodeKind::ALL.len()] = {
-    let mut names = [""; NodeKind::ALL.len()];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = NodeKind::ALL[i].name();
-        i += 1;
-    }
-    names
-};
-
-impl Json for NodeSpec {
-    fn read(v: &Value, p: &Path) -> NodeSpec {
-        let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", &NODE_KINDS);
-        fn station(o: &Obj) -> StationSpec {
-            o.deny(StationSpec::FIELDS);
-            StationSpec::from_obj(o)
-        }
-        fn balancer(o: &Obj) -> BalancerSpec {
-            o.deny(BalancerSpec::FIELDS);
-            BalancerSpec::from_obj(o)
-        }
-        fn cache(o: &Obj) -> CacheSpec {
-            o.deny(CacheSpec::FIELDS);
-            CacheSpec::from_obj(o)
-        }
-        match NodeKind::ALL[i] {
-            NodeKind::Client => {
-                o.deny(ClientSpec::FIELDS);
-                NodeSpec::Client(ClientSpec::from_obj(&o))
-            }
-            NodeKind::Dns => NodeSpec::Dns(station(&o)),
-            NodeKind::Cdn => NodeSpec::Cdn(cache(&o)),
-            NodeKind::LoadBalancer => NodeSpec::LoadBalancer(balancer(&o)),
-            NodeKind::Service => NodeSpec::Service(station(&o)),
-            NodeKind::Cache => NodeSpec::Cache(cache(&o)),
-            NodeKind::Database => NodeSpec::Database(station(&o)),
-            NodeKind::ShardRouter => {
-                o.deny(ShardRouterSpec::FIELDS);
-                NodeSpec::ShardRouter(ShardRouterSpec::from_obj(&o))
-            }
-            NodeKind::Directory => NodeSpec::Directory(station(&o)),
-            NodeKind::Queue => {
-                o.deny(QueueSpec::FIELDS);
-                NodeSpec::Queue(QueueSpec::from_obj(&o))
-            }
-            NodeKind::WorkerPool => NodeSpec::WorkerPool(station(&o)),
-            NodeKind::Proxy => NodeSpec::Proxy(balancer(&o)),
-        }
-    }
-    fn write(&self, w: &mut Writer) {
-        w.begin_object();
-        w.tag("kind", self.kind_name());
-        match self {
-            NodeSpec::Client(s) => s.write_fields(w),
-            NodeSpec::Dns(s)
-            | NodeSpec::Service(s)
-            | NodeSpec::Database(s)
-            | NodeSpec::Directory(s)
-            | NodeSpec::WorkerPool(s) => s.write_fields(w),
-            NodeSpec::Cdn(s) | NodeSpec::Cache(s) => s.write_fields(w),
-            NodeSpec::LoadBalancer(s) | NodeSpec::Proxy(s) => s.write_fields(w),
-            NodeSpec::ShardRouter(s) => s.write_fields(w),
-            NodeSpec::Queue(s) => s.write_fields(w),
-        }
-        w.end_object();
-    }
-}
 
 const DISTS: &[&str] = &["constant", "exponential", "uniform", "log_normal", "pareto"];
 

@@ -1,0 +1,245 @@
+//! Balancers: load balancers and reverse proxies, which pick one backend for each request. Their spec, the
+//! balancing strategies, health checks and outlier ejection (which smart clients share), and the inspector's
+//! parameters.
+
+use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
+use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::values::*;
+
+json_spec! {
+    /// A load balancer or reverse proxy: it picks one downstream for each request.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct BalancerSpec {
+        pub strategy: Strategy = or(Strategy::default()),
+        pub health_check: Option<HealthCheck> = opt,
+        pub outlier: Option<Outlier> = opt,
+        /// For `bounded_consistent_hash`: no backend takes more than this times the average load (1.25 when
+        /// absent).
+        pub balance_factor: Option<f64> = opt,
+        /// Time to pick a backend and forward.
+        pub service_time: Dist = or(default_hop_time()) => serde(default = "default_hop_time"),
+        /// Connections handled at once (unbounded when absent).
+        pub max_connections: Option<u32> = opt,
+        pub crash_at_ms: Option<f64> = opt,
+    }
+}
+
+impl Default for BalancerSpec {
+    fn default() -> Self {
+        BalancerSpec {
+            strategy: Strategy::default(),
+            health_check: None,
+            outlier: None,
+            balance_factor: None,
+            service_time: default_hop_time(),
+            max_connections: None,
+            crash_at_ms: None,
+        }
+    }
+}
+
+/// How a balancer picks a backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
+pub enum Strategy {
+    #[default]
+    RoundRobin,
+    WeightedRoundRobin,
+    Random,
+    WeightedRandom,
+    LeastConnections,
+    WeightedLeastConnections,
+    LeastResponseTime,
+    PowerOfTwo,
+    /// IP hash: by the client that sent the request.
+    SourceHash,
+    /// URL hash: by the request's key.
+    KeyHash,
+    Geographic,
+    Sticky,
+    /// The first healthy backend in edge order: an active/passive pair.
+    Failover,
+    /// A consistent-hash ring of the backends, by the request's key.
+    ConsistentHash,
+    /// Consistent hashing with bounded loads (HAProxy's `hash-balance-factor`).
+    BoundedConsistentHash,
+}
+
+json_spec! {
+    /// Active health checks: probe each backend every `interval_ms`; `fall` failures in a row mark it down,
+    /// `rise` successes in a row bring it back.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct HealthCheck {
+        pub interval_ms: f64 = req,
+        pub timeout_ms: f64 = or(default_probe_timeout()) => serde(default = "default_probe_timeout"),
+        pub rise: u32 = or(default_rise()) => serde(default = "default_rise"),
+        pub fall: u32 = or(default_fall()) => serde(default = "default_fall"),
+    }
+}
+
+pub(crate) fn default_probe_timeout() -> f64 {
+    500.0
+}
+
+pub(crate) fn default_rise() -> u32 {
+    2
+}
+
+pub(crate) fn default_fall() -> u32 {
+    3
+}
+
+json_spec! {
+    /// Passive health checks: eject a backend after `consecutive_errors` failed answers in a row, for
+    /// `ejection_ms`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Outlier {
+        pub consecutive_errors: u32 = req,
+        pub ejection_ms: f64 = req,
+    }
+}
+
+unit_enum!(
+    Strategy,
+    [
+        RoundRobin = "round_robin",
+        WeightedRoundRobin = "weighted_round_robin",
+        Random = "random",
+        WeightedRandom = "weighted_random",
+        LeastConnections = "least_connections",
+        WeightedLeastConnections = "weighted_least_connections",
+        LeastResponseTime = "least_response_time",
+        PowerOfTwo = "power_of_two",
+        SourceHash = "source_hash",
+        KeyHash = "key_hash",
+        Geographic = "geographic",
+        Sticky = "sticky",
+        Failover = "failover",
+        ConsistentHash = "consistent_hash",
+        BoundedConsistentHash = "bounded_consistent_hash",
+    ]
+);
+
+pub(crate) const STRATEGIES: &[(&str, &str)] = &[
+    ("round_robin", "round robin"),
+    ("weighted_round_robin", "weighted round robin"),
+    ("random", "random"),
+    ("weighted_random", "weighted random"),
+    ("least_connections", "least connections"),
+    ("weighted_least_connections", "weighted least connections"),
+    ("least_response_time", "least response time"),
+    ("power_of_two", "power of two choices"),
+    ("source_hash", "IP / client hash"),
+    ("key_hash", "key (URL) hash"),
+    ("consistent_hash", "consistent hash"),
+    ("bounded_consistent_hash", "consistent hash, bounded loads"),
+    ("geographic", "geographic"),
+    ("sticky", "sticky sessions"),
+    ("failover", "failover (active/passive)"),
+];
+
+/// The health check a new balancer starts with, and that ticking "Active health checks" adds.
+pub const HEALTH_CHECK_DEFAULT: &str = r#"{"interval_ms": 1000}"#;
+
+pub(crate) const HEALTH: [Param; 5] = [
+    p(
+        "health_check",
+        "Active health checks",
+        "",
+        Control::Group(HEALTH_CHECK_DEFAULT),
+        "Probe each backend on a timer. Without checks a dead backend keeps getting its share of traffic.",
+    ),
+    p(
+        "health_check.interval_ms",
+        "Probe interval",
+        "ms",
+        MS,
+        "Time between probes. Shorter detects failures sooner, at the cost of probe traffic.",
+    ),
+    p(
+        "health_check.timeout_ms",
+        "Probe timeout",
+        "ms",
+        MS,
+        "A probe with no answer after this long counts as failed.",
+    ),
+    p(
+        "health_check.fall",
+        "Fall",
+        "probes",
+        INT,
+        "Failed probes in a row before a backend is marked down: detection takes about interval × fall.",
+    ),
+    p(
+        "health_check.rise",
+        "Rise",
+        "probes",
+        INT,
+        "Good probes in a row before a recovered backend gets traffic again; guards against flapping.",
+    ),
+];
+
+pub const BALANCER: &[Param] = &[
+    p(
+        "strategy",
+        "Strategy",
+        "",
+        Control::Choice(STRATEGIES),
+        "How a backend is picked. Load-aware strategies avoid slow backends; hashing ones keep a key on \
+         one backend (good for caches) at the cost of balance.",
+    ),
+    HEALTH[0],
+    HEALTH[1],
+    HEALTH[2],
+    HEALTH[3],
+    HEALTH[4],
+    p(
+        "outlier",
+        "Outlier ejection",
+        "",
+        Control::Group(r#"{"consecutive_errors": 5, "ejection_ms": 10000}"#),
+        "Passive checks: eject a backend after errors in a row, using real traffic as the probe.",
+    ),
+    p(
+        "outlier.consecutive_errors",
+        "Errors to eject",
+        "errors",
+        INT,
+        "Failed answers in a row before ejection. Lower reacts faster but ejects on noise.",
+    ),
+    p(
+        "outlier.ejection_ms",
+        "Ejection time",
+        "ms",
+        MS,
+        "How long an ejected backend sits out before it is tried again.",
+    ),
+    opt(
+        "balance_factor",
+        "Balance factor",
+        "× mean",
+        Control::Number {
+            min: 1.0,
+            max: 100.0,
+            step: 0.05,
+        },
+        "For bounded-load consistent hashing: no backend takes more than this times the mean load. Lower \
+         balances better but moves more keys off their home.",
+    ),
+    p(
+        "service_time",
+        "Forwarding time",
+        "ms",
+        DIST,
+        "Time to pick a backend and forward a request.",
+    ),
+    opt(
+        "max_connections",
+        "Max connections",
+        "",
+        INT,
+        "Connections handled at once; beyond it requests wait. Empty means unbounded.",
+    ),
+    CRASH,
+];

@@ -1,0 +1,208 @@
+//! Caches and CDNs: a store in front of an origin. Their spec (capacity, eviction policy, TTL, read and write
+//! policies) and the inspector's parameters.
+
+use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
+use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::values::*;
+
+json_spec! {
+    /// A cache (or a CDN edge): real keys through a real eviction policy.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct CacheSpec {
+        /// Objects the cache holds.
+        pub capacity: u64 = req,
+        pub policy: EvictionPolicy = or(EvictionPolicy::default()),
+        /// Entries expire this long after they are filled (never when absent).
+        pub ttl_ms: Option<f64> = opt,
+        /// Time to look up a key.
+        pub service_time: Dist = or(default_hop_time()) => serde(default = "default_hop_time"),
+        pub max_connections: Option<u32> = opt,
+        pub crash_at_ms: Option<f64> = opt,
+        /// Who fetches a miss from the origin (`read_through` when absent).
+        pub read: Option<ReadPolicy> = opt,
+        /// What a write does to the cache (`write_around` when absent).
+        pub write: Option<WritePolicy> = opt,
+        /// Drop cached copies when the origin serves a write to their key (true when absent). Off, caches keep
+        /// serving the old version: stale reads.
+        pub invalidate: Option<bool> = opt,
+        /// Collapsed forwarding: concurrent misses for one key wait for a single origin fetch (false when absent).
+        pub coalesce: Option<bool> = opt,
+        /// For `write_back`: how long a dirty entry waits before it is written to the origin (1000 ms when absent).
+        pub flush_ms: Option<f64> = opt,
+        /// Size of one cached object, for `bytes_served` (1024 when absent).
+        pub object_bytes: Option<u64> = opt,
+    }
+}
+
+/// Who fills a cache on a miss.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
+pub enum ReadPolicy {
+    /// The cache fetches the miss from its origin and stores it on the way back.
+    #[default]
+    ReadThrough,
+    /// The cache only answers; on a miss the calling service reads its next dependency (the database)
+    /// itself, then stores the value in the cache. A hit skips that dependency.
+    CacheAside,
+}
+
+/// What a cache does with a write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
+pub enum WritePolicy {
+    /// Write to the origin and drop the cached copy; the next read fills it.
+    #[default]
+    WriteAround,
+    /// Write to the origin, then store the new value once the origin has acknowledged it.
+    WriteThrough,
+    /// Store the value, acknowledge at once, and write it to the origin later (`flush_ms`); a crash loses
+    /// the writes not yet flushed.
+    WriteBack,
+}
+
+/// Eviction policy of a cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
+pub enum EvictionPolicy {
+    Fifo,
+    Lifo,
+    #[default]
+    Lru,
+    Mru,
+    Lfu,
+    Random,
+    Clock,
+    Sieve,
+    /// Written `s3fifo`, as `switchyard cache --policy` spells it.
+    #[cfg_attr(feature = "serde-oracle", serde(rename = "s3fifo"))]
+    S3Fifo,
+    Arc,
+    #[cfg_attr(feature = "serde-oracle", serde(rename = "tinylfu"))]
+    TinyLfu,
+}
+
+unit_enum!(ReadPolicy, [ReadThrough = "read_through", CacheAside = "cache_aside"]);
+unit_enum!(
+    WritePolicy,
+    [
+        WriteAround = "write_around",
+        WriteThrough = "write_through",
+        WriteBack = "write_back"
+    ]
+);
+unit_enum!(
+    EvictionPolicy,
+    [
+        Fifo = "fifo",
+        Lifo = "lifo",
+        Lru = "lru",
+        Mru = "mru",
+        Lfu = "lfu",
+        Random = "random",
+        Clock = "clock",
+        Sieve = "sieve",
+        S3Fifo = "s3fifo",
+        Arc = "arc",
+        TinyLfu = "tinylfu",
+    ]
+);
+
+const POLICIES: &[(&str, &str)] = &[
+    ("lru", "LRU"),
+    ("fifo", "FIFO"),
+    ("lifo", "LIFO"),
+    ("mru", "MRU"),
+    ("lfu", "LFU"),
+    ("random", "random"),
+    ("clock", "CLOCK"),
+    ("sieve", "SIEVE"),
+    ("s3fifo", "S3-FIFO"),
+    ("arc", "ARC"),
+    ("tinylfu", "W-TinyLFU"),
+];
+
+pub const CACHE: &[Param] = &[
+    p(
+        "capacity",
+        "Capacity",
+        "objects",
+        INT,
+        "Objects the cache holds. Bigger raises the hit ratio, with diminishing returns under skew.",
+    ),
+    p(
+        "policy",
+        "Eviction policy",
+        "",
+        Control::Choice(POLICIES),
+        "Which entry goes when the cache is full. LRU is the default; SIEVE and S3-FIFO resist scans; \
+         W-TinyLFU favours frequency.",
+    ),
+    opt(
+        "ttl_ms",
+        "TTL",
+        "ms",
+        MS,
+        "Entries expire this long after they are filled. Shorter is fresher data but more misses.",
+    ),
+    opt(
+        "read",
+        "Read policy",
+        "",
+        Control::Choice(&[("read_through", "read-through"), ("cache_aside", "cache-aside")]),
+        "Read-through: the cache fetches misses from its origin. Cache-aside: the calling service reads the \
+         database itself on a miss, then fills the cache.",
+    ),
+    opt(
+        "write",
+        "Write policy",
+        "",
+        Control::Choice(&[
+            ("write_around", "write-around"),
+            ("write_through", "write-through"),
+            ("write_back", "write-back"),
+        ]),
+        "Write-around skips the cache; write-through updates it after the origin; write-back acknowledges at \
+         once and writes later: fastest, but a crash loses unflushed writes.",
+    ),
+    opt(
+        "invalidate",
+        "Invalidate on write",
+        "",
+        Control::Bool(true),
+        "Drop cached copies when the origin takes a write. Off, other caches keep serving old values: stale reads.",
+    ),
+    opt(
+        "coalesce",
+        "Coalesce misses",
+        "",
+        Control::Bool(false),
+        "Collapsed forwarding: concurrent misses for one key wait for a single origin fetch, taming stampedes.",
+    ),
+    opt(
+        "flush_ms",
+        "Flush delay",
+        "ms",
+        MS,
+        "Write-back: how long a dirty entry waits before it is written to the origin. Longer batches more \
+         writes and loses more on a crash.",
+    ),
+    opt(
+        "object_bytes",
+        "Object size",
+        "bytes",
+        INT,
+        "Size of one cached object, for the bytes served from cache.",
+    ),
+    p("service_time", "Lookup time", "ms", DIST, "Time to look up a key."),
+    opt(
+        "max_connections",
+        "Max connections",
+        "",
+        INT,
+        "Requests handled at once; beyond it they wait. Empty means unbounded.",
+    ),
+    CRASH,
+];

@@ -1,0 +1,162 @@
+//! Clients: the traffic sources. A client's spec (its own workload, timeout, retries, DNS caching, smart-client
+//! balancing) and the inspector's parameters for it.
+
+use super::balancer::{HealthCheck, Strategy, HEALTH, STRATEGIES};
+use crate::scenario::params::{opt, p, Control, Param, MS};
+use crate::scenario::params::{ARRIVALS, KEYS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX};
+use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::values::*;
+
+json_spec! {
+    /// A traffic source.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ClientSpec {
+        /// This client's own workload; the scenario's `workload` when absent.
+        pub workload: Option<Workload> = opt,
+        /// Give up on an attempt after this long (no timeout when absent).
+        pub timeout_ms: Option<f64> = opt,
+        /// Retry failed or timed-out attempts.
+        pub retry: Option<RetryPolicy> = opt,
+        /// Cache DNS answers for this long (resolve on every request when absent).
+        pub dns_ttl_ms: Option<f64> = opt,
+        /// With several targets, balance across them itself (a "smart client", no load balancer node).
+        pub strategy: Option<Strategy> = opt,
+        pub health_check: Option<HealthCheck> = opt,
+    }
+}
+
+json_spec! {
+    /// Retries with capped exponential backoff and jitter.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct RetryPolicy {
+        /// Retries after the first attempt.
+        pub max_retries: u32 = req,
+        pub backoff_base_ms: f64 = or(default_backoff_base()) => serde(default = "default_backoff_base"),
+        pub backoff_max_ms: f64 = or(default_backoff_max()) => serde(default = "default_backoff_max"),
+        pub jitter: Jitter = or(Jitter::default()),
+    }
+}
+
+pub(crate) fn default_backoff_base() -> f64 {
+    10.0
+}
+
+pub(crate) fn default_backoff_max() -> f64 {
+    1_000.0
+}
+
+/// How backoff delays are randomised (AWS's "Exponential Backoff and Jitter" names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
+pub enum Jitter {
+    /// Exactly the exponential delay: synchronised retries, the storm's best friend.
+    None,
+    /// Uniform in `[0, delay]`.
+    #[default]
+    Full,
+    /// `delay/2` plus uniform in `[0, delay/2]`.
+    Equal,
+}
+
+unit_enum!(Jitter, [None = "none", Full = "full", Equal = "equal"]);
+
+const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
+
+pub const CLIENT: &[Param] = &[
+    p(
+        "workload",
+        "Own workload",
+        "",
+        Control::Group(r#"{}"#),
+        "Give this client its own traffic; unchecked, it sends the scenario's default workload.",
+    ),
+    p(
+        "workload.arrival",
+        "Arrivals",
+        "",
+        Control::Tagged(ARRIVALS),
+        "When requests are sent. Poisson is the classic open-loop model; spikes and ramps test headroom.",
+    ),
+    p(
+        "workload.keys",
+        "Keys",
+        "",
+        Control::Tagged(KEYS),
+        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
+    ),
+    p(
+        "workload.mix",
+        "Request mix",
+        "",
+        Control::Group(r#"{"api_read": 1.0}"#),
+        "Relative weights of the request classes.",
+    ),
+    MIX[0],
+    MIX[1],
+    MIX[2],
+    MIX[3],
+    MESSAGE_BYTES,
+    MESSAGE_BYTES_BY_CLASS,
+    opt(
+        "timeout_ms",
+        "Timeout",
+        "ms",
+        MS,
+        "Give up on an attempt after this long. Too short turns slowness into errors and retries.",
+    ),
+    p(
+        "retry",
+        "Retries",
+        "",
+        Control::Group(r#"{"max_retries": 2}"#),
+        "Retry failed or timed-out attempts with exponential backoff. Retries hide blips but amplify overload.",
+    ),
+    p(
+        "retry.max_retries",
+        "Max retries",
+        "",
+        Control::Int { min: 0.0, max: 100.0 },
+        "Retries after the first attempt.",
+    ),
+    p(
+        "retry.backoff_base_ms",
+        "Backoff base",
+        "ms",
+        MS,
+        "The first retry waits about this long; each later one doubles it.",
+    ),
+    p(
+        "retry.backoff_max_ms",
+        "Backoff cap",
+        "ms",
+        MS,
+        "Backoff never waits longer than this.",
+    ),
+    p(
+        "retry.jitter",
+        "Jitter",
+        "",
+        Control::Choice(JITTERS),
+        "Randomises backoff so retries do not arrive in synchronised storms.",
+    ),
+    opt(
+        "dns_ttl_ms",
+        "DNS cache TTL",
+        "ms",
+        MS,
+        "Cache DNS answers this long. Longer means fewer lookups but slower failover to a new address.",
+    ),
+    opt(
+        "strategy",
+        "Smart client strategy",
+        "",
+        Control::Choice(STRATEGIES),
+        "With several targets, balance across them in the client itself: no load balancer node to fail.",
+    ),
+    HEALTH[0],
+    HEALTH[1],
+    HEALTH[2],
+    HEALTH[3],
+    HEALTH[4],
+];

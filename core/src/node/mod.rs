@@ -1,0 +1,273 @@
+//! What each kind of node is. [`kinds!`] below is the one list of kinds, in the palette's order: each kind's
+//! variant, the spec of its family, its JSON name, and its registry row (label, icon, inspector parameters,
+//! editor defaults). [`NodeKind`], [`NodeSpec`] (with its codec and serde oracle), and [`KINDS`] come from it;
+//! the palette, icons, inspector, `scenario::edit::default_spec`, the docs test and the e2e list of kinds read
+//! them, and no other list of kind names exists (a tidy test looks for one).
+//!
+//! One module per family of kinds (kinds that share a spec) holds that spec, declared once (`json_spec!`: the
+//! struct, the serde oracle's attributes, the codec's reader and writer), and the inspector's parameters.
+
+pub mod balancer;
+pub mod cache;
+pub mod client;
+pub mod queue;
+pub mod shard_router;
+pub mod station;
+
+use crate::scenario::params::Param;
+use crate::scenario::v1::codec::{tagged, Json, Path, Writer};
+use balancer::BalancerSpec;
+use cache::CacheSpec;
+use client::ClientSpec;
+use queue::QueueSpec;
+use serde_json::Value;
+use shard_router::ShardRouterSpec;
+use station::StationSpec;
+use std::fmt;
+
+/// What the product knows about a kind besides its configuration type (`v1::NodeSpec`'s variant).
+#[derive(Debug)]
+pub struct Kind {
+    pub kind: NodeKind,
+    /// The name people read: palette, inspector, default labels of the SVG export.
+    pub label: &'static str,
+    /// The icon: SVG path data on a 24×24 grid, drawn with `currentColor` strokes.
+    pub icon: &'static str,
+    /// The inspector's controls, in order.
+    pub params: &'static [Param],
+    /// Members a node added in the editor starts with, on top of the format's defaults: `(member, JSON)`.
+    pub editor_defaults: &'static [(&'static str, &'static str)],
+}
+
+impl Kind {
+    /// The kind's JSON name.
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    /// The name as the page writes it in `data-kind` (`load-balancer`).
+    pub fn slug(&self) -> String {
+        self.name().replace('_', "-")
+    }
+}
+
+/// Declares the kinds from one list: `Variant(Spec) = "json_name" { registry row }`, in the palette's order.
+macro_rules! kinds {
+    ($($v:ident($spec:ident) = $name:literal { $($row:tt)* },)+) => {
+        /// What a node is, with the configuration of its kind.
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde-oracle", serde(tag = "kind", rename_all = "snake_case"))]
+        pub enum NodeSpec {
+            $($v($spec),)+
+        }
+
+        impl NodeSpec {
+            /// What kind of node this is.
+            pub fn kind(&self) -> NodeKind {
+                match self {
+                    $(NodeSpec::$v(_) => NodeKind::$v,)+
+                }
+            }
+        }
+
+        /// What a node is, without its configuration: [`NodeSpec`]'s variants, in their order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum NodeKind {
+            $($v,)+
+        }
+
+        impl NodeKind {
+            /// Every kind, in variant order.
+            pub const ALL: [NodeKind; [$($name),+].len()] = [$(NodeKind::$v),+];
+
+            /// The kind's name as it is written in JSON (the `"kind"` member).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(NodeKind::$v => $name,)+
+                }
+            }
+        }
+
+        /// The kinds' names, in variant order (serde's order for its error messages).
+        const NAMES: &[&str] = &[$($name),+];
+
+        impl Json for NodeSpec {
+            fn read(v: &Value, p: &Path) -> NodeSpec {
+                let (i, o) = tagged(v, p, "kind", "internally tagged enum NodeSpec", NAMES);
+                match NodeKind::ALL[i] {
+                    $(NodeKind::$v => {
+                        o.deny($spec::FIELDS);
+                        NodeSpec::$v($spec::from_obj(&o))
+                    })+
+                }
+            }
+            fn write(&self, w: &mut Writer) {
+                w.begin_object();
+                w.tag("kind", self.kind_name());
+                match self {
+                    $(NodeSpec::$v(s) => s.write_fields(w),)+
+                }
+                w.end_object();
+            }
+        }
+
+        /// Every kind's registry row, in [`NodeKind`]'s order.
+        pub const KINDS: [Kind; NodeKind::ALL.len()] = [$(Kind { kind: NodeKind::$v, $($row)* },)+];
+    };
+}
+
+kinds! {
+    Client(ClientSpec) = "client" {
+        label: "Client",
+        icon: "M3 5h18v11H3z M8 20h8 M12 16v4",
+        params: client::CLIENT,
+        editor_defaults: &[],
+    },
+    Dns(StationSpec) = "dns" {
+        label: "DNS",
+        icon: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z M3 12h18 M12 3c3.5 3 3.5 15 0 18 M12 3c-3.5 3-3.5 15 0 18",
+        params: station::STATION,
+        editor_defaults: &[],
+    },
+    Cdn(CacheSpec) = "cdn" {
+        label: "CDN",
+        icon: "M7 18h10a4 4 0 0 0 .5-8a6 6 0 0 0-11.4 1.6A3.3 3.3 0 0 0 7 18z",
+        params: cache::CACHE,
+        editor_defaults: CACHED,
+    },
+    LoadBalancer(BalancerSpec) = "load_balancer" {
+        label: "Load balancer",
+        icon: "M3 12h6 M9 12l5-6h7 M9 12h12 M9 12l5 6h7",
+        params: balancer::BALANCER,
+        editor_defaults: CHECKED,
+    },
+    Service(StationSpec) = "service" {
+        label: "Service",
+        icon: "M4 4h16v7H4z M4 13h16v7H4z M8 7.5h2 M8 16.5h2",
+        params: station::STATION,
+        editor_defaults: FOUR_WORKERS,
+    },
+    Cache(CacheSpec) = "cache" {
+        label: "Cache",
+        icon: "M13 2L5 14h6l-1 8l8-12h-6z",
+        params: cache::CACHE,
+        editor_defaults: CACHED,
+    },
+    Database(StationSpec) = "database" {
+        label: "Database",
+        icon: "M4 6c0-3.5 16-3.5 16 0v12c0 3.5-16 3.5-16 0z M4 6c0 3.5 16 3.5 16 0 M4 12c0 3.5 16 3.5 16 0",
+        params: station::DATABASE,
+        editor_defaults: &[
+            ("workers", "4"),
+            ("service_time", r#"{"type": "exponential", "mean_ms": 5}"#),
+        ],
+    },
+    ShardRouter(ShardRouterSpec) = "shard_router" {
+        label: "Shard router",
+        icon: "M12 3v5 M12 8l-7 6 M12 8v6 M12 8l7 6 M3 15h4v5H3z M10 15h4v5h-4z M17 15h4v5h-4z",
+        params: shard_router::SHARD_ROUTER,
+        editor_defaults: &[],
+    },
+    Directory(StationSpec) = "directory" {
+        label: "Directory",
+        icon: "M5 3h13v16H7a2 2 0 0 0-2 2z M5 21a2 2 0 0 1 2-2 M9 7h6 M9 11h6",
+        params: station::STATION,
+        editor_defaults: &[],
+    },
+    Queue(QueueSpec) = "queue" {
+        label: "Queue",
+        icon: "M2 8h5v8H2z M9.5 8h5v8h-5z M17 8h5v8h-5z",
+        params: queue::QUEUE,
+        editor_defaults: &[],
+    },
+    WorkerPool(StationSpec) = "worker_pool" {
+        label: "Worker pool",
+        icon: "M3.5 10a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0z M9.5 10a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0z \
+               M15.5 10a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0z M3 18h18",
+        params: station::STATION,
+        editor_defaults: FOUR_WORKERS,
+    },
+    Proxy(BalancerSpec) = "proxy" {
+        label: "Proxy",
+        icon: "M12 3l8 3v6c0 5-3.5 8-8 9c-4.5-1-8-4-8-9V6z",
+        params: balancer::BALANCER,
+        editor_defaults: CHECKED,
+    },
+}
+
+impl NodeSpec {
+    /// The kind's name as it is written in JSON.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind().name()
+    }
+}
+
+impl NodeKind {
+    /// The kind with this JSON name.
+    pub fn from_name(name: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A busy, not saturated, node at the default 100 requests per second (one worker at 10 ms would be at 100%
+/// and its queue would grow without bound).
+const FOUR_WORKERS: &[(&str, &str)] = &[("workers", "4")];
+
+/// A new balancer checks its backends, as real ones do: a crashed backend leaves the rotation instead of
+/// failing its share of requests (the inspector's checkbox turns the checks off to show that failure).
+const CHECKED: &[(&str, &str)] = &[("health_check", balancer::HEALTH_CHECK_DEFAULT)];
+
+const CACHED: &[(&str, &str)] = &[("capacity", "1000")];
+
+/// The registry's row for `kind`.
+pub fn of(kind: NodeKind) -> &'static Kind {
+    &KINDS[kind as usize]
+}
+
+/// The row of the kind with this JSON name.
+pub fn named(name: &str) -> Option<&'static Kind> {
+    NodeKind::from_name(name).map(of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rows_are_in_the_kinds_order() {
+        let order: Vec<NodeKind> = KINDS.iter().map(|k| k.kind).collect();
+        assert_eq!(order, NodeKind::ALL);
+        for k in NodeKind::ALL {
+            assert_eq!(of(k).kind, k);
+            assert_eq!(named(k.name()).map(|row| row.kind), Some(k));
+        }
+        assert!(named("router").is_none());
+    }
+
+    /// Each editor default is a member of the kind's spec that the inspector offers, with a value the format
+    /// reads.
+    #[test]
+    fn editor_defaults_are_parameters_of_their_kind() {
+        for row in &KINDS {
+            for &(member, json) in row.editor_defaults {
+                assert!(
+                    row.params.iter().any(|p| p.key == member),
+                    "{}: {member} is not one of its parameters",
+                    row.name()
+                );
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(json).is_ok(),
+                    "{}.{member}: {json}",
+                    row.name()
+                );
+            }
+        }
+    }
+}
