@@ -3,7 +3,7 @@
 //! seeded stream.
 
 use crate::rng::SimRng;
-use crate::scenario::v1;
+use crate::scenario::v1::values as v1;
 use rand_distr::{Distribution, Zipf};
 
 /// The kind of a request. Edges can be restricted to some classes (e.g. static assets go to the CDN).

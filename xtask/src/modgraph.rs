@@ -151,7 +151,9 @@ fn paths(code: &str) -> Vec<Vec<String>> {
             let at = offset + (line.len() - tree.len());
             let tail = &code[at..];
             let end = tail.find(';').unwrap_or(tail.len());
-            let tree: String = tail[..end].split_whitespace().collect();
+            // One space between words, none around punctuation: `a::{b as c, d}`.
+            let tree = tail[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            let tree = tree.replace(", ", ",").replace("{ ", "{").replace(" }", "}");
             expand(&[], &tree, &mut out);
         }
         offset += line.len();
@@ -190,7 +192,7 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     None
 }
 
-/// The paths of a `use` tree such as `a::{b, c::{d as e}}` (no spaces), each with `prefix` in front.
+/// The paths of a `use` tree such as `a::{b,c::{d as e}}` (spaces only around `as`), each with `prefix` in front.
 fn expand(prefix: &[String], tree: &str, out: &mut Vec<Vec<String>>) {
     let Some(open) = tree.find('{') else {
         let head = tree.split(" as ").next().unwrap_or(tree);
@@ -263,6 +265,10 @@ mod tests {
         let mut out = Vec::new();
         expand(&[], "crate::{a::{B,c::D},e}", &mut out);
         assert_eq!(out, [m("crate::a::B"), m("crate::a::c::D"), m("crate::e")]);
+        assert_eq!(
+            paths("use crate::a::c as v1;\nuse crate::{\n    e as f,\n    a,\n};\n"),
+            [m("crate::a::c"), m("crate::e"), m("crate::a"), m("crate"), m("crate::a::c"), m("crate")]
+        );
         let modules: BTreeSet<Module> = [m(""), m("a"), m("a::c"), m("e"), m("x::y")].into();
         assert_eq!(resolve(&m("x::y"), &m("crate::a::c::D"), &modules), Some(m("a::c")));
         assert_eq!(resolve(&m("x::y"), &m("super::super::e"), &modules), Some(m("e")));

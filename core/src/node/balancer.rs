@@ -243,3 +243,142 @@ pub const BALANCER: &[Param] = &[
     ),
     CRASH,
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::{Behavior, Built, Check};
+use crate::routing;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::{workers, Errors};
+use crate::topology::problem::Location;
+
+/// Active health checking, in nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HealthCfg {
+    pub interval_ns: u64,
+    pub timeout_ns: u64,
+    pub rise: u32,
+    pub fall: u32,
+}
+
+/// Passive outlier ejection.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutlierCfg {
+    pub consecutive_errors: u32,
+    pub ejection_ns: u64,
+}
+
+/// How a node that balances (load balancer, proxy, smart client) picks and watches its backends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BalanceCfg {
+    pub strategy: routing::Strategy,
+    pub balance_factor: f64,
+    pub health: Option<HealthCfg>,
+    pub outlier: Option<OutlierCfg>,
+}
+
+pub(crate) fn balance_cfg(
+    strategy: Strategy,
+    balance_factor: Option<f64>,
+    health: Option<&HealthCheck>,
+    outlier: Option<&Outlier>,
+    loc: &Location,
+    errs: &mut Errors,
+) -> BalanceCfg {
+    let health = health.map(|h| {
+        errs.ms(loc, "health_check.interval_ms", Some(h.interval_ms), false);
+        errs.ms(loc, "health_check.timeout_ms", Some(h.timeout_ms), false);
+        if h.interval_ms.is_finite() && h.interval_ms < 1.0 {
+            errs.bad(
+                loc,
+                "health_check.interval_ms",
+                "probing more often than every millisecond is not a health check",
+            );
+        }
+        for (field, v) in [("health_check.rise", h.rise), ("health_check.fall", h.fall)] {
+            if v == 0 || v > 1000 {
+                errs.bad(loc, field, format!("must be between 1 and 1000, got {v}"));
+            }
+        }
+        HealthCfg {
+            interval_ns: ms_to_nanos(h.interval_ms),
+            timeout_ns: ms_to_nanos(h.timeout_ms),
+            rise: h.rise,
+            fall: h.fall,
+        }
+    });
+    let outlier = outlier.map(|o| {
+        if o.consecutive_errors == 0 {
+            errs.bad(loc, "outlier.consecutive_errors", "must be at least 1");
+        }
+        errs.ms(loc, "outlier.ejection_ms", Some(o.ejection_ms), false);
+        OutlierCfg {
+            consecutive_errors: o.consecutive_errors,
+            ejection_ns: ms_to_nanos(o.ejection_ms),
+        }
+    });
+    let factor = balance_factor.unwrap_or(routing::Strategy::DEFAULT_BALANCE_FACTOR);
+    if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
+        errs.bad(
+            loc,
+            "balance_factor",
+            format!("must be between 1 and 100, got {factor}"),
+        );
+    }
+    BalanceCfg {
+        strategy: strategy.into(),
+        balance_factor: factor,
+        health,
+        outlier,
+    }
+}
+
+impl BalancerSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (b, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        let service_time = errs.service_time(loc, &b.service_time);
+        if let Some(m) = b.max_connections {
+            workers(errs, loc, "max_connections", m);
+        }
+        errs.ms(loc, "crash_at_ms", b.crash_at_ms, true);
+        let balance = balance_cfg(
+            b.strategy,
+            b.balance_factor,
+            b.health_check.as_ref(),
+            b.outlier.as_ref(),
+            loc,
+            errs,
+        );
+        Built {
+            service_time,
+            workers: b.max_connections,
+            crash_at: b.crash_at_ms.map(SimTime::from_millis_f64),
+            ..Built::new(Behavior::Balancer(balance))
+        }
+    }
+}
+
+impl From<Strategy> for routing::Strategy {
+    fn from(s: Strategy) -> Self {
+        use routing::Strategy as R;
+        use Strategy as V;
+        match s {
+            V::RoundRobin => R::RoundRobin,
+            V::WeightedRoundRobin => R::WeightedRoundRobin,
+            V::Random => R::Random,
+            V::WeightedRandom => R::WeightedRandom,
+            V::LeastConnections => R::LeastConnections,
+            V::WeightedLeastConnections => R::WeightedLeastConnections,
+            V::LeastResponseTime => R::LeastResponseTime,
+            V::PowerOfTwo => R::PowerOfTwo,
+            V::SourceHash => R::SourceHash,
+            V::KeyHash => R::KeyHash,
+            V::Geographic => R::Geographic,
+            V::Sticky => R::Sticky,
+            V::Failover => R::Failover,
+            V::ConsistentHash => R::ConsistentHash,
+            V::BoundedConsistentHash => R::BoundedConsistentHash,
+        }
+    }
+}

@@ -206,3 +206,92 @@ pub const CACHE: &[Param] = &[
     ),
     CRASH,
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::{Behavior, Built, Check};
+use crate::limits::MAX_CACHE_CAPACITY;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::{opt_ms, workers};
+
+/// A cache's configuration.
+#[derive(Clone, Debug)]
+pub struct CacheCfg {
+    pub capacity: u64,
+    pub policy: crate::cache::Policy,
+    pub ttl_ns: Option<u64>,
+    pub read: ReadPolicy,
+    pub write: WritePolicy,
+    pub invalidate: bool,
+    pub coalesce: bool,
+    pub flush_ns: u64,
+    pub object_bytes: u64,
+}
+
+pub(crate) fn policy_from_v1(p: EvictionPolicy) -> crate::cache::Policy {
+    use crate::cache::Policy;
+    use EvictionPolicy as E;
+    match p {
+        E::Fifo => Policy::Fifo,
+        E::Lifo => Policy::Lifo,
+        E::Lru => Policy::Lru,
+        E::Mru => Policy::Mru,
+        E::Lfu => Policy::Lfu,
+        E::Random => Policy::Random,
+        E::Clock => Policy::Clock,
+        E::Sieve => Policy::Sieve,
+        E::S3Fifo => Policy::S3Fifo,
+        E::Arc => Policy::Arc,
+        E::TinyLfu => Policy::TinyLfu,
+    }
+}
+
+impl CacheSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (c, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {
+            errs.bad(
+                loc,
+                "capacity",
+                format!("must be between 1 and {MAX_CACHE_CAPACITY} objects, got {}", c.capacity),
+            );
+        }
+        errs.ms(loc, "ttl_ms", c.ttl_ms, false);
+        errs.ms(loc, "flush_ms", c.flush_ms, false);
+        if c.object_bytes.is_some_and(|b| b == 0 || b > 1 << 40) {
+            errs.bad(loc, "object_bytes", "must be between 1 byte and 1 TiB");
+        }
+        if c.read == Some(ReadPolicy::CacheAside) && c.write == Some(WritePolicy::WriteBack) {
+            errs.bad(
+                loc,
+                "write",
+                "a cache-aside cache has no origin to flush to; write_back needs read_through",
+            );
+        }
+        if c.flush_ms.is_some() && c.write != Some(WritePolicy::WriteBack) {
+            errs.bad(loc, "flush_ms", "only a write_back cache flushes");
+        }
+        let service_time = errs.service_time(loc, &c.service_time);
+        if let Some(m) = c.max_connections {
+            workers(errs, loc, "max_connections", m);
+        }
+        errs.ms(loc, "crash_at_ms", c.crash_at_ms, true);
+        Built {
+            service_time,
+            workers: c.max_connections,
+            crash_at: c.crash_at_ms.map(SimTime::from_millis_f64),
+            ..Built::new(Behavior::Cache(CacheCfg {
+                capacity: c.capacity,
+                policy: policy_from_v1(c.policy),
+                ttl_ns: opt_ms(c.ttl_ms),
+                read: c.read.unwrap_or_default(),
+                write: c.write.unwrap_or_default(),
+                invalidate: c.invalidate.unwrap_or(true),
+                coalesce: c.coalesce.unwrap_or(false),
+                flush_ns: ms_to_nanos(c.flush_ms.unwrap_or(1000.0)),
+                object_bytes: c.object_bytes.unwrap_or(1024),
+            }))
+        }
+    }
+}

@@ -160,3 +160,75 @@ pub const CLIENT: &[Param] = &[
     HEALTH[3],
     HEALTH[4],
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::balancer::{balance_cfg, BalanceCfg};
+use super::{Behavior, Built, Check};
+use crate::time::ms_to_nanos;
+use crate::topology::check::{opt_ms, validate_workload};
+use crate::topology::problem::Location;
+
+/// A traffic source's configuration.
+#[derive(Clone, Debug)]
+pub struct ClientCfg {
+    pub workload: crate::workload::Workload,
+    pub timeout_ns: Option<u64>,
+    pub retry: Option<RetryCfg>,
+    pub dns_ttl_ns: Option<u64>,
+    pub balance: BalanceCfg,
+}
+
+/// Retry policy with capped exponential backoff.
+#[derive(Clone, Debug)]
+pub struct RetryCfg {
+    pub max_retries: u32,
+    pub base_ns: u64,
+    pub max_ns: u64,
+    pub jitter: Jitter,
+}
+
+impl ClientSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (c, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        let wl_loc = Location::Workload(Some(cx.id.to_owned()));
+        let workload = match &c.workload {
+            Some(w) => validate_workload(w, &wl_loc, errs),
+            None => crate::workload::Workload::from_v1(cx.workload),
+        };
+        errs.ms(loc, "timeout_ms", c.timeout_ms, false);
+        errs.ms(loc, "dns_ttl_ms", c.dns_ttl_ms, true);
+        let retry = c.retry.as_ref().map(|r| {
+            if r.max_retries > 100 {
+                errs.bad(loc, "retry.max_retries", format!("at most 100, got {}", r.max_retries));
+            }
+            errs.ms(loc, "retry.backoff_base_ms", Some(r.backoff_base_ms), true);
+            errs.ms(loc, "retry.backoff_max_ms", Some(r.backoff_max_ms), true);
+            RetryCfg {
+                max_retries: r.max_retries,
+                base_ns: ms_to_nanos(r.backoff_base_ms),
+                max_ns: ms_to_nanos(r.backoff_max_ms),
+                jitter: r.jitter,
+            }
+        });
+        let balance = balance_cfg(
+            c.strategy.unwrap_or_default(),
+            None,
+            c.health_check.as_ref(),
+            None,
+            loc,
+            errs,
+        );
+        // Without a workload the node has problems and is not built: its behaviour is a placeholder.
+        Built::new(workload.map_or(Behavior::Station, |workload| {
+            Behavior::Client(ClientCfg {
+                workload,
+                timeout_ns: opt_ms(c.timeout_ms),
+                retry,
+                dns_ttl_ns: opt_ms(c.dns_ttl_ms),
+                balance,
+            })
+        }))
+    }
+}

@@ -14,8 +14,13 @@ pub mod queue;
 pub mod shard_router;
 pub mod station;
 
+use crate::dist::Dist;
 use crate::scenario::params::Param;
 use crate::scenario::v1::codec::{tagged, Json, Path, Writer};
+use crate::scenario::v1::values::Workload;
+use crate::time::SimTime;
+use crate::topology::check::Errors;
+use crate::topology::problem::Location;
 use balancer::BalancerSpec;
 use cache::CacheSpec;
 use client::ClientSpec;
@@ -63,6 +68,13 @@ macro_rules! kinds {
         }
 
         impl NodeSpec {
+            /// Checks the spec with its family's rules and builds what the engine runs (problems go to `cx`).
+            pub(crate) fn build(&self, cx: &mut Check) -> Built {
+                match self {
+                    $(NodeSpec::$v(s) => s.build(cx),)+
+                }
+            }
+
             /// What kind of node this is.
             pub fn kind(&self) -> NodeKind {
                 match self {
@@ -194,6 +206,63 @@ kinds! {
         params: balancer::BALANCER,
         editor_defaults: CHECKED,
     },
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: each family checks its spec and builds what the engine runs.
+
+/// What a node does with a request once a worker has served it.
+#[derive(Clone, Debug)]
+pub enum Behavior {
+    /// Generates traffic.
+    Client(client::ClientCfg),
+    /// Serves, then calls each of its dependencies in order, then responds (servers, databases, DNS, workers).
+    Station,
+    /// Forwards each request to one backend (load balancers, proxies).
+    Balancer(balancer::BalanceCfg),
+    /// Answers reads from its store; misses and writes go to the origin behind it.
+    Cache(cache::CacheCfg),
+    /// Sends each key to one shard (or, for cross-shard queries, to several).
+    ShardRouter(shard_router::ShardCfg),
+    /// Acknowledges on enqueue; worker pools downstream drain it.
+    Queue(queue::QueueCfg),
+}
+
+/// What validation makes of a node's spec: its behaviour, and the parameters of the worker pool every node has.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub behavior: Behavior,
+    pub service_time: Dist,
+    /// Requests served at once; `None` is unbounded.
+    pub workers: Option<u32>,
+    /// Requests that may wait; `None` is unbounded.
+    pub queue_capacity: Option<u32>,
+    pub crash_at: Option<SimTime>,
+    /// Databases: the table behind it, whose indexes cost service time.
+    pub index: Option<station::IndexCfg>,
+}
+
+impl Built {
+    /// A node with this behaviour that takes no time, with no limits, that never crashes.
+    fn new(behavior: Behavior) -> Built {
+        Built {
+            behavior,
+            service_time: Dist::ZERO,
+            workers: None,
+            queue_capacity: None,
+            crash_at: None,
+            index: None,
+        }
+    }
+}
+
+/// Checking one node's spec: which node, where its problems go, and the scenario's default workload.
+pub(crate) struct Check<'a> {
+    pub kind: NodeKind,
+    pub id: &'a str,
+    pub loc: &'a Location,
+    pub errs: &'a mut Errors,
+    pub workload: &'a Workload,
 }
 
 impl NodeSpec {

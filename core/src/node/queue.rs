@@ -69,3 +69,52 @@ pub const QUEUE: &[Param] = &[
     ),
     CRASH,
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::{Behavior, Built, Check};
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::opt_ms;
+
+/// A queue's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueCfg {
+    pub capacity: Option<u64>,
+    pub visibility_ns: Option<u64>,
+    pub max_attempts: u32,
+    pub backoff_ns: u64,
+    /// Messages larger than this are rejected (`too_large`).
+    pub max_message_bytes: Option<u64>,
+}
+
+impl QueueSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (q, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        if q.capacity == Some(0) {
+            errs.bad(
+                loc,
+                "capacity",
+                "must be at least 1 message (omit it for an unbounded queue)",
+            );
+        }
+        let service_time = errs.service_time(loc, &q.service_time);
+        errs.ms(loc, "crash_at_ms", q.crash_at_ms, true);
+        errs.ms(loc, "visibility_timeout_ms", q.visibility_timeout_ms, false);
+        errs.ms(loc, "retry_backoff_ms", q.retry_backoff_ms, true);
+        if q.max_attempts.is_some_and(|a| a == 0 || a > 100) {
+            errs.bad(loc, "max_attempts", "must be between 1 and 100");
+        }
+        Built {
+            service_time,
+            crash_at: q.crash_at_ms.map(SimTime::from_millis_f64),
+            ..Built::new(Behavior::Queue(QueueCfg {
+                capacity: q.capacity,
+                visibility_ns: opt_ms(q.visibility_timeout_ms),
+                max_attempts: q.max_attempts.unwrap_or(3),
+                backoff_ns: ms_to_nanos(q.retry_backoff_ms.unwrap_or(100.0)),
+                max_message_bytes: q.max_message_bytes,
+            }))
+        }
+    }
+}

@@ -191,3 +191,143 @@ pub const SHARD_ROUTER: &[Param] = &[
     ),
     CRASH,
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::{Behavior, Built, Check};
+use crate::limits::MAX_CACHE_CAPACITY;
+use crate::time::SimTime;
+use crate::topology::check::{opt_ms, Errors};
+use crate::topology::problem::Location;
+use crate::workload::Class;
+
+/// Where a shard router's placement comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardMode {
+    /// Horizontal partitioning: a [`crate::partition::Partitioner`] of this scheme places each key.
+    Horizontal(crate::partition::Scheme),
+    /// Vertical partitioning: each request class goes to the shard whose edge carries it.
+    Vertical,
+}
+
+/// A shard router's configuration. Its shards are its out-edges to nodes other than `directory` nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardCfg {
+    pub mode: ShardMode,
+    pub split_points: Option<Vec<u64>>,
+    pub regions: Option<u64>,
+    pub vnodes: u32,
+    /// The router's cache of directory answers: `(capacity, ttl_ns)`.
+    pub cache: Option<(u64, Option<u64>)>,
+    /// Bit set of the classes that fan out to several shards and gather.
+    pub fanout_classes: u8,
+    /// Shards a cross-shard query visits (all active ones when `None`).
+    pub fanout_shards: Option<u32>,
+    pub value_bytes: u64,
+    /// Time between two key copies while migrating.
+    pub migration_gap_ns: u64,
+}
+
+impl ShardCfg {
+    /// A partitioner of this configuration with `n` shards (ids `0..n`), or `None` for vertical routing.
+    pub fn partitioner(
+        &self,
+        n: u32,
+    ) -> Option<Result<Box<dyn crate::partition::Partitioner + Send>, crate::partition::PartitionError>> {
+        use crate::partition::{Composite, Consistent, Directory, List, ModN, Range, RoundRobin, Scheme};
+        let ShardMode::Horizontal(scheme) = self.mode else {
+            return None;
+        };
+        Some(match scheme {
+            Scheme::Range => match &self.split_points {
+                Some(p) => Range::new(p).map(|r| Box::new(r) as Box<_>),
+                None => Range::even(n, 1 << 64).map(|r| Box::new(r) as Box<_>),
+            },
+            Scheme::Consistent => Consistent::new(n, self.vnodes).map(|r| Box::new(r) as Box<_>),
+            Scheme::List => List::by_modulo(self.regions.unwrap_or(4 * u64::from(n)), n).map(|r| Box::new(r) as Box<_>),
+            Scheme::Composite => {
+                Composite::new(self.regions.unwrap_or(u64::from(n.min(4))), n).map(|r| Box::new(r) as Box<_>)
+            }
+            Scheme::ModN => ModN::new(n).map(|r| Box::new(r) as Box<_>),
+            Scheme::RoundRobin => RoundRobin::new(n).map(|r| Box::new(r) as Box<_>),
+            Scheme::Directory => Directory::new(n).map(|r| Box::new(r) as Box<_>),
+        })
+    }
+}
+
+pub(crate) fn shard_cfg(r: &ShardRouterSpec, loc: &Location, errs: &mut Errors) -> ShardCfg {
+    use crate::partition::Scheme;
+    use ShardScheme as S;
+    let mode = match r.scheme {
+        S::HashMod => ShardMode::Horizontal(Scheme::ModN),
+        S::Range => ShardMode::Horizontal(Scheme::Range),
+        S::Consistent => ShardMode::Horizontal(Scheme::Consistent),
+        S::List => ShardMode::Horizontal(Scheme::List),
+        S::RoundRobin => ShardMode::Horizontal(Scheme::RoundRobin),
+        S::Composite => ShardMode::Horizontal(Scheme::Composite),
+        S::Directory => ShardMode::Horizontal(Scheme::Directory),
+        S::Vertical => ShardMode::Vertical,
+    };
+    if r.split_points.is_some() && r.scheme != S::Range {
+        errs.bad(loc, "split_points", "only the range scheme has split points");
+    }
+    if r.vnodes.is_some_and(|v| v == 0 || v > 10_000) {
+        errs.bad(loc, "vnodes", "must be between 1 and 10000");
+    }
+    if r.directory_cache.is_some() && r.scheme != S::Directory {
+        errs.bad(loc, "directory_cache", "only the directory scheme asks a directory");
+    }
+    let cache = r.directory_cache.as_ref().map(|c| {
+        if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {
+            errs.bad(
+                loc,
+                "directory_cache.capacity",
+                format!("must be between 1 and {MAX_CACHE_CAPACITY} keys, got {}", c.capacity),
+            );
+        }
+        errs.ms(loc, "directory_cache.ttl_ms", c.ttl_ms, false);
+        (c.capacity, opt_ms(c.ttl_ms))
+    });
+    if r.fanout_shards == Some(0) {
+        errs.bad(loc, "fanout_shards", "a cross-shard query visits at least one shard");
+    }
+    if let Some(rate) = r.migration_keys_per_s {
+        errs.rate(loc, "migration_keys_per_s", rate);
+        if rate.is_finite() && rate > 0.0 && rate < 0.01 {
+            errs.bad(
+                loc,
+                "migration_keys_per_s",
+                format!("at least 0.01 keys per second, got {rate}"),
+            );
+        }
+    }
+    let rate = r
+        .migration_keys_per_s
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1000.0);
+    ShardCfg {
+        mode,
+        split_points: r.split_points.clone(),
+        regions: r.regions,
+        vnodes: r.vnodes.unwrap_or(160),
+        cache,
+        fanout_classes: r.fanout_classes.iter().fold(0u8, |acc, c| acc | Class::from(*c).bit()),
+        fanout_shards: r.fanout_shards,
+        value_bytes: r.value_bytes.unwrap_or(1024),
+        migration_gap_ns: (1e9 / rate).max(1.0) as u64,
+    }
+}
+
+impl ShardRouterSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (r, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        let service_time = errs.service_time(loc, &r.service_time);
+        errs.ms(loc, "crash_at_ms", r.crash_at_ms, true);
+        Built {
+            service_time,
+            crash_at: r.crash_at_ms.map(SimTime::from_millis_f64),
+            ..Built::new(Behavior::ShardRouter(shard_cfg(r, loc, errs)))
+        }
+    }
+}

@@ -138,3 +138,98 @@ pub const DATABASE: &[Param] = &[
     ),
     CRASH,
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation: the rules of the spec, and the configuration the engine runs.
+
+use super::{Behavior, Built, Check, NodeKind};
+use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
+use crate::time::SimTime;
+use crate::topology::check::{workers, Errors};
+use crate::topology::problem::Location;
+
+/// A database table's index settings, in nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IndexCfg {
+    pub table_rows: u64,
+    pub indexed: bool,
+    pub indexes: u32,
+    pub seek_ns: f64,
+    pub scan_ns_per_row: f64,
+}
+
+impl IndexCfg {
+    /// B-tree depth of the table, `log2(rows)` (at least 1).
+    pub fn depth(&self) -> f64 {
+        libm::log2(self.table_rows.max(2) as f64)
+    }
+
+    /// What a request of this class costs beyond the base service time: a read seeks the index (or scans
+    /// every row without one); a write seeks to its place and updates each index.
+    pub fn extra_ns(&self, write: bool) -> u64 {
+        let seek = self.seek_ns * self.depth();
+        let ns = if write {
+            seek * (1.0 + f64::from(self.indexes))
+        } else if self.indexed {
+            seek
+        } else {
+            self.scan_ns_per_row * self.table_rows as f64
+        };
+        // At most the longest run (1e9 ms): a hostile table size cannot overflow virtual time.
+        ns.min(1e15) as u64
+    }
+}
+
+pub(crate) fn index_cfg(ix: &IndexSpec, loc: &Location, errs: &mut Errors) -> IndexCfg {
+    if ix.table_rows == 0 || ix.table_rows > MAX_KEYS {
+        errs.bad(
+            loc,
+            "index.table_rows",
+            format!("must be between 1 and {MAX_KEYS}, got {}", ix.table_rows),
+        );
+    }
+    if ix.indexes > 64 {
+        errs.bad(loc, "index.indexes", format!("at most 64, got {}", ix.indexes));
+    }
+    errs.ms(loc, "index.seek_ms", ix.seek_ms, true);
+    errs.ms(loc, "index.scan_ms_per_row", ix.scan_ms_per_row, true);
+    IndexCfg {
+        table_rows: ix.table_rows,
+        indexed: ix.indexed,
+        indexes: ix.indexes,
+        seek_ns: ix.seek_ms.unwrap_or(0.01) * 1e6,
+        scan_ns_per_row: ix.scan_ms_per_row.unwrap_or(0.0001) * 1e6,
+    }
+}
+
+impl StationSpec {
+    pub(crate) fn build(&self, cx: &mut Check) -> Built {
+        let (p, loc, errs) = (self, cx.loc, &mut *cx.errs);
+        workers(errs, loc, "workers", p.workers);
+        if let Some(q) = p.queue_capacity {
+            if q > MAX_QUEUE_CAPACITY {
+                errs.bad(loc, "queue_capacity", format!("at most {MAX_QUEUE_CAPACITY}, got {q}"));
+            }
+        }
+        let service_time = errs.service_time(loc, &p.service_time);
+        errs.ms(loc, "crash_at_ms", p.crash_at_ms, true);
+        let index = p.index.as_ref().map(|ix| {
+            if cx.kind != NodeKind::Database {
+                errs.bad(
+                    loc,
+                    "index",
+                    format!("only a database has indexes, not a {}", cx.kind.name()),
+                );
+            }
+            index_cfg(ix, loc, errs)
+        });
+        Built {
+            service_time,
+            workers: Some(p.workers),
+            queue_capacity: p.queue_capacity,
+            crash_at: p.crash_at_ms.map(SimTime::from_millis_f64),
+            index,
+            ..Built::new(Behavior::Station)
+        }
+    }
+}

@@ -125,29 +125,6 @@ impl Strategy {
     }
 }
 
-impl From<crate::scenario::v1::Strategy> for Strategy {
-    fn from(s: crate::scenario::v1::Strategy) -> Self {
-        use crate::scenario::v1::Strategy as V;
-        match s {
-            V::RoundRobin => Strategy::RoundRobin,
-            V::WeightedRoundRobin => Strategy::WeightedRoundRobin,
-            V::Random => Strategy::Random,
-            V::WeightedRandom => Strategy::WeightedRandom,
-            V::LeastConnections => Strategy::LeastConnections,
-            V::WeightedLeastConnections => Strategy::WeightedLeastConnections,
-            V::LeastResponseTime => Strategy::LeastResponseTime,
-            V::PowerOfTwo => Strategy::PowerOfTwo,
-            V::SourceHash => Strategy::SourceHash,
-            V::KeyHash => Strategy::KeyHash,
-            V::Geographic => Strategy::Geographic,
-            V::Sticky => Strategy::Sticky,
-            V::Failover => Strategy::Failover,
-            V::ConsistentHash => Strategy::ConsistentHash,
-            V::BoundedConsistentHash => Strategy::BoundedConsistentHash,
-        }
-    }
-}
-
 /// Indices of the eligible backends.
 pub(crate) fn eligible(backends: &[Backend]) -> impl Iterator<Item = usize> + '_ {
     backends.iter().enumerate().filter(|(_, b)| b.eligible).map(|(i, _)| i)
