@@ -267,7 +267,14 @@ mod tests {
         assert_eq!(out, [m("crate::a::B"), m("crate::a::c::D"), m("crate::e")]);
         assert_eq!(
             paths("use crate::a::c as v1;\nuse crate::{\n    e as f,\n    a,\n};\n"),
-            [m("crate::a::c"), m("crate::e"), m("crate::a"), m("crate"), m("crate::a::c"), m("crate")]
+            [
+                m("crate::a::c"),
+                m("crate::e"),
+                m("crate::a"),
+                m("crate"),
+                m("crate::a::c"),
+                m("crate")
+            ]
         );
         let modules: BTreeSet<Module> = [m(""), m("a"), m("a::c"), m("e"), m("x::y")].into();
         assert_eq!(resolve(&m("x::y"), &m("crate::a::c::D"), &modules), Some(m("a::c")));

@@ -27,6 +27,7 @@ use crate::metrics::{
     ns_to_ms, per_second, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport,
     Metrics, NodeReport, Report, TaskReport,
 };
+use crate::node::{Refusal, Step, View};
 use crate::rng::{mix64, SimRng};
 use crate::routing::{Backend, Balancer, Pick};
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -723,83 +724,59 @@ impl Sim {
     }
 
     /// The node on top of the stack continues with its behaviour: after service, or after a successful answer
-    /// from the dependency it called.
+    /// from the dependency it called. Its family decides the step ([`Behavior::proceed`]) from what
+    /// [`NodeView`] shows it; the engine carries it out.
     fn proceed(&mut self, req: u32) {
-        let f = *self.top(req);
-        let ni = f.node as usize;
-        let (class, key) = {
-            let r = &self.reqs[req];
-            (r.class, r.key)
-        };
-        match &self.topo.nodes[ni].behavior {
-            Behavior::Client(_) => {}
-            Behavior::Station if self.db.is_replica(f.node) => self.db_proceed(req),
-            Behavior::Station => {
-                // A cache-aside cache answered (or took a fill): the service skips or reads and fills.
-                if f.step > 0 && self.cache_aside_step(req) {
-                    return;
+        let mut aside_checked = false;
+        loop {
+            let f = *self.top(req);
+            let view = NodeView {
+                sim: self,
+                req,
+                node: f.node,
+                step: f.step,
+                aside_checked,
+            };
+            match self.topo.nodes[f.node as usize].behavior.proceed(&view) {
+                Step::Idle => {}
+                Step::Call { pos } => {
+                    let e = self.topo.out_edges[f.node as usize][pos];
+                    self.top_mut(req).step = pos as u32 + 1;
+                    self.send(req, e);
                 }
-                let f = *self.top(req);
-                // Call each dependency in order, then answer.
-                let next = self.admitted(f.node, class).find(|&(pos, _)| pos >= f.step as usize);
-                match next {
-                    Some((pos, e)) => {
-                        self.top_mut(req).step = pos as u32 + 1;
-                        self.send(req, e);
+                Step::Respond => self.respond(req, Outcome::Ok),
+                Step::Relay => {
+                    let o = self.reqs[req].outcome;
+                    self.respond(req, o);
+                }
+                Step::Refuse(why) => {
+                    let m = &mut self.metrics.nodes[f.node as usize];
+                    let reason = match why {
+                        Refusal::TooLarge => {
+                            m.too_large += 1;
+                            FailReason::TooLarge
+                        }
+                        Refusal::QueueFull => {
+                            m.dropped += 1;
+                            FailReason::QueueFull
+                        }
+                        Refusal::MemoryLimit => FailReason::MemoryLimit,
+                    };
+                    self.respond(req, Outcome::Fail(reason));
+                }
+                Step::Forward => self.forward_once(req, 0, |sim| sim.choose(req)),
+                Step::Enqueue => self.enqueue(req, f.node),
+                Step::CacheAside => {
+                    if !self.cache_aside_step(req) {
+                        aside_checked = true;
+                        continue;
                     }
-                    None => self.respond(req, Outcome::Ok),
                 }
+                Step::Cache => self.cache_proceed(req),
+                Step::Shard => self.shard_proceed(req),
+                Step::Replica => self.db_proceed(req),
             }
-            Behavior::Balancer(_) => self.forward_once(req, f.step, |sim| sim.choose(req)),
-            Behavior::Cache(_) => self.cache_proceed(req),
-            Behavior::ShardRouter(_) => self.shard_proceed(req),
-            Behavior::Queue(q) => {
-                if q.max_message_bytes.is_some_and(|m| self.reqs[req].bytes > m) {
-                    self.metrics.nodes[ni].too_large += 1;
-                    self.respond(req, Outcome::Fail(FailReason::TooLarge));
-                    return;
-                }
-                let capacity = q.capacity;
-                let st = &self.nodes[ni];
-                if capacity.is_some_and(|c| st.backlog.len() as u64 >= c) {
-                    self.metrics.nodes[ni].dropped += 1;
-                    self.respond(req, Outcome::Fail(FailReason::QueueFull));
-                    return;
-                }
-                if self.at_memory_limit() {
-                    self.respond(req, Outcome::Fail(FailReason::MemoryLimit));
-                    return;
-                }
-                // Enqueue a task of its own, acknowledge the producer at once, and let workers pull.
-                let id = self.next_task;
-                self.next_task += 1;
-                let task = self.alloc_req(Purpose::Task { id }, key, class);
-                self.tasks.insert(
-                    id,
-                    TaskState {
-                        queue: f.node,
-                        key,
-                        class,
-                        born: self.now,
-                        live: 1,
-                        deliveries: 0,
-                        failures: 0,
-                        done: false,
-                    },
-                );
-                self.reqs[task]
-                    .frames
-                    .push(Frame::at(f.node, NONE, self.nodes[ni].epoch, 0));
-                let st = &mut self.nodes[ni];
-                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-                st.backlog.push_back(self.reqs.handle(task));
-                let q = (st.waiting.len() + st.backlog.len()) as u64;
-                let ms = &mut self.metrics.nodes[ni];
-                ms.max_queue = ms.max_queue.max(q);
-                self.metrics.tasks.enqueued += 1;
-                self.respond(req, Outcome::Ok);
-                self.dispatch(f.node);
-            }
+            return;
         }
     }
 
@@ -949,6 +926,45 @@ impl Sim {
     }
 
     // ----- commands ---------------------------------------------------------------------------------------
+}
+
+/// What a node sees of the simulation while its family decides its next step with a request: the request and
+/// the node's own situation (quinn-proto's borrow view).
+struct NodeView<'a> {
+    sim: &'a Sim,
+    req: u32,
+    node: NodeIx,
+    step: u32,
+    aside_checked: bool,
+}
+
+impl View for NodeView<'_> {
+    fn class(&self) -> Class {
+        self.sim.reqs[self.req].class
+    }
+    fn bytes(&self) -> u64 {
+        self.sim.reqs[self.req].bytes
+    }
+    fn step(&self) -> u32 {
+        self.step
+    }
+    fn admits(&self, pos: usize) -> Option<bool> {
+        let topo = &self.sim.topo;
+        let e = *topo.out_edges[self.node as usize].get(pos)?;
+        Some(topo.edges[e as usize].admits(self.class()))
+    }
+    fn backlog(&self) -> usize {
+        self.sim.nodes[self.node as usize].backlog.len()
+    }
+    fn memory_full(&self) -> bool {
+        self.sim.at_memory_limit()
+    }
+    fn replica(&self) -> bool {
+        self.sim.db.is_replica(self.node)
+    }
+    fn aside_checked(&self) -> bool {
+        self.aside_checked
+    }
 }
 
 /// A cache node's store: its configured eviction policy over object-count capacity, seeded per node.

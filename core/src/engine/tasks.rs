@@ -4,6 +4,44 @@
 use super::*;
 
 impl Sim {
+    /// A queue keeps a task of its own for the request, acknowledges the producer at once, and lets workers
+    /// pull.
+    pub(super) fn enqueue(&mut self, req: u32, node: NodeIx) {
+        let ni = node as usize;
+        let (class, key) = {
+            let r = &self.reqs[req];
+            (r.class, r.key)
+        };
+        let id = self.next_task;
+        self.next_task += 1;
+        let task = self.alloc_req(Purpose::Task { id }, key, class);
+        self.tasks.insert(
+            id,
+            TaskState {
+                queue: node,
+                key,
+                class,
+                born: self.now,
+                live: 1,
+                deliveries: 0,
+                failures: 0,
+                done: false,
+            },
+        );
+        self.reqs[task]
+            .frames
+            .push(Frame::at(node, NONE, self.nodes[ni].epoch, 0));
+        let st = &mut self.nodes[ni];
+        self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        st.backlog.push_back(self.reqs.handle(task));
+        let q = (st.waiting.len() + st.backlog.len()) as u64;
+        let ms = &mut self.metrics.nodes[ni];
+        ms.max_queue = ms.max_queue.max(q);
+        self.metrics.tasks.enqueued += 1;
+        self.respond(req, Outcome::Ok);
+        self.dispatch(node);
+    }
+
     /// Hands queued tasks to worker pools with a free worker.
     pub(super) fn dispatch(&mut self, queue: NodeIx) {
         let qi = queue as usize;

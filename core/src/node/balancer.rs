@@ -247,7 +247,7 @@ pub const BALANCER: &[Param] = &[
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
 
-use super::{Behavior, Built, Check};
+use super::{Behavior, Built, Check, Step, View};
 use crate::routing;
 use crate::time::{ms_to_nanos, SimTime};
 use crate::topology::check::{workers, Errors};
@@ -380,5 +380,38 @@ impl From<Strategy> for routing::Strategy {
             V::ConsistentHash => R::ConsistentHash,
             V::BoundedConsistentHash => R::BoundedConsistentHash,
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour.
+
+/// A balancer forwards each request once, to the backend its strategy picks, and relays the answer.
+pub(crate) fn proceed(v: &impl View) -> Step {
+    if v.step() == 0 {
+        Step::Forward
+    } else {
+        Step::Relay
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::TestView;
+    use super::*;
+
+    #[test]
+    fn a_balancer_forwards_once_then_relays_the_answer() {
+        let mut v = TestView {
+            out: vec![u8::MAX; 3],
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&v), Step::Forward);
+        v.step = 1;
+        assert_eq!(
+            proceed(&v),
+            Step::Relay,
+            "the answer goes back; no second backend is tried"
+        );
     }
 }

@@ -21,6 +21,7 @@ use crate::scenario::v1::values::Workload;
 use crate::time::SimTime;
 use crate::topology::check::Errors;
 use crate::topology::problem::Location;
+use crate::workload::Class;
 use balancer::BalancerSpec;
 use cache::CacheSpec;
 use client::ClientSpec;
@@ -282,6 +283,142 @@ impl NodeKind {
 impl fmt::Display for NodeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour: each family decides what its node does next with a request, from a view the engine lends it.
+
+/// What a node sees when it decides its next step with a request: the request and its own situation, never
+/// another node. The engine lends one ([`crate::engine`]); tests lend a plain one.
+pub trait View {
+    /// The request's class.
+    fn class(&self) -> Class;
+    /// The request's size in bytes (0 when the workload sets none).
+    fn bytes(&self) -> u64;
+    /// Where the node is in its work on this request: 0 on arrival, then one past the position of the
+    /// out-edge it called last.
+    fn step(&self) -> u32;
+    /// Whether the out-edge at `pos` (in scenario order) carries the request's class; `None` past the last.
+    fn admits(&self, pos: usize) -> Option<bool>;
+    /// Messages waiting in this node's backlog (queues).
+    fn backlog(&self) -> usize;
+    /// Whether the simulation holds as many live requests or pending events as it may.
+    fn memory_full(&self) -> bool;
+    /// Whether this node is a member of a replicated database cluster.
+    fn replica(&self) -> bool;
+    /// Whether a cache-aside cache this node called has had its say on the answer already.
+    fn aside_checked(&self) -> bool;
+}
+
+/// Why a node refuses a request itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The message is larger than the node accepts.
+    TooLarge,
+    /// The node's backlog is full.
+    QueueFull,
+    /// The simulation's memory bound is reached.
+    MemoryLimit,
+}
+
+/// What a node does next with a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Nothing (a client's own request at its root).
+    Idle,
+    /// Call the dependency on the out-edge at `pos`.
+    Call { pos: usize },
+    /// Answer the caller: done.
+    Respond,
+    /// Answer the caller with the outcome the dependency gave.
+    Relay,
+    /// Answer the caller with a failure of its own.
+    Refuse(Refusal),
+    /// Pick one backend and forward (the engine's balancing: strategies, health checks, outlier ejection).
+    Forward,
+    /// Keep the message as a task, acknowledge, and let worker pools pull (the engine's task dispatch).
+    Enqueue,
+    /// Let the cache-aside cache it called have its say first (the engine's caches), then decide again.
+    CacheAside,
+    /// A cache's read and write policies (the engine's caches, which span nodes for invalidation).
+    Cache,
+    /// A shard router's placement (the engine's sharding: partitioners, migration, cross-shard queries).
+    Shard,
+    /// A replicated database's protocol (the engine's clusters: replication, quorums, elections).
+    Replica,
+}
+
+impl Behavior {
+    /// The node's next step with the request `v` shows.
+    pub fn proceed(&self, v: &impl View) -> Step {
+        match self {
+            Behavior::Client(_) => Step::Idle,
+            Behavior::Station => station::proceed(v),
+            Behavior::Balancer(_) => balancer::proceed(v),
+            Behavior::Cache(_) => Step::Cache,
+            Behavior::ShardRouter(_) => Step::Shard,
+            Behavior::Queue(q) => q.proceed(v),
+        }
+    }
+}
+
+/// A view for the families' tests: plain values.
+#[cfg(test)]
+#[derive(Clone, Debug)]
+pub(crate) struct TestView {
+    pub class: Class,
+    pub bytes: u64,
+    pub step: u32,
+    /// The class bit sets of the node's out-edges, in order.
+    pub out: Vec<u8>,
+    pub backlog: usize,
+    pub memory_full: bool,
+    pub replica: bool,
+    pub aside_checked: bool,
+}
+
+#[cfg(test)]
+impl Default for TestView {
+    fn default() -> Self {
+        TestView {
+            class: Class::ApiRead,
+            bytes: 0,
+            step: 0,
+            out: Vec::new(),
+            backlog: 0,
+            memory_full: false,
+            replica: false,
+            aside_checked: false,
+        }
+    }
+}
+
+#[cfg(test)]
+impl View for TestView {
+    fn class(&self) -> Class {
+        self.class
+    }
+    fn bytes(&self) -> u64 {
+        self.bytes
+    }
+    fn step(&self) -> u32 {
+        self.step
+    }
+    fn admits(&self, pos: usize) -> Option<bool> {
+        self.out.get(pos).map(|&classes| classes & self.class.bit() != 0)
+    }
+    fn backlog(&self) -> usize {
+        self.backlog
+    }
+    fn memory_full(&self) -> bool {
+        self.memory_full
+    }
+    fn replica(&self) -> bool {
+        self.replica
+    }
+    fn aside_checked(&self) -> bool {
+        self.aside_checked
     }
 }
 

@@ -73,7 +73,7 @@ pub const QUEUE: &[Param] = &[
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
 
-use super::{Behavior, Built, Check};
+use super::{Behavior, Built, Check, Refusal, Step, View};
 use crate::time::{ms_to_nanos, SimTime};
 use crate::topology::check::opt_ms;
 
@@ -116,5 +116,82 @@ impl QueueSpec {
                 max_message_bytes: q.max_message_bytes,
             }))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour.
+
+impl QueueCfg {
+    /// A queue refuses a message over its size limit, then one that finds its backlog full, then any when the
+    /// simulation's memory is full; otherwise it keeps the message and acknowledges at once.
+    pub(crate) fn proceed(&self, v: &impl View) -> Step {
+        if self.max_message_bytes.is_some_and(|m| v.bytes() > m) {
+            return Step::Refuse(Refusal::TooLarge);
+        }
+        if self.capacity.is_some_and(|c| v.backlog() as u64 >= c) {
+            return Step::Refuse(Refusal::QueueFull);
+        }
+        if v.memory_full() {
+            return Step::Refuse(Refusal::MemoryLimit);
+        }
+        Step::Enqueue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::TestView;
+    use super::*;
+
+    fn queue(capacity: Option<u64>, max_message_bytes: Option<u64>) -> QueueCfg {
+        QueueCfg {
+            capacity,
+            visibility_ns: None,
+            max_attempts: 3,
+            backoff_ns: 0,
+            max_message_bytes,
+        }
+    }
+
+    #[test]
+    fn a_queue_keeps_what_fits_and_refuses_the_rest_in_order() {
+        let q = queue(Some(2), Some(100));
+        let mut v = TestView {
+            bytes: 100,
+            backlog: 1,
+            ..TestView::default()
+        };
+        assert_eq!(q.proceed(&v), Step::Enqueue, "at the size limit and below capacity");
+        v.backlog = 2;
+        assert_eq!(q.proceed(&v), Step::Refuse(Refusal::QueueFull));
+        v.bytes = 101;
+        assert_eq!(
+            q.proceed(&v),
+            Step::Refuse(Refusal::TooLarge),
+            "size is checked before room"
+        );
+        v = TestView {
+            memory_full: true,
+            ..TestView::default()
+        };
+        assert_eq!(q.proceed(&v), Step::Refuse(Refusal::MemoryLimit));
+        v.backlog = 5;
+        assert_eq!(
+            q.proceed(&v),
+            Step::Refuse(Refusal::QueueFull),
+            "room is checked before memory"
+        );
+    }
+
+    #[test]
+    fn an_unbounded_queue_takes_any_message_while_memory_lasts() {
+        let q = queue(None, None);
+        let v = TestView {
+            bytes: u64::MAX,
+            backlog: 1 << 40,
+            ..TestView::default()
+        };
+        assert_eq!(q.proceed(&v), Step::Enqueue);
     }
 }

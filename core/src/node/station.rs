@@ -142,7 +142,7 @@ pub const DATABASE: &[Param] = &[
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
 
-use super::{Behavior, Built, Check, NodeKind};
+use super::{Behavior, Built, Check, NodeKind, Step, View};
 use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
 use crate::time::SimTime;
 use crate::topology::check::{workers, Errors};
@@ -231,5 +231,94 @@ impl StationSpec {
             index,
             ..Built::new(Behavior::Station)
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour.
+
+/// A station serves, then calls each dependency that carries the request's class, in order, then answers. A
+/// replicated database's member follows its cluster's protocol instead; after a cache-aside cache answers, the
+/// cache has its say first (a hit skips the database, a miss fills the cache after it).
+pub(crate) fn proceed(v: &impl View) -> Step {
+    if v.replica() {
+        return Step::Replica;
+    }
+    if v.step() > 0 && !v.aside_checked() {
+        return Step::CacheAside;
+    }
+    let mut pos = v.step() as usize;
+    loop {
+        match v.admits(pos) {
+            None => return Step::Respond,
+            Some(true) => return Step::Call { pos },
+            Some(false) => pos += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::TestView;
+    use super::*;
+    use crate::workload::Class;
+
+    #[test]
+    fn a_station_calls_each_dependency_of_the_class_in_order_then_answers() {
+        let read = Class::ApiRead.bit();
+        let write = Class::ApiWrite.bit();
+        let mut v = TestView {
+            class: Class::ApiRead,
+            out: vec![read, write, read | write],
+            aside_checked: true,
+            ..TestView::default()
+        };
+        let mut calls = Vec::new();
+        loop {
+            match proceed(&v) {
+                Step::Call { pos } => {
+                    calls.push(pos);
+                    v.step = pos as u32 + 1;
+                }
+                Step::Respond => break,
+                other => panic!("a station does not {other:?}"),
+            }
+            assert!(calls.len() <= v.out.len(), "no dependency is called twice");
+        }
+        assert_eq!(calls, [0, 2], "reads skip the write-only edge");
+        v.class = Class::ApiWrite;
+        v.step = 0;
+        assert_eq!(proceed(&v), Step::Call { pos: 1 });
+    }
+
+    #[test]
+    fn a_station_without_dependencies_answers_at_once() {
+        assert_eq!(proceed(&TestView::default()), Step::Respond);
+        let none_admit = TestView {
+            out: vec![Class::ApiWrite.bit(); 3],
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&none_admit), Step::Respond);
+    }
+
+    #[test]
+    fn a_replica_follows_its_cluster_and_a_cache_aside_answer_comes_first() {
+        let replica = TestView {
+            replica: true,
+            step: 1,
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&replica), Step::Replica);
+        let answered = TestView {
+            step: 1,
+            out: vec![Class::ApiRead.bit(); 2],
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&answered), Step::CacheAside);
+        let checked = TestView {
+            aside_checked: true,
+            ..answered
+        };
+        assert_eq!(proceed(&checked), Step::Call { pos: 1 });
     }
 }
