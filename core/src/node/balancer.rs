@@ -3,7 +3,7 @@
 //! parameters.
 
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
-use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
 
 json_spec! {
@@ -38,32 +38,32 @@ impl Default for BalancerSpec {
     }
 }
 
-/// How a balancer picks a backend.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum Strategy {
-    #[default]
-    RoundRobin,
-    WeightedRoundRobin,
-    Random,
-    WeightedRandom,
-    LeastConnections,
-    WeightedLeastConnections,
-    LeastResponseTime,
-    PowerOfTwo,
-    /// IP hash: by the client that sent the request.
-    SourceHash,
-    /// URL hash: by the request's key.
-    KeyHash,
-    Geographic,
-    Sticky,
-    /// The first healthy backend in edge order: an active/passive pair.
-    Failover,
-    /// A consistent-hash ring of the backends, by the request's key.
-    ConsistentHash,
-    /// Consistent hashing with bounded loads (HAProxy's `hash-balance-factor`).
-    BoundedConsistentHash,
+json_enum! {
+    /// How a balancer picks a backend.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum Strategy {
+        #[default]
+        RoundRobin = "round_robin",
+        WeightedRoundRobin = "weighted_round_robin",
+        Random = "random",
+        WeightedRandom = "weighted_random",
+        LeastConnections = "least_connections",
+        WeightedLeastConnections = "weighted_least_connections",
+        LeastResponseTime = "least_response_time",
+        PowerOfTwo = "power_of_two",
+        /// IP hash: by the client that sent the request.
+        SourceHash = "source_hash",
+        /// URL hash: by the request's key.
+        KeyHash = "key_hash",
+        Geographic = "geographic",
+        Sticky = "sticky",
+        /// The first healthy backend in edge order: an active/passive pair.
+        Failover = "failover",
+        /// A consistent-hash ring of the backends, by the request's key.
+        ConsistentHash = "consistent_hash",
+        /// Consistent hashing with bounded loads (HAProxy's `hash-balance-factor`).
+        BoundedConsistentHash = "bounded_consistent_hash",
+    }
 }
 
 json_spec! {
@@ -99,27 +99,6 @@ json_spec! {
         pub ejection_ms: f64 = req,
     }
 }
-
-unit_enum!(
-    Strategy,
-    [
-        RoundRobin = "round_robin",
-        WeightedRoundRobin = "weighted_round_robin",
-        Random = "random",
-        WeightedRandom = "weighted_random",
-        LeastConnections = "least_connections",
-        WeightedLeastConnections = "weighted_least_connections",
-        LeastResponseTime = "least_response_time",
-        PowerOfTwo = "power_of_two",
-        SourceHash = "source_hash",
-        KeyHash = "key_hash",
-        Geographic = "geographic",
-        Sticky = "sticky",
-        Failover = "failover",
-        ConsistentHash = "consistent_hash",
-        BoundedConsistentHash = "bounded_consistent_hash",
-    ]
-);
 
 pub(crate) const STRATEGIES: &[(&str, &str)] = &[
     ("round_robin", "round robin"),

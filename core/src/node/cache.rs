@@ -2,7 +2,7 @@
 //! policies) and the inspector's parameters.
 
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
-use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
 
 json_spec! {
@@ -34,81 +34,53 @@ json_spec! {
     }
 }
 
-/// Who fills a cache on a miss.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum ReadPolicy {
-    /// The cache fetches the miss from its origin and stores it on the way back.
-    #[default]
-    ReadThrough,
-    /// The cache only answers; on a miss the calling service reads its next dependency (the database)
-    /// itself, then stores the value in the cache. A hit skips that dependency.
-    CacheAside,
+json_enum! {
+    /// Who fills a cache on a miss.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum ReadPolicy {
+        /// The cache fetches the miss from its origin and stores it on the way back.
+        #[default]
+        ReadThrough = "read_through",
+        /// The cache only answers; on a miss the calling service reads its next dependency (the database)
+        /// itself, then stores the value in the cache. A hit skips that dependency.
+        CacheAside = "cache_aside",
+    }
 }
 
-/// What a cache does with a write.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum WritePolicy {
-    /// Write to the origin and drop the cached copy; the next read fills it.
-    #[default]
-    WriteAround,
-    /// Write to the origin, then store the new value once the origin has acknowledged it.
-    WriteThrough,
-    /// Store the value, acknowledge at once, and write it to the origin later (`flush_ms`); a crash loses
-    /// the writes not yet flushed.
-    WriteBack,
-}
-
-/// Eviction policy of a cache.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum EvictionPolicy {
-    Fifo,
-    Lifo,
-    #[default]
-    Lru,
-    Mru,
-    Lfu,
-    Random,
-    Clock,
-    Sieve,
-    /// Written `s3fifo`, as `switchyard cache --policy` spells it.
-    #[cfg_attr(feature = "serde-oracle", serde(rename = "s3fifo"))]
-    S3Fifo,
-    Arc,
-    #[cfg_attr(feature = "serde-oracle", serde(rename = "tinylfu"))]
-    TinyLfu,
-}
-
-unit_enum!(ReadPolicy, [ReadThrough = "read_through", CacheAside = "cache_aside"]);
-unit_enum!(
-    WritePolicy,
-    [
+json_enum! {
+    /// What a cache does with a write.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum WritePolicy {
+        /// Write to the origin and drop the cached copy; the next read fills it.
+        #[default]
         WriteAround = "write_around",
+        /// Write to the origin, then store the new value once the origin has acknowledged it.
         WriteThrough = "write_through",
-        WriteBack = "write_back"
-    ]
-);
-unit_enum!(
-    EvictionPolicy,
-    [
+        /// Store the value, acknowledge at once, and write it to the origin later (`flush_ms`); a crash loses
+        /// the writes not yet flushed.
+        WriteBack = "write_back",
+    }
+}
+
+json_enum! {
+    /// Eviction policy of a cache.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum EvictionPolicy {
         Fifo = "fifo",
         Lifo = "lifo",
+        #[default]
         Lru = "lru",
         Mru = "mru",
         Lfu = "lfu",
         Random = "random",
         Clock = "clock",
         Sieve = "sieve",
+        /// Written `s3fifo`, as `switchyard cache --policy` spells it.
         S3Fifo = "s3fifo",
         Arc = "arc",
         TinyLfu = "tinylfu",
-    ]
-);
+    }
+}
 
 const POLICIES: &[(&str, &str)] = &[
     ("lru", "LRU"),

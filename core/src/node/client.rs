@@ -4,7 +4,7 @@
 use super::balancer::{HealthCheck, Strategy, HEALTH, STRATEGIES};
 use crate::scenario::params::{opt, p, Control, Param, MS};
 use crate::scenario::params::{ARRIVALS, KEYS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX};
-use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
 
 json_spec! {
@@ -45,21 +45,19 @@ pub(crate) fn default_backoff_max() -> f64 {
     1_000.0
 }
 
-/// How backoff delays are randomised (AWS's "Exponential Backoff and Jitter" names).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum Jitter {
-    /// Exactly the exponential delay: synchronised retries, the storm's best friend.
-    None,
-    /// Uniform in `[0, delay]`.
-    #[default]
-    Full,
-    /// `delay/2` plus uniform in `[0, delay/2]`.
-    Equal,
+json_enum! {
+    /// How backoff delays are randomised (AWS's "Exponential Backoff and Jitter" names).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum Jitter {
+        /// Exactly the exponential delay: synchronised retries, the storm's best friend.
+        None = "none",
+        /// Uniform in `[0, delay]`.
+        #[default]
+        Full = "full",
+        /// `delay/2` plus uniform in `[0, delay/2]`.
+        Equal = "equal",
+    }
 }
-
-unit_enum!(Jitter, [None = "none", Full = "full", Equal = "equal"]);
 
 const JITTERS: &[(&str, &str)] = &[("full", "full"), ("equal", "equal"), ("none", "none")];
 

@@ -3,7 +3,7 @@
 
 use crate::scenario::params::CLASSES;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
-use crate::scenario::v1::codec::{json_spec, unit_enum};
+use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
 
 json_spec! {
@@ -45,45 +45,29 @@ json_spec! {
     }
 }
 
-/// How a shard router maps keys to shards (`core/src/partition/` has one file per scheme).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum ShardScheme {
-    /// `hash(key) mod n` (also written `modn`).
-    #[default]
-    #[cfg_attr(feature = "serde-oracle", serde(alias = "modn"))]
-    HashMod,
-    /// Key ranges between split points.
-    Range,
-    /// A consistent-hash ring of the shards.
-    Consistent,
-    /// Region code `key mod regions` looked up in a list.
-    List,
-    /// The `i`-th write to shard `i mod n`: even writes, but a read must ask every shard.
-    RoundRobin,
-    /// List by region, then hash within the region's shards.
-    Composite,
-    /// A lookup table (a `directory` node) says where each key lives.
-    Directory,
-    /// Vertical partitioning: each request class goes to the shard whose edge carries it (edge `classes`).
-    Vertical,
-}
-
-unit_enum!(
-    ShardScheme,
-    [
-        HashMod = "hash_mod",
+json_enum! {
+    /// How a shard router maps keys to shards (`core/src/partition/` has one file per scheme).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum ShardScheme {
+        /// `hash(key) mod n` (also written `modn`).
+        #[default]
+        HashMod = "hash_mod" | "modn",
+        /// Key ranges between split points.
         Range = "range",
+        /// A consistent-hash ring of the shards.
         Consistent = "consistent",
+        /// Region code `key mod regions` looked up in a list.
         List = "list",
+        /// The `i`-th write to shard `i mod n`: even writes, but a read must ask every shard.
         RoundRobin = "round_robin",
+        /// List by region, then hash within the region's shards.
         Composite = "composite",
+        /// A lookup table (a `directory` node) says where each key lives.
         Directory = "directory",
+        /// Vertical partitioning: each request class goes to the shard whose edge carries it (edge `classes`).
         Vertical = "vertical",
-    ],
-    alias "modn" => 0
-);
+    }
+}
 
 const SCHEMES: &[(&str, &str)] = &[
     ("hash_mod", "hash mod N"),

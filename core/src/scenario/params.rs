@@ -92,107 +92,63 @@ pub(crate) const fn opt(
     }
 }
 
+const fn variant(name: &'static str, label: &'static str, fields: &'static [(&'static str, f64)]) -> Variant {
+    Variant { name, label, fields }
+}
+
 /// Duration distributions, in milliseconds.
 pub const DISTS: &[Variant] = &[
-    Variant {
-        name: "constant",
-        label: "constant",
-        fields: &[("ms", 10.0)],
-    },
-    Variant {
-        name: "exponential",
-        label: "exponential",
-        fields: &[("mean_ms", 10.0)],
-    },
-    Variant {
-        name: "uniform",
-        label: "uniform",
-        fields: &[("min_ms", 5.0), ("max_ms", 15.0)],
-    },
-    Variant {
-        name: "log_normal",
-        label: "log-normal",
-        fields: &[("median_ms", 10.0), ("sigma", 0.5)],
-    },
-    Variant {
-        name: "pareto",
-        label: "Pareto (heavy tail)",
-        fields: &[("min_ms", 5.0), ("alpha", 2.5)],
-    },
+    variant("constant", "constant", &[("ms", 10.0)]),
+    variant("exponential", "exponential", &[("mean_ms", 10.0)]),
+    variant("uniform", "uniform", &[("min_ms", 5.0), ("max_ms", 15.0)]),
+    variant("log_normal", "log-normal", &[("median_ms", 10.0), ("sigma", 0.5)]),
+    variant("pareto", "Pareto (heavy tail)", &[("min_ms", 5.0), ("alpha", 2.5)]),
 ];
 
 pub(crate) const ARRIVALS: &[Variant] = &[
-    Variant {
-        name: "poisson",
-        label: "Poisson",
-        fields: &[("rate_rps", 100.0)],
-    },
-    Variant {
-        name: "constant",
-        label: "constant rate",
-        fields: &[("rate_rps", 100.0)],
-    },
-    Variant {
-        name: "on_off",
-        label: "on/off bursts",
-        fields: &[("rate_rps", 200.0), ("on_ms", 1_000.0), ("off_ms", 1_000.0)],
-    },
-    Variant {
-        name: "spike",
-        label: "spike",
-        fields: &[
+    variant("poisson", "Poisson", &[("rate_rps", 100.0)]),
+    variant("constant", "constant rate", &[("rate_rps", 100.0)]),
+    variant(
+        "on_off",
+        "on/off bursts",
+        &[("rate_rps", 200.0), ("on_ms", 1_000.0), ("off_ms", 1_000.0)],
+    ),
+    variant(
+        "spike",
+        "spike",
+        &[
             ("base_rps", 100.0),
             ("spike_rps", 1_000.0),
             ("at_ms", 10_000.0),
             ("duration_ms", 5_000.0),
         ],
-    },
-    Variant {
-        name: "ramp",
-        label: "ramp",
-        fields: &[("from_rps", 10.0), ("to_rps", 500.0), ("over_ms", 30_000.0)],
-    },
+    ),
+    variant(
+        "ramp",
+        "ramp",
+        &[("from_rps", 10.0), ("to_rps", 500.0), ("over_ms", 30_000.0)],
+    ),
 ];
 
 pub(crate) const KEYS: &[Variant] = &[
-    Variant {
-        name: "uniform",
-        label: "uniform",
-        fields: &[("count", 10_000.0)],
-    },
-    Variant {
-        name: "zipf",
-        label: "Zipf (skewed)",
-        fields: &[("count", 10_000.0), ("alpha", 1.0)],
-    },
-    Variant {
-        name: "hotspot",
-        label: "hotspot",
-        fields: &[("count", 10_000.0), ("hot_keys", 0.01), ("hot_traffic", 0.9)],
-    },
-    Variant {
-        name: "sequential",
-        label: "sequential (timestamps)",
-        fields: &[],
-    },
+    variant("uniform", "uniform", &[("count", 10_000.0)]),
+    variant("zipf", "Zipf (skewed)", &[("count", 10_000.0), ("alpha", 1.0)]),
+    variant(
+        "hotspot",
+        "hotspot",
+        &[("count", 10_000.0), ("hot_keys", 0.01), ("hot_traffic", 0.9)],
+    ),
+    variant("sequential", "sequential (timestamps)", &[]),
 ];
 
 pub(crate) const SIZES: &[Variant] = &[
-    Variant {
-        name: "constant",
-        label: "constant",
-        fields: &[("bytes", 1_024.0)],
-    },
-    Variant {
-        name: "uniform",
-        label: "uniform",
-        fields: &[("min_bytes", 256.0), ("max_bytes", 4_096.0)],
-    },
-    Variant {
-        name: "log_normal",
-        label: "log-normal (long tail)",
-        fields: &[("median_bytes", 8_192.0), ("sigma", 1.5)],
-    },
+    variant("constant", "constant", &[("bytes", 1_024.0)]),
+    variant("uniform", "uniform", &[("min_bytes", 256.0), ("max_bytes", 4_096.0)]),
+    variant(
+        "log_normal",
+        "log-normal (long tail)",
+        &[("median_bytes", 8_192.0), ("sigma", 1.5)],
+    ),
 ];
 
 pub(crate) const MESSAGE_BYTES: Param = opt(

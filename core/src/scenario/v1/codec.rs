@@ -768,35 +768,23 @@ macro_rules! unit_enum {
 }
 pub(crate) use unit_enum;
 
-unit_enum!(
-    RealtimeMode,
-    [
-        Poll = "poll",
-        LongPoll = "long_poll",
-        Websocket = "websocket",
-        Sse = "sse"
-    ]
-);
-unit_enum!(
-    RequestClass,
-    [
-        StaticAsset = "static_asset",
-        ApiRead = "api_read",
-        ApiWrite = "api_write",
-        BackgroundJob = "background_job"
-    ]
-);
-unit_enum!(
-    ReplicationMode,
-    [
-        Async = "async",
-        Sync = "sync",
-        SemiSync = "semi_sync",
-        Quorum = "quorum"
-    ]
-);
-unit_enum!(Consistency, [Cp = "cp", Ap = "ap"]);
-unit_enum!(ReadFrom, [Primary = "primary", Replica = "replica"]);
+/// Declares a unit-only enum of the format once: each variant with its JSON name (and at most one alias, after
+/// `|`), its docs and attributes. The macro writes the enum, the serde oracle's attributes and [`unit_enum!`].
+macro_rules! json_enum {
+    ($(#[$m:meta])* pub enum $ty:ident {
+        $($(#[$vm:meta])* $v:ident = $name:literal $(| $alias:literal)?,)+
+    }) => {
+        $(#[$m])*
+        #[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
+        pub enum $ty {
+            $($(#[$vm])*
+            #[cfg_attr(feature = "serde-oracle", serde(rename = $name $(, alias = $alias)?))]
+            $v,)+
+        }
+        $crate::scenario::v1::codec::unit_enum!($ty, [$($v = $name),+] $($(, alias $alias => $ty::$v as usize)?)+);
+    };
+}
+pub(crate) use json_enum;
 
 // ---------------------------------------------------------------------------------------------------------
 // Structs. Each is declared once, in `v1`, by [`json_spec!`]: its members with their types, docs and modes;

@@ -20,7 +20,7 @@ pub use crate::node::queue::QueueSpec;
 pub use crate::node::shard_router::{RouterCache, ShardRouterSpec, ShardScheme};
 pub use crate::node::station::{IndexSpec, StationSpec};
 pub use crate::node::{NodeKind, NodeSpec};
-use codec::json_spec;
+use codec::{json_enum, json_spec};
 pub use values::*;
 
 /// The format version this module reads and writes.
@@ -102,17 +102,17 @@ pub(crate) fn all_realtime_modes() -> Vec<RealtimeMode> {
     ]
 }
 
-/// A real-time channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum RealtimeMode {
-    /// Short polling every `poll_interval_ms`.
-    Poll,
-    LongPoll,
-    Websocket,
-    /// Server-Sent Events.
-    Sse,
+json_enum! {
+    /// A real-time channel.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum RealtimeMode {
+        /// Short polling every `poll_interval_ms`.
+        Poll = "poll",
+        LongPoll = "long_poll",
+        Websocket = "websocket",
+        /// Server-Sent Events.
+        Sse = "sse",
+    }
 }
 
 json_spec! {
@@ -216,43 +216,43 @@ pub(crate) fn default_link_latency() -> Dist {
     Dist::Constant { ms: 5.0 }
 }
 
-/// How a cluster replicates writes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum ReplicationMode {
-    /// The primary acknowledges a write at once and replicates it in the background.
-    #[default]
-    Async,
-    /// The primary acknowledges once every replica has applied the write.
-    Sync,
-    /// The primary acknowledges once one replica has applied the write.
-    SemiSync,
-    /// Leaderless (Dynamo style): the coordinator writes to `n` replicas and waits for `w`, reads from `n`
-    /// and waits for `r`; the newest timestamp wins (last-write-wins).
-    Quorum,
+json_enum! {
+    /// How a cluster replicates writes.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum ReplicationMode {
+        /// The primary acknowledges a write at once and replicates it in the background.
+        #[default]
+        Async = "async",
+        /// The primary acknowledges once every replica has applied the write.
+        Sync = "sync",
+        /// The primary acknowledges once one replica has applied the write.
+        SemiSync = "semi_sync",
+        /// Leaderless (Dynamo style): the coordinator writes to `n` replicas and waits for `w`, reads from `n`
+        /// and waits for `r`; the newest timestamp wins (last-write-wins).
+        Quorum = "quorum",
+    }
 }
 
-/// Which side of CAP a cluster chooses under a partition.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum Consistency {
-    #[default]
-    Cp,
-    Ap,
+json_enum! {
+    /// Which side of CAP a cluster chooses under a partition.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum Consistency {
+        #[default]
+        Cp = "cp",
+        Ap = "ap",
+    }
 }
 
-/// Where a primary/replica cluster serves reads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum ReadFrom {
-    /// The coordinator forwards reads to the primary.
-    #[default]
-    Primary,
-    /// The replica a request reached answers from its own copy (possibly stale).
-    Replica,
+json_enum! {
+    /// Where a primary/replica cluster serves reads.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum ReadFrom {
+        /// The coordinator forwards reads to the primary.
+        #[default]
+        Primary = "primary",
+        /// The replica a request reached answers from its own copy (possibly stale).
+        Replica = "replica",
+    }
 }
 
 /// One entry of the fault timeline.

@@ -2,7 +2,7 @@
 //! the workload a client generates. A leaf of the format: the node kinds' specs (`crate::node`) use it, and
 //! `v1` re-exports it.
 
-use super::codec::json_spec;
+use super::codec::{json_enum, json_spec};
 use std::collections::BTreeMap;
 
 pub(crate) fn one() -> u32 {
@@ -33,15 +33,15 @@ pub(crate) fn zero_dist() -> Dist {
     Dist::Constant { ms: 0.0 }
 }
 
-/// The kinds of request a workload issues.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde-oracle", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde-oracle", serde(rename_all = "snake_case"))]
-pub enum RequestClass {
-    StaticAsset,
-    ApiRead,
-    ApiWrite,
-    BackgroundJob,
+json_enum! {
+    /// The kinds of request a workload issues.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum RequestClass {
+        StaticAsset = "static_asset",
+        ApiRead = "api_read",
+        ApiWrite = "api_write",
+        BackgroundJob = "background_job",
+    }
 }
 
 json_spec! {
