@@ -3,7 +3,7 @@
 
 use super::balancer::{HealthCheck, Strategy, HEALTH, STRATEGIES};
 use crate::scenario::params::{opt, p, Control, Param, MS};
-use crate::scenario::params::{ARRIVALS, KEYS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX};
+use crate::scenario::params::{ARRIVALS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX, WORKLOAD_KEYS};
 use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
 
@@ -76,13 +76,7 @@ pub const CLIENT: &[Param] = &[
         Control::Tagged(ARRIVALS),
         "When requests are sent. Poisson is the classic open-loop model; spikes and ramps test headroom.",
     ),
-    p(
-        "workload.keys",
-        "Keys",
-        "",
-        Control::Tagged(KEYS),
-        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
-    ),
+    WORKLOAD_KEYS,
     p(
         "workload.mix",
         "Request mix",

@@ -167,6 +167,15 @@ pub(crate) const MESSAGE_BYTES_BY_CLASS: Param = opt(
     "Per-class sizes that override the message size (set in the scenario file).",
 );
 
+/// Which keys a workload's requests touch.
+pub(crate) const WORKLOAD_KEYS: Param = p(
+    "workload.keys",
+    "Keys",
+    "",
+    Control::Tagged(KEYS),
+    "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
+);
+
 /// The weights of the request mix (a workload's `mix`).
 pub(crate) const MIX: [Param; 4] = [
     p(
@@ -279,13 +288,7 @@ pub const SCENARIO: &[Param] = &[
         Control::Tagged(ARRIVALS),
         "When each client sends requests, unless it has its own workload.",
     ),
-    p(
-        "workload.keys",
-        "Keys",
-        "",
-        Control::Tagged(KEYS),
-        "Which keys requests touch. Skew (Zipf, hotspots) makes caches work and shards hot.",
-    ),
+    WORKLOAD_KEYS,
     MIX[0],
     MIX[1],
     MIX[2],
