@@ -198,21 +198,15 @@ impl Sim {
         let attempt = self.calls[call].attempt;
         let client = self.nodes[node as usize].client as usize;
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
-            if let Some(r) = &cfg.retry {
-                if attempt <= r.max_retries {
-                    let exp = r.base_ns.saturating_mul(1u64 << (attempt - 1).min(40));
-                    let delay = exp.min(r.max_ns);
-                    let rng = &mut self.clients[client].rng;
-                    let delay = match r.jitter {
-                        crate::scenario::v1::Jitter::None => delay,
-                        crate::scenario::v1::Jitter::Full => (delay as f64 * rng.unit()) as u64,
-                        crate::scenario::v1::Jitter::Equal => delay / 2 + ((delay / 2) as f64 * rng.unit()) as u64,
-                    };
-                    self.calls[call].awaiting_retry = true;
-                    let call = self.calls.handle(call);
-                    self.queue.push(self.now.saturating_add(delay), Ev::Retry { call });
-                    return;
-                }
+            if let Some(delay) = cfg
+                .retry
+                .as_ref()
+                .and_then(|r| r.backoff(attempt, &mut self.clients[client].rng))
+            {
+                self.calls[call].awaiting_retry = true;
+                let call = self.calls.handle(call);
+                self.queue.push(self.now.saturating_add(delay), Ev::Retry { call });
+                return;
             }
         }
         let (client, class) = self.call_group(call);

@@ -158,6 +158,7 @@ pub const CLIENT: &[Param] = &[
 
 use super::balancer::{balance_cfg, BalanceCfg};
 use super::{Behavior, Built, Check};
+use crate::rng::SimRng;
 use crate::time::ms_to_nanos;
 use crate::topology::check::{opt_ms, validate_workload};
 use crate::topology::problem::Location;
@@ -222,5 +223,87 @@ impl ClientSpec {
                 balance,
             })
         }))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour: a client's requests are the engine's (arrivals, calls, timeouts); its retry policy is here.
+
+impl RetryCfg {
+    /// How long to wait before retrying after failed attempt `attempt` (from 1): the base delay doubled for each
+    /// earlier attempt, capped, then jittered; `None` once the retries are spent.
+    pub(crate) fn backoff(&self, attempt: u32, rng: &mut SimRng) -> Option<u64> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        let exp = self.base_ns.saturating_mul(1u64 << attempt.saturating_sub(1).min(40));
+        let delay = exp.min(self.max_ns);
+        Some(match self.jitter {
+            Jitter::None => delay,
+            Jitter::Full => (delay as f64 * rng.unit()) as u64,
+            Jitter::Equal => delay / 2 + ((delay / 2) as f64 * rng.unit()) as u64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn retry(max_retries: u32, jitter: Jitter) -> RetryCfg {
+        RetryCfg {
+            max_retries,
+            base_ns: 10,
+            max_ns: 100,
+            jitter,
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap_and_stops_when_retries_are_spent() {
+        let mut rng = SimRng::new(1);
+        let r = retry(6, Jitter::None);
+        let delays: Vec<Option<u64>> = (1..=7).map(|a| r.backoff(a, &mut rng)).collect();
+        assert_eq!(
+            delays,
+            [Some(10), Some(20), Some(40), Some(80), Some(100), Some(100), None]
+        );
+        let huge = RetryCfg {
+            max_retries: u32::MAX,
+            base_ns: u64::MAX / 2,
+            max_ns: u64::MAX,
+            jitter: Jitter::None,
+        };
+        assert_eq!(
+            huge.backoff(1000, &mut rng),
+            Some(u64::MAX),
+            "saturates, never overflows"
+        );
+    }
+
+    #[test]
+    fn jitter_stays_in_its_range_and_spreads_the_retries() {
+        let mut rng = SimRng::new(7);
+        let full: Vec<u64> = (0..1000)
+            .filter_map(|_| retry(9, Jitter::Full).backoff(9, &mut rng))
+            .collect();
+        assert!(full.iter().all(|&d| d <= 100));
+        let equal: Vec<u64> = (0..1000)
+            .filter_map(|_| retry(9, Jitter::Equal).backoff(9, &mut rng))
+            .collect();
+        assert!(equal.iter().all(|&d| (50..=100).contains(&d)));
+        for (name, d) in [("full", &full), ("equal", &equal)] {
+            let distinct: std::collections::BTreeSet<_> = d.iter().collect();
+            assert!(
+                distinct.len() > 20,
+                "{name} jitter spreads retries: {} distinct delays",
+                distinct.len()
+            );
+        }
+        let mean = full.iter().sum::<u64>() as f64 / full.len() as f64;
+        assert!(
+            (40.0..60.0).contains(&mean),
+            "full jitter is uniform on [0, 100]: mean {mean}"
+        );
     }
 }
