@@ -58,13 +58,10 @@ pub struct Param {
     pub optional: bool,
 }
 
-pub(crate) const fn p(
-    key: &'static str,
-    label: &'static str,
-    unit: &'static str,
-    control: Control,
-    help: &'static str,
-) -> Param {
+type Text = &'static str;
+
+/// A required parameter.
+pub(crate) const fn p(key: Text, label: Text, unit: Text, control: Control, help: Text) -> Param {
     Param {
         key,
         label,
@@ -75,20 +72,11 @@ pub(crate) const fn p(
     }
 }
 
-pub(crate) const fn opt(
-    key: &'static str,
-    label: &'static str,
-    unit: &'static str,
-    control: Control,
-    help: &'static str,
-) -> Param {
+/// A parameter that may be absent (an empty field removes the key).
+pub(crate) const fn opt(key: Text, label: Text, unit: Text, control: Control, help: Text) -> Param {
     Param {
-        key,
-        label,
-        unit,
-        help,
-        control,
         optional: true,
+        ..p(key, label, unit, control, help)
     }
 }
 
