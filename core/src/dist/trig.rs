@@ -8,29 +8,29 @@
 //! return exactly what `libm` returns (the tests compare the bits); from there on they return NaN, as for
 //! infinities.
 
-// Same constants as libm's `rem_pio2.rs`, `k_cos.rs` and `k_sin.rs`.
+// Same constants as libm's `rem_pio2.rs`, `k_cos.rs` and `k_sin.rs`, given by their bits.
 const TO_INT: f64 = 1.5 / f64::EPSILON;
-const INV_PIO2: f64 = 6.366_197_723_675_813_824_33e-1; /* 0x3FE45F30, 0x6DC9C883 */
-const PIO2_1: f64 = 1.570_796_326_734_125_614_17e0; /* 0x3FF921FB, 0x54400000 */
-const PIO2_1T: f64 = 6.077_100_506_506_192_249_32e-11; /* 0x3DD0B461, 0x1A626331 */
-const PIO2_2: f64 = 6.077_100_506_303_965_976_60e-11; /* 0x3DD0B461, 0x1A600000 */
-const PIO2_2T: f64 = 2.022_266_248_795_950_631_54e-21; /* 0x3BA3198A, 0x2E037073 */
-const PIO2_3: f64 = 2.022_266_248_711_166_455_80e-21; /* 0x3BA3198A, 0x2E000000 */
-const PIO2_3T: f64 = 8.478_427_660_368_899_569_97e-32; /* 0x397B839A, 0x252049C1 */
+const INV_PIO2: f64 = f64::from_bits(0x3fe4_5f30_6dc9_c883); // 6.36619772367581382433e-1
+const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000); // 1.57079632673412561417e0
+const PIO2_1T: f64 = f64::from_bits(0x3dd0_b461_1a62_6331); // 6.07710050650619224932e-11
+const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000); // 6.07710050630396597660e-11
+const PIO2_2T: f64 = f64::from_bits(0x3ba3_198a_2e03_7073); // 2.02226624879595063154e-21
+const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e00_0000); // 2.02226624871116645580e-21
+const PIO2_3T: f64 = f64::from_bits(0x397b_839a_2520_49c1); // 8.47842766036889956997e-32
 
-const C1: f64 = 4.166_666_666_666_660_190_37e-2; /* 0x3FA55555, 0x5555554C */
-const C2: f64 = -1.388_888_888_887_410_957_49e-3; /* 0xBF56C16C, 0x16C15177 */
-const C3: f64 = 2.480_158_728_947_672_941_78e-5; /* 0x3EFA01A0, 0x19CB1590 */
-const C4: f64 = -2.755_731_435_139_066_330_35e-7; /* 0xBE927E4F, 0x809C52AD */
-const C5: f64 = 2.087_572_321_298_174_827_90e-9; /* 0x3E21EE9E, 0xBDB4B1C4 */
-const C6: f64 = -1.135_964_755_778_819_482_65e-11; /* 0xBDA8FAE9, 0xBE8838D4 */
+const C1: f64 = f64::from_bits(0x3fa5_5555_5555_554c); // 4.16666666666666019037e-2
+const C2: f64 = f64::from_bits(0xbf56_c16c_16c1_5177); // -1.38888888888741095749e-3
+const C3: f64 = f64::from_bits(0x3efa_01a0_19cb_1590); // 2.48015872894767294178e-5
+const C4: f64 = f64::from_bits(0xbe92_7e4f_809c_52ad); // -2.75573143513906633035e-7
+const C5: f64 = f64::from_bits(0x3e21_ee9e_bdb4_b1c4); // 2.08757232129817482790e-9
+const C6: f64 = f64::from_bits(0xbda8_fae9_be88_38d4); // -1.13596475577881948265e-11
 
-const S1: f64 = -1.666_666_666_666_663_243_48e-1; /* 0xBFC55555, 0x55555549 */
-const S2: f64 = 8.333_333_333_322_489_461_24e-3; /* 0x3F811111, 0x1110F8A6 */
-const S3: f64 = -1.984_126_982_985_794_931_34e-4; /* 0xBF2A01A0, 0x19C161D5 */
-const S4: f64 = 2.755_731_370_707_006_767_89e-6; /* 0x3EC71DE3, 0x57B1FE7D */
-const S5: f64 = -2.505_076_025_340_686_341_95e-8; /* 0xBE5AE5E6, 0x8A2B9CEB */
-const S6: f64 = 1.589_690_995_211_550_102_21e-10; /* 0x3DE5D93A, 0x5ACFD57C */
+const S1: f64 = f64::from_bits(0xbfc5_5555_5555_5549); // -1.66666666666666324348e-1
+const S2: f64 = f64::from_bits(0x3f81_1111_1110_f8a6); // 8.33333333332248946124e-3
+const S3: f64 = f64::from_bits(0xbf2a_01a0_19c1_61d5); // -1.98412698298579493134e-4
+const S4: f64 = f64::from_bits(0x3ec7_1de3_57b1_fe7d); // 2.75573137070700676789e-6
+const S5: f64 = f64::from_bits(0xbe5a_e5e6_8a2b_9ceb); // -2.50507602534068634195e-8
+const S6: f64 = f64::from_bits(0x3de5_d93a_5acf_d57c); // 1.58969099521155010221e-10
 
 /// The high word of |x|, which the branches below test.
 fn high_word(x: f64) -> u32 {
@@ -50,7 +50,7 @@ pub fn cos(x: f64) -> f64 {
     }
     // cos(Inf or NaN) is NaN
     if ix >= 0x7ff0_0000 {
-        return x - x;
+        return f64::NAN;
     }
     let (n, y0, y1) = rem_pio2(x);
     match n & 3 {
@@ -74,7 +74,7 @@ pub fn sin(x: f64) -> f64 {
     }
     // sin(Inf or NaN) is NaN
     if ix >= 0x7ff0_0000 {
-        return x - x;
+        return f64::NAN;
     }
     let (n, y0, y1) = rem_pio2(x);
     match n & 3 {
