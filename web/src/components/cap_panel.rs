@@ -27,8 +27,8 @@ fn pct(x: f64) -> String {
 
 #[component]
 pub fn CapPanel(props: &CapPanelProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
-    let check = props.on_action.reform(|_: MouseEvent| Action::CheckConsistency);
+    let close = super::click(&props.on_close);
+    let check = super::click_action(&props.on_action, || Action::CheckConsistency);
     let heal = {
         let at_ms = props.now_ms;
         props

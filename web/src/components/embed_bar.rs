@@ -61,7 +61,7 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
         });
     }
     let v = &props.view;
-    let on_play = props.on_action.reform(|_: MouseEvent| Action::TogglePlay);
+    let on_play = super::click_action(&props.on_action, || Action::TogglePlay);
     let selected = match &v.selection {
         Selection::Nodes(set) if set.len() == 1 => set.first().copied(),
         _ => None,

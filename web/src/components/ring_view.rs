@@ -157,7 +157,7 @@ pub fn RingView(props: &RingViewProps) -> Html {
             .cloned()
             .unwrap_or_else(|| format!("new server {}", s.0 + 1))
     };
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = super::click(&props.on_close);
     let body = match &pic {
         Err(e) => html! { <p class="problem">{ e }</p> },
         Ok(p) => {

@@ -162,7 +162,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             });
         })
     };
-    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let on_close = super::click(&props.on_close);
     let note = |what: &str| (*copied == Some(what)).then_some(html! { <span class="hint">{ " Copied." }</span> });
 
     html! {
