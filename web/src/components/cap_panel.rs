@@ -45,7 +45,7 @@ pub fn CapPanel(props: &CapPanelProps) -> Html {
                 }
                 { for props.databases.iter().map(|d| html! {
                     <section class="cap-cluster" data-cluster={d.cluster.clone()}>
-                        <h3>{ format!("{} — {} replication, {}", d.cluster, d.mode, d.consistency.to_uppercase()) }</h3>
+                        <h3>{ format!("{} — {} replication, {}", d.cluster, d.mode, d.consistency.to_ascii_uppercase()) }</h3>
                         <table class="cap-table">
                             <thead><tr>
                                 <th scope="col">{ "side" }</th><th scope="col">{ "ops" }</th>

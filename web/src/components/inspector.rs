@@ -344,12 +344,14 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
     }
 }
 
-/// `text` with its first letter upper-case.
+/// `text` with its first letter upper-case. ASCII only (the text is core's request-class labels): Unicode
+/// case mapping would bring its tables into the bundle.
 fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    let mut text = text.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 /// The controls for a parameter list, hiding the members of groups that are switched off.
