@@ -29,7 +29,7 @@ pub use palette::{Palette, PaletteProps};
 pub use presets::{Presets, PresetsProps};
 pub use ring_view::{RingView, RingViewProps};
 pub use shard_map::{ShardMap, ShardMapProps};
-pub use share_dialog::ShareDialog;
+pub use share_dialog::{file_stem, ShareDialog};
 pub use shortcuts::{Shortcuts, ShortcutsProps};
 
 use yew::{Callback, MouseEvent};
