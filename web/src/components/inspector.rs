@@ -141,7 +141,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
         .on_action
         .reform(move |e: Event| Action::SetLabel(i, input_value(&e)));
     let del = super::click_action(&props.on_action, || Action::Delete);
-    let crash = props.on_action.reform(move |_: MouseEvent| Action::ToggleNode(i));
+    let crash = super::click_index(&props.on_action, i, Action::ToggleNode);
     let connect_ref = NodeRef::default();
     let on_connect = {
         let r = connect_ref.clone();
@@ -799,7 +799,7 @@ fn timeline(props: &InspectorProps) -> Html {
             } else {
                 <ol>
                     { for faults.iter().enumerate().map(|(i, f)| {
-                        let remove = props.on_action.reform(move |_: MouseEvent| Action::RemoveFault(i));
+                        let remove = super::click_index(&props.on_action, i, Action::RemoveFault);
                         html! {
                             <li>
                                 <span>{ describe(f) }</span>

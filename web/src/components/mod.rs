@@ -49,6 +49,17 @@ pub fn click_action(cb: &Callback<Action>, a: fn() -> Action) -> Callback<MouseE
     cb.reform(move |_: MouseEvent| a())
 }
 
+/// A button's click handler that dispatches the action `a` makes of `i` (a node or a fault), such as
+/// `Action::ToggleNode` (see [`click`]).
+pub fn click_index(cb: &Callback<Action>, i: usize, a: fn(usize) -> Action) -> Callback<MouseEvent> {
+    cb.reform(move |_: MouseEvent| a(i))
+}
+
+/// A callback of `()` that dispatches the action `a` makes (see [`click`]).
+pub fn emit_action(cb: &Callback<Action>, a: fn() -> Action) -> Callback<()> {
+    cb.reform(move |()| a())
+}
+
 /// A button's click handler that opens the dialog `d` (see [`click`]).
 pub fn click_open(cb: &Callback<Dialog>, d: Dialog) -> Callback<MouseEvent> {
     cb.reform(move |_: MouseEvent| d)
