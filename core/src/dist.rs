@@ -1,6 +1,8 @@
 //! Time distributions for network latency and service time, sampled through `libm` so the same seed gives
 //! bit-identical draws on native and wasm. Parameters are validated before the engine ever samples.
 
+pub mod trig;
+
 use crate::limits::{MAX_PARETO_ALPHA, MAX_SIGMA, MAX_TIME_MS, MIN_PARETO_ALPHA, MIN_TIME_MS};
 use crate::rng::SimRng;
 use crate::time::ms_to_nanos;
@@ -179,7 +181,7 @@ impl Dist {
 pub fn std_normal(rng: &mut SimRng) -> f64 {
     let u1 = rng.unit_open0();
     let u2 = rng.unit();
-    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)
+    libm::sqrt(-2.0 * libm::log(u1)) * trig::cos(2.0 * std::f64::consts::PI * u2)
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use web_sys::KeyboardEvent;
 
 use crate::action::{Action, Dialog};
 use crate::components::{
-    Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, OtherTabBanner, Palette, Presets,
-    RingView, ShardMap, ShareDialog, Shortcuts,
+    emit_action, Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, OtherTabBanner, Palette,
+    Presets, RingView, ShardMap, ShareDialog, Shortcuts,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -282,9 +282,9 @@ pub fn App() -> Html {
         });
     }
     let v = &shell.view;
-    let on_play = on_action.reform(|()| Action::TogglePlay);
-    let on_reset = on_action.reform(|()| Action::Reset);
-    let on_run_to_end = on_action.reform(|()| Action::RunToEnd);
+    let on_play = emit_action(&on_action, || Action::TogglePlay);
+    let on_reset = emit_action(&on_action, || Action::Reset);
+    let on_run_to_end = emit_action(&on_action, || Action::RunToEnd);
     let on_speed = on_action.reform(Action::SetSpeed);
     let on_select = {
         let (on_action, banner, fetching) = (on_action.clone(), banner.clone(), fetching.clone());
@@ -376,7 +376,7 @@ pub fn App() -> Html {
                     {on_run_to_end} on_action={on_action.clone()} {on_share} />
             <aside class="side" aria-label="Presets and components">
                 <Presets selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
-                         on_blank={on_action.reform(|()| Action::NewBlank)} />
+                         on_blank={emit_action(&on_action, || Action::NewBlank)} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
                            nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}

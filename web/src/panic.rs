@@ -57,12 +57,19 @@ pub fn install() {
     watch_for_traps();
 }
 
+/// Under `-Cpanic=immediate-abort` no hook ever runs: the trap watcher shows the banner. The hook installed
+/// is then an empty one (so that Yew does not install its default), and the message code is not in the bundle.
+#[cfg(panic = "immediate-abort")]
+fn hook(_: &PanicHookInfo<'_>) {}
+
+#[cfg(not(panic = "immediate-abort"))]
 fn hook(info: &PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
     crashed(&message(info));
 }
 
 /// The panic's payload and location, as one line.
+#[cfg(not(panic = "immediate-abort"))]
 fn message(info: &PanicHookInfo<'_>) -> String {
     let payload = info
         .payload()

@@ -23,7 +23,7 @@ use switchyard_web::app::{shortcut, Shortcut};
 use switchyard_web::components::icons::kind_label;
 use switchyard_web::components::thousands;
 use switchyard_web::components::{
-    Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
+    file_stem, Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
     ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
 };
@@ -1532,4 +1532,39 @@ fn typed_numbers_parse_as_rust_parses_them() {
     for t in refused {
         assert_eq!(parse_f64(t), None, "{t:?}");
     }
+}
+
+// ---- share dialog -------------------------------------------------------------------------------------------
+
+/// Download names keep letters and digits of any script: in the browser, characters outside ASCII are
+/// classified by the page's regular expressions (`\p{Alphabetic}`, `\p{N}`), as `char::is_alphanumeric` does
+/// natively.
+#[wasm_bindgen_test]
+fn file_names_keep_letters_and_digits_of_any_script() {
+    let mut doc = scenario::parse(r#"{"version":1,"nodes":[],"edges":[]}"#).expect("an empty scenario parses");
+    for (name, want) in [
+        ("Cache: read-through (LRU)", "cache-read-through-lru"),
+        ("Café № 2 — Ωμέγα ٣", "café-2-Ωμέγα-٣"),
+        ("東京 ⅻ 𝟘 😀 x", "東京-ⅻ-𝟘-x"),
+        ("!!!", "scenario"),
+    ] {
+        doc.name = name.into();
+        assert_eq!(file_stem(&doc), want, "{name}");
+        let native: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { 'a' } else { ' ' })
+            .collect();
+        let browser: String = name
+            .chars()
+            .map(|c| if !file_stem_keeps(c) { ' ' } else { 'a' })
+            .collect();
+        assert_eq!(browser, native, "{name}");
+    }
+}
+
+/// Whether `file_stem` keeps the character `c` (as a one-character name).
+fn file_stem_keeps(c: char) -> bool {
+    let mut doc = scenario::parse(r#"{"version":1,"nodes":[],"edges":[]}"#).expect("an empty scenario parses");
+    doc.name = c.to_string();
+    file_stem(&doc) != "scenario"
 }

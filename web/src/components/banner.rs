@@ -18,9 +18,9 @@ pub fn Banner(props: &BannerProps) -> Html {
             <p>{ props.message.clone() }</p>
             <div class="row-buttons">
                 <button type="button" class="ctl" data-testid="link-error-empty"
-                        onclick={props.on_empty.reform(|_: MouseEvent| ())}>{ "Open an empty canvas" }</button>
+                        onclick={super::click(&props.on_empty)}>{ "Open an empty canvas" }</button>
                 <button type="button" class="ctl" data-testid="link-error-dismiss"
-                        onclick={props.on_dismiss.reform(|_: MouseEvent| ())}>{ "Dismiss" }</button>
+                        onclick={super::click(&props.on_dismiss)}>{ "Dismiss" }</button>
             </div>
         </div>
     }
@@ -44,9 +44,9 @@ pub fn OtherTabBanner(props: &OtherTabBannerProps) -> Html {
                   would overwrite each other. This tab's work stays here and in its address bar." }</p>
             <div class="row-buttons">
                 <button type="button" class="ctl" data-testid="other-tab-take-over"
-                        onclick={props.on_take_over.reform(|_: MouseEvent| ())}>{ "Autosave this tab's work" }</button>
+                        onclick={super::click(&props.on_take_over)}>{ "Autosave this tab's work" }</button>
                 <button type="button" class="ctl" data-testid="other-tab-open"
-                        onclick={props.on_open_theirs.reform(|_: MouseEvent| ())}>{ "Open the other tab's work here" }</button>
+                        onclick={super::click(&props.on_open_theirs)}>{ "Open the other tab's work here" }</button>
             </div>
         </div>
     }

@@ -309,7 +309,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         .iter()
         .filter(|p| p.node.is_none() && p.edge.is_none())
         .collect();
-    let act = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
+    let act = |a: fn() -> Action| super::click_action(&props.on_action, a);
     // The partition in force, side by side: replication between databases crosses it without an edge to cut.
     let mut sides: Vec<(u32, Vec<&str>)> = Vec::new();
     for n in &props.nodes {
@@ -344,7 +344,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         title="Fit to view (F)">{ "Fit" }</button>
                 <button type="button" class="tool" data-testid="tidy" onclick={act(|| Action::Tidy)}
                         title="Tidy layout, left to right (T)">{ "Tidy" }</button>
-                <button type="button" class="tool" data-testid="shortcuts" onclick={props.on_help.reform(|_| ())}
+                <button type="button" class="tool" data-testid="shortcuts" onclick={super::click(&props.on_help)}
                         title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
             if let Some(e) = &props.error {

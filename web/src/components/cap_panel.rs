@@ -27,8 +27,8 @@ fn pct(x: f64) -> String {
 
 #[component]
 pub fn CapPanel(props: &CapPanelProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
-    let check = props.on_action.reform(|_: MouseEvent| Action::CheckConsistency);
+    let close = super::click(&props.on_close);
+    let check = super::click_action(&props.on_action, || Action::CheckConsistency);
     let heal = {
         let at_ms = props.now_ms;
         props
@@ -45,7 +45,7 @@ pub fn CapPanel(props: &CapPanelProps) -> Html {
                 }
                 { for props.databases.iter().map(|d| html! {
                     <section class="cap-cluster" data-cluster={d.cluster.clone()}>
-                        <h3>{ format!("{} — {} replication, {}", d.cluster, d.mode, d.consistency.to_uppercase()) }</h3>
+                        <h3>{ format!("{} — {} replication, {}", d.cluster, d.mode, d.consistency.to_ascii_uppercase()) }</h3>
                         <table class="cap-table">
                             <thead><tr>
                                 <th scope="col">{ "side" }</th><th scope="col">{ "ops" }</th>

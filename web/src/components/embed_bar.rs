@@ -61,7 +61,7 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
         });
     }
     let v = &props.view;
-    let on_play = props.on_action.reform(|_: MouseEvent| Action::TogglePlay);
+    let on_play = super::click_action(&props.on_action, || Action::TogglePlay);
     let selected = match &v.selection {
         Selection::Nodes(set) if set.len() == 1 => set.first().copied(),
         _ => None,
@@ -69,7 +69,7 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
     let toggle = (props.mode == Embed::Play).then_some(()).and(selected).and_then(|n| {
         let node = v.nodes.get(n)?;
         let label = format!("{} {}", if node.up { "Crash" } else { "Recover" }, node.label);
-        let onclick = props.on_action.reform(move |_: MouseEvent| Action::ToggleNode(n));
+        let onclick = super::click_index(&props.on_action, n, Action::ToggleNode);
         Some(html! {
             <button type="button" class="ctl" data-testid="embed-toggle" {onclick}>{ label }</button>
         })

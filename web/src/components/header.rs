@@ -84,9 +84,9 @@ impl Theme {
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let on_click = props.on_play.reform(|_: MouseEvent| ());
-    let on_reset = props.on_reset.reform(|_: MouseEvent| ());
-    let on_end = props.on_run_to_end.reform(|_: MouseEvent| ());
+    let on_click = super::click(&props.on_play);
+    let on_reset = super::click(&props.on_reset);
+    let on_end = super::click(&props.on_run_to_end);
     let on_speed = props.on_speed.reform(|e: Event| {
         e.target()
             .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
@@ -105,7 +105,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     };
     let busy = props.fast_forward.is_some() || props.seeking;
     let stuck = busy || props.finished || !props.runnable;
-    let on_step = props.on_action.reform(|_: MouseEvent| Action::StepEvent);
+    let on_step = super::click_action(&props.on_action, || Action::StepEvent);
     let on_seek = props.on_action.reform(|e: Event| {
         let v = e
             .target()
@@ -115,7 +115,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             .unwrap_or(0.0);
         Action::Seek(v)
     });
-    let on_step_ms = props.on_action.reform(|_: MouseEvent| Action::StepMs(100.0));
+    let on_step_ms = super::click_action(&props.on_action, || Action::StepMs(100.0));
     html! {
         <header id="app-header" class="app-header" data-testid="header">
             <div class="brand">
@@ -165,7 +165,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <progress class="ff-progress" data-testid="progress" max="1" value={f.to_string()}
                               aria-label="Running to the end" />
                 }
-                <button class="ctl" type="button" data-testid="share" onclick={props.on_share.reform(|_: MouseEvent| ())}
+                <button class="ctl" type="button" data-testid="share" onclick={super::click(&props.on_share)}
                         title="Share a link, embed, or download and import files">{ "Share" }</button>
                 <button class="ctl" type="button" data-testid="theme" onclick={on_theme}
                         title="Colour theme: follow the system, or force light or dark">

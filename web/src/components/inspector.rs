@@ -85,9 +85,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match &props.selection {
         Selection::Nodes(s) if s.len() == 1 => s.first().map_or_else(Html::default, |&i| node_panel(props, i)),
         Selection::Nodes(s) => {
-            let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
-            let copy = props.on_action.reform(|_: MouseEvent| Action::Copy);
-            let crash = props.on_action.reform(|_: MouseEvent| Action::ToggleSelected);
+            let del = super::click_action(&props.on_action, || Action::Delete);
+            let copy = super::click_action(&props.on_action, || Action::Copy);
+            let crash = super::click_action(&props.on_action, || Action::ToggleSelected);
             html! {
                 <>
                     <h2>{ format!("{} nodes selected", s.len()) }</h2>
@@ -101,7 +101,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     </div>
                     <div class="row-buttons">
                         <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
-                                onclick={props.on_action.reform(|_: MouseEvent| Action::PartitionSelected)}
+                                onclick={super::click_action(&props.on_action, || Action::PartitionSelected)}
                                 title="Cut these nodes off from the rest of the network now: messages between the two groups are dropped (P)">
                             { "Partition these off" }
                         </button>
@@ -141,8 +141,8 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
     let on_label = props
         .on_action
         .reform(move |e: Event| Action::SetLabel(i, input_value(&e)));
-    let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
-    let crash = props.on_action.reform(move |_: MouseEvent| Action::ToggleNode(i));
+    let del = super::click_action(&props.on_action, || Action::Delete);
+    let crash = super::click_index(&props.on_action, i, Action::ToggleNode);
     let connect_ref = NodeRef::default();
     let on_connect = {
         let r = connect_ref.clone();
@@ -191,14 +191,14 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
             if node.spec.kind_name() == "shard_router" {
                 <div class="row-buttons">
                     <button type="button" class="tool" data-testid="open-shards"
-                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Shards)}
+                            onclick={super::click_open(&props.on_open, Dialog::Shards)}
                             title="Per-shard load, data size and skew">{ "Shard map" }</button>
                 </div>
             }
             if matches!(node.spec.kind_name(), "load_balancer" | "proxy") {
                 <div class="row-buttons">
                     <button type="button" class="tool" data-testid="open-ring"
-                            onclick={props.on_open.reform(move |_: MouseEvent| Dialog::Ring(i))}
+                            onclick={super::click_open(&props.on_open, Dialog::Ring(i))}
                             title="See how consistent hashing places keys on this balancer's backends">
                         { "Ring view" }
                     </button>
@@ -213,7 +213,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
                     { if up { "Crash now" } else { "Recover now" } }
                 </button>
                 <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
-                        onclick={props.on_action.reform(|_: MouseEvent| Action::PartitionSelected)}
+                        onclick={super::click_action(&props.on_action, || Action::PartitionSelected)}
                         title="Cut this node off from the rest of the network now (P)">{ "Partition off" }</button>
                 <button type="button" class="tool danger" data-testid="delete" onclick={del}
                         title="Delete (Del)">{ "Delete" }</button>
@@ -265,7 +265,7 @@ fn replication(props: &InspectorProps, i: usize, id: &str) -> Html {
             <div class="row-buttons">
                 if cluster.is_some() {
                     <button type="button" class="tool" data-testid="open-cap"
-                            onclick={props.on_open.reform(|_: MouseEvent| Dialog::Cap)}
+                            onclick={super::click_open(&props.on_open, Dialog::Cap)}
                             title="Availability against consistency for this replicated database">{ "CAP panel" }</button>
                 }
             </div>
@@ -308,7 +308,7 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
         return Html::default();
     };
     let v = params::tree(edge).unwrap_or(Value::Null);
-    let del = props.on_action.reform(|_: MouseEvent| Action::Delete);
+    let del = super::click_action(&props.on_action, || Action::Delete);
     let name = |id: &str| {
         props
             .doc
@@ -345,12 +345,14 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
     }
 }
 
-/// `text` with its first letter upper-case.
+/// `text` with its first letter upper-case. ASCII only (the text is core's request-class labels): Unicode
+/// case mapping would bring its tables into the bundle.
 fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    let mut text = text.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 /// The controls for a parameter list, hiding the members of groups that are switched off.
@@ -798,7 +800,7 @@ fn timeline(props: &InspectorProps) -> Html {
             } else {
                 <ol>
                     { for faults.iter().enumerate().map(|(i, f)| {
-                        let remove = props.on_action.reform(move |_: MouseEvent| Action::RemoveFault(i));
+                        let remove = super::click_index(&props.on_action, i, Action::RemoveFault);
                         html! {
                             <li>
                                 <span>{ describe(f) }</span>

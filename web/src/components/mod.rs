@@ -29,5 +29,38 @@ pub use palette::{Palette, PaletteProps};
 pub use presets::{Presets, PresetsProps};
 pub use ring_view::{RingView, RingViewProps};
 pub use shard_map::{ShardMap, ShardMapProps};
-pub use share_dialog::ShareDialog;
+pub use share_dialog::{file_stem, ShareDialog};
 pub use shortcuts::{Shortcuts, ShortcutsProps};
+
+use yew::{Callback, MouseEvent};
+
+use crate::action::{Action, Dialog};
+
+/// A button's click handler that emits `()` on `cb`. One function for every such button: a closure written at
+/// each button is a type of its own, and the bundle would carry its code, vtable and drop glue for each.
+pub fn click(cb: &Callback<()>) -> Callback<MouseEvent> {
+    cb.reform(ignore)
+}
+
+fn ignore(_: MouseEvent) {}
+
+/// A button's click handler that dispatches the action `a` makes (see [`click`] for why a function pointer).
+pub fn click_action(cb: &Callback<Action>, a: fn() -> Action) -> Callback<MouseEvent> {
+    cb.reform(move |_: MouseEvent| a())
+}
+
+/// A button's click handler that dispatches the action `a` makes of `i` (a node or a fault), such as
+/// `Action::ToggleNode` (see [`click`]).
+pub fn click_index(cb: &Callback<Action>, i: usize, a: fn(usize) -> Action) -> Callback<MouseEvent> {
+    cb.reform(move |_: MouseEvent| a(i))
+}
+
+/// A callback of `()` that dispatches the action `a` makes (see [`click`]).
+pub fn emit_action(cb: &Callback<Action>, a: fn() -> Action) -> Callback<()> {
+    cb.reform(move |()| a())
+}
+
+/// A button's click handler that opens the dialog `d` (see [`click`]).
+pub fn click_open(cb: &Callback<Dialog>, d: Dialog) -> Callback<MouseEvent> {
+    cb.reform(move |_: MouseEvent| d)
+}

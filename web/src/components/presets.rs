@@ -26,7 +26,7 @@ pub fn Presets(props: &PresetsProps) -> Html {
             .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
             .map_or(0, |s| (s.selected_index() - 1).max(0) as usize)
     });
-    let on_blank = props.on_blank.reform(|_: MouseEvent| ());
+    let on_blank = super::click(&props.on_blank);
     // The list shows the preset being opened, else the one on the canvas: after a fetch fails it goes back, so
     // choosing the same preset again is a change (and retries).
     let select_ref = use_node_ref();

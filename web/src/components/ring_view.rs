@@ -6,6 +6,7 @@
 
 use std::f64::consts::TAU;
 
+use switchyard_core::dist::trig;
 use switchyard_core::ring::hash::key_hash;
 use switchyard_core::ring::{Algo, Config, Placement, Server, ServerId, Snapshot};
 use wasm_bindgen::JsCast;
@@ -108,9 +109,12 @@ fn picture(algo: Algo, vnodes: u32, n: u32, delta: i32) -> Result<Picture, Strin
     })
 }
 
+/// The point at `fraction` of the way round a circle of radius `r`, clockwise from the top. Through core's
+/// `trig` (libm's results for angles like these), which core links for its own maths: `f64::sin`/`cos` would
+/// bring a second copy of the argument reduction, and `libm`'s its table for huge angles, into the bundle.
 fn at(fraction: f64, r: f64) -> (f64, f64) {
     let a = fraction * TAU - TAU / 4.0;
-    (r * a.cos(), r * a.sin())
+    (r * trig::cos(a), r * trig::sin(a))
 }
 
 #[component]
@@ -153,7 +157,7 @@ pub fn RingView(props: &RingViewProps) -> Html {
             .cloned()
             .unwrap_or_else(|| format!("new server {}", s.0 + 1))
     };
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = super::click(&props.on_close);
     let body = match &pic {
         Err(e) => html! { <p class="problem">{ e }</p> },
         Ok(p) => {

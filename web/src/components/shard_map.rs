@@ -14,7 +14,7 @@ pub struct ShardMapProps {
 
 #[component]
 pub fn ShardMap(props: &ShardMapProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = super::click(&props.on_close);
     html! {
         <div class="dialog-backdrop">
             <section class="dialog panel shard-map" role="dialog" aria-modal="true" aria-labelledby="shard-title"

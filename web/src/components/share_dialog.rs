@@ -64,11 +64,32 @@ fn download_url(name: &str, href: &str) {
     a.click();
 }
 
+/// Whether `c` may stand in a file name: a letter or digit of any script (`char::is_alphanumeric`). In the
+/// browser, a character outside ASCII is asked of the page's regular expressions, whose `\p{Alphabetic}` and
+/// `\p{N}` are the same two Unicode properties, so the bundle carries no copy of their tables.
+#[cfg(target_arch = "wasm32")]
+fn word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && unicode_word_char(c.encode_utf8(&mut [0; 4])))
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(
+    inline_js = r"export function unicode_word_char(c) { return /^[\p{Alphabetic}\p{N}]$/u.test(c); }"
+)]
+extern "C" {
+    fn unicode_word_char(c: &str) -> bool;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
 /// A file name from the scenario's name: lower case, words joined by `-`.
-fn file_stem(doc: &Scenario) -> String {
+pub fn file_stem(doc: &Scenario) -> String {
     let mut stem = String::new();
     for c in doc.name.chars() {
-        if c.is_alphanumeric() {
+        if word_char(c) {
             stem.push(c.to_ascii_lowercase());
         } else if !stem.is_empty() && !stem.ends_with('-') {
             stem.push('-');
@@ -162,7 +183,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             });
         })
     };
-    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let on_close = super::click(&props.on_close);
     let note = |what: &str| (*copied == Some(what)).then_some(html! { <span class="hint">{ " Copied." }</span> });
 
     html! {
@@ -232,5 +253,8 @@ mod tests {
         assert_eq!(file_stem(&doc), "cache-read-through-lru");
         doc.name = "!!!".into();
         assert_eq!(file_stem(&doc), "scenario");
+        // Letters and digits of any script stay (only ASCII is lower-cased).
+        doc.name = "Café № 2 — Ωμέγα ٣".into();
+        assert_eq!(file_stem(&doc), "café-2-Ωμέγα-٣");
     }
 }

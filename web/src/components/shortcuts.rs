@@ -39,7 +39,7 @@ pub struct ShortcutsProps {
 
 #[component]
 pub fn Shortcuts(props: &ShortcutsProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = super::click(&props.on_close);
     html! {
         <div class="dialog-backdrop">
             <section class="dialog panel" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
