@@ -459,3 +459,35 @@ fn documented_differences_are_refused_by_the_codec_only() {
         }
     }
 }
+
+/// Messages quote document values through the codec's writer: it writes any JSON value as serde_json does.
+#[test]
+fn any_json_value_is_written_as_serde_json_writes_it() {
+    let texts = [
+        r#"null"#,
+        r#"true"#,
+        r#"0"#,
+        r#"-7"#,
+        r#"18446744073709551615"#,
+        r#"-9223372036854775808"#,
+        r#"1.0"#,
+        r#"-0.0"#,
+        r#"0.1"#,
+        r#"1e300"#,
+        r#"2.5e-8"#,
+        r#""tab\tquote\"slash\\ nul\u0000 bell\u0007 é 🚦""#,
+        r#"[]"#,
+        r#"{}"#,
+        r#"[1, [2, {"a": [3.5, null]}], "x"]"#,
+        r#"{"version": {"major": 2, "minor": [0, 1]}, "z": false, "a": "b"}"#,
+    ];
+    for text in texts {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let ours = String::from_utf8(codec::write(&v, false)).unwrap();
+        assert_eq!(ours, serde_json::to_string(&v).unwrap(), "{text}");
+    }
+    let e = scenario::parse(r#"{"version": "v\"2"}"#).unwrap_err();
+    assert_eq!(e, ScenarioError::UnknownVersion { found: r#""v\"2""#.into() });
+    let e = scenario::parse(r#"{"version": 1.5}"#).unwrap_err();
+    assert_eq!(e, ScenarioError::UnknownVersion { found: "1.5".into() });
+}

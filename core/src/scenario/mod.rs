@@ -83,7 +83,7 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     if let serde_json::Value::Object(root) = &tree {
         match root.get("version") {
             None | Some(serde_json::Value::Null) => return Err(ScenarioError::MissingVersion),
-            Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(number @ serde_json::Value::Number(n)) => match n.as_u64() {
                 Some(v) if v == u64::from(v1::VERSION) => {}
                 Some(v) if v > u64::from(v1::VERSION) => {
                     return Err(ScenarioError::NewerVersion {
@@ -91,16 +91,21 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
                         supported: v1::VERSION,
                     })
                 }
-                _ => return Err(ScenarioError::UnknownVersion { found: n.to_string() }),
+                _ => return Err(ScenarioError::UnknownVersion { found: quote(number) }),
             },
             Some(other) => {
                 return Err(ScenarioError::UnknownVersion {
-                    found: truncate(&other.to_string(), 40),
+                    found: truncate(&quote(other), 40),
                 })
             }
         }
     }
     codec::read(&tree)
+}
+
+/// A JSON value as the document writes it (compact).
+fn quote(v: &serde_json::Value) -> String {
+    String::from_utf8(codec::write(v, false)).unwrap_or_default()
 }
 
 /// Parses and validates: the one call drivers make before building a [`crate::Sim`].

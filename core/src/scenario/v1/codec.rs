@@ -721,6 +721,38 @@ impl<T: Json> Json for Vec<T> {
     }
 }
 
+/// Any JSON value as it stands in a document, written as serde_json writes it (for messages that quote a
+/// document), without serde_json's `Display` and the `io` machinery behind it.
+impl Json for Value {
+    fn read(v: &Value, _: &Path) -> Value {
+        v.clone()
+    }
+    fn write(&self, w: &mut Writer) {
+        match self {
+            Value::Null => {
+                let _ = CompactFormatter.write_null(&mut w.out);
+            }
+            Value::Bool(b) => b.write(w),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => u.write(w),
+                (None, Some(i)) => {
+                    let _ = CompactFormatter.write_i64(&mut w.out, i);
+                }
+                _ => w.f64(n.as_f64().unwrap_or(0.0)),
+            },
+            Value::String(s) => w.str(s),
+            Value::Array(items) => items.write(w),
+            Value::Object(map) => {
+                w.begin_object();
+                for (k, x) in map {
+                    w.field(k, x);
+                }
+                w.end_object();
+            }
+        }
+    }
+}
+
 impl Json for BTreeMap<RequestClass, Size> {
     fn read(v: &Value, p: &Path) -> Self {
         let mut out = BTreeMap::new();
