@@ -189,7 +189,7 @@ mod tests {
         let q = queue(None, None);
         let v = TestView {
             bytes: u64::MAX,
-            backlog: 1 << 40,
+            backlog: usize::MAX,
             ..TestView::default()
         };
         assert_eq!(q.proceed(&v), Step::Enqueue);
