@@ -2,6 +2,7 @@
 //! bit-identical draws on native and wasm. Parameters are validated before the engine ever samples.
 
 pub mod trig;
+pub mod zipf;
 
 use crate::limits::{MAX_PARETO_ALPHA, MAX_SIGMA, MAX_TIME_MS, MIN_PARETO_ALPHA, MIN_TIME_MS};
 use crate::rng::SimRng;

@@ -2,9 +2,9 @@
 //! request each is (class mix). Built from `scenario::v1` after validation; every draw uses the client's own
 //! seeded stream.
 
+use crate::dist::zipf::Zipf;
 use crate::rng::SimRng;
 use crate::scenario::v1::values as v1;
-use rand_distr::{Distribution, Zipf};
 
 /// The kind of a request. Edges can be restricted to some classes (e.g. static assets go to the CDN).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -211,7 +211,7 @@ impl Arrival {
 #[derive(Clone, Debug)]
 pub enum KeyDist {
     Uniform { count: u64 },
-    Zipf { zipf: Zipf<f64> },
+    Zipf { zipf: Zipf },
     Hotspot { count: u64, hot: u64, hot_traffic: f64 },
     Sequential { next: u64 },
 }

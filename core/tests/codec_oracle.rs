@@ -487,7 +487,12 @@ fn any_json_value_is_written_as_serde_json_writes_it() {
         assert_eq!(ours, serde_json::to_string(&v).unwrap(), "{text}");
     }
     let e = scenario::parse(r#"{"version": "v\"2"}"#).unwrap_err();
-    assert_eq!(e, ScenarioError::UnknownVersion { found: r#""v\"2""#.into() });
+    assert_eq!(
+        e,
+        ScenarioError::UnknownVersion {
+            found: r#""v\"2""#.into()
+        }
+    );
     let e = scenario::parse(r#"{"version": 1.5}"#).unwrap_err();
     assert_eq!(e, ScenarioError::UnknownVersion { found: "1.5".into() });
 }

@@ -1,7 +1,7 @@
 //! A seeded stream of Zipf-distributed keys over `1..=n`, for cache experiments, tests and benchmarks.
-//! It samples `rand_distr::Zipf` (libm maths, so the same on native and wasm) with the engine's PCG.
+//! It samples [`crate::dist::zipf::Zipf`] (libm maths, so the same on native and wasm) with the engine's PCG.
 
-use rand_distr::{Distribution, Zipf};
+use crate::dist::zipf::Zipf;
 
 use super::CacheError;
 use crate::rng::SimRng;
@@ -10,7 +10,7 @@ use crate::rng::SimRng;
 #[derive(Clone, Debug)]
 pub struct ZipfKeys {
     rng: SimRng,
-    zipf: Zipf<f64>,
+    zipf: Zipf,
 }
 
 impl ZipfKeys {
