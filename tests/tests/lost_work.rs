@@ -195,7 +195,15 @@ async fn an_edit_just_before_leaving_or_closing_is_kept() -> Result<()> {
     h.open("/").await?;
     wait_nodes(&h, work + 3).await?;
     assert!(has_node(&h, "database-1").await?, "the closed tab's last edit is kept");
-    h.assert_no_console_errors().await?;
+    // The detour's 404 page is plain text without an icon, so Chromium may ask for /favicon.ico, and may log that
+    // 404 after the drain above. The app's own pages name their icon and never ask for it.
+    let errors: Vec<String> = h
+        .console_errors()
+        .await?
+        .into_iter()
+        .filter(|e| !e.contains("/favicon.ico "))
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
     h.close().await
 }
 
