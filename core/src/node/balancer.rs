@@ -2,9 +2,14 @@
 //! balancing strategies, health checks and outlier ejection (which smart clients share), and the inspector's
 //! parameters.
 
+use super::{Behavior, Built, Check, Step, View};
+use crate::routing;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::{workers, Errors};
+use crate::topology::problem::Location;
 
 json_spec! {
     /// A load balancer or reverse proxy: it picks one downstream for each request.
@@ -225,12 +230,6 @@ pub const BALANCER: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::{Behavior, Built, Check, Step, View};
-use crate::routing;
-use crate::time::{ms_to_nanos, SimTime};
-use crate::topology::check::{workers, Errors};
-use crate::topology::problem::Location;
 
 /// Active health checking, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]

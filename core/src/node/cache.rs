@@ -1,9 +1,13 @@
 //! Caches and CDNs: a store in front of an origin. Their spec (capacity, eviction policy, TTL, read and write
 //! policies) and the inspector's parameters.
 
+use super::{Behavior, Built, Check};
+use crate::limits::MAX_CACHE_CAPACITY;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::{opt_ms, workers};
 
 json_spec! {
     /// A cache (or a CDN edge): real keys through a real eviction policy.
@@ -181,11 +185,6 @@ pub const CACHE: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::{Behavior, Built, Check};
-use crate::limits::MAX_CACHE_CAPACITY;
-use crate::time::{ms_to_nanos, SimTime};
-use crate::topology::check::{opt_ms, workers};
 
 /// A cache's configuration.
 #[derive(Clone, Debug)]

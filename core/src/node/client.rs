@@ -1,11 +1,17 @@
 //! Clients: the traffic sources. A client's spec (its own workload, timeout, retries, DNS caching, smart-client
 //! balancing) and the inspector's parameters for it.
 
+use super::balancer::{balance_cfg, BalanceCfg};
 use super::balancer::{HealthCheck, Strategy, HEALTH, STRATEGIES};
+use super::{Behavior, Built, Check};
+use crate::rng::SimRng;
 use crate::scenario::params::{opt, p, Control, Param, MS};
 use crate::scenario::params::{ARRIVALS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX, WORKLOAD_KEYS};
 use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
+use crate::time::ms_to_nanos;
+use crate::topology::check::{opt_ms, validate_workload};
+use crate::topology::problem::Location;
 
 json_spec! {
     /// A traffic source.
@@ -155,13 +161,6 @@ pub const CLIENT: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::balancer::{balance_cfg, BalanceCfg};
-use super::{Behavior, Built, Check};
-use crate::rng::SimRng;
-use crate::time::ms_to_nanos;
-use crate::topology::check::{opt_ms, validate_workload};
-use crate::topology::problem::Location;
 
 /// A traffic source's configuration.
 #[derive(Clone, Debug)]

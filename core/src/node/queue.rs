@@ -1,9 +1,12 @@
 //! Message queues: acknowledge on enqueue, let worker pools pull. The spec (capacity, visibility timeout,
 //! attempts, backoff, message size limit) and the inspector's parameters.
 
+use super::{Behavior, Built, Check, Refusal, Step, View};
 use crate::scenario::params::{opt, p, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::json_spec;
 use crate::scenario::v1::values::*;
+use crate::time::{ms_to_nanos, SimTime};
+use crate::topology::check::opt_ms;
 
 json_spec! {
     /// A message queue: acknowledges on enqueue; worker pools downstream pull from it.
@@ -72,10 +75,6 @@ pub const QUEUE: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::{Behavior, Built, Check, Refusal, Step, View};
-use crate::time::{ms_to_nanos, SimTime};
-use crate::topology::check::opt_ms;
 
 /// A queue's configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,16 @@
 //! Shard routers: each key to one shard (or a cross-shard query to several). The spec (partitioning scheme,
 //! split points, regions, virtual nodes, the directory cache, migration) and the inspector's parameters.
 
+use super::{Behavior, Built, Check};
+use crate::limits::MAX_CACHE_CAPACITY;
 use crate::scenario::params::CLASSES;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
+use crate::time::SimTime;
+use crate::topology::check::{opt_ms, Errors};
+use crate::topology::problem::Location;
+use crate::workload::Class;
 
 json_spec! {
     /// A shard router: sends each key to one of its shards (its out-edges, less any edge to a `directory` node,
@@ -178,13 +184,6 @@ pub const SHARD_ROUTER: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::{Behavior, Built, Check};
-use crate::limits::MAX_CACHE_CAPACITY;
-use crate::time::SimTime;
-use crate::topology::check::{opt_ms, Errors};
-use crate::topology::problem::Location;
-use crate::workload::Class;
 
 /// Where a shard router's placement comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,9 +1,14 @@
 //! Stations: servers with a worker pool and a queue (services, databases, DNS, directories, worker pools). The
 //! spec they share, a database's table and indexes, and the inspector's parameters.
 
+use super::{Behavior, Built, Check, NodeKind, Step, View};
+use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::json_spec;
 use crate::scenario::v1::values::*;
+use crate::time::SimTime;
+use crate::topology::check::{workers, Errors};
+use crate::topology::problem::Location;
 
 json_spec! {
     /// A server with a worker pool and a queue: web and app servers, databases, DNS, directories, worker pools.
@@ -141,12 +146,6 @@ pub const DATABASE: &[Param] = &[
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: the rules of the spec, and the configuration the engine runs.
-
-use super::{Behavior, Built, Check, NodeKind, Step, View};
-use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
-use crate::time::SimTime;
-use crate::topology::check::{workers, Errors};
-use crate::topology::problem::Location;
 
 /// A database table's index settings, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
