@@ -20,6 +20,7 @@ pub mod node;
 pub mod partition;
 pub mod presets;
 pub mod realtime;
+pub mod resilience;
 pub mod ring;
 pub mod rng;
 pub mod routing;
