@@ -114,11 +114,17 @@ pub fn run(a: &RunArgs) -> Result<(), String> {
             series: Option<&'a [switchyard_core::metrics::Bucket]>,
             #[serde(flatten, skip_serializing_if = "Option::is_none")]
             check: Option<&'a ConsistencyReport>,
+            /// One row per second of virtual time, for plotting outside the app.
+            per_second: Vec<switchyard_core::metrics::seconds::SecondRow>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            per_second_truncated: bool,
             wall_ms: f64,
         }
         let out = Out {
             report: &report,
             check: check.as_ref(),
+            per_second: sim.per_second(),
+            per_second_truncated: sim.per_second_truncated(),
             series: a.series.then(|| sim.metrics().series.as_slice()),
             wall_ms: (wall_ms * 1000.0).round() / 1000.0,
         };
@@ -184,6 +190,22 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
         if f.too_large > 0 {
             s.push_str(&format!("             too large for a queue {}\n", f.too_large));
         }
+        let resilience = [
+            ("error", f.error),
+            ("rate limited", f.rate_limited),
+            ("shed", f.shed),
+            ("circuit open", f.circuit_open),
+            ("bulkhead full", f.bulkhead_full),
+            ("deadline exceeded", f.deadline_exceeded),
+        ];
+        let shown: Vec<String> = resilience
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(what, n)| format!("{what} {n}"))
+            .collect();
+        if !shown.is_empty() {
+            s.push_str(&format!("             {}\n", shown.join(", ")));
+        }
         if f.memory_limit > 0 {
             s.push_str(&format!(
                 "             memory limit {} (refused: the run held the most live requests or pending events it may)\n",
@@ -193,6 +215,41 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
     }
     if r.retries > 0 {
         s.push_str(&format!("  retries    {} ({} attempts)\n", r.retries, r.attempts));
+    }
+    if r.retries_denied > 0 {
+        s.push_str(&format!(
+            "             {} retries refused by the retry budget\n",
+            r.retries_denied
+        ));
+    }
+    if let (Some(g), Some(rps)) = (r.goodput, r.goodput_rps) {
+        s.push_str(&format!(
+            "  goodput    {g} calls within their deadline ({rps:.1} req/s, {:.1}% of issued)\n",
+            if r.issued == 0 {
+                0.0
+            } else {
+                g as f64 * 100.0 / r.issued as f64
+            }
+        ));
+    }
+    for e in &r.edges {
+        s.push_str(&format!(
+            "  calls {} -> {}: {} calls, {} attempts ({:.2} per call, {:.2} per client call), {} timeouts, {} late answers",
+            e.from, e.to, e.calls, e.attempts, e.attempts_per_call, e.attempts_per_client_call, e.timeouts, e.late_answers
+        ));
+        if e.budget_denied > 0 {
+            s.push_str(&format!(", {} retries refused by the budget", e.budget_denied));
+        }
+        if e.bulkhead_full > 0 {
+            s.push_str(&format!(", {} refused by the bulkhead", e.bulkhead_full));
+        }
+        if let Some(b) = &e.breaker {
+            s.push_str(&format!(
+                "; breaker {} now, opened {} times, {:.0} ms not closed, {} calls failed fast",
+                b.state, b.opened, b.not_closed_ms, e.circuit_open
+            ));
+        }
+        s.push('\n');
     }
     s.push_str(&format!(
         "  throughput {:.1} req/s; the run ended at {:.1} ms of virtual time\n",

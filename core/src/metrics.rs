@@ -13,6 +13,8 @@ use crate::workload::Class;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+pub mod seconds;
+
 /// Why a call (a client request, including its retries) failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FailReason {
@@ -33,10 +35,22 @@ pub enum FailReason {
     /// The run held as many live requests or pending events as it may ([`crate::limits::MAX_LIVE_REQUESTS`],
     /// [`crate::limits::MAX_PENDING_EVENTS`]): the call was refused to bound memory, not by the model.
     MemoryLimit = 7,
+    /// The service answered with an error (its `error_rate`).
+    Error = 8,
+    /// A rate limiter refused the request.
+    RateLimited = 9,
+    /// A service shed the request from its queue under overload (it waited longer than the queue timeout).
+    Shed = 10,
+    /// The caller's circuit breaker for that dependency was open: the call failed fast, unsent.
+    CircuitOpen = 11,
+    /// The caller already had as many calls in flight to that dependency as its bulkhead allows.
+    BulkheadFull = 12,
+    /// The request's deadline passed: the client stopped retrying, or a callee dropped it unserved.
+    DeadlineExceeded = 13,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 8] = [
+    pub const ALL: [FailReason; 14] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -45,6 +59,12 @@ impl FailReason {
         FailReason::TooLarge,
         FailReason::Unavailable,
         FailReason::MemoryLimit,
+        FailReason::Error,
+        FailReason::RateLimited,
+        FailReason::Shed,
+        FailReason::CircuitOpen,
+        FailReason::BulkheadFull,
+        FailReason::DeadlineExceeded,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +77,12 @@ impl FailReason {
             FailReason::TooLarge => "too_large",
             FailReason::Unavailable => "unavailable",
             FailReason::MemoryLimit => "memory_limit",
+            FailReason::Error => "error",
+            FailReason::RateLimited => "rate_limited",
+            FailReason::Shed => "shed",
+            FailReason::CircuitOpen => "circuit_open",
+            FailReason::BulkheadFull => "bulkhead_full",
+            FailReason::DeadlineExceeded => "deadline_exceeded",
         }
     }
 }
@@ -81,6 +107,14 @@ pub struct NodeStats {
     pub origin_requests: u64,
     /// Misses that waited for another request's origin fetch instead of making their own.
     pub coalesced: u64,
+    /// Requests its rate limit refused.
+    pub rate_limited: u64,
+    /// Requests shed from its queue.
+    pub shed: u64,
+    /// Requests it failed by its error rate.
+    pub errors: u64,
+    /// Requests it dropped unserved because their deadline had passed.
+    pub expired: u64,
     pub max_queue: u64,
     pub(crate) busy_area: u128,
     pub(crate) queue_area: u128,
@@ -189,6 +223,9 @@ pub struct Bucket {
     /// Requests caches sent to their origins, per second (runs with a cache only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_rps: Option<f64>,
+    /// Calls that succeeded within their client's deadline, per second (runs where a client sets one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goodput_rps: Option<f64>,
     /// Cache hits and lookups behind `hit_ratio`, kept so merged buckets have an exact ratio.
     #[serde(skip)]
     pub(crate) hits: u64,
@@ -215,6 +252,10 @@ impl Bucket {
             completed,
             failed: self.failed + next.failed,
             throughput_rps: round4((self.throughput_rps + next.throughput_rps) / 2.0),
+            goodput_rps: self
+                .goodput_rps
+                .zip(next.goodput_rps)
+                .map(|(a, b)| round4((a + b) / 2.0)),
             p50_ms: p50,
             p99_ms: self.p99_ms.max(next.p99_ms),
             utilization: avg(&self.utilization, &next.utilization),
@@ -234,10 +275,14 @@ pub struct Metrics {
     pub(crate) latency: Histogram<u64>,
     pub(crate) latency_sum_ns: u128,
     pub completed: u64,
-    pub failed: [u64; 8],
+    pub failed: [u64; FailReason::ALL.len()],
     pub issued: u64,
     pub attempts: u64,
     pub retries: u64,
+    /// Calls that succeeded within their client's deadline.
+    pub goodput: u64,
+    /// Client retries a retry budget refused.
+    pub retries_denied: u64,
     pub nodes: Vec<NodeStats>,
     /// Calls by request class, indexed by `Class as usize`. Calls refused at the memory limit before their
     /// class was drawn are in no class (see [`Metrics::unclassified`]).
@@ -254,6 +299,11 @@ pub struct Metrics {
     pub(crate) bucket_end: u64,
     pub(crate) bucket_hist: Histogram<u64>,
     pub(crate) bucket_completed: u64,
+    pub(crate) bucket_goodput: u64,
+    /// Some client sets a deadline, so goodput is reported.
+    pub(crate) deadlines: bool,
+    /// The per-second series.
+    pub seconds: seconds::Seconds,
     pub(crate) bucket_failed: u64,
     pub(crate) bucket_hits: u64,
     pub(crate) bucket_lookups: u64,
@@ -275,10 +325,12 @@ impl Metrics {
             latency: hist(3),
             latency_sum_ns: 0,
             completed: 0,
-            failed: [0; 8],
+            failed: [0; FailReason::ALL.len()],
             issued: 0,
             attempts: 0,
             retries: 0,
+            goodput: 0,
+            retries_denied: 0,
             nodes: vec![NodeStats::default(); nodes],
             by_class: Default::default(),
             by_client: vec![GroupStats::default(); clients],
@@ -291,6 +343,9 @@ impl Metrics {
             bucket_end: bucket_ns,
             bucket_hist: hist(2),
             bucket_completed: 0,
+            bucket_goodput: 0,
+            deadlines: false,
+            seconds: seconds::Seconds::default(),
             bucket_failed: 0,
             bucket_hits: 0,
             bucket_lookups: 0,
@@ -342,10 +397,14 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn call_ok(&mut self, now: u64, latency_ns: u64, client: u32, class: Option<Class>) {
+    /// A call succeeded after `latency_ns`; `good` when within its client's deadline (goodput).
+    pub(crate) fn call_ok(&mut self, now: u64, latency_ns: u64, good: bool, client: u32, class: Option<Class>) {
         self.touch_in_flight(now);
         self.in_flight -= 1;
         self.completed += 1;
+        self.goodput += u64::from(good);
+        self.bucket_goodput += u64::from(good);
+        self.seconds.ok(latency_ns, good);
         self.last_completion = now;
         let v = latency_ns.clamp(1, MAX_LATENCY_NS);
         self.latency.saturating_record(v);
@@ -364,6 +423,7 @@ impl Metrics {
         self.touch_in_flight(now);
         self.in_flight -= 1;
         self.failed[reason as usize] += 1;
+        self.seconds.failed(reason);
         self.last_completion = now;
         self.bucket_failed += 1;
         if let Some(c) = class {
@@ -448,6 +508,7 @@ impl Metrics {
                 completed: self.bucket_completed,
                 failed: self.bucket_failed,
                 throughput_rps: round4(self.bucket_completed as f64 / (w / 1e9)),
+                goodput_rps: self.deadlines.then(|| round4(self.bucket_goodput as f64 / (w / 1e9))),
                 p50_ms: q(&self.bucket_hist, 0.5),
                 p99_ms: q(&self.bucket_hist, 0.99),
                 utilization,
@@ -466,6 +527,7 @@ impl Metrics {
             self.bucket_origin = 0;
             self.bucket_hist.reset();
             self.bucket_completed = 0;
+            self.bucket_goodput = 0;
             self.bucket_failed = 0;
             self.bucket_hits = 0;
             self.bucket_lookups = 0;
@@ -566,6 +628,20 @@ pub struct FailedReport {
     /// the simulator cannot hold in memory, not a failure of the modelled system); left out when zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub memory_limit: u64,
+    /// The reasons below come from resilience settings (error rates, rate limiters, shedding, breakers,
+    /// bulkheads, deadlines); each is left out when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub error: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rate_limited: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shed: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub circuit_open: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub bulkhead_full: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deadline_exceeded: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -608,6 +684,59 @@ pub struct NodeReport {
     pub mean_wait_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<CacheReport>,
+    /// Requests its rate limit refused (left out when zero, as are the three below).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rate_limited: u64,
+    /// Requests shed from its queue under overload.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shed: u64,
+    /// Requests failed by its error rate.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub errors: u64,
+    /// Requests dropped unserved because their propagated deadline had passed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub expired: u64,
+}
+
+/// What the caller on one policy edge did: its attempts (amplification), retries, and what its timeout,
+/// budget, breaker and bulkhead decided.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EdgeReport {
+    pub from: String,
+    pub to: String,
+    /// Calls the caller made on this edge (one per request it forwarded).
+    pub calls: u64,
+    /// Attempts sent (first tries and retries).
+    pub attempts: u64,
+    pub retries: u64,
+    /// Attempts per call on this edge.
+    pub attempts_per_call: f64,
+    /// Attempts on this edge per call the clients issued: the amplification at this hop.
+    pub attempts_per_client_call: f64,
+    pub timeouts: u64,
+    /// Attempts that failed (errors, timeouts, losses, failures from further down).
+    pub failures: u64,
+    /// Answers that came back after their attempt had timed out: work done for nobody.
+    pub late_answers: u64,
+    /// Retries the retry budget refused.
+    pub budget_denied: u64,
+    /// Attempts failed fast because the breaker was open.
+    pub circuit_open: u64,
+    /// Attempts failed fast because the bulkhead was full.
+    pub bulkhead_full: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<BreakerReport>,
+}
+
+/// A circuit breaker's life over the run.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BreakerReport {
+    /// Its state when the report was taken: `closed`, `open` or `half_open`.
+    pub state: &'static str,
+    /// Times it opened.
+    pub opened: u64,
+    /// Time it spent open or half-open.
+    pub not_closed_ms: f64,
 }
 
 /// Queue task summary.
@@ -675,6 +804,17 @@ pub struct Report {
     /// Replicated database clusters: availability and consistency side by side.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub databases: Vec<DbReport>,
+    /// Calls that succeeded within their client's `deadline_ms` (runs where a client sets one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goodput: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goodput_rps: Option<f64>,
+    /// Client retries a retry budget refused (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retries_denied: u64,
+    /// One entry per edge with a call policy, in edge order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<EdgeReport>,
 }
 
 /// A shard router's placement, per-shard load and data size, and what its rebalances moved.

@@ -150,18 +150,32 @@ fn health_check() -> impl Strategy<Value = HealthCheck> {
 }
 
 fn client() -> impl Strategy<Value = NodeSpec> {
+    let budget = (probability(), 0u32..=1000).prop_map(|(ratio, burst)| RetryBudgetSpec { ratio, burst });
     let retry = (
         0u32..=100,
         ms_nonneg(),
         ms_nonneg(),
         select(vec![Jitter::None, Jitter::Full, Jitter::Equal]),
+        proptest::option::of(budget),
     )
-        .prop_map(|(max_retries, backoff_base_ms, backoff_max_ms, jitter)| RetryPolicy {
-            max_retries,
-            backoff_base_ms,
-            backoff_max_ms,
-            jitter,
-        });
+        .prop_map(
+            |(max_retries, backoff_base_ms, backoff_max_ms, jitter, budget)| RetryPolicy {
+                max_retries,
+                backoff_base_ms,
+                backoff_max_ms,
+                jitter,
+                budget,
+            },
+        );
+    // Propagation needs a deadline; without one it may still be written as false.
+    let deadline = proptest::option::of(ms_pos()).prop_flat_map(|d| {
+        let prop = if d.is_some() {
+            proptest::option::of(any::<bool>()).boxed()
+        } else {
+            proptest::option::of(Just(false)).boxed()
+        };
+        (Just(d), prop)
+    });
     (
         proptest::option::of(workload()),
         proptest::option::of(ms_pos()),
@@ -169,33 +183,69 @@ fn client() -> impl Strategy<Value = NodeSpec> {
         proptest::option::of(ms_nonneg()),
         proptest::option::of(strategy()),
         proptest::option::of(health_check()),
+        deadline,
     )
-        .prop_map(|(workload, timeout_ms, retry, dns_ttl_ms, strategy, health_check)| {
-            NodeSpec::Client(ClientSpec {
-                workload,
-                timeout_ms,
-                retry,
-                dns_ttl_ms,
-                strategy,
-                health_check,
-            })
-        })
+        .prop_map(
+            |(workload, timeout_ms, retry, dns_ttl_ms, strategy, health_check, (deadline_ms, deadline_propagation))| {
+                NodeSpec::Client(ClientSpec {
+                    workload,
+                    timeout_ms,
+                    retry,
+                    dns_ttl_ms,
+                    strategy,
+                    health_check,
+                    deadline_ms,
+                    deadline_propagation,
+                })
+            },
+        )
+}
+
+fn rate_limit() -> impl Strategy<Value = RateLimitSpec> {
+    prop_oneof![
+        (milli(1, 1_000_000), 1u32..=10_000).prop_map(|(rate_rps, burst)| RateLimitSpec {
+            rate_rps,
+            algorithm: LimitAlgorithm::TokenBucket,
+            burst,
+            window_ms: 1_000.0,
+        }),
+        // Whole requests per one-second window.
+        (1u32..=1_000_000).prop_map(|per_window| RateLimitSpec {
+            rate_rps: f64::from(per_window),
+            algorithm: LimitAlgorithm::SlidingWindow,
+            burst: 10,
+            window_ms: 1_000.0,
+        }),
+    ]
 }
 
 fn station() -> impl Strategy<Value = StationSpec> {
+    let shed = (milli(1, 1_000_000), milli(1, 1_000_000), any::<bool>()).prop_map(|(a, b, lifo)| ShedSpec {
+        target_ms: a.min(b),
+        interval_ms: a.max(b),
+        lifo,
+    });
     (
         1u32..=100_000,
         proptest::option::of(0u32..=10_000_000),
         dist(),
         proptest::option::of(ms_nonneg()),
+        proptest::option::of(probability()),
+        proptest::option::of(rate_limit()),
+        proptest::option::of(shed),
     )
-        .prop_map(|(workers, queue_capacity, service_time, crash_at_ms)| StationSpec {
-            workers,
-            queue_capacity,
-            service_time,
-            crash_at_ms,
-            index: None,
-        })
+        .prop_map(
+            |(workers, queue_capacity, service_time, crash_at_ms, error_rate, rate_limit, shed)| StationSpec {
+                workers,
+                queue_capacity,
+                service_time,
+                crash_at_ms,
+                index: None,
+                error_rate,
+                rate_limit,
+                shed,
+            },
+        )
 }
 
 fn balancer() -> impl Strategy<Value = BalancerSpec> {
@@ -353,6 +403,9 @@ fn edge(
         loss,
         weight,
         classes,
+        // Call policies are only valid from services (the generator does not know the kinds here); the
+        // presets carry them through the preset round trips.
+        policy: None,
     }
 }
 

@@ -350,7 +350,7 @@ fn shown(list: &[Param], p: &Param, spec: &Value) -> bool {
 }
 
 /// The kinds' JSON names, in palette order.
-fn kind_names() -> [&'static str; 12] {
+fn kind_names() -> [&'static str; NodeKind::ALL.len()] {
     NodeKind::ALL.map(NodeKind::name)
 }
 

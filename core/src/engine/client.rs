@@ -57,6 +57,13 @@ impl Sim {
             }
             let call = self.alloc_call(client, key, class);
             self.calls[call].bytes = bytes;
+            if let Some(b) = self.clients[client as usize].budget.as_mut() {
+                if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
+                    if let Some(bc) = cfg.retry.as_ref().and_then(|r| r.budget.as_ref()) {
+                        b.deposit(bc);
+                    }
+                }
+            }
             self.metrics.call_started(self.now, client, Some(class));
             self.db_invoke(call);
             self.start_attempt(call);
@@ -97,6 +104,7 @@ impl Sim {
         };
         let call = self.calls.handle(call);
         self.metrics.attempts += 1;
+        self.metrics.seconds.attempt();
         if attempt > 1 {
             self.metrics.retries += 1;
         }
@@ -109,6 +117,12 @@ impl Sim {
             if let Some(t) = cfg.timeout_ns {
                 self.queue
                     .push(self.now.saturating_add(t), Ev::Timeout { call, attempt });
+            }
+            if let (true, Some(d)) = (cfg.propagate, cfg.deadline_ns) {
+                // The request carries the sooner of the call's deadline and this attempt's timeout.
+                let start = self.calls[call.index()].start;
+                let own = cfg.timeout_ns.map_or(u64::MAX, |t| self.now.saturating_add(t));
+                self.reqs[req].deadline = start.saturating_add(d).min(own);
             }
         }
         self.client_next(req);
@@ -175,7 +189,12 @@ impl Sim {
         }
         let start = self.calls[call].start;
         let (client, class) = self.call_group(call);
-        self.metrics.call_ok(self.now, self.now - start, client, class);
+        let node = self.clients[client as usize].node;
+        let good = match &self.topo.nodes[node as usize].behavior {
+            Behavior::Client(cfg) => cfg.deadline_ns.is_none_or(|d| self.now - start <= d),
+            _ => true,
+        };
+        self.metrics.call_ok(self.now, self.now - start, good, client, class);
         self.db_call_ok(call, req);
         self.free_call(call);
         self.free_req(req);
@@ -197,16 +216,26 @@ impl Sim {
     pub(super) fn call_attempt_failed(&mut self, call: u32, node: NodeIx, reason: FailReason) {
         let attempt = self.calls[call].attempt;
         let client = self.nodes[node as usize].client as usize;
+        let mut reason = reason;
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
             if let Some(delay) = cfg
                 .retry
                 .as_ref()
                 .and_then(|r| r.backoff(attempt, &mut self.clients[client].rng))
             {
-                self.calls[call].awaiting_retry = true;
-                let call = self.calls.handle(call);
-                self.queue.push(self.now.saturating_add(delay), Ev::Retry { call });
-                return;
+                let at = self.now.saturating_add(delay);
+                let start = self.calls[call].start;
+                if cfg.deadline_ns.is_some_and(|d| at >= start.saturating_add(d)) {
+                    // The retry would start after the call's deadline: the call is over.
+                    reason = FailReason::DeadlineExceeded;
+                } else if self.clients[client].budget.as_mut().is_none_or(|b| b.try_withdraw()) {
+                    self.calls[call].awaiting_retry = true;
+                    let call = self.calls.handle(call);
+                    self.queue.push(at, Ev::Retry { call });
+                    return;
+                } else {
+                    self.metrics.retries_denied += 1;
+                }
             }
         }
         let (client, class) = self.call_group(call);

@@ -354,13 +354,13 @@ impl Sim {
         let Some((cluster, at)) = self.db.member[f.node as usize] else {
             return;
         };
-        let (purpose, key, class, id) = {
+        let (key, class, id) = {
             let r = &self.reqs[req];
-            (r.purpose, r.key, r.class, r.id)
+            (r.key, r.class, r.id)
         };
         // A write no client call made (a queued task, a flush, a shard's internal request) writes the
         // value of no call slot.
-        let (call, call_gen) = match purpose {
+        let (call, call_gen) = match self.root_purpose(req) {
             Purpose::Attempt { call, .. } => (call.index(), call.gen()),
             _ => (NONE, 0),
         };

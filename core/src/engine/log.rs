@@ -56,6 +56,11 @@ pub enum LogKind {
     Promoted {
         node: NodeIx,
     },
+    /// The circuit breaker of the caller on `edge` changed state.
+    Breaker {
+        edge: EdgeIx,
+        state: crate::resilience::BreakerState,
+    },
 }
 
 /// A log entry.
@@ -101,6 +106,14 @@ impl LogEntry {
             LogKind::Partitioned { groups } => format!("the network split into {groups} groups"),
             LogKind::Healed => "the network partition healed".to_string(),
             LogKind::Promoted { node } => format!("{} was promoted to primary", name(*node)),
+            LogKind::Breaker { edge, state } => {
+                let what = match state {
+                    crate::resilience::BreakerState::Open => "opened: calls fail fast",
+                    crate::resilience::BreakerState::HalfOpen => "is half-open: probing",
+                    crate::resilience::BreakerState::Closed => "closed: calls pass again",
+                };
+                format!("the circuit breaker on {} {what}", t.edge_name(*edge))
+            }
         };
         format!("[{}] {what}", self.at)
     }

@@ -16,6 +16,7 @@ mod log;
 mod netsplit;
 mod queue;
 mod report;
+mod resilience;
 mod setup;
 mod shard;
 mod slab;
@@ -24,8 +25,8 @@ mod tasks;
 use crate::cache::{Capacity, Eviction};
 use crate::limits::{check_rate, loss_ok, MAX_RATE_RPS};
 use crate::metrics::{
-    ns_to_ms, per_second, round4, CacheReport, ClassReport, ClientReport, FailReason, FailedReport, LatencyReport,
-    Metrics, NodeReport, Report, TaskReport,
+    ns_to_ms, per_second, round4, BreakerReport, CacheReport, ClassReport, ClientReport, EdgeReport, FailReason,
+    FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
 };
 use crate::node::{Refusal, Step, View};
 use crate::rng::{mix64, SimRng};
@@ -130,6 +131,15 @@ enum Ev {
     Retry {
         call: Handle<Call>,
     },
+    /// An attempt of a call on a policy edge timed out.
+    HopTimeout {
+        hc: Handle<resilience::HopCall>,
+        attempt: u32,
+    },
+    /// A call on a policy edge retries after its backoff.
+    HopRetry {
+        hc: Handle<resilience::HopCall>,
+    },
     Timeline {
         index: u32,
     },
@@ -209,6 +219,11 @@ impl Frame {
 enum Purpose {
     /// Attempt `attempt` (from 1) of a client call.
     Attempt { call: Handle<Call>, attempt: u32 },
+    /// Attempt `attempt` (from 1) of a call on a policy edge; its caller's request waits for it.
+    Hop {
+        hc: Handle<resilience::HopCall>,
+        attempt: u32,
+    },
     /// A copy of queued task `id` (its key in `Sim::tasks`; copies share it).
     Task { id: u64 },
     /// A write-back cache writes `writes` acknowledged writes of the key to its origin; no client waits.
@@ -231,6 +246,8 @@ struct Req {
     born: u64,
     queued_at: u64,
     sampled: bool,
+    /// When whoever waits for this request gives up (`u64::MAX`: no deadline travels with it).
+    deadline: u64,
     outcome: Outcome,
     /// The origin (database) that last served this request and the key's version there.
     seen: (NodeIx, u64),
@@ -255,6 +272,8 @@ struct ClientState {
     next_at: f64,
     dns_edge: Option<EdgeIx>,
     resolved_until: u64,
+    /// The retry budget of a client whose retry policy has one.
+    budget: Option<crate::resilience::RetryBudget>,
 }
 
 struct NodeState {
@@ -270,6 +289,10 @@ struct NodeState {
     client: u32,
     balancer: Option<Box<dyn Balancer>>,
     backends: Vec<BackendState>,
+    /// The node's rate limit state (unused without one).
+    limiter: crate::resilience::Limiter,
+    /// When its queue was last seen empty (load shedding's overload test).
+    last_empty: u64,
 }
 
 /// A balancing node's view of one backend (one out-edge).
@@ -286,6 +309,8 @@ struct BackendState {
 struct EdgeState {
     latency: Dist,
     loss: f64,
+    /// A policy edge's breaker, budget and counters.
+    rt: Option<Box<resilience::EdgeRt>>,
 }
 
 /// A running simulation.
@@ -301,6 +326,7 @@ pub struct Sim {
     clients: Vec<ClientState>,
     reqs: Slab<Req>,
     calls: Slab<Call>,
+    hop_calls: Slab<resilience::HopCall>,
     next_req_id: u64,
     stop_at: u64,
     budget: Option<u64>,
@@ -477,6 +503,9 @@ impl Sim {
                 }
             }
         }
+        if at >= self.metrics.seconds.end() {
+            self.roll_seconds(at);
+        }
         self.now = at;
         self.events += 1;
         match ev {
@@ -497,6 +526,8 @@ impl Sim {
                 }
             }
             Ev::Timeout { call, attempt } => self.on_timeout(call, attempt),
+            Ev::HopTimeout { hc, attempt } => self.on_hop_timeout(hc, attempt),
+            Ev::HopRetry { hc } => self.on_hop_retry(hc),
             Ev::Retry { call } => {
                 if self.calls.is_live(call) {
                     let call = call.index();
@@ -556,6 +587,7 @@ impl Sim {
             born: 0,
             queued_at: NOT_QUEUED,
             sampled: false,
+            deadline: u64::MAX,
             outcome: Outcome::Ok,
             seen: (NONE, 0),
             frames: Vec::with_capacity(8),
@@ -568,6 +600,7 @@ impl Sim {
         r.born = self.now;
         r.queued_at = NOT_QUEUED;
         r.sampled = sampled;
+        r.deadline = u64::MAX;
         r.outcome = Outcome::Ok;
         r.seen = (NONE, 0);
         r.frames.clear();
@@ -655,6 +688,9 @@ impl Sim {
         }
         let epoch = self.nodes[ni].epoch;
         self.top_mut(req).epoch = epoch;
+        if !self.topo.nodes[ni].admission.is_plain() && !self.admit_arrival(req, ni) {
+            return;
+        }
         let limit = self.topo.nodes[ni].workers;
         let st = &mut self.nodes[ni];
         if limit.is_none_or(|w| st.busy < w) {
@@ -664,6 +700,9 @@ impl Sim {
             .is_none_or(|q| st.waiting.len() < q as usize)
         {
             self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+            if st.waiting.is_empty() {
+                st.last_empty = self.now;
+            }
             st.waiting.push_back(self.reqs.handle(req));
             self.reqs[req].queued_at = self.now;
             let q = (st.waiting.len() + st.backlog.len()) as u64;
@@ -675,8 +714,16 @@ impl Sim {
         }
     }
 
-    fn start_service(&mut self, req: u32, node: NodeIx) {
+    /// A worker of `node` takes `req`, unless the request's deadline has passed: then it is dropped unserved
+    /// (its caller has given up) and this returns false.
+    fn start_service(&mut self, req: u32, node: NodeIx) -> bool {
         let ni = node as usize;
+        if self.reqs[req].deadline <= self.now {
+            self.reqs[req].queued_at = NOT_QUEUED;
+            self.metrics.nodes[ni].expired += 1;
+            self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
+            return false;
+        }
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy += 1;
@@ -700,6 +747,7 @@ impl Sim {
             let req = self.reqs.handle(req);
             self.queue.push(self.now + dt, Ev::ServiceDone { req });
         }
+        true
     }
 
     fn on_service_done(&mut self, req: u32) {
@@ -710,6 +758,9 @@ impl Sim {
             return;
         }
         self.metrics.nodes[f.node as usize].served += 1;
+        if self.topo.nodes[f.node as usize].admission.error_rate > 0.0 && self.service_error(req, f.node as usize) {
+            return;
+        }
         self.origin_served(req, f.node);
         self.proceed(req);
     }
@@ -742,7 +793,15 @@ impl Sim {
                 Step::Call { pos } => {
                     let e = self.topo.out_edges[f.node as usize][pos];
                     self.top_mut(req).step = pos as u32 + 1;
-                    self.send(req, e);
+                    if self.reqs[req].deadline <= self.now {
+                        // Its caller has given up: the rest of the work would be for nobody.
+                        self.metrics.nodes[f.node as usize].expired += 1;
+                        self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
+                    } else if self.topo.edges[e as usize].policy.is_some() {
+                        self.hop_call(req, e);
+                    } else {
+                        self.send(req, e);
+                    }
                 }
                 Step::Respond => self.respond(req, Outcome::Ok),
                 Step::Relay => {
@@ -788,6 +847,7 @@ impl Sim {
         if r.frames.len() == 1 {
             match r.purpose {
                 Purpose::Attempt { .. } => self.client_response(req),
+                Purpose::Hop { .. } => self.hop_response(req),
                 Purpose::Task { id } => self.task_done(req, id),
                 Purpose::Flush { writes } => self.flush_done(req, writes),
                 Purpose::QueryPart { .. } | Purpose::Migration { .. } => self.shard_internal_done(req, false),
@@ -847,9 +907,8 @@ impl Sim {
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy = st.busy.saturating_sub(1);
-        while let Some(next) = self.nodes[ni].waiting.pop_front() {
-            if self.reqs.is_live(next) {
-                self.start_service(next.index(), node);
+        while let Some(next) = self.next_waiting(ni) {
+            if self.reqs.is_live(next) && self.start_service(next.index(), node) {
                 break;
             }
         }
@@ -891,6 +950,11 @@ impl Sim {
             }
             Purpose::Flush { .. } => {
                 self.free_req(req);
+                return;
+            }
+            Purpose::Hop { hc, attempt } => {
+                self.free_req(req);
+                self.hop_lost(hc, attempt, reason);
                 return;
             }
             Purpose::QueryPart { .. } | Purpose::Migration { .. } => {

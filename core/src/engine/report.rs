@@ -65,6 +65,10 @@ impl Sim {
                         round4(st.wait_sum_ns as f64 / st.waits as f64 / 1e6)
                     },
                     cache,
+                    rate_limited: st.rate_limited,
+                    shed: st.shed,
+                    errors: st.errors,
+                    expired: st.expired,
                 }
             })
             .collect();
@@ -85,6 +89,12 @@ impl Sim {
                 too_large: f[FailReason::TooLarge as usize],
                 unavailable: f[FailReason::Unavailable as usize],
                 memory_limit: f[FailReason::MemoryLimit as usize],
+                error: f[FailReason::Error as usize],
+                rate_limited: f[FailReason::RateLimited as usize],
+                shed: f[FailReason::Shed as usize],
+                circuit_open: f[FailReason::CircuitOpen as usize],
+                bulkhead_full: f[FailReason::BulkheadFull as usize],
+                deadline_exceeded: f[FailReason::DeadlineExceeded as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -143,6 +153,79 @@ impl Sim {
             realtime: self.realtime.clone(),
             shard_routers: self.shard_reports(),
             databases: self.db_reports(),
+            goodput: m.deadlines.then_some(m.goodput),
+            goodput_rps: m.deadlines.then(|| per_second(m.goodput, secs)),
+            retries_denied: m.retries_denied,
+            edges: self.edge_reports(),
         }
+    }
+
+    /// What the caller on each policy edge did.
+    fn edge_reports(&self) -> Vec<EdgeReport> {
+        let issued = self.metrics.issued;
+        self.topo
+            .edges
+            .iter()
+            .zip(&self.edges)
+            .filter_map(|(def, st)| {
+                let rt = st.rt.as_deref()?;
+                let breaker = def.policy.as_deref().and_then(|p| p.breaker).map(|cfg| BreakerReport {
+                    state: rt.breaker.state(&cfg, self.now).name(),
+                    opened: rt.breaker.opened(),
+                    not_closed_ms: ns_to_ms(rt.breaker.time_open_ns(self.now)),
+                });
+                Some(EdgeReport {
+                    from: self.topo.nodes[def.from as usize].id.clone(),
+                    to: self.topo.nodes[def.to as usize].id.clone(),
+                    calls: rt.calls,
+                    attempts: rt.attempts,
+                    retries: rt.retries,
+                    attempts_per_call: ratio(rt.attempts, rt.calls),
+                    attempts_per_client_call: ratio(rt.attempts, issued),
+                    timeouts: rt.timeouts,
+                    failures: rt.failures,
+                    late_answers: rt.late,
+                    budget_denied: rt.budget_denied,
+                    circuit_open: rt.circuit_open,
+                    bulkhead_full: rt.bulkhead_full,
+                    breaker,
+                })
+            })
+            .collect()
+    }
+
+    /// The per-second series so far (`switchyard run --json` prints it as `per_second`).
+    pub fn per_second(&self) -> Vec<crate::metrics::seconds::SecondRow> {
+        self.metrics
+            .seconds
+            .rows(self.metrics.in_flight, self.breakers_not_closed())
+    }
+
+    /// Whether the per-second series stopped at its cap before the run ended.
+    pub fn per_second_truncated(&self) -> bool {
+        self.metrics.seconds.truncated
+    }
+
+    /// Breakers not closed now, by edge name.
+    fn breakers_not_closed(&self) -> std::collections::BTreeMap<String, &'static str> {
+        let mut out = std::collections::BTreeMap::new();
+        for (i, def) in self.topo.edges.iter().enumerate() {
+            if def.policy.as_deref().is_some_and(|p| p.breaker.is_some()) {
+                if let Some(s) = self.breaker_state(i as EdgeIx) {
+                    if s != crate::resilience::BreakerState::Closed {
+                        out.insert(self.topo.edge_name(i as EdgeIx), s.name());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Closes the per-second rows that ended by `at`.
+    pub(super) fn roll_seconds(&mut self, at: u64) {
+        let in_flight = self.metrics.in_flight;
+        // Breaker states at each second's end: their states after the last event, as none ran since.
+        let breakers = self.breakers_not_closed();
+        self.metrics.seconds.roll(at, in_flight, || breakers.clone());
     }
 }

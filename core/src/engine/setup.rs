@@ -23,6 +23,11 @@ impl Sim {
                     next_at: 0.0,
                     dns_edge,
                     resolved_until: 0,
+                    budget: cfg
+                        .retry
+                        .as_ref()
+                        .and_then(|r| r.budget.as_ref())
+                        .map(crate::resilience::RetryBudget::new),
                 });
             }
             let store = match &def.behavior {
@@ -48,6 +53,8 @@ impl Sim {
                 backlog: VecDeque::new(),
                 in_transit: 0,
                 client,
+                limiter: crate::resilience::Limiter::new(),
+                last_empty: 0,
             });
         }
         let edges = topo
@@ -56,6 +63,16 @@ impl Sim {
             .map(|e| EdgeState {
                 latency: e.latency.clone(),
                 loss: e.loss,
+                rt: e.policy.as_deref().map(|p| {
+                    Box::new(resilience::EdgeRt {
+                        budget: p
+                            .retry
+                            .as_ref()
+                            .and_then(|r| r.budget.as_ref())
+                            .map(crate::resilience::RetryBudget::new),
+                        ..Default::default()
+                    })
+                }),
             })
             .collect();
 
@@ -92,7 +109,11 @@ impl Sim {
         }
         timeline.sort_by_key(|(t, _)| *t);
 
-        let metrics = Metrics::new(n, clients.len(), bucket_ns.max(1_000_000));
+        let mut metrics = Metrics::new(n, clients.len(), bucket_ns.max(1_000_000));
+        metrics.deadlines = topo
+            .nodes
+            .iter()
+            .any(|d| matches!(&d.behavior, Behavior::Client(c) if c.deadline_ns.is_some()));
         let client_nodes: Vec<NodeIx> = clients.iter().map(|c| c.node).collect();
         let mut sim = Sim {
             name: s.name.clone(),
@@ -105,6 +126,7 @@ impl Sim {
             clients,
             reqs: Slab::default(),
             calls: Slab::default(),
+            hop_calls: Slab::default(),
             next_req_id: 0,
             stop_at,
             budget: s.requests,

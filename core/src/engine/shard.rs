@@ -450,7 +450,7 @@ impl Sim {
                 self.migration_step(router, key, to, write, outcome);
                 return;
             }
-            Purpose::Attempt { .. } | Purpose::Task { .. } | Purpose::Flush { .. } => {
+            Purpose::Attempt { .. } | Purpose::Hop { .. } | Purpose::Task { .. } | Purpose::Flush { .. } => {
                 unreachable!("a shard router's internal request")
             }
         };

@@ -9,6 +9,7 @@
 
 pub mod balancer;
 pub mod cache;
+pub mod calls;
 pub mod client;
 pub mod queue;
 pub mod shard_router;
@@ -241,6 +242,8 @@ pub struct Built {
     pub crash_at: Option<SimTime>,
     /// Databases: the table behind it, whose indexes cost service time.
     pub index: Option<station::IndexCfg>,
+    /// Error rate, rate limit and load shedding.
+    pub admission: calls::AdmissionCfg,
 }
 
 impl Built {
@@ -253,6 +256,7 @@ impl Built {
             queue_capacity: None,
             crash_at: None,
             index: None,
+            admission: calls::AdmissionCfg::default(),
         }
     }
 }

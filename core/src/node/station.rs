@@ -1,6 +1,7 @@
 //! Stations: servers with a worker pool and a queue (services, databases, DNS, directories, worker pools). The
 //! spec they share, a database's table and indexes, and the inspector's parameters.
 
+use super::calls::{error_rate, AdmissionCfg, RateLimitSpec, ShedSpec, ADMISSION};
 use super::{Behavior, Built, Check, NodeKind, Step, View};
 use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
@@ -23,6 +24,12 @@ json_spec! {
         pub crash_at_ms: Option<f64> = opt,
         /// Databases only: table size and indexes, which add lookup and write costs.
         pub index: Option<IndexSpec> = opt,
+        /// Chance that a request fails with `error` after service.
+        pub error_rate: Option<f64> = opt,
+        /// Reject requests beyond this rate with `rate_limited`.
+        pub rate_limit: Option<RateLimitSpec> = opt,
+        /// Shed requests that waited too long in the queue.
+        pub shed: Option<ShedSpec> = opt,
     }
 }
 
@@ -34,6 +41,9 @@ impl Default for StationSpec {
             service_time: default_service_time(),
             crash_at_ms: None,
             index: None,
+            error_rate: None,
+            rate_limit: None,
+            shed: None,
         }
     }
 }
@@ -88,6 +98,16 @@ pub const STATION: &[Param] = &[
         DIST,
         "Time one worker spends on a request. Its mean sets capacity; its tail sets p99.",
     ),
+    ADMISSION[0],
+    ADMISSION[1],
+    ADMISSION[2],
+    ADMISSION[3],
+    ADMISSION[4],
+    ADMISSION[5],
+    ADMISSION[6],
+    ADMISSION[7],
+    ADMISSION[8],
+    ADMISSION[9],
     CRASH,
 ];
 
@@ -141,6 +161,16 @@ pub const DATABASE: &[Param] = &[
         },
         "Cost of scanning one row (0.0001 ms when empty).",
     ),
+    ADMISSION[0],
+    ADMISSION[1],
+    ADMISSION[2],
+    ADMISSION[3],
+    ADMISSION[4],
+    ADMISSION[5],
+    ADMISSION[6],
+    ADMISSION[7],
+    ADMISSION[8],
+    ADMISSION[9],
     CRASH,
 ];
 
@@ -228,6 +258,17 @@ impl StationSpec {
             queue_capacity: p.queue_capacity,
             crash_at: p.crash_at_ms.map(SimTime::from_millis_f64),
             index,
+            admission: AdmissionCfg {
+                error_rate: error_rate(p.error_rate, loc, errs),
+                limit: p.rate_limit.as_ref().map(|r| {
+                    r.limit_cfg(
+                        ["rate_limit.rate_rps", "rate_limit.burst", "rate_limit.window_ms"],
+                        loc,
+                        errs,
+                    )
+                }),
+                shed: p.shed.as_ref().map(|s| s.build(loc, errs)),
+            },
             ..Built::new(Behavior::Station)
         }
     }

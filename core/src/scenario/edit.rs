@@ -220,6 +220,7 @@ pub fn connect(doc: &mut Scenario, from: usize, to: usize) -> Result<usize, Edit
         loss: 0.0,
         weight: None,
         classes: None,
+        policy: None,
     });
     Ok(doc.edges.len() - 1)
 }
@@ -299,6 +300,7 @@ pub fn insert_on_edge(doc: &mut Scenario, edge: usize, kind: &str, x: f64, y: f6
         loss: 0.0,
         weight: None,
         classes: old.classes,
+        policy: None,
     });
     for f in &mut doc.faults {
         if let Fault::SetLatency { from, to, .. } | Fault::SetLoss { from, to, .. } = f {

@@ -60,6 +60,13 @@ pub struct Param {
 
 type Text = &'static str;
 
+impl Param {
+    /// The same parameter at another key (shared tables nested under a prefix).
+    pub(crate) const fn with_key(self, key: Text) -> Param {
+        Param { key, ..self }
+    }
+}
+
 /// A required parameter.
 pub(crate) const fn p(key: Text, label: Text, unit: Text, control: Control, help: Text) -> Param {
     Param {
@@ -514,11 +521,11 @@ pub fn set<T: Json>(x: &T, key: &str, value: Option<Value>) -> Result<T, String>
 mod tests {
     use super::super::edit::{default_spec, set_cluster};
     use super::super::v1::NodeKind;
-    use crate::node::{balancer::BALANCER, client::CLIENT};
+    use crate::node::{balancer::BALANCER, calls::POLICY, client::CLIENT};
     use crate::node::{shard_router::SHARD_ROUTER, station::DATABASE};
 
     /// The kinds' JSON names, in palette order.
-    fn kinds() -> [&'static str; 12] {
+    fn kinds() -> [&'static str; NodeKind::ALL.len()] {
         NodeKind::ALL.map(NodeKind::name)
     }
 
@@ -589,9 +596,35 @@ mod tests {
         }
         for f in fields_of::<v1::Edge>() {
             assert!(
-                matches!(f, "from" | "to") || described(EDGE, f),
+                matches!(f, "from" | "to") || described(EDGE, f) || described(POLICY, f),
                 "edge.{f} has no inspector control"
             );
+        }
+        for f in fields_of::<v1::CallPolicy>() {
+            assert!(described(POLICY, &format!("policy.{f}")), "policy.{f}");
+        }
+        for f in fields_of::<v1::BreakerSpec>() {
+            assert!(described(POLICY, &format!("policy.breaker.{f}")), "policy.breaker.{f}");
+        }
+        for f in fields_of::<v1::RetryPolicy>() {
+            assert!(described(POLICY, &format!("policy.retry.{f}")), "policy.retry.{f}");
+            assert!(described(CLIENT, &format!("retry.{f}")), "client retry.{f}");
+        }
+        for f in fields_of::<v1::RetryBudgetSpec>() {
+            assert!(
+                described(POLICY, &format!("policy.retry.budget.{f}")),
+                "policy.retry.budget.{f}"
+            );
+            assert!(
+                described(CLIENT, &format!("retry.budget.{f}")),
+                "client retry.budget.{f}"
+            );
+        }
+        for f in fields_of::<v1::ShedSpec>() {
+            assert!(described(DATABASE, &format!("shed.{f}")), "shed.{f}");
+        }
+        for f in fields_of::<v1::RateLimitSpec>() {
+            assert!(described(DATABASE, &format!("rate_limit.{f}")), "rate_limit.{f}");
         }
         for f in fields_of::<v1::IndexSpec>() {
             assert!(described(DATABASE, &format!("index.{f}")), "index.{f}");
@@ -764,6 +797,7 @@ mod tests {
             loss: 0.0,
             weight: None,
             classes: None,
+            policy: None,
         };
         for mask in 1u32..1 << options.len() {
             let list: Vec<&str> = options

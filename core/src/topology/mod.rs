@@ -26,7 +26,9 @@ pub use crate::scenario::v1::NodeKind;
 
 pub use crate::node::balancer::{BalanceCfg, HealthCfg, OutlierCfg};
 pub use crate::node::cache::CacheCfg;
-pub use crate::node::client::{ClientCfg, RetryCfg};
+pub use crate::node::calls::RetryCfg;
+pub use crate::node::calls::{AdmissionCfg, CallCfg};
+pub use crate::node::client::ClientCfg;
 pub use crate::node::queue::QueueCfg;
 pub use crate::node::shard_router::{ShardCfg, ShardMode};
 pub use crate::node::station::IndexCfg;
@@ -49,6 +51,8 @@ pub struct NodeDef {
     pub crash_at: Option<SimTime>,
     /// Databases: the table behind it, whose indexes cost service time.
     pub index: Option<IndexCfg>,
+    /// Error rate, rate limit and load shedding.
+    pub admission: AdmissionCfg,
 }
 
 /// A validated directed edge.
@@ -61,6 +65,8 @@ pub struct EdgeDef {
     /// Bit set of the [`Class`]es that may take this edge.
     pub classes: u8,
     pub weight: u32,
+    /// The caller's timeouts, retries, breaker and bulkhead on this edge.
+    pub policy: Option<Box<CallCfg>>,
 }
 
 impl EdgeDef {

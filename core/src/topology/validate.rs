@@ -155,6 +155,20 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         if e.weight == Some(0) || e.weight.is_some_and(|w| w > 10_000) {
             errs.bad(&loc, "weight", "must be between 1 and 10000");
         }
+        let policy = e.policy.as_ref().map(|pol| {
+            if !matches!(nodes[from as usize].behavior, Behavior::Station) {
+                errs.bad(
+                    &loc,
+                    "policy",
+                    format!(
+                        "call policies are for calls a service makes to its dependencies, not from a {} \
+                         (a client has its own timeout_ms and retry)",
+                        nodes[from as usize].kind.name()
+                    ),
+                );
+            }
+            Box::new(pol.build(&loc, &mut errs))
+        });
         out_edges[from as usize].push(edges.len() as EdgeIx);
         edges.push(EdgeDef {
             from,
@@ -163,6 +177,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             loss: e.loss,
             classes,
             weight: e.weight.unwrap_or(1),
+            policy,
         });
     }
 
@@ -250,6 +265,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         queue_capacity: built.queue_capacity,
         crash_at: built.crash_at,
         index: built.index,
+        admission: built.admission,
         ..placeholder(n)
     };
     (errs.0.len() == before).then_some(def)
@@ -268,6 +284,7 @@ fn placeholder(n: &v1::Node) -> NodeDef {
         queue_capacity: None,
         crash_at: None,
         index: None,
+        admission: AdmissionCfg::default(),
     }
 }
 

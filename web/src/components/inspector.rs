@@ -337,6 +337,9 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
                 })
             }) }
             { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
+            // What the caller does on this edge: timeouts, retries, a breaker, a bulkhead (services only; the
+            // problem banner says so for other callers).
+            { controls(kinds::calls::POLICY, &v, Target::Edge(k), &props.on_action) }
             { link_buttons(props, &edge.from, &edge.to, &edge.latency) }
             <div class="row-buttons">
                 <button type="button" class="tool danger" data-testid="delete" onclick={del}>{ "Delete edge" }</button>

@@ -15,7 +15,10 @@ pub mod values;
 
 pub use crate::node::balancer::{BalancerSpec, HealthCheck, Outlier, Strategy};
 pub use crate::node::cache::{CacheSpec, EvictionPolicy, ReadPolicy, WritePolicy};
-pub use crate::node::client::{ClientSpec, Jitter, RetryPolicy};
+pub use crate::node::calls::{
+    BreakerSpec, CallPolicy, Jitter, LimitAlgorithm, RateLimitSpec, RetryBudgetSpec, RetryPolicy, ShedSpec,
+};
+pub use crate::node::client::ClientSpec;
 pub use crate::node::queue::QueueSpec;
 pub use crate::node::shard_router::{RouterCache, ShardRouterSpec, ShardScheme};
 pub use crate::node::station::{IndexSpec, StationSpec};
@@ -174,6 +177,8 @@ json_spec! {
         pub weight: Option<u32> = opt,
         /// Only these request classes take this edge (all when absent).
         pub classes: Option<Vec<RequestClass>> = opt,
+        /// The caller's timeouts, retries, circuit breaker and bulkhead on this edge.
+        pub policy: Option<CallPolicy> = opt,
     }
 }
 
