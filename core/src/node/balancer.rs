@@ -313,6 +313,10 @@ pub(crate) fn balance_cfg(
 }
 
 impl BalancerSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
+        Some("picks one of these edges for each request, with its strategy");
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (b, loc, errs) = (self, cx.loc, &mut *cx.errs);
         let service_time = errs.service_time(loc, &b.service_time);

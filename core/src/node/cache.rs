@@ -219,6 +219,10 @@ pub(crate) fn policy_from_v1(p: EvictionPolicy) -> crate::cache::Policy {
 }
 
 impl CacheSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
+        Some("takes turns between these edges when it goes to its origin");
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (c, loc, errs) = (self, cx.loc, &mut *cx.errs);
         if c.capacity == 0 || c.capacity > MAX_CACHE_CAPACITY {

@@ -161,6 +161,10 @@ pub struct ClientCfg {
 }
 
 impl ClientSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
+        Some("picks one of these edges for each request, with its strategy");
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (c, loc, errs) = (self, cx.loc, &mut *cx.errs);
         let wl_loc = Location::Workload(Some(cx.id.to_owned()));

@@ -77,6 +77,16 @@ macro_rules! kinds {
                 }
             }
 
+            /// What a node of this kind does with a request whose class several of its out-edges carry, in
+            /// words that follow its name ("Client picks one…"); `None` where sharing classes is the point (a
+            /// shard router places each key on its shard, a queue hands each job to one pool). Each family
+            /// says it (`SHARED_CLASS_RULE` on its spec).
+            pub fn shared_class_rule(&self) -> Option<&'static str> {
+                match self {
+                    $(NodeSpec::$v(_) => $spec::SHARED_CLASS_RULE,)+
+                }
+            }
+
             /// What kind of node this is.
             pub fn kind(&self) -> NodeKind {
                 match self {

@@ -88,6 +88,9 @@ pub struct QueueCfg {
 }
 
 impl QueueSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> = None;
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (q, loc, errs) = (self, cx.loc, &mut *cx.errs);
         if q.capacity == Some(0) {

@@ -303,6 +303,9 @@ pub(crate) fn shard_cfg(r: &ShardRouterSpec, loc: &Location, errs: &mut Errors) 
 }
 
 impl ShardRouterSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> = None;
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (r, loc, errs) = (self, cx.loc, &mut *cx.errs);
         let service_time = errs.service_time(loc, &r.service_time);

@@ -232,6 +232,10 @@ pub(crate) fn index_cfg(ix: &IndexSpec, loc: &Location, errs: &mut Errors) -> In
 }
 
 impl StationSpec {
+    /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
+    pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
+        Some("calls both, one after the other, for every such request");
+
     pub(crate) fn build(&self, cx: &mut Check) -> Built {
         let (p, loc, errs) = (self, cx.loc, &mut *cx.errs);
         workers(errs, loc, "workers", p.workers);

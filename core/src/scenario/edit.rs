@@ -102,20 +102,9 @@ pub fn shared_classes(doc: &Scenario, edge: usize) -> Vec<(usize, Vec<RequestCla
 
 /// What a node of `spec`'s kind does with a request whose class several of its out-edges carry, in words
 /// that follow its name ("Client picks one…"); `None` where sharing classes is the point (a shard router
-/// places each key on its shard, a queue hands each job to one pool).
+/// places each key on its shard, a queue hands each job to one pool). Its family says it.
 pub fn shared_class_rule(spec: &NodeSpec) -> Option<&'static str> {
-    match spec {
-        NodeSpec::Client(_) | NodeSpec::LoadBalancer(_) | NodeSpec::Proxy(_) => {
-            Some("picks one of these edges for each request, with its strategy")
-        }
-        NodeSpec::Cache(_) | NodeSpec::Cdn(_) => Some("takes turns between these edges when it goes to its origin"),
-        NodeSpec::Service(_)
-        | NodeSpec::Database(_)
-        | NodeSpec::Dns(_)
-        | NodeSpec::Directory(_)
-        | NodeSpec::WorkerPool(_) => Some("calls both, one after the other, for every such request"),
-        NodeSpec::ShardRouter(_) | NodeSpec::Queue(_) => None,
-    }
+    spec.shared_class_rule()
 }
 
 /// An empty document: no nodes yet, a 60-second run.
