@@ -12,6 +12,7 @@ pub mod cache;
 pub mod calls;
 pub mod client;
 pub mod queue;
+pub mod rate_limiter;
 pub mod shard_router;
 pub mod station;
 
@@ -25,6 +26,7 @@ use crate::topology::problem::Location;
 use crate::workload::Class;
 use balancer::BalancerSpec;
 use cache::CacheSpec;
+use calls::RateLimitSpec;
 use client::ClientSpec;
 use queue::QueueSpec;
 use serde_json::Value;
@@ -211,6 +213,12 @@ kinds! {
                M15.5 10a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0z M3 18h18",
         params: station::STATION,
         editor_defaults: FOUR_WORKERS,
+    },
+    RateLimiter(RateLimitSpec) = "rate_limiter" {
+        label: "Rate limiter",
+        icon: "M4 18a8 8 0 1 1 16 0 M12 18l4-6 M7 14h1 M16 14h1 M12 9v1",
+        params: rate_limiter::RATE_LIMITER,
+        editor_defaults: &[("rate_rps", "100")],
     },
     Proxy(BalancerSpec) = "proxy" {
         label: "Proxy",
