@@ -75,6 +75,24 @@ pub const ALL: &[(&str, &str)] = &[
         "53-directory-spof",
         include_str!("../../presets/53-directory-spof.json"),
     ),
+    ("60-retry-storm", include_str!("../../presets/60-retry-storm.json")),
+    (
+        "61-retry-storm-budget",
+        include_str!("../../presets/61-retry-storm-budget.json"),
+    ),
+    (
+        "62-circuit-breaker",
+        include_str!("../../presets/62-circuit-breaker.json"),
+    ),
+    ("63-rate-limiter", include_str!("../../presets/63-rate-limiter.json")),
+    (
+        "64-timeout-cascade",
+        include_str!("../../presets/64-timeout-cascade.json"),
+    ),
+    (
+        "65-retry-amplification",
+        include_str!("../../presets/65-retry-amplification.json"),
+    ),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
@@ -121,6 +139,24 @@ pub const NAMES: &[(&str, &str)] = &[
     ),
     ("52-range-vs-hash", "52. Range vs hash under sequential keys"),
     ("53-directory-spof", "53. Directory: a single point of failure"),
+    (
+        "60-retry-storm",
+        "60. A retry storm that outlives its trigger (metastable failure)",
+    ),
+    ("61-retry-storm-budget", "61. The same storm, with a retry budget"),
+    (
+        "62-circuit-breaker",
+        "62. A circuit breaker fails fast instead of piling up",
+    ),
+    (
+        "63-rate-limiter",
+        "63. A rate limiter in front of a service under a spike",
+    ),
+    (
+        "64-timeout-cascade",
+        "64. A timeout cascade: inner timeouts longer than outer ones",
+    ),
+    ("65-retry-amplification", "65. Retry amplification across three layers"),
     ("95-firehose", "Firehose: 30,000 requests per second"),
     ("mm1", "M/M/1"),
     ("mmc", "M/M/c"),

@@ -40,12 +40,12 @@ json_spec! {
         /// Trip when this fraction of the calls in the window failed (0.5 when neither is set).
         pub failure_rate: Option<f64> = opt,
         /// The rate rule needs at least this many calls in the window.
-        pub min_calls: u32 = or(20),
-        pub window_ms: f64 = or(10_000.0),
+        pub min_calls: u32 = or(default_min_calls()) => serde(default = "default_min_calls"),
+        pub window_ms: f64 = or(default_breaker_window()) => serde(default = "default_breaker_window"),
         /// Stay open this long before probing.
-        pub open_ms: f64 = or(5_000.0),
+        pub open_ms: f64 = or(default_open_ms()) => serde(default = "default_open_ms"),
         /// Probes let through while half-open; that many successes close it, one failure reopens it.
-        pub half_open_probes: u32 = or(1),
+        pub half_open_probes: u32 = or(default_probes()) => serde(default = "default_probes"),
     }
 }
 
@@ -54,8 +54,8 @@ json_spec! {
     /// and the bucket holds at most `burst`. Retries stay near `ratio` of the calls however bad things get.
     #[derive(Clone, Debug, PartialEq)]
     pub struct RetryBudgetSpec {
-        pub ratio: f64 = or(0.1),
-        pub burst: u32 = or(10),
+        pub ratio: f64 = or(default_budget_ratio()) => serde(default = "default_budget_ratio"),
+        pub burst: u32 = or(default_burst()) => serde(default = "default_burst"),
     }
 }
 
@@ -65,10 +65,47 @@ json_spec! {
     /// limit drops to `target_ms`. With `lifo`, an overloaded queue serves the newest request first.
     #[derive(Clone, Debug, PartialEq)]
     pub struct ShedSpec {
-        pub target_ms: f64 = or(5.0),
-        pub interval_ms: f64 = or(100.0),
+        pub target_ms: f64 = or(default_shed_target()) => serde(default = "default_shed_target"),
+        pub interval_ms: f64 = or(default_shed_interval()) => serde(default = "default_shed_interval"),
         pub lifo: bool = or(false),
     }
+}
+
+// The format's defaults (the serde oracle's `default = "…"` names them).
+fn default_min_calls() -> u32 {
+    20
+}
+
+fn default_breaker_window() -> f64 {
+    10_000.0
+}
+
+fn default_open_ms() -> f64 {
+    5_000.0
+}
+
+fn default_probes() -> u32 {
+    1
+}
+
+fn default_budget_ratio() -> f64 {
+    0.1
+}
+
+fn default_shed_target() -> f64 {
+    5.0
+}
+
+fn default_shed_interval() -> f64 {
+    100.0
+}
+
+fn default_limit_window() -> f64 {
+    1_000.0
+}
+
+fn default_burst() -> u32 {
+    10
 }
 
 json_enum! {
@@ -90,9 +127,9 @@ json_spec! {
         pub rate_rps: f64 = req,
         pub algorithm: LimitAlgorithm = or(LimitAlgorithm::default()),
         /// Token bucket: requests admitted at once after a quiet spell (the bucket's size).
-        pub burst: u32 = or(10),
+        pub burst: u32 = or(default_burst()) => serde(default = "default_burst"),
         /// Sliding window: its length.
-        pub window_ms: f64 = or(1_000.0),
+        pub window_ms: f64 = or(default_limit_window()) => serde(default = "default_limit_window"),
     }
 }
 
