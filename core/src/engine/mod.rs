@@ -293,6 +293,8 @@ struct NodeState {
     limiter: crate::resilience::Limiter,
     /// When its queue was last seen empty (load shedding's overload test).
     last_empty: u64,
+    /// It has a rate limit to check on arrival.
+    guarded: bool,
 }
 
 /// A balancing node's view of one backend (one out-edge).
@@ -327,6 +329,8 @@ pub struct Sim {
     reqs: Slab<Req>,
     calls: Slab<Call>,
     hop_calls: Slab<resilience::HopCall>,
+    /// Some client propagates its deadline, so nodes check requests' deadlines.
+    deadlines_travel: bool,
     next_req_id: u64,
     stop_at: u64,
     budget: Option<u64>,
@@ -688,7 +692,7 @@ impl Sim {
         }
         let epoch = self.nodes[ni].epoch;
         self.top_mut(req).epoch = epoch;
-        if !self.topo.nodes[ni].admission.is_plain() && !self.admit_arrival(req, ni) {
+        if self.nodes[ni].guarded && !self.admit_arrival(req, ni) {
             return;
         }
         let limit = self.topo.nodes[ni].workers;
@@ -718,7 +722,7 @@ impl Sim {
     /// (its caller has given up) and this returns false.
     fn start_service(&mut self, req: u32, node: NodeIx) -> bool {
         let ni = node as usize;
-        if self.reqs[req].deadline <= self.now {
+        if self.deadlines_travel && self.reqs[req].deadline <= self.now {
             self.reqs[req].queued_at = NOT_QUEUED;
             self.metrics.nodes[ni].expired += 1;
             self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
@@ -793,7 +797,7 @@ impl Sim {
                 Step::Call { pos } => {
                     let e = self.topo.out_edges[f.node as usize][pos];
                     self.top_mut(req).step = pos as u32 + 1;
-                    if self.reqs[req].deadline <= self.now {
+                    if self.deadlines_travel && self.reqs[req].deadline <= self.now {
                         // Its caller has given up: the rest of the work would be for nobody.
                         self.metrics.nodes[f.node as usize].expired += 1;
                         self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));

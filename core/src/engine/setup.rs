@@ -55,6 +55,7 @@ impl Sim {
                 client,
                 limiter: crate::resilience::Limiter::new(),
                 last_empty: 0,
+                guarded: def.admission.limit.is_some(),
             });
         }
         let edges = topo
@@ -127,6 +128,10 @@ impl Sim {
             reqs: Slab::default(),
             calls: Slab::default(),
             hop_calls: Slab::default(),
+            deadlines_travel: topo
+                .nodes
+                .iter()
+                .any(|d| matches!(&d.behavior, Behavior::Client(c) if c.propagate)),
             next_req_id: 0,
             stop_at,
             budget: s.requests,

@@ -4,7 +4,6 @@
 //! buckets it never changes width; it stops after [`MAX_SECONDS`] rows and says so.
 
 use super::{ns_to_ms, FailReason, MAX_LATENCY_NS};
-use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -45,7 +44,7 @@ pub struct Seconds {
     ok: u64,
     good: u64,
     failed: [u64; FailReason::ALL.len()],
-    hist: Histogram<u64>,
+    hist: Digits,
     /// The run went on past [`MAX_SECONDS`].
     pub truncated: bool,
 }
@@ -59,7 +58,7 @@ impl Default for Seconds {
             ok: 0,
             good: 0,
             failed: [0; FailReason::ALL.len()],
-            hist: Histogram::new_with_bounds(1, MAX_LATENCY_NS, 2).expect("static bounds are valid"),
+            hist: Digits::default(),
             truncated: false,
         }
     }
@@ -79,7 +78,7 @@ impl Seconds {
     pub(crate) fn ok(&mut self, latency_ns: u64, good: bool) {
         self.ok += 1;
         self.good += u64::from(good);
-        self.hist.saturating_record(latency_ns.clamp(1, MAX_LATENCY_NS));
+        self.hist.record(latency_ns.clamp(1, MAX_LATENCY_NS));
     }
 
     pub(crate) fn failed(&mut self, reason: FailReason) {
@@ -105,19 +104,14 @@ impl Seconds {
             self.ok = 0;
             self.good = 0;
             self.failed = [0; FailReason::ALL.len()];
-            self.hist.reset();
+            self.hist.clear();
             self.end = self.end.saturating_add(SECOND);
         }
     }
 
     fn row(&self, in_flight: u64, breakers: BTreeMap<String, &'static str>) -> SecondRow {
-        let q = |q: f64| {
-            if self.hist.is_empty() {
-                0.0
-            } else {
-                ns_to_ms(self.hist.value_at_quantile(q))
-            }
-        };
+        let [p50, p99] = self.hist.quantiles([0.5, 0.99]);
+        let q = |v: u64| ns_to_ms(v);
         SecondRow {
             t_s: self.end / SECOND - 1,
             attempts: self.attempts,
@@ -128,8 +122,8 @@ impl Seconds {
                 .filter(|r| self.failed[**r as usize] > 0)
                 .map(|r| (r.name(), self.failed[*r as usize]))
                 .collect(),
-            p50_ms: q(0.5),
-            p99_ms: q(0.99),
+            p50_ms: q(p50),
+            p99_ms: q(p99),
             in_flight,
             breakers,
         }
@@ -141,6 +135,102 @@ impl Seconds {
         let busy = self.attempts + self.ok + self.failed.iter().sum::<u64>() > 0;
         if !self.truncated && busy {
             out.push(self.row(in_flight, breakers));
+        }
+        out
+    }
+}
+
+/// Powers of ten that fit a `u64`.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// The latencies of one second, counted by their first three significant digits (exact below 1 µs; a
+/// bucket is under 1% of its values wide), with the buckets in use listed so that clearing costs what was
+/// recorded, not the whole table: a full histogram cleared every second of virtual time cost more than the
+/// rest of the series.
+#[derive(Clone, Debug)]
+struct Digits {
+    counts: Vec<u32>,
+    touched: Vec<u16>,
+    n: u64,
+}
+
+/// Buckets: 0..1000 exact, then 900 per decade (100..=999 × 10^e for e = 1..=17).
+const DIGIT_BUCKETS: usize = 1_000 + 17 * 900;
+
+impl Default for Digits {
+    fn default() -> Self {
+        Digits {
+            counts: vec![0; DIGIT_BUCKETS],
+            touched: Vec::new(),
+            n: 0,
+        }
+    }
+}
+
+impl Digits {
+    fn index(v: u64) -> usize {
+        if v < 1_000 {
+            return v as usize;
+        }
+        // The decade: v / 10^e has three digits (v >= 1000 here, so e >= 1).
+        let mut e = 1;
+        while e < 17 && v >= POW10[e + 3] {
+            e += 1;
+        }
+        1_000 + (e - 1) * 900 + (v / POW10[e] - 100) as usize
+    }
+
+    /// The largest value in bucket `i` (so a quantile never reads low, as hdrhistogram's do not).
+    fn top(i: usize) -> u64 {
+        if i < 1_000 {
+            return i as u64;
+        }
+        let (e, m) = ((i - 1_000) / 900 + 1, ((i - 1_000) % 900 + 100) as u64);
+        (m + 1).saturating_mul(POW10[e]).saturating_sub(1)
+    }
+
+    fn record(&mut self, v: u64) {
+        let i = Self::index(v);
+        if self.counts[i] == 0 {
+            self.touched.push(i as u16);
+        }
+        self.counts[i] = self.counts[i].saturating_add(1);
+        self.n += 1;
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.touched {
+            self.counts[i as usize] = 0;
+        }
+        self.touched.clear();
+        self.n = 0;
+    }
+
+    /// The values at quantiles `qs` (ascending), 0 when empty.
+    fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [u64; N] {
+        let mut out = [0; N];
+        if self.n == 0 {
+            return out;
+        }
+        let mut order = self.touched.clone();
+        order.sort_unstable();
+        let mut seen = 0u64;
+        let mut k = 0;
+        for &i in &order {
+            seen += u64::from(self.counts[i as usize]);
+            // The q-th value is the ceil(q × n)-th smallest (at least the first).
+            while k < N && seen >= ((qs[k] * self.n as f64).ceil() as u64).max(1) {
+                out[k] = Self::top(i as usize);
+                k += 1;
+            }
         }
         out
     }
@@ -171,6 +261,45 @@ mod tests {
         assert_eq!((rows[1].t_s, rows[1].throughput, rows[1].in_flight), (1, 0, 3));
         assert!(rows[1].failed.is_empty());
         assert_eq!((rows[2].t_s, rows[2].attempts, rows[2].in_flight), (2, 1, 1));
+    }
+
+    #[test]
+    fn digit_buckets_are_under_one_percent_wide_and_quantiles_match_a_sort() {
+        let mut rng = crate::rng::SimRng::new(9);
+        let mut d = Digits::default();
+        let mut all = Vec::new();
+        for round in 0..3 {
+            for _ in 0..5_000 {
+                // Log-uniform over 1 ns .. 10^13 ns.
+                let v = (10f64.powf(rng.unit() * 13.0)) as u64 + 1;
+                d.record(v);
+                all.push(v);
+                let i = Digits::index(v);
+                assert!(Digits::top(i) >= v, "{v} is in bucket {i} up to {}", Digits::top(i));
+                assert!(
+                    i < 1_000 || (Digits::top(i) - v) as f64 <= 0.01 * v as f64,
+                    "bucket of {v} too wide: up to {}",
+                    Digits::top(i)
+                );
+            }
+            all.sort_unstable();
+            for q in [0.5, 0.99] {
+                let exact = all[((q * all.len() as f64).ceil() as usize).max(1) - 1];
+                let [got] = d.quantiles([q]);
+                assert!(
+                    got >= exact && (got - exact) as f64 <= 0.01 * exact as f64,
+                    "round {round} q {q}: {got} vs {exact}"
+                );
+            }
+            d.clear();
+            all.clear();
+            assert_eq!(d.quantiles([0.5]), [0], "cleared");
+            assert!(d.counts.iter().all(|&c| c == 0));
+        }
+        assert!(
+            Digits::index(u64::MAX) < DIGIT_BUCKETS,
+            "the largest value has a bucket"
+        );
     }
 
     #[test]
