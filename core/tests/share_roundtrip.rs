@@ -220,11 +220,18 @@ fn rate_limit() -> impl Strategy<Value = RateLimitSpec> {
 }
 
 fn station() -> impl Strategy<Value = StationSpec> {
-    let shed = (milli(1, 1_000_000), milli(1, 1_000_000), any::<bool>()).prop_map(|(a, b, lifo)| ShedSpec {
-        target_ms: a.min(b),
-        interval_ms: a.max(b),
-        lifo,
-    });
+    let shed = (
+        milli(1, 1_000_000),
+        milli(1, 1_000_000),
+        any::<bool>(),
+        proptest::option::of(1u32..=1_000_000),
+    )
+        .prop_map(|(a, b, lifo, max_queue)| ShedSpec {
+            target_ms: a.min(b),
+            interval_ms: a.max(b),
+            lifo,
+            max_queue,
+        });
     (
         1u32..=100_000,
         proptest::option::of(0u32..=10_000_000),

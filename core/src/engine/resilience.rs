@@ -303,8 +303,16 @@ impl Sim {
 
     // ----- the serving side -------------------------------------------------------------------------------
 
-    /// A request arrives at a node with admission settings: its rate limit may refuse it. True when it may go on.
+    /// A request arrives at a node with admission settings: shedding by queue length or its rate limit may
+    /// refuse it. True when it may go on.
     pub(super) fn admit_arrival(&mut self, req: u32, ni: usize) -> bool {
+        if let Some(m) = self.topo.nodes[ni].admission.shed_queue {
+            if self.nodes[ni].waiting.len() >= m as usize {
+                self.metrics.nodes[ni].shed += 1;
+                self.respond(req, Outcome::Fail(FailReason::Shed));
+                return false;
+            }
+        }
         if let Some(cfg) = &self.topo.nodes[ni].admission.limit {
             if !self.nodes[ni].limiter.admit(cfg, self.now) {
                 self.metrics.nodes[ni].rate_limited += 1;

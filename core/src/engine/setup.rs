@@ -55,7 +55,7 @@ impl Sim {
                 client,
                 limiter: crate::resilience::Limiter::new(),
                 last_empty: 0,
-                guarded: def.admission.limit.is_some(),
+                guarded: def.admission.limit.is_some() || def.admission.shed_queue.is_some(),
             });
         }
         let edges = topo

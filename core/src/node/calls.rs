@@ -3,6 +3,7 @@
 //! have (an error rate, a rate limit, load shedding). Their specs, the inspector's parameters, and validation
 //! into the configurations the engine runs with the state machines of [`crate::resilience`].
 
+use crate::limits::MAX_QUEUE_CAPACITY;
 use crate::resilience::{BreakerCfg, BudgetCfg, LimitCfg, ShedCfg, Trip};
 use crate::rng::SimRng;
 use crate::scenario::params::{opt, p, Control, Param, MS};
@@ -68,6 +69,8 @@ json_spec! {
         pub target_ms: f64 = or(default_shed_target()) => serde(default = "default_shed_target"),
         pub interval_ms: f64 = or(default_shed_interval()) => serde(default = "default_shed_interval"),
         pub lifo: bool = or(false),
+        /// Also shed arrivals that find this many requests waiting (by queue length, before they queue).
+        pub max_queue: Option<u32> = opt,
     }
 }
 
@@ -334,6 +337,13 @@ pub const ADMISSION: &[Param] = &[
         Control::Bool(false),
         "Serve the newest request first when overloaded: fresh requests still meet deadlines, old ones wait.",
     ),
+    opt(
+        "shed.max_queue",
+        "Shed at queue length",
+        "requests",
+        Control::Int { min: 1.0, max: 1e7 },
+        "Shed arrivals that find this many waiting: cheaper than queueing work that will be too late anyway.",
+    ),
 ];
 
 /// A rate limit's parameters (a rate limiter node's own; a service's are under `rate_limit.`).
@@ -390,12 +400,14 @@ pub struct AdmissionCfg {
     pub error_rate: f64,
     pub limit: Option<LimitCfg>,
     pub shed: Option<ShedCfg>,
+    /// Shed arrivals that find this many requests waiting.
+    pub shed_queue: Option<u32>,
 }
 
 impl AdmissionCfg {
     /// True when the node needs none of it (and the engine takes its plain path).
     pub fn is_plain(&self) -> bool {
-        self.error_rate == 0.0 && self.limit.is_none() && self.shed.is_none()
+        self.error_rate == 0.0 && self.limit.is_none() && self.shed.is_none() && self.shed_queue.is_none()
     }
 }
 
@@ -562,6 +574,19 @@ impl ShedSpec {
             interval_ns: ms_to_nanos(self.interval_ms),
             lifo: self.lifo,
         }
+    }
+
+    /// The queue length at which arrivals are shed, checked.
+    pub(crate) fn max_queue(&self, loc: &Location, errs: &mut Errors) -> Option<u32> {
+        let m = self.max_queue?;
+        if m == 0 || m > MAX_QUEUE_CAPACITY {
+            errs.bad(
+                loc,
+                "shed.max_queue",
+                format!("must be between 1 and {MAX_QUEUE_CAPACITY}, got {m}"),
+            );
+        }
+        Some(m.max(1))
     }
 }
 

@@ -108,6 +108,7 @@ pub const STATION: &[Param] = &[
     ADMISSION[7],
     ADMISSION[8],
     ADMISSION[9],
+    ADMISSION[10],
     CRASH,
 ];
 
@@ -171,6 +172,7 @@ pub const DATABASE: &[Param] = &[
     ADMISSION[7],
     ADMISSION[8],
     ADMISSION[9],
+    ADMISSION[10],
     CRASH,
 ];
 
@@ -272,6 +274,7 @@ impl StationSpec {
                     )
                 }),
                 shed: p.shed.as_ref().map(|s| s.build(loc, errs)),
+                shed_queue: p.shed.as_ref().and_then(|s| s.max_queue(loc, errs)),
             },
             ..Built::new(Behavior::Station)
         }
