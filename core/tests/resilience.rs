@@ -497,6 +497,52 @@ fn propagated_deadlines_drop_work_nobody_waits_for() {
     );
 }
 
+/// With timeouts at both hops the propagated deadline shrinks to the front's 250 ms call timeout (gRPC's
+/// rule), so the slow node drops the attempts its caller has already given up on instead of serving them.
+/// Without propagation it serves them all, late: every answer to an attempt that timed out (the call then
+/// failed, as this edge does not retry) is a late answer on the edge.
+#[test]
+fn a_propagated_deadline_shrinks_to_each_hops_timeout() {
+    let run_with = |propagate: bool| {
+        let v = json!({
+            "version": 1, "duration_ms": 10000,
+            "nodes": [
+                {"id": "c", "spec": {"kind": "client", "timeout_ms": 300, "deadline_ms": 1000,
+                    "deadline_propagation": propagate,
+                    "retry": {"max_retries": 2, "backoff_base_ms": 10}}},
+                {"id": "front", "spec": {"kind": "service", "workers": 1000, "service_time": constant(1.0)}},
+                {"id": "slow", "spec": {"kind": "service", "workers": 2, "service_time": constant(20.0)}}
+            ],
+            "edges": [
+                {"from": "c", "to": "front", "latency": constant(1.0)},
+                {"from": "front", "to": "slow", "latency": constant(1.0), "policy": {"timeout_ms": 250}}
+            ],
+            "workload": {"arrival": {"type": "poisson", "rate_rps": 150}}
+        });
+        run(&v, 5).0
+    };
+    let (on, off) = (run_with(true), run_with(false));
+    let (e_on, e_off) = (&on.edges[0], &off.edges[0]);
+    let (slow_on, slow_off) = (node(&on, "slow"), node(&off, "slow"));
+    eprintln!(
+        "shrunk deadlines: slow served {} vs {}, expired {}, late answers {} vs {} (of {} timeouts)",
+        slow_on.served, slow_off.served, slow_on.expired, e_on.late_answers, e_off.late_answers, e_off.timeouts
+    );
+    assert!(slow_on.expired > 0);
+    assert_eq!(slow_off.expired, 0);
+    assert!((slow_on.served as f64) < 0.5 * slow_off.served as f64);
+    // Without propagation the slow node serves every attempt; those served after the front's timeout come
+    // back late. All but the first few hundred (before the queue built up) are.
+    assert_eq!(slow_off.served, e_off.attempts);
+    assert_eq!(e_off.timeouts, e_off.failures);
+    assert!(
+        e_off.late_answers + 300 >= e_off.timeouts && e_off.late_answers <= e_off.timeouts,
+        "{} late of {} timeouts",
+        e_off.late_answers,
+        e_off.timeouts
+    );
+}
+
 // ----- shedding ---------------------------------------------------------------------------------------------
 
 fn shed_run(shed: bool) -> Report {
