@@ -262,3 +262,130 @@ fn validation_reports_every_problem_with_its_location() {
     );
     assert!(msgs.iter().any(|m| m.starts_with("node \"s\": workers")), "{msgs:?}");
 }
+
+fn svc(v: &mut Value) -> &mut Value {
+    &mut v["nodes"][2]["spec"]
+}
+
+fn policy(v: &mut Value) -> &mut Value {
+    &mut v["edges"][2]["policy"]
+}
+
+/// `base()` with a dependency `d` behind `s` (edge 2, `s -> d`) carrying an empty call policy.
+fn with_dependency(f: impl FnOnce(&mut Value)) -> String {
+    with(|v| {
+        v["nodes"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "id": "d", "spec": { "kind": "service" } }));
+        v["edges"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "from": "s", "to": "d", "policy": {} }));
+        f(v)
+    })
+}
+
+/// Every resilience setting of issue #19 out of its range is a typed error that names the field, never a
+/// panic; the unchanged scenario with the policy edge is valid.
+#[test]
+fn resilience_settings_out_of_range_get_errors_naming_the_field() {
+    let (s, _) = scenario::load(&with_dependency(|_| {})).unwrap();
+    assert!(Sim::new(&s, 1).is_ok());
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "policy.timeout_ms",
+            with_dependency(|v| policy(v)["timeout_ms"] = json!(-1)),
+        ),
+        (
+            "policy.timeout_ms",
+            with_dependency(|v| policy(v)["timeout_ms"] = json!(0)),
+        ),
+        (
+            "policy.breaker.failure_rate",
+            with_dependency(|v| policy(v)["breaker"] = json!({ "failure_rate": 2 })),
+        ),
+        (
+            "consecutive_failures",
+            with_dependency(|v| policy(v)["breaker"] = json!({ "consecutive_failures": 5, "failure_rate": 0.5 })),
+        ),
+        (
+            "policy.breaker.open_ms",
+            with_dependency(|v| policy(v)["breaker"] = json!({ "consecutive_failures": 5, "open_ms": -3 })),
+        ),
+        (
+            "policy.retry.budget: ratio",
+            with_dependency(|v| policy(v)["retry"] = json!({ "max_retries": 2, "budget": { "ratio": 1.5 } })),
+        ),
+        (
+            "policy.retry.budget: burst",
+            with_dependency(|v| policy(v)["retry"] = json!({ "max_retries": 2, "budget": { "burst": 2_000_000 } })),
+        ),
+        (
+            "policy.max_concurrent",
+            with_dependency(|v| policy(v)["max_concurrent"] = json!(0)),
+        ),
+        (
+            "retry.budget: ratio",
+            with(|v| v["nodes"][0]["spec"]["retry"] = json!({ "max_retries": 1, "budget": { "ratio": -0.1 } })),
+        ),
+        (
+            "rate_limit.rate_rps",
+            with(|v| svc(v)["rate_limit"] = json!({ "rate_rps": 0 })),
+        ),
+        (
+            "rate_limit.rate_rps",
+            with(|v| svc(v)["rate_limit"] = json!({ "rate_rps": 1e300 })),
+        ),
+        (
+            "rate_limit.burst",
+            with(|v| svc(v)["rate_limit"] = json!({ "rate_rps": 10, "burst": 0 })),
+        ),
+        (
+            "rate_limit.window_ms",
+            with(|v| svc(v)["rate_limit"] = json!({ "rate_rps": 10, "algorithm": "sliding_window", "window_ms": 1 })),
+        ),
+        (
+            "rate_rps",
+            with(|v| {
+                v["nodes"][1]["spec"] = json!({ "kind": "rate_limiter", "rate_rps": -5 });
+            }),
+        ),
+        (
+            "shed.target_ms",
+            with(|v| svc(v)["shed"] = json!({ "target_ms": 500, "interval_ms": 100 })),
+        ),
+        (
+            "shed.interval_ms",
+            with(|v| svc(v)["shed"] = json!({ "interval_ms": 0 })),
+        ),
+        ("error_rate", with(|v| svc(v)["error_rate"] = json!(2))),
+        ("error_rate", with(|v| svc(v)["error_rate"] = json!(-0.5))),
+        ("deadline_ms", with(|v| v["nodes"][0]["spec"]["deadline_ms"] = json!(0))),
+        (
+            "deadline_propagation",
+            with(|v| v["nodes"][0]["spec"]["deadline_propagation"] = json!(true)),
+        ),
+        (
+            "not from a load_balancer",
+            with(|v| v["edges"][1]["policy"] = json!({ "timeout_ms": 100 })),
+        ),
+        (
+            "not from a client",
+            with(|v| v["edges"][0]["policy"] = json!({ "timeout_ms": 100 })),
+        ),
+    ];
+    for (field, text) in cases {
+        match scenario::load(&text) {
+            Ok(_) => panic!("accepted a bad {field}: {text}"),
+            Err(e) => {
+                let message = e.to_string();
+                assert!(
+                    matches!(e, ScenarioError::Invalid(_) | ScenarioError::Schema { .. }),
+                    "{field}: {e:?}"
+                );
+                assert!(message.contains(field), "the error names {field}: {message}");
+            }
+        }
+    }
+}

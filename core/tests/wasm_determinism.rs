@@ -52,3 +52,11 @@ fn sharding_matches_native_bytes() {
         include_str!("../../tests/scenarios/sharding/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn resilience_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/resilience/scenario.json"),
+        include_str!("../../tests/scenarios/resilience/expected.json"),
+    );
+}

@@ -219,10 +219,12 @@ impl Frame {
 enum Purpose {
     /// Attempt `attempt` (from 1) of a client call.
     Attempt { call: Handle<Call>, attempt: u32 },
-    /// Attempt `attempt` (from 1) of a call on a policy edge; its caller's request waits for it.
+    /// Attempt `attempt` (from 1) of a call on policy edge `edge`; its caller's request waits for it. The edge
+    /// is kept here so that an answer arriving after its call is over still counts as a late answer there.
     Hop {
         hc: Handle<resilience::HopCall>,
         attempt: u32,
+        edge: EdgeIx,
     },
     /// A copy of queued task `id` (its key in `Sim::tasks`; copies share it).
     Task { id: u64 },
@@ -956,7 +958,7 @@ impl Sim {
                 self.free_req(req);
                 return;
             }
-            Purpose::Hop { hc, attempt } => {
+            Purpose::Hop { hc, attempt, .. } => {
                 self.free_req(req);
                 self.hop_lost(hc, attempt, reason);
                 return;

@@ -137,7 +137,7 @@ impl Sim {
             (r.key, r.class, r.bytes, r.seen, r.deadline)
         };
         let h = self.hop_calls.handle(hc);
-        let child = self.alloc_req(Purpose::Hop { hc: h, attempt }, key, class);
+        let child = self.alloc_req(Purpose::Hop { hc: h, attempt, edge }, key, class);
         let r = &mut self.reqs[child];
         r.bytes = bytes;
         r.seen = seen;
@@ -161,10 +161,17 @@ impl Sim {
             (r.outcome, r.seen, r.purpose)
         };
         self.free_req(child);
-        let Purpose::Hop { hc, attempt } = purpose else {
+        let Purpose::Hop { hc, attempt, edge } = purpose else {
             unreachable!("only attempts of hop calls come here")
         };
-        let Some(c) = self.hop_calls.get(hc) else { return };
+        let Some(c) = self.hop_calls.get(hc) else {
+            // The call is over: this attempt timed out and the call then failed for good, so nobody reads
+            // the answer.
+            if let Some(rt) = self.edges.get_mut(edge as usize).and_then(|e| e.rt.as_deref_mut()) {
+                rt.late += 1;
+            }
+            return;
+        };
         let edge = c.edge as usize;
         if c.attempt != attempt || c.awaiting_retry || !c.holding {
             self.edges[edge].rt.as_deref_mut().expect("state").late += 1;
