@@ -314,11 +314,11 @@ fn resilience_settings_out_of_range_get_errors_naming_the_field() {
             with_dependency(|v| policy(v)["breaker"] = json!({ "consecutive_failures": 5, "open_ms": -3 })),
         ),
         (
-            "policy.retry.budget: ratio",
+            "policy.retry.budget.ratio",
             with_dependency(|v| policy(v)["retry"] = json!({ "max_retries": 2, "budget": { "ratio": 1.5 } })),
         ),
         (
-            "policy.retry.budget: burst",
+            "policy.retry.budget.burst",
             with_dependency(|v| policy(v)["retry"] = json!({ "max_retries": 2, "budget": { "burst": 2_000_000 } })),
         ),
         (
@@ -326,7 +326,7 @@ fn resilience_settings_out_of_range_get_errors_naming_the_field() {
             with_dependency(|v| policy(v)["max_concurrent"] = json!(0)),
         ),
         (
-            "retry.budget: ratio",
+            "retry.budget.ratio",
             with(|v| v["nodes"][0]["spec"]["retry"] = json!({ "max_retries": 1, "budget": { "ratio": -0.1 } })),
         ),
         (

@@ -164,17 +164,19 @@ impl Sim {
         let Purpose::Hop { hc, attempt, edge } = purpose else {
             unreachable!("only attempts of hop calls come here")
         };
+        // An answer nobody reads counts as late: work done for nobody. A callee that dropped the request for
+        // its passed deadline did no work, so that refusal is not counted.
+        let wasted = outcome != Outcome::Fail(FailReason::DeadlineExceeded);
         let Some(c) = self.hop_calls.get(hc) else {
-            // The call is over: this attempt timed out and the call then failed for good, so nobody reads
-            // the answer.
+            // The call is over: this attempt timed out and the call then failed for good.
             if let Some(rt) = self.edges.get_mut(edge as usize).and_then(|e| e.rt.as_deref_mut()) {
-                rt.late += 1;
+                rt.late += u64::from(wasted);
             }
             return;
         };
         let edge = c.edge as usize;
         if c.attempt != attempt || c.awaiting_retry || !c.holding {
-            self.edges[edge].rt.as_deref_mut().expect("state").late += 1;
+            self.edges[edge].rt.as_deref_mut().expect("state").late += u64::from(wasted);
             return;
         }
         let hc = hc.index();

@@ -495,19 +495,21 @@ impl BreakerSpec {
 impl RetryBudgetSpec {
     /// Checks a budget whose fields are under `field` (`retry.budget` or `policy.retry.budget`).
     pub(crate) fn build(&self, field: &'static str, loc: &Location, errs: &mut Errors) -> BudgetCfg {
+        let edge = field != "retry.budget";
+        let (ratio_f, burst_f) = if edge {
+            ("policy.retry.budget.ratio", "policy.retry.budget.burst")
+        } else {
+            ("retry.budget.ratio", "retry.budget.burst")
+        };
         if !(0.0..=1.0).contains(&self.ratio) {
             errs.bad(
                 loc,
-                field,
-                format!("ratio must be a fraction between 0 and 1, got {}", self.ratio),
+                ratio_f,
+                format!("must be a fraction between 0 and 1, got {}", self.ratio),
             );
         }
         if self.burst > MAX_LIMIT {
-            errs.bad(
-                loc,
-                field,
-                format!("burst must be at most {MAX_LIMIT}, got {}", self.burst),
-            );
+            errs.bad(loc, burst_f, format!("must be at most {MAX_LIMIT}, got {}", self.burst));
         }
         BudgetCfg {
             ratio: self.ratio.clamp(0.0, 1.0),
