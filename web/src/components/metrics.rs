@@ -114,6 +114,7 @@ fn plots(s: &Series) -> Vec<Plot<'_>> {
     ];
     // Goodput when some client sets a deadline: every bucket carries it then.
     if !s.goodput.is_empty() && s.goodput.len() == s.t.len() {
+        out[1].title = "Throughput, goodput and errors over time";
         out[1].lines.insert(
             1,
             plot::Line {
@@ -244,21 +245,20 @@ pub fn Metrics(props: &MetricsProps) -> Html {
             format!("{:.0} req/s", props.throughput_rps),
         ),
         ("In flight", "in-flight", "value", thousands(props.in_flight)),
-    ];
-    // Goodput: successes within their deadline, and their share of the calls issued.
-    if let Some(g) = props.goodput {
-        let share = if props.issued > 0 {
-            format!(" ({:.0}% of issued)", g as f64 / props.issued as f64 * 100.0)
-        } else {
-            String::new()
-        };
-        readouts.push(("Goodput", "goodput", "value", format!("{}{share}", thousands(g))));
-    }
-    readouts.extend([
         ("p50 latency", "p50", "value", ms(props.p50_ms)),
         ("p99 latency", "p99", "value", ms(props.p99_ms)),
         ("Mean latency", "mean", "value", ms(props.mean_ms)),
-    ]);
+    ];
+    // Goodput: successes within their deadline, and their share of the calls issued.
+    if let Some(g) = props.goodput {
+        let share = g as f64 / props.issued.max(1) as f64 * 100.0;
+        readouts.push((
+            "Goodput (share of issued)",
+            "goodput",
+            "value",
+            format!("{} · {share:.0}%", thousands(g)),
+        ));
+    }
     if let Some(h) = props.hit_ratio {
         readouts.push(("Cache hit ratio", "hit-ratio", "value", format!("{:.1}%", h * 100.0)));
     }

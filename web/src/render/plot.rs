@@ -11,7 +11,7 @@ pub const P99_COLOUR: &str = "#d97706";
 pub const THROUGHPUT_COLOUR: &str = "#16a34a";
 pub const ERRORS_COLOUR: &str = "#dc2626";
 /// Goodput (successes within their deadline) is drawn dashed beside throughput, which it can never exceed.
-pub const GOODPUT_COLOUR: &str = "#0891b2";
+pub const GOODPUT_COLOUR: &str = "#7c3aed";
 /// The queue-depth plot's lines, one per node it follows.
 pub const QUEUE_COLOURS: [&str; 3] = ["#7c3aed", "#0891b2", "#db2777"];
 
