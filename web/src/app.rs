@@ -382,14 +382,16 @@ pub fn App() -> Html {
                            nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}
                            on_action={on_action.clone()} {on_open} />
             </aside>
-            <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} layout={v.layout.clone()} dots={dots_ref}
+            <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} breakers={v.breakers.clone()}
+                    layout={v.layout.clone()} dots={dots_ref}
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion}
                     selection={v.selection.clone()} problems={v.problems.clone()} error={v.error.clone()}
                     can_undo={v.can_undo} can_redo={v.can_redo} on_action={on_action.clone()} {on_help} />
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
                          p50_ms={v.p50_ms} p99_ms={v.p99_ms} mean_ms={v.mean_ms} finished={v.finished}
-                         in_flight={v.in_flight} nodes={v.nodes.clone()} series={v.series.clone()}
+                         in_flight={v.in_flight} issued={v.issued} goodput={v.goodput}
+                         nodes={v.nodes.clone()} series={v.series.clone()}
                          by_class={v.by_class.clone()} by_client={v.by_client.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
                          queued={v.queued} realtime={v.realtime.clone()} />

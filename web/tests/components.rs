@@ -162,6 +162,7 @@ fn canvas_props(v: &Snapshot, on_action: Callback<Action>) -> CanvasProps {
     CanvasProps {
         nodes: v.nodes.clone(),
         edges: v.edges.clone(),
+        breakers: v.breakers.clone(),
         layout: v.layout.clone(),
         dots: NodeRef::default(),
         sample_every: v.sample_every,
@@ -185,6 +186,8 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         p99_ms: v.p99_ms,
         mean_ms: v.mean_ms,
         in_flight: v.in_flight,
+        issued: v.issued,
+        goodput: v.goodput,
         finished: v.finished,
         nodes: v.nodes.clone(),
         by_class: v.by_class.clone(),
@@ -331,6 +334,123 @@ async fn enter_on_a_canvas_node_selects_it() {
         Action::Select(Selection::Nodes(s)) => assert_eq!(*s, BTreeSet::from([target])),
         _ => panic!("Enter on a node should select it"),
     }
+}
+
+/// How a breaker's label spells core's state name.
+fn breaker_words(state: &str) -> String {
+    format!("breaker {}", state.replace('_', "-"))
+}
+
+/// Preset 62's breaker on Checkout -> Payments: its label on the edge shows the state core's own run of the
+/// preset reports at the same moment (closed before Payments hangs at 10 s, open or probing at 15 s, closed
+/// again at 35 s), in words and as `data-state`; the edges without a breaker carry no label.
+#[wasm_bindgen_test]
+async fn canvas_labels_a_breakers_state_on_its_edge_as_core_reports_it() {
+    let id = "62-circuit-breaker";
+    let mut d = driver_on(id);
+    let mut at = 0.0;
+    let mut states = Vec::new();
+    for ms in [5_000.0, 15_000.0, 35_000.0] {
+        run(&mut d, ms - at);
+        at = ms;
+        let v = d.snapshot();
+        assert_eq!(v.now_ms, ms);
+        let (doc, report) = core_run(id, ms);
+        let with: Vec<_> = report.edges.iter().filter(|e| e.breaker.is_some()).collect();
+        assert_eq!(with.len(), 1, "one edge has a breaker");
+        let state = with[0].breaker.as_ref().unwrap().state;
+        let k = doc
+            .edges
+            .iter()
+            .position(|e| e.from == with[0].from && e.to == with[0].to)
+            .expect("the breaker's edge");
+        let m = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+        let labels = m.all("[data-testid^=breaker-]");
+        assert_eq!(labels.len(), 1, "{ms} ms: one label, on the one edge with a breaker");
+        let label = m.one(&format!("[data-edge='{k}'] [data-testid=breaker-{k}]"));
+        assert_eq!(attr(&label, "data-state"), state, "{ms} ms: core's state");
+        assert_eq!(
+            text(&label)
+                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .trim(),
+            breaker_words(state),
+            "{ms} ms: the state in words"
+        );
+        assert!(
+            attr(&m.one(&format!("[data-edge='{k}']")), "aria-label").contains(&breaker_words(state)),
+            "{ms} ms: the edge tells assistive tech"
+        );
+        states.push(state);
+    }
+    assert_eq!(states[0], "closed", "before Payments hangs");
+    assert!(
+        states[1] == "open" || states[1] == "half_open",
+        "at 15 s the breaker fails fast or probes: {}",
+        states[1]
+    );
+    assert_eq!(states[2], "closed", "after Payments recovers");
+}
+
+/// Preset 60's clients set a deadline: the throughput plot draws goodput (dashed, with its key) from the same
+/// per-bucket figures core's run of the preset has, and the readouts show core's goodput with its share of the
+/// calls issued. A preset without deadlines draws and shows no goodput.
+#[wasm_bindgen_test]
+async fn goodput_is_plotted_and_read_out_when_clients_set_deadlines() {
+    let id = "60-retry-storm";
+    let ms = 30_000.0;
+    let mut d = driver_on(id);
+    run(&mut d, ms);
+    let v = d.snapshot();
+    let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
+    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
+    let end = SimTime::from_millis_f64(ms);
+    while sim.next_wakeup().is_some_and(|t| t <= end) {
+        sim.step();
+    }
+    sim.advance_to(end);
+    let expected: Vec<f64> = sim.metrics().series.iter().filter_map(|b| b.goodput_rps).collect();
+    assert_eq!(expected.len(), sim.metrics().series.len(), "every bucket has goodput");
+    assert_eq!(v.series.goodput, expected, "the plot's goodput is core's");
+    assert!(
+        expected.iter().any(|&g| g > 0.0) && expected.last() < Some(&1.0),
+        "the storm's goodput collapses after the spike: {expected:?}"
+    );
+    let report = sim.report();
+    let goodput = report.goodput.expect("a goodput figure");
+
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    let key = m.one("[data-testid=rate-plot] + .plot-key [data-line=goodput]");
+    assert_eq!(text(&key).trim(), "goodput");
+    assert!(
+        attr(&key, "class").split_whitespace().any(|c| c == "dashed"),
+        "goodput is dashed"
+    );
+    let lines: Vec<String> = m
+        .all("[data-testid=rate-plot] + .plot-key [data-line]")
+        .iter()
+        .map(|l| attr(l, "data-line"))
+        .collect();
+    assert_eq!(lines, ["throughput", "goodput", "errors"]);
+    assert_eq!(
+        text(&m.one("[data-testid=goodput]")),
+        format!(
+            "{} · {:.0}%",
+            thousands(goodput),
+            goodput as f64 / report.issued as f64 * 100.0
+        )
+    );
+    drop(m);
+
+    let mut d = driver_on("01-single-server");
+    run(&mut d, 2_000.0);
+    let v = d.snapshot();
+    assert!(v.series.goodput.is_empty() && v.goodput.is_none());
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    assert!(m.find("[data-line=goodput]").is_none(), "no goodput without deadlines");
+    assert!(m.find("[data-testid=goodput]").is_none());
+    assert!(m
+        .find("[data-testid=rate-plot] + .plot-key [data-line=throughput]")
+        .is_some());
 }
 
 // ---- inspector ----------------------------------------------------------------------------------------------
@@ -541,6 +661,214 @@ async fn inspector_controls_emit_the_edit_core_applies() {
         "only {edits} edits made over {} kinds",
         NodeKind::ALL.len()
     );
+}
+
+/// What a group walk edits: a node or an edge.
+#[derive(Clone, Copy, Debug)]
+enum Walk {
+    Node(usize),
+    Edge(usize),
+}
+
+/// The parameter tree of what `at` names, as the inspector reads it.
+fn tree_of(d: &Driver, at: Walk) -> Value {
+    match at {
+        Walk::Node(i) => params::tree(&d.doc().nodes[i].spec),
+        Walk::Edge(k) => params::tree(&d.doc().edges[k]),
+    }
+    .expect("a parameter tree")
+}
+
+/// The value an inspector action for `at` and `key` carries; panics on any other action.
+fn edit_of(at: Walk, key: &str, action: Action) -> Option<Value> {
+    match (at, action) {
+        (Walk::Node(i), Action::SetNodeParam(n, k, v)) if n == i && k == key => v,
+        (Walk::Edge(e), Action::SetEdgeParam(n, k, v)) if n == e && k == key => v,
+        (_, a) => panic!("{at:?}.{key}: expected its edit, got {}", action_name(&a)),
+    }
+}
+
+fn apply(d: &mut Driver, at: Walk, key: &str, value: Option<Value>) {
+    match at {
+        Walk::Node(i) => d.set_node_param(i, key, value),
+        Walk::Edge(k) => d.set_edge_param(k, key, value),
+    }
+    assert!(
+        d.snapshot().error.is_none(),
+        "{at:?}.{key}: core refused the edit: {:?}",
+        d.snapshot().error
+    );
+}
+
+/// Mounts the inspector on `d`'s selection, types another whole number into `p`'s field and commits it, feeds
+/// the edit to core and checks core took it.
+async fn edit_number(d: &mut Driver, at: Walk, p: &Param) {
+    let (Control::Int { min, max } | Control::Number { min, max, .. }) = p.control else {
+        panic!("{}: not a number field", p.key)
+    };
+    let now = params::get(&tree_of(d, at), p.key).and_then(Value::as_f64);
+    let next = another_int(now, min.ceil(), max.floor());
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    let input = m.one(&format!("input[data-param='{}']", p.key));
+    input
+        .dyn_ref::<HtmlInputElement>()
+        .unwrap()
+        .set_value(&next.to_string());
+    fire_change(&input);
+    settle().await;
+    let action = log.borrow_mut().pop().unwrap_or_else(|| panic!("{}: no edit", p.key));
+    let value = edit_of(at, p.key, action);
+    assert_eq!(value.as_ref().and_then(Value::as_f64), Some(next), "{}", p.key);
+    apply(d, at, p.key, value);
+    assert_eq!(
+        params::get(&tree_of(d, at), p.key).and_then(Value::as_f64),
+        Some(next),
+        "{}: core took it",
+        p.key
+    );
+}
+
+/// Switches on, one at a time, every group of `list` the panel shows while it is off (a nested group once its
+/// parent is on): its checkbox emits the group's default object, core takes it, the panel then shows the
+/// group's fields, and the first number among them edits. Returns the groups switched on, in order.
+async fn switch_on_every_group(d: &mut Driver, at: Walk, list: &'static [Param]) -> Vec<&'static str> {
+    let mut on = Vec::new();
+    loop {
+        let tree = tree_of(d, at);
+        let Some(g) = list.iter().find(|p| {
+            matches!(p.control, Control::Group(_)) && shown(list, p, &tree) && params::get(&tree, p.key).is_none()
+        }) else {
+            break;
+        };
+        let Control::Group(default) = g.control else {
+            unreachable!()
+        };
+        let default: Value = serde_json::from_str(default).expect("a JSON default");
+        let v = d.snapshot();
+        let (on_action, log) = recorder();
+        let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+        // The group's fields with a control (a file-only one has just its label and a note).
+        let members = |p: &&Param| {
+            p.key.rsplit_once('.').map(|(group, _)| group) == Some(g.key) && p.control != Control::FileOnly
+        };
+        for p in list.iter().filter(members) {
+            assert!(
+                m.find(&format!("[data-param='{}']", p.key)).is_none(),
+                "{}: hidden while {} is off",
+                p.key,
+                g.key
+            );
+        }
+        let b = m.one(&format!("#param-{}", g.key.replace('.', "-")));
+        assert!(!b.dyn_ref::<HtmlInputElement>().unwrap().checked(), "{}: off", g.key);
+        b.dyn_ref::<HtmlInputElement>().unwrap().set_checked(true);
+        fire_change(&b);
+        settle().await;
+        let action = log.borrow_mut().pop().unwrap_or_else(|| panic!("{}: no edit", g.key));
+        let value = edit_of(at, g.key, action);
+        assert_eq!(
+            value.as_ref(),
+            Some(&default),
+            "{}: the checkbox adds the default",
+            g.key
+        );
+        apply(d, at, g.key, value);
+        let tree = tree_of(d, at);
+        for (field, x) in default.as_object().expect("an object") {
+            assert_eq!(
+                params::get(&tree, &format!("{}.{field}", g.key)).and_then(Value::as_f64),
+                x.as_f64(),
+                "{}.{field}: core took the default",
+                g.key
+            );
+        }
+        drop(m);
+
+        let v = d.snapshot();
+        let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
+        let fields: Vec<&Param> = list.iter().filter(members).collect();
+        assert!(!fields.is_empty(), "{}: a group with fields", g.key);
+        for p in &fields {
+            assert!(
+                m.find(&format!("[data-param='{}']", p.key)).is_some(),
+                "{}: shown once {} is on",
+                p.key,
+                g.key
+            );
+        }
+        drop(m);
+        if let Some(p) = fields
+            .iter()
+            .find(|p| matches!(p.control, Control::Int { .. } | Control::Number { .. }))
+        {
+            edit_number(d, at, p).await;
+        }
+        on.push(g.key);
+    }
+    on
+}
+
+/// The resilience settings in the inspector: an edge's call policy with its retries, retry budget and breaker
+/// (nested groups), a service's rate limit and load shedding, and a client's retries, retry budget and
+/// deadline. Each group's checkbox adds its default, its fields appear and edit, and core takes every edit;
+/// unchecking the policy removes it whole.
+#[wasm_bindgen_test]
+async fn inspector_switches_on_and_edits_every_resilience_group() {
+    // Preset 62's Checkout -> Payments edge, its policy cleared first.
+    let mut d = driver_on("62-circuit-breaker");
+    let k = d
+        .doc()
+        .edges
+        .iter()
+        .position(|e| e.policy.is_some())
+        .expect("an edge with a call policy");
+    d.set_edge_param(k, "policy", None);
+    d.select(Selection::Edge(k));
+    let on = switch_on_every_group(&mut d, Walk::Edge(k), kinds::calls::POLICY).await;
+    for key in ["policy", "policy.retry", "policy.retry.budget", "policy.breaker"] {
+        assert!(on.contains(&key), "{key} switched on: {on:?}");
+    }
+    assert!(d.snapshot().runnable, "the edited policy runs");
+    // Unchecking the policy removes it, nested groups and all.
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    let b = m.one("#param-policy");
+    b.dyn_ref::<HtmlInputElement>().unwrap().set_checked(false);
+    fire_change(&b);
+    settle().await;
+    let action = log.borrow_mut().pop().expect("an edit");
+    assert_eq!(edit_of(Walk::Edge(k), "policy", action), None);
+    drop(m);
+
+    // A service's admission groups and a client's retry groups, from the blank document of every kind.
+    let mut d = every_kind();
+    let names = kind_names();
+    for (kind, wanted) in [
+        ("service", &["rate_limit", "shed"][..]),
+        ("client", &["retry", "retry.budget"][..]),
+        ("rate_limiter", &[][..]),
+    ] {
+        let i = names.iter().position(|n| *n == kind).expect("the kind");
+        d.select(Selection::Nodes([i].into()));
+        let list = kinds::named(kind).expect("a kind").params;
+        let on = switch_on_every_group(&mut d, Walk::Node(i), list).await;
+        for key in wanted {
+            assert!(on.contains(key), "{kind}.{key} switched on: {on:?}");
+        }
+    }
+    // The client's deadline, which goodput is counted against, is a number field that edits.
+    let client = names.iter().position(|n| *n == "client").expect("a client");
+    d.select(Selection::Nodes([client].into()));
+    let deadline = kinds::named("client")
+        .expect("the client kind")
+        .params
+        .iter()
+        .find(|p| p.key == "deadline_ms")
+        .expect("a deadline parameter");
+    edit_number(&mut d, Walk::Node(client), deadline).await;
 }
 
 // ---- palette ------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use switchyard_core::node as kinds;
+use switchyard_core::resilience::BreakerState;
 use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
 
 use super::icons::{kind_icon_at, kind_label};
@@ -20,6 +21,9 @@ use crate::render::layout::{fit_label, Layout, Transform, NODE_HALF_H, NODE_HALF
 pub struct CanvasProps {
     pub nodes: Vec<NodeView>,
     pub edges: Vec<(usize, usize)>,
+    /// The circuit breaker's state on each edge, one for one with `edges` (`None`: the edge has none).
+    #[prop_or_default]
+    pub breakers: Vec<Option<BreakerState>>,
     pub layout: Option<Rc<Layout>>,
     /// The overlay canvas, which the animation loop draws on.
     pub dots: NodeRef,
@@ -395,8 +399,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                 }
                             });
                             let name = |i: usize| props.nodes.get(i).map_or("?", |n| n.label.as_str());
-                            let aria = format!("Edge {} to {}{}. Enter selects it.", name(a), name(b),
-                                               if cut { ", cut by the network partition" } else { "" });
+                            let breaker = props.breakers.get(k).copied().flatten();
+                            let aria = format!("Edge {} to {}{}{}. Enter selects it.", name(a), name(b),
+                                               if cut { ", cut by the network partition" } else { "" },
+                                               breaker.map(|b| format!(", {}", breaker_text(b))).unwrap_or_default());
                             html! {
                                 <g {class} data-edge={k.to_string()} tabindex="0" role="button" aria-label={aria}
                                    {onkeydown}>
@@ -410,6 +416,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                             let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
                                             format!("M{} {}l12 12m0-12l-12 12", mx - 6.0, my - 6.0)
                                         }} />
+                                    }
+                                    if let Some(b) = breaker {
+                                        { breaker_label(k, b, ((x1 + x2) / 2.0, (y1 + y2) / 2.0)) }
                                     }
                                 </g>
                             }
@@ -565,6 +574,30 @@ fn node(p: NodeProps<'_>) -> Html {
     }
 }
 
+/// A breaker's state in words, as its label on the edge reads.
+fn breaker_text(state: BreakerState) -> &'static str {
+    match state {
+        BreakerState::Closed => "breaker closed",
+        BreakerState::Open => "breaker open",
+        BreakerState::HalfOpen => "breaker half-open",
+    }
+}
+
+/// The label of edge `k`'s circuit breaker, above the edge's middle `at`: a pill whose border is coloured by
+/// the state (green closed, red open, amber half-open) and whose text names it, so the colour is never all it
+/// says.
+fn breaker_label(k: usize, state: BreakerState, at: (f64, f64)) -> Html {
+    let text = breaker_text(state);
+    let w = 7.5 * text.len() as f64 + 14.0;
+    let (x, y) = (at.0 - w / 2.0, at.1 - 30.0);
+    html! {
+        <g class={classes!("breaker", state.name())} data-testid={format!("breaker-{k}")} data-state={state.name()}>
+            <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height="20" rx="10" />
+            <text x={at.0.to_string()} y={(y + 14.5).to_string()} text-anchor="middle">{ text }</text>
+        </g>
+    }
+}
+
 /// A partition side as people name them: A, B, C…
 fn side_name(side: u32) -> char {
     char::from_u32(u32::from(b'A') + side % 26).unwrap_or('?')
@@ -581,18 +614,25 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// The legend's swatch for a mark, drawn as the canvas draws it.
+/// The legend's swatch for a mark, drawn as the canvas draws it: one outline per mark, filled or stroked (one
+/// template for all of them: each `html!` element is code in the bundle).
 fn legend_mark(mark: Mark) -> Html {
-    let c = mark.colour();
-    let shape = match mark {
-        Mark::Request => html! { <circle cx="6" cy="6" r="3" fill="none" stroke={c} stroke-width="1.6" /> },
-        Mark::Ok => html! { <circle cx="6" cy="6" r="4" fill={c} /> },
-        Mark::Hit => html! { <rect x="2.5" y="2.5" width="7" height="7" fill={c} /> },
-        Mark::Miss => html! { <path d="M6 1L11 6L6 11L1 6z" fill={c} /> },
-        Mark::Stale => {
-            html! { <rect x="2.5" y="2.5" width="7" height="7" fill="none" stroke={c} stroke-width="1.8" /> }
-        }
-        Mark::Fail => html! { <path d="M2 2L10 10M10 2L2 10" stroke={c} stroke-width="2" /> },
+    let (d, filled, width) = match mark {
+        Mark::Request => ("M3 6a3 3 0 1 0 6 0a3 3 0 1 0-6 0", false, "1.6"),
+        Mark::Ok => ("M2 6a4 4 0 1 0 8 0a4 4 0 1 0-8 0", true, "0"),
+        Mark::Hit => ("M2.5 2.5h7v7h-7z", true, "0"),
+        Mark::Stale => ("M2.5 2.5h7v7h-7z", false, "1.8"),
+        Mark::Miss => ("M6 1L11 6L6 11L1 6z", true, "0"),
+        Mark::Fail => ("M2 2L10 10M10 2L2 10", false, "2"),
+        Mark::RateLimited => ("M6 1.5L10.5 10H1.5z", false, "1.6"),
+        Mark::Shed => ("M1.5 6H10.5", false, "2.6"),
+        Mark::CircuitOpen => ("M6 1.5V10.5", false, "2.6"),
     };
-    html! { <svg class="swatch" viewBox="0 0 12 12" aria-hidden="true">{ shape }</svg> }
+    let c = mark.colour();
+    let (fill, stroke) = if filled { (c, "none") } else { ("none", c) };
+    html! {
+        <svg class="swatch" viewBox="0 0 12 12" aria-hidden="true">
+            <path {d} {fill} {stroke} stroke-width={width} />
+        </svg>
+    }
 }

@@ -9,7 +9,9 @@ use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
 use crate::driver::{GroupRow, NodeView, Series};
-use crate::render::plot::{self, ERRORS_COLOUR, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS, THROUGHPUT_COLOUR};
+use crate::render::plot::{
+    self, ERRORS_COLOUR, GOODPUT_COLOUR, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS, THROUGHPUT_COLOUR,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
@@ -22,6 +24,11 @@ pub struct MetricsProps {
     #[prop_or_default]
     pub mean_ms: f64,
     pub in_flight: u64,
+    /// Calls issued so far, and those that succeeded within their client's deadline (when some client sets one).
+    #[prop_or_default]
+    pub issued: u64,
+    #[prop_or_default]
+    pub goodput: Option<u64>,
     /// The run has reached its end: utilization shows run averages, not the last moment's.
     #[prop_or_default]
     pub finished: bool,
@@ -80,7 +87,12 @@ struct Plot<'a> {
 
 /// The panel's plots, in order: latency, throughput and errors, and (when some node queued) queue depth.
 fn plots(s: &Series) -> Vec<Plot<'_>> {
-    let line = |label, colour, values| plot::Line { label, colour, values };
+    let line = |label, colour, values| plot::Line {
+        label,
+        colour,
+        values,
+        dashed: false,
+    };
     let mut out = vec![
         Plot {
             title: "Latency over time",
@@ -100,6 +112,17 @@ fn plots(s: &Series) -> Vec<Plot<'_>> {
             ],
         },
     ];
+    // Goodput when some client sets a deadline: every bucket carries it then.
+    if !s.goodput.is_empty() && s.goodput.len() == s.t.len() {
+        out[1].title = "Throughput, goodput and errors over time";
+        out[1].lines.insert(
+            1,
+            plot::Line {
+                dashed: true,
+                ..line("goodput", GOODPUT_COLOUR, &s.goodput)
+            },
+        );
+    }
     if !s.queue.is_empty() {
         out.push(Plot {
             title: "Queue depth over time",
@@ -226,6 +249,16 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         ("p99 latency", "p99", "value", ms(props.p99_ms)),
         ("Mean latency", "mean", "value", ms(props.mean_ms)),
     ];
+    // Goodput: successes within their deadline, and their share of the calls issued.
+    if let Some(g) = props.goodput {
+        let share = g as f64 / props.issued.max(1) as f64 * 100.0;
+        readouts.push((
+            "Goodput (share of issued)",
+            "goodput",
+            "value",
+            format!("{} · {share:.0}%", thousands(g)),
+        ));
+    }
     if let Some(h) = props.hit_ratio {
         readouts.push(("Cache hit ratio", "hit-ratio", "value", format!("{:.1}%", h * 100.0)));
     }
@@ -240,7 +273,11 @@ pub fn Metrics(props: &MetricsProps) -> Html {
     for (k, (p, r)) in plots(&props.series).into_iter().zip(refs).enumerate() {
         let mut key: Vec<Html> = Vec::new();
         for l in &p.lines {
-            key.push(html! { <span style={format!("--c:{}", l.colour)}>{ l.label }</span> });
+            key.push(html! {
+                <span class={l.dashed.then_some("dashed")} style={format!("--c:{}", l.colour)} data-line={l.label.to_owned()}>
+                    { l.label }
+                </span>
+            });
         }
         plot_html.push(html! {
             <>

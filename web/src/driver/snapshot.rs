@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use switchyard_core::metrics::{DbReport, GroupFigures, ShardRouterReport};
+use switchyard_core::resilience::BreakerState;
 use switchyard_core::scenario::Scenario;
 use switchyard_core::topology::NodeKind;
 
@@ -95,6 +96,10 @@ pub struct Snapshot {
     pub by_client: Rc<Vec<GroupRow>>,
     pub nodes: Vec<NodeView>,
     pub edges: Vec<(usize, usize)>,
+    /// The circuit breaker's state now on each edge of `edges`, one for one (`None`: no breaker, or no run).
+    pub breakers: Vec<Option<BreakerState>>,
+    /// Calls that succeeded within their client's deadline, when some client sets one (core's `goodput`).
+    pub goodput: Option<u64>,
     pub layout: Option<Rc<Layout>>,
     /// `(t_ms, p50_ms, p99_ms)` per completed metrics bucket.
     pub series: Rc<Series>,
@@ -117,6 +122,8 @@ pub struct Series {
     pub t: Vec<f64>,
     pub throughput: Vec<f64>,
     pub errors: Vec<f64>,
+    /// Successes within their deadline per second, every bucket; empty when no client sets a deadline.
+    pub goodput: Vec<f64>,
     /// Queue length (time-averaged over each bucket, every bucket) of the nodes that queued the most over
     /// the run, at most [`QUEUE_LINES`], each with its label.
     pub queue: Vec<(String, Vec<f64>)>,
@@ -198,10 +205,13 @@ impl Driver {
         snap.failed = report.failed;
         snap.in_flight = report.in_flight;
         snap.throughput_rps = report.throughput_rps;
+        snap.goodput = report.goodput;
         snap.p50_ms = report.latency_ms.p50;
         snap.p99_ms = report.latency_ms.p99;
         snap.mean_ms = report.latency_ms.mean;
         let topo = sim.topology();
+        // A valid document's edges are the run's, in the same order.
+        snap.breakers = (0..snap.edges.len()).map(|k| sim.breaker_state(k as u32)).collect();
         snap.by_class = Rc::new(
             report
                 .by_class
@@ -271,6 +281,9 @@ impl Driver {
             out.t.push(b.t_ms);
             out.throughput.push(b.throughput_rps);
             out.errors.push(b.failed as f64 / width_s);
+            if let Some(g) = b.goodput_rps {
+                out.goodput.push(g);
+            }
         }
         // The nodes with the most queue over the run (ties in topology order), found by a few passes for the
         // largest left rather than a sort (a sort is a lot of code in the bundle), then their columns.

@@ -1,7 +1,9 @@
 //! The request dots on the overlay canvas: each sampled hop moves along its edge from `depart` to `arrive`
-//! in virtual time. Colour and shape both say what it carries, so the legend works without colour.
+//! in virtual time. Colour and shape both say what it carries, so the legend works without colour. Failures a
+//! resilience policy chose (rate limited, shed, failed fast by an open breaker) have marks of their own.
 
 use switchyard_core::engine::{Hop, HopKind, Outcome};
+use switchyard_core::metrics::FailReason;
 use switchyard_core::time::SimTime;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -22,6 +24,12 @@ pub enum Mark {
     Stale,
     /// A failure or a lost message: a red cross.
     Fail,
+    /// Refused by a rate limiter: a hollow orange triangle.
+    RateLimited,
+    /// Shed from an overloaded queue: a grey dash.
+    Shed,
+    /// Failed fast by an open circuit breaker: a rose bar, upright.
+    CircuitOpen,
 }
 
 impl Mark {
@@ -32,6 +40,9 @@ impl Mark {
             HopKind::Response(Outcome::Hit) => Mark::Hit,
             HopKind::Response(Outcome::Miss) => Mark::Miss,
             HopKind::Response(Outcome::Stale) => Mark::Stale,
+            HopKind::Response(Outcome::Fail(FailReason::RateLimited)) => Mark::RateLimited,
+            HopKind::Response(Outcome::Fail(FailReason::Shed)) => Mark::Shed,
+            HopKind::Response(Outcome::Fail(FailReason::CircuitOpen)) => Mark::CircuitOpen,
             HopKind::Response(Outcome::Fail(_)) | HopKind::Lost => Mark::Fail,
         }
     }
@@ -44,16 +55,22 @@ impl Mark {
             Mark::Miss => "#d97706",
             Mark::Stale => "#9333ea",
             Mark::Fail => "#dc2626",
+            Mark::RateLimited => "#ea580c",
+            Mark::Shed => "#6b7280",
+            Mark::CircuitOpen => "#be123c",
         }
     }
 
-    pub const ALL: [(Mark, &'static str); 6] = [
+    pub const ALL: [(Mark, &'static str); 9] = [
         (Mark::Request, "request"),
         (Mark::Ok, "ok response"),
         (Mark::Hit, "cache hit"),
         (Mark::Miss, "cache miss"),
         (Mark::Stale, "stale read"),
         (Mark::Fail, "failure"),
+        (Mark::RateLimited, "rate limited"),
+        (Mark::Shed, "shed"),
+        (Mark::CircuitOpen, "circuit open"),
     ];
 }
 
@@ -185,11 +202,17 @@ fn sprites(r: f64, ratio: f64) -> Option<std::rc::Rc<Vec<Sprite>>> {
         let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
         ctx.set_fill_style_str(mark.colour());
         ctx.set_stroke_style_str(mark.colour());
-        ctx.set_line_width(if mark == Mark::Fail { 2.2 } else { 1.6 });
+        ctx.set_line_width(match mark {
+            Mark::Fail => 2.2,
+            Mark::Shed | Mark::CircuitOpen => 2.8,
+            _ => 1.6,
+        });
         ctx.begin_path();
         shape(&ctx, mark, half, half, r);
         match mark {
-            Mark::Request | Mark::Fail | Mark::Stale => ctx.stroke(),
+            Mark::Request | Mark::Fail | Mark::Stale | Mark::RateLimited | Mark::Shed | Mark::CircuitOpen => {
+                ctx.stroke()
+            }
             _ => ctx.fill(),
         }
         let data = ctx.get_image_data(0.0, 0.0, side as f64, side as f64).ok()?.data();
@@ -230,6 +253,20 @@ fn shape(ctx: &CanvasRenderingContext2d, mark: Mark, x: f64, y: f64, r: f64) {
             ctx.line_to(x + r, y + r);
             ctx.move_to(x + r, y - r);
             ctx.line_to(x - r, y + r);
+        }
+        Mark::RateLimited => {
+            ctx.move_to(x, y - r);
+            ctx.line_to(x + r, y + r * 0.8);
+            ctx.line_to(x - r, y + r * 0.8);
+            ctx.close_path();
+        }
+        Mark::Shed => {
+            ctx.move_to(x - r, y);
+            ctx.line_to(x + r, y);
+        }
+        Mark::CircuitOpen => {
+            ctx.move_to(x, y - r);
+            ctx.line_to(x, y + r);
         }
     }
 }

@@ -10,6 +10,8 @@ pub const P50_COLOUR: &str = "#3b82f6";
 pub const P99_COLOUR: &str = "#d97706";
 pub const THROUGHPUT_COLOUR: &str = "#16a34a";
 pub const ERRORS_COLOUR: &str = "#dc2626";
+/// Goodput (successes within their deadline) is drawn dashed beside throughput, which it can never exceed.
+pub const GOODPUT_COLOUR: &str = "#7c3aed";
 /// The queue-depth plot's lines, one per node it follows.
 pub const QUEUE_COLOURS: [&str; 3] = ["#7c3aed", "#0891b2", "#db2777"];
 
@@ -18,6 +20,8 @@ pub struct Line<'a> {
     pub label: &'a str,
     pub colour: &'static str,
     pub values: &'a [f64],
+    /// Drawn dashed, so a line that lies on another stays visible and tells apart without colour.
+    pub dashed: bool,
 }
 
 const LEFT: f64 = 44.0;
@@ -62,7 +66,13 @@ pub fn draw(
     let at = |t: f64, v: f64| (LEFT + t / t_max * pw, TOP + ph - v / y_max * ph);
     for line in lines {
         ctx.set_stroke_style_str(line.colour);
-        ctx.set_line_width(1.5);
+        ctx.set_line_width(if line.dashed { 2.0 } else { 1.5 });
+        let dash = if line.dashed {
+            js_sys::Array::of2(&5.into(), &3.into())
+        } else {
+            js_sys::Array::new()
+        };
+        let _ = ctx.set_line_dash(&dash);
         ctx.begin_path();
         for (i, (&t, &v)) in t_ms.iter().zip(line.values).enumerate() {
             let (x, y) = at(t, v);
@@ -74,6 +84,7 @@ pub fn draw(
         }
         ctx.stroke();
     }
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
     let hx = hover_x?;
     let t = ((hx - LEFT) / pw).clamp(0.0, 1.0) * t_max;
     let i = t_ms
