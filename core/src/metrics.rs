@@ -13,6 +13,7 @@ use crate::workload::Class;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+#[cfg(feature = "per-second")]
 pub mod seconds;
 
 /// Why a call (a client request, including its retries) failed.
@@ -303,6 +304,7 @@ pub struct Metrics {
     /// Some client sets a deadline, so goodput is reported.
     pub(crate) deadlines: bool,
     /// The per-second series.
+    #[cfg(feature = "per-second")]
     pub seconds: seconds::Seconds,
     pub(crate) bucket_failed: u64,
     pub(crate) bucket_hits: u64,
@@ -345,6 +347,7 @@ impl Metrics {
             bucket_completed: 0,
             bucket_goodput: 0,
             deadlines: false,
+            #[cfg(feature = "per-second")]
             seconds: seconds::Seconds::default(),
             bucket_failed: 0,
             bucket_hits: 0,
@@ -404,6 +407,7 @@ impl Metrics {
         self.completed += 1;
         self.goodput += u64::from(good);
         self.bucket_goodput += u64::from(good);
+        #[cfg(feature = "per-second")]
         self.seconds.ok(latency_ns, good);
         self.last_completion = now;
         let v = latency_ns.clamp(1, MAX_LATENCY_NS);
@@ -423,6 +427,7 @@ impl Metrics {
         self.touch_in_flight(now);
         self.in_flight -= 1;
         self.failed[reason as usize] += 1;
+        #[cfg(feature = "per-second")]
         self.seconds.failed(reason);
         self.last_completion = now;
         self.bucket_failed += 1;

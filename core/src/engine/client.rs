@@ -104,6 +104,7 @@ impl Sim {
         };
         let call = self.calls.handle(call);
         self.metrics.attempts += 1;
+        #[cfg(feature = "per-second")]
         self.metrics.seconds.attempt();
         if attempt > 1 {
             self.metrics.retries += 1;

@@ -509,6 +509,7 @@ impl Sim {
                 }
             }
         }
+        #[cfg(feature = "per-second")]
         if at >= self.metrics.seconds.end() {
             self.roll_seconds(at);
         }

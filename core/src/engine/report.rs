@@ -194,6 +194,7 @@ impl Sim {
             .collect()
     }
 
+    #[cfg(feature = "per-second")]
     /// The per-second series so far (`switchyard run --json` prints it as `per_second`).
     pub fn per_second(&self) -> Vec<crate::metrics::seconds::SecondRow> {
         self.metrics
@@ -201,11 +202,13 @@ impl Sim {
             .rows(self.metrics.in_flight, self.breakers_not_closed())
     }
 
+    #[cfg(feature = "per-second")]
     /// Whether the per-second series stopped at its cap before the run ended.
     pub fn per_second_truncated(&self) -> bool {
         self.metrics.seconds.truncated
     }
 
+    #[cfg(feature = "per-second")]
     /// Breakers not closed now, by edge name.
     fn breakers_not_closed(&self) -> std::collections::BTreeMap<String, &'static str> {
         let mut out = std::collections::BTreeMap::new();
@@ -221,6 +224,7 @@ impl Sim {
         out
     }
 
+    #[cfg(feature = "per-second")]
     /// Closes the per-second rows that ended by `at`.
     pub(super) fn roll_seconds(&mut self, at: u64) {
         let in_flight = self.metrics.in_flight;

@@ -189,7 +189,7 @@ impl ClientSpec {
         );
         // Without a workload the node has problems and is not built: its behaviour is a placeholder.
         Built::new(workload.map_or(Behavior::Station, |workload| {
-            Behavior::Client(ClientCfg {
+            Behavior::Client(Box::new(ClientCfg {
                 workload,
                 timeout_ns: opt_ms(c.timeout_ms),
                 retry,
@@ -197,7 +197,7 @@ impl ClientSpec {
                 balance,
                 deadline_ns: opt_ms(c.deadline_ms),
                 propagate: c.deadline_propagation == Some(true),
-            })
+            }))
         }))
     }
 }

@@ -235,7 +235,7 @@ kinds! {
 #[derive(Clone, Debug)]
 pub enum Behavior {
     /// Generates traffic.
-    Client(client::ClientCfg),
+    Client(Box<client::ClientCfg>),
     /// Serves, then calls each of its dependencies in order, then responds (servers, databases, DNS, workers).
     Station,
     /// Forwards each request to one backend (load balancers, proxies).
