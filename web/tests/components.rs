@@ -401,13 +401,7 @@ async fn goodput_is_plotted_and_read_out_when_clients_set_deadlines() {
     let mut d = driver_on(id);
     run(&mut d, ms);
     let v = d.snapshot();
-    let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
-    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
-    let end = SimTime::from_millis_f64(ms);
-    while sim.next_wakeup().is_some_and(|t| t <= end) {
-        sim.step();
-    }
-    sim.advance_to(end);
+    let (_, sim) = core_sim(id, ms);
     let expected: Vec<f64> = sim.metrics().series.iter().filter_map(|b| b.goodput_rps).collect();
     assert_eq!(expected.len(), sim.metrics().series.len(), "every bucket has goodput");
     assert_eq!(v.series.goodput, expected, "the plot's goodput is core's");
@@ -1130,6 +1124,13 @@ fn count(s: &str) -> u64 {
 
 /// Preset `id` run by core alone to `ms` of virtual time: the figures the app must show.
 fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics::Report) {
+    let (doc, sim) = core_sim(id, ms);
+    let report = sim.report();
+    (doc, report)
+}
+
+/// Preset `id`'s simulation, run by core alone to `ms` of virtual time.
+fn core_sim(id: &str, ms: f64) -> (scenario::Scenario, Sim) {
     let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
     let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
     let end = SimTime::from_millis_f64(ms);
@@ -1137,8 +1138,7 @@ fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics:
         sim.step();
     }
     sim.advance_to(end);
-    let report = sim.report();
-    (doc, report)
+    (doc, sim)
 }
 
 /// The by-class and by-client tables show core's rows of the same run, by class name and by the client's
