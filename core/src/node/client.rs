@@ -161,6 +161,9 @@ pub struct ClientCfg {
 }
 
 impl ClientSpec {
+    /// Whether edges from it may carry a call policy ([`super::NodeSpec::calls_with_policy`]).
+    pub(crate) const CALLS_WITH_POLICY: bool = false;
+
     /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
     pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
         Some("picks one of these edges for each request, with its strategy");

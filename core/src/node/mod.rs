@@ -89,6 +89,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// Whether edges from a node of this kind may carry a call policy: it calls its dependencies as
+            /// a service does (`CALLS_WITH_POLICY` on its spec), rather than balancing, caching or routing.
+            pub fn calls_with_policy(&self) -> bool {
+                match self {
+                    $(NodeSpec::$v(_) => $spec::CALLS_WITH_POLICY,)+
+                }
+            }
+
             /// What kind of node this is.
             pub fn kind(&self) -> NodeKind {
                 match self {

@@ -11,6 +11,9 @@ use crate::scenario::params::Param;
 pub const RATE_LIMITER: &[Param] = &[LIMIT[0], LIMIT[1], LIMIT[2], LIMIT[3]];
 
 impl RateLimitSpec {
+    /// Whether edges from it may carry a call policy ([`super::NodeSpec::calls_with_policy`]).
+    pub(crate) const CALLS_WITH_POLICY: bool = true;
+
     /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
     pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
         Some("passes it to both, one after the other, for every admitted request");

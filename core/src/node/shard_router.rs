@@ -303,6 +303,9 @@ pub(crate) fn shard_cfg(r: &ShardRouterSpec, loc: &Location, errs: &mut Errors) 
 }
 
 impl ShardRouterSpec {
+    /// Whether edges from it may carry a call policy ([`super::NodeSpec::calls_with_policy`]).
+    pub(crate) const CALLS_WITH_POLICY: bool = false;
+
     /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
     pub(crate) const SHARED_CLASS_RULE: Option<&'static str> = None;
 

@@ -234,6 +234,9 @@ pub(crate) fn index_cfg(ix: &IndexSpec, loc: &Location, errs: &mut Errors) -> In
 }
 
 impl StationSpec {
+    /// Whether edges from it may carry a call policy ([`super::NodeSpec::calls_with_policy`]).
+    pub(crate) const CALLS_WITH_POLICY: bool = true;
+
     /// What it does with a request whose class several out-edges carry ([`super::NodeSpec::shared_class_rule`]).
     pub(crate) const SHARED_CLASS_RULE: Option<&'static str> =
         Some("calls both, one after the other, for every such request");

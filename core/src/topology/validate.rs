@@ -156,7 +156,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             errs.bad(&loc, "weight", "must be between 1 and 10000");
         }
         let policy = e.policy.as_ref().map(|pol| {
-            if !matches!(nodes[from as usize].behavior, Behavior::Station) {
+            if !s.nodes[from as usize].spec.calls_with_policy() {
                 errs.bad(
                     &loc,
                     "policy",

@@ -337,9 +337,11 @@ fn edge_panel(props: &InspectorProps, k: usize) -> Html {
                 })
             }) }
             { controls(params::EDGE, &v, Target::Edge(k), &props.on_action) }
-            // What the caller does on this edge: timeouts, retries, a breaker, a bulkhead (services only; the
-            // problem banner says so for other callers).
-            { controls(kinds::calls::POLICY, &v, Target::Edge(k), &props.on_action) }
+            // What the caller does on this edge: timeouts, retries, a breaker, a bulkhead. Only a caller that
+            // calls its dependencies as a service does takes one (or an edge that has one, to take it off).
+            if edge.policy.is_some() || props.doc.nodes.iter().any(|n| n.id == edge.from && n.spec.calls_with_policy()) {
+                { controls(kinds::calls::POLICY, &v, Target::Edge(k), &props.on_action) }
+            }
             { link_buttons(props, &edge.from, &edge.to, &edge.latency) }
             <div class="row-buttons">
                 <button type="button" class="tool danger" data-testid="delete" onclick={del}>{ "Delete edge" }</button>
