@@ -227,6 +227,12 @@ pub struct Bucket {
     /// Calls that succeeded within their client's deadline, per second (runs where a client sets one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub goodput_rps: Option<f64>,
+    /// Per autoscaling group, in topology order: its launched instances at the bucket's end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<u32>,
+    /// What the billed instances cost per hour at the bucket's end, in dollars (runs with any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour: Option<f64>,
     /// Cache hits and lookups behind `hit_ratio`, kept so merged buckets have an exact ratio.
     #[serde(skip)]
     pub(crate) hits: u64,
@@ -264,6 +270,8 @@ impl Bucket {
             arrivals: self.arrivals.iter().zip(&next.arrivals).map(|(a, b)| a + b).collect(),
             hit_ratio: (lookups > 0).then(|| round4(hits as f64 / lookups as f64)),
             origin_rps: self.origin_rps.zip(next.origin_rps).map(|(a, b)| round4((a + b) / 2.0)),
+            instances: next.instances.clone(),
+            cost_per_hour: next.cost_per_hour,
             hits,
             lookups,
         }
@@ -301,6 +309,10 @@ pub struct Metrics {
     pub(crate) bucket_hist: Histogram<u64>,
     pub(crate) bucket_completed: u64,
     pub(crate) bucket_goodput: u64,
+    /// Each autoscaling group's launched instances now (what buckets record).
+    pub(crate) instances_now: Vec<u32>,
+    /// The billed instances' cost per hour now (`None`: nothing is billed).
+    pub(crate) cost_per_hour_now: Option<f64>,
     /// Some client sets a deadline, so goodput is reported.
     pub(crate) deadlines: bool,
     /// The per-second series.
@@ -346,6 +358,8 @@ impl Metrics {
             bucket_hist: hist(2),
             bucket_completed: 0,
             bucket_goodput: 0,
+            instances_now: Vec::new(),
+            cost_per_hour_now: None,
             deadlines: false,
             #[cfg(feature = "per-second")]
             seconds: seconds::Seconds::default(),
@@ -514,6 +528,8 @@ impl Metrics {
                 failed: self.bucket_failed,
                 throughput_rps: round4(self.bucket_completed as f64 / (w / 1e9)),
                 goodput_rps: self.deadlines.then(|| round4(self.bucket_goodput as f64 / (w / 1e9))),
+                instances: self.instances_now.clone(),
+                cost_per_hour: self.cost_per_hour_now,
                 p50_ms: q(&self.bucket_hist, 0.5),
                 p99_ms: q(&self.bucket_hist, 0.99),
                 utilization,
@@ -820,6 +836,70 @@ pub struct Report {
     /// One entry per edge with a call policy, in edge order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edges: Vec<EdgeReport>,
+    /// One entry per autoscaling group, in topology order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupReport>,
+    /// Runs with billed instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostReport>,
+}
+
+/// An autoscaling group over the run: its size now, what it did, and its size after each change.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct GroupReport {
+    pub id: String,
+    pub min: u32,
+    pub max: u32,
+    /// The size it aims for, at the end.
+    pub desired: u32,
+    /// Instances launched and not yet terminated (booting, serving, draining), at the end.
+    pub instances: u32,
+    /// Instances taking requests, at the end.
+    pub in_service: u32,
+    /// The most instances it had at once.
+    pub peak: u32,
+    pub launches: u64,
+    pub terminations: u64,
+    /// Crashed instances its health checks found and replaced.
+    pub replacements: u64,
+    /// Policy decisions that raised or lowered `desired`.
+    pub scale_outs: u64,
+    pub scale_ins: u64,
+    /// Instance-hours billed (launch to termination).
+    pub instance_hours: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// After each change: the time and the sizes.
+    pub timeline: Vec<SizePoint>,
+}
+
+/// A group's sizes from `t_ms` on.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct SizePoint {
+    pub t_ms: f64,
+    pub desired: u32,
+    pub instances: u32,
+    pub in_service: u32,
+}
+
+/// What the billed instances (services with an instance size or price, and groups' instances) cost.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CostReport {
+    /// Dollars over the run: the integral of instances × hourly price.
+    pub total_usd: f64,
+    /// Dollars per hour at the end.
+    pub per_hour: f64,
+    /// `total_usd` over the run's hours.
+    pub mean_per_hour: f64,
+    /// The cost rate from `t_ms` on, after each change.
+    pub timeline: Vec<CostPoint>,
+}
+
+/// The cost rate from `t_ms` on.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct CostPoint {
+    pub t_ms: f64,
+    pub usd_per_hour: f64,
 }
 
 /// A shard router's placement, per-shard load and data size, and what its rebalances moved.

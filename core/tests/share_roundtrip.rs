@@ -240,19 +240,97 @@ fn station() -> impl Strategy<Value = StationSpec> {
         proptest::option::of(probability()),
         proptest::option::of(rate_limit()),
         proptest::option::of(shed),
+        elastic(),
     )
         .prop_map(
-            |(workers, queue_capacity, service_time, crash_at_ms, error_rate, rate_limit, shed)| StationSpec {
-                workers,
-                queue_capacity,
-                service_time,
-                crash_at_ms,
-                index: None,
-                error_rate,
-                rate_limit,
-                shed,
+            |(workers, queue_capacity, service_time, crash_at_ms, error_rate, rate_limit, shed, elastic)| {
+                let (instance_size, hourly_usd, group) = elastic;
+                StationSpec {
+                    workers,
+                    queue_capacity,
+                    service_time,
+                    crash_at_ms,
+                    index: None,
+                    error_rate,
+                    rate_limit,
+                    shed,
+                    instance_size,
+                    hourly_usd,
+                    replace: None,
+                    group,
+                }
             },
         )
+}
+
+/// The station without what only a service may have.
+fn not_elastic(s: StationSpec) -> StationSpec {
+    StationSpec {
+        instance_size: None,
+        hourly_usd: None,
+        replace: None,
+        group: None,
+        ..s
+    }
+}
+
+/// A service's size, price and autoscaling group.
+fn elastic() -> impl Strategy<Value = (Option<InstanceSize>, Option<f64>, Option<GroupSpec>)> {
+    let size = prop_oneof![
+        Just(InstanceSize::Large),
+        Just(InstanceSize::Xlarge),
+        Just(InstanceSize::X2large),
+        Just(InstanceSize::X4large),
+        Just(InstanceSize::X8large),
+    ];
+    let group = (
+        0u32..=5,
+        5u32..=100,
+        prop_oneof![
+            Just(ScalingPolicy::TargetTracking),
+            Just(ScalingPolicy::Step),
+            Just(ScalingPolicy::Scheduled)
+        ],
+        prop_oneof![
+            Just(ScalingMetric::Utilization),
+            Just(ScalingMetric::QueueDepth),
+            Just(ScalingMetric::RequestsPerInstance)
+        ],
+        probability(),
+        ms_pos(),
+        ms_nonneg(),
+        prop_oneof![Just(GroupRouting::RoundRobin), Just(GroupRouting::LeastOutstanding)],
+    )
+        .prop_map(
+            |(min, max, policy, metric, target, window_ms, boot_ms, routing)| GroupSpec {
+                min,
+                max,
+                desired: Some(min),
+                policy,
+                metric,
+                target,
+                scale_out_above: (policy == ScalingPolicy::Step).then_some(0.8),
+                scale_in_below: (policy == ScalingPolicy::Step).then_some(0.2),
+                step_add: 1,
+                step_remove: 1,
+                window_ms,
+                scale_out_cooldown_ms: 60_000.0,
+                scale_in_cooldown_ms: 300_000.0,
+                boot_ms,
+                registration_ms: 10_000.0,
+                warmup_ms: 60_000.0,
+                warmup_speed: 0.5,
+                drain_ms: 30_000.0,
+                health_check_ms: 10_000.0,
+                unhealthy_after: 3,
+                routing,
+            },
+        );
+    (
+        proptest::option::of(size),
+        proptest::option::of((0u32..100_000).prop_map(|c| f64::from(c) / 1000.0)),
+        proptest::option::of(group),
+    )
 }
 
 fn balancer() -> impl Strategy<Value = BalancerSpec> {
@@ -365,16 +443,16 @@ fn server() -> impl Strategy<Value = NodeSpec> {
         })
     });
     prop_oneof![
-        station().prop_map(NodeSpec::Dns),
+        station().prop_map(|s| NodeSpec::Dns(not_elastic(s))),
         cache().prop_map(NodeSpec::Cdn),
         balancer().prop_map(NodeSpec::LoadBalancer),
         station().prop_map(NodeSpec::Service),
         cache().prop_map(NodeSpec::Cache),
-        station().prop_map(NodeSpec::Database),
+        station().prop_map(|s| NodeSpec::Database(not_elastic(s))),
         router,
-        station().prop_map(NodeSpec::Directory),
+        station().prop_map(|s| NodeSpec::Directory(not_elastic(s))),
         queue().prop_map(NodeSpec::Queue),
-        station().prop_map(NodeSpec::WorkerPool),
+        station().prop_map(|s| NodeSpec::WorkerPool(not_elastic(s))),
         balancer().prop_map(NodeSpec::Proxy),
     ]
 }

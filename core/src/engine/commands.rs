@@ -40,6 +40,17 @@ pub enum Command {
     },
     /// End the partition.
     Heal,
+    /// An autoscaling group's desired size becomes `desired` (within its bounds).
+    Scale {
+        node: NodeIx,
+        desired: u32,
+    },
+    /// A service restarts as an instance of `size`, down for `restart_ns`.
+    Resize {
+        node: NodeIx,
+        size: crate::topology::InstanceSize,
+        restart_ns: u64,
+    },
 }
 
 /// Why a command was refused.
@@ -103,6 +114,17 @@ pub(super) fn command_from_fault(t: &Topology, f: &crate::scenario::v1::Fault) -
                 .collect::<Option<Vec<_>>>()?,
         },
         Fault::Heal { .. } => Command::Heal,
+        Fault::Scale { node, desired, .. } => Command::Scale {
+            node: t.node_ix(node)?,
+            desired: *desired,
+        },
+        Fault::Resize {
+            node, size, restart_ms, ..
+        } => Command::Resize {
+            node: t.node_ix(node)?,
+            size: *size,
+            restart_ns: SimTime::from_millis_f64(restart_ms.unwrap_or(crate::scenario::v1::DEFAULT_RESTART_MS)).0,
+        },
     })
 }
 
@@ -170,6 +192,32 @@ impl Sim {
                 }
             }
             Command::Partition { .. } => self.check_partition(cmd),
+            Command::Scale { node, .. }
+                if self
+                    .elastic
+                    .group_of(node)
+                    .is_none_or(|g| self.elastic.groups[g].node() != node) =>
+            {
+                Err(CommandError::BadValue(format!(
+                    "node {node} is not an autoscaling group"
+                )))
+            }
+            Command::Resize { node, .. } if node >= n => Err(CommandError::UnknownNode(node)),
+            Command::Resize { node, .. }
+                if self.topo.nodes[node as usize].kind != NodeKind::Service
+                    || self.elastic.group_of(node).is_some() =>
+            {
+                Err(CommandError::BadValue(format!(
+                    "only a service outside an autoscaling group can be resized, not node {node}"
+                )))
+            }
+            Command::Resize { restart_ns, .. }
+                if restart_ns > SimTime::from_millis_f64(crate::limits::MAX_TIME_MS).0 =>
+            {
+                Err(CommandError::BadValue(
+                    "restart_ms is beyond the longest run".to_owned(),
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -178,73 +226,23 @@ impl Sim {
         let at = SimTime(self.now);
         match cmd {
             Command::Crash { node } => {
-                let ni = node as usize;
-                if !self.nodes[ni].up {
+                // A crash aimed at a group takes one of its instances.
+                let Some(node) = self.crash_target(node) else { return };
+                if !self.nodes[node as usize].up {
                     return;
                 }
-                let st = &mut self.nodes[ni];
-                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-                st.up = false;
-                st.epoch = st.epoch.wrapping_add(1);
-                st.busy = 0;
-                for b in &mut st.backends {
-                    b.in_flight = 0;
-                }
-                // An in-memory cache comes back empty.
-                if let Behavior::Cache(c) = &self.topo.nodes[ni].behavior {
-                    st.store = new_store(c, self.seed ^ u64::from(st.epoch), ni);
-                }
-                let waiting: Vec<Handle<Req>> = st.waiting.drain(..).collect();
-                let backlog: Vec<Handle<Req>> = st.backlog.drain(..).collect();
-                // Dirty write-back entries die with it; requests waiting on its fetches fail below.
-                let coalesced = self.cache_crashed(node);
-                self.log.push(LogEntry {
-                    at,
-                    kind: LogKind::Crashed { node },
-                });
-                self.shard_crashed(node);
-                self.db_on_crash(node);
-                for r in waiting.into_iter().chain(coalesced) {
-                    if self.reqs.is_live(r) {
-                        self.fail_from_dead(r.index());
-                    }
-                }
-                for t in backlog {
-                    if self.reqs.is_live(t) {
-                        let t = t.index();
-                        let id = self.task_of(t);
-                        self.free_req(t);
-                        // The queue's memory is gone: no redelivery can save these.
-                        if let Some(ts) = self.tasks.get_mut(&id) {
-                            if !ts.done {
-                                ts.done = true;
-                                self.metrics.tasks.lost += 1;
-                            }
-                        }
-                        self.task_copy_gone(id);
-                    }
-                }
+                self.take_down(node, true);
+                self.after_crash(node);
             }
             Command::Recover { node } => {
-                let ni = node as usize;
-                if self.nodes[ni].up {
+                // A group heals itself: it replaces crashed instances, it does not revive them.
+                if self.elastic.group_of(node).is_some() || self.nodes[node as usize].up {
                     return;
                 }
-                let st = &mut self.nodes[ni];
-                self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
-                st.up = true;
-                self.db_on_recover(node);
-                self.log.push(LogEntry {
-                    at,
-                    kind: LogKind::Recovered { node },
-                });
-                // Queues feeding a recovered worker pool can hand it work again.
-                for q in 0..self.topo.nodes.len() {
-                    if matches!(self.topo.nodes[q].behavior, Behavior::Queue(_)) {
-                        self.dispatch(q as NodeIx);
-                    }
-                }
+                self.bring_up(node, true);
             }
+            Command::Scale { node, desired } => self.scale_group(node, desired),
+            Command::Resize { node, size, restart_ns } => self.resize(node, size, restart_ns),
             Command::SetRate { node, rate_rps } => {
                 let client = self.nodes[node as usize].client;
                 if client != NONE {
@@ -256,6 +254,9 @@ impl Sim {
                 }
             }
             Command::SetLatency { edge, latency } => {
+                for &c in self.topo.copies.get(&edge).into_iter().flatten() {
+                    self.edges[c as usize].latency = latency.clone();
+                }
                 self.edges[edge as usize].latency = latency;
                 self.log.push(LogEntry {
                     at,
@@ -263,6 +264,9 @@ impl Sim {
                 });
             }
             Command::SetLoss { edge, loss } => {
+                for &c in self.topo.copies.get(&edge).into_iter().flatten() {
+                    self.edges[c as usize].loss = loss;
+                }
                 self.edges[edge as usize].loss = loss;
                 self.log.push(LogEntry {
                     at,
@@ -286,6 +290,79 @@ impl Sim {
             }
             Command::Partition { groups } => self.partition(groups),
             Command::Heal => self.heal(),
+        }
+    }
+}
+
+impl Sim {
+    /// `node` goes down now: its workers stop, what it holds or queues fails, an in-memory cache empties, its
+    /// epoch moves on (late completions of its old work are ignored). `crashed` logs it as a crash.
+    pub(super) fn take_down(&mut self, node: NodeIx, crashed: bool) {
+        let ni = node as usize;
+        let st = &mut self.nodes[ni];
+        self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        st.up = false;
+        st.epoch = st.epoch.wrapping_add(1);
+        st.busy = 0;
+        for b in &mut st.backends {
+            b.in_flight = 0;
+        }
+        // An in-memory cache comes back empty.
+        if let Behavior::Cache(c) = &self.topo.nodes[ni].behavior {
+            st.store = new_store(c, self.seed ^ u64::from(st.epoch), ni);
+        }
+        let waiting: Vec<Handle<Req>> = st.waiting.drain(..).collect();
+        let backlog: Vec<Handle<Req>> = st.backlog.drain(..).collect();
+        // Dirty write-back entries die with it; requests waiting on its fetches fail below.
+        let coalesced = self.cache_crashed(node);
+        if crashed {
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::Crashed { node },
+            });
+        }
+        self.shard_crashed(node);
+        self.db_on_crash(node);
+        for r in waiting.into_iter().chain(coalesced) {
+            if self.reqs.is_live(r) {
+                self.fail_from_dead(r.index());
+            }
+        }
+        for t in backlog {
+            if self.reqs.is_live(t) {
+                let t = t.index();
+                let id = self.task_of(t);
+                self.free_req(t);
+                // The queue's memory is gone: no redelivery can save these.
+                if let Some(ts) = self.tasks.get_mut(&id) {
+                    if !ts.done {
+                        ts.done = true;
+                        self.metrics.tasks.lost += 1;
+                    }
+                }
+                self.task_copy_gone(id);
+            }
+        }
+    }
+
+    /// `node` comes back up; `recovered` logs it as a recovery.
+    pub(super) fn bring_up(&mut self, node: NodeIx, recovered: bool) {
+        let ni = node as usize;
+        let st = &mut self.nodes[ni];
+        self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
+        st.up = true;
+        self.db_on_recover(node);
+        if recovered {
+            self.log.push(LogEntry {
+                at: SimTime(self.now),
+                kind: LogKind::Recovered { node },
+            });
+        }
+        // Queues feeding a recovered worker pool can hand it work again.
+        for q in 0..self.topo.nodes.len() {
+            if matches!(self.topo.nodes[q].behavior, Behavior::Queue(_)) {
+                self.dispatch(q as NodeIx);
+            }
         }
     }
 }

@@ -61,6 +61,17 @@ pub enum LogKind {
         edge: EdgeIx,
         state: crate::resilience::BreakerState,
     },
+    /// Something happened to a group's instance or a replaced or resized service.
+    Instance {
+        node: NodeIx,
+        what: InstanceEvent,
+    },
+    /// An autoscaling group's desired size changed (its policy or a scale action).
+    Scaled {
+        node: NodeIx,
+        from: u32,
+        to: u32,
+    },
 }
 
 /// A log entry.
@@ -113,6 +124,22 @@ impl LogEntry {
                     crate::resilience::BreakerState::Closed => "closed: calls pass again",
                 };
                 format!("the circuit breaker on {} {what}", t.edge_name(*edge))
+            }
+            LogKind::Instance { node, what } => {
+                let what = match what {
+                    InstanceEvent::Launched => "launched: booting".to_string(),
+                    InstanceEvent::Registered => "registered: takes requests".to_string(),
+                    InstanceEvent::Draining => "draining: no new requests".to_string(),
+                    InstanceEvent::Terminated => "terminated".to_string(),
+                    InstanceEvent::Unhealthy => "failed its health checks: replacing it".to_string(),
+                    InstanceEvent::Replaced => "replaced by a new instance".to_string(),
+                    InstanceEvent::Resizing(size) => format!("restarting as {}", size.vcpus_label()),
+                };
+                format!("{} {what}", name(*node))
+            }
+            LogKind::Scaled { node, from, to } => {
+                let dir = if to > from { "scales out" } else { "scales in" };
+                format!("{} {dir}: {from} → {to} instances", name(*node))
             }
         };
         format!("[{}] {what}", self.at)

@@ -12,6 +12,7 @@ mod cache_node;
 mod client;
 mod commands;
 mod db;
+mod group;
 mod log;
 mod netsplit;
 mod queue;
@@ -45,6 +46,7 @@ use std::num::NonZeroU64;
 pub use crate::dist::Dist;
 use commands::command_from_fault;
 pub use commands::{Command, CommandError};
+pub use group::InstanceEvent;
 use log::LogBuf;
 pub use log::{LogEntry, LogKind};
 
@@ -167,6 +169,27 @@ enum Ev {
         node: u32,
         epoch: u32,
         key: u64,
+    },
+    /// An autoscaling group's policy samples and decides (every second).
+    GroupTick {
+        group: u32,
+    },
+    /// An instance's boot, registration, warm-up or drain is over, or its crash is noticed.
+    Instance {
+        group: u32,
+        slot: u32,
+        gen: u32,
+    },
+    /// A service replaced on crash: its crash is noticed, or its replacement booted.
+    Replace {
+        node: NodeIx,
+        epoch: u32,
+        booted: bool,
+    },
+    /// A resized service's restart is over.
+    Restart {
+        node: NodeIx,
+        epoch: u32,
     },
 }
 
@@ -297,6 +320,12 @@ struct NodeState {
     last_empty: u64,
     /// It has a rate limit to check on arrival.
     guarded: bool,
+    /// Requests served at once now (a resize changes it); `None` is unbounded.
+    workers: Option<u32>,
+    /// Service times are divided by this (a warming instance's is below 1).
+    speed: f64,
+    /// Its instance size after a resize.
+    size: Option<crate::topology::InstanceSize>,
 }
 
 /// A balancing node's view of one backend (one out-edge).
@@ -360,6 +389,8 @@ pub struct Sim {
     split: netsplit::Netsplit,
     /// Cache entries' versions and dirty state, coalescing waiters, origin key versions.
     caches: cache_node::Caches,
+    /// Autoscaling groups, self-healing and the bill.
+    elastic: group::Elastic,
 }
 
 impl Sim {
@@ -560,6 +591,10 @@ impl Sim {
             Ev::ShardMigrate { router } => self.on_shard_migrate(router),
             Ev::Db(ev) => self.on_db_event(ev),
             Ev::CacheFlush { node, epoch, key } => self.on_cache_flush(node, epoch, key),
+            Ev::GroupTick { group } => self.on_group_tick(group),
+            Ev::Instance { group, slot, gen } => self.on_instance(group, slot, gen),
+            Ev::Replace { node, epoch, booted } => self.on_replace(node, epoch, booted),
+            Ev::Restart { node, epoch } => self.on_restart(node, epoch),
             Ev::Timeline { index } => {
                 let cmd = self.timeline[index as usize].1.clone();
                 self.execute(cmd);
@@ -698,8 +733,8 @@ impl Sim {
         if self.nodes[ni].guarded && !self.admit_arrival(req, ni) {
             return;
         }
-        let limit = self.topo.nodes[ni].workers;
         let st = &mut self.nodes[ni];
+        let limit = st.workers;
         if limit.is_none_or(|w| st.busy < w) {
             self.start_service(req, node);
         } else if self.topo.nodes[ni]
@@ -742,12 +777,16 @@ impl Sim {
         }
         self.top_mut(req).holding = true;
         let d = &self.topo.nodes[ni].service_time;
-        let dt = if d.is_zero() {
+        let mut dt = if d.is_zero() {
             0
         } else {
             d.sample_ns(&mut self.nodes[ni].rng)
         }
         .saturating_add(self.index_ns(ni, req));
+        let speed = self.nodes[ni].speed;
+        if speed != 1.0 {
+            dt = (dt as f64 / speed).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
+        }
         if dt == 0 {
             self.on_service_done(req);
         } else {

@@ -73,6 +73,7 @@ impl Sim {
             })
             .collect();
         let has_queue = self.topo.nodes.iter().any(|n| n.kind == NodeKind::Queue);
+        let (groups, cost) = self.elastic_reports();
         let f = &m.failed;
         Report {
             scenario: self.name.clone(),
@@ -157,6 +158,8 @@ impl Sim {
             goodput_rps: m.deadlines.then(|| per_second(m.goodput, secs)),
             retries_denied: m.retries_denied,
             edges: self.edge_reports(),
+            groups,
+            cost,
         }
     }
 

@@ -56,6 +56,9 @@ impl Sim {
                 limiter: crate::resilience::Limiter::new(),
                 last_empty: 0,
                 guarded: def.admission.limit.is_some() || def.admission.shed_queue.is_some(),
+                workers: def.workers,
+                speed: 1.0,
+                size: None,
             });
         }
         let edges = topo
@@ -172,8 +175,10 @@ impl Sim {
             db: db::DbState::new(&topo, seed, &client_nodes),
             split: netsplit::Netsplit::default(),
             caches: cache_node::Caches::new(&topo),
+            elastic: group::Elastic::new(&topo),
             topo,
         };
+        sim.init_elastic();
         for i in 0..sim.timeline.len() {
             let at = sim.timeline[i].0;
             sim.queue.push(at, Ev::Timeline { index: i as u32 });

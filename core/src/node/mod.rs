@@ -11,6 +11,7 @@ pub mod balancer;
 pub mod cache;
 pub mod calls;
 pub mod client;
+pub mod group;
 pub mod queue;
 pub mod rate_limiter;
 pub mod shard_router;
@@ -179,7 +180,7 @@ kinds! {
     Service(StationSpec) = "service" {
         label: "Service",
         icon: "M4 4h16v7H4z M4 13h16v7H4z M8 7.5h2 M8 16.5h2",
-        params: station::STATION,
+        params: station::SERVICE,
         editor_defaults: FOUR_WORKERS,
     },
     Cache(CacheSpec) = "cache" {
@@ -270,6 +271,8 @@ pub struct Built {
     pub index: Option<station::IndexCfg>,
     /// Error rate, rate limit and load shedding.
     pub admission: calls::AdmissionCfg,
+    /// Services: an autoscaling group, self-healing, the instance's size and price.
+    pub elastic: group::ElasticCfg,
 }
 
 impl Built {
@@ -283,6 +286,7 @@ impl Built {
             crash_at: None,
             index: None,
             admission: calls::AdmissionCfg::default(),
+            elastic: group::ElasticCfg::default(),
         }
     }
 }

@@ -2,8 +2,10 @@
 //! spec they share, a database's table and indexes, and the inspector's parameters.
 
 use super::calls::{error_rate, AdmissionCfg, RateLimitSpec, ShedSpec, ADMISSION};
+use super::group::{hourly, ElasticCfg, GroupSpec, InstanceSize, ReplaceSpec, ELASTIC};
 use super::{Behavior, Built, Check, NodeKind, Step, View};
 use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
+use crate::scenario::params::concat;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
 use crate::scenario::v1::codec::json_spec;
 use crate::scenario::v1::values::*;
@@ -30,6 +32,14 @@ json_spec! {
         pub rate_limit: Option<RateLimitSpec> = opt,
         /// Shed requests that waited too long in the queue.
         pub shed: Option<ShedSpec> = opt,
+        /// Services: bill it as an instance of this size (its workers are for this size).
+        pub instance_size: Option<InstanceSize> = opt,
+        /// Services: the price of one instance per hour, instead of its size's.
+        pub hourly_usd: Option<f64> = opt,
+        /// Services: replaced by a new instance after a crash.
+        pub replace: Option<ReplaceSpec> = opt,
+        /// Services: run as an autoscaling group of instances.
+        pub group: Option<GroupSpec> = opt,
     }
 }
 
@@ -44,6 +54,10 @@ impl Default for StationSpec {
             error_rate: None,
             rate_limit: None,
             shed: None,
+            instance_size: None,
+            hourly_usd: None,
+            replace: None,
+            group: None,
         }
     }
 }
@@ -111,6 +125,9 @@ pub const STATION: &[Param] = &[
     ADMISSION[10],
     CRASH,
 ];
+
+/// A service's parameters: a station's, then its size, price, self-healing and autoscaling group.
+pub const SERVICE: &[Param] = &concat::<{ STATION.len() + ELASTIC.len() }>(STATION, ELASTIC);
 
 pub const DATABASE: &[Param] = &[
     STATION[0],
@@ -261,7 +278,32 @@ impl StationSpec {
             }
             index_cfg(ix, loc, errs)
         });
+        let service = cx.kind == NodeKind::Service;
+        for (field, set) in [
+            ("instance_size", p.instance_size.is_some()),
+            ("hourly_usd", p.hourly_usd.is_some()),
+            ("replace", p.replace.is_some()),
+            ("group", p.group.is_some()),
+        ] {
+            if set && !service {
+                errs.bad(loc, field, format!("only a service has it, not a {}", cx.kind.name()));
+            }
+        }
+        if p.group.is_some() && p.replace.is_some() {
+            errs.bad(
+                loc,
+                "replace",
+                "a group replaces its crashed instances itself (group.health_check_ms, group.boot_ms); drop replace",
+            );
+        }
+        let elastic = ElasticCfg {
+            group: p.group.as_ref().map(|g| Box::new(g.build(loc, errs))),
+            replace: p.replace.as_ref().map(|r| r.build(loc, errs)),
+            size: p.instance_size,
+            hourly_usd: hourly(p.instance_size, p.hourly_usd, loc, errs),
+        };
         Built {
+            elastic,
             service_time,
             workers: Some(p.workers),
             queue_capacity: p.queue_capacity,

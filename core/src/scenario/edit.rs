@@ -217,7 +217,11 @@ pub fn connect(doc: &mut Scenario, from: usize, to: usize) -> Result<usize, Edit
 /// The node ids a fault entry refers to.
 fn fault_nodes(f: &Fault) -> Vec<&str> {
     match f {
-        Fault::Crash { node, .. } | Fault::Recover { node, .. } | Fault::SetRate { node, .. } => vec![node],
+        Fault::Crash { node, .. }
+        | Fault::Recover { node, .. }
+        | Fault::SetRate { node, .. }
+        | Fault::Scale { node, .. }
+        | Fault::Resize { node, .. } => vec![node],
         Fault::SetLatency { from, to, .. } | Fault::SetLoss { from, to, .. } => vec![from, to],
         Fault::AddShard { router, shard, .. } | Fault::RemoveShard { router, shard, .. } => vec![router, shard],
         Fault::Partition { groups, .. } => groups.iter().flatten().map(String::as_str).collect(),

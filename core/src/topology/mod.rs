@@ -29,6 +29,7 @@ pub use crate::node::cache::CacheCfg;
 pub use crate::node::calls::RetryCfg;
 pub use crate::node::calls::{AdmissionCfg, CallCfg};
 pub use crate::node::client::ClientCfg;
+pub use crate::node::group::{ElasticCfg, GroupCfg, InstanceSize, ReplaceCfg};
 pub use crate::node::queue::QueueCfg;
 pub use crate::node::shard_router::{ShardCfg, ShardMode};
 pub use crate::node::station::IndexCfg;
@@ -53,6 +54,10 @@ pub struct NodeDef {
     pub index: Option<IndexCfg>,
     /// Error rate, rate limit and load shedding.
     pub admission: AdmissionCfg,
+    /// Services: an autoscaling group, self-healing, the instance's size and price.
+    pub elastic: ElasticCfg,
+    /// An autoscaling group's instance: the group's node (which the page draws it as).
+    pub member_of: Option<NodeIx>,
 }
 
 /// A validated directed edge.
@@ -85,6 +90,10 @@ pub struct Topology {
     /// Replicated database clusters.
     pub clusters: Vec<cluster::ClusterCfg>,
     index: BTreeMap<String, NodeIx>,
+    /// Autoscaling groups' out-edges as the scenario declares them (their instances run copies).
+    pub declared_out: BTreeMap<NodeIx, Vec<EdgeIx>>,
+    /// The instances' copies of each of a group's declared out-edges.
+    pub copies: BTreeMap<EdgeIx, Vec<EdgeIx>>,
     /// The scenario's real-time channel comparison, if it has one.
     pub realtime: Option<crate::realtime::Plan>,
 }
@@ -100,13 +109,41 @@ impl Topology {
         self.index.get(id).copied()
     }
 
-    /// The index of the edge `from -> to`.
+    /// The index of the edge `from -> to` (for a group, the edge the scenario declares).
     pub fn edge_ix(&self, from: NodeIx, to: NodeIx) -> Option<EdgeIx> {
-        self.out_edges
-            .get(from as usize)?
+        self.declared_out
+            .get(&from)
+            .or_else(|| self.out_edges.get(from as usize))?
             .iter()
             .copied()
             .find(|&e| self.edges[e as usize].to == to)
+    }
+
+    /// The node the page draws `ix` as: its group for an instance, itself otherwise.
+    pub fn shown(&self, ix: NodeIx) -> NodeIx {
+        self.nodes.get(ix as usize).and_then(|n| n.member_of).unwrap_or(ix)
+    }
+
+    /// The edge the page draws `ix` as: the declared edge an instance's copy stands for, `None` for a
+    /// group's edge to one of its instances, itself otherwise.
+    pub fn shown_edge(&self, ix: EdgeIx) -> Option<EdgeIx> {
+        let e = self.edges.get(ix as usize)?;
+        match (
+            self.nodes[e.from as usize].member_of,
+            self.nodes[e.to as usize].member_of,
+        ) {
+            (_, Some(g)) if g == e.from => None,
+            (Some(g), _) => self.edge_ix(g, self.shown(e.to)),
+            _ => Some(ix),
+        }
+    }
+
+    /// The nodes the scenario declares (instances of groups come after them).
+    pub fn declared_nodes(&self) -> usize {
+        self.nodes
+            .iter()
+            .position(|n| n.member_of.is_some())
+            .unwrap_or(self.nodes.len())
     }
 
     pub fn node(&self, ix: NodeIx) -> &NodeDef {

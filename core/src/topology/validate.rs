@@ -192,6 +192,8 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         out_edges,
         clusters: Vec::new(),
         index,
+        declared_out: BTreeMap::new(),
+        copies: BTreeMap::new(),
         realtime,
     };
     topo.clusters = super::cluster::build(s, &topo, &mut errs.0);
@@ -202,9 +204,83 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         check_shards(s, &topo, &mut errs);
     }
     if errs.0.is_empty() {
+        expand_groups(&mut topo);
         Ok(topo)
     } else {
         Err(errs.0)
+    }
+}
+
+/// Each autoscaling group becomes what the engine runs: the group's node balances over `max` instance nodes
+/// (appended after the scenario's nodes, `<id>#<k>`), each a copy of the service with copies of the group's
+/// out-edges; the group's own out-edges stay in `edges` (faults and the page name them) as templates. Instances
+/// the group has not launched are down.
+fn expand_groups(t: &mut Topology) {
+    for g in 0..t.nodes.len() {
+        let Some(cfg) = t.nodes[g].elastic.group.clone() else {
+            continue;
+        };
+        let declared = std::mem::take(&mut t.out_edges[g]);
+        let template = t.nodes[g].clone();
+        let mut backends = Vec::with_capacity(cfg.max as usize);
+        for k in 1..=cfg.max {
+            let ix = t.nodes.len() as NodeIx;
+            let id = format!("{}#{k}", template.id);
+            if !t.index.contains_key(&id) {
+                t.index.insert(id.clone(), ix);
+            }
+            t.nodes.push(NodeDef {
+                id,
+                label: format!("{} #{k}", template.label),
+                elastic: ElasticCfg {
+                    group: None,
+                    replace: None,
+                    ..template.elastic.clone()
+                },
+                crash_at: None,
+                member_of: Some(g as NodeIx),
+                ..template.clone()
+            });
+            backends.push(t.edges.len() as EdgeIx);
+            t.edges.push(EdgeDef {
+                from: g as NodeIx,
+                to: ix,
+                latency: Dist::ZERO,
+                loss: 0.0,
+                classes: 0b1111,
+                weight: 1,
+                policy: None,
+            });
+            let mut outs = Vec::with_capacity(declared.len());
+            for &d in &declared {
+                let copy = t.edges.len() as EdgeIx;
+                t.copies.entry(d).or_default().push(copy);
+                t.edges.push(EdgeDef {
+                    from: ix,
+                    ..t.edges[d as usize].clone()
+                });
+                outs.push(copy);
+            }
+            t.out_edges.push(outs);
+        }
+        t.out_edges[g] = backends;
+        t.declared_out.insert(g as NodeIx, declared);
+        let strategy = match cfg.routing {
+            crate::node::group::GroupRouting::RoundRobin => Strategy::RoundRobin,
+            crate::node::group::GroupRouting::LeastOutstanding => Strategy::LeastConnections,
+        };
+        let n = &mut t.nodes[g];
+        n.behavior = Behavior::Balancer(BalanceCfg {
+            strategy,
+            balance_factor: 1.25,
+            health: None,
+            outlier: None,
+        });
+        n.service_time = Dist::ZERO;
+        n.workers = None;
+        n.queue_capacity = None;
+        n.index = None;
+        n.admission = AdmissionCfg::default();
     }
 }
 
@@ -266,6 +342,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         crash_at: built.crash_at,
         index: built.index,
         admission: built.admission,
+        elastic: built.elastic,
         ..placeholder(n)
     };
     (errs.0.len() == before).then_some(def)
@@ -285,6 +362,8 @@ fn placeholder(n: &v1::Node) -> NodeDef {
         crash_at: None,
         index: None,
         admission: AdmissionCfg::default(),
+        elastic: ElasticCfg::default(),
+        member_of: None,
     }
 }
 
@@ -405,6 +484,43 @@ fn check_faults(s: &v1::Scenario, t: &Topology, errs: &mut Errors) {
         match f {
             v1::Fault::Crash { node: id, .. } | v1::Fault::Recover { node: id, .. } => {
                 node(id, errs);
+            }
+            v1::Fault::Scale { node: id, desired, .. } => {
+                if let Some(ix) = node(id, errs) {
+                    match &t.node(ix).elastic.group {
+                        None => errs.bad(
+                            &loc,
+                            "node",
+                            format!("scale needs a service with an autoscaling group, \"{id}\" has none"),
+                        ),
+                        Some(g) if *desired < g.min || *desired > g.max => errs.bad(
+                            &loc,
+                            "desired",
+                            format!(
+                                "must be between the group's min ({}) and max ({}), got {desired}",
+                                g.min, g.max
+                            ),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
+            v1::Fault::Resize {
+                node: id, restart_ms, ..
+            } => {
+                if let Some(ix) = node(id, errs) {
+                    let n = t.node(ix);
+                    if n.kind != NodeKind::Service || n.elastic.group.is_some() {
+                        errs.bad(
+                            &loc,
+                            "node",
+                            format!(
+                                "resize needs a service outside an autoscaling group (a group grows by its size), \"{id}\" is not one"
+                            ),
+                        );
+                    }
+                }
+                errs.ms(&loc, "restart_ms", *restart_ms, true);
             }
             v1::Fault::SetRate { node: id, rate_rps, .. } => {
                 if let Some(ix) = node(id, errs) {

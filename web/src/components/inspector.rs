@@ -836,6 +836,8 @@ fn describe(f: &Fault) -> String {
             format!("{t}: network partition {}", sides.join(" | "))
         }
         Fault::Heal { .. } => format!("{t}: partition heals"),
+        Fault::Scale { node, desired, .. } => format!("{t}: {node} scales to {desired} instances"),
+        Fault::Resize { node, size, .. } => format!("{t}: {node} restarts as {}", size.vcpus_label()),
     }
 }
 

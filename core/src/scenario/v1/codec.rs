@@ -1189,6 +1189,8 @@ const FAULTS: &[&str] = &[
     "remove_shard",
     "partition",
     "heal",
+    "scale",
+    "resize",
 ];
 
 impl Json for Fault {
@@ -1234,7 +1236,18 @@ impl Json for Fault {
                 at_ms: o.req("at_ms"),
                 groups: o.req("groups"),
             },
-            _ => Fault::Heal { at_ms: o.req("at_ms") },
+            8 => Fault::Heal { at_ms: o.req("at_ms") },
+            9 => Fault::Scale {
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+                desired: o.req("desired"),
+            },
+            _ => Fault::Resize {
+                at_ms: o.req("at_ms"),
+                node: o.req("node"),
+                size: o.req("size"),
+                restart_ms: o.opt("restart_ms"),
+            },
         }
     }
     fn write(&self, w: &mut Writer) {
@@ -1290,6 +1303,26 @@ impl Json for Fault {
             Fault::Heal { at_ms } => {
                 w.tag("action", FAULTS[8]);
                 w.field("at_ms", at_ms);
+            }
+            Fault::Scale { at_ms, node, desired } => {
+                w.tag("action", FAULTS[9]);
+                w.field("at_ms", at_ms);
+                w.field("node", node);
+                w.field("desired", desired);
+            }
+            Fault::Resize {
+                at_ms,
+                node,
+                size,
+                restart_ms,
+            } => {
+                w.tag("action", FAULTS[10]);
+                w.field("at_ms", at_ms);
+                w.field("node", node);
+                w.field("size", size);
+                if let Some(r) = restart_ms {
+                    w.field("restart_ms", r);
+                }
             }
         }
         w.end_object();

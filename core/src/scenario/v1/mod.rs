@@ -19,6 +19,7 @@ pub use crate::node::calls::{
     BreakerSpec, CallPolicy, Jitter, LimitAlgorithm, RateLimitSpec, RetryBudgetSpec, RetryPolicy, ShedSpec,
 };
 pub use crate::node::client::ClientSpec;
+pub use crate::node::group::{GroupRouting, GroupSpec, InstanceSize, ReplaceSpec, ScalingMetric, ScalingPolicy};
 pub use crate::node::queue::QueueSpec;
 pub use crate::node::shard_router::{RouterCache, ShardRouterSpec, ShardScheme};
 pub use crate::node::station::{IndexSpec, StationSpec};
@@ -313,7 +314,25 @@ pub enum Fault {
     Heal {
         at_ms: f64,
     },
+    /// An autoscaling group's desired size becomes `desired` (a scheduled action; clamped to its bounds).
+    Scale {
+        at_ms: f64,
+        node: String,
+        desired: u32,
+    },
+    /// A service restarts as an instance of `size` (vertical scaling), down for `restart_ms` (60 s when
+    /// absent); what it holds fails.
+    Resize {
+        at_ms: f64,
+        node: String,
+        size: crate::node::group::InstanceSize,
+        #[cfg_attr(feature = "serde-oracle", serde(default, skip_serializing_if = "Option::is_none"))]
+        restart_ms: Option<f64>,
+    },
 }
+
+/// A resize's restart when its fault does not say.
+pub const DEFAULT_RESTART_MS: f64 = 60_000.0;
 
 impl Fault {
     pub fn at_ms(&self) -> f64 {
@@ -326,7 +345,9 @@ impl Fault {
             | Fault::AddShard { at_ms, .. }
             | Fault::RemoveShard { at_ms, .. }
             | Fault::Partition { at_ms, .. }
-            | Fault::Heal { at_ms } => at_ms,
+            | Fault::Heal { at_ms }
+            | Fault::Scale { at_ms, .. }
+            | Fault::Resize { at_ms, .. } => at_ms,
         }
     }
 }
