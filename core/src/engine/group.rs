@@ -682,6 +682,42 @@ impl Sim {
         self.bring_up(node, true);
     }
 
+    /// An autoscaling group's sizes and load right now (`None` for a node that is not a group).
+    pub fn group_now(&self, node: NodeIx) -> Option<GroupNow> {
+        let st = &self.elastic.groups[self.elastic.group_of(node)?];
+        if st.node != node {
+            return None;
+        }
+        let mut now = GroupNow {
+            desired: st.desired,
+            min: st.cfg.min,
+            max: st.cfg.max,
+            instances: st.launched(),
+            booting: st.count(Phase::Booting) + st.count(Phase::Registering),
+            warming: st.count(Phase::Warming),
+            in_service: st.count(Phase::InService),
+            draining: st.count(Phase::Draining),
+            crashed: st.count(Phase::Crashed),
+            busy: 0,
+            workers: 0,
+            queued: 0,
+        };
+        for k in 0..st.slots.len() {
+            let n = &self.nodes[(st.first + k as NodeIx) as usize];
+            if n.up {
+                now.busy += n.busy;
+                now.workers += n.workers.unwrap_or(0);
+                now.queued += n.waiting.len();
+            }
+        }
+        Some(now)
+    }
+
+    /// The bill's rate now, in dollars per hour (`None` when nothing is billed).
+    pub fn cost_per_hour(&self) -> Option<f64> {
+        self.elastic.billed.then_some(self.elastic.rate)
+    }
+
     /// The groups' and the bill's report.
     pub(super) fn elastic_reports(&self) -> (Vec<GroupReport>, Option<CostReport>) {
         let dt = self.now - self.elastic.last_t;
@@ -726,6 +762,27 @@ impl Sim {
         });
         (groups, cost)
     }
+}
+
+/// An autoscaling group at one moment: how many instances are where in their life, and their load.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupNow {
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    /// Launched and not terminated.
+    pub instances: u32,
+    /// Booting or registering: paid for, not serving yet.
+    pub booting: u32,
+    pub warming: u32,
+    pub in_service: u32,
+    pub draining: u32,
+    /// Crashed and not yet noticed by health checks.
+    pub crashed: u32,
+    /// Busy workers, workers, and queued requests over the instances that are up.
+    pub busy: u32,
+    pub workers: u32,
+    pub queued: usize,
 }
 
 /// What happened to an instance, for the event log.

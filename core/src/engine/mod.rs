@@ -46,7 +46,7 @@ use std::num::NonZeroU64;
 pub use crate::dist::Dist;
 use commands::command_from_fault;
 pub use commands::{Command, CommandError};
-pub use group::InstanceEvent;
+pub use group::{GroupNow, InstanceEvent};
 use log::LogBuf;
 pub use log::{LogEntry, LogKind};
 
