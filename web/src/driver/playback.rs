@@ -1,8 +1,10 @@
 //! Playback: play and pause, stepping, running to the end and seeking, each advancing the run in bounded
-//! slices so a dense run cannot freeze the page; and the hop sampling of the request dots.
+//! slices so a dense run cannot freeze the page; and the hop sampling of the request dots, with the hops of
+//! autoscaling groups' instances moved onto the nodes and edges the canvas draws.
 
 use switchyard_core::engine::{Hop, Sim};
 use switchyard_core::time::SimTime;
+use switchyard_core::topology::Topology;
 
 use super::Driver;
 
@@ -19,6 +21,26 @@ pub const DEFAULT_SPEED: f64 = 0.2;
 
 /// Events processed between two looks at the clock.
 const CHUNK: u64 = 512;
+
+/// Draws the hops from `hops[from..]` as the canvas shows the topology: a hop from or to a group's instance
+/// moves onto the group's node (and so onto the edge the document declares), and a group's hand-off to one
+/// of its own instances, or the answer back, is dropped (it happens inside the stack).
+fn show_hops(topo: &Topology, hops: &mut Vec<Hop>, from: usize) {
+    let mut k = from;
+    for i in from..hops.len() {
+        let mut h = hops[i];
+        let (a, b) = (topo.shown(h.from), topo.shown(h.to));
+        if (a, b) != (h.from, h.to) {
+            if a == b {
+                continue;
+            }
+            (h.from, h.to) = (a, b);
+        }
+        hops[k] = h;
+        k += 1;
+    }
+    hops.truncate(k);
+}
 
 /// Runs events due by `target` (every event, when `None`) in chunks until none is left — then returns true —
 /// or the frame is out of time, or [`EVENTS_PER_FRAME`] ran.
@@ -77,7 +99,9 @@ impl Driver {
     fn collect_hops(&mut self) {
         self.touch();
         let Some(sim) = &mut self.sim else { return };
+        let before = self.hops.len();
         sim.drain_hops(&mut self.hops);
+        show_hops(sim.topology(), &mut self.hops, before);
         let now = sim.now();
         self.hops.retain(|h| h.arrive > now);
         self.drain_log();
@@ -150,6 +174,7 @@ impl Driver {
         }
         let before = self.hops.len();
         sim.drain_hops(&mut self.hops);
+        show_hops(sim.topology(), &mut self.hops, before);
         let fresh = self.hops.len() - before;
         let now = sim.now();
         self.hops.retain(|h| h.arrive > now);
