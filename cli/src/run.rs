@@ -232,6 +232,18 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             }
         ));
     }
+    for g in &r.groups {
+        s.push_str(&format!(
+            "  group {}: {} instances ({} serving, desired {}, {}..{}), peak {}, {} scale-outs, {} scale-ins, {} replaced, {:.2} instance-hours\n",
+            g.id, g.instances, g.in_service, g.desired, g.min, g.max, g.peak, g.scale_outs, g.scale_ins, g.replacements, g.instance_hours
+        ));
+    }
+    if let Some(c) = &r.cost {
+        s.push_str(&format!(
+            "  cost       ${:.4} (${:.3}/h at the end, ${:.3}/h on average)\n",
+            c.total_usd, c.per_hour, c.mean_per_hour
+        ));
+    }
     for e in &r.edges {
         s.push_str(&format!(
             "  calls {} -> {}: {} calls, {} attempts ({:.2} per call, {:.2} per client call), {} timeouts, {} late answers",

@@ -93,6 +93,14 @@ pub const ALL: &[(&str, &str)] = &[
         "65-retry-amplification",
         include_str!("../../presets/65-retry-amplification.json"),
     ),
+    (
+        "80-autoscale-ramp",
+        include_str!("../../presets/80-autoscale-ramp.json"),
+    ),
+    (
+        "81-autoscale-flapping",
+        include_str!("../../presets/81-autoscale-flapping.json"),
+    ),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
@@ -157,6 +165,8 @@ pub const NAMES: &[(&str, &str)] = &[
         "64. A timeout cascade: inner timeouts longer than outer ones",
     ),
     ("65-retry-amplification", "65. Retry amplification across three layers"),
+    ("80-autoscale-ramp", "80. Autoscaling: a daily ramp"),
+    ("81-autoscale-flapping", "81. Autoscaling that flaps"),
     ("95-firehose", "Firehose: 30,000 requests per second"),
     ("mm1", "M/M/1"),
     ("mmc", "M/M/c"),
