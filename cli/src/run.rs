@@ -197,6 +197,7 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             ("circuit open", f.circuit_open),
             ("bulkhead full", f.bulkhead_full),
             ("deadline exceeded", f.deadline_exceeded),
+            ("logged out", f.logged_out),
         ];
         let shown: Vec<String> = resilience
             .iter()
@@ -230,6 +231,12 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             } else {
                 g as f64 * 100.0 / r.issued as f64
             }
+        ));
+    }
+    if let Some(u) = &r.sessions {
+        s.push_str(&format!(
+            "  sessions   {} users, {} active; {} logins, {} lost, {} requests logged out\n",
+            u.users, u.active, u.logins, u.lost, u.logged_out
         ));
     }
     for e in &r.edges {

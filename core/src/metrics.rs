@@ -48,10 +48,13 @@ pub enum FailReason {
     BulkheadFull = 12,
     /// The request's deadline passed: the client stopped retrying, or a callee dropped it unserved.
     DeadlineExceeded = 13,
+    /// The user's session was gone (lost with the instance or store that held it, or held by another
+    /// instance): the service logged the user in again and refused this request.
+    LoggedOut = 14,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 14] = [
+    pub const ALL: [FailReason; 15] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -66,6 +69,7 @@ impl FailReason {
         FailReason::CircuitOpen,
         FailReason::BulkheadFull,
         FailReason::DeadlineExceeded,
+        FailReason::LoggedOut,
     ];
 
     pub fn name(self) -> &'static str {
@@ -84,6 +88,7 @@ impl FailReason {
             FailReason::CircuitOpen => "circuit_open",
             FailReason::BulkheadFull => "bulkhead_full",
             FailReason::DeadlineExceeded => "deadline_exceeded",
+            FailReason::LoggedOut => "logged_out",
         }
     }
 }
@@ -138,6 +143,21 @@ impl NodeStats {
             self.last_t = now;
         }
     }
+}
+
+/// Users of stateful clients and their sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionStats {
+    /// The users of all clients with sessions.
+    pub users: u64,
+    /// Valid sessions now.
+    pub active: u64,
+    /// Sessions created: first logins, and users logged in again after losing theirs.
+    pub logins: u64,
+    /// Sessions that died with the instance or store holding them.
+    pub lost: u64,
+    /// Requests refused because their user's session was gone (each logged the user in again).
+    pub logged_out: u64,
 }
 
 /// Task (queue) counters.
@@ -227,6 +247,9 @@ pub struct Bucket {
     /// Calls that succeeded within their client's deadline, per second (runs where a client sets one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub goodput_rps: Option<f64>,
+    /// Valid sessions at the bucket's end (runs where a client has users with sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<u64>,
     /// Cache hits and lookups behind `hit_ratio`, kept so merged buckets have an exact ratio.
     #[serde(skip)]
     pub(crate) hits: u64,
@@ -264,6 +287,7 @@ impl Bucket {
             arrivals: self.arrivals.iter().zip(&next.arrivals).map(|(a, b)| a + b).collect(),
             hit_ratio: (lookups > 0).then(|| round4(hits as f64 / lookups as f64)),
             origin_rps: self.origin_rps.zip(next.origin_rps).map(|(a, b)| round4((a + b) / 2.0)),
+            sessions: next.sessions.or(self.sessions),
             hits,
             lookups,
         }
@@ -306,6 +330,8 @@ pub struct Metrics {
     /// The per-second series.
     #[cfg(feature = "per-second")]
     pub seconds: seconds::Seconds,
+    /// Users and their sessions (runs where a client has users with sessions).
+    pub sessions: Option<SessionStats>,
     pub(crate) bucket_failed: u64,
     pub(crate) bucket_hits: u64,
     pub(crate) bucket_lookups: u64,
@@ -349,6 +375,7 @@ impl Metrics {
             deadlines: false,
             #[cfg(feature = "per-second")]
             seconds: seconds::Seconds::default(),
+            sessions: None,
             bucket_failed: 0,
             bucket_hits: 0,
             bucket_lookups: 0,
@@ -526,6 +553,7 @@ impl Metrics {
                     .iter()
                     .any(|n| matches!(n.behavior, crate::topology::Behavior::Cache(_)))
                     .then(|| round4(self.bucket_origin as f64 / (w / 1e9))),
+                sessions: self.sessions.as_ref().map(|s| s.active),
                 hits: self.bucket_hits,
                 lookups: self.bucket_lookups,
             });
@@ -647,6 +675,9 @@ pub struct FailedReport {
     pub bulkhead_full: u64,
     #[serde(skip_serializing_if = "is_zero")]
     pub deadline_exceeded: u64,
+    /// Calls that ended refused for a lost session (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub logged_out: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -701,6 +732,10 @@ pub struct NodeReport {
     /// Requests dropped unserved because their propagated deadline had passed.
     #[serde(skip_serializing_if = "is_zero")]
     pub expired: u64,
+    /// Valid sessions held here now: a service's in-memory sessions, or a shared store's (nodes that hold
+    /// sessions only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<u64>,
 }
 
 /// What the caller on one policy edge did: its attempts (amplification), retries, and what its timeout,
@@ -820,6 +855,25 @@ pub struct Report {
     /// One entry per edge with a call policy, in edge order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edges: Vec<EdgeReport>,
+    /// Users and sessions (runs where a client has users with sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionsReport>,
+}
+
+/// The users of stateful clients and what happened to their sessions.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SessionsReport {
+    /// The users of all clients with sessions.
+    pub users: u64,
+    /// Valid sessions when the report was taken.
+    pub active: u64,
+    /// Sessions created: first logins, and users logged in again after losing theirs.
+    pub logins: u64,
+    /// Sessions that died at once with the instance (memory) or store (shared) holding them.
+    pub lost: u64,
+    /// Requests refused because their user's session was gone (each logged the user in again); the calls
+    /// that ended so are `failed_by_reason.logged_out`.
+    pub logged_out: u64,
 }
 
 /// A shard router's placement, per-shard load and data size, and what its rebalances moved.

@@ -202,6 +202,8 @@ impl Sim {
                     at,
                     kind: LogKind::Crashed { node },
                 });
+                // Sessions in its memory (a service's, a shared store's) die with it.
+                self.sessions_node_lost(node);
                 self.shard_crashed(node);
                 self.db_on_crash(node);
                 for r in waiting.into_iter().chain(coalesced) {

@@ -61,6 +61,11 @@ pub enum LogKind {
         edge: EdgeIx,
         state: crate::resilience::BreakerState,
     },
+    /// `node` lost the `sessions` it held (it crashed): their users are logged out on their next request.
+    SessionsLost {
+        node: NodeIx,
+        sessions: u64,
+    },
 }
 
 /// A log entry.
@@ -113,6 +118,12 @@ impl LogEntry {
                     crate::resilience::BreakerState::Closed => "closed: calls pass again",
                 };
                 format!("the circuit breaker on {} {what}", t.edge_name(*edge))
+            }
+            LogKind::SessionsLost { node, sessions } => {
+                format!(
+                    "{} lost {sessions} sessions: their users must log in again",
+                    name(*node)
+                )
             }
         };
         format!("[{}] {what}", self.at)

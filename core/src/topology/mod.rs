@@ -31,7 +31,7 @@ pub use crate::node::calls::{AdmissionCfg, CallCfg};
 pub use crate::node::client::ClientCfg;
 pub use crate::node::queue::QueueCfg;
 pub use crate::node::shard_router::{ShardCfg, ShardMode};
-pub use crate::node::station::IndexCfg;
+pub use crate::node::station::{IndexCfg, SessionCfg, SessionStore};
 pub use crate::node::Behavior;
 pub use crate::routing::Strategy;
 
@@ -53,6 +53,8 @@ pub struct NodeDef {
     pub index: Option<IndexCfg>,
     /// Error rate, rate limit and load shedding.
     pub admission: AdmissionCfg,
+    /// Services: where the sessions of stateful clients' users live.
+    pub sessions: Option<SessionCfg>,
 }
 
 /// A validated directed edge.
