@@ -197,6 +197,7 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             ("circuit open", f.circuit_open),
             ("bulkhead full", f.bulkhead_full),
             ("deadline exceeded", f.deadline_exceeded),
+            ("logged out", f.logged_out),
         ];
         let shown: Vec<String> = resilience
             .iter()
@@ -242,6 +243,12 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
         s.push_str(&format!(
             "  cost       ${:.4} (${:.3}/h at the end, ${:.3}/h on average)\n",
             c.total_usd, c.per_hour, c.mean_per_hour
+        ));
+    }
+    if let Some(u) = &r.sessions {
+        s.push_str(&format!(
+            "  sessions   {} users, {} active; {} logins, {} lost, {} requests logged out\n",
+            u.users, u.active, u.logins, u.lost, u.logged_out
         ));
     }
     for e in &r.edges {

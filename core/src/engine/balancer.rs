@@ -57,7 +57,7 @@ impl Sim {
             });
         }
         let pick = Pick {
-            key,
+            key: self.sticky_key(req, node, key),
             source: u64::from(root),
         };
         let st = &mut self.nodes[ni];
