@@ -232,6 +232,29 @@ fn round_robin_logs_out_two_returning_users_in_three() {
     );
 }
 
+/// A logged-out answer is the server working as it should (a 4xx, not a 5xx): outlier detection does not
+/// eject a server for it, however many in a row.
+#[test]
+fn logging_a_user_out_is_not_a_backend_error() {
+    let mut v = three_webs(2000, 600.0, "round_robin", json!({"store": "memory"}), false);
+    v["nodes"][1]["spec"]["outlier"] = json!({"consecutive_errors": 2, "ejection_ms": 1000});
+    let mut s = sim(&v, 16);
+    s.run_to_end();
+    let r = s.report();
+    assert!(sessions(&r).logged_out > 5000, "{:?}", r.sessions);
+    let ejected = s
+        .drain_log()
+        .iter()
+        .filter(|e| matches!(e.kind, LogKind::Ejected { .. }))
+        .count();
+    assert_eq!(ejected, 0);
+    // The same balancer does eject a server that fails for real.
+    v["nodes"][3]["spec"]["error_rate"] = json!(0.9);
+    let mut s = sim(&v, 16);
+    s.run_to_end();
+    assert!(s.drain_log().iter().any(|e| matches!(e.kind, LogKind::Ejected { .. })));
+}
+
 // ----- a shared store --------------------------------------------------------------------------------------
 
 /// With the sessions in a shared store that survives, a web server's crash costs nobody their session, and
