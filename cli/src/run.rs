@@ -197,6 +197,7 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             ("circuit open", f.circuit_open),
             ("bulkhead full", f.bulkhead_full),
             ("deadline exceeded", f.deadline_exceeded),
+            ("logged out", f.logged_out),
         ];
         let shown: Vec<String> = resilience
             .iter()
@@ -230,6 +231,24 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             } else {
                 g as f64 * 100.0 / r.issued as f64
             }
+        ));
+    }
+    for g in &r.groups {
+        s.push_str(&format!(
+            "  group {}: {} instances ({} serving, desired {}, {}..{}), peak {}, {} scale-outs, {} scale-ins, {} replaced, {:.2} instance-hours\n",
+            g.id, g.instances, g.in_service, g.desired, g.min, g.max, g.peak, g.scale_outs, g.scale_ins, g.replacements, g.instance_hours
+        ));
+    }
+    if let Some(c) = &r.cost {
+        s.push_str(&format!(
+            "  cost       ${:.4} (${:.3}/h at the end, ${:.3}/h on average)\n",
+            c.total_usd, c.per_hour, c.mean_per_hour
+        ));
+    }
+    if let Some(u) = &r.sessions {
+        s.push_str(&format!(
+            "  sessions   {} users, {} active; {} logins, {} lost, {} requests logged out\n",
+            u.users, u.active, u.logins, u.lost, u.logged_out
         ));
     }
     for e in &r.edges {

@@ -116,6 +116,29 @@ fn summary_names_the_writes_a_write_back_cache_lost() {
     assert!(!line("cache_through").contains("lost writes"), "{s}");
 }
 
+/// A run with users prints its sessions line, with the report's numbers; a run without users prints none.
+#[test]
+fn summary_counts_users_and_sessions() {
+    let o = switchyard(&["run", "preset:70-sessions-sticky"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    let json = switchyard(&["run", "preset:70-sessions-sticky", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let n = |k: &str| v["sessions"][k].as_u64().unwrap();
+    let want = format!(
+        "  sessions   {} users, {} active; {} logins, {} lost, {} requests logged out\n",
+        n("users"),
+        n("active"),
+        n("logins"),
+        n("lost"),
+        n("logged_out")
+    );
+    assert!(n("lost") > 0 && s.contains(&want), "{want}\n{s}");
+    assert!(s.contains("logged out "), "the failure reason is named: {s}");
+    let plain = stdout(&switchyard(&["run", "preset:31-web-server-fails"]));
+    assert!(!plain.contains("sessions"), "{plain}");
+}
+
 #[test]
 fn validate_accepts_presets_and_locates_problems() {
     let o = switchyard(&["validate", "preset:08-queue-workers"]);

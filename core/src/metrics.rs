@@ -48,10 +48,13 @@ pub enum FailReason {
     BulkheadFull = 12,
     /// The request's deadline passed: the client stopped retrying, or a callee dropped it unserved.
     DeadlineExceeded = 13,
+    /// The user's session was gone (lost with the instance or store that held it, or held by another
+    /// instance): the service logged the user in again and refused this request.
+    LoggedOut = 14,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 14] = [
+    pub const ALL: [FailReason; 15] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -66,6 +69,7 @@ impl FailReason {
         FailReason::CircuitOpen,
         FailReason::BulkheadFull,
         FailReason::DeadlineExceeded,
+        FailReason::LoggedOut,
     ];
 
     pub fn name(self) -> &'static str {
@@ -84,6 +88,7 @@ impl FailReason {
             FailReason::CircuitOpen => "circuit_open",
             FailReason::BulkheadFull => "bulkhead_full",
             FailReason::DeadlineExceeded => "deadline_exceeded",
+            FailReason::LoggedOut => "logged_out",
         }
     }
 }
@@ -138,6 +143,21 @@ impl NodeStats {
             self.last_t = now;
         }
     }
+}
+
+/// Users of stateful clients and their sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionStats {
+    /// The users of all clients with sessions.
+    pub users: u64,
+    /// Valid sessions now.
+    pub active: u64,
+    /// Sessions created: first logins, and users logged in again after losing theirs.
+    pub logins: u64,
+    /// Sessions that died with the instance or store holding them.
+    pub lost: u64,
+    /// Requests refused because their user's session was gone (each logged the user in again).
+    pub logged_out: u64,
 }
 
 /// Task (queue) counters.
@@ -233,6 +253,9 @@ pub struct Bucket {
     /// What the billed instances cost per hour at the bucket's end, in dollars (runs with any).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_per_hour: Option<f64>,
+    /// Valid sessions at the bucket's end (runs where a client has users with sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<u64>,
     /// Cache hits and lookups behind `hit_ratio`, kept so merged buckets have an exact ratio.
     #[serde(skip)]
     pub(crate) hits: u64,
@@ -272,6 +295,7 @@ impl Bucket {
             origin_rps: self.origin_rps.zip(next.origin_rps).map(|(a, b)| round4((a + b) / 2.0)),
             instances: next.instances.clone(),
             cost_per_hour: next.cost_per_hour,
+            sessions: next.sessions.or(self.sessions),
             hits,
             lookups,
         }
@@ -318,6 +342,8 @@ pub struct Metrics {
     /// The per-second series.
     #[cfg(feature = "per-second")]
     pub seconds: seconds::Seconds,
+    /// Users and their sessions (runs where a client has users with sessions).
+    pub sessions: Option<SessionStats>,
     pub(crate) bucket_failed: u64,
     pub(crate) bucket_hits: u64,
     pub(crate) bucket_lookups: u64,
@@ -363,6 +389,7 @@ impl Metrics {
             deadlines: false,
             #[cfg(feature = "per-second")]
             seconds: seconds::Seconds::default(),
+            sessions: None,
             bucket_failed: 0,
             bucket_hits: 0,
             bucket_lookups: 0,
@@ -542,6 +569,7 @@ impl Metrics {
                     .iter()
                     .any(|n| matches!(n.behavior, crate::topology::Behavior::Cache(_)))
                     .then(|| round4(self.bucket_origin as f64 / (w / 1e9))),
+                sessions: self.sessions.as_ref().map(|s| s.active),
                 hits: self.bucket_hits,
                 lookups: self.bucket_lookups,
             });
@@ -663,6 +691,9 @@ pub struct FailedReport {
     pub bulkhead_full: u64,
     #[serde(skip_serializing_if = "is_zero")]
     pub deadline_exceeded: u64,
+    /// Calls that ended refused for a lost session (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub logged_out: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -717,6 +748,10 @@ pub struct NodeReport {
     /// Requests dropped unserved because their propagated deadline had passed.
     #[serde(skip_serializing_if = "is_zero")]
     pub expired: u64,
+    /// Valid sessions held here now: a service's in-memory sessions, or a shared store's (nodes that hold
+    /// sessions only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<u64>,
 }
 
 /// What the caller on one policy edge did: its attempts (amplification), retries, and what its timeout,
@@ -842,6 +877,9 @@ pub struct Report {
     /// Runs with billed instances.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostReport>,
+    /// Users and sessions (runs where a client has users with sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionsReport>,
 }
 
 /// An autoscaling group over the run: its size now, what it did, and its size after each change.
@@ -900,6 +938,22 @@ pub struct CostReport {
 pub struct CostPoint {
     pub t_ms: f64,
     pub usd_per_hour: f64,
+}
+
+/// The users of stateful clients and what happened to their sessions.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SessionsReport {
+    /// The users of all clients with sessions.
+    pub users: u64,
+    /// Valid sessions when the report was taken.
+    pub active: u64,
+    /// Sessions created: first logins, and users logged in again after losing theirs.
+    pub logins: u64,
+    /// Sessions that died at once with the instance (memory) or store (shared) holding them.
+    pub lost: u64,
+    /// Requests refused because their user's session was gone (each logged the user in again); the calls
+    /// that ended so are `failed_by_reason.logged_out`.
+    pub logged_out: u64,
 }
 
 /// A shard router's placement, per-shard load and data size, and what its rebalances moved.

@@ -93,6 +93,26 @@ pub const ALL: &[(&str, &str)] = &[
         "65-retry-amplification",
         include_str!("../../presets/65-retry-amplification.json"),
     ),
+    (
+        "80-autoscale-ramp",
+        include_str!("../../presets/80-autoscale-ramp.json"),
+    ),
+    (
+        "81-autoscale-flapping",
+        include_str!("../../presets/81-autoscale-flapping.json"),
+    ),
+    (
+        "70-sessions-sticky",
+        include_str!("../../presets/70-sessions-sticky.json"),
+    ),
+    (
+        "71-sessions-shared-store",
+        include_str!("../../presets/71-sessions-shared-store.json"),
+    ),
+    (
+        "72-sessions-token",
+        include_str!("../../presets/72-sessions-token.json"),
+    ),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
@@ -157,6 +177,11 @@ pub const NAMES: &[(&str, &str)] = &[
         "64. A timeout cascade: inner timeouts longer than outer ones",
     ),
     ("65-retry-amplification", "65. Retry amplification across three layers"),
+    ("80-autoscale-ramp", "80. Autoscaling: a daily ramp"),
+    ("81-autoscale-flapping", "81. Autoscaling that flaps"),
+    ("70-sessions-sticky", "70. Sessions in server memory, sticky routing"),
+    ("71-sessions-shared-store", "71. Sessions in a shared store"),
+    ("72-sessions-token", "72. Sessions in signed tokens"),
     ("95-firehose", "Firehose: 30,000 requests per second"),
     ("mm1", "M/M/1"),
     ("mmc", "M/M/c"),

@@ -389,3 +389,128 @@ fn resilience_settings_out_of_range_get_errors_naming_the_field() {
         }
     }
 }
+
+/// Every session setting of issue #20 out of its rules gets its typed error, naming the field; a shared store
+/// that is one of the service's dependencies is valid and runs.
+#[test]
+fn session_settings_get_typed_errors() {
+    let shared = |v: &mut Value| svc(v)["sessions"] = json!({ "store": "shared", "store_node": "d" });
+    let users = |v: &mut Value| v["nodes"][0]["spec"]["sessions"] = json!({ "users": 100 });
+    let (s, _) = scenario::load(&with_dependency(|v| {
+        shared(v);
+        users(v);
+    }))
+    .unwrap();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.run_to_end();
+    assert_eq!(sim.report().sessions.map(|s| s.logins > 0), Some(true));
+
+    let out_of_range = |value: f64| {
+        move |p: &Problem| {
+            *p == Problem::OutOfRange {
+                field: "sessions.users".into(),
+                value,
+                min: 1.0,
+                max: 1e6,
+                unit: "users",
+            }
+        }
+    };
+    let bad = |field: &'static str, says: &'static str| move |p: &Problem| matches!(p, Problem::BadParameter { field: f, message } if *f == field && message.contains(says));
+    type Check = Box<dyn Fn(&ScenarioError) -> bool>;
+    let cases: Vec<(&str, String, Check)> = vec![
+        (
+            "no users",
+            with(|v| v["nodes"][0]["spec"]["sessions"] = json!({ "users": 0 })),
+            Box::new(move |e| problem(e, out_of_range(0.0))),
+        ),
+        (
+            "a million and one users",
+            with(|v| v["nodes"][0]["spec"]["sessions"] = json!({ "users": 1_000_001 })),
+            Box::new(move |e| problem(e, out_of_range(1_000_001.0))),
+        ),
+        (
+            "users missing",
+            with(|v| v["nodes"][0]["spec"]["sessions"] = json!({})),
+            Box::new(|e| matches!(e, ScenarioError::Schema { message, .. } if message.contains("users"))),
+        ),
+        (
+            "store missing",
+            with(|v| svc(v)["sessions"] = json!({})),
+            Box::new(|e| matches!(e, ScenarioError::Schema { message, .. } if message.contains("store"))),
+        ),
+        (
+            "an unknown store",
+            with(|v| svc(v)["sessions"] = json!({ "store": "disk" })),
+            Box::new(|e| matches!(e, ScenarioError::Schema { message, .. } if message.contains("disk"))),
+        ),
+        (
+            "shared without store_node",
+            with_dependency(|v| svc(v)["sessions"] = json!({ "store": "shared" })),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "needs store_node"))),
+        ),
+        (
+            "store_node not a dependency",
+            with_dependency(|v| svc(v)["sessions"] = json!({ "store": "shared", "store_node": "lb" })),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "not a dependency"))),
+        ),
+        (
+            "store_node not a node",
+            with_dependency(|v| svc(v)["sessions"] = json!({ "store": "shared", "store_node": "ghost" })),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "not a node"))),
+        ),
+        (
+            "store_node a cache",
+            with_dependency(|v| {
+                v["nodes"][3]["spec"] = json!({ "kind": "cache", "capacity": 10, "read": "cache_aside" });
+                v["edges"][2].as_object_mut().unwrap().remove("policy");
+                shared(v);
+            }),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "database or a service"))),
+        ),
+        (
+            "store_node on memory sessions",
+            with_dependency(|v| svc(v)["sessions"] = json!({ "store": "memory", "store_node": "d" })),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "only a shared store"))),
+        ),
+        (
+            "store_node on a token",
+            with_dependency(|v| svc(v)["sessions"] = json!({ "store": "token", "store_node": "d" })),
+            Box::new(move |e| problem(e, bad("sessions.store_node", "only a shared store"))),
+        ),
+        (
+            "a negative verify_ms",
+            with(|v| svc(v)["sessions"] = json!({ "store": "token", "verify_ms": -0.1 })),
+            Box::new(move |e| problem(e, bad("sessions.verify_ms", "finite number of milliseconds"))),
+        ),
+        (
+            "verify_ms of 10^12",
+            with(|v| svc(v)["sessions"] = json!({ "store": "token", "verify_ms": 1e12 })),
+            Box::new(|e| {
+                problem(
+                    e,
+                    |p| matches!(p, Problem::OutOfRange { field, value, .. } if field == "sessions.verify_ms" && *value == 1e12),
+                )
+            }),
+        ),
+        (
+            "verify_ms on memory sessions",
+            with(|v| svc(v)["sessions"] = json!({ "store": "memory", "verify_ms": 1 })),
+            Box::new(move |e| problem(e, bad("sessions.verify_ms", "only a token"))),
+        ),
+        (
+            "sessions on a database",
+            with(|v| {
+                svc(v)["kind"] = json!("database");
+                svc(v)["sessions"] = json!({ "store": "memory" });
+            }),
+            Box::new(move |e| problem(e, bad("sessions", "only a service keeps sessions, not a database"))),
+        ),
+    ];
+    for (name, text, check) in cases {
+        let outcome = std::panic::catch_unwind(|| scenario::load(&text).map(|_| ()));
+        let result = outcome.unwrap_or_else(|_| panic!("{name}: panicked"));
+        let err = result.expect_err(name);
+        assert!(check(&err), "{name}: unexpected error {err:?}");
+    }
+}

@@ -184,9 +184,20 @@ fn client() -> impl Strategy<Value = NodeSpec> {
         proptest::option::of(strategy()),
         proptest::option::of(health_check()),
         deadline,
+        // At most three clients: their users stay under the scenario's bound together.
+        proptest::option::of((1u32..=300_000).prop_map(|users| ClientSessionsSpec { users })),
     )
         .prop_map(
-            |(workload, timeout_ms, retry, dns_ttl_ms, strategy, health_check, (deadline_ms, deadline_propagation))| {
+            |(
+                workload,
+                timeout_ms,
+                retry,
+                dns_ttl_ms,
+                strategy,
+                health_check,
+                (deadline_ms, deadline_propagation),
+                sessions,
+            )| {
                 NodeSpec::Client(ClientSpec {
                     workload,
                     timeout_ms,
@@ -196,6 +207,7 @@ fn client() -> impl Strategy<Value = NodeSpec> {
                     health_check,
                     deadline_ms,
                     deadline_propagation,
+                    sessions,
                 })
             },
         )
@@ -258,9 +270,28 @@ fn station() -> impl Strategy<Value = StationSpec> {
                     hourly_usd,
                     replace: None,
                     group,
+                    sessions: None,
                 }
             },
         )
+}
+
+/// A service: a station that may keep sessions (in memory or tokens; a shared store needs an edge to it,
+/// which the scenario's generator does not know to add).
+fn service() -> impl Strategy<Value = StationSpec> {
+    let sessions = prop_oneof![
+        Just(SessionStoreSpec {
+            store: SessionStore::Memory,
+            store_node: None,
+            verify_ms: None,
+        }),
+        proptest::option::of(ms_nonneg()).prop_map(|verify_ms| SessionStoreSpec {
+            store: SessionStore::Token,
+            store_node: None,
+            verify_ms,
+        }),
+    ];
+    (station(), proptest::option::of(sessions)).prop_map(|(s, sessions)| StationSpec { sessions, ..s })
 }
 
 /// The station without what only a service may have.
@@ -446,7 +477,7 @@ fn server() -> impl Strategy<Value = NodeSpec> {
         station().prop_map(|s| NodeSpec::Dns(not_elastic(s))),
         cache().prop_map(NodeSpec::Cdn),
         balancer().prop_map(NodeSpec::LoadBalancer),
-        station().prop_map(NodeSpec::Service),
+        service().prop_map(NodeSpec::Service),
         cache().prop_map(NodeSpec::Cache),
         station().prop_map(|s| NodeSpec::Database(not_elastic(s))),
         router,

@@ -60,3 +60,11 @@ fn resilience_matches_native_bytes() {
         include_str!("../../tests/scenarios/resilience/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn sessions_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/sessions/scenario.json"),
+        include_str!("../../tests/scenarios/sessions/expected.json"),
+    );
+}

@@ -57,7 +57,7 @@ impl Sim {
             });
         }
         let pick = Pick {
-            key,
+            key: self.sticky_key(req, node, key),
             source: u64::from(root),
         };
         let st = &mut self.nodes[ni];
@@ -88,7 +88,8 @@ impl Sim {
         self.top_mut(req).pos = NONE;
         let ni = f.node as usize;
         let pos = f.pos as usize;
-        let ok = !outcome.is_failure();
+        // A user logged out is the backend working as it should (a 4xx, not a 5xx): it does not count against it.
+        let ok = !outcome.is_failure() || outcome == Outcome::Fail(FailReason::LoggedOut);
         let rtt = self.now - f.sent;
         let outlier = self.balance_cfg(f.node).and_then(|b| b.outlier);
         let now = self.now;

@@ -57,6 +57,9 @@ impl Sim {
             }
             let call = self.alloc_call(client, key, class);
             self.calls[call].bytes = bytes;
+            if let Some(u) = self.clients[client as usize].users.as_mut() {
+                self.calls[call].user = u.draw();
+            }
             if let Some(b) = self.clients[client as usize].budget.as_mut() {
                 if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {
                     if let Some(bc) = cfg.retry.as_ref().and_then(|r| r.budget.as_ref()) {
@@ -89,6 +92,7 @@ impl Sim {
         c.start = self.now;
         c.attempt = 0;
         c.awaiting_retry = false;
+        c.user = NONE;
         h.index()
     }
 
@@ -97,10 +101,17 @@ impl Sim {
     }
 
     pub(super) fn start_attempt(&mut self, call: u32) {
-        let (client, key, class, attempt, bytes) = {
+        let (client, key, class, attempt, bytes, user) = {
             let c = &mut self.calls[call];
             c.attempt += 1;
-            (c.client, c.key, c.class.unwrap_or(Class::ApiRead), c.attempt, c.bytes)
+            (
+                c.client,
+                c.key,
+                c.class.unwrap_or(Class::ApiRead),
+                c.attempt,
+                c.bytes,
+                c.user,
+            )
         };
         let call = self.calls.handle(call);
         self.metrics.attempts += 1;
@@ -112,6 +123,7 @@ impl Sim {
         let node = self.clients[client as usize].node;
         let req = self.alloc_req(Purpose::Attempt { call, attempt }, key, class);
         self.reqs[req].bytes = bytes;
+        self.reqs[req].user = user;
         let epoch = self.nodes[node as usize].epoch;
         self.reqs[req].frames.push(Frame::at(node, NONE, epoch, 0));
         if let Behavior::Client(cfg) = &self.topo.nodes[node as usize].behavior {

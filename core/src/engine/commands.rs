@@ -321,6 +321,9 @@ impl Sim {
                 kind: LogKind::Crashed { node },
             });
         }
+        // Sessions in its memory (a service's, a shared store's) die with it: a crash, a scaled-in or
+        // replaced instance, a restart.
+        self.sessions_node_lost(node);
         self.shard_crashed(node);
         self.db_on_crash(node);
         for r in waiting.into_iter().chain(coalesced) {

@@ -15,6 +15,9 @@ use crate::topology::GroupCfg;
 const TICK_NS: u64 = 1_000_000_000;
 /// A group's and the cost's timelines keep at most this many points (later changes are counted, not kept).
 const MAX_POINTS: usize = 10_000;
+/// A window is this many datapoints (CloudWatch's alarms: 3 periods out of 3); a change needs them all on
+/// one side of the threshold.
+const DATAPOINTS: usize = 3;
 /// Nanosecond-instances in one instance-hour.
 const HOUR_NS: f64 = 3.6e12;
 
@@ -52,7 +55,12 @@ pub(super) struct GroupState {
     first: NodeIx,
     slots: Vec<Slot>,
     desired: u32,
+    /// The last datapoints (each the mean of one period's one-second samples), at most [`DATAPOINTS`].
     samples: VecDeque<f64>,
+    /// The current period's samples: their sum and count, and the ticks it has had.
+    period_sum: f64,
+    period_samples: u32,
+    period_ticks: u32,
     arrivals_mark: u64,
     last_out: Option<u64>,
     last_change: Option<u64>,
@@ -131,7 +139,10 @@ impl Elastic {
                         cfg.max as usize
                     ],
                     desired: cfg.desired,
-                    samples: VecDeque::with_capacity(cfg.window_samples as usize),
+                    samples: VecDeque::with_capacity(DATAPOINTS),
+                    period_sum: 0.0,
+                    period_samples: 0,
+                    period_ticks: 0,
                     arrivals_mark: 0,
                     last_out: None,
                     last_change: None,
@@ -412,17 +423,29 @@ impl Sim {
             }
         }
         let st = &mut self.elastic.groups[g];
-        match sample {
-            Some(x) => {
-                if st.samples.len() == st.cfg.window_samples as usize {
+        if let Some(x) = sample {
+            st.period_sum += x;
+            st.period_samples += 1;
+        }
+        st.period_ticks += 1;
+        let period = (st.cfg.window_samples / DATAPOINTS as u32).max(1);
+        let mut decided = None;
+        if st.period_ticks >= period {
+            // A period closes: its mean is a datapoint. One with no serving instance to measure breaks the run.
+            if st.period_samples > 0 {
+                if st.samples.len() == DATAPOINTS {
                     st.samples.pop_front();
                 }
-                st.samples.push_back(x);
+                st.samples.push_back(st.period_sum / f64::from(st.period_samples));
+            } else {
+                st.samples.clear();
             }
-            // Nothing serves to measure: no decision can stand on the window.
-            None => st.samples.clear(),
+            st.period_sum = 0.0;
+            st.period_samples = 0;
+            st.period_ticks = 0;
+            decided = self.decide(g);
         }
-        if let Some(want) = self.decide(g) {
+        if let Some(want) = decided {
             let st = &mut self.elastic.groups[g];
             let before = st.desired;
             st.desired = want.clamp(st.cfg.min, st.cfg.max);
@@ -500,7 +523,7 @@ impl Sim {
     fn decide(&self, g: usize) -> Option<u32> {
         let st = &self.elastic.groups[g];
         let c = &st.cfg;
-        if c.policy == ScalingPolicy::Scheduled || st.samples.len() < c.window_samples as usize {
+        if c.policy == ScalingPolicy::Scheduled || st.samples.len() < DATAPOINTS {
             return None;
         }
         let (hi, lo) = match c.policy {

@@ -72,6 +72,11 @@ pub enum LogKind {
         from: u32,
         to: u32,
     },
+    /// `node` lost the `sessions` it held (it crashed): their users are logged out on their next request.
+    SessionsLost {
+        node: NodeIx,
+        sessions: u64,
+    },
 }
 
 /// A log entry.
@@ -140,6 +145,12 @@ impl LogEntry {
             LogKind::Scaled { node, from, to } => {
                 let dir = if to > from { "scales out" } else { "scales in" };
                 format!("{} {dir}: {from} → {to} instances", name(*node))
+            }
+            LogKind::SessionsLost { node, sessions } => {
+                format!(
+                    "{} lost {sessions} sessions: their users must log in again",
+                    name(*node)
+                )
             }
         };
         format!("[{}] {what}", self.at)

@@ -18,6 +18,7 @@ mod netsplit;
 mod queue;
 mod report;
 mod resilience;
+mod sessions;
 mod setup;
 mod shard;
 mod slab;
@@ -27,14 +28,14 @@ use crate::cache::{Capacity, Eviction};
 use crate::limits::{check_rate, loss_ok, MAX_RATE_RPS};
 use crate::metrics::{
     ns_to_ms, per_second, round4, BreakerReport, CacheReport, ClassReport, ClientReport, EdgeReport, FailReason,
-    FailedReport, LatencyReport, Metrics, NodeReport, Report, TaskReport,
+    FailedReport, LatencyReport, Metrics, NodeReport, Report, SessionsReport, TaskReport,
 };
 use crate::node::{Refusal, Step, View};
 use crate::rng::{mix64, SimRng};
 use crate::routing::{Backend, Balancer, Pick};
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::time::SimTime;
-use crate::topology::{BalanceCfg, Behavior, EdgeIx, NodeIx, NodeKind, Topology};
+use crate::topology::{BalanceCfg, Behavior, EdgeIx, NodeIx, NodeKind, SessionCfg, Topology};
 use crate::workload::{Class, Workload};
 use hdrhistogram::Histogram;
 use queue::EventQueue;
@@ -103,6 +104,8 @@ pub struct Hop {
     pub depart: SimTime,
     pub arrive: SimTime,
     pub kind: HopKind,
+    /// The user who made the request (its index among all stateful clients' users), if its client has users.
+    pub user: Option<u32>,
 }
 
 /// What [`Sim::drain_events`] returns.
@@ -219,6 +222,8 @@ struct Frame {
     pos: u32,
     /// When it was sent there, for response-time tracking.
     sent: u64,
+    /// A service with a shared session store: where it is with the user's session (`sessions::SESSION_*`).
+    session: u8,
 }
 
 impl Frame {
@@ -233,6 +238,7 @@ impl Frame {
             step,
             pos: NONE,
             sent: 0,
+            session: sessions::SESSION_UNASKED,
         }
     }
 }
@@ -276,6 +282,8 @@ struct Req {
     outcome: Outcome,
     /// The origin (database) that last served this request and the key's version there.
     seen: (NodeIx, u64),
+    /// The user who made it (`NONE`: its client has no users).
+    user: u32,
     frames: Vec<Frame>,
 }
 
@@ -288,6 +296,8 @@ struct Call {
     start: u64,
     attempt: u32,
     awaiting_retry: bool,
+    /// The user who made the call (`NONE`: its client has no users); its retries are theirs too.
+    user: u32,
 }
 
 struct ClientState {
@@ -299,6 +309,8 @@ struct ClientState {
     resolved_until: u64,
     /// The retry budget of a client whose retry policy has one.
     budget: Option<crate::resilience::RetryBudget>,
+    /// A stateful client's users.
+    users: Option<sessions::UserDraw>,
 }
 
 struct NodeState {
@@ -391,6 +403,8 @@ pub struct Sim {
     caches: cache_node::Caches,
     /// Autoscaling groups, self-healing and the bill.
     elastic: group::Elastic,
+    /// Users and their sessions (`None` when no client has users).
+    sessions: Option<sessions::Sessions>,
 }
 
 impl Sim {
@@ -632,6 +646,7 @@ impl Sim {
             deadline: u64::MAX,
             outcome: Outcome::Ok,
             seen: (NONE, 0),
+            user: NONE,
             frames: Vec::with_capacity(8),
         });
         r.id = id;
@@ -645,6 +660,7 @@ impl Sim {
         r.deadline = u64::MAX;
         r.outcome = Outcome::Ok;
         r.seen = (NONE, 0);
+        r.user = NONE;
         r.frames.clear();
         h.index()
     }
@@ -669,6 +685,7 @@ impl Sim {
             depart: SimTime(self.now),
             arrive: SimTime(arrive),
             kind,
+            user: (r.user != NONE).then_some(r.user),
         });
     }
 
@@ -766,6 +783,9 @@ impl Sim {
             self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
             return false;
         }
+        let Some(verify_ns) = self.session_on_take(req, node) else {
+            return false;
+        };
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy += 1;
@@ -782,7 +802,8 @@ impl Sim {
         } else {
             d.sample_ns(&mut self.nodes[ni].rng)
         }
-        .saturating_add(self.index_ns(ni, req));
+        .saturating_add(self.index_ns(ni, req))
+        .saturating_add(verify_ns);
         let speed = self.nodes[ni].speed;
         if speed != 1.0 {
             dt = (dt as f64 / speed).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
@@ -824,6 +845,9 @@ impl Sim {
     /// from the dependency it called. Its family decides the step ([`Behavior::proceed`]) from what
     /// [`NodeView`] shows it; the engine carries it out.
     fn proceed(&mut self, req: u32) {
+        if self.top(req).session == sessions::SESSION_ASKED && !self.session_answered(req) {
+            return;
+        }
         let mut aside_checked = false;
         loop {
             let f = *self.top(req);
@@ -837,17 +861,12 @@ impl Sim {
             match self.topo.nodes[f.node as usize].behavior.proceed(&view) {
                 Step::Idle => {}
                 Step::Call { pos } => {
-                    let e = self.topo.out_edges[f.node as usize][pos];
                     self.top_mut(req).step = pos as u32 + 1;
-                    if self.deadlines_travel && self.reqs[req].deadline <= self.now {
-                        // Its caller has given up: the rest of the work would be for nobody.
-                        self.metrics.nodes[f.node as usize].expired += 1;
-                        self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
-                    } else if self.topo.edges[e as usize].policy.is_some() {
-                        self.hop_call(req, e);
-                    } else {
-                        self.send(req, e);
-                    }
+                    self.call(req, f.node, pos);
+                }
+                Step::Session { pos } => {
+                    self.top_mut(req).session = sessions::SESSION_ASKED;
+                    self.call(req, f.node, pos);
                 }
                 Step::Respond => self.respond(req, Outcome::Ok),
                 Step::Relay => {
@@ -882,6 +901,21 @@ impl Sim {
                 Step::Replica => self.db_proceed(req),
             }
             return;
+        }
+    }
+
+    /// The node on top of `req` calls the dependency on its out-edge at `pos`, unless the request's deadline
+    /// has passed.
+    fn call(&mut self, req: u32, node: NodeIx, pos: usize) {
+        let e = self.topo.out_edges[node as usize][pos];
+        if self.deadlines_travel && self.reqs[req].deadline <= self.now {
+            // Its caller has given up: the rest of the work would be for nobody.
+            self.metrics.nodes[node as usize].expired += 1;
+            self.respond(req, Outcome::Fail(FailReason::DeadlineExceeded));
+        } else if self.topo.edges[e as usize].policy.is_some() {
+            self.hop_call(req, e);
+        } else {
+            self.send(req, e);
         }
     }
 
@@ -1074,6 +1108,15 @@ impl View for NodeView<'_> {
     }
     fn aside_checked(&self) -> bool {
         self.aside_checked
+    }
+    fn session_store(&self) -> Option<usize> {
+        let cfg = self.sim.topo.nodes[self.node as usize].sessions?;
+        cfg.store_pos.map(|p| p as usize)
+    }
+    fn session_due(&self) -> bool {
+        self.sim.reqs[self.req].user != NONE
+            && self.sim.sessions.is_some()
+            && self.sim.top(self.req).session == sessions::SESSION_UNASKED
     }
 }
 

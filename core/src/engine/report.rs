@@ -21,7 +21,8 @@ impl Sim {
             .iter()
             .zip(&m.nodes)
             .zip(&self.nodes)
-            .map(|((def, st), ns)| {
+            .enumerate()
+            .map(|(i, ((def, st), ns))| {
                 let mut st = st.clone();
                 st.touch(elapsed, ns.busy, ns.waiting.len() + ns.backlog.len());
                 let workers = def.workers.map_or(1.0, f64::from);
@@ -69,6 +70,7 @@ impl Sim {
                     shed: st.shed,
                     errors: st.errors,
                     expired: st.expired,
+                    sessions: self.sessions_held(i as NodeIx),
                 }
             })
             .collect();
@@ -96,6 +98,7 @@ impl Sim {
                 circuit_open: f[FailReason::CircuitOpen as usize],
                 bulkhead_full: f[FailReason::BulkheadFull as usize],
                 deadline_exceeded: f[FailReason::DeadlineExceeded as usize],
+                logged_out: f[FailReason::LoggedOut as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -160,6 +163,13 @@ impl Sim {
             edges: self.edge_reports(),
             groups,
             cost,
+            sessions: m.sessions.as_ref().map(|s| SessionsReport {
+                users: s.users,
+                active: s.active,
+                logins: s.logins,
+                lost: s.lost,
+                logged_out: s.logged_out,
+            }),
         }
     }
 

@@ -8,6 +8,8 @@ impl Sim {
         let n = topo.nodes.len();
         let mut nodes = Vec::with_capacity(n);
         let mut clients = Vec::new();
+        let (sessions, draws) = sessions::Sessions::new(&topo, seed);
+        let mut draws = draws.into_iter();
         for (i, def) in topo.nodes.iter().enumerate() {
             let mut client = NONE;
             if let Behavior::Client(cfg) = &def.behavior {
@@ -28,6 +30,7 @@ impl Sim {
                         .as_ref()
                         .and_then(|r| r.budget.as_ref())
                         .map(crate::resilience::RetryBudget::new),
+                    users: draws.next().flatten(),
                 });
             }
             let store = match &def.behavior {
@@ -114,6 +117,17 @@ impl Sim {
         timeline.sort_by_key(|(t, _)| *t);
 
         let mut metrics = Metrics::new(n, clients.len(), bucket_ns.max(1_000_000));
+        metrics.sessions = sessions.as_ref().map(|_| crate::metrics::SessionStats {
+            users: topo
+                .nodes
+                .iter()
+                .filter_map(|d| match &d.behavior {
+                    Behavior::Client(c) => c.users.map(u64::from),
+                    _ => None,
+                })
+                .sum(),
+            ..Default::default()
+        });
         metrics.deadlines = topo
             .nodes
             .iter()
@@ -176,6 +190,7 @@ impl Sim {
             split: netsplit::Netsplit::default(),
             caches: cache_node::Caches::new(&topo),
             elastic: group::Elastic::new(&topo),
+            sessions,
             topo,
         };
         sim.init_elastic();

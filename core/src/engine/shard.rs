@@ -419,6 +419,10 @@ impl Sim {
     /// Starts an internal request of `router` with its root frame there, and sends it down `edge`.
     fn spawn(&mut self, router: NodeIx, key: u64, class: Class, purpose: Purpose, step: u32, edge: EdgeIx) {
         let child = self.alloc_req(purpose, key, class);
+        if let Purpose::QueryPart { query } = purpose {
+            // A part of a user's query is that user's.
+            self.reqs[child].user = self.reqs.get(query).map_or(NONE, |q| q.user);
+        }
         let epoch = self.nodes[router as usize].epoch;
         let now = self.now;
         self.reqs[child].frames.push(Frame {

@@ -5,6 +5,7 @@ use super::balancer::{balance_cfg, BalanceCfg};
 use super::balancer::{HealthCheck, Strategy, HEALTH, STRATEGIES};
 use super::calls::{retry_cfg, RetryCfg, RetryPolicy, BUDGET, JITTERS};
 use super::{Behavior, Built, Check};
+use crate::limits::MAX_USERS;
 use crate::scenario::params::{opt, p, Control, Param, MS};
 use crate::scenario::params::{ARRIVALS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX, WORKLOAD_KEYS};
 use crate::scenario::v1::codec::json_spec;
@@ -31,6 +32,18 @@ json_spec! {
         pub deadline_ms: Option<f64> = opt,
         /// Send the deadline with each request, so services drop work whose caller has given up.
         pub deadline_propagation: Option<bool> = opt,
+        /// Stateful traffic: each call is made by one of this many users, who keeps a session with the services.
+        pub sessions: Option<ClientSessionsSpec> = opt,
+    }
+}
+
+json_spec! {
+    /// The users behind a client: each call is made by one of them, drawn uniformly, and its retries by the
+    /// same one. Services with `sessions` keep a session per user.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct ClientSessionsSpec {
+        /// How many distinct users send this client's calls.
+        pub users: u32 = req,
     }
 }
 
@@ -141,6 +154,25 @@ pub const CLIENT: &[Param] = &[
     HEALTH[2],
     HEALTH[3],
     HEALTH[4],
+    p(
+        "sessions",
+        "Users with sessions",
+        "",
+        Control::Group(r#"{"users": 1000}"#),
+        "Stateful traffic: each call comes from one of a set of users, who logs in once and keeps a session \
+         with the services that hold sessions.",
+    ),
+    p(
+        "sessions.users",
+        "Users",
+        "users",
+        Control::Int {
+            min: 1.0,
+            max: MAX_USERS as f64,
+        },
+        "Distinct users, each as likely to make the next call. More users means more sessions to keep and \
+         to lose when an instance holding them fails.",
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -158,6 +190,8 @@ pub struct ClientCfg {
     pub deadline_ns: Option<u64>,
     /// Requests carry the deadline and services drop expired ones.
     pub propagate: bool,
+    /// Each call is made by one of this many users (`None`: the client is stateless).
+    pub users: Option<u32>,
 }
 
 impl ClientSpec {
@@ -182,6 +216,18 @@ impl ClientSpec {
             errs.bad(loc, "deadline_propagation", "needs a deadline_ms to propagate");
         }
         let retry = c.retry.as_ref().map(|r| retry_cfg(r, "retry", loc, errs));
+        let users = c.sessions.as_ref().map(|s| {
+            if !(1..=MAX_USERS).contains(&s.users) {
+                errs.range(
+                    loc,
+                    "sessions.users",
+                    f64::from(s.users),
+                    (1.0, f64::from(MAX_USERS)),
+                    "users",
+                );
+            }
+            s.users
+        });
         let balance = balance_cfg(
             c.strategy.unwrap_or_default(),
             None,
@@ -200,6 +246,7 @@ impl ClientSpec {
                 balance,
                 deadline_ns: opt_ms(c.deadline_ms),
                 propagate: c.deadline_propagation == Some(true),
+                users,
             }))
         }))
     }

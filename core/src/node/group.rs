@@ -163,7 +163,8 @@ json_spec! {
         pub step_add: u32 = or(one()) => serde(default = "one"),
         /// Step scaling: instances removed at once.
         pub step_remove: u32 = or(one()) => serde(default = "one"),
-        /// The metric window: a change needs every one-second sample in it on the same side.
+        /// The metric window: three datapoints, each the mean of a third of it (one-second samples); a change
+        /// needs all three on the same side.
         pub window_ms: f64 = or(minute()) => serde(default = "minute"),
         /// No scale-out within this long of the last one.
         pub scale_out_cooldown_ms: f64 = or(minute()) => serde(default = "minute"),
@@ -385,8 +386,8 @@ pub const ELASTIC: &[Param] = &[
         "Metric window",
         "ms",
         MS,
-        "A change needs every one-second sample of this window on the same side: shorter reacts sooner and \
-         flaps on noise.",
+        "Three datapoints, each a third of it, must all be past the threshold: shorter reacts sooner and flaps \
+         on noise.",
     ),
     p(
         "group.scale_out_cooldown_ms",
@@ -480,7 +481,7 @@ pub struct GroupCfg {
     pub scale_in_below: f64,
     pub step_add: u32,
     pub step_remove: u32,
-    /// One-second samples in the window (at least one).
+    /// One-second samples in the window (at least one); a datapoint is a third of them.
     pub window_samples: u32,
     pub scale_out_cooldown_ns: u64,
     pub scale_in_cooldown_ns: u64,

@@ -273,6 +273,8 @@ pub struct Built {
     pub admission: calls::AdmissionCfg,
     /// Services: an autoscaling group, self-healing, the instance's size and price.
     pub elastic: group::ElasticCfg,
+    /// Services: where the sessions of stateful clients' users live.
+    pub sessions: Option<station::SessionCfg>,
 }
 
 impl Built {
@@ -287,6 +289,7 @@ impl Built {
             index: None,
             admission: calls::AdmissionCfg::default(),
             elastic: group::ElasticCfg::default(),
+            sessions: None,
         }
     }
 }
@@ -343,6 +346,10 @@ pub trait View {
     fn replica(&self) -> bool;
     /// Whether a cache-aside cache this node called has had its say on the answer already.
     fn aside_checked(&self) -> bool;
+    /// The position of the out-edge to this node's shared session store, if it keeps sessions in one.
+    fn session_store(&self) -> Option<usize>;
+    /// Whether the request carries a user whose session this node has not checked yet.
+    fn session_due(&self) -> bool;
 }
 
 /// Why a node refuses a request itself.
@@ -363,6 +370,9 @@ pub enum Step {
     Idle,
     /// Call the dependency on the out-edge at `pos`.
     Call { pos: usize },
+    /// Ask the shared session store on the out-edge at `pos` for the request's user's session, before any
+    /// other call (the engine's sessions: a session lost with the store logs the user out).
+    Session { pos: usize },
     /// Answer the caller: done.
     Respond,
     /// Answer the caller with the outcome the dependency gave.
@@ -410,6 +420,8 @@ pub(crate) struct TestView {
     pub memory_full: bool,
     pub replica: bool,
     pub aside_checked: bool,
+    pub session_store: Option<usize>,
+    pub session_due: bool,
 }
 
 #[cfg(test)]
@@ -424,6 +436,8 @@ impl Default for TestView {
             memory_full: false,
             replica: false,
             aside_checked: false,
+            session_store: None,
+            session_due: false,
         }
     }
 }
@@ -453,6 +467,12 @@ impl View for TestView {
     }
     fn aside_checked(&self) -> bool {
         self.aside_checked
+    }
+    fn session_store(&self) -> Option<usize> {
+        self.session_store
+    }
+    fn session_due(&self) -> bool {
+        self.session_due
     }
 }
 

@@ -7,9 +7,9 @@ use super::{Behavior, Built, Check, NodeKind, Step, View};
 use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
 use crate::scenario::params::concat;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
-use crate::scenario::v1::codec::json_spec;
+use crate::scenario::v1::codec::{json_enum, json_spec};
 use crate::scenario::v1::values::*;
-use crate::time::SimTime;
+use crate::time::{ms_to_nanos, SimTime};
 use crate::topology::check::{workers, Errors};
 use crate::topology::problem::Location;
 
@@ -40,6 +40,8 @@ json_spec! {
         pub replace: Option<ReplaceSpec> = opt,
         /// Services: run as an autoscaling group of instances.
         pub group: Option<GroupSpec> = opt,
+        /// Services only: where the sessions of stateful clients' users live.
+        pub sessions: Option<SessionStoreSpec> = opt,
     }
 }
 
@@ -58,9 +60,44 @@ impl Default for StationSpec {
             hourly_usd: None,
             replace: None,
             group: None,
+            sessions: None,
         }
     }
 }
+
+json_enum! {
+    /// Where a service keeps its users' sessions.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SessionStore {
+        /// In the serving instance's memory: a user's session is valid only on the instance that created it,
+        /// until that instance crashes. Needs sticky routing.
+        Memory = "memory",
+        /// In a shared store (`store_node`), asked on every request: any instance can serve any user, and only
+        /// the store's failure loses sessions.
+        Shared = "shared",
+        /// In a signed token the request carries: no store, valid anywhere, but each request costs a worker
+        /// `verify_ms` to check the signature.
+        Token = "token",
+    }
+}
+
+json_spec! {
+    /// Where a service keeps the sessions of the users of stateful clients (clients with `sessions`).
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SessionStoreSpec {
+        pub store: SessionStore = req,
+        /// A shared store: the id of the node holding the sessions, one of this service's dependencies.
+        pub store_node: Option<String> = opt,
+        /// A token: the time a worker spends verifying it on each request (0.1 ms when absent).
+        pub verify_ms: Option<f64> = opt,
+    }
+}
+
+/// The CPU time a worker spends verifying a session token when `verify_ms` is absent, in milliseconds. A JWT's
+/// signature check is most of it: `openssl speed ecdsap256` (OpenSSL 3.0, one core) verifies about 11,650
+/// ECDSA P-256 signatures a second (86 µs each, ES256) and `openssl speed rsa2048` about 47,700 RSA-2048 ones
+/// (21 µs, RS256); 0.1 ms covers an ES256 check plus decoding the token.
+pub const DEFAULT_VERIFY_MS: f64 = 0.1;
 
 json_spec! {
     /// Index settings of a database table: what a lookup and a write cost beyond the base service time.
@@ -126,8 +163,69 @@ pub const STATION: &[Param] = &[
     CRASH,
 ];
 
-/// A service's parameters: a station's, then its size, price, self-healing and autoscaling group.
-pub const SERVICE: &[Param] = &concat::<{ STATION.len() + ELASTIC.len() }>(STATION, ELASTIC);
+const STORES: &[(&str, &str)] = &[
+    ("memory", "in the instance's memory"),
+    ("shared", "in a shared store"),
+    ("token", "in a signed token"),
+];
+
+/// A service's parameters: a station's, where it keeps sessions, then its size, price, self-healing and
+/// autoscaling group.
+pub const SERVICE: &[Param] = &concat::<{ SERVICE_BASE.len() + ELASTIC.len() }>(SERVICE_BASE, ELASTIC);
+
+/// A service's own parameters before the elastic ones: a station's, and where it keeps sessions.
+const SERVICE_BASE: &[Param] = &[
+    STATION[0],
+    STATION[1],
+    STATION[2],
+    p(
+        "sessions",
+        "Sessions",
+        "",
+        Control::Group(r#"{"store": "memory"}"#),
+        "Keep a session for each user of a stateful client (a client with users): where it lives decides what \
+         an instance loss costs.",
+    ),
+    p(
+        "sessions.store",
+        "Session store",
+        "",
+        Control::Choice(STORES),
+        "Memory needs sticky routing and loses its sessions with the instance; a shared store costs a call per \
+         request and can fail itself; a token costs CPU to verify on every request.",
+    ),
+    opt(
+        "sessions.store_node",
+        "Store node",
+        "node id",
+        Control::FileOnly,
+        "Shared store only: the id of the node holding the sessions (a database or service this one calls).",
+    ),
+    opt(
+        "sessions.verify_ms",
+        "Token verification",
+        "ms",
+        Control::Number {
+            min: 0.0,
+            max: 1e3,
+            step: 0.01,
+        },
+        "Token only: a worker's time to verify the token's signature on each request (0.1 ms when empty: an \
+         ES256 check takes about 86 µs on one core).",
+    ),
+    ADMISSION[0],
+    ADMISSION[1],
+    ADMISSION[2],
+    ADMISSION[3],
+    ADMISSION[4],
+    ADMISSION[5],
+    ADMISSION[6],
+    ADMISSION[7],
+    ADMISSION[8],
+    ADMISSION[9],
+    ADMISSION[10],
+    CRASH,
+];
 
 pub const DATABASE: &[Param] = &[
     STATION[0],
@@ -228,6 +326,56 @@ impl IndexCfg {
     }
 }
 
+/// A service's validated session settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SessionCfg {
+    pub store: SessionStore,
+    /// A shared store: the position of the edge to it among the service's out-edges (set by validation once
+    /// the edges are known; `None` for the other stores).
+    pub store_pos: Option<u32>,
+    /// A token: the worker's time to verify it on each request.
+    pub verify_ns: u64,
+}
+
+impl SessionStoreSpec {
+    /// Checks the spec's own rules (the store node's place among the dependencies is checked with the edges,
+    /// in `topology::validate`).
+    fn build(&self, kind: NodeKind, loc: &Location, errs: &mut Errors) -> SessionCfg {
+        if kind != NodeKind::Service {
+            errs.bad(
+                loc,
+                "sessions",
+                format!("only a service keeps sessions, not a {}", kind.name()),
+            );
+        }
+        match (self.store, &self.store_node) {
+            (SessionStore::Shared, None) => errs.bad(
+                loc,
+                "sessions.store_node",
+                "a shared store needs store_node: the id of the node holding the sessions",
+            ),
+            (SessionStore::Memory | SessionStore::Token, Some(_)) => errs.bad(
+                loc,
+                "sessions.store_node",
+                "only a shared store names a node (memory sessions live in the service, tokens in the request)",
+            ),
+            _ => {}
+        }
+        if self.verify_ms.is_some() && self.store != SessionStore::Token {
+            errs.bad(loc, "sessions.verify_ms", "only a token is verified on each request");
+        }
+        errs.ms(loc, "sessions.verify_ms", self.verify_ms, true);
+        SessionCfg {
+            store: self.store,
+            store_pos: None,
+            verify_ns: match self.store {
+                SessionStore::Token => ms_to_nanos(self.verify_ms.unwrap_or(DEFAULT_VERIFY_MS)),
+                _ => 0,
+            },
+        }
+    }
+}
+
 pub(crate) fn index_cfg(ix: &IndexSpec, loc: &Location, errs: &mut Errors) -> IndexCfg {
     if ix.table_rows == 0 || ix.table_rows > MAX_KEYS {
         errs.bad(
@@ -302,6 +450,7 @@ impl StationSpec {
             size: p.instance_size,
             hourly_usd: hourly(p.instance_size, p.hourly_usd, loc, errs),
         };
+        let sessions = p.sessions.as_ref().map(|s| s.build(cx.kind, loc, errs));
         Built {
             elastic,
             service_time,
@@ -321,6 +470,7 @@ impl StationSpec {
                 shed: p.shed.as_ref().map(|s| s.build(loc, errs)),
                 shed_queue: p.shed.as_ref().and_then(|s| s.max_queue(loc, errs)),
             },
+            sessions,
             ..Built::new(Behavior::Station)
         }
     }
@@ -331,10 +481,16 @@ impl StationSpec {
 
 /// A station serves, then calls each dependency that carries the request's class, in order, then answers. A
 /// replicated database's member follows its cluster's protocol instead; after a cache-aside cache answers, the
-/// cache has its say first (a hit skips the database, a miss fills the cache after it).
+/// cache has its say first (a hit skips the database, a miss fills the cache after it). A service that keeps
+/// sessions in a shared store asks the store first, for a request that carries a user; the edge to the store
+/// carries nothing else.
 pub(crate) fn proceed(v: &impl View) -> Step {
     if v.replica() {
         return Step::Replica;
+    }
+    let store = v.session_store();
+    if let (Some(pos), true) = (store, v.session_due()) {
+        return Step::Session { pos };
     }
     if v.step() > 0 && !v.aside_checked() {
         return Step::CacheAside;
@@ -343,8 +499,8 @@ pub(crate) fn proceed(v: &impl View) -> Step {
     loop {
         match v.admits(pos) {
             None => return Step::Respond,
-            Some(true) => return Step::Call { pos },
-            Some(false) => pos += 1,
+            Some(true) if store != Some(pos) => return Step::Call { pos },
+            Some(_) => pos += 1,
         }
     }
 }
@@ -391,6 +547,40 @@ mod tests {
             ..TestView::default()
         };
         assert_eq!(proceed(&none_admit), Step::Respond);
+    }
+
+    #[test]
+    fn a_shared_session_store_is_asked_first_and_only_for_sessions() {
+        let every = Class::ApiRead.bit() | Class::ApiWrite.bit();
+        let mut v = TestView {
+            out: vec![every, every, every],
+            session_store: Some(1),
+            session_due: true,
+            aside_checked: true,
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&v), Step::Session { pos: 1 }, "the store before any other call");
+        v.session_due = false;
+        let mut calls = Vec::new();
+        loop {
+            match proceed(&v) {
+                Step::Call { pos } => {
+                    calls.push(pos);
+                    v.step = pos as u32 + 1;
+                }
+                Step::Respond => break,
+                other => panic!("a station does not {other:?}"),
+            }
+            assert!(calls.len() <= v.out.len(), "no dependency is called twice");
+        }
+        assert_eq!(calls, [0, 2], "the store's edge carries session lookups only");
+        // A request without a user (or already checked) skips the store and its edge alike.
+        let stateless = TestView {
+            out: vec![every, every],
+            session_store: Some(0),
+            ..TestView::default()
+        };
+        assert_eq!(proceed(&stateless), Step::Call { pos: 1 });
     }
 
     #[test]

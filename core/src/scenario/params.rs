@@ -538,7 +538,7 @@ mod tests {
     use super::super::edit::{default_spec, set_cluster};
     use super::super::v1::NodeKind;
     use crate::node::{balancer::BALANCER, calls::POLICY, client::CLIENT};
-    use crate::node::{shard_router::SHARD_ROUTER, station::DATABASE};
+    use crate::node::{shard_router::SHARD_ROUTER, station::DATABASE, station::SERVICE};
 
     /// The kinds' JSON names, in palette order.
     fn kinds() -> [&'static str; NodeKind::ALL.len()] {
@@ -593,9 +593,16 @@ mod tests {
 
     #[test]
     fn every_spec_field_has_an_inspector_control() {
-        let structs: [(NodeKind, Vec<&str>); 6] = [
+        // A station's fields, less the one only the other kind has: a database's table, a service's sessions.
+        let station_but = |not: &str| {
+            let all = fields_of::<v1::StationSpec>();
+            assert!(all.contains(&not), "StationSpec has no {not}");
+            all.into_iter().filter(|f| *f != not).collect::<Vec<_>>()
+        };
+        let structs: [(NodeKind, Vec<&str>); 7] = [
             (NodeKind::Client, fields_of::<v1::ClientSpec>()),
-            (NodeKind::Database, fields_of::<v1::StationSpec>()),
+            (NodeKind::Database, station_but("sessions")),
+            (NodeKind::Service, station_but("index")),
             (NodeKind::LoadBalancer, fields_of::<v1::BalancerSpec>()),
             (NodeKind::Cache, fields_of::<v1::CacheSpec>()),
             (NodeKind::ShardRouter, fields_of::<v1::ShardRouterSpec>()),
@@ -647,6 +654,12 @@ mod tests {
         }
         for f in fields_of::<v1::IndexSpec>() {
             assert!(described(DATABASE, &format!("index.{f}")), "index.{f}");
+        }
+        for f in fields_of::<v1::SessionStoreSpec>() {
+            assert!(described(SERVICE, &format!("sessions.{f}")), "service sessions.{f}");
+        }
+        for f in fields_of::<v1::ClientSessionsSpec>() {
+            assert!(described(CLIENT, &format!("sessions.{f}")), "client sessions.{f}");
         }
         for f in fields_of::<v1::RouterCache>() {
             assert!(

@@ -32,7 +32,7 @@ pub use crate::node::client::ClientCfg;
 pub use crate::node::group::{ElasticCfg, GroupCfg, InstanceSize, ReplaceCfg};
 pub use crate::node::queue::QueueCfg;
 pub use crate::node::shard_router::{ShardCfg, ShardMode};
-pub use crate::node::station::IndexCfg;
+pub use crate::node::station::{IndexCfg, SessionCfg, SessionStore};
 pub use crate::node::Behavior;
 pub use crate::routing::Strategy;
 
@@ -58,6 +58,8 @@ pub struct NodeDef {
     pub elastic: ElasticCfg,
     /// An autoscaling group's instance: the group's node (which the page draws it as).
     pub member_of: Option<NodeIx>,
+    /// Services: where the sessions of stateful clients' users live.
+    pub sessions: Option<SessionCfg>,
 }
 
 /// A validated directed edge.

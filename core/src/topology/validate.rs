@@ -4,8 +4,8 @@
 use super::check::{validate_workload, Errors};
 use super::*;
 use crate::limits::{
-    loss_ok, MAX_CACHE_CAPACITY, MAX_COORD, MAX_REQUESTS, MAX_TIME_MS, MAX_TOTAL_CACHE_CAPACITY, MAX_ZOOM,
-    MIN_PARTITION_GROUPS, MIN_ZOOM,
+    loss_ok, MAX_CACHE_CAPACITY, MAX_COORD, MAX_REQUESTS, MAX_TIME_MS, MAX_TOTAL_CACHE_CAPACITY, MAX_TOTAL_USERS,
+    MAX_USERS, MAX_ZOOM, MIN_PARTITION_GROUPS, MIN_ZOOM,
 };
 use crate::node::Check;
 use std::collections::BTreeSet;
@@ -96,6 +96,24 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
             _ => 0,
         })
         .sum();
+    // Each client's users are checked in `build_node`; together they share one bound.
+    let users: u64 = s
+        .nodes
+        .iter()
+        .map(|n| match &n.spec {
+            v1::NodeSpec::Client(c) => c.sessions.as_ref().map_or(0, |u| u64::from(u.users.min(MAX_USERS))),
+            _ => 0,
+        })
+        .sum();
+    if users > MAX_TOTAL_USERS {
+        errs.range(
+            &Location::Scenario,
+            "users of all clients together",
+            users as f64,
+            (0.0, MAX_TOTAL_USERS as f64),
+            "users",
+        );
+    }
     if cached > MAX_TOTAL_CACHE_CAPACITY {
         errs.range(
             &Location::Scenario,
@@ -197,6 +215,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         realtime,
     };
     topo.clusters = super::cluster::build(s, &topo, &mut errs.0);
+    check_session_stores(s, &mut topo, &mut errs);
     check_cycles(&topo, &mut errs);
     check_routes(&topo, &mut errs);
     check_faults(s, &topo, &mut errs);
@@ -265,7 +284,13 @@ fn expand_groups(t: &mut Topology) {
         }
         t.out_edges[g] = backends;
         t.declared_out.insert(g as NodeIx, declared);
+        // Sessions in instances' memory need each user sent back to the instance that holds theirs.
+        let memory = template
+            .sessions
+            .as_ref()
+            .is_some_and(|c| c.store == crate::node::station::SessionStore::Memory);
         let strategy = match cfg.routing {
+            _ if memory => Strategy::Sticky,
             crate::node::group::GroupRouting::RoundRobin => Strategy::RoundRobin,
             crate::node::group::GroupRouting::LeastOutstanding => Strategy::LeastConnections,
         };
@@ -343,6 +368,7 @@ fn build_node(n: &v1::Node, s: &v1::Scenario, loc: &Location, errs: &mut Errors)
         index: built.index,
         admission: built.admission,
         elastic: built.elastic,
+        sessions: built.sessions,
         ..placeholder(n)
     };
     (errs.0.len() == before).then_some(def)
@@ -364,6 +390,43 @@ fn placeholder(n: &v1::Node) -> NodeDef {
         admission: AdmissionCfg::default(),
         elastic: ElasticCfg::default(),
         member_of: None,
+        sessions: None,
+    }
+}
+
+/// A service that keeps sessions in a shared store calls the store: its `store_node` must be one of its
+/// dependencies, a database or a service. Records the store edge's position for the engine.
+fn check_session_stores(s: &v1::Scenario, t: &mut Topology, errs: &mut Errors) {
+    for (i, n) in s.nodes.iter().enumerate() {
+        let v1::NodeSpec::Service(spec) = &n.spec else { continue };
+        let Some(id) = spec.sessions.as_ref().and_then(|x| x.store_node.as_ref()) else {
+            continue;
+        };
+        let loc = Location::Node(n.id.clone());
+        let field = "sessions.store_node";
+        let Some(store) = t.node_ix(id) else {
+            errs.bad(&loc, field, format!("\"{}\" is not a node", truncate(id)));
+            continue;
+        };
+        let Some(pos) = t.out_edges[i].iter().position(|&e| t.edges[e as usize].to == store) else {
+            errs.bad(
+                &loc,
+                field,
+                format!("\"{id}\" is not a dependency of \"{}\": add an edge to it", n.id),
+            );
+            continue;
+        };
+        let kind = t.nodes[store as usize].kind;
+        if !matches!(kind, NodeKind::Database | NodeKind::Service) {
+            errs.bad(
+                &loc,
+                field,
+                format!("a session store is a database or a service, not a {kind}"),
+            );
+        }
+        if let Some(cfg) = t.nodes[i].sessions.as_mut() {
+            cfg.store_pos = Some(pos as u32);
+        }
     }
 }
 

@@ -18,11 +18,11 @@ pub use crate::node::cache::{CacheSpec, EvictionPolicy, ReadPolicy, WritePolicy}
 pub use crate::node::calls::{
     BreakerSpec, CallPolicy, Jitter, LimitAlgorithm, RateLimitSpec, RetryBudgetSpec, RetryPolicy, ShedSpec,
 };
-pub use crate::node::client::ClientSpec;
+pub use crate::node::client::{ClientSessionsSpec, ClientSpec};
 pub use crate::node::group::{GroupRouting, GroupSpec, InstanceSize, ReplaceSpec, ScalingMetric, ScalingPolicy};
 pub use crate::node::queue::QueueSpec;
 pub use crate::node::shard_router::{RouterCache, ShardRouterSpec, ShardScheme};
-pub use crate::node::station::{IndexSpec, StationSpec};
+pub use crate::node::station::{IndexSpec, SessionStore, SessionStoreSpec, StationSpec};
 pub use crate::node::{NodeKind, NodeSpec};
 use codec::{json_enum, json_spec};
 pub use values::*;
