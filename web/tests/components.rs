@@ -10,18 +10,19 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
-use switchyard_core::engine::Sim;
+use switchyard_core::engine::{GroupNow, Sim};
 use switchyard_core::node as kinds;
 use switchyard_core::presets;
 use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
 use switchyard_core::scenario;
 use switchyard_core::scenario::params::{self, Control, Param};
+use switchyard_core::scenario::v1::{Fault, InstanceSize};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::action::Action;
 use switchyard_web::app::{shortcut, Shortcut};
 use switchyard_web::components::icons::kind_label;
-use switchyard_web::components::thousands;
+use switchyard_web::components::{dollars, thousands};
 use switchyard_web::components::{
     file_stem, Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
@@ -198,6 +199,8 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         lost_writes: v.lost_writes,
         queued: v.queued,
         realtime: v.realtime.clone(),
+        cost_usd: v.cost_usd,
+        cost_per_hour: v.cost_per_hour,
     }
 }
 
@@ -445,6 +448,354 @@ async fn goodput_is_plotted_and_read_out_when_clients_set_deadlines() {
     assert!(m
         .find("[data-testid=rate-plot] + .plot-key [data-line=throughput]")
         .is_some());
+}
+
+// ---- autoscaling groups ------------------------------------------------------------------------------------
+
+/// The autoscaling scenario: 210 rps on instances that serve 100 rps each, target utilization 0.6, from one
+/// instance; new ones boot for 30 s, register for 10 s and warm up for 30 s.
+const AUTOSCALE: &str = include_str!("autoscale.json");
+
+/// A driver on the autoscaling scenario, paused at zero; `motion` samples hops for the dots.
+fn autoscale_driver(motion: bool) -> (scenario::Scenario, Driver) {
+    let doc = scenario::parse(AUTOSCALE).expect("the scenario parses");
+    let mut d = Driver::new(!motion);
+    d.open(doc.clone());
+    assert!(d.snapshot().runnable, "the scenario runs");
+    (doc, d)
+}
+
+/// The badge's sizes, as its attributes give them: instances, in service, desired, booting.
+fn badge_sizes(badge: &Element) -> [u32; 4] {
+    ["data-instances", "data-in-service", "data-desired", "data-booting"]
+        .map(|a| attr(badge, a).parse().unwrap_or_else(|_| panic!("{a} is not a count")))
+}
+
+/// A group is drawn once, as a stack with a badge: before the run the size it starts at (one of twenty), one
+/// copy behind it; mid scale-out core's `group_now` (instances of max, how many boot), two copies behind it,
+/// and its accessible name says so. No instance is drawn as a node of its own.
+#[wasm_bindgen_test]
+async fn canvas_draws_a_group_as_a_stack_whose_badge_reads_cores_group_now() {
+    let (doc, mut d) = autoscale_driver(false);
+    let v = d.snapshot();
+    let m = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+    assert_eq!(m.all("g.node").len(), doc.nodes.len(), "one node per document node");
+    let badge = m.one("[data-testid=group-web]");
+    assert_eq!(badge_sizes(&badge), [1, 1, 1, 0]);
+    assert_eq!(text(&one(&badge, "text")), "1/20");
+    assert!(
+        badge.query_selector(".group-hint").unwrap().is_none(),
+        "nothing boots yet"
+    );
+    let web = m.one("g.node[data-node=web]");
+    assert_eq!(attr(&one(&web, ".stack"), "data-depth"), "1");
+    assert_eq!(m.all(".group-badge").len(), 1, "only web is a group");
+    drop(m);
+
+    run(&mut d, 150_000.0);
+    let v = d.snapshot();
+    let sim = core_sim_of(&doc, 150_000.0);
+    let g: GroupNow = sim.group_now(1).expect("web is a group");
+    assert!(g.booting > 0 && g.instances > 2, "mid scale-out: {g:?}");
+    let m = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+    assert_eq!(
+        m.all("g.node").len(),
+        doc.nodes.len(),
+        "instances are not drawn as nodes"
+    );
+    let badge = m.one("[data-testid=group-web]");
+    assert_eq!(
+        badge_sizes(&badge),
+        [g.instances, g.in_service + g.warming, g.desired, g.booting],
+        "the badge is core's group"
+    );
+    assert_eq!(text(&one(&badge, "text")), format!("{}/{}", g.instances, g.max));
+    let hint = text(&one(&badge, ".group-hint"));
+    assert!(hint.starts_with(&format!("+{} booting", g.booting)), "{hint:?}");
+    let web = m.one("g.node[data-node=web]");
+    assert_eq!(attr(&one(&web, ".stack"), "data-depth"), "2");
+    assert_eq!(all(&web, ".stack rect").len(), 2);
+    let aria = attr(&web, "aria-label");
+    assert!(
+        aria.contains(&format!(
+            "autoscaling group: {}/{} instances, +{} booting",
+            g.instances, g.max, g.booting
+        )),
+        "{aria:?}"
+    );
+}
+
+/// The dots of a group's instances are drawn on the group: every hop the driver hands the canvas lies
+/// between two drawn nodes (so the renderer draws all of them), and the group's calls to the database are
+/// among them, though core's own hops name the instances.
+#[wasm_bindgen_test]
+async fn hops_from_instances_are_drawn_on_the_group() {
+    let (doc, mut d) = autoscale_driver(true);
+    let drawn_nodes = doc.nodes.len() as u32;
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|doc| doc.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into().ok())
+        .expect("a canvas");
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|doc| doc.body())
+        .expect("a body")
+        .append_child(&canvas)
+        .expect("appended");
+    let (mut hops, mut drawn, mut calls) = (0, 0, 0);
+    for _ in 0..200 {
+        d.step_ms(5.0);
+        let (in_flight, now) = d.dots();
+        assert!(
+            in_flight
+                .iter()
+                .all(|h| h.from < drawn_nodes && h.to < drawn_nodes && h.from != h.to),
+            "every hop is between drawn nodes"
+        );
+        calls += in_flight.iter().filter(|h| (h.from, h.to) == (1, 2)).count();
+        hops += in_flight.len();
+        drawn += switchyard_web::render::dots::draw(&canvas, d.layout(), in_flight, now);
+    }
+    canvas.remove();
+    assert!(hops > 100, "{hops} hops seen");
+    assert_eq!(drawn, hops, "every hop is drawn");
+    assert!(calls > 0, "the group's calls to the database are drawn on its edge");
+
+    let mut sim = Sim::new(&doc, doc.seed).expect("runs");
+    sim.set_hop_sampling(1);
+    while sim.next_wakeup().is_some_and(|t| t <= SimTime::from_millis_f64(1000.0)) {
+        sim.step();
+    }
+    let mut raw = Vec::new();
+    sim.drain_hops(&mut raw);
+    assert!(
+        raw.iter().any(|h| h.from >= drawn_nodes),
+        "core's hops come from instances"
+    );
+}
+
+/// Pixels of plot canvas `id` within 40 of colour `rgb` in each channel.
+fn pixels_near(root: &Element, id: &str, rgb: [u8; 3]) -> usize {
+    let canvas: web_sys::HtmlCanvasElement = one(root, &format!("[data-testid={id}]")).dyn_into().expect("a canvas");
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .expect("a 2d context");
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()))
+        .expect("image data")
+        .data();
+    data.chunks_exact(4)
+        .filter(|p| p[3] > 200 && (0..3).all(|i| p[i].abs_diff(rgb[i]) < 40))
+        .count()
+}
+
+/// A run with a group plots its size over time (instances solid, in service dashed, one colour per group)
+/// and, its instances being billed, the cost per hour; the readouts show core's bill so far and its rate.
+/// A run without groups or bills shows neither.
+#[wasm_bindgen_test]
+async fn the_size_plot_and_the_bill_show_when_the_run_has_groups() {
+    let (doc, mut d) = autoscale_driver(false);
+    run(&mut d, 200_000.0);
+    let v = d.snapshot();
+    let sim = core_sim_of(&doc, 200_000.0);
+    let report = sim.report();
+    let cost = report.cost.expect("billed");
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    let lines: Vec<(String, bool)> = m
+        .all("[data-testid=group-plot] + .plot-key [data-line]")
+        .iter()
+        .map(|l| {
+            (
+                attr(l, "data-line"),
+                l.get_attribute("class").is_some_and(|c| c.contains("dashed")),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [("Web instances".to_owned(), false), ("Web in service".to_owned(), true)]
+    );
+    let series = &sim.metrics().series;
+    let instances: Vec<f64> = series.iter().map(|b| f64::from(b.instances[0])).collect();
+    assert_eq!(v.series.groups[0].instances, instances, "the plot's sizes are core's");
+    assert!(
+        instances.first() == Some(&1.0) && instances.iter().any(|&n| n >= 4.0),
+        "the group grows: {instances:?}"
+    );
+    // The group's colour (#2563eb) and the cost's (#0f766e) are drawn.
+    assert!(pixels_near(&m.root, "group-plot", [0x25, 0x63, 0xeb]) > 50);
+    assert!(m.find("[data-testid=cost-plot] + .plot-key [data-line=cost]").is_some());
+    assert!(pixels_near(&m.root, "cost-plot", [0x0f, 0x76, 0x6e]) > 50);
+    assert_eq!(text(&m.one("[data-testid=cost-total]")), dollars(cost.total_usd));
+    assert_eq!(
+        text(&m.one("[data-testid=cost-rate]")),
+        format!("{}/h", dollars(cost.per_hour))
+    );
+    assert!(cost.total_usd > 0.0 && cost.per_hour > 0.0);
+    drop(m);
+
+    let mut d = driver_on("01-single-server");
+    run(&mut d, 2_000.0);
+    let m = mount::<Metrics>(metrics_props(&d.snapshot())).await;
+    assert!(m.find("[data-testid=group-plot]").is_none(), "no groups, no size plot");
+    assert!(m.find("[data-testid=cost-plot]").is_none());
+    assert!(m.find("[data-testid=cost-total]").is_none(), "nothing billed, no bill");
+}
+
+/// The fault timeline's entries, as the scenario panel lists them.
+async fn timeline_entries(d: &Driver) -> Vec<String> {
+    let mut v = d.snapshot();
+    v.selection = Selection::None;
+    let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
+    m.all("[data-testid=fault-timeline] li span").iter().map(text).collect()
+}
+
+/// A group's inspector scales it live: − and + inject a `scale` fault one below or above the size it aims
+/// for, which core applies (the group aims for it, launches, and the timeline lists it); − is disabled at the
+/// minimum. The group offers no resize; crashing it crashes an instance.
+#[wasm_bindgen_test]
+async fn inspector_scales_a_group_live() {
+    let (_, mut d) = autoscale_driver(false);
+    d.select(Selection::Nodes([1].into()));
+    let v = d.snapshot();
+    let m = mount::<Inspector>(inspector_props(&v, Callback::noop())).await;
+    assert!(
+        m.one("[data-testid=scale-in]").has_attribute("disabled"),
+        "at its minimum it cannot scale in"
+    );
+    assert!(!m.one("[data-testid=scale-out]").has_attribute("disabled"));
+    assert!(
+        m.find("[data-testid=resize]").is_none(),
+        "a group is scaled, not resized"
+    );
+    assert_eq!(text(&m.one("[data-testid=crash]")), "Crash an instance");
+    drop(m);
+
+    run(&mut d, 20_000.0);
+    let v = d.snapshot();
+    let before = v.nodes[1].group.expect("a group");
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    assert_eq!(
+        attr(&m.one("[data-testid=scale-desired]"), "data-desired"),
+        before.desired.to_string()
+    );
+    click(&m.one("[data-testid=scale-out]"));
+    settle().await;
+    let action = log.borrow_mut().pop().expect("an action");
+    let Action::Inject(fault) = action else {
+        panic!("expected an injected fault, got {}", action_name(&action))
+    };
+    assert_eq!(
+        fault,
+        Fault::Scale {
+            at_ms: v.now_ms,
+            node: "web".to_owned(),
+            desired: before.desired + 1,
+        }
+    );
+    d.inject(fault);
+    let after = d.snapshot().nodes[1].group.expect("a group");
+    assert_eq!(after.desired, before.desired + 1, "core took it");
+    assert_eq!(after.instances, before.instances + 1, "and launched an instance");
+    assert_eq!(after.booting, before.booting + 1);
+    assert!(d.snapshot().log.iter().any(|(_, l)| l.contains("Web scales out")));
+    assert!(
+        timeline_entries(&d)
+            .await
+            .contains(&format!("20.0 s: web scales to {} instances", before.desired + 1)),
+        "the timeline lists it"
+    );
+}
+
+/// A billed service outside a group resizes live: the choice offers every other size, the button injects a
+/// `resize` fault to the one picked, core restarts the service at it (down for the restart, logged), the
+/// timeline lists it, and the choice then leaves out the new size.
+#[wasm_bindgen_test]
+async fn inspector_resizes_a_billed_service_live() {
+    let mut d = driver_on("01-single-server");
+    let i = d
+        .doc()
+        .nodes
+        .iter()
+        .position(|n| n.spec.kind() == NodeKind::Service)
+        .expect("a service");
+    d.select(Selection::Nodes([i].into()));
+    let m = mount::<Inspector>(inspector_props(&d.snapshot(), Callback::noop())).await;
+    assert!(
+        m.find("[data-testid=resize]").is_none(),
+        "not billed, no size to change"
+    );
+    assert!(m.find("[data-testid=scale]").is_none(), "not a group");
+    drop(m);
+
+    d.set_node_param(i, "instance_size", Some(Value::from("large")));
+    run(&mut d, 1_000.0);
+    let v = d.snapshot();
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&v, on_action)).await;
+    let options: Vec<String> = m
+        .all("[data-testid=resize-to] option")
+        .iter()
+        .map(|o| attr(o, "value"))
+        .collect();
+    assert_eq!(
+        options,
+        ["xlarge", "2xlarge", "4xlarge", "8xlarge"],
+        "every size but its own"
+    );
+    let select = m.one("[data-testid=resize-to]");
+    select.dyn_ref::<HtmlSelectElement>().unwrap().set_value("2xlarge");
+    fire_change(&select);
+    settle().await;
+    assert!(log.borrow().is_empty(), "choosing restarts nothing");
+    click(&m.one("[data-testid=resize-now]"));
+    settle().await;
+    let action = log.borrow_mut().pop().expect("an action");
+    let Action::Inject(fault) = action else {
+        panic!("expected an injected fault, got {}", action_name(&action))
+    };
+    let id = d.doc().nodes[i].id.clone();
+    assert_eq!(
+        fault,
+        Fault::Resize {
+            at_ms: v.now_ms,
+            node: id.clone(),
+            size: InstanceSize::X2large,
+            restart_ms: None,
+        }
+    );
+    d.inject(fault);
+    let v = d.snapshot();
+    assert!(!v.nodes[i].up, "it restarts");
+    assert!(
+        v.log.iter().any(|(_, l)| l.contains("restarting as 2xlarge (8 vCPU)")),
+        "{:?}",
+        v.log
+    );
+    assert_eq!(
+        v.cost_per_hour,
+        Some(InstanceSize::X2large.hourly_usd()),
+        "billed at the new size"
+    );
+    assert!(timeline_entries(&d)
+        .await
+        .contains(&format!("1.0 s: {id} restarts as 2xlarge (8 vCPU)")));
+    let m = mount::<Inspector>(inspector_props(&d.snapshot(), Callback::noop())).await;
+    let options: Vec<String> = m
+        .all("[data-testid=resize-to] option")
+        .iter()
+        .map(|o| attr(o, "value"))
+        .collect();
+    assert_eq!(
+        options,
+        ["large", "xlarge", "4xlarge", "8xlarge"],
+        "now it is a 2xlarge"
+    );
 }
 
 // ---- inspector ----------------------------------------------------------------------------------------------
@@ -805,8 +1156,8 @@ async fn switch_on_every_group(d: &mut Driver, at: Walk, list: &'static [Param])
 }
 
 /// The resilience settings in the inspector: an edge's call policy with its retries, retry budget and breaker
-/// (nested groups), a service's rate limit and load shedding, and a client's retries, retry budget and
-/// deadline. Each group's checkbox adds its default, its fields appear and edit, and core takes every edit;
+/// (nested groups), a service's rate limit, load shedding, replacement on crash and autoscaling group, and a
+/// client's retries, retry budget and deadline. Each group's checkbox adds its default, its fields appear and edit, and core takes every edit;
 /// unchecking the policy removes it whole.
 #[wasm_bindgen_test]
 async fn inspector_switches_on_and_edits_every_resilience_group() {
@@ -841,7 +1192,8 @@ async fn inspector_switches_on_and_edits_every_resilience_group() {
     let mut d = every_kind();
     let names = kind_names();
     for (kind, wanted) in [
-        ("service", &["rate_limit", "shed"][..]),
+        // The elastic groups too: self-healing and the autoscaling group (#20).
+        ("service", &["rate_limit", "shed", "replace", "group"][..]),
         ("client", &["retry", "retry.budget"][..]),
         ("rate_limiter", &[][..]),
     ] {
@@ -1132,13 +1484,19 @@ fn core_run(id: &str, ms: f64) -> (scenario::Scenario, switchyard_core::metrics:
 /// Preset `id`'s simulation, run by core alone to `ms` of virtual time.
 fn core_sim(id: &str, ms: f64) -> (scenario::Scenario, Sim) {
     let doc = scenario::parse(presets::ALL[preset(id)].1).expect("the preset parses");
-    let mut sim = Sim::new(&doc, doc.seed).expect("the preset runs");
+    let sim = core_sim_of(&doc, ms);
+    (doc, sim)
+}
+
+/// A document's simulation, run by core alone to `ms` of virtual time.
+fn core_sim_of(doc: &scenario::Scenario, ms: f64) -> Sim {
+    let mut sim = Sim::new(doc, doc.seed).expect("the document runs");
     let end = SimTime::from_millis_f64(ms);
     while sim.next_wakeup().is_some_and(|t| t <= end) {
         sim.step();
     }
     sim.advance_to(end);
-    (doc, sim)
+    sim
 }
 
 /// The by-class and by-client tables show core's rows of the same run, by class name and by the client's

@@ -1,12 +1,14 @@
 //! The canvas region: the topology as SVG (nodes at their scenario positions, edges as arrows, fitted to the
 //! camera) with a `<canvas>` layered over it for the request dots, and the dots' legend. It is also the editor:
 //! drag nodes to move them, drag from a node's port to connect it, drag the plane to pan, wheel to zoom, and
-//! drop palette items to add them (onto an edge: into it).
+//! drop palette items to add them (onto an edge: into it). An autoscaling group is drawn once, as a stack of
+//! node boxes with a badge of its size.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use switchyard_core::engine::GroupNow;
 use switchyard_core::node as kinds;
 use switchyard_core::resilience::BreakerState;
 use web_sys::{DragEvent, KeyboardEvent, PointerEvent, WheelEvent};
@@ -530,11 +532,22 @@ fn node(p: NodeProps<'_>) -> Html {
     if selected {
         aria.push_str(", selected");
     }
+    let group = n.group.map(|g| (g, group_words(&g)));
+    if let Some((_, (badge, hint))) = &group {
+        aria.push_str(&format!(", autoscaling group: {badge} instances"));
+        if !hint.is_empty() {
+            aria.push_str(&format!(", {hint}"));
+        }
+    }
     if let Some(p) = &problem {
         aria.push_str(". Problem: ");
         aria.push_str(p);
     }
-    aria.push_str(". Enter selects; K crashes or recovers.");
+    aria.push_str(if group.is_some() {
+        ". Enter selects; K crashes an instance."
+    } else {
+        ". Enter selects; K crashes or recovers."
+    });
     let class = classes!(
         "node",
         (!n.up).then_some("down"),
@@ -556,6 +569,9 @@ fn node(p: NodeProps<'_>) -> Html {
            data-node={n.id.clone()} data-up={n.up.to_string()} data-side={n.side.map(|s| side_name(s).to_string())}
            onpointerdown={on_down} {onkeydown}>
             <title>{ problem.clone().unwrap_or_else(|| format!("{} — drag to move; drag the port to connect", n.label)) }</title>
+            if let Some((g, _)) = &group {
+                { stack(g, left, top) }
+            }
             <rect x={left.to_string()} y={top.to_string()} width={(2.0 * NODE_HALF_W).to_string()}
                   height={(2.0 * NODE_HALF_H).to_string()} rx="10" />
             { kind_icon_at(n.kind, left + 10.0, y - 11.0, 22.0) }
@@ -565,9 +581,71 @@ fn node(p: NodeProps<'_>) -> Html {
             <text class="node-kind" x={(left + 40.0).to_string()} y={(y + 13.0).to_string()}>{ sub }</text>
             <circle class="port" data-port={n.id.clone()} cx={(x + NODE_HALF_W).to_string()} cy={y.to_string()} r="7"
                     onpointerdown={on_port} aria-hidden="true" />
+            if let Some((g, words)) = group {
+                { group_badge(&n.id, &g, words, left, top, problem.is_none()) }
+            }
             if let Some(p) = problem {
                 <text class="node-problem" x={left.to_string()} y={(y + NODE_HALF_H + 16.0).to_string()}>
                     { format!("⚠ {}", truncate(&p, 48)) }
+                </text>
+            }
+        </g>
+    }
+}
+
+/// How far each copy of a group's box sits up and to the right of the one in front of it.
+const STACK_STEP: f64 = 6.0;
+
+/// A group's size in words: the badge (`4/10`: instances launched of the most it may have) and what is on
+/// its way in or out (`+2 booting · 1 draining`; empty when nothing is).
+fn group_words(g: &GroupNow) -> (String, String) {
+    let mut hint = Vec::new();
+    for (n, what) in [
+        (g.booting, "booting"),
+        (g.warming, "warming up"),
+        (g.draining, "draining"),
+        (g.crashed, "crashed"),
+    ] {
+        if n > 0 {
+            let sign = if what == "booting" { "+" } else { "" };
+            hint.push(format!("{sign}{n} {what}"));
+        }
+    }
+    (format!("{}/{}", g.instances, g.max), hint.join(" · "))
+}
+
+/// The copies of a group's box behind it: one for a group of one instance or none, two for more.
+fn stack(g: &GroupNow, left: f64, top: f64) -> Html {
+    let depth = if g.instances > 1 { 2 } else { 1 };
+    html! {
+        <g class="stack" data-depth={depth.to_string()} aria-hidden="true">
+            { for (1..=depth).rev().map(|d| {
+                let off = STACK_STEP * f64::from(d);
+                html! {
+                    <rect x={(left + off).to_string()} y={(top - off).to_string()} width={(2.0 * NODE_HALF_W).to_string()}
+                          height={(2.0 * NODE_HALF_H).to_string()} rx="10" />
+                }
+            }) }
+        </g>
+    }
+}
+
+/// A group's badge over the top right of its stack (`4/10`), and under the box what is booting, warming up,
+/// draining or crashed (`with_hint`: unless a problem is written there). Its attributes give the sizes to
+/// tests: instances launched, taking requests (warming up or in service), and the size it aims for.
+fn group_badge(id: &str, g: &GroupNow, (badge, hint): (String, String), left: f64, top: f64, with_hint: bool) -> Html {
+    let w = 7.5 * badge.len() as f64 + 14.0;
+    let right = left + 2.0 * NODE_HALF_W + 2.0 * STACK_STEP + 6.0;
+    let y = top - 2.0 * STACK_STEP - 8.0;
+    html! {
+        <g class="group-badge" data-testid={format!("group-{id}")} data-instances={g.instances.to_string()}
+           data-in-service={(g.in_service + g.warming).to_string()} data-desired={g.desired.to_string()}
+           data-max={g.max.to_string()} data-booting={g.booting.to_string()} data-draining={g.draining.to_string()}>
+            <rect x={(right - w).to_string()} y={y.to_string()} width={w.to_string()} height="20" rx="10" />
+            <text x={(right - w / 2.0).to_string()} y={(y + 14.5).to_string()} text-anchor="middle">{ badge }</text>
+            if with_hint && !hint.is_empty() {
+                <text class="group-hint" x={left.to_string()} y={(top + 2.0 * NODE_HALF_H + 16.0).to_string()}>
+                    { hint }
                 </text>
             }
         </g>

@@ -1,14 +1,17 @@
 //! The inspector: every parameter of the selected node (or edge, or of the scenario when nothing is
 //! selected), each as a proper control with its unit and a one-line explanation. The list comes from core's
-//! [`params`] descriptors, so what can be edited here is exactly what the scenario format holds.
+//! [`params`] descriptors, so what can be edited here is exactly what the scenario format holds. Live
+//! actions sit under the parameters: crash, partition, a client's spike, an autoscaling group's "Scale to" and
+//! a billed service's "Resize to", each a fault of the timeline.
 
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::engine::GroupNow;
 use switchyard_core::node as kinds;
 use switchyard_core::scenario::edit;
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::v1::{Dist, Fault};
+use switchyard_core::scenario::v1::{codec, Dist, Fault, InstanceSize, NodeKind, NodeSpec};
 use switchyard_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -138,6 +141,7 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
     let kind = node.spec.kind();
     let spec = params::tree(&node.spec).unwrap_or(Value::Null);
     let up = props.nodes.get(i).is_none_or(|n| n.up);
+    let group = props.nodes.get(i).and_then(|n| n.group);
     let on_label = props
         .on_action
         .reform(move |e: Event| Action::SetLabel(i, input_value(&e)));
@@ -207,10 +211,23 @@ fn node_panel(props: &InspectorProps, i: usize) -> Html {
             if let Some(rate) = base_rate(&props.doc, i) {
                 { spike_buttons(props, &node.id, rate) }
             }
+            if let Some(g) = group {
+                { scale_buttons(props, &node.id, g) }
+            } else if let Some(size) = billed_size(&props.doc, i, props.now_ms) {
+                { resize_control(props, &node.id, size) }
+            }
             <div class="row-buttons">
                 <button type="button" class="tool" data-testid="crash" onclick={crash} disabled={!props.runnable}
-                        title="Crash or recover this node now (K)">
-                    { if up { "Crash now" } else { "Recover now" } }
+                        title={if group.is_some() {
+                            "Crash its oldest serving instance now; the group replaces it (K)"
+                        } else {
+                            "Crash or recover this node now (K)"
+                        }}>
+                    { match (group, up) {
+                        (Some(_), _) => "Crash an instance",
+                        (None, true) => "Crash now",
+                        (None, false) => "Recover now",
+                    } }
                 </button>
                 <button type="button" class="tool" data-testid="partition" disabled={!props.runnable}
                         onclick={super::click_action(&props.on_action, || Action::PartitionSelected)}
@@ -744,6 +761,110 @@ fn spike_buttons(props: &InspectorProps, id: &str, rate: f64) -> Html {
                     title="Back to the configured rate, now">{ format!("Rate back to {rate} rps") }</button>
         </div>
     }
+}
+
+/// An autoscaling group's size, changed now: − and + set the size it aims for one lower or higher (within
+/// its bounds), a `scale` fault of the timeline. Its policy may change it again later, as it would after a
+/// scheduled action.
+fn scale_buttons(props: &InspectorProps, id: &str, g: GroupNow) -> Html {
+    let at_ms = props.now_ms;
+    let to = |desired: u32| {
+        let node = id.to_owned();
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Inject(Fault::Scale {
+                at_ms,
+                node: node.clone(),
+                desired,
+            })
+        })
+    };
+    let (down, up) = (g.desired.saturating_sub(1), g.desired + 1);
+    html! {
+        <div class="row-buttons scale" role="group" aria-label="Scale to" data-testid="scale">
+            <span class="name">{ "Scale to" }</span>
+            <button type="button" class="tool" data-testid="scale-in" onclick={to(down)}
+                    disabled={!props.runnable || g.desired <= g.min} aria-label={format!("Scale in to {down}")}
+                    title="Aim for one instance fewer, now (not below the minimum)">{ "−" }</button>
+            <output data-testid="scale-desired" data-desired={g.desired.to_string()}>
+                { format!("{} of {}–{}", g.desired, g.min, g.max) }
+            </output>
+            <button type="button" class="tool" data-testid="scale-out" onclick={to(up)}
+                    disabled={!props.runnable || g.desired >= g.max} aria-label={format!("Scale out to {up}")}
+                    title="Aim for one instance more, now (not above the maximum)">{ "+" }</button>
+        </div>
+    }
+}
+
+/// The instance size a service outside a group runs at now, if it has one: its spec's, or the last resize
+/// of the timeline before `now_ms`.
+fn billed_size(doc: &Scenario, i: usize, now_ms: f64) -> Option<InstanceSize> {
+    let n = doc.nodes.get(i)?;
+    let NodeSpec::Service(s) = &n.spec else { return None };
+    if s.group.is_some() {
+        return None;
+    }
+    // The latest by time (the timeline need not be in order; of two at once, the later entry).
+    let mut latest: Option<(f64, InstanceSize)> = None;
+    for f in &doc.faults {
+        if let Fault::Resize { at_ms, node, size, .. } = f {
+            if *node == n.id && *at_ms <= now_ms && latest.is_none_or(|(t, _)| *at_ms >= t) {
+                latest = Some((*at_ms, *size));
+            }
+        }
+    }
+    latest.map(|(_, size)| size).or(s.instance_size)
+}
+
+/// Vertical scaling now: pick another instance size and restart the service as it (down for the default
+/// restart), a `resize` fault of the timeline. The choice is committed by the button, so moving through the
+/// list with the keyboard restarts nothing.
+fn resize_control(props: &InspectorProps, id: &str, now: InstanceSize) -> Html {
+    let sizes = kinds::of(NodeKind::Service)
+        .params
+        .iter()
+        .find_map(|p| match p.control {
+            Control::Choice(options) if p.key == "instance_size" => Some(options),
+            _ => None,
+        })
+        .unwrap_or(&[]);
+    let select = NodeRef::default();
+    let on_resize = {
+        let (select, node, at_ms) = (select.clone(), id.to_owned(), props.now_ms);
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            let picked = select
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if let Some(size) = size_named(&picked) {
+                on_action.emit(Action::Inject(Fault::Resize {
+                    at_ms,
+                    node: node.clone(),
+                    size,
+                    restart_ms: None,
+                }));
+            }
+        })
+    };
+    html! {
+        <div class="field connect" data-testid="resize">
+            <label for="resize-to" class="name">{ "Resize to" }</label>
+            <select id="resize-to" data-testid="resize-to" ref={select} disabled={!props.runnable}>
+                { for sizes.iter().filter(|(v, _)| size_named(v) != Some(now)).map(|(v, label)| html! {
+                    <option value={*v}>{ *label }</option>
+                }) }
+            </select>
+            <button type="button" class="tool" data-testid="resize-now" onclick={on_resize} disabled={!props.runnable}
+                    title="Restart this service as an instance of that size now: what it holds fails, it is down for a minute, then serves with workers scaled by vCPUs">
+                { "Resize now" }
+            </button>
+        </div>
+    }
+}
+
+/// The instance size the format names `name`.
+fn size_named(name: &str) -> Option<InstanceSize> {
+    codec::read(&Value::from(name)).ok()
 }
 
 fn link_buttons(props: &InspectorProps, from: &str, to: &str, latency: &Dist) -> Html {

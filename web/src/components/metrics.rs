@@ -1,7 +1,8 @@
 //! The metrics panel: completed, failed, throughput and latency (p50, p99, mean) readouts, per-node
 //! utilization bars (run averages once the run has ended), the run broken down by request class and by client
-//! (when there is more than one), and plots over time: p50/p99, throughput and errors, and the queue depth of
-//! the nodes that queued the most.
+//! (when there is more than one), and plots over time: p50/p99, throughput and errors, the queue depth of
+//! the nodes that queued the most, and, in runs that have them, autoscaling groups' sizes and what the billed
+//! instances cost per hour (with the total so far and the rate now among the readouts).
 
 use std::rc::Rc;
 
@@ -10,7 +11,8 @@ use yew::prelude::*;
 
 use crate::driver::{GroupRow, NodeView, Series};
 use crate::render::plot::{
-    self, ERRORS_COLOUR, GOODPUT_COLOUR, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS, THROUGHPUT_COLOUR,
+    self, COST_COLOUR, ERRORS_COLOUR, GOODPUT_COLOUR, GROUP_COLOURS, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS,
+    THROUGHPUT_COLOUR,
 };
 
 #[derive(Properties, PartialEq)]
@@ -53,6 +55,20 @@ pub struct MetricsProps {
     /// The scenario's real-time channel comparison, one row per mode.
     #[prop_or_default]
     pub realtime: Rc<Vec<ChannelReport>>,
+    /// What the billed instances have cost so far, and cost per hour now, in dollars (runs with any).
+    #[prop_or_default]
+    pub cost_usd: Option<f64>,
+    #[prop_or_default]
+    pub cost_per_hour: Option<f64>,
+}
+
+/// Dollars as a bill shows them: cents, or four decimals below a cent so a short run's cost is not `$0.00`.
+pub fn dollars(usd: f64) -> String {
+    if usd > 0.0 && usd < 0.01 {
+        format!("${usd:.4}")
+    } else {
+        format!("${usd:.2}")
+    }
 }
 
 /// `1234567` as `1,234,567`.
@@ -85,7 +101,11 @@ struct Plot<'a> {
     lines: Vec<plot::Line<'a>>,
 }
 
-/// The panel's plots, in order: latency, throughput and errors, and (when some node queued) queue depth.
+/// The most plots the panel draws.
+const PLOTS: usize = 5;
+
+/// The panel's plots, in order: latency, throughput and errors, (when some node queued) queue depth, (when
+/// the run has autoscaling groups) their sizes, and (when something is billed) the cost per hour.
 fn plots(s: &Series) -> Vec<Plot<'_>> {
     let line = |label, colour, values| plot::Line {
         label,
@@ -135,6 +155,33 @@ fn plots(s: &Series) -> Vec<Plot<'_>> {
                 .zip(QUEUE_COLOURS)
                 .map(|((l, v), c)| line(l, c, v))
                 .collect(),
+        });
+    }
+    // Each group's instances (solid: what is billed) and those taking requests (dashed, in its colour).
+    if !s.groups.is_empty() {
+        let mut lines = Vec::new();
+        for (g, c) in s.groups.iter().zip(GROUP_COLOURS) {
+            lines.push(line(&g.labels[0], c, &g.instances));
+            lines.push(plot::Line {
+                dashed: true,
+                ..line(&g.labels[1], c, &g.in_service)
+            });
+        }
+        out.push(Plot {
+            title: "Instances over time",
+            id: "group-plot",
+            unit: "",
+            t: &s.t,
+            lines,
+        });
+    }
+    if !s.cost.is_empty() && s.cost.len() == s.t.len() {
+        out.push(Plot {
+            title: "Cost per hour over time",
+            id: "cost-plot",
+            unit: " $/h",
+            t: &s.t,
+            lines: vec![line("cost", COST_COLOUR, &s.cost)],
         });
     }
     out
@@ -201,7 +248,13 @@ fn breakdown(title: &str, column: &'static str, id: &'static str, rows: &[GroupR
 
 #[component]
 pub fn Metrics(props: &MetricsProps) -> Html {
-    let refs = [use_node_ref(), use_node_ref(), use_node_ref()];
+    let refs: [NodeRef; PLOTS] = [
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    ];
     // Hover: which plot, at which x offset; the readout it produced.
     let hover = use_state(|| None::<(u8, f64)>);
     let readout = use_state_eq(|| None::<String>);
@@ -258,6 +311,11 @@ pub fn Metrics(props: &MetricsProps) -> Html {
             "value",
             format!("{} · {share:.0}%", thousands(g)),
         ));
+    }
+    // The bill: what the billed instances have cost so far, and cost per hour now.
+    if let (Some(total), Some(rate)) = (props.cost_usd, props.cost_per_hour) {
+        readouts.push(("Cost so far", "cost-total", "value", dollars(total)));
+        readouts.push(("Cost now", "cost-rate", "value", format!("{}/h", dollars(rate))));
     }
     if let Some(h) = props.hit_ratio {
         readouts.push(("Cache hit ratio", "hit-ratio", "value", format!("{:.1}%", h * 100.0)));
@@ -361,7 +419,15 @@ pub fn Metrics(props: &MetricsProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{dollars, thousands};
+
+    #[test]
+    fn dollars_show_cents_or_what_is_under_a_cent() {
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(0.1149), "$0.11");
+        assert_eq!(dollars(0.0042), "$0.0042");
+        assert_eq!(dollars(12.5), "$12.50");
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -24,7 +24,7 @@ pub use embed_bar::EmbedBar;
 pub use event_log::{EventLog, EventLogProps};
 pub use header::Header;
 pub use inspector::{Inspector, InspectorProps};
-pub use metrics::{thousands, Metrics, MetricsProps};
+pub use metrics::{dollars, thousands, Metrics, MetricsProps};
 pub use palette::{Palette, PaletteProps};
 pub use presets::{Presets, PresetsProps};
 pub use ring_view::{RingView, RingViewProps};

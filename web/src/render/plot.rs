@@ -14,6 +14,10 @@ pub const ERRORS_COLOUR: &str = "#dc2626";
 pub const GOODPUT_COLOUR: &str = "#7c3aed";
 /// The queue-depth plot's lines, one per node it follows.
 pub const QUEUE_COLOURS: [&str; 3] = ["#7c3aed", "#0891b2", "#db2777"];
+/// The group-size plot's colours, one per group (its instances solid, those in service dashed).
+pub const GROUP_COLOURS: [&str; 3] = ["#2563eb", "#16a34a", "#d97706"];
+/// The cost per hour.
+pub const COST_COLOUR: &str = "#0f766e";
 
 /// One line of a plot.
 pub struct Line<'a> {
