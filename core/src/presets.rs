@@ -101,6 +101,11 @@ pub const ALL: &[(&str, &str)] = &[
         "81-autoscale-flapping",
         include_str!("../../presets/81-autoscale-flapping.json"),
     ),
+    ("82-self-healing", include_str!("../../presets/82-self-healing.json")),
+    (
+        "83-scale-up-vs-out",
+        include_str!("../../presets/83-scale-up-vs-out.json"),
+    ),
     (
         "70-sessions-sticky",
         include_str!("../../presets/70-sessions-sticky.json"),
@@ -179,6 +184,8 @@ pub const NAMES: &[(&str, &str)] = &[
     ("65-retry-amplification", "65. Retry amplification across three layers"),
     ("80-autoscale-ramp", "80. Autoscaling: a daily ramp"),
     ("81-autoscale-flapping", "81. Autoscaling that flaps"),
+    ("82-self-healing", "82. A crashed instance healed by replacement"),
+    ("83-scale-up-vs-out", "83. Scale up or scale out, at the same price"),
     ("70-sessions-sticky", "70. Sessions in server memory, sticky routing"),
     ("71-sessions-shared-store", "71. Sessions in a shared store"),
     ("72-sessions-token", "72. Sessions in signed tokens"),

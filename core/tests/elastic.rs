@@ -363,3 +363,62 @@ fn the_same_seed_gives_the_same_run() {
     assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
     assert_eq!(la, lb);
 }
+
+/// Users with sessions in the memory of a group's instances.
+fn stateful_tier(store: &str) -> Value {
+    let mut v = tier(
+        150.0,
+        200.0,
+        json!({"desired": 3, "policy": "scheduled"}),
+        json!([{"action": "crash", "at_ms": 100000, "node": "web"}]),
+    );
+    v["nodes"][0]["spec"]["sessions"] = json!({"users": 500});
+    v["nodes"][1]["spec"]["sessions"] = json!({"store": store});
+    v
+}
+
+#[test]
+fn a_crashed_instance_loses_exactly_the_sessions_it_held_and_tokens_lose_none() {
+    let v = stateful_tier("memory");
+    let mut s = sim(&v, 4);
+    s.advance_to(SimTime(SimTime::from_millis_f64(100_000.0).0 - 1));
+    let before = s.report();
+    // The crash takes the oldest serving instance: the first.
+    let held = before.nodes.iter().find(|n| n.id == "web#1").unwrap().sessions.unwrap();
+    assert!(held > 100, "the sticky group spread the users: {held} on web#1");
+    assert_eq!(before.sessions.as_ref().unwrap().lost, 0);
+    s.run_to_end();
+    let after = s.report();
+    let sessions = after.sessions.unwrap();
+    assert_eq!(sessions.lost, held);
+    // Users who come back after the crash find their session gone, once each.
+    assert!(sessions.logged_out > 0 && sessions.logged_out <= held);
+    let (tokens, _, _) = run(&stateful_tier("token"), 4);
+    let t = tokens.sessions.unwrap();
+    assert_eq!((t.lost, t.logged_out), (0, 0));
+}
+
+#[test]
+fn presets_82_and_83_show_what_they_say() {
+    let run_preset = |name: &str| {
+        let (sc, _) = scenario::load(presets::get(name).unwrap()).unwrap();
+        let mut s = Sim::new(&sc, sc.seed).unwrap();
+        s.run_to_end();
+        s.report()
+    };
+    let healing = run_preset("82-self-healing");
+    assert_eq!(healing.groups[0].replacements, 1);
+    assert_eq!(healing.groups[0].in_service, 4);
+    let r = run_preset("83-scale-up-vs-out");
+    let lane = |id: &str| r.by_client.iter().find(|c| c.client == id).unwrap().figures.clone();
+    let (up, out) = (lane("up-users"), lane("out-users"));
+    // One box down takes the whole lane down; one instance of eight, an eighth of it.
+    assert!(
+        up.failed > 10 * out.failed,
+        "scale-up failed {}, scale-out {}",
+        up.failed,
+        out.failed
+    );
+    // Before that, one pooled queue waits less than eight small ones.
+    assert!(up.mean_ms < out.mean_ms, "{} vs {}", up.mean_ms, out.mean_ms);
+}

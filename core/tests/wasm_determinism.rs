@@ -68,3 +68,11 @@ fn sessions_matches_native_bytes() {
         include_str!("../../tests/scenarios/sessions/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn elastic_matches_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/elastic/scenario.json"),
+        include_str!("../../tests/scenarios/elastic/expected.json"),
+    );
+}

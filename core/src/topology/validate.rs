@@ -306,6 +306,8 @@ fn expand_groups(t: &mut Topology) {
         n.queue_capacity = None;
         n.index = None;
         n.admission = AdmissionCfg::default();
+        // Its instances keep the sessions; the balancer in front of them keeps none.
+        n.sessions = None;
     }
 }
 
