@@ -1,6 +1,7 @@
-//! The autoscaling ramp in the browser (#20): the web tier is drawn as a stack whose badge grows while the run
-//! plays, and mid scale-out (scrubbed to 20:30, an eighth instance booting) the badge, the size plot and the
-//! bill show it. Screenshot: `autoscale-ramp.png` in `target/e2e/`.
+//! Autoscaling in the browser (#20): the ramp's web tier is drawn as a stack whose badge grows while the run
+//! plays; mid scale-out (scrubbed to 20:30, an eighth instance booting) the badge, the size plot and the bill
+//! show it, and its inspector scales it out by one; the scale-up preset's big instance is resized live.
+//! Screenshots: `autoscale-ramp.png` and `scale-up-vs-out.png` in `target/e2e/`.
 
 use switchyard_e2e::{Context, Harness, Result};
 
@@ -102,6 +103,90 @@ async fn the_ramps_stack_grows_and_mid_scale_out_shows_a_booting_instance() -> R
     )
     .await?;
     h.screenshot("autoscale-ramp").await?;
+
+    // Scale it out by hand from its inspector: it aims for nine and launches a ninth, booting.
+    select(&h, "web").await?;
+    let desired = h.wait_for("[data-testid=scale-desired]").await?;
+    assert_eq!(desired.text().await.unwrap().trim(), "8 of 2–12");
+    h.click("[data-testid=scale-out]").await?;
+    h.wait_for("[data-testid=group-web][data-desired='9'][data-instances='9'][data-booting='2']")
+        .await
+        .context("the group aims for nine and boots a second instance")?;
+    assert!(h.find_all("#panic-banner").await?.is_empty(), "no panic banner");
+    h.assert_no_console_errors().await?;
+    h.close().await
+}
+
+/// Selects node `id` by clicking its box.
+async fn select(h: &Harness, id: &str) -> Result<()> {
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] > rect"))
+        .await?
+        .click()
+        .await
+        .context(&format!("selecting {id}"))?;
+    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
+        .await
+        .map(drop)
+}
+
+/// Scale up against scale out (preset 83), changed live from the inspector: the big instance resizes to an
+/// m5.8xlarge (it restarts, the log says so, the bill rises by the difference, the fault timeline lists it);
+/// the group of exactly eight cannot be scaled either way. Screenshot: `scale-up-vs-out.png`.
+#[tokio::test]
+async fn the_inspector_resizes_a_service_live() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open("/").await?;
+    h.choose_preset("83-scale-up-vs-out").await?;
+    for _ in 0..5 {
+        h.click("[data-testid=step-100ms]").await?;
+    }
+    let rate = h.wait_for("[data-testid=cost-rate]").await?.text().await.unwrap();
+    assert_eq!(rate, "$1.54/h", "one m5.4xlarge and eight m5.large at $0.768/h each");
+
+    select(&h, "big").await?;
+    h.wait_for("[data-testid=resize-to]")
+        .await?
+        .select_by_value("8xlarge")
+        .await
+        .context("choosing 8xlarge")?;
+    h.click("[data-testid=resize-now]").await?;
+    h.wait_for("[data-testid=canvas] [data-node=big][data-up=false]")
+        .await
+        .context("the big instance restarts")?;
+    h.poll(
+        "return document.querySelector('[data-testid=event-log]').textContent",
+        |v| {
+            v.as_str()
+                .is_some_and(|t| t.contains("restarting as 8xlarge (32 vCPU)"))
+        },
+    )
+    .await
+    .context("the log narrates the resize")?;
+    let rate = h.wait_for("[data-testid=cost-rate]").await?.text().await.unwrap();
+    assert_eq!(rate, "$2.30/h", "$1.536 + $0.768 an hour");
+
+    select(&h, "small").await?;
+    for button in ["scale-in", "scale-out"] {
+        let b = h.wait_for(&format!("[data-testid={button}]")).await?;
+        assert!(
+            b.attr("disabled").await.unwrap().is_some(),
+            "{button}: its bounds are eight and eight"
+        );
+    }
+    // Escape clears the selection: the scenario panel lists both actions in its fault timeline.
+    h.eval("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return 0")
+        .await?;
+    let entries = h
+        .poll(
+            "return [...document.querySelectorAll('[data-testid=fault-timeline] li span')].map(s => s.textContent)",
+            |v| v.as_array().is_some_and(|a| a.len() == 3),
+        )
+        .await
+        .context("the timeline lists the two crashes and the resize")?;
+    let entries: Vec<&str> = entries.as_array().unwrap().iter().filter_map(|e| e.as_str()).collect();
+    println!("fault timeline: {entries:?}");
+    assert!(entries[2].ends_with("big restarts as 8xlarge (32 vCPU)"), "{entries:?}");
+    h.screenshot("scale-up-vs-out").await?;
     assert!(h.find_all("#panic-banner").await?.is_empty(), "no panic banner");
     h.assert_no_console_errors().await?;
     h.close().await
