@@ -391,7 +391,7 @@ pub fn App() -> Html {
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
                          p50_ms={v.p50_ms} p99_ms={v.p99_ms} mean_ms={v.mean_ms} finished={v.finished}
                          in_flight={v.in_flight} issued={v.issued} goodput={v.goodput}
-                         cost_usd={v.cost_usd} cost_per_hour={v.cost_per_hour}
+                         cost_usd={v.cost_usd} cost_per_hour={v.cost_per_hour} sessions={v.sessions.clone()}
                          nodes={v.nodes.clone()} series={v.series.clone()}
                          by_class={v.by_class.clone()} by_client={v.by_client.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}

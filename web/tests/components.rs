@@ -201,6 +201,7 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         realtime: v.realtime.clone(),
         cost_usd: v.cost_usd,
         cost_per_hour: v.cost_per_hour,
+        sessions: v.sessions.clone(),
     }
 }
 
@@ -1497,6 +1498,47 @@ fn core_sim_of(doc: &scenario::Scenario, ms: f64) -> Sim {
     }
     sim.advance_to(end);
     sim
+}
+
+/// The sessions readouts are core's counts of the same run: sessions in server memory lose some when Web 2
+/// crashes at 10 s, in signed tokens none; runs without users show none.
+#[wasm_bindgen_test]
+async fn sessions_readouts_equal_cores_report_of_the_same_run() {
+    for id in ["70-sessions-sticky", "72-sessions-token"] {
+        let mut d = driver_on(id);
+        run(&mut d, 15_000.0);
+        let v = d.snapshot();
+        let (_, sim) = core_sim(id, 15_000.0);
+        let s = sim.report().sessions.expect("the preset's clients have users");
+        let m = mount::<Metrics>(metrics_props(&v)).await;
+        assert_eq!(
+            text(&m.one("[data-testid=sessions]")),
+            format!("{} · {}", thousands(s.users), thousands(s.active)),
+            "{id}: users and sessions"
+        );
+        assert_eq!(
+            count(&text(&m.one("[data-testid=sessions-lost]"))),
+            s.lost,
+            "{id}: lost"
+        );
+        assert_eq!(
+            count(&text(&m.one("[data-testid=logged-out]"))),
+            s.logged_out,
+            "{id}: logged out"
+        );
+        if id == "70-sessions-sticky" {
+            assert!(s.lost > 0, "the crash loses the sessions in Web 2's memory");
+        } else {
+            assert_eq!(s.lost, 0, "tokens live in no server");
+        }
+    }
+    let mut d = driver_on("01-single-server");
+    run(&mut d, 1_000.0);
+    let m = mount::<Metrics>(metrics_props(&d.snapshot())).await;
+    assert!(
+        m.find("[data-testid=sessions]").is_none(),
+        "no users, no sessions readout"
+    );
 }
 
 /// The by-class and by-client tables show core's rows of the same run, by class name and by the client's

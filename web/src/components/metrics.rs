@@ -60,6 +60,9 @@ pub struct MetricsProps {
     pub cost_usd: Option<f64>,
     #[prop_or_default]
     pub cost_per_hour: Option<f64>,
+    /// Users and sessions (runs where a client has users).
+    #[prop_or_default]
+    pub sessions: Option<switchyard_core::metrics::SessionsReport>,
 }
 
 /// Dollars as a bill shows them: cents, or four decimals below a cent so a short run's cost is not `$0.00`.
@@ -316,6 +319,18 @@ pub fn Metrics(props: &MetricsProps) -> Html {
     if let (Some(total), Some(rate)) = (props.cost_usd, props.cost_per_hour) {
         readouts.push(("Cost so far", "cost-total", "value", dollars(total)));
         readouts.push(("Cost now", "cost-rate", "value", format!("{}/h", dollars(rate))));
+    }
+    // Sessions: how many users, how many still logged in, and what losing an instance cost them.
+    if let Some(s) = &props.sessions {
+        readouts.push((
+            "Users · logged in",
+            "sessions",
+            "value",
+            format!("{} · {}", thousands(s.users), thousands(s.active)),
+        ));
+        let bad = |n: u64| if n > 0 { "value bad" } else { "value" };
+        readouts.push(("Sessions lost", "sessions-lost", bad(s.lost), thousands(s.lost)));
+        readouts.push(("Logged out", "logged-out", bad(s.logged_out), thousands(s.logged_out)));
     }
     if let Some(h) = props.hit_ratio {
         readouts.push(("Cache hit ratio", "hit-ratio", "value", format!("{:.1}%", h * 100.0)));

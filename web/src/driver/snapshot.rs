@@ -113,6 +113,8 @@ pub struct Snapshot {
     /// What the billed instances have cost so far and cost per hour now, in dollars (runs with any).
     pub cost_usd: Option<f64>,
     pub cost_per_hour: Option<f64>,
+    /// Users of stateful clients and what happened to their sessions (runs where a client has users).
+    pub sessions: Option<switchyard_core::metrics::SessionsReport>,
     pub layout: Option<Rc<Layout>>,
     /// `(t_ms, p50_ms, p99_ms)` per completed metrics bucket.
     pub series: Rc<Series>,
@@ -239,6 +241,7 @@ impl Driver {
         snap.goodput = report.goodput;
         snap.cost_usd = report.cost.as_ref().map(|c| c.total_usd);
         snap.cost_per_hour = report.cost.as_ref().map(|c| c.per_hour);
+        snap.sessions = report.sessions.clone();
         snap.p50_ms = report.latency_ms.p50;
         snap.p99_ms = report.latency_ms.p99;
         snap.mean_ms = report.latency_ms.mean;
