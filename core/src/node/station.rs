@@ -521,22 +521,27 @@ mod tests {
             aside_checked: true,
             ..TestView::default()
         };
-        let mut calls = Vec::new();
-        loop {
-            match proceed(&v) {
-                Step::Call { pos } => {
-                    calls.push(pos);
-                    v.step = pos as u32 + 1;
-                }
-                Step::Respond => break,
-                other => panic!("a station does not {other:?}"),
-            }
-            assert!(calls.len() <= v.out.len(), "no dependency is called twice");
-        }
+        let calls = calls_in_order(&mut v);
         assert_eq!(calls, [0, 2], "reads skip the write-only edge");
         v.class = Class::ApiWrite;
         v.step = 0;
         assert_eq!(proceed(&v), Step::Call { pos: 1 });
+    }
+
+    /// The positions a station calls, in order, until it answers (each call's answer moves it on).
+    fn calls_in_order(v: &mut TestView) -> Vec<usize> {
+        let mut calls = Vec::new();
+        loop {
+            match proceed(v) {
+                Step::Call { pos } => {
+                    calls.push(pos);
+                    v.step = pos as u32 + 1;
+                }
+                Step::Respond => return calls,
+                other => panic!("a station does not {other:?}"),
+            }
+            assert!(calls.len() <= v.out.len(), "no dependency is called twice");
+        }
     }
 
     #[test]
@@ -561,18 +566,7 @@ mod tests {
         };
         assert_eq!(proceed(&v), Step::Session { pos: 1 }, "the store before any other call");
         v.session_due = false;
-        let mut calls = Vec::new();
-        loop {
-            match proceed(&v) {
-                Step::Call { pos } => {
-                    calls.push(pos);
-                    v.step = pos as u32 + 1;
-                }
-                Step::Respond => break,
-                other => panic!("a station does not {other:?}"),
-            }
-            assert!(calls.len() <= v.out.len(), "no dependency is called twice");
-        }
+        let calls = calls_in_order(&mut v);
         assert_eq!(calls, [0, 2], "the store's edge carries session lookups only");
         // A request without a user (or already checked) skips the store and its edge alike.
         let stateless = TestView {

@@ -482,11 +482,7 @@ mod tests {
     /// The scenario run by core alone to `ms`.
     fn core_at(doc: &Scenario, ms: f64) -> Sim {
         let mut sim = Sim::new(doc, doc.seed).expect("the scenario runs");
-        let end = SimTime::from_millis_f64(ms);
-        while sim.next_wakeup().is_some_and(|t| t <= end) {
-            sim.step();
-        }
-        sim.advance_to(end);
+        sim.advance_to(SimTime::from_millis_f64(ms));
         sim
     }
 
