@@ -129,12 +129,16 @@ fn scale_out_waits_a_whole_window_and_capacity_arrives_after_boot_and_registrati
     }
 }
 
-fn plateau_changes(name: &str) -> (usize, f64) {
-    let text = presets::get(name).unwrap();
-    let (sc, _) = scenario::load(text).unwrap();
+/// A preset run to its end with its own seed.
+fn run_preset(name: &str) -> (Report, Sim) {
+    let (sc, _) = scenario::load(presets::get(name).unwrap()).unwrap();
     let mut s = Sim::new(&sc, sc.seed).unwrap();
     s.run_to_end();
-    let r = s.report();
+    (s.report(), s)
+}
+
+fn plateau_changes(name: &str) -> (usize, f64) {
+    let (r, _) = run_preset(name);
     let g = &r.groups[0];
     // The ramp ends at 20 minutes and the rate drops at 30: a minute after the ramp, the load is steady.
     let mut changes = 0;
@@ -162,11 +166,7 @@ fn the_flapping_preset_flaps_on_a_steady_load_and_the_ramp_preset_holds() {
 #[test]
 fn the_bill_is_the_integral_of_instances_times_price() {
     for name in ["80-autoscale-ramp", "81-autoscale-flapping"] {
-        let text = presets::get(name).unwrap();
-        let (sc, _) = scenario::load(text).unwrap();
-        let mut s = Sim::new(&sc, sc.seed).unwrap();
-        s.run_to_end();
-        let r = s.report();
+        let (r, s) = run_preset(name);
         let g = &r.groups[0];
         let end = s.now().0 as f64 / 1e6;
         let mut area_ms = 0.0;
@@ -400,16 +400,10 @@ fn a_crashed_instance_loses_exactly_the_sessions_it_held_and_tokens_lose_none() 
 
 #[test]
 fn presets_82_and_83_show_what_they_say() {
-    let run_preset = |name: &str| {
-        let (sc, _) = scenario::load(presets::get(name).unwrap()).unwrap();
-        let mut s = Sim::new(&sc, sc.seed).unwrap();
-        s.run_to_end();
-        s.report()
-    };
-    let healing = run_preset("82-self-healing");
+    let (healing, _) = run_preset("82-self-healing");
     assert_eq!(healing.groups[0].replacements, 1);
     assert_eq!(healing.groups[0].in_service, 4);
-    let r = run_preset("83-scale-up-vs-out");
+    let (r, _) = run_preset("83-scale-up-vs-out");
     let lane = |id: &str| r.by_client.iter().find(|c| c.client == id).unwrap().figures.clone();
     let (up, out) = (lane("up-users"), lane("out-users"));
     // One box down takes the whole lane down; one instance of eight, an eighth of it.
