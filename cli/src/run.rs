@@ -198,6 +198,9 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             ("bulkhead full", f.bulkhead_full),
             ("deadline exceeded", f.deadline_exceeded),
             ("logged out", f.logged_out),
+            ("unsupported", f.unsupported),
+            ("aborted", f.aborted),
+            ("out of memory", f.out_of_memory),
         ];
         let shown: Vec<String> = resilience
             .iter()

@@ -35,6 +35,9 @@ pub const MAX_CACHE_CAPACITY: u64 = 500_000;
 pub const MAX_TOTAL_CACHE_CAPACITY: u64 = 500_000;
 /// The most users one client may have (`sessions.users`): each user's session costs the run 8 bytes.
 pub const MAX_USERS: u32 = 1_000_000;
+
+/// The most operations a workload's `ops` mix lists.
+pub const MAX_OPS: usize = 16;
 /// The most users all the clients of a scenario may have together (8 MB of session state when all log in).
 pub const MAX_TOTAL_USERS: u64 = 1_000_000;
 /// The most requests one run may issue.

@@ -51,10 +51,16 @@ pub enum FailReason {
     /// The user's session was gone (lost with the instance or store that held it, or held by another
     /// instance): the service logged the user in again and refused this request.
     LoggedOut = 14,
+    /// The database's engine cannot run the request's operation (a join on a key-value store).
+    Unsupported = 15,
+    /// A transaction waited longer than the engine's `lock_timeout_ms` for a row lock and was aborted.
+    Aborted = 16,
+    /// A key-value store with full memory refused a new key (`when_full: refuse`).
+    OutOfMemory = 17,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 15] = [
+    pub const ALL: [FailReason; 18] = [
         FailReason::Refused,
         FailReason::QueueFull,
         FailReason::Timeout,
@@ -70,6 +76,9 @@ impl FailReason {
         FailReason::BulkheadFull,
         FailReason::DeadlineExceeded,
         FailReason::LoggedOut,
+        FailReason::Unsupported,
+        FailReason::Aborted,
+        FailReason::OutOfMemory,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +98,9 @@ impl FailReason {
             FailReason::BulkheadFull => "bulkhead_full",
             FailReason::DeadlineExceeded => "deadline_exceeded",
             FailReason::LoggedOut => "logged_out",
+            FailReason::Unsupported => "unsupported",
+            FailReason::Aborted => "aborted",
+            FailReason::OutOfMemory => "out_of_memory",
         }
     }
 }
@@ -322,6 +334,8 @@ pub struct Metrics {
     pub by_class: [GroupStats; 4],
     /// Calls by client, in client order (the topology order of client nodes).
     pub by_client: Vec<GroupStats>,
+    /// Calls by client and operation, for clients with an `ops` mix: `by_op[client][op]`.
+    pub by_op: Vec<Vec<GroupStats>>,
     pub tasks: TaskStats,
     pub(crate) in_flight: u64,
     pub(crate) in_flight_area: u128,
@@ -374,6 +388,7 @@ impl Metrics {
             nodes: vec![NodeStats::default(); nodes],
             by_class: Default::default(),
             by_client: vec![GroupStats::default(); clients],
+            by_op: Vec::new(),
             tasks: TaskStats::default(),
             in_flight: 0,
             in_flight_area: 0,
@@ -477,6 +492,23 @@ impl Metrics {
         }
         if let Some(g) = self.by_client.get_mut(client as usize) {
             g.failed += 1;
+        }
+    }
+
+    /// Client `client`'s call performing the `op`-th operation of its mix started (`ok: None`), succeeded
+    /// after `ok: Some(latency)`, or failed (`failed`).
+    pub(crate) fn op_event(&mut self, client: u32, op: u8, ok: Option<u64>, failed: bool) {
+        let Some(g) = self
+            .by_op
+            .get_mut(client as usize)
+            .and_then(|ops| ops.get_mut(op as usize))
+        else {
+            return;
+        };
+        match (ok, failed) {
+            (Some(latency_ns), _) => g.ok(latency_ns),
+            (None, true) => g.failed += 1,
+            (None, false) => g.issued += 1,
         }
     }
 
@@ -694,6 +726,15 @@ pub struct FailedReport {
     /// Calls that ended refused for a lost session (left out when zero).
     #[serde(skip_serializing_if = "is_zero")]
     pub logged_out: u64,
+    /// Operations a database's engine cannot run (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unsupported: u64,
+    /// Transactions aborted after waiting too long for a row lock (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub aborted: u64,
+    /// Writes a full key-value store refused (left out when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub out_of_memory: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -845,6 +886,10 @@ pub struct Report {
     /// The calls of each client, in topology order; the rows add up to `issued`, `completed` and `failed`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by_client: Vec<ClientReport>,
+    /// The calls of each operation of each client with an `ops` mix, clients in topology order, operations
+    /// in the mix's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_op: Vec<OpReport>,
     /// Time-averaged calls in flight (L in Little's law).
     pub mean_in_flight: f64,
     pub events: u64,
@@ -860,6 +905,9 @@ pub struct Report {
     /// Replicated database clusters: availability and consistency side by side.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub databases: Vec<DbReport>,
+    /// Databases with a storage engine, in topology order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub engines: Vec<EngineReport>,
     /// Calls that succeeded within their client's `deadline_ms` (runs where a client sets one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub goodput: Option<u64>,
@@ -880,6 +928,77 @@ pub struct Report {
     /// Users and sessions (runs where a client has users with sessions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions: Option<SessionsReport>,
+}
+
+/// The calls of one operation of one client's `ops` mix.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct OpReport {
+    pub client: String,
+    pub op: &'static str,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
+/// What one operation cost a database engine's workers.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EngineOpReport {
+    pub op: &'static str,
+    pub served: u64,
+    /// Mean worker time per operation (its service time with the engine's cost), excluding lock waits.
+    pub mean_service_ms: f64,
+}
+
+/// A database's storage engine over the run. Counters of other profiles are left out when zero.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EngineReport {
+    pub node: String,
+    pub profile: &'static str,
+    /// Per operation served, in operation order.
+    pub ops: Vec<EngineOpReport>,
+    /// Operations it refused because its kind of store cannot run them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unsupported: u64,
+    /// Transactions that took a row lock; those that had to wait; the mean wait over all of them, and the
+    /// longest.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub transactions: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lock_waits: u64,
+    #[serde(skip_serializing_if = "is_zero_f")]
+    pub lock_wait_mean_ms: f64,
+    #[serde(skip_serializing_if = "is_zero_f")]
+    pub lock_wait_max_ms: f64,
+    /// Transactions aborted after `lock_timeout_ms`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub aborts: u64,
+    /// Wide-column: sorted runs at the end and at most, memtable flushes and compactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_runs: Option<u32>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flushes: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub compactions: u64,
+    /// Key-value with a memory limit: keys held at the end, gets that found their key or not, keys evicted,
+    /// new keys refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<u64>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub hits: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub misses: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub evictions: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refused_full: u64,
+    /// Document, denormalized: joins that read copies a write was still rewriting.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stale_reads: u64,
+}
+
+fn is_zero_f(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// An autoscaling group over the run: its size now, what it did, and its size after each change.

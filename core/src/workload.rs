@@ -2,6 +2,7 @@
 //! request each is (class mix). Built from `scenario::v1` after validation; every draw uses the client's own
 //! seeded stream.
 
+use crate::dbengine::DbOp;
 use crate::dist::zipf::Zipf;
 use crate::rng::SimRng;
 use crate::scenario::v1::values as v1;
@@ -376,6 +377,57 @@ pub struct Workload {
     /// Message sizes by class (indexed by `Class as usize`); `None` when the workload sets none, so runs
     /// without sizes draw nothing for them.
     pub sizes: Option<Box<[Option<MessageSize>; 4]>>,
+    /// The database operations and their mix, when the workload has `ops` (then they decide the class).
+    pub ops: Option<Box<OpMix>>,
+}
+
+/// A workload's operations with cumulative weights.
+#[derive(Clone, Debug)]
+pub struct OpMix {
+    pub ops: Vec<DbOp>,
+    cumulative: Vec<f64>,
+}
+
+impl OpMix {
+    pub fn from_v1(entries: &[v1::OpEntry]) -> Option<Self> {
+        if entries.is_empty() {
+            return None;
+        }
+        let total: f64 = entries.iter().map(|e| e.weight.unwrap_or(1.0)).sum();
+        let mut acc = 0.0;
+        let cumulative = entries
+            .iter()
+            .map(|e| {
+                acc += e.weight.unwrap_or(1.0) / total;
+                acc
+            })
+            .collect();
+        Some(OpMix {
+            ops: entries.iter().map(DbOp::from_entry).collect(),
+            cumulative,
+        })
+    }
+
+    /// Draws an operation (its position in the list); a single operation draws nothing.
+    pub fn sample(&self, rng: &mut SimRng) -> u8 {
+        if self.ops.len() == 1 {
+            return 0;
+        }
+        let u = rng.unit();
+        self.cumulative
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(self.ops.len() - 1) as u8
+    }
+
+    /// The class a request performing operation `i` has: writes for `put` and `txn`, reads otherwise.
+    pub fn class(&self, i: u8) -> Class {
+        if self.ops[i as usize].is_write() {
+            Class::ApiWrite
+        } else {
+            Class::ApiRead
+        }
+    }
 }
 
 impl Workload {
@@ -395,6 +447,7 @@ impl Workload {
             keys: KeyDist::from_v1(&w.keys)?,
             mix: ClassMix::from_v1(&w.mix),
             sizes,
+            ops: OpMix::from_v1(&w.ops).map(Box::new),
         })
     }
 

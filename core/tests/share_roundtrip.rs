@@ -114,6 +114,7 @@ fn workload() -> impl Strategy<Value = Workload> {
                 mix,
                 message_bytes: None,
                 message_bytes_by_class: Default::default(),
+                ops: Vec::new(),
             }
         })
 }
@@ -263,6 +264,7 @@ fn station() -> impl Strategy<Value = StationSpec> {
                     service_time,
                     crash_at_ms,
                     index: None,
+                    engine: None,
                     error_rate,
                     rate_limit,
                     shed,

@@ -88,8 +88,13 @@ impl Sim {
         self.top_mut(req).pos = NONE;
         let ni = f.node as usize;
         let pos = f.pos as usize;
-        // A user logged out is the backend working as it should (a 4xx, not a 5xx): it does not count against it.
-        let ok = !outcome.is_failure() || outcome == Outcome::Fail(FailReason::LoggedOut);
+        // A user logged out, or an operation the database cannot run, is the backend working as it should (a 4xx,
+        // not a 5xx): it does not count against it.
+        let ok = !outcome.is_failure()
+            || matches!(
+                outcome,
+                Outcome::Fail(FailReason::LoggedOut) | Outcome::Fail(FailReason::Unsupported)
+            );
         let rtt = self.now - f.sent;
         let outlier = self.balance_cfg(f.node).and_then(|b| b.outlier);
         let now = self.now;

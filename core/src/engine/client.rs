@@ -46,7 +46,13 @@ impl Sim {
         } else if self.nodes[node as usize].up {
             let c = &mut self.clients[client as usize];
             let key = c.workload.keys.sample(&mut c.rng);
-            let class = c.workload.mix.sample(&mut c.rng);
+            let (class, op) = match c.workload.ops.as_deref() {
+                Some(ops) => {
+                    let i = ops.sample(&mut c.rng);
+                    (ops.class(i), i)
+                }
+                None => (c.workload.mix.sample(&mut c.rng), NO_OP),
+            };
             let bytes = c.workload.message_bytes(class, &mut c.rng);
             if class.is_write() && self.versions_full(key) {
                 self.metrics.call_started(self.now, client, Some(class));
@@ -68,6 +74,10 @@ impl Sim {
                 }
             }
             self.metrics.call_started(self.now, client, Some(class));
+            if op != NO_OP {
+                self.calls[call].op = op;
+                self.metrics.op_event(client, op, None, false);
+            }
             self.db_invoke(call);
             self.start_attempt(call);
         }
@@ -93,6 +103,7 @@ impl Sim {
         c.attempt = 0;
         c.awaiting_retry = false;
         c.user = NONE;
+        c.op = NO_OP;
         h.index()
     }
 
@@ -123,6 +134,14 @@ impl Sim {
         let node = self.clients[client as usize].node;
         let req = self.alloc_req(Purpose::Attempt { call, attempt }, key, class);
         self.reqs[req].bytes = bytes;
+        let op = self.calls[call.index()].op;
+        if op != NO_OP {
+            self.reqs[req].op = self.clients[client as usize]
+                .workload
+                .ops
+                .as_deref()
+                .map(|o| o.ops[op as usize]);
+        }
         self.reqs[req].user = user;
         let epoch = self.nodes[node as usize].epoch;
         self.reqs[req].frames.push(Frame::at(node, NONE, epoch, 0));
@@ -208,6 +227,8 @@ impl Sim {
             _ => true,
         };
         self.metrics.call_ok(self.now, self.now - start, good, client, class);
+        self.metrics
+            .op_event(client, self.calls[call].op, Some(self.now - start), false);
         self.db_call_ok(call, req);
         self.free_call(call);
         self.free_req(req);
@@ -253,6 +274,7 @@ impl Sim {
         }
         let (client, class) = self.call_group(call);
         self.metrics.call_failed(self.now, reason, client, class);
+        self.metrics.op_event(client, self.calls[call].op, None, true);
         self.db_call_failed(call, reason);
         self.free_call(call);
     }

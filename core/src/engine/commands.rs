@@ -326,6 +326,7 @@ impl Sim {
         self.sessions_node_lost(node);
         self.shard_crashed(node);
         self.db_on_crash(node);
+        self.storage_crashed(node);
         for r in waiting.into_iter().chain(coalesced) {
             if self.reqs.is_live(r) {
                 self.fail_from_dead(r.index());

@@ -22,6 +22,7 @@ mod sessions;
 mod setup;
 mod shard;
 mod slab;
+mod storage;
 mod tasks;
 
 use crate::cache::{Capacity, Eviction};
@@ -167,6 +168,8 @@ enum Ev {
     },
     /// Replication traffic, coordinator timeouts and elections of replicated databases.
     Db(db::DbEv),
+    /// Row-lock timeouts, round trips and compactions of storage engines.
+    Storage(storage::StorageEv),
     /// A write-back cache writes a dirty key to its origin.
     CacheFlush {
         node: u32,
@@ -202,6 +205,8 @@ struct TaskState {
     queue: NodeIx,
     key: u64,
     class: Class,
+    /// The database operation of the request it carries.
+    op: Option<crate::dbengine::DbOp>,
     born: u64,
     /// Copies in the backlog or with workers.
     live: u32,
@@ -284,6 +289,8 @@ struct Req {
     seen: (NodeIx, u64),
     /// The user who made it (`NONE`: its client has no users).
     user: u32,
+    /// The database operation it performs (`None`: a get or put by its class).
+    op: Option<crate::dbengine::DbOp>,
     frames: Vec<Frame>,
 }
 
@@ -298,7 +305,12 @@ struct Call {
     awaiting_retry: bool,
     /// The user who made the call (`NONE`: its client has no users); its retries are theirs too.
     user: u32,
+    /// The operation of its client's `ops` mix it performs (`NO_OP`: the client has none).
+    op: u8,
 }
+
+/// A call of a client without an `ops` mix.
+const NO_OP: u8 = u8::MAX;
 
 struct ClientState {
     node: NodeIx,
@@ -397,6 +409,8 @@ pub struct Sim {
     realtime: Option<Vec<crate::realtime::ChannelReport>>,
     /// Per node: a shard router's placement and counters (`None` for other nodes).
     shards: Vec<Option<Box<shard::ShardState>>>,
+    /// Per node: a database's storage engine state (`None` for nodes without an engine).
+    storage: Vec<Option<Box<storage::Storage>>>,
     db: db::DbState,
     split: netsplit::Netsplit,
     /// Cache entries' versions and dirty state, coalescing waiters, origin key versions.
@@ -588,6 +602,7 @@ impl Sim {
                         let (client, class) = self.call_group(call);
                         self.metrics
                             .call_failed(self.now, FailReason::MemoryLimit, client, class);
+                        self.metrics.op_event(client, self.calls[call].op, None, true);
                         self.db_call_failed(call, FailReason::MemoryLimit);
                         self.free_call(call);
                     } else {
@@ -604,6 +619,7 @@ impl Sim {
             }
             Ev::ShardMigrate { router } => self.on_shard_migrate(router),
             Ev::Db(ev) => self.on_db_event(ev),
+            Ev::Storage(ev) => self.on_storage_event(ev),
             Ev::CacheFlush { node, epoch, key } => self.on_cache_flush(node, epoch, key),
             Ev::GroupTick { group } => self.on_group_tick(group),
             Ev::Instance { group, slot, gen } => self.on_instance(group, slot, gen),
@@ -647,6 +663,7 @@ impl Sim {
             outcome: Outcome::Ok,
             seen: (NONE, 0),
             user: NONE,
+            op: None,
             frames: Vec::with_capacity(8),
         });
         r.id = id;
@@ -661,6 +678,7 @@ impl Sim {
         r.outcome = Outcome::Ok;
         r.seen = (NONE, 0);
         r.user = NONE;
+        r.op = None;
         r.frames.clear();
         h.index()
     }
@@ -786,6 +804,19 @@ impl Sim {
         let Some(verify_ns) = self.session_on_take(req, node) else {
             return false;
         };
+        let engine = self.topo.nodes[ni].engine.is_some();
+        let (extra_ns, locks) = if engine {
+            match self.storage_plan(ni, req) {
+                storage::Plan::Serve { extra_ns, cost } => (extra_ns, cost.locks_row),
+                storage::Plan::Refuse(reason) => {
+                    self.reqs[req].queued_at = NOT_QUEUED;
+                    self.respond(req, Outcome::Fail(reason));
+                    return false;
+                }
+            }
+        } else {
+            (self.index_ns(ni, req), false)
+        };
         let st = &mut self.nodes[ni];
         self.metrics.nodes[ni].touch(self.now, st.busy, st.waiting.len() + st.backlog.len());
         st.busy += 1;
@@ -802,11 +833,21 @@ impl Sim {
         } else {
             d.sample_ns(&mut self.nodes[ni].rng)
         }
-        .saturating_add(self.index_ns(ni, req))
+        .saturating_add(extra_ns)
         .saturating_add(verify_ns);
-        let speed = self.nodes[ni].speed;
+        let mut speed = self.nodes[ni].speed;
+        if engine {
+            speed *= self.storage_speed(ni);
+        }
         if speed != 1.0 {
             dt = (dt as f64 / speed).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
+        }
+        if engine {
+            self.storage_worked(ni, req, dt);
+            if locks && self.storage_lock(ni, req, dt) {
+                // It waits for its row lock, holding the worker; its service starts when the lock is its.
+                return true;
+            }
         }
         if dt == 0 {
             self.on_service_done(req);
@@ -818,6 +859,20 @@ impl Sim {
     }
 
     fn on_service_done(&mut self, req: u32) {
+        let f = *self.top(req);
+        let n = &self.nodes[f.node as usize];
+        if !n.up || n.epoch != f.epoch {
+            self.fail_from_dead(req);
+            return;
+        }
+        if self.topo.nodes[f.node as usize].engine.is_some() && self.storage_served(req, f.node) {
+            return;
+        }
+        self.finish_service(req);
+    }
+
+    /// The node on top has served `req` (a storage engine's round trips included): count it and go on.
+    fn finish_service(&mut self, req: u32) {
         let f = *self.top(req);
         let n = &self.nodes[f.node as usize];
         if !n.up || n.epoch != f.epoch {

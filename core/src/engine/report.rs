@@ -99,6 +99,9 @@ impl Sim {
                 bulkhead_full: f[FailReason::BulkheadFull as usize],
                 deadline_exceeded: f[FailReason::DeadlineExceeded as usize],
                 logged_out: f[FailReason::LoggedOut as usize],
+                unsupported: f[FailReason::Unsupported as usize],
+                aborted: f[FailReason::Aborted as usize],
+                out_of_memory: f[FailReason::OutOfMemory as usize],
             },
             attempts: m.attempts,
             retries: m.retries,
@@ -131,6 +134,21 @@ impl Sim {
                     figures: g.figures(secs),
                 })
                 .collect(),
+            by_op: self
+                .clients
+                .iter()
+                .zip(&m.by_op)
+                .flat_map(|(c, ops)| {
+                    let client = &self.topo.nodes[c.node as usize].id;
+                    let kinds = c.workload.ops.as_deref().map(|o| o.ops.as_slice()).unwrap_or(&[]);
+                    kinds.iter().zip(ops).map(move |(op, g)| crate::metrics::OpReport {
+                        client: client.clone(),
+                        op: op.name(),
+                        figures: g.figures(secs),
+                    })
+                })
+                .collect(),
+            engines: self.engine_reports(),
             mean_in_flight: round4(m.mean_in_flight(SimTime(elapsed))),
             events: self.events,
             nodes,

@@ -132,17 +132,18 @@ impl Sim {
         if attempt > 1 {
             self.edges[ei].rt.as_deref_mut().expect("state").retries += 1;
         }
-        let (key, class, bytes, seen, deadline, user) = {
+        let (key, class, bytes, seen, deadline, user, op) = {
             let r = &self.reqs[p];
-            (r.key, r.class, r.bytes, r.seen, r.deadline, r.user)
+            (r.key, r.class, r.bytes, r.seen, r.deadline, r.user, r.op)
         };
         let h = self.hop_calls.handle(hc);
         let child = self.alloc_req(Purpose::Hop { hc: h, attempt, edge }, key, class);
         let r = &mut self.reqs[child];
         r.bytes = bytes;
         r.seen = seen;
-        // The attempt is the caller's request's: a service behind this edge sees its user.
+        // The attempt is the caller's request's: a service behind this edge sees its user and operation.
         r.user = user;
+        r.op = op;
         // A propagated deadline shrinks to this attempt's timeout (gRPC's rule); none stays none.
         r.deadline = match timeout {
             Some(t) if deadline != u64::MAX => deadline.min(self.now.saturating_add(t)),

@@ -117,6 +117,15 @@ impl Sim {
         timeline.sort_by_key(|(t, _)| *t);
 
         let mut metrics = Metrics::new(n, clients.len(), bucket_ns.max(1_000_000));
+        if clients.iter().any(|c| c.workload.ops.is_some()) {
+            metrics.by_op = clients
+                .iter()
+                .map(|c| {
+                    let n = c.workload.ops.as_ref().map_or(0, |o| o.ops.len());
+                    vec![crate::metrics::GroupStats::default(); n]
+                })
+                .collect();
+        }
         metrics.sessions = sessions.as_ref().map(|_| crate::metrics::SessionStats {
             users: topo
                 .nodes
@@ -187,6 +196,16 @@ impl Sim {
                 })
                 .collect(),
             db: db::DbState::new(&topo, seed, &client_nodes),
+            storage: topo
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, def)| {
+                    def.engine
+                        .as_deref()
+                        .map(|c| Box::new(storage::Storage::new(c, seed, i)))
+                })
+                .collect(),
             split: netsplit::Netsplit::default(),
             caches: cache_node::Caches::new(&topo),
             elastic: group::Elastic::new(&topo),

@@ -422,6 +422,7 @@ impl Sim {
         if let Purpose::QueryPart { query } = purpose {
             // A part of a user's query is that user's.
             self.reqs[child].user = self.reqs.get(query).map_or(NONE, |q| q.user);
+            self.reqs[child].op = self.reqs.get(query).and_then(|q| q.op);
         }
         let epoch = self.nodes[router as usize].epoch;
         let now = self.now;

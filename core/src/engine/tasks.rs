@@ -8,9 +8,9 @@ impl Sim {
     /// pull.
     pub(super) fn enqueue(&mut self, req: u32, node: NodeIx) {
         let ni = node as usize;
-        let (class, key) = {
+        let (class, key, op) = {
             let r = &self.reqs[req];
-            (r.class, r.key)
+            (r.class, r.key, r.op)
         };
         let id = self.next_task;
         self.next_task += 1;
@@ -21,6 +21,7 @@ impl Sim {
                 queue: node,
                 key,
                 class,
+                op,
                 born: self.now,
                 live: 1,
                 deliveries: 0,
@@ -28,6 +29,7 @@ impl Sim {
                 done: false,
             },
         );
+        self.reqs[task].op = op;
         self.reqs[task]
             .frames
             .push(Frame::at(node, NONE, self.nodes[ni].epoch, 0));
@@ -112,6 +114,7 @@ impl Sim {
         let epoch = self.nodes[qi].epoch;
         let r = &mut self.reqs[copy];
         r.born = t.born;
+        r.op = t.op;
         r.frames.push(Frame::at(t.queue, NONE, epoch, 0));
         let copy = self.reqs.handle(copy);
         if let Some(t) = self.tasks.get_mut(&id) {

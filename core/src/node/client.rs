@@ -7,7 +7,7 @@ use super::calls::{retry_cfg, RetryCfg, RetryPolicy, BUDGET, JITTERS};
 use super::{Behavior, Built, Check};
 use crate::limits::MAX_USERS;
 use crate::scenario::params::{opt, p, Control, Param, MS};
-use crate::scenario::params::{ARRIVALS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX, WORKLOAD_KEYS};
+use crate::scenario::params::{ARRIVALS, MESSAGE_BYTES, MESSAGE_BYTES_BY_CLASS, MIX, WORKLOAD_KEYS, WORKLOAD_OPS};
 use crate::scenario::v1::codec::json_spec;
 use crate::scenario::v1::values::*;
 use crate::topology::check::{opt_ms, validate_workload};
@@ -74,6 +74,7 @@ pub const CLIENT: &[Param] = &[
     MIX[1],
     MIX[2],
     MIX[3],
+    WORKLOAD_OPS,
     MESSAGE_BYTES,
     MESSAGE_BYTES_BY_CLASS,
     opt(

@@ -269,6 +269,8 @@ pub struct Built {
     pub crash_at: Option<SimTime>,
     /// Databases: the table behind it, whose indexes cost service time.
     pub index: Option<station::IndexCfg>,
+    /// Databases: the storage engine that costs each operation.
+    pub engine: Option<Box<crate::dbengine::EngineCfg>>,
     /// Error rate, rate limit and load shedding.
     pub admission: calls::AdmissionCfg,
     /// Services: an autoscaling group, self-healing, the instance's size and price.
@@ -287,6 +289,7 @@ impl Built {
             queue_capacity: None,
             crash_at: None,
             index: None,
+            engine: None,
             admission: calls::AdmissionCfg::default(),
             elastic: group::ElasticCfg::default(),
             sessions: None,

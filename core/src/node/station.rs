@@ -4,6 +4,7 @@
 use super::calls::{error_rate, AdmissionCfg, RateLimitSpec, ShedSpec, ADMISSION};
 use super::group::{hourly, ElasticCfg, GroupSpec, InstanceSize, ReplaceSpec, ELASTIC};
 use super::{Behavior, Built, Check, NodeKind, Step, View};
+use crate::dbengine::EngineSpec;
 use crate::limits::{MAX_KEYS, MAX_QUEUE_CAPACITY};
 use crate::scenario::params::concat;
 use crate::scenario::params::{opt, p, Control, Param, CRASH, DIST, INT, MS};
@@ -26,6 +27,8 @@ json_spec! {
         pub crash_at_ms: Option<f64> = opt,
         /// Databases only: table size and indexes, which add lookup and write costs.
         pub index: Option<IndexSpec> = opt,
+        /// Databases only: the storage engine, which costs each operation of a workload's `ops`.
+        pub engine: Option<EngineSpec> = opt,
         /// Chance that a request fails with `error` after service.
         pub error_rate: Option<f64> = opt,
         /// Reject requests beyond this rate with `rate_limited`.
@@ -53,6 +56,7 @@ impl Default for StationSpec {
             service_time: default_service_time(),
             crash_at_ms: None,
             index: None,
+            engine: None,
             error_rate: None,
             rate_limit: None,
             shed: None,
@@ -120,7 +124,10 @@ pub(crate) fn yes() -> bool {
     true
 }
 
-pub const STATION: &[Param] = &[
+/// A station's parameters: its pool, then admission control and the crash shorthand.
+pub const STATION: &[Param] = &concat::<{ STATION_HEAD.len() + STATION_TAIL.len() }>(STATION_HEAD, STATION_TAIL);
+
+const STATION_HEAD: &[Param] = &[
     p(
         "workers",
         "Workers",
@@ -149,18 +156,6 @@ pub const STATION: &[Param] = &[
         DIST,
         "Time one worker spends on a request. Its mean sets capacity; its tail sets p99.",
     ),
-    ADMISSION[0],
-    ADMISSION[1],
-    ADMISSION[2],
-    ADMISSION[3],
-    ADMISSION[4],
-    ADMISSION[5],
-    ADMISSION[6],
-    ADMISSION[7],
-    ADMISSION[8],
-    ADMISSION[9],
-    ADMISSION[10],
-    CRASH,
 ];
 
 const STORES: &[(&str, &str)] = &[
@@ -174,7 +169,9 @@ const STORES: &[(&str, &str)] = &[
 pub const SERVICE: &[Param] = &concat::<{ SERVICE_BASE.len() + ELASTIC.len() }>(SERVICE_BASE, ELASTIC);
 
 /// A service's own parameters before the elastic ones: a station's, and where it keeps sessions.
-const SERVICE_BASE: &[Param] = &[
+const SERVICE_BASE: &[Param] = &concat::<{ SERVICE_HEAD.len() + STATION_TAIL.len() }>(SERVICE_HEAD, STATION_TAIL);
+
+const SERVICE_HEAD: &[Param] = &[
     STATION[0],
     STATION[1],
     STATION[2],
@@ -213,6 +210,18 @@ const SERVICE_BASE: &[Param] = &[
         "Token only: a worker's time to verify the token's signature on each request (0.1 ms when empty: an \
          ES256 check takes about 86 µs on one core).",
     ),
+];
+
+/// A database's parameters: a station's, its table and indexes, its storage engine, admission and crash.
+pub const DATABASE: &[Param] = &concat::<{ DATABASE_HEAD.len() + DATABASE_TAIL.len() }>(DATABASE_HEAD, DATABASE_TAIL);
+
+const DATABASE_TAIL: &[Param] = &concat::<{ crate::dbengine::spec::PARAMS.len() + STATION_TAIL.len() }>(
+    crate::dbengine::spec::PARAMS,
+    STATION_TAIL,
+);
+
+/// Admission control and the crash shorthand, last in a station's table.
+const STATION_TAIL: &[Param] = &[
     ADMISSION[0],
     ADMISSION[1],
     ADMISSION[2],
@@ -227,7 +236,7 @@ const SERVICE_BASE: &[Param] = &[
     CRASH,
 ];
 
-pub const DATABASE: &[Param] = &[
+const DATABASE_HEAD: &[Param] = &[
     STATION[0],
     STATION[1],
     STATION[2],
@@ -277,18 +286,6 @@ pub const DATABASE: &[Param] = &[
         },
         "Cost of scanning one row (0.0001 ms when empty).",
     ),
-    ADMISSION[0],
-    ADMISSION[1],
-    ADMISSION[2],
-    ADMISSION[3],
-    ADMISSION[4],
-    ADMISSION[5],
-    ADMISSION[6],
-    ADMISSION[7],
-    ADMISSION[8],
-    ADMISSION[9],
-    ADMISSION[10],
-    CRASH,
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -426,6 +423,23 @@ impl StationSpec {
             }
             index_cfg(ix, loc, errs)
         });
+        let engine = p.engine.as_ref().map(|e| {
+            if cx.kind != NodeKind::Database {
+                errs.bad(
+                    loc,
+                    "engine",
+                    format!("only a database has a storage engine, not a {}", cx.kind.name()),
+                );
+            }
+            if p.index.is_some() {
+                errs.bad(
+                    loc,
+                    "index",
+                    "engine replaces index: set engine.rows and engine.indexes instead",
+                );
+            }
+            Box::new(e.build(loc, errs))
+        });
         let service = cx.kind == NodeKind::Service;
         for (field, set) in [
             ("instance_size", p.instance_size.is_some()),
@@ -458,6 +472,7 @@ impl StationSpec {
             queue_capacity: p.queue_capacity,
             crash_at: p.crash_at_ms.map(SimTime::from_millis_f64),
             index,
+            engine,
             admission: AdmissionCfg {
                 error_rate: error_rate(p.error_rate, loc, errs),
                 limit: p.rate_limit.as_ref().map(|r| {

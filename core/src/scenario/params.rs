@@ -40,6 +40,12 @@ pub enum Control {
     },
     /// Shown with its explanation but edited in the scenario file (maps keyed by request class).
     FileOnly,
+    /// A list of objects, one row each, with an "add" that appends `default` (JSON) and a "remove" per row.
+    /// Each row's members are `fields`, whose keys are relative to the row (`"op"`, `"weight"`).
+    List {
+        fields: &'static [Param],
+        default: &'static str,
+    },
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
     /// the ones whose key starts with this one and a dot.
     Group(&'static str),
@@ -178,6 +184,82 @@ pub(crate) const MESSAGE_BYTES_BY_CLASS: Param = opt(
     "Per-class sizes that override the message size (set in the scenario file).",
 );
 
+const OP_KINDS: &[(&str, &str)] = &[
+    ("get", "get by key"),
+    ("put", "put by key (write)"),
+    ("scan", "range scan of rows"),
+    ("join", "join of tables"),
+    ("txn", "transaction (write, locks its row)"),
+    ("traverse", "graph traversal"),
+    ("index_lookup", "lookup by a secondary column"),
+    ("aggregate", "aggregate over rows"),
+];
+
+const COUNT: Control = Control::Int { min: 1.0, max: 1e7 };
+
+/// The members of one entry of a workload's `ops`.
+const OP_FIELDS: &[Param] = &[
+    p(
+        "op",
+        "Operation",
+        "",
+        Control::Choice(OP_KINDS),
+        "What the request does at the database.",
+    ),
+    opt(
+        "weight",
+        "Weight",
+        "",
+        Control::Number {
+            min: 0.0,
+            max: 1e9,
+            step: 0.1,
+        },
+        "Relative weight in the mix (1 when empty).",
+    ),
+    opt(
+        "rows",
+        "Rows",
+        "rows",
+        COUNT,
+        "Scan and aggregate: rows read (100, 1000); join: rows of the first table (1); txn: rows written (2).",
+    ),
+    opt(
+        "tables",
+        "Tables",
+        "",
+        Control::Int { min: 2.0, max: 16.0 },
+        "Join: tables joined (2 when empty).",
+    ),
+    opt(
+        "depth",
+        "Depth",
+        "levels",
+        Control::Int { min: 1.0, max: 6.0 },
+        "Traverse: levels out (2 when empty: friends of friends).",
+    ),
+    opt(
+        "degree",
+        "Degree",
+        "per vertex",
+        Control::Int { min: 1.0, max: 1000.0 },
+        "Traverse: relationships per vertex (10 when empty).",
+    ),
+];
+
+/// A workload's database operations, replacing its class mix.
+pub(crate) const WORKLOAD_OPS: Param = opt(
+    "workload.ops",
+    "Database operations",
+    "",
+    Control::List {
+        fields: OP_FIELDS,
+        default: r#"{"op": "get"}"#,
+    },
+    "Each request is one operation, costed by the engine of the database serving it (put and txn write, the \
+     rest read). Set, it replaces the request mix.",
+);
+
 /// Which keys a workload's requests touch.
 pub(crate) const WORKLOAD_KEYS: Param = p(
     "workload.keys",
@@ -304,6 +386,7 @@ pub const SCENARIO: &[Param] = &[
     MIX[1],
     MIX[2],
     MIX[3],
+    WORKLOAD_OPS,
     MESSAGE_BYTES,
     MESSAGE_BYTES_BY_CLASS,
 ];
@@ -594,15 +677,17 @@ mod tests {
     #[test]
     fn every_spec_field_has_an_inspector_control() {
         // A station's fields, less the one only the other kind has: a database's table, a service's sessions.
-        let station_but = |not: &str| {
+        let station_but = |not: &[&str]| {
             let all = fields_of::<v1::StationSpec>();
-            assert!(all.contains(&not), "StationSpec has no {not}");
-            all.into_iter().filter(|f| *f != not).collect::<Vec<_>>()
+            for n in not {
+                assert!(all.contains(n), "StationSpec has no {n}");
+            }
+            all.into_iter().filter(|f| !not.contains(f)).collect::<Vec<_>>()
         };
         let structs: [(NodeKind, Vec<&str>); 7] = [
             (NodeKind::Client, fields_of::<v1::ClientSpec>()),
-            (NodeKind::Database, station_but("sessions")),
-            (NodeKind::Service, station_but("index")),
+            (NodeKind::Database, station_but(&["sessions"])),
+            (NodeKind::Service, station_but(&["index", "engine"])),
             (NodeKind::LoadBalancer, fields_of::<v1::BalancerSpec>()),
             (NodeKind::Cache, fields_of::<v1::CacheSpec>()),
             (NodeKind::ShardRouter, fields_of::<v1::ShardRouterSpec>()),
@@ -619,6 +704,18 @@ mod tests {
                     "{kind}.{f} has no inspector control"
                 );
             }
+        }
+        for f in fields_of::<crate::dbengine::EngineSpec>() {
+            assert!(
+                described(for_kind(NodeKind::Database.name()), &format!("engine.{f}")),
+                "database engine.{f} has no inspector control"
+            );
+        }
+        let Control::List { fields, .. } = WORKLOAD_OPS.control else {
+            panic!("workload.ops is a list")
+        };
+        for f in fields_of::<v1::OpEntry>() {
+            assert!(described(fields, f), "workload.ops[].{f} has no inspector control");
         }
         for f in fields_of::<v1::Edge>() {
             assert!(

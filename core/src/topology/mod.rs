@@ -52,6 +52,8 @@ pub struct NodeDef {
     pub crash_at: Option<SimTime>,
     /// Databases: the table behind it, whose indexes cost service time.
     pub index: Option<IndexCfg>,
+    /// Databases: the storage engine that costs each operation of a workload's `ops`.
+    pub engine: Option<Box<crate::dbengine::EngineCfg>>,
     /// Error rate, rate limit and load shedding.
     pub admission: AdmissionCfg,
     /// Services: an autoscaling group, self-healing, the instance's size and price.

@@ -669,7 +669,9 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
             let on_value = on_action.reform(move |v: Option<Value>| target.action(key, v));
             subset_input(p, id.clone(), options, absent_means_all, current, on_value)
         }
-        Control::FileOnly => html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> },
+        Control::FileOnly | Control::List { .. } => {
+            html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> }
+        }
         Control::Tagged(variants) => {
             let optional = p.optional;
             let ty = current

@@ -55,6 +55,50 @@ json_spec! {
         pub message_bytes: Option<Size> = opt,
         /// Per-class sizes, overriding `message_bytes` for the classes listed.
         pub message_bytes_by_class: BTreeMap<RequestClass, Size> = or(BTreeMap::new()) or_blank,
+        /// Database operations and their mix, instead of `mix`: each request is one operation (`put` and `txn`
+        /// are writes, the others reads), costed by the engine of the database that serves it.
+        pub ops: Vec<OpEntry> = list(crate::limits::MAX_OPS) or_blank,
+    }
+}
+
+json_enum! {
+    /// A database operation a request performs.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum OpKind {
+        /// Read one row, document or key by its primary key.
+        Get = "get",
+        /// Write one row, document or key by its primary key.
+        Put = "put",
+        /// Read `rows` consecutive rows (a range).
+        Scan = "scan",
+        /// Join `tables` tables, starting from `rows` rows of the first.
+        Join = "join",
+        /// A multi-row transaction writing `rows` rows, locking the row of its key.
+        Txn = "txn",
+        /// Follow relationships `depth` levels out, `degree` per vertex (friends of friends: depth 2).
+        Traverse = "traverse",
+        /// Find a row by a secondary (non-key) column.
+        IndexLookup = "index_lookup",
+        /// Aggregate (count, sum) over `rows` rows.
+        Aggregate = "aggregate",
+    }
+}
+
+json_spec! {
+    /// One operation of a workload's mix, with its weight and sizes.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct OpEntry {
+        pub op: OpKind = req,
+        /// Relative weight in the mix (1 when absent).
+        pub weight: Option<f64> = opt,
+        /// `scan`, `aggregate`: rows read; `join`: rows of the driving table; `txn`: rows written.
+        pub rows: Option<u32> = opt,
+        /// `join`: tables joined (2 when absent).
+        pub tables: Option<u32> = opt,
+        /// `traverse`: levels out (2 when absent).
+        pub depth: Option<u32> = opt,
+        /// `traverse`: relationships per vertex (10 when absent).
+        pub degree: Option<u32> = opt,
     }
 }
 
