@@ -4,7 +4,7 @@
 use clap::Args;
 use std::io::Read;
 use std::time::Instant;
-use switchyard_core::metrics::{ConsistencyReport, GroupFigures, Report};
+use switchyard_core::metrics::{ConsistencyReport, EngineReport, GroupFigures, Report};
 use switchyard_core::scenario::{self, Scenario, ScenarioError};
 use switchyard_core::{presets, Sim};
 
@@ -295,6 +295,18 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
             s.push_str(&group_line(&c.client, &c.figures));
         }
     }
+    if !r.by_op.is_empty() {
+        s.push_str("  by operation\n");
+        for o in &r.by_op {
+            s.push_str(&group_line(
+                &format!("{:<24}", format!("{} {}", o.client, o.op)),
+                &o.figures,
+            ));
+        }
+    }
+    for e in &r.engines {
+        s.push_str(&engine_lines(e));
+    }
     s.push_str("  nodes\n");
     for (i, n) in r.nodes.iter().enumerate() {
         let load = if unbounded.get(i).copied().unwrap_or(false) {
@@ -404,6 +416,50 @@ fn summary(r: &Report, unbounded: &[bool], wall_ms: f64) -> String {
         }
     }
     s.push_str(&format!("  {} events in {:.1} ms of wall time\n", r.events, wall_ms));
+    s
+}
+
+/// A database's storage engine: what each operation cost its workers, then what its profile keeps count of.
+fn engine_lines(e: &EngineReport) -> String {
+    let ops: Vec<String> = e
+        .ops
+        .iter()
+        .map(|o| format!("{} {:.3} ms", o.op, o.mean_service_ms))
+        .collect();
+    let mut s = format!(
+        "  engine {} ({}): worker time per op {}\n",
+        e.node,
+        e.profile,
+        ops.join(", ")
+    );
+    let mut extra = Vec::new();
+    if e.unsupported > 0 {
+        extra.push(format!("unsupported {}", e.unsupported));
+    }
+    if e.transactions > 0 {
+        extra.push(format!(
+            "transactions {}, lock waits {} (mean {:.3} ms, max {:.3} ms), aborts {}",
+            e.transactions, e.lock_waits, e.lock_wait_mean_ms, e.lock_wait_max_ms, e.aborts
+        ));
+    }
+    if let (Some(runs), Some(max)) = (e.runs, e.max_runs) {
+        extra.push(format!(
+            "sorted runs {runs} (at most {max}), flushes {}, compactions {}",
+            e.flushes, e.compactions
+        ));
+    }
+    if let Some(keys) = e.keys {
+        extra.push(format!(
+            "keys {keys}, hits {}, misses {}, evicted {}, refused (full) {}",
+            e.hits, e.misses, e.evictions, e.refused_full
+        ));
+    }
+    if e.stale_reads > 0 {
+        extra.push(format!("stale denormalized reads {}", e.stale_reads));
+    }
+    for x in extra {
+        s.push_str(&format!("    {x}\n"));
+    }
     s
 }
 

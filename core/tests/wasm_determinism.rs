@@ -76,3 +76,11 @@ fn elastic_matches_native_bytes() {
         include_str!("../../tests/scenarios/elastic/expected.json"),
     );
 }
+
+#[wasm_bindgen_test]
+fn databases_match_native_bytes() {
+    check(
+        include_str!("../../tests/scenarios/databases/scenario.json"),
+        include_str!("../../tests/scenarios/databases/expected.json"),
+    );
+}
