@@ -843,8 +843,9 @@ impl Sim {
             dt = (dt as f64 / speed).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
         }
         if engine {
-            self.storage_worked(ni, req, dt);
-            if locks && self.storage_lock(ni, req, dt) {
+            if !locks {
+                self.storage_worked(ni, req, dt);
+            } else if self.storage_lock(ni, req, dt) {
                 // It waits for its row lock, holding the worker; its service starts when the lock is its.
                 return true;
             }

@@ -26,13 +26,9 @@ use std::num::NonZeroU64;
 /// A storage engine's own events.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum StorageEv {
-    /// A transaction waiting for a row lock gives up.
-    LockTimeout {
-        node: NodeIx,
-        epoch: u32,
-        req: Handle<Req>,
-        key: u64,
-    },
+    /// A transaction waiting for a row lock gives up (if it still waits: the lock of its key's row at the node
+    /// on top of its stack).
+    LockTimeout { req: Handle<Req> },
     /// A document store's join has waited for its extra round trips.
     RoundTrips { req: Handle<Req> },
     /// A compaction of the LSM tree is over.
@@ -206,7 +202,6 @@ impl Sim {
         let h = self.reqs.handle(req);
         let now = self.now;
         let timeout = self.topo.nodes[ni].engine.as_ref().and_then(|c| c.lock_timeout_ns);
-        let epoch = self.nodes[ni].epoch;
         let Some(st) = self.storage[ni].as_deref_mut() else {
             return false;
         };
@@ -220,20 +215,14 @@ impl Sim {
                     },
                 );
                 st.stats.locked += 1;
+                self.storage_worked(ni, req, dt);
                 false
             }
             Some(lock) => {
                 lock.waiters.push_back(Waiter { req: h, dt, since: now });
                 if let Some(t) = timeout {
-                    self.queue.push(
-                        now.saturating_add(t),
-                        Ev::Storage(StorageEv::LockTimeout {
-                            node: ni as NodeIx,
-                            epoch,
-                            req: h,
-                            key,
-                        }),
-                    );
+                    self.queue
+                        .push(now.saturating_add(t), Ev::Storage(StorageEv::LockTimeout { req: h }));
                 }
                 true
             }
@@ -331,7 +320,8 @@ impl Sim {
             if !self.reqs.is_live(w.req) {
                 continue;
             }
-            lock.holder = self.reqs[w.req.index()].id;
+            let req = w.req.index();
+            lock.holder = self.reqs[req].id;
             let wait = now - w.since;
             st.stats.locked += 1;
             st.stats.lock_waits += 1;
@@ -339,6 +329,7 @@ impl Sim {
             st.stats.lock_wait_max_ns = st.stats.lock_wait_max_ns.max(wait);
             self.queue
                 .push(now.saturating_add(w.dt), Ev::ServiceDone { req: w.req });
+            self.storage_worked(ni, req, w.dt);
             return;
         }
         st.locks.remove(&key);
@@ -346,11 +337,11 @@ impl Sim {
 
     pub(super) fn on_storage_event(&mut self, ev: StorageEv) {
         match ev {
-            StorageEv::LockTimeout { node, epoch, req, key } => {
-                let ni = node as usize;
-                if self.nodes[ni].epoch != epoch || !self.reqs.is_live(req) {
+            StorageEv::LockTimeout { req } => {
+                if !self.reqs.is_live(req) {
                     return;
                 }
+                let (ni, key) = (self.top(req.index()).node as usize, self.reqs[req.index()].key);
                 let Some(st) = self.storage[ni].as_deref_mut() else {
                     return;
                 };
