@@ -433,8 +433,8 @@ fn engine_lines(e: &EngineReport) -> String {
         ops.join(", ")
     );
     let mut extra = Vec::new();
-    if e.unsupported > 0 {
-        extra.push(format!("unsupported {}", e.unsupported));
+    for u in &e.unsupported_ops {
+        extra.push(format!("unsupported {} ({}): {}", u.op, u.refused, u.reason));
     }
     if e.transactions > 0 {
         extra.push(format!(

@@ -948,6 +948,14 @@ pub struct EngineOpReport {
     pub mean_service_ms: f64,
 }
 
+/// An operation a database's engine cannot run: how many it refused, and why.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnsupportedReport {
+    pub op: &'static str,
+    pub refused: u64,
+    pub reason: &'static str,
+}
+
 /// A database's storage engine over the run. Counters of other profiles are left out when zero.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct EngineReport {
@@ -958,6 +966,9 @@ pub struct EngineReport {
     /// Operations it refused because its kind of store cannot run them.
     #[serde(skip_serializing_if = "is_zero")]
     pub unsupported: u64,
+    /// The same, per operation, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_ops: Vec<UnsupportedReport>,
     /// Transactions that took a row lock; those that had to wait; the mean wait over all of them, and the
     /// longest.
     #[serde(skip_serializing_if = "is_zero")]

@@ -1,11 +1,8 @@
-//! A database node's `engine` block: the profile and its settings, their validation into an [`EngineCfg`], and
-//! the inspector's parameters. Every default is explained, with its source, in `docs/databases.md`.
+//! A database node's `engine` block: the profile and its settings, the [`EngineCfg`] validation makes of them
+//! (`crate::node::storage`), and the inspector's parameters. Every default is explained, with its source, in `docs/databases.md`.
 
-use crate::limits::{MAX_CACHE_CAPACITY, MAX_KEYS};
 use crate::scenario::params::{opt, p, Control, Param};
 use crate::scenario::v1::codec::{json_enum, json_spec};
-use crate::topology::check::Errors;
-use crate::topology::problem::Location;
 
 json_enum! {
     /// The kind of database: how it stores data decides what each operation costs.
@@ -169,7 +166,7 @@ pub mod defaults {
 use Profile::*;
 
 /// Which profiles each optional setting applies to.
-const APPLIES: &[(&str, &[Profile])] = &[
+pub(crate) const APPLIES: &[(&str, &[Profile])] = &[
     ("indexes", &[Relational, Document, Graph]),
     ("indexed_lookups", &[Relational, Document, Graph]),
     ("page_ms", &[Relational, Document, Graph]),
@@ -196,7 +193,7 @@ const APPLIES: &[(&str, &[Profile])] = &[
     ("hop_ms", &[Graph]),
 ];
 
-fn profile_name(p: Profile) -> &'static str {
+pub(crate) fn profile_name(p: Profile) -> &'static str {
     match p {
         Relational => "relational",
         KeyValue => "key_value",
@@ -208,7 +205,7 @@ fn profile_name(p: Profile) -> &'static str {
 
 impl EngineSpec {
     /// The settings given, by name.
-    fn given(&self) -> [(&'static str, bool); 24] {
+    pub(crate) fn given(&self) -> [(&'static str, bool); 24] {
         [
             ("indexes", self.indexes.is_some()),
             ("indexed_lookups", self.indexed_lookups.is_some()),
@@ -236,147 +233,10 @@ impl EngineSpec {
             ("hop_ms", self.hop_ms.is_some()),
         ]
     }
-
-    /// Checks the settings against the profile and their ranges.
-    pub(crate) fn build(&self, loc: &Location, errs: &mut Errors) -> EngineCfg {
-        use defaults as d;
-        for ((name, set), (_, profiles)) in self.given().into_iter().zip(APPLIES) {
-            if set && !profiles.contains(&self.profile) {
-                let names: Vec<&str> = profiles.iter().map(|&p| profile_name(p)).collect();
-                errs.bad(
-                    loc,
-                    field(name),
-                    format!(
-                        "applies to a {} engine, not {}",
-                        names.join(" or "),
-                        profile_name(self.profile)
-                    ),
-                );
-            }
-        }
-        let rows = self.rows.unwrap_or(d::ROWS);
-        if rows == 0 || rows > MAX_KEYS {
-            errs.bad(
-                loc,
-                "engine.rows",
-                format!("must be between 1 and {MAX_KEYS}, got {rows}"),
-            );
-        }
-        let indexes = self.indexes.unwrap_or(d::INDEXES);
-        if indexes > 64 {
-            errs.bad(loc, "engine.indexes", format!("at most 64, got {indexes}"));
-        }
-        let fanout = self.fanout.unwrap_or(d::FANOUT);
-        if !(2..=100_000).contains(&fanout) {
-            errs.bad(
-                loc,
-                "engine.fanout",
-                format!("must be between 2 and 100000, got {fanout}"),
-            );
-        }
-        let mut ms = |name: &'static str, v: Option<f64>, default: f64| -> f64 {
-            errs.ms(loc, name, v, true);
-            v.unwrap_or(default) * 1e6
-        };
-        let page_ns = ms("engine.page_ms", self.page_ms, d::PAGE_MS);
-        let row_ns = ms("engine.row_ms", self.row_ms, d::ROW_MS);
-        let commit_ns = ms("engine.commit_ms", self.commit_ms, d::COMMIT_MS);
-        let op_ns = ms("engine.op_ms", self.op_ms, d::OP_MS);
-        let round_trip_ns = ms("engine.round_trip_ms", self.round_trip_ms, d::ROUND_TRIP_MS);
-        let write_ns = ms("engine.write_ms", self.write_ms, d::WRITE_MS);
-        let read_ns = ms("engine.read_ms", self.read_ms, d::READ_MS);
-        let run_ns = ms("engine.run_ms", self.run_ms, d::RUN_MS);
-        let compact_ns_per_row = ms(
-            "engine.compact_ms_per_row",
-            self.compact_ms_per_row,
-            d::COMPACT_MS_PER_ROW,
-        );
-        let hop_ns = ms("engine.hop_ms", self.hop_ms, d::HOP_MS);
-        errs.ms(loc, "engine.lock_timeout_ms", self.lock_timeout_ms, false);
-        let copies = self.copies.unwrap_or(d::COPIES);
-        if copies > 10_000 {
-            errs.bad(loc, "engine.copies", format!("at most 10000, got {copies}"));
-        }
-        let memtable_rows = self.memtable_rows.unwrap_or(d::MEMTABLE_ROWS);
-        if !(1..=100_000_000).contains(&memtable_rows) {
-            errs.bad(
-                loc,
-                "engine.memtable_rows",
-                format!("must be between 1 and 100000000, got {memtable_rows}"),
-            );
-        }
-        let compaction_threshold = self.compaction_threshold.unwrap_or(d::COMPACTION_THRESHOLD);
-        if !(2..=1000).contains(&compaction_threshold) {
-            errs.bad(
-                loc,
-                "engine.compaction_threshold",
-                format!("must be between 2 and 1000, got {compaction_threshold}"),
-            );
-        }
-        let compaction_share = self.compaction_share.unwrap_or(d::COMPACTION_SHARE);
-        if !(compaction_share.is_finite() && (0.0..1.0).contains(&compaction_share)) {
-            errs.bad(
-                loc,
-                "engine.compaction_share",
-                format!("must be a fraction in [0, 1), got {compaction_share}"),
-            );
-        }
-        let value_bytes = self.value_bytes.unwrap_or(d::VALUE_BYTES);
-        let overhead = self.entry_overhead_bytes.unwrap_or(d::ENTRY_OVERHEAD_BYTES);
-        if value_bytes == 0 {
-            errs.bad(loc, "engine.value_bytes", "must be at least 1");
-        }
-        let capacity = self.memory_mb.and_then(|mb| {
-            if !(mb.is_finite() && mb > 0.0 && mb <= 1e9) {
-                errs.bad(loc, "engine.memory_mb", format!("must be in (0, 1e9] MiB, got {mb}"));
-                return None;
-            }
-            let keys = (mb * 1_048_576.0 / (f64::from(value_bytes) + f64::from(overhead))) as u64;
-            if keys == 0 {
-                errs.bad(loc, "engine.memory_mb", "holds no key at this value size");
-            } else if keys > MAX_CACHE_CAPACITY {
-                errs.bad(
-                    loc,
-                    "engine.memory_mb",
-                    format!(
-                        "holds {keys} keys; the simulator tracks at most {MAX_CACHE_CAPACITY} (raise value_bytes \
-                         or lower memory_mb; unlimited memory tracks none)"
-                    ),
-                );
-            }
-            Some(keys)
-        });
-        EngineCfg {
-            profile: self.profile,
-            rows,
-            indexes,
-            indexed_lookups: self.indexed_lookups.unwrap_or(true),
-            page_ns,
-            fanout,
-            row_ns,
-            commit_ns,
-            join: self.join.unwrap_or_default(),
-            lock_timeout_ns: self.lock_timeout_ms.map(crate::time::ms_to_nanos),
-            op_ns,
-            capacity,
-            when_full: self.when_full.unwrap_or_default(),
-            joins: self.joins.unwrap_or_default(),
-            round_trip_ns,
-            copies,
-            write_ns,
-            read_ns,
-            run_ns,
-            memtable_rows,
-            compaction_threshold,
-            compact_ns_per_row,
-            compaction_share,
-            hop_ns,
-        }
-    }
 }
 
 /// The field's name under `engine.` (problems name the full path).
-fn field(name: &str) -> &'static str {
+pub(crate) fn field(name: &str) -> &'static str {
     PARAMS
         .iter()
         .find(|p| p.key.strip_prefix("engine.") == Some(name))

@@ -16,7 +16,7 @@ use super::slab::Handle;
 use super::{Ev, FailReason, Outcome, Req, Sim};
 use crate::cache::{Capacity, Eviction};
 use crate::dbengine::{DbOp, EngineCfg, OpCost, Profile, WhenFull, OP_KINDS};
-use crate::metrics::{round4, EngineOpReport, EngineReport};
+use crate::metrics::{round4, EngineOpReport, EngineReport, UnsupportedReport};
 use crate::scenario::v1::values::OpKind;
 use crate::time::SimTime;
 use crate::topology::NodeIx;
@@ -57,6 +57,8 @@ struct EngineStats {
     served: [u64; 8],
     service_ns: [u128; 8],
     unsupported: u64,
+    /// Per operation (in [`OP_KINDS`] order): requests refused as unsupported.
+    unsupported_by_op: [u64; 8],
     /// Transactions that took a row lock, those that had to wait for it, and their waits.
     locked: u64,
     lock_waits: u64,
@@ -149,6 +151,7 @@ impl Sim {
             Ok(c) => c,
             Err(_) => {
                 st.stats.unsupported += 1;
+                st.stats.unsupported_by_op[op_slot(op.kind)] += 1;
                 return Plan::Refuse(FailReason::Unsupported);
             }
         };
@@ -429,6 +432,16 @@ impl Sim {
                     })
                     .collect(),
                 unsupported: s.unsupported,
+                unsupported_ops: OP_KINDS
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| s.unsupported_by_op[k] > 0)
+                    .map(|(k, &op)| UnsupportedReport {
+                        op: crate::dbengine::op_name(op),
+                        refused: s.unsupported_by_op[k],
+                        reason: cfg.cost(&DbOp::simple(op), 0).err().unwrap_or(""),
+                    })
+                    .collect(),
                 transactions: s.locked,
                 lock_waits: s.lock_waits,
                 lock_wait_mean_ms: ms(s.lock_wait_ns, s.locked),

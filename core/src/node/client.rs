@@ -207,7 +207,10 @@ impl ClientSpec {
         let (c, loc, errs) = (self, cx.loc, &mut *cx.errs);
         let wl_loc = Location::Workload(Some(cx.id.to_owned()));
         let workload = match &c.workload {
-            Some(w) => validate_workload(w, &wl_loc, errs),
+            Some(w) => {
+                super::storage::ops_ok(w, &wl_loc, errs);
+                validate_workload(w, &wl_loc, errs)
+            }
             None => crate::workload::Workload::from_v1(cx.workload),
         };
         errs.ms(loc, "timeout_ms", c.timeout_ms, false);

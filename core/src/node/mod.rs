@@ -16,6 +16,7 @@ pub mod queue;
 pub mod rate_limiter;
 pub mod shard_router;
 pub mod station;
+pub(crate) mod storage;
 
 use crate::dist::Dist;
 use crate::scenario::params::Param;

@@ -438,7 +438,7 @@ impl StationSpec {
                     "engine replaces index: set engine.rows and engine.indexes instead",
                 );
             }
-            Box::new(e.build(loc, errs))
+            Box::new(super::storage::engine_cfg(e, loc, errs))
         });
         let service = cx.kind == NodeKind::Service;
         for (field, set) in [

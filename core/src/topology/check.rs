@@ -177,7 +177,6 @@ pub(crate) fn validate_workload(w: &v1::Workload, loc: &Location, errs: &mut Err
     } else if weights.iter().sum::<f64>() <= 0.0 {
         errs.bad(loc, "mix", "at least one request class needs a positive weight");
     }
-    ops_ok(w, loc, errs);
     let sizes = w.message_bytes.iter().map(|s| ("message_bytes", s));
     for (field, size) in sizes.chain(w.message_bytes_by_class.values().map(|s| ("message_bytes_by_class", s))) {
         size_ok(size, field, loc, errs);
@@ -186,75 +185,6 @@ pub(crate) fn validate_workload(w: &v1::Workload, loc: &Location, errs: &mut Err
         return None;
     }
     Workload::from_v1(w)
-}
-
-/// A workload's `ops`: at most [`MAX_OPS`](crate::limits::MAX_OPS) entries, positive weights, each size within
-/// its bounds and given only to an operation it means something to; they replace `mix`.
-fn ops_ok(w: &v1::Workload, loc: &Location, errs: &mut Errors) {
-    use v1::OpKind;
-    if w.ops.is_empty() {
-        return;
-    }
-    if w.ops.len() > crate::limits::MAX_OPS {
-        errs.bad(
-            loc,
-            "ops",
-            format!("at most {} operations, got more", crate::limits::MAX_OPS),
-        );
-    }
-    if w.mix != v1::Mix::default() {
-        errs.bad(
-            loc,
-            "mix",
-            "ops replace mix: remove mix (put and txn are writes, every other operation a read)",
-        );
-    }
-    for (i, e) in w.ops.iter().enumerate() {
-        let name = crate::dbengine::op_name(e.op);
-        if let Some(wt) = e.weight {
-            if !(wt.is_finite() && wt > 0.0 && wt <= 1e9) {
-                errs.bad(
-                    loc,
-                    "ops",
-                    format!("ops[{i}] ({name}): weight must be in (0, 1e9], got {wt}"),
-                );
-            }
-        }
-        let uses = |field: &str| match field {
-            "rows" => matches!(e.op, OpKind::Scan | OpKind::Aggregate | OpKind::Join | OpKind::Txn),
-            "tables" => e.op == OpKind::Join,
-            _ => e.op == OpKind::Traverse,
-        };
-        let sizes = [
-            ("rows", e.rows, 1, 10_000_000),
-            ("tables", e.tables, 2, 16),
-            ("depth", e.depth, 1, 6),
-            ("degree", e.degree, 1, 1000),
-        ];
-        for (field, v, lo, hi) in sizes {
-            let Some(v) = v else { continue };
-            if !uses(field) {
-                errs.bad(loc, "ops", format!("ops[{i}]: {field} means nothing to a {name}"));
-            } else if !(lo..=hi).contains(&v) {
-                errs.bad(
-                    loc,
-                    "ops",
-                    format!("ops[{i}] ({name}): {field} must be between {lo} and {hi}, got {v}"),
-                );
-            }
-        }
-        let op = crate::dbengine::DbOp::from_entry(e);
-        if op.kind == OpKind::Traverse && (1..=6).contains(&op.depth) && op.visited() > 1e8 {
-            errs.bad(
-                loc,
-                "ops",
-                format!(
-                    "ops[{i}] (traverse): degree^depth reaches {:.0} vertices, more than 100,000,000",
-                    op.visited()
-                ),
-            );
-        }
-    }
 }
 
 /// The largest message size a workload may draw, in bytes (1 TiB).

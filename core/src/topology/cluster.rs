@@ -82,6 +82,26 @@ pub(super) fn build(s: &v1::Scenario, t: &Topology, errs: &mut Vec<ValidationErr
                 }
             }
         }
+        // A relational database has one primary that takes every write: it replicates, it is not leaderless.
+        if c.mode == ReplicationMode::Quorum {
+            let relational = replicas.iter().find(|&&ix| {
+                t.node(ix)
+                    .engine
+                    .as_deref()
+                    .is_some_and(|e| e.profile == crate::dbengine::Profile::Relational)
+            });
+            if let Some(&ix) = relational {
+                bad(
+                    errs,
+                    &id,
+                    format!(
+                        "replica \"{}\" is relational, which has a single primary for writes: use mode async, sync or \
+                         semi_sync (quorum is for leaderless stores such as wide_column)",
+                        t.node(ix).id
+                    ),
+                );
+            }
+        }
         let size = c.replicas.len() as u32;
         let n = c.n.unwrap_or(size);
         let majority = n / 2 + 1;

@@ -48,6 +48,7 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
         return Err(errs.0);
     }
     check_run(s, &mut errs);
+    crate::node::storage::ops_ok(&s.workload, &Location::Workload(None), &mut errs);
     if let Some(w) = validate_workload(&s.workload, &Location::Workload(None), &mut errs) {
         let _ = w;
     }
