@@ -270,9 +270,10 @@ impl Sim {
                 }
             }
         }
-        // The LSM's memtable is full: it becomes a sorted run; enough runs start a compaction.
-        if cfg_is_wide(&self.topo.nodes[ni].engine) && st.memtable >= memtable_rows {
-            st.memtable = 0;
+        // The LSM's memtable is full: each memtable_rows of its writes become a sorted run (writes beyond them,
+        // started meanwhile, stay for the next); enough runs start a compaction.
+        while cfg_is_wide(&self.topo.nodes[ni].engine) && st.memtable >= memtable_rows {
+            st.memtable -= memtable_rows;
             st.runs += 1;
             st.stats.flushes += 1;
             st.stats.max_runs = st.stats.max_runs.max(st.runs);
