@@ -84,6 +84,8 @@ pub(super) struct Storage {
     runs: u32,
     memtable: u32,
     compacting: bool,
+    /// The runs the running compaction merges (those there when it started).
+    merging: u32,
     /// Key-value with a memory limit: the keys it holds.
     keys: Option<Box<dyn Eviction + Send>>,
     /// Document, denormalized: keys whose copies a write is rewriting now (how many such writes).
@@ -112,6 +114,7 @@ impl Storage {
             runs: u32::from(cfg.profile == Profile::WideColumn),
             memtable: 0,
             compacting: false,
+            merging: 0,
             keys: new_keys(cfg, seed, node),
             updating: BTreeMap::new(),
             stats: EngineStats {
@@ -279,6 +282,7 @@ impl Sim {
             st.stats.max_runs = st.stats.max_runs.max(st.runs);
             if st.runs >= threshold && !st.compacting {
                 st.compacting = true;
+                st.merging = st.runs;
                 st.stats.compactions += 1;
                 let rows = f64::from(st.runs) * f64::from(memtable_rows);
                 let dur = (rows * compact_per_row).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
@@ -376,8 +380,9 @@ impl Sim {
                     return;
                 }
                 if let Some(st) = self.storage[ni].as_deref_mut() {
+                    // The merged runs become one; runs flushed meanwhile stay.
                     st.compacting = false;
-                    st.runs = 1;
+                    st.runs = st.runs.saturating_sub(st.merging) + 1;
                 }
             }
         }
