@@ -1,5 +1,6 @@
 //! Property tests of share links: `decode(encode(s)) == s` for generated valid scenarios of every node kind,
-//! with edges, faults, workloads, seeds, views and arbitrary Unicode text; a link is only URL-safe characters;
+//! with edges, faults, workloads (some with database `ops`), database engines of every profile, seeds, views
+//! and arbitrary Unicode text; a link is only URL-safe characters;
 //! and a damaged link is an error of the right family, never a panic.
 //!
 //! Floating-point values are drawn as small decimals (`k / 1000`, `k / 8`): JSON carries them exactly.
@@ -8,6 +9,7 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::Strategy;
+use switchyard_core::dbengine::{DocJoins, EngineSpec, JoinStrategy, Profile, WhenFull};
 use switchyard_core::scenario::v1::Strategy as Balance;
 use switchyard_core::scenario::v1::*;
 use switchyard_core::share::{self, LinkError};
@@ -92,13 +94,52 @@ fn keys() -> impl Strategy<Value = Keys> {
     ]
 }
 
+/// One entry of a workload's `ops`: sizes only for an operation they mean something to, within their bounds,
+/// and a traversal visiting at most 10^8 vertices (Σ degree^i, the absent sizes at their defaults 2 and 10).
+fn op_entry() -> impl Strategy<Value = OpEntry> {
+    let kind = select(vec![
+        OpKind::Get,
+        OpKind::Put,
+        OpKind::Scan,
+        OpKind::Join,
+        OpKind::Txn,
+        OpKind::Traverse,
+        OpKind::IndexLookup,
+        OpKind::Aggregate,
+    ]);
+    (
+        kind,
+        proptest::option::of(milli(1, 100_000_000)),
+        proptest::option::of(1u32..=10_000_000),
+        proptest::option::of(2u32..=16),
+        proptest::option::of(1u32..=6),
+        proptest::option::of(1u32..=1000),
+    )
+        .prop_map(|(op, weight, rows, tables, depth, degree)| {
+            let rows_mean = matches!(op, OpKind::Scan | OpKind::Aggregate | OpKind::Join | OpKind::Txn);
+            let traverse = op == OpKind::Traverse;
+            let (d, g) = (depth.unwrap_or(2), f64::from(degree.unwrap_or(10)));
+            let visited: f64 = (1..=d).map(|i| g.powi(i as i32)).sum();
+            OpEntry {
+                op,
+                weight,
+                rows: rows.filter(|_| rows_mean),
+                tables: tables.filter(|_| op == OpKind::Join),
+                depth: depth.filter(|_| traverse),
+                degree: degree.filter(|_| traverse && visited <= 1e8),
+            }
+        })
+}
+
+/// A workload with a class mix, or (sometimes) with `ops`, which replace the mix (left at its default).
 fn workload() -> impl Strategy<Value = Workload> {
     (
         arrival(),
         keys(),
         [probability(), probability(), probability(), probability()],
+        proptest::option::weighted(0.3, proptest::collection::vec(op_entry(), 1..=16)),
     )
-        .prop_map(|(arrival, keys, [s, r, w, b])| {
+        .prop_map(|(arrival, keys, [s, r, w, b], ops)| {
             let mut mix = Mix {
                 static_asset: s,
                 api_read: r,
@@ -108,13 +149,16 @@ fn workload() -> impl Strategy<Value = Workload> {
             if s + r + w + b == 0.0 {
                 mix.api_read = 1.0;
             }
+            if ops.is_some() {
+                mix = Mix::default();
+            }
             Workload {
                 arrival,
                 keys,
                 mix,
                 message_bytes: None,
                 message_bytes_by_class: Default::default(),
-                ops: Vec::new(),
+                ops: ops.unwrap_or_default(),
             }
         })
 }
@@ -458,6 +502,98 @@ fn queue() -> impl Strategy<Value = QueueSpec> {
         )
 }
 
+/// A database's storage engine: a random profile with any of its own settings, in range (a key-value memory
+/// only when it holds between 1 and 400,000 keys), and none of another profile's.
+fn engine_spec() -> impl Strategy<Value = EngineSpec> {
+    use Profile::*;
+    let profile = select(vec![Relational, KeyValue, Document, WideColumn, Graph]);
+    let ms = || proptest::option::of(ms_nonneg());
+    let btree = (
+        proptest::option::of(1u64..=1_000_000_000_000),
+        proptest::option::of(0u32..=64),
+        proptest::option::of(any::<bool>()),
+        ms(),
+        proptest::option::of(2u32..=100_000),
+        ms(),
+        ms(),
+        proptest::option::of(select(vec![JoinStrategy::NestedLoop, JoinStrategy::Hash])),
+        proptest::option::of(ms_pos()),
+    );
+    let kv = (
+        ms(),
+        proptest::option::of((1u32..=800).prop_map(|k| f64::from(k) / 8.0)),
+        proptest::option::of(1u32..=1_000_000),
+        proptest::option::of(0u32..=1_000_000),
+        proptest::option::of(select(vec![WhenFull::Evict, WhenFull::Refuse])),
+    );
+    let doc = (
+        proptest::option::of(select(vec![DocJoins::RoundTrips, DocJoins::Denormalized])),
+        ms(),
+        proptest::option::of(0u32..=10_000),
+    );
+    let lsm = (
+        ms(),
+        ms(),
+        ms(),
+        proptest::option::of(1u32..=100_000_000),
+        proptest::option::of(2u32..=1000),
+        ms(),
+        proptest::option::of(milli(0, 999)),
+        ms(),
+    );
+    (profile, btree, kv, doc, lsm).prop_map(|(profile, btree, kv, doc, lsm)| {
+        let (rows, indexes, indexed_lookups, page_ms, fanout, row_ms, commit_ms, join, lock_timeout_ms) = btree;
+        let (op_ms, memory_mb, value_bytes, entry_overhead_bytes, when_full) = kv;
+        let (joins, round_trip_ms, copies) = doc;
+        let (
+            write_ms,
+            read_ms,
+            run_ms,
+            memtable_rows,
+            compaction_threshold,
+            compact_ms_per_row,
+            compaction_share,
+            hop_ms,
+        ) = lsm;
+        // Which profiles each setting applies to (the design's list).
+        let on = |to: &[Profile]| to.contains(&profile);
+        let btree_store = on(&[Relational, Document, Graph]);
+        let (kv, doc, wide) = (on(&[KeyValue]), on(&[Document]), on(&[WideColumn]));
+        let keys_held = |mb: f64| {
+            let per_key = f64::from(value_bytes.unwrap_or(1024)) + f64::from(entry_overhead_bytes.unwrap_or(64));
+            (mb * 1_048_576.0 / per_key) as u64
+        };
+        EngineSpec {
+            profile,
+            rows,
+            indexes: indexes.filter(|_| btree_store),
+            indexed_lookups: indexed_lookups.filter(|_| btree_store),
+            page_ms: page_ms.filter(|_| btree_store),
+            fanout: fanout.filter(|_| btree_store),
+            row_ms: row_ms.filter(|_| btree_store || wide),
+            commit_ms: commit_ms.filter(|_| btree_store),
+            join: join.filter(|_| on(&[Relational])),
+            lock_timeout_ms: lock_timeout_ms.filter(|_| btree_store),
+            op_ms: op_ms.filter(|_| kv),
+            memory_mb: memory_mb.filter(|&mb| kv && (1..=400_000).contains(&keys_held(mb))),
+            value_bytes: value_bytes.filter(|_| kv),
+            entry_overhead_bytes: entry_overhead_bytes.filter(|_| kv),
+            when_full: when_full.filter(|_| kv),
+            joins: joins.filter(|_| doc),
+            round_trip_ms: round_trip_ms.filter(|_| doc),
+            copies: copies.filter(|_| doc),
+            write_ms: write_ms.filter(|_| wide),
+            read_ms: read_ms.filter(|_| wide),
+            run_ms: run_ms.filter(|_| wide),
+            memtable_rows: memtable_rows.filter(|_| wide),
+            compaction_threshold: compaction_threshold.filter(|_| wide),
+            compact_ms_per_row: compact_ms_per_row.filter(|_| wide),
+            compaction_share: compaction_share.filter(|_| wide),
+            hop_ms: hop_ms.filter(|_| on(&[Graph])),
+        }
+    })
+}
+
 /// Any node kind but a client.
 fn server() -> impl Strategy<Value = NodeSpec> {
     let router = (dist(), proptest::option::of(ms_nonneg())).prop_map(|(service_time, crash_at_ms)| {
@@ -481,7 +617,10 @@ fn server() -> impl Strategy<Value = NodeSpec> {
         balancer().prop_map(NodeSpec::LoadBalancer),
         service().prop_map(NodeSpec::Service),
         cache().prop_map(NodeSpec::Cache),
-        station().prop_map(|s| NodeSpec::Database(not_elastic(s))),
+        (station(), proptest::option::of(engine_spec())).prop_map(|(s, engine)| NodeSpec::Database(StationSpec {
+            engine,
+            ..not_elastic(s)
+        })),
         router,
         station().prop_map(|s| NodeSpec::Directory(not_elastic(s))),
         queue().prop_map(NodeSpec::Queue),

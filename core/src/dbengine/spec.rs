@@ -171,7 +171,7 @@ pub(crate) const APPLIES: &[(&str, &[Profile])] = &[
     ("indexed_lookups", &[Relational, Document, Graph]),
     ("page_ms", &[Relational, Document, Graph]),
     ("fanout", &[Relational, Document, Graph]),
-    ("row_ms", &[Relational, Document, WideColumn]),
+    ("row_ms", &[Relational, Document, WideColumn, Graph]),
     ("commit_ms", &[Relational, Document, Graph]),
     ("join", &[Relational]),
     ("lock_timeout_ms", &[Relational, Document, Graph]),

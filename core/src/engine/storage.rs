@@ -35,11 +35,13 @@ pub(super) enum StorageEv {
     CompactionDone { node: NodeIx, epoch: u32 },
 }
 
-/// A transaction waiting for a row lock: its worker time once it has the lock, and since when it waits.
+/// A transaction waiting for a row lock: its worker time once it has the lock, its operation's slot in the
+/// counters, and since when it waits.
 #[derive(Clone, Copy, Debug)]
 struct Waiter {
     req: Handle<Req>,
     dt: u64,
+    slot: usize,
     since: u64,
 }
 
@@ -82,6 +84,8 @@ pub(super) struct Storage {
     runs: u32,
     memtable: u32,
     compacting: bool,
+    /// The runs the running compaction merges (those there when it started).
+    merging: u32,
     /// Key-value with a memory limit: the keys it holds.
     keys: Option<Box<dyn Eviction + Send>>,
     /// Document, denormalized: keys whose copies a write is rewriting now (how many such writes).
@@ -110,6 +114,7 @@ impl Storage {
             runs: u32::from(cfg.profile == Profile::WideColumn),
             memtable: 0,
             compacting: false,
+            merging: 0,
             keys: new_keys(cfg, seed, node),
             updating: BTreeMap::new(),
             stats: EngineStats {
@@ -202,6 +207,7 @@ impl Sim {
     /// waits, its service starts when the lock is its).
     pub(super) fn storage_lock(&mut self, ni: usize, req: u32, dt: u64) -> bool {
         let (key, id) = (self.reqs[req].key, self.reqs[req].id);
+        let slot = op_slot(self.op_of(req).kind);
         let h = self.reqs.handle(req);
         let now = self.now;
         let timeout = self.topo.nodes[ni].engine.as_ref().and_then(|c| c.lock_timeout_ns);
@@ -222,7 +228,15 @@ impl Sim {
                 false
             }
             Some(lock) => {
-                lock.waiters.push_back(Waiter { req: h, dt, since: now });
+                // Its service has not started: it is counted served when it has the lock (an abort never is).
+                st.stats.served[slot] = st.stats.served[slot].saturating_sub(1);
+                st.stats.service_ns[slot] = st.stats.service_ns[slot].saturating_sub(u128::from(dt));
+                lock.waiters.push_back(Waiter {
+                    req: h,
+                    dt,
+                    slot,
+                    since: now,
+                });
                 if let Some(t) = timeout {
                     self.queue
                         .push(now.saturating_add(t), Ev::Storage(StorageEv::LockTimeout { req: h }));
@@ -262,14 +276,16 @@ impl Sim {
                 }
             }
         }
-        // The LSM's memtable is full: it becomes a sorted run; enough runs start a compaction.
-        if cfg_is_wide(&self.topo.nodes[ni].engine) && st.memtable >= memtable_rows {
-            st.memtable = 0;
+        // The LSM's memtable is full: each memtable_rows of its writes become a sorted run (writes beyond them,
+        // started meanwhile, stay for the next); enough runs start a compaction.
+        while cfg_is_wide(&self.topo.nodes[ni].engine) && st.memtable >= memtable_rows {
+            st.memtable -= memtable_rows;
             st.runs += 1;
             st.stats.flushes += 1;
             st.stats.max_runs = st.stats.max_runs.max(st.runs);
             if st.runs >= threshold && !st.compacting {
                 st.compacting = true;
+                st.merging = st.runs;
                 st.stats.compactions += 1;
                 let rows = f64::from(st.runs) * f64::from(memtable_rows);
                 let dur = (rows * compact_per_row).min(crate::limits::MAX_TIME_MS * 1e6) as u64;
@@ -330,6 +346,8 @@ impl Sim {
             st.stats.lock_waits += 1;
             st.stats.lock_wait_ns += u128::from(wait);
             st.stats.lock_wait_max_ns = st.stats.lock_wait_max_ns.max(wait);
+            st.stats.served[w.slot] += 1;
+            st.stats.service_ns[w.slot] += u128::from(w.dt);
             self.queue
                 .push(now.saturating_add(w.dt), Ev::ServiceDone { req: w.req });
             self.storage_worked(ni, req, w.dt);
@@ -369,8 +387,9 @@ impl Sim {
                     return;
                 }
                 if let Some(st) = self.storage[ni].as_deref_mut() {
+                    // The merged runs become one; runs flushed meanwhile stay.
                     st.compacting = false;
-                    st.runs = 1;
+                    st.runs = st.runs.saturating_sub(st.merging) + 1;
                 }
             }
         }
