@@ -1186,7 +1186,7 @@ fn bad_engine_and_ops_settings_are_typed_errors_naming_the_field() {
                 v["nodes"][0]["spec"]["workload"]["ops"][3] = json!({"op": "traverse", "depth": 3, "degree": 1000})
             }),
             "ops",
-            "degree^depth reaches",
+            "vertices (degree + degree² + … to depth), more than 100,000,000",
         ),
         (
             "17 ops",

@@ -35,13 +35,11 @@ pub(super) enum StorageEv {
     CompactionDone { node: NodeIx, epoch: u32 },
 }
 
-/// A transaction waiting for a row lock: its worker time once it has the lock, its operation's slot in the
-/// counters, and since when it waits.
+/// A transaction waiting for a row lock: its worker time once it has the lock, and since when it waits.
 #[derive(Clone, Copy, Debug)]
 struct Waiter {
     req: Handle<Req>,
     dt: u64,
-    slot: usize,
     since: u64,
 }
 
@@ -207,7 +205,6 @@ impl Sim {
     /// waits, its service starts when the lock is its).
     pub(super) fn storage_lock(&mut self, ni: usize, req: u32, dt: u64) -> bool {
         let (key, id) = (self.reqs[req].key, self.reqs[req].id);
-        let slot = op_slot(self.op_of(req).kind);
         let h = self.reqs.handle(req);
         let now = self.now;
         let timeout = self.topo.nodes[ni].engine.as_ref().and_then(|c| c.lock_timeout_ns);
@@ -229,14 +226,7 @@ impl Sim {
             }
             Some(lock) => {
                 // Its service has not started: it is counted served when it has the lock (an abort never is).
-                st.stats.served[slot] = st.stats.served[slot].saturating_sub(1);
-                st.stats.service_ns[slot] = st.stats.service_ns[slot].saturating_sub(u128::from(dt));
-                lock.waiters.push_back(Waiter {
-                    req: h,
-                    dt,
-                    slot,
-                    since: now,
-                });
+                lock.waiters.push_back(Waiter { req: h, dt, since: now });
                 if let Some(t) = timeout {
                     self.queue
                         .push(now.saturating_add(t), Ev::Storage(StorageEv::LockTimeout { req: h }));
@@ -346,8 +336,6 @@ impl Sim {
             st.stats.lock_waits += 1;
             st.stats.lock_wait_ns += u128::from(wait);
             st.stats.lock_wait_max_ns = st.stats.lock_wait_max_ns.max(wait);
-            st.stats.served[w.slot] += 1;
-            st.stats.service_ns[w.slot] += u128::from(w.dt);
             self.queue
                 .push(now.saturating_add(w.dt), Ev::ServiceDone { req: w.req });
             self.storage_worked(ni, req, w.dt);
