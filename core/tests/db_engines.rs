@@ -1347,3 +1347,45 @@ fn the_same_scenario_and_seed_give_the_same_bytes() {
     assert_eq!(run(&v, 42).to_json_pretty(), json);
     assert_ne!(run(&v, 43).to_json_pretty(), json);
 }
+
+#[test]
+fn key_value_memory_counts_toward_the_caches_shared_bound_and_quorum_needs_a_leaderless_store() {
+    // Two stores of 300,000 keys each (512 + 64 bytes a key): each is within its own bound, together they are
+    // over the 500,000 objects all caches may hold.
+    let kv = |mb: f64| json!({"profile": "key_value", "memory_mb": mb, "value_bytes": 512});
+    let w = json!({"arrival": {"type": "poisson", "rate_rps": 10}, "ops": [{"op": "get"}]});
+    let two = |mb: f64| {
+        scenario(
+            &[("a", w.clone(), "kv1"), ("b", w.clone(), "kv2")],
+            vec![db("kv1", 1, constant(0.1), kv(mb)), db("kv2", 1, constant(0.1), kv(mb))],
+            json!({"requests": 10}),
+        )
+    };
+    let keys_per_mb = 1_048_576.0 / 576.0;
+    let over = problems(&two(300_000.0 / keys_per_mb));
+    assert!(
+        over.iter()
+            .any(|e| e.to_string().contains("capacity of all caches together")),
+        "{over:?}"
+    );
+    assert!(problems(&two(200_000.0 / keys_per_mb)).is_empty());
+    // A relational cluster must have a primary; a wide-column one may be leaderless.
+    let cluster = |profile: &str, mode: &str| {
+        let mut v = scenario(
+            &[("a", w.clone(), "r1")],
+            (1..=3)
+                .map(|i| db(&format!("r{i}"), 4, constant(0.1), json!({"profile": profile})))
+                .collect(),
+            json!({"requests": 10}),
+        );
+        v["clusters"] = json!([{"id": "c", "replicas": ["r1", "r2", "r3"], "mode": mode}]);
+        v
+    };
+    let rel = problems(&cluster("relational", "quorum"));
+    assert!(
+        rel.iter().any(|e| e.to_string().contains("single primary for writes")),
+        "{rel:?}"
+    );
+    assert!(problems(&cluster("relational", "async")).is_empty());
+    assert!(problems(&cluster("wide_column", "quorum")).is_empty());
+}

@@ -96,7 +96,13 @@ pub(super) fn build(s: &v1::Scenario) -> Result<Topology, Vec<ValidationError>> 
                 .map_or(0, |c| c.capacity.min(MAX_CACHE_CAPACITY)),
             _ => 0,
         })
-        .sum();
+        .sum::<u64>()
+        // Key-value engines with a memory limit track the keys they hold like a cache.
+        + nodes
+            .iter()
+            .filter_map(|d: &NodeDef| d.engine.as_deref().and_then(|e| e.capacity))
+            .map(|c| c.min(MAX_CACHE_CAPACITY))
+            .sum::<u64>();
     // Each client's users are checked in `build_node`; together they share one bound.
     let users: u64 = s
         .nodes
