@@ -4,6 +4,7 @@
 //! bad input.
 
 mod cache;
+mod challenge;
 mod link;
 mod realtime;
 mod ring;
@@ -42,6 +43,8 @@ enum Command {
     Shard(shard::ShardArgs),
     /// Encode a scenario as a share-link fragment, or decode one back to JSON.
     Link(link::LinkArgs),
+    /// List the challenges, or score a design against one.
+    Challenge(challenge::ChallengeArgs),
 }
 
 /// Checks `1 <= value <= max` for a count flag.
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         Command::Realtime(a) => realtime::run(a),
         Command::Shard(a) => shard::run(a),
         Command::Link(a) => link::run(a),
+        Command::Challenge(a) => challenge::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

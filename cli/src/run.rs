@@ -45,7 +45,7 @@ pub struct PresetsArgs {
 }
 
 /// Reads the scenario text from a file, stdin or a bundled preset, with a size limit.
-fn read_source(src: &str) -> Result<String, String> {
+pub(crate) fn read_source(src: &str) -> Result<String, String> {
     if let Some(name) = src.strip_prefix("preset:") {
         return presets::get(name)
             .map(str::to_string)

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cache;
+pub mod challenge;
 pub mod dbengine;
 pub mod dist;
 pub mod engine;

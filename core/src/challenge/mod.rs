@@ -1,0 +1,361 @@
+//! Challenges: a starting design, traffic and faults the player cannot change, goals to meet, hints, and a
+//! reference solution. [`score`] runs a player's design under the challenge's locked traffic and faults, with the
+//! challenge's seed, and measures each goal: the same design always gets the same [`ScoreCard`], byte for byte,
+//! in the CLI (`switchyard challenge check`) and in the app.
+//!
+//! What is locked: the start scenario's workload, fault timeline, duration, request budget and seed, and its
+//! client nodes (the traffic sources, by id). Everything else (servers, caches, databases, edges, their settings)
+//! is the player's design.
+//!
+//! A challenge file is JSON (`challenges/*.json`), versioned like a scenario; its two designs (`start`,
+//! `reference`) are scenarios in the `scenario::v1` format.
+
+use crate::metrics::Report;
+use crate::scenario::{self, Scenario, ScenarioError};
+use crate::Sim;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The challenge format version this module reads.
+pub const VERSION: u32 = 1;
+
+/// Hours in a month, for monthly cost (AWS prices a month as 730 hours).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// The most goals, hints and bytes of text a challenge may hold.
+const MAX_GOALS: usize = 32;
+const MAX_HINTS: usize = 32;
+const MAX_TEXT: usize = 4_000;
+
+/// How hard a challenge is, in the gallery's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    FirstSteps,
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// What a goal measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Completed calls per second.
+    ThroughputRps,
+    P50Ms,
+    P90Ms,
+    P99Ms,
+    MeanMs,
+    /// Completed calls over issued calls (0..1).
+    Availability,
+    /// Calls that failed, for any reason.
+    Failed,
+    /// Calls that succeeded within their client's deadline, per second.
+    GoodputRps,
+    /// The run's mean cost per hour times 730.
+    CostPerMonthUsd,
+    /// Acknowledged writes lost: replicated databases' and write-back caches'.
+    LostWrites,
+    /// Reads that returned an older version than the newest acknowledged: databases' and caches'.
+    StaleReads,
+    /// Nodes of `kind` in the design (a required or forbidden component).
+    Nodes,
+}
+
+/// One goal: a metric with a lower bound, an upper bound, or both.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub metric: Metric,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
+    /// `nodes` only: the node kind counted (`cache`, `database`, `load_balancer`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// What the goal means to the player ("p99 under 200 ms").
+    pub label: String,
+}
+
+/// A hint, shown on request; `after_fail` ones only after a failed attempt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    pub text: String,
+}
+
+/// A challenge file as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeFile {
+    version: u32,
+    id: String,
+    title: String,
+    level: Level,
+    brief: String,
+    goals: Vec<Goal>,
+    #[serde(default)]
+    hints: Vec<Hint>,
+    start: serde_json::Value,
+    reference: serde_json::Value,
+}
+
+/// A validated challenge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Challenge {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub brief: String,
+    pub goals: Vec<Goal>,
+    pub hints: Vec<Hint>,
+    /// The design the player starts from; its traffic, faults, run length, seed and clients are locked.
+    pub start: Scenario,
+    /// A design that meets every goal.
+    pub reference: Scenario,
+}
+
+/// Why a challenge or a design could not be scored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChallengeError {
+    /// Not valid JSON, or not the shape of a challenge.
+    Format(String),
+    /// Written by a newer Switchyard (or no version this one knows).
+    Version(u32),
+    /// A goal that cannot be measured (no bound, `kind` on a metric that takes none…).
+    BadGoal { index: usize, why: String },
+    /// A design inside the challenge, or the player's, is not a valid scenario.
+    Scenario { which: &'static str, error: ScenarioError },
+    /// The player's design dropped a client the challenge's traffic comes from.
+    MissingClient(String),
+}
+
+impl fmt::Display for ChallengeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChallengeError::Format(m) => write!(f, "not a valid challenge: {m}"),
+            ChallengeError::Version(v) => write!(f, "challenge version {v} is not one this Switchyard reads ({VERSION})"),
+            ChallengeError::BadGoal { index, why } => write!(f, "goals[{index}]: {why}"),
+            ChallengeError::Scenario { which, error } => write!(f, "{which}: {error}"),
+            ChallengeError::MissingClient(id) => write!(
+                f,
+                "the design has no client `{id}`: the challenge's traffic comes from it, keep it (its settings are locked)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ChallengeError {}
+
+fn too_long(what: &str, s: &str) -> Result<(), ChallengeError> {
+    if s.len() > MAX_TEXT {
+        return Err(ChallengeError::Format(format!(
+            "{what} is longer than {MAX_TEXT} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Parses and checks a challenge file.
+pub fn parse(text: &str) -> Result<Challenge, ChallengeError> {
+    let f: ChallengeFile = serde_json::from_str(text).map_err(|e| ChallengeError::Format(e.to_string()))?;
+    if f.version != VERSION {
+        return Err(ChallengeError::Version(f.version));
+    }
+    for (what, s) in [("id", &f.id), ("title", &f.title), ("brief", &f.brief)] {
+        too_long(what, s)?;
+    }
+    if f.goals.is_empty() || f.goals.len() > MAX_GOALS {
+        return Err(ChallengeError::Format(format!(
+            "1 to {MAX_GOALS} goals, got {}",
+            f.goals.len()
+        )));
+    }
+    if f.hints.len() > MAX_HINTS {
+        return Err(ChallengeError::Format(format!("at most {MAX_HINTS} hints")));
+    }
+    for h in &f.hints {
+        too_long("a hint", &h.text)?;
+    }
+    for (index, g) in f.goals.iter().enumerate() {
+        check_goal(g).map_err(|why| ChallengeError::BadGoal { index, why })?;
+    }
+    let design = |which: &'static str, v: &serde_json::Value| {
+        scenario::load(&v.to_string())
+            .map(|(s, _)| s)
+            .map_err(|error| ChallengeError::Scenario { which, error })
+    };
+    Ok(Challenge {
+        start: design("start", &f.start)?,
+        reference: design("reference", &f.reference)?,
+        id: f.id,
+        title: f.title,
+        level: f.level,
+        brief: f.brief,
+        goals: f.goals,
+        hints: f.hints,
+    })
+}
+
+fn check_goal(g: &Goal) -> Result<(), String> {
+    if g.at_least.is_none() && g.at_most.is_none() {
+        return Err("a goal needs at_least, at_most or both".into());
+    }
+    for b in [g.at_least, g.at_most].into_iter().flatten() {
+        if !b.is_finite() {
+            return Err(format!("bounds must be finite numbers, got {b}"));
+        }
+    }
+    match (g.metric, &g.kind) {
+        (Metric::Nodes, None) => Err("a nodes goal names the kind it counts".into()),
+        (Metric::Nodes, Some(k)) if crate::node::NodeKind::from_name(k).is_none() => Err(format!("no node kind `{k}`")),
+        (m, Some(_)) if m != Metric::Nodes => Err("only a nodes goal names a kind".into()),
+        _ => Ok(()),
+    }
+}
+
+/// One goal's outcome.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GoalResult {
+    pub label: String,
+    pub metric: Metric,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
+    /// What the run measured.
+    pub measured: f64,
+    pub pass: bool,
+}
+
+/// A design's result on a challenge.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoreCard {
+    pub challenge: String,
+    pub seed: u64,
+    pub goals: Vec<GoalResult>,
+    pub passed: usize,
+    /// Passed goals out of all, 0 to 100.
+    pub score: u32,
+    /// Every goal passed.
+    pub solved: bool,
+}
+
+impl Challenge {
+    /// The player's design with the challenge's locked parts put back: workload, faults, run length, request
+    /// budget, seed, and the client nodes' settings (by id).
+    pub fn locked(&self, design: &Scenario) -> Result<Scenario, ChallengeError> {
+        let mut s = design.clone();
+        let st = &self.start;
+        s.workload = st.workload.clone();
+        s.faults = st.faults.clone();
+        s.duration_ms = st.duration_ms;
+        s.requests = st.requests;
+        s.seed = st.seed;
+        s.realtime = st.realtime.clone();
+        for c in st
+            .nodes
+            .iter()
+            .filter(|n| n.spec.kind() == crate::node::NodeKind::Client)
+        {
+            let Some(mine) = s.nodes.iter_mut().find(|n| n.id == c.id) else {
+                return Err(ChallengeError::MissingClient(c.id.clone()));
+            };
+            mine.spec = c.spec.clone();
+        }
+        Ok(s)
+    }
+}
+
+/// Runs `design` under the challenge's locked traffic and faults and measures every goal.
+pub fn score(ch: &Challenge, design: &Scenario) -> Result<ScoreCard, ChallengeError> {
+    let s = ch.locked(design)?;
+    let scenario_error = |error| ChallengeError::Scenario { which: "design", error };
+    let mut sim = Sim::new(&s, s.seed).map_err(scenario_error)?;
+    while sim.run_events(100_000) > 0 {}
+    let report = sim.report();
+    let goals: Vec<GoalResult> = ch
+        .goals
+        .iter()
+        .map(|g| {
+            let measured = measure(g, &report, &s);
+            let pass = g.at_least.is_none_or(|b| measured >= b) && g.at_most.is_none_or(|b| measured <= b);
+            GoalResult {
+                label: g.label.clone(),
+                metric: g.metric,
+                at_least: g.at_least,
+                at_most: g.at_most,
+                measured,
+                pass,
+            }
+        })
+        .collect();
+    let passed = goals.iter().filter(|g| g.pass).count();
+    Ok(ScoreCard {
+        challenge: ch.id.clone(),
+        seed: s.seed,
+        score: (passed * 100 / goals.len()) as u32,
+        solved: passed == goals.len(),
+        passed,
+        goals,
+    })
+}
+
+/// What `g` measures in a run's report (and, for component goals, in the design).
+fn measure(g: &Goal, r: &Report, s: &Scenario) -> f64 {
+    let l = &r.latency_ms;
+    match g.metric {
+        Metric::ThroughputRps => r.throughput_rps,
+        Metric::P50Ms => l.p50,
+        Metric::P90Ms => l.p90,
+        Metric::P99Ms => l.p99,
+        Metric::MeanMs => l.mean,
+        Metric::Availability => {
+            if r.issued == 0 {
+                0.0
+            } else {
+                crate::metrics::round4(r.completed as f64 / r.issued as f64)
+            }
+        }
+        Metric::Failed => r.failed as f64,
+        Metric::GoodputRps => r.goodput_rps.unwrap_or(r.throughput_rps),
+        Metric::CostPerMonthUsd => r
+            .cost
+            .as_ref()
+            .map_or(0.0, |c| crate::metrics::round4(c.mean_per_hour * HOURS_PER_MONTH)),
+        Metric::LostWrites => {
+            let db: u64 = r.databases.iter().map(|d| d.lost_writes).sum();
+            let cache: u64 = r
+                .nodes
+                .iter()
+                .filter_map(|n| n.cache.as_ref())
+                .map(|c| c.lost_writes)
+                .sum();
+            (db + cache) as f64
+        }
+        Metric::StaleReads => {
+            let db: u64 = r.databases.iter().map(|d| d.all.stale_reads).sum();
+            let cache: u64 = r
+                .nodes
+                .iter()
+                .filter_map(|n| n.cache.as_ref())
+                .map(|c| c.stale_reads)
+                .sum();
+            (db + cache) as f64
+        }
+        Metric::Nodes => {
+            let kind = g.kind.as_deref().and_then(crate::node::NodeKind::from_name);
+            s.nodes.iter().filter(|n| Some(n.spec.kind()) == kind).count() as f64
+        }
+    }
+}
+
+/// The challenges shipped with Switchyard, embedded from `challenges/*.json`: `(id, JSON text)`, easiest first.
+pub const ALL: &[(&str, &str)] = &[("scale-10x", include_str!("../../../challenges/scale-10x.json"))];
+
+/// The JSON of the bundled challenge with this id.
+pub fn get(id: &str) -> Option<&'static str> {
+    ALL.iter().find(|(n, _)| *n == id).map(|(_, j)| *j)
+}
