@@ -196,6 +196,16 @@ const APPLIES: &[(&str, &[Profile])] = &[
     ("hop_ms", &[Graph]),
 ];
 
+/// Whether the engine setting `field` (its name under `engine.`, such as `op_ms`) applies to `profile`: what
+/// validation accepts, so the inspector can show a profile only its own settings. The shared ones (`profile`,
+/// `rows`) apply to every profile.
+pub fn applies(field: &str, profile: Profile) -> bool {
+    APPLIES
+        .iter()
+        .find(|(name, _)| *name == field)
+        .is_none_or(|(_, profiles)| profiles.contains(&profile))
+}
+
 fn profile_name(p: Profile) -> &'static str {
     match p {
         Relational => "relational",
@@ -616,3 +626,50 @@ pub const PARAMS: &[Param] = &[
         "Graph: following one relationship by pointer (0.001 ms when empty).",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::params::from_tree;
+    use crate::topology::problem::Problem;
+    use serde_json::{json, Value};
+
+    /// A value validation accepts for the setting `p` (its control's first choice, a value in its range).
+    fn valid(p: &Param) -> Value {
+        match p.control {
+            Control::Choice(options) => options[0].0.into(),
+            Control::Bool(_) => true.into(),
+            Control::Int { min, .. } => json!(min.max(2.0) as u64),
+            _ => json!(0.5),
+        }
+    }
+
+    /// `applies` says what validation says: a setting given to a profile it does not apply to is refused
+    /// with "applies to a … engine", and every other one is not.
+    #[test]
+    fn applies_agrees_with_validation() {
+        let mut refused = 0;
+        for profile in Profile::NAMES {
+            for p in PARAMS.iter().filter(|p| !matches!(p.key, "engine" | "engine.profile")) {
+                let field = p.key.strip_prefix("engine.").expect("under engine.");
+                let spec: EngineSpec =
+                    from_tree(&json!({ "profile": profile, field: valid(p) })).expect("the format reads it");
+                let mut errs = Errors(Vec::new());
+                spec.build(&Location::Node("db".into()), &mut errs);
+                let not_for_it = errs.0.iter().any(|e| {
+                    matches!(&e.problem, Problem::BadParameter { field: f, message }
+                        if *f == p.key && message.starts_with("applies to a"))
+                });
+                assert_eq!(
+                    not_for_it,
+                    !applies(field, spec.profile),
+                    "{field} on {profile}: {:?}",
+                    errs.0
+                );
+                refused += usize::from(not_for_it);
+            }
+        }
+        assert!(refused > 20, "only {refused} settings refused across profiles");
+        assert!(applies("rows", Profile::KeyValue) && applies("profile", Profile::Graph));
+    }
+}
