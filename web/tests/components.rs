@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::dbengine::{spec, Profile};
 use switchyard_core::engine::{GroupNow, Sim};
 use switchyard_core::node as kinds;
 use switchyard_core::presets;
 use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
 use switchyard_core::scenario;
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::v1::{Fault, InstanceSize};
+use switchyard_core::scenario::v1::{codec, Fault, InstanceSize};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::action::Action;
@@ -1216,6 +1217,287 @@ async fn inspector_switches_on_and_edits_every_resilience_group() {
         .find(|p| p.key == "deadline_ms")
         .expect("a deadline parameter");
     edit_number(&mut d, Walk::Node(client), deadline).await;
+}
+
+/// A client and a relational database, the client sending its own workload (no operations yet).
+const CLIENT_AND_DB: &str = r#"{"version": 1, "name": "ops", "duration_ms": 2000,
+  "nodes": [{"id": "app", "spec": {"kind": "client", "workload": {}}},
+            {"id": "db", "spec": {"kind": "database", "engine": {"profile": "relational"}}}],
+  "edges": [{"from": "app", "to": "db"}]}"#;
+
+/// A driver on [`CLIENT_AND_DB`] with node `i` selected.
+fn ops_driver(i: usize) -> Driver {
+    let mut d = Driver::new(true);
+    d.open(scenario::parse(CLIENT_AND_DB).expect("the scenario parses"));
+    assert!(d.snapshot().runnable, "it runs");
+    d.select(Selection::Nodes([i].into()));
+    d
+}
+
+/// The inspector on `d`'s selection, and what it emits.
+async fn inspect(d: &Driver) -> (Mounted<Inspector>, Rc<RefCell<Vec<Action>>>) {
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&d.snapshot(), on_action)).await;
+    (m, log)
+}
+
+/// Takes the inspector's one edit of node `i`'s `key`, checks its value is `want`, feeds it to core and
+/// checks core's document holds it and runs.
+async fn take_edit(d: &mut Driver, i: usize, key: &str, log: &RefCell<Vec<Action>>, want: Option<Value>) {
+    settle().await;
+    let action = {
+        let mut log = log.borrow_mut();
+        assert_eq!(log.len(), 1, "{key}: one edit");
+        log.pop().expect("an edit")
+    };
+    let value = edit_of(Walk::Node(i), key, action);
+    assert_eq!(value, want, "{key}: the edit's value");
+    apply(d, Walk::Node(i), key, value);
+    assert_eq!(
+        params::get(&tree_of(d, Walk::Node(i)), key),
+        want.as_ref(),
+        "{key}: core's document holds it"
+    );
+    assert!(d.snapshot().runnable, "{key}: {:?}", d.snapshot().problems);
+}
+
+fn set_text(el: &Element, text: &str) {
+    el.dyn_ref::<HtmlInputElement>().expect("an input").set_value(text);
+    fire_change(el);
+}
+
+fn set_choice(el: &Element, value: &str) {
+    el.dyn_ref::<HtmlSelectElement>().expect("a select").set_value(value);
+    fire_change(el);
+}
+
+/// A client's operations are a list in the inspector: "Add operation" appends core's default entry, each
+/// row's fields edit with the controls core describes (keys relative to the row), "Remove" takes a row out,
+/// and every edit is the whole new list at `workload.ops` (no key once the list is empty), which core takes.
+#[wasm_bindgen_test]
+async fn inspector_list_control_adds_edits_and_removes_operations() {
+    let ops = kinds::named("client")
+        .expect("the client kind")
+        .params
+        .iter()
+        .find(|p| p.key == "workload.ops")
+        .expect("a client's operations");
+    let Control::List { fields, default } = ops.control else {
+        panic!("workload.ops is a list")
+    };
+    let default: Value = serde_json::from_str(default).expect("a JSON default");
+    let mut d = ops_driver(0);
+
+    let (m, log) = inspect(&d).await;
+    let list = m.one("#param-workload-ops");
+    assert_eq!(attr(&list, "data-param"), "workload.ops");
+    assert_eq!(
+        (attr(&list, "role"), attr(&list, "aria-label")),
+        ("group".into(), ops.label.into())
+    );
+    assert_eq!(text(&m.one("label[for='param-workload-ops']")), ops.label);
+    assert!(m.all(".list-row").is_empty(), "no rows yet");
+    assert!(
+        m.find("[data-param='workload.mix']").is_some(),
+        "the request mix, while there are no operations"
+    );
+    let add = m.one("[data-testid=list-add]");
+    assert_eq!(
+        (text(&add), attr(&add, "type")),
+        ("Add operation".into(), "button".into())
+    );
+    click(&add);
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(Value::Array(vec![default.clone()])),
+    )
+    .await;
+    drop(m);
+
+    // One row: every member has its control, labelled, with its key relative to the row.
+    let (m, _) = inspect(&d).await;
+    let rows = m.all(".list-row");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(text(&one(&rows[0], "legend")), "Operation 1");
+    assert!(
+        m.find("[data-param^='workload.mix']").is_none(),
+        "operations replace the mix as it comes: its weights are not shown"
+    );
+    for f in fields {
+        let id = format!("param-workload-ops-0-{}", f.key);
+        let control = one(&rows[0], &format!("#{id}"));
+        assert_eq!(attr(&control, "data-param"), format!("workload.ops.0.{}", f.key));
+        assert!(
+            matches!(control.tag_name().as_str(), "INPUT" | "SELECT"),
+            "{}: a form control",
+            f.key
+        );
+        assert_eq!(
+            text(&one(&rows[0], &format!("label[for='{id}']"))),
+            format!("{}{}", f.label, f.unit),
+            "{}: labelled",
+            f.key
+        );
+    }
+    drop(m);
+    // A mix of its own set beside operations stays in view, next to core's problem, so it can be removed.
+    let mix = Some(serde_json::json!({"api_write": 1}));
+    d.set_node_param(0, "workload.mix", mix);
+    assert!(!d.snapshot().runnable, "core refuses a mix beside operations");
+    let (m, _) = inspect(&d).await;
+    assert!(m.find("[data-param='workload.mix.api_write']").is_some());
+    drop(m);
+    d.undo();
+    assert!(d.snapshot().runnable);
+
+    let (m, log) = inspect(&d).await;
+    let rows = m.all(".list-row");
+    let op = one(&rows[0], "[data-param='workload.ops.0.op']");
+    assert_eq!(op.dyn_ref::<HtmlSelectElement>().unwrap().value(), "get");
+    set_choice(&op, "join");
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "join"}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    set_text(&m.one("[data-param='workload.ops.0.tables']"), "3");
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "join", "tables": 3}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    click(&m.one("[data-testid=list-add]"));
+    let two = serde_json::json!([{"op": "join", "tables": 3}, default]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(two)).await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    assert_eq!(m.all(".list-row").len(), 2);
+    set_text(&m.one("[data-param='workload.ops.1.weight']"), "2.5");
+    let weighted = serde_json::json!([{"op": "join", "tables": 3}, {"op": "get", "weight": 2.5}]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(weighted)).await;
+    drop(m);
+
+    // Emptying an optional field takes the member out of its row.
+    let (m, log) = inspect(&d).await;
+    set_text(&m.one("[data-param='workload.ops.0.tables']"), "");
+    let plain = serde_json::json!([{"op": "join"}, {"op": "get", "weight": 2.5}]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(plain)).await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    let removes = m.all("[data-testid=list-remove]");
+    let names: Vec<String> = removes.iter().map(|b| attr(b, "aria-label")).collect();
+    assert_eq!(names, ["Remove Operation 1", "Remove Operation 2"]);
+    click(&removes[0]);
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "get", "weight": 2.5}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    click(&m.one("[data-testid=list-remove]"));
+    take_edit(&mut d, 0, "workload.ops", &log, None).await;
+    drop(m);
+    let (m, _) = inspect(&d).await;
+    assert!(m.all(".list-row").is_empty(), "the last row removed, the list is empty");
+    assert!(m.find("[data-param='workload.mix']").is_some(), "the mix is back");
+}
+
+/// A database's engine: the profile is a choice whose options are core's one-line trade-offs, and the panel
+/// shows only the settings core says apply to the chosen profile; a setting of another profile left set
+/// stays in view, next to core's problem, so it can be cleared.
+#[wasm_bindgen_test]
+async fn inspector_shows_an_engines_trade_off_and_only_its_profiles_settings() {
+    let list = kinds::named("database").expect("the database kind").params;
+    let profile = list.iter().find(|p| p.key == "engine.profile").expect("a profile");
+    let Control::Choice(options) = profile.control else {
+        panic!("the profile is a choice")
+    };
+    let settings: Vec<&Param> = list
+        .iter()
+        .filter(|p| p.key.starts_with("engine.") && p.key != "engine.profile")
+        .collect();
+    let mut d = ops_driver(1);
+    for (k, name) in Profile::NAMES.iter().enumerate() {
+        let (m, log) = inspect(&d).await;
+        let select = m.one("#param-engine-profile");
+        let picked = select
+            .dyn_ref::<HtmlSelectElement>()
+            .unwrap()
+            .selected_options()
+            .item(0)
+            .expect("one picked");
+        let line = options.iter().find(|(v, _)| v == name).expect("an option").1;
+        assert_eq!(text(&picked), line, "{name}: its one line on the trade-off");
+        let field = select.parent_element().expect("its field");
+        assert_eq!(
+            text(&one(&field, "[data-testid=choice-line]")),
+            line,
+            "{name}: shown whole"
+        );
+        assert_eq!(text(&one(&field, ".field-help")), profile.help);
+        let now: Profile = codec::read(&Value::from(*name)).expect("a profile");
+        let applies = |p: &Param| spec::applies(&p.key["engine.".len()..], now);
+        for p in &settings {
+            assert_eq!(
+                m.find(&format!("[data-param='{}']", p.key)).is_some(),
+                applies(p),
+                "{name}: {} shown exactly when it applies",
+                p.key
+            );
+        }
+        assert!(
+            settings.iter().filter(|p| applies(p)).count() >= 2,
+            "{name} has settings of its own"
+        );
+        let next = Profile::NAMES[(k + 1) % Profile::NAMES.len()];
+        set_choice(&select, next);
+        take_edit(&mut d, 1, "engine.profile", &log, Some(next.into())).await;
+    }
+    assert_eq!(
+        params::get(&tree_of(&d, Walk::Node(1)), "engine.profile"),
+        Some(&"relational".into())
+    );
+    // A relational setting left set on a key-value engine stays in view, with core's problem.
+    apply(&mut d, Walk::Node(1), "engine.join", Some("hash".into()));
+    d.set_node_param(1, "engine.profile", Some("key_value".into()));
+    assert!(
+        !d.snapshot().runnable,
+        "core refuses a join strategy on a key-value store"
+    );
+    let (m, _) = inspect(&d).await;
+    assert!(
+        m.find("[data-param='engine.join']").is_some(),
+        "the stray setting can be cleared"
+    );
+    assert!(m.find("[data-param='engine.op_ms']").is_some());
+    assert!(m.find("[data-param='engine.commit_ms']").is_none());
+    let problems: Vec<String> = m.all("p.problem").iter().map(text).collect();
+    assert!(
+        problems.iter().any(|p| p.contains("applies to a relational engine")),
+        "{problems:?}"
+    );
 }
 
 // ---- palette ------------------------------------------------------------------------------------------------
