@@ -203,6 +203,9 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         cost_usd: v.cost_usd,
         cost_per_hour: v.cost_per_hour,
         sessions: v.sessions.clone(),
+        by_op: v.by_op.clone(),
+        engines: v.engines.clone(),
+        failed_by_reason: v.failed_by_reason.clone(),
     }
 }
 
@@ -1821,6 +1824,173 @@ async fn sessions_readouts_equal_cores_report_of_the_same_run() {
         m.find("[data-testid=sessions]").is_none(),
         "no users, no sessions readout"
     );
+}
+
+/// Four clients on four databases, one of each engine with something to show: row locks with a timeout
+/// (lock waits, aborts), a key-value store with too little memory that refuses new keys and cannot scan
+/// (out of memory, unsupported), a wide-column log that flushes and compacts, a document store whose
+/// denormalized copies are read stale.
+const ENGINES: &str = include_str!("engines.json");
+
+/// A latency as the panel shows it (restated: whole milliseconds from 100 up, else one decimal).
+fn panel_ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{v:.1} ms")
+    }
+}
+
+/// An engine's service time: three decimals below a millisecond.
+fn service_ms(v: f64) -> String {
+    if v >= 1.0 {
+        panel_ms(v)
+    } else {
+        format!("{v:.3} ms")
+    }
+}
+
+/// The per-operation table, each database's engine readouts and the failures by reason are core's figures of
+/// the same run; a run without operations or engines shows none of them.
+#[wasm_bindgen_test]
+async fn operation_and_engine_readouts_equal_cores_report_of_the_same_run() {
+    let doc = scenario::parse(ENGINES).expect("the scenario parses");
+    let mut d = Driver::new(true);
+    d.open(doc.clone());
+    run(&mut d, 3_000.0);
+    let v = d.snapshot();
+    let report = core_sim_of(&doc, 3_000.0).report();
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    let label = |id: &str| {
+        let n = doc.nodes.iter().find(|n| n.id == id).expect("a node");
+        n.label.clone().unwrap_or_else(|| n.id.clone())
+    };
+
+    // One row per client and operation, named by both (several clients have operations).
+    let rows: Vec<(String, Vec<String>)> = m
+        .all("[data-testid=by-op] tbody tr")
+        .iter()
+        .map(|tr| (attr(tr, "data-row"), all(tr, "td").iter().map(text).collect()))
+        .collect();
+    let want: Vec<(String, Vec<String>)> = report
+        .by_op
+        .iter()
+        .map(|o| {
+            let g = &o.figures;
+            let cells = vec![
+                format!("{:.0}", g.throughput_rps),
+                panel_ms(g.mean_ms),
+                panel_ms(g.p50_ms),
+                panel_ms(g.p99_ms),
+                thousands(g.failed),
+            ];
+            (format!("{} · {}", label(&o.client), o.op), cells)
+        })
+        .collect();
+    assert_eq!(rows, want, "by operation");
+    assert_eq!(want.len(), 10, "every client's operations");
+    let heads: Vec<String> = m.all("[data-testid=by-op] thead th").iter().map(text).collect();
+    assert_eq!(heads, ["operation", "req/s", "mean", "p50", "p99", "failed"]);
+
+    assert_eq!(report.engines.len(), 4);
+    for e in &report.engines {
+        let block = m.one(&format!("[data-testid=engine-{}]", e.node));
+        let kind = e.profile.replace('_', "-");
+        assert_eq!(text(&one(&block, "h3")), format!("{} · {kind} engine", label(&e.node)));
+        // Each operation: how many it served and their mean service time.
+        let ops: Vec<(String, Vec<String>)> = all(&block, "[data-testid=engine-ops] tbody tr")
+            .iter()
+            .map(|tr| (attr(tr, "data-row"), all(tr, "td").iter().map(text).collect()))
+            .collect();
+        let want: Vec<(String, Vec<String>)> = e
+            .ops
+            .iter()
+            .map(|o| {
+                (
+                    o.op.to_owned(),
+                    vec![thousands(o.served), service_ms(o.mean_service_ms)],
+                )
+            })
+            .collect();
+        assert_eq!(ops, want, "{}: operations", e.node);
+        // Each readout shows core's figure exactly when core has something to say there.
+        let nonzero = |n: u64| (n > 0).then(|| thousands(n));
+        let locks = e.transactions + e.aborts > 0;
+        let readouts = [
+            ("unsupported", nonzero(e.unsupported)),
+            ("aborts", nonzero(e.aborts)),
+            ("refused-full", nonzero(e.refused_full)),
+            ("stale-copies", nonzero(e.stale_reads)),
+            ("transactions", locks.then(|| thousands(e.transactions))),
+            ("lock-waits", locks.then(|| thousands(e.lock_waits))),
+            (
+                "lock-wait",
+                locks.then(|| {
+                    format!(
+                        "{} · {}",
+                        service_ms(e.lock_wait_mean_ms),
+                        service_ms(e.lock_wait_max_ms)
+                    )
+                }),
+            ),
+            (
+                "runs",
+                e.runs.zip(e.max_runs).map(|(now, max)| format!("{now} · {max}")),
+            ),
+            ("compactions", e.runs.map(|_| thousands(e.compactions))),
+            ("keys", e.keys.map(thousands)),
+            ("evictions", e.keys.map(|_| thousands(e.evictions))),
+            (
+                "hits",
+                (e.hits + e.misses > 0).then(|| format!("{} · {}", thousands(e.hits), thousands(e.misses))),
+            ),
+        ];
+        for (id, want) in readouts {
+            let shown = block
+                .query_selector(&format!("[data-testid={id}]"))
+                .unwrap()
+                .map(|el| text(&el));
+            assert_eq!(shown, want, "{}: {id}", e.node);
+        }
+        // What each engine of the scenario is there to show.
+        match e.profile {
+            "relational" => assert!(e.lock_waits > 0 && e.aborts > 0, "hot rows wait and time out: {e:?}"),
+            "key_value" => assert!(
+                e.refused_full > 0 && e.unsupported > 0 && e.keys.is_some(),
+                "full, and no scans: {e:?}"
+            ),
+            "wide_column" => assert!(e.compactions > 0, "the log compacts: {e:?}"),
+            "document" => assert!(e.stale_reads > 0, "copies read while rewritten: {e:?}"),
+            other => panic!("no {other} engine in the scenario"),
+        }
+    }
+
+    // Failures by reason: core's non-zero reasons (read from its JSON), the engines' own among them.
+    let shown: BTreeSet<(String, u64)> = text(&m.one("[data-testid=failed-by-reason]"))
+        .split(" · ")
+        .map(|part| {
+            let (reason, n) = part.rsplit_once(' ').expect("a reason and a count");
+            (reason.to_owned(), count(n))
+        })
+        .collect();
+    let json = serde_json::to_value(&report.failed_by_reason).expect("the report's JSON");
+    let want: BTreeSet<(String, u64)> = json
+        .as_object()
+        .expect("an object")
+        .iter()
+        .filter_map(|(k, n)| Some((k.replace('_', " "), n.as_u64().filter(|n| *n > 0)?)))
+        .collect();
+    assert_eq!(shown, want, "failed by reason");
+    for reason in ["unsupported", "aborted", "out of memory"] {
+        assert!(shown.iter().any(|(r, _)| r == reason), "{reason} in {shown:?}");
+    }
+    drop(m);
+
+    let mut d = driver_on("01-single-server");
+    run(&mut d, 1_000.0);
+    let m = mount::<Metrics>(metrics_props(&d.snapshot())).await;
+    assert!(m.find("[data-testid=by-op]").is_none(), "no operations, no table");
+    assert!(m.find("section.engine").is_none(), "no engines, no readouts");
 }
 
 /// The by-class and by-client tables show core's rows of the same run, by class name and by the client's
