@@ -394,6 +394,8 @@ pub fn App() -> Html {
                          cost_usd={v.cost_usd} cost_per_hour={v.cost_per_hour} sessions={v.sessions.clone()}
                          nodes={v.nodes.clone()} series={v.series.clone()}
                          by_class={v.by_class.clone()} by_client={v.by_client.clone()}
+                         by_op={v.by_op.clone()} engines={v.engines.clone()}
+                         failed_by_reason={v.failed_by_reason.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
                          queued={v.queued} realtime={v.realtime.clone()} />
                 <EventLog lines={v.log.clone()} />

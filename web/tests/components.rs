@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::dbengine::{spec, Profile};
 use switchyard_core::engine::{GroupNow, Sim};
 use switchyard_core::node as kinds;
 use switchyard_core::presets;
 use switchyard_core::ring::{Algo, Config, Server, ServerId, Snapshot as RingSnapshot};
 use switchyard_core::scenario;
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::v1::{Fault, InstanceSize};
+use switchyard_core::scenario::v1::{codec, Fault, InstanceSize};
 use switchyard_core::time::SimTime;
 use switchyard_core::topology::NodeKind;
 use switchyard_web::action::Action;
@@ -202,6 +203,9 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         cost_usd: v.cost_usd,
         cost_per_hour: v.cost_per_hour,
         sessions: v.sessions.clone(),
+        by_op: v.by_op.clone(),
+        engines: v.engines.clone(),
+        failed_by_reason: v.failed_by_reason.clone(),
     }
 }
 
@@ -1218,6 +1222,287 @@ async fn inspector_switches_on_and_edits_every_resilience_group() {
     edit_number(&mut d, Walk::Node(client), deadline).await;
 }
 
+/// A client and a relational database, the client sending its own workload (no operations yet).
+const CLIENT_AND_DB: &str = r#"{"version": 1, "name": "ops", "duration_ms": 2000,
+  "nodes": [{"id": "app", "spec": {"kind": "client", "workload": {}}},
+            {"id": "db", "spec": {"kind": "database", "engine": {"profile": "relational"}}}],
+  "edges": [{"from": "app", "to": "db"}]}"#;
+
+/// A driver on [`CLIENT_AND_DB`] with node `i` selected.
+fn ops_driver(i: usize) -> Driver {
+    let mut d = Driver::new(true);
+    d.open(scenario::parse(CLIENT_AND_DB).expect("the scenario parses"));
+    assert!(d.snapshot().runnable, "it runs");
+    d.select(Selection::Nodes([i].into()));
+    d
+}
+
+/// The inspector on `d`'s selection, and what it emits.
+async fn inspect(d: &Driver) -> (Mounted<Inspector>, Rc<RefCell<Vec<Action>>>) {
+    let (on_action, log) = recorder();
+    let m = mount::<Inspector>(inspector_props(&d.snapshot(), on_action)).await;
+    (m, log)
+}
+
+/// Takes the inspector's one edit of node `i`'s `key`, checks its value is `want`, feeds it to core and
+/// checks core's document holds it and runs.
+async fn take_edit(d: &mut Driver, i: usize, key: &str, log: &RefCell<Vec<Action>>, want: Option<Value>) {
+    settle().await;
+    let action = {
+        let mut log = log.borrow_mut();
+        assert_eq!(log.len(), 1, "{key}: one edit");
+        log.pop().expect("an edit")
+    };
+    let value = edit_of(Walk::Node(i), key, action);
+    assert_eq!(value, want, "{key}: the edit's value");
+    apply(d, Walk::Node(i), key, value);
+    assert_eq!(
+        params::get(&tree_of(d, Walk::Node(i)), key),
+        want.as_ref(),
+        "{key}: core's document holds it"
+    );
+    assert!(d.snapshot().runnable, "{key}: {:?}", d.snapshot().problems);
+}
+
+fn set_text(el: &Element, text: &str) {
+    el.dyn_ref::<HtmlInputElement>().expect("an input").set_value(text);
+    fire_change(el);
+}
+
+fn set_choice(el: &Element, value: &str) {
+    el.dyn_ref::<HtmlSelectElement>().expect("a select").set_value(value);
+    fire_change(el);
+}
+
+/// A client's operations are a list in the inspector: "Add operation" appends core's default entry, each
+/// row's fields edit with the controls core describes (keys relative to the row), "Remove" takes a row out,
+/// and every edit is the whole new list at `workload.ops` (no key once the list is empty), which core takes.
+#[wasm_bindgen_test]
+async fn inspector_list_control_adds_edits_and_removes_operations() {
+    let ops = kinds::named("client")
+        .expect("the client kind")
+        .params
+        .iter()
+        .find(|p| p.key == "workload.ops")
+        .expect("a client's operations");
+    let Control::List { fields, default } = ops.control else {
+        panic!("workload.ops is a list")
+    };
+    let default: Value = serde_json::from_str(default).expect("a JSON default");
+    let mut d = ops_driver(0);
+
+    let (m, log) = inspect(&d).await;
+    let list = m.one("#param-workload-ops");
+    assert_eq!(attr(&list, "data-param"), "workload.ops");
+    assert_eq!(
+        (attr(&list, "role"), attr(&list, "aria-label")),
+        ("group".into(), ops.label.into())
+    );
+    assert_eq!(text(&m.one("label[for='param-workload-ops']")), ops.label);
+    assert!(m.all(".list-row").is_empty(), "no rows yet");
+    assert!(
+        m.find("[data-param='workload.mix']").is_some(),
+        "the request mix, while there are no operations"
+    );
+    let add = m.one("[data-testid=list-add]");
+    assert_eq!(
+        (text(&add), attr(&add, "type")),
+        ("Add operation".into(), "button".into())
+    );
+    click(&add);
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(Value::Array(vec![default.clone()])),
+    )
+    .await;
+    drop(m);
+
+    // One row: every member has its control, labelled, with its key relative to the row.
+    let (m, _) = inspect(&d).await;
+    let rows = m.all(".list-row");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(text(&one(&rows[0], "legend")), "Operation 1");
+    assert!(
+        m.find("[data-param^='workload.mix']").is_none(),
+        "operations replace the mix as it comes: its weights are not shown"
+    );
+    for f in fields {
+        let id = format!("param-workload-ops-0-{}", f.key);
+        let control = one(&rows[0], &format!("#{id}"));
+        assert_eq!(attr(&control, "data-param"), format!("workload.ops.0.{}", f.key));
+        assert!(
+            matches!(control.tag_name().as_str(), "INPUT" | "SELECT"),
+            "{}: a form control",
+            f.key
+        );
+        assert_eq!(
+            text(&one(&rows[0], &format!("label[for='{id}']"))),
+            format!("{}{}", f.label, f.unit),
+            "{}: labelled",
+            f.key
+        );
+    }
+    drop(m);
+    // A mix of its own set beside operations stays in view, next to core's problem, so it can be removed.
+    let mix = Some(serde_json::json!({"api_write": 1}));
+    d.set_node_param(0, "workload.mix", mix);
+    assert!(!d.snapshot().runnable, "core refuses a mix beside operations");
+    let (m, _) = inspect(&d).await;
+    assert!(m.find("[data-param='workload.mix.api_write']").is_some());
+    drop(m);
+    d.undo();
+    assert!(d.snapshot().runnable);
+
+    let (m, log) = inspect(&d).await;
+    let rows = m.all(".list-row");
+    let op = one(&rows[0], "[data-param='workload.ops.0.op']");
+    assert_eq!(op.dyn_ref::<HtmlSelectElement>().unwrap().value(), "get");
+    set_choice(&op, "join");
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "join"}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    set_text(&m.one("[data-param='workload.ops.0.tables']"), "3");
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "join", "tables": 3}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    click(&m.one("[data-testid=list-add]"));
+    let two = serde_json::json!([{"op": "join", "tables": 3}, default]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(two)).await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    assert_eq!(m.all(".list-row").len(), 2);
+    set_text(&m.one("[data-param='workload.ops.1.weight']"), "2.5");
+    let weighted = serde_json::json!([{"op": "join", "tables": 3}, {"op": "get", "weight": 2.5}]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(weighted)).await;
+    drop(m);
+
+    // Emptying an optional field takes the member out of its row.
+    let (m, log) = inspect(&d).await;
+    set_text(&m.one("[data-param='workload.ops.0.tables']"), "");
+    let plain = serde_json::json!([{"op": "join"}, {"op": "get", "weight": 2.5}]);
+    take_edit(&mut d, 0, "workload.ops", &log, Some(plain)).await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    let removes = m.all("[data-testid=list-remove]");
+    let names: Vec<String> = removes.iter().map(|b| attr(b, "aria-label")).collect();
+    assert_eq!(names, ["Remove Operation 1", "Remove Operation 2"]);
+    click(&removes[0]);
+    take_edit(
+        &mut d,
+        0,
+        "workload.ops",
+        &log,
+        Some(serde_json::json!([{"op": "get", "weight": 2.5}])),
+    )
+    .await;
+    drop(m);
+
+    let (m, log) = inspect(&d).await;
+    click(&m.one("[data-testid=list-remove]"));
+    take_edit(&mut d, 0, "workload.ops", &log, None).await;
+    drop(m);
+    let (m, _) = inspect(&d).await;
+    assert!(m.all(".list-row").is_empty(), "the last row removed, the list is empty");
+    assert!(m.find("[data-param='workload.mix']").is_some(), "the mix is back");
+}
+
+/// A database's engine: the profile is a choice whose options are core's one-line trade-offs, and the panel
+/// shows only the settings core says apply to the chosen profile; a setting of another profile left set
+/// stays in view, next to core's problem, so it can be cleared.
+#[wasm_bindgen_test]
+async fn inspector_shows_an_engines_trade_off_and_only_its_profiles_settings() {
+    let list = kinds::named("database").expect("the database kind").params;
+    let profile = list.iter().find(|p| p.key == "engine.profile").expect("a profile");
+    let Control::Choice(options) = profile.control else {
+        panic!("the profile is a choice")
+    };
+    let settings: Vec<&Param> = list
+        .iter()
+        .filter(|p| p.key.starts_with("engine.") && p.key != "engine.profile")
+        .collect();
+    let mut d = ops_driver(1);
+    for (k, name) in Profile::NAMES.iter().enumerate() {
+        let (m, log) = inspect(&d).await;
+        let select = m.one("#param-engine-profile");
+        let picked = select
+            .dyn_ref::<HtmlSelectElement>()
+            .unwrap()
+            .selected_options()
+            .item(0)
+            .expect("one picked");
+        let line = options.iter().find(|(v, _)| v == name).expect("an option").1;
+        assert_eq!(text(&picked), line, "{name}: its one line on the trade-off");
+        let field = select.parent_element().expect("its field");
+        assert_eq!(
+            text(&one(&field, "[data-testid=choice-line]")),
+            line,
+            "{name}: shown whole"
+        );
+        assert_eq!(text(&one(&field, ".field-help")), profile.help);
+        let now: Profile = codec::read(&Value::from(*name)).expect("a profile");
+        let applies = |p: &Param| spec::applies(&p.key["engine.".len()..], now);
+        for p in &settings {
+            assert_eq!(
+                m.find(&format!("[data-param='{}']", p.key)).is_some(),
+                applies(p),
+                "{name}: {} shown exactly when it applies",
+                p.key
+            );
+        }
+        assert!(
+            settings.iter().filter(|p| applies(p)).count() >= 2,
+            "{name} has settings of its own"
+        );
+        let next = Profile::NAMES[(k + 1) % Profile::NAMES.len()];
+        set_choice(&select, next);
+        take_edit(&mut d, 1, "engine.profile", &log, Some(next.into())).await;
+    }
+    assert_eq!(
+        params::get(&tree_of(&d, Walk::Node(1)), "engine.profile"),
+        Some(&"relational".into())
+    );
+    // A relational setting left set on a key-value engine stays in view, with core's problem.
+    apply(&mut d, Walk::Node(1), "engine.join", Some("hash".into()));
+    d.set_node_param(1, "engine.profile", Some("key_value".into()));
+    assert!(
+        !d.snapshot().runnable,
+        "core refuses a join strategy on a key-value store"
+    );
+    let (m, _) = inspect(&d).await;
+    assert!(
+        m.find("[data-param='engine.join']").is_some(),
+        "the stray setting can be cleared"
+    );
+    assert!(m.find("[data-param='engine.op_ms']").is_some());
+    assert!(m.find("[data-param='engine.commit_ms']").is_none());
+    let problems: Vec<String> = m.all("p.problem").iter().map(text).collect();
+    assert!(
+        problems.iter().any(|p| p.contains("applies to a relational engine")),
+        "{problems:?}"
+    );
+}
+
 // ---- palette ------------------------------------------------------------------------------------------------
 
 /// A whole-number field refuses a value outside its range, and a fraction, with a message under the field
@@ -1539,6 +1824,173 @@ async fn sessions_readouts_equal_cores_report_of_the_same_run() {
         m.find("[data-testid=sessions]").is_none(),
         "no users, no sessions readout"
     );
+}
+
+/// Four clients on four databases, one of each engine with something to show: row locks with a timeout
+/// (lock waits, aborts), a key-value store with too little memory that refuses new keys and cannot scan
+/// (out of memory, unsupported), a wide-column log that flushes and compacts, a document store whose
+/// denormalized copies are read stale.
+const ENGINES: &str = include_str!("engines.json");
+
+/// A latency as the panel shows it (restated: whole milliseconds from 100 up, else one decimal).
+fn panel_ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{v:.1} ms")
+    }
+}
+
+/// An engine's service time: three decimals below a millisecond.
+fn service_ms(v: f64) -> String {
+    if v >= 1.0 {
+        panel_ms(v)
+    } else {
+        format!("{v:.3} ms")
+    }
+}
+
+/// The per-operation table, each database's engine readouts and the failures by reason are core's figures of
+/// the same run; a run without operations or engines shows none of them.
+#[wasm_bindgen_test]
+async fn operation_and_engine_readouts_equal_cores_report_of_the_same_run() {
+    let doc = scenario::parse(ENGINES).expect("the scenario parses");
+    let mut d = Driver::new(true);
+    d.open(doc.clone());
+    run(&mut d, 3_000.0);
+    let v = d.snapshot();
+    let report = core_sim_of(&doc, 3_000.0).report();
+    let m = mount::<Metrics>(metrics_props(&v)).await;
+    let label = |id: &str| {
+        let n = doc.nodes.iter().find(|n| n.id == id).expect("a node");
+        n.label.clone().unwrap_or_else(|| n.id.clone())
+    };
+
+    // One row per client and operation, named by both (several clients have operations).
+    let rows: Vec<(String, Vec<String>)> = m
+        .all("[data-testid=by-op] tbody tr")
+        .iter()
+        .map(|tr| (attr(tr, "data-row"), all(tr, "td").iter().map(text).collect()))
+        .collect();
+    let want: Vec<(String, Vec<String>)> = report
+        .by_op
+        .iter()
+        .map(|o| {
+            let g = &o.figures;
+            let cells = vec![
+                format!("{:.0}", g.throughput_rps),
+                panel_ms(g.mean_ms),
+                panel_ms(g.p50_ms),
+                panel_ms(g.p99_ms),
+                thousands(g.failed),
+            ];
+            (format!("{} · {}", label(&o.client), o.op), cells)
+        })
+        .collect();
+    assert_eq!(rows, want, "by operation");
+    assert_eq!(want.len(), 10, "every client's operations");
+    let heads: Vec<String> = m.all("[data-testid=by-op] thead th").iter().map(text).collect();
+    assert_eq!(heads, ["operation", "req/s", "mean", "p50", "p99", "failed"]);
+
+    assert_eq!(report.engines.len(), 4);
+    for e in &report.engines {
+        let block = m.one(&format!("[data-testid=engine-{}]", e.node));
+        let kind = e.profile.replace('_', "-");
+        assert_eq!(text(&one(&block, "h3")), format!("{} · {kind} engine", label(&e.node)));
+        // Each operation: how many it served and their mean service time.
+        let ops: Vec<(String, Vec<String>)> = all(&block, "[data-testid=engine-ops] tbody tr")
+            .iter()
+            .map(|tr| (attr(tr, "data-row"), all(tr, "td").iter().map(text).collect()))
+            .collect();
+        let want: Vec<(String, Vec<String>)> = e
+            .ops
+            .iter()
+            .map(|o| {
+                (
+                    o.op.to_owned(),
+                    vec![thousands(o.served), service_ms(o.mean_service_ms)],
+                )
+            })
+            .collect();
+        assert_eq!(ops, want, "{}: operations", e.node);
+        // Each readout shows core's figure exactly when core has something to say there.
+        let nonzero = |n: u64| (n > 0).then(|| thousands(n));
+        let locks = e.transactions + e.aborts > 0;
+        let readouts = [
+            ("unsupported", nonzero(e.unsupported)),
+            ("aborts", nonzero(e.aborts)),
+            ("refused-full", nonzero(e.refused_full)),
+            ("stale-copies", nonzero(e.stale_reads)),
+            ("transactions", locks.then(|| thousands(e.transactions))),
+            ("lock-waits", locks.then(|| thousands(e.lock_waits))),
+            (
+                "lock-wait",
+                locks.then(|| {
+                    format!(
+                        "{} · {}",
+                        service_ms(e.lock_wait_mean_ms),
+                        service_ms(e.lock_wait_max_ms)
+                    )
+                }),
+            ),
+            (
+                "runs",
+                e.runs.zip(e.max_runs).map(|(now, max)| format!("{now} · {max}")),
+            ),
+            ("compactions", e.runs.map(|_| thousands(e.compactions))),
+            ("keys", e.keys.map(thousands)),
+            ("evictions", e.keys.map(|_| thousands(e.evictions))),
+            (
+                "hits",
+                (e.hits + e.misses > 0).then(|| format!("{} · {}", thousands(e.hits), thousands(e.misses))),
+            ),
+        ];
+        for (id, want) in readouts {
+            let shown = block
+                .query_selector(&format!("[data-testid={id}]"))
+                .unwrap()
+                .map(|el| text(&el));
+            assert_eq!(shown, want, "{}: {id}", e.node);
+        }
+        // What each engine of the scenario is there to show.
+        match e.profile {
+            "relational" => assert!(e.lock_waits > 0 && e.aborts > 0, "hot rows wait and time out: {e:?}"),
+            "key_value" => assert!(
+                e.refused_full > 0 && e.unsupported > 0 && e.keys.is_some(),
+                "full, and no scans: {e:?}"
+            ),
+            "wide_column" => assert!(e.compactions > 0, "the log compacts: {e:?}"),
+            "document" => assert!(e.stale_reads > 0, "copies read while rewritten: {e:?}"),
+            other => panic!("no {other} engine in the scenario"),
+        }
+    }
+
+    // Failures by reason: core's non-zero reasons (read from its JSON), the engines' own among them.
+    let shown: BTreeSet<(String, u64)> = text(&m.one("[data-testid=failed-by-reason]"))
+        .split(" · ")
+        .map(|part| {
+            let (reason, n) = part.rsplit_once(' ').expect("a reason and a count");
+            (reason.to_owned(), count(n))
+        })
+        .collect();
+    let json = serde_json::to_value(&report.failed_by_reason).expect("the report's JSON");
+    let want: BTreeSet<(String, u64)> = json
+        .as_object()
+        .expect("an object")
+        .iter()
+        .filter_map(|(k, n)| Some((k.replace('_', " "), n.as_u64().filter(|n| *n > 0)?)))
+        .collect();
+    assert_eq!(shown, want, "failed by reason");
+    for reason in ["unsupported", "aborted", "out of memory"] {
+        assert!(shown.iter().any(|(r, _)| r == reason), "{reason} in {shown:?}");
+    }
+    drop(m);
+
+    let mut d = driver_on("01-single-server");
+    run(&mut d, 1_000.0);
+    let m = mount::<Metrics>(metrics_props(&d.snapshot())).await;
+    assert!(m.find("[data-testid=by-op]").is_none(), "no operations, no table");
+    assert!(m.find("section.engine").is_none(), "no engines, no readouts");
 }
 
 /// The by-class and by-client tables show core's rows of the same run, by class name and by the client's

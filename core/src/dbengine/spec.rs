@@ -193,6 +193,16 @@ pub(crate) const APPLIES: &[(&str, &[Profile])] = &[
     ("hop_ms", &[Graph]),
 ];
 
+/// Whether the engine setting `field` (its name under `engine.`, such as `op_ms`) applies to `profile`: what
+/// validation accepts, so the inspector can show a profile only its own settings. The shared ones (`profile`,
+/// `rows`) apply to every profile.
+pub fn applies(field: &str, profile: Profile) -> bool {
+    APPLIES
+        .iter()
+        .find(|(name, _)| *name == field)
+        .is_none_or(|(_, profiles)| profiles.contains(&profile))
+}
+
 pub(crate) fn profile_name(p: Profile) -> &'static str {
     match p {
         Relational => "relational",

@@ -213,3 +213,51 @@ pub(crate) fn ops_ok(w: &v1::Workload, loc: &Location, errs: &mut Errors) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dbengine::spec::{applies, EngineSpec, Profile, PARAMS};
+    use crate::scenario::params::{from_tree, Control, Param};
+    use crate::topology::problem::Problem;
+    use serde_json::{json, Value};
+
+    /// A value validation accepts for the setting `p` (its control's first choice, a value in its range).
+    fn valid(p: &Param) -> Value {
+        match p.control {
+            Control::Choice(options) => options[0].0.into(),
+            Control::Bool(_) => true.into(),
+            Control::Int { min, .. } => json!(min.max(2.0) as u64),
+            _ => json!(0.5),
+        }
+    }
+
+    /// `applies` says what validation says: a setting given to a profile it does not apply to is refused
+    /// with "applies to a … engine", and every other one is not.
+    #[test]
+    fn applies_agrees_with_validation() {
+        let mut refused = 0;
+        for profile in Profile::NAMES {
+            for p in PARAMS.iter().filter(|p| !matches!(p.key, "engine" | "engine.profile")) {
+                let field = p.key.strip_prefix("engine.").expect("under engine.");
+                let spec: EngineSpec =
+                    from_tree(&json!({ "profile": profile, field: valid(p) })).expect("the format reads it");
+                let mut errs = Errors(Vec::new());
+                engine_cfg(&spec, &Location::Node("db".into()), &mut errs);
+                let not_for_it = errs.0.iter().any(|e| {
+                    matches!(&e.problem, Problem::BadParameter { field: f, message }
+                        if *f == p.key && message.starts_with("applies to a"))
+                });
+                assert_eq!(
+                    not_for_it,
+                    !applies(field, spec.profile),
+                    "{field} on {profile}: {:?}",
+                    errs.0
+                );
+                refused += usize::from(not_for_it);
+            }
+        }
+        assert!(refused > 20, "only {refused} settings refused across profiles");
+        assert!(applies("rows", Profile::KeyValue) && applies("profile", Profile::Graph));
+    }
+}

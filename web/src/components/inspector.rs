@@ -7,11 +7,12 @@
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::dbengine::{spec, Profile};
 use switchyard_core::engine::GroupNow;
 use switchyard_core::node as kinds;
 use switchyard_core::scenario::edit;
 use switchyard_core::scenario::params::{self, Control, Param};
-use switchyard_core::scenario::v1::{codec, Dist, Fault, InstanceSize, NodeKind, NodeSpec};
+use switchyard_core::scenario::v1::{codec, Dist, Fault, InstanceSize, Mix, NodeKind, NodeSpec};
 use switchyard_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -384,9 +385,11 @@ fn controls(list: &'static [Param], value: &Value, target: Target, on_action: &C
     }
 }
 
-/// A parameter is shown unless it belongs to a group (`group.field`) that is absent.
+/// A parameter is shown unless it belongs to a group (`group.field`) that is absent, or it is a database
+/// engine's setting that does not apply to the engine's profile (shown while set, so it can be cleared), or
+/// a request mix's weight while operations replace the mix (shown while a mix is set, to remove it).
 fn visible(list: &[Param], p: &Param, value: &Value) -> bool {
-    match p.key.rsplit_once('.') {
+    let in_group = match p.key.rsplit_once('.') {
         Some((group, _))
             if list
                 .iter()
@@ -395,7 +398,18 @@ fn visible(list: &[Param], p: &Param, value: &Value) -> bool {
             params::get(value, group).is_some()
         }
         _ => true,
-    }
+    };
+    let profile = params::get(value, "engine.profile").and_then(|v| codec::read::<Profile>(v).ok());
+    let applies = match (p.key.strip_prefix("engine."), profile) {
+        (Some(field), Some(profile)) => spec::applies(field, profile) || params::get(value, p.key).is_some(),
+        _ => true,
+    };
+    let replaced = p.key.starts_with("workload.mix") && params::get(value, "workload.ops").is_some() && {
+        // The mix left as it comes (reads only) is no mix: core takes operations with it.
+        let mix = params::get(value, "workload.mix");
+        mix.is_none() || mix == params::tree(&Mix::default()).ok().as_ref()
+    };
+    in_group && applies && !replaced
 }
 
 fn input_value(e: &Event) -> String {
@@ -556,6 +570,7 @@ fn NumberInput(props: &NumberInputProps) -> Html {
 fn subset_input(
     p: &'static Param,
     id: String,
+    param: String,
     options: &'static [(&'static str, &'static str)],
     absent_means_all: bool,
     value: Option<&Value>,
@@ -568,7 +583,7 @@ fn subset_input(
     let now: Vec<&'static str> = options.iter().map(|(v, _)| *v).filter(|v| on(v)).collect();
     let last_on = absent_means_all && now.len() == 1;
     html! {
-        <div {id} class="subset" role="group" aria-label={p.label} data-param={p.key}>
+        <div {id} class="subset" role="group" aria-label={p.label} data-param={param}>
             { for options.iter().map(|&(option, label)| {
                 let checked = now.contains(&option);
                 let onchange = {
@@ -604,91 +619,123 @@ fn show_number(v: Option<&Value>) -> String {
 }
 
 fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callback<Action>) -> Html {
-    let current = params::get(value, p.key);
-    let id = format!("param-{}", p.key.replace('.', "-"));
-    let unit = (!p.unit.is_empty()).then(|| html! { <span class="unit">{ p.unit }</span> });
-    let help = html! { <span class="field-help">{ p.help }</span> };
     let key = p.key;
-    let input = match p.control {
+    let current = params::get(value, key);
+    let id = format!("param-{}", key.replace('.', "-"));
+    let on_value = on_action.reform(move |v: Option<Value>| target.action(key, v));
+    let help = html! { <span class="field-help">{ p.help }</span> };
+    if let Control::Group(default) = p.control {
+        let onchange =
+            on_value.reform(move |e: Event| checked(&e).then(|| serde_json::from_str(default).ok()).flatten());
+        return html! {
+            <label class="field group">
+                <span class="name">
+                    <input id={id} type="checkbox" data-param={key} checked={current.is_some()} {onchange} />
+                    { p.label }
+                </span>
+                { help }
+            </label>
+        };
+    }
+    html! {
+        <div class="field">
+            <label for={id.clone()} class="name">{ p.label }{ unit(p) }</label>
+            { input(p, current, id, key.to_owned(), target.control_key(key), on_value) }
+            { help }
+        </div>
+    }
+}
+
+fn unit(p: &Param) -> Option<Html> {
+    (!p.unit.is_empty()).then(|| html! { <span class="unit">{ p.unit }</span> })
+}
+
+/// The control for parameter `p` holding `current`: its element's `id`, its `data-param` (the parameter's
+/// path), the Yew key of a stateful field, and where the new value goes (`None`: remove the key).
+fn input(
+    p: &'static Param,
+    current: Option<&Value>,
+    id: String,
+    param: String,
+    yew_key: String,
+    on_value: Callback<Option<Value>>,
+) -> Html {
+    match p.control {
         Control::Int { min, max } | Control::Number { min, max, .. } => {
             let step = match p.control {
                 Control::Number { step, .. } => step,
                 _ => 1.0,
             };
             let whole = matches!(p.control, Control::Int { .. });
-            let on_value = on_action.reform(move |v: Option<f64>| target.action(key, v.map(params::number)));
+            let on_value = on_value.reform(|v: Option<f64>| v.map(params::number));
             html! {
-                <NumberInput key={target.control_key(key)} id={id.clone()} param={key} range={Some((min, max, whole))}
+                <NumberInput key={yew_key} id={id} {param} range={Some((min, max, whole))}
                              {step} value={show_number(current)} optional={p.optional} {on_value} />
             }
         }
         Control::Choice(options) => {
-            let optional = p.optional;
-            let onchange = on_action.reform(move |e: Event| {
+            let onchange = on_value.reform(move |e: Event| {
                 let v = select_value(&e);
-                target.action(key, (!v.is_empty()).then(|| Value::from(v)))
+                (!v.is_empty()).then(|| Value::from(v))
             });
             let now = current.and_then(Value::as_str).unwrap_or("");
+            // An option labelled "Name: what it trades off" (an engine's kind) has its line shown whole under
+            // the select, which a narrow panel cuts short.
+            let line = options
+                .iter()
+                .find(|(v, label)| *v == now && label.contains(": "))
+                .map(|(_, label)| *label);
             html! {
-                <select id={id.clone()} data-param={key} {onchange}>
-                    if optional || now.is_empty() {
+                <>
+                <select {id} data-param={param} {onchange}>
+                    if p.optional || now.is_empty() {
                         <option value="" selected={now.is_empty()}>{ "none" }</option>
                     }
                     { for options.iter().map(|(v, label)| html! {
                         <option value={*v} selected={*v == now}>{ *label }</option>
                     }) }
                 </select>
+                if let Some(line) = line {
+                    <span class="choice-line" data-testid="choice-line">{ line }</span>
+                }
+                </>
             }
         }
         Control::Group(default) => {
-            let onchange = on_action.reform(move |e: Event| {
-                let on = checked(&e);
-                target.action(key, if on { serde_json::from_str(default).ok() } else { None })
-            });
-            return html! {
-                <label class="field group">
-                    <span class="name">
-                        <input id={id} type="checkbox" data-param={key} checked={current.is_some()} {onchange} />
-                        { p.label }
-                    </span>
-                    { help }
-                </label>
-            };
+            let onchange =
+                on_value.reform(move |e: Event| checked(&e).then(|| serde_json::from_str(default).ok()).flatten());
+            html! { <input {id} type="checkbox" data-param={param} checked={current.is_some()} {onchange} /> }
         }
         Control::Bool(default) => {
-            let onchange = on_action.reform(move |e: Event| target.action(key, Some(Value::Bool(checked(&e)))));
+            let onchange = on_value.reform(move |e: Event| Some(Value::Bool(checked(&e))));
             html! {
-                <input id={id.clone()} type="checkbox" data-param={key}
+                <input {id} type="checkbox" data-param={param}
                        checked={current.and_then(Value::as_bool).unwrap_or(default)} {onchange} />
             }
         }
         Control::Subset {
             options,
             absent_means_all,
-        } => {
-            let on_value = on_action.reform(move |v: Option<Value>| target.action(key, v));
-            subset_input(p, id.clone(), options, absent_means_all, current, on_value)
-        }
-        Control::FileOnly | Control::List { .. } => {
+        } => subset_input(p, id, param, options, absent_means_all, current, on_value),
+        Control::List { fields, default } => list_input(p, id, param, fields, default, current, &yew_key, on_value),
+        Control::FileOnly => {
             html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> }
         }
         Control::Tagged(variants) => {
-            let optional = p.optional;
             let ty = current
                 .and_then(|v| v.get("type"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let onchange = on_action.reform(move |e: Event| {
+            let onchange = on_value.reform(move |e: Event| {
                 let name = select_value(&e);
-                let v = variants.iter().find(|v| v.name == name).map(params::variant_default);
-                target.action(key, v)
+                variants.iter().find(|v| v.name == name).map(params::variant_default)
             });
             let fields = variants.iter().find(|v| v.name == ty).map(|v| v.fields).unwrap_or(&[]);
             let obj = current.cloned().unwrap_or(Value::Null);
             html! {
                 <div class="tagged">
-                    <select id={id.clone()} data-param={key} {onchange}>
-                        if optional || ty.is_empty() {
+                    <select {id} data-param={param.clone()} {onchange}>
+                        if p.optional || ty.is_empty() {
                             <option value="" selected={ty.is_empty()}>{ "none" }</option>
                         }
                         { for variants.iter().map(|v| html! {
@@ -698,17 +745,17 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                     { for fields.iter().map(|&(f, _)| {
                         let shown = show_number(obj.get(f));
                         let obj = obj.clone();
-                        let on_value = on_action.reform(move |x: Option<f64>| {
+                        let on_value = on_value.reform(move |x: Option<f64>| {
                             let mut o = obj.clone();
                             if let (Some(m), Some(x)) = (o.as_object_mut(), x) {
                                 m.insert(f.to_owned(), params::number(x));
                             }
-                            target.action(key, Some(o))
+                            Some(o)
                         });
                         html! {
                             <label class="sub">
                                 <span>{ f.replace('_', " ") }</span>
-                                <NumberInput key={target.control_key(&format!("{key}.{f}"))} param={format!("{key}.{f}")}
+                                <NumberInput key={format!("{yew_key}.{f}")} param={format!("{param}.{f}")}
                                              range={None::<(f64, f64, bool)>} step={1.0} value={shown}
                                              optional={false} {on_value} />
                             </label>
@@ -717,12 +764,84 @@ fn control(p: &'static Param, value: &Value, target: Target, on_action: &Callbac
                 </div>
             }
         }
+    }
+}
+
+/// A list of objects, one row each (a workload's operations): each row's `fields` with the controls a
+/// parameter has, their keys relative to the row, a "Remove" per row and an "Add" that appends `default`.
+/// Every edit emits the whole new list; removing the last row removes the key. Rows are named after their
+/// first field ("Operation 1").
+#[allow(clippy::too_many_arguments)]
+fn list_input(
+    p: &'static Param,
+    id: String,
+    param: String,
+    fields: &'static [Param],
+    default: &'static str,
+    current: Option<&Value>,
+    yew_key: &str,
+    on_value: Callback<Option<Value>>,
+) -> Html {
+    let rows: Rc<Vec<Value>> = Rc::new(current.and_then(Value::as_array).cloned().unwrap_or_default());
+    let noun = fields.first().map_or("Entry", |f| f.label);
+    // Each edit emits the whole new list: `None` once it is empty.
+    let emit = {
+        let on_value = on_value.clone();
+        move |next: Vec<Value>| on_value.emit((!next.is_empty()).then_some(Value::Array(next)))
+    };
+    let add = {
+        let (rows, emit) = (rows.clone(), emit.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*rows).clone();
+            next.extend(serde_json::from_str::<Value>(default).ok());
+            emit(next);
+        })
     };
     html! {
-        <div class="field">
-            <label for={id} class="name">{ p.label }{ unit }</label>
-            { input }
-            { help }
+        <div id={id.clone()} class="list" role="group" aria-label={p.label} data-param={param.clone()}>
+            { for rows.iter().enumerate().map(|(r, row)| {
+                let name = format!("{noun} {}", r + 1);
+                let remove = {
+                    let (rows, emit) = (rows.clone(), emit.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        let mut next = (*rows).clone();
+                        next.remove(r);
+                        emit(next);
+                    })
+                };
+                html! {
+                    <fieldset class="list-row" data-row={r.to_string()}>
+                        <legend>{ name.clone() }</legend>
+                        { for fields.iter().map(|f| {
+                            let key = f.key;
+                            let (rows, emit) = (rows.clone(), emit.clone());
+                            let on_field = Callback::from(move |v: Option<Value>| {
+                                let mut next = (*rows).clone();
+                                if let Some(m) = next.get_mut(r).and_then(Value::as_object_mut) {
+                                    match v {
+                                        Some(x) => m.insert(key.to_owned(), x),
+                                        None => m.remove(key),
+                                    };
+                                }
+                                emit(next);
+                            });
+                            let fid = format!("{id}-{r}-{key}");
+                            html! {
+                                <div class="sub" title={f.help}>
+                                    <label for={fid.clone()}>{ f.label }{ unit(f) }</label>
+                                    { input(f, row.get(key), fid, format!("{param}.{r}.{key}"),
+                                            format!("{yew_key}.{r}.{key}"), on_field) }
+                                </div>
+                            }
+                        }) }
+                        <button type="button" class="tool" data-testid="list-remove" onclick={remove}
+                                aria-label={format!("Remove {name}")}>{ "Remove" }</button>
+                    </fieldset>
+                }
+            }) }
+            <button type="button" class="tool" data-testid="list-add" onclick={add}>
+                { format!("Add {}", noun.to_ascii_lowercase()) }
+            </button>
         </div>
     }
 }

@@ -1,15 +1,18 @@
 //! The metrics panel: completed, failed, throughput and latency (p50, p99, mean) readouts, per-node
 //! utilization bars (run averages once the run has ended), the run broken down by request class and by client
-//! (when there is more than one), and plots over time: p50/p99, throughput and errors, the queue depth of
+//! (when there is more than one) and by operation (runs whose workloads have database operations), each
+//! database engine's figures (service time per operation, transactions, lock waits and aborts, and the
+//! counters of its kind of store), the failures by reason, and plots over time: p50/p99, throughput and errors, the queue depth of
 //! the nodes that queued the most, and, in runs that have them, autoscaling groups' sizes and what the billed
 //! instances cost per hour (with the total so far and the rate now among the readouts).
 
 use std::rc::Rc;
 
+use switchyard_core::metrics::EngineReport;
 use switchyard_core::realtime::ChannelReport;
 use yew::prelude::*;
 
-use crate::driver::{GroupRow, NodeView, Series};
+use crate::driver::{EngineRow, GroupRow, NodeView, OpRow, Series};
 use crate::render::plot::{
     self, COST_COLOUR, ERRORS_COLOUR, GOODPUT_COLOUR, GROUP_COLOURS, P50_COLOUR, P99_COLOUR, QUEUE_COLOURS,
     THROUGHPUT_COLOUR,
@@ -63,6 +66,15 @@ pub struct MetricsProps {
     /// Users and sessions (runs where a client has users).
     #[prop_or_default]
     pub sessions: Option<switchyard_core::metrics::SessionsReport>,
+    /// The calls of each operation of each client with database operations.
+    #[prop_or_default]
+    pub by_op: Rc<Vec<OpRow>>,
+    /// Databases with a storage engine.
+    #[prop_or_default]
+    pub engines: Rc<Vec<EngineRow>>,
+    /// Failures by reason, the reasons that occurred.
+    #[prop_or_default]
+    pub failed_by_reason: Rc<Vec<(&'static str, u64)>>,
 }
 
 /// Dollars as a bill shows them: cents, or four decimals below a cent so a short run's cost is not `$0.00`.
@@ -190,17 +202,18 @@ fn plots(s: &Series) -> Vec<Plot<'_>> {
     out
 }
 
-/// A table's head: six column names with their tooltips.
-type Head = [(&'static str, &'static str); 6];
+/// A table's head: column names with their tooltips.
+type Head<'a> = &'a [(&'static str, &'static str)];
 
-/// One table template for the real-time channels and the breakdowns by class and by client, one template per
-/// kind of cell (each `html!` element is code in the bundle); a row is its name and five cells. Not inlined
-/// into its callers, which would copy it (measured: the bundle is smaller so).
+/// One table template for the real-time channels, the breakdowns by class, client and operation and an
+/// engine's operations, one template per kind of cell (each `html!` element is code in the bundle); a row is
+/// its name and a cell per other column. Untitled when `title` is empty. Not inlined into its callers, which
+/// would copy it (measured: the bundle is smaller so).
 #[inline(never)]
-fn table(title: &str, id: &'static str, head: Head, rows: Vec<(String, [String; 5])>) -> Html {
+fn table(title: &str, id: &str, head: Head, rows: Vec<(String, Vec<String>)>) -> Html {
     let mut ths: Vec<Html> = Vec::new();
     for (h, tip) in head {
-        ths.push(html! { <th scope="col" title={tip}>{ h }</th> });
+        ths.push(html! { <th scope="col" title={*tip}>{ *h }</th> });
     }
     let mut trs: Vec<Html> = Vec::new();
     for (name, cells) in rows {
@@ -212,8 +225,10 @@ fn table(title: &str, id: &'static str, head: Head, rows: Vec<(String, [String; 
     }
     html! {
         <>
-        <h3>{ title }</h3>
-        <table class="rt-table" data-testid={id}>
+        if !title.is_empty() {
+            <h3>{ title }</h3>
+        }
+        <table class="rt-table" data-testid={id.to_owned()}>
             <thead><tr>{ for ths }</tr></thead>
             <tbody>{ for trs }</tbody>
         </table>
@@ -237,7 +252,7 @@ fn breakdown(title: &str, column: &'static str, id: &'static str, rows: &[GroupR
     ];
     let mut out = Vec::new();
     for (name, g) in rows {
-        let cells = [
+        let cells = vec![
             thousands(g.completed),
             thousands(g.failed),
             ms(g.p50_ms),
@@ -246,7 +261,112 @@ fn breakdown(title: &str, column: &'static str, id: &'static str, rows: &[GroupR
         ];
         out.push((name.clone(), cells));
     }
-    table(title, id, head, out)
+    table(title, id, &head, out)
+}
+
+/// A short time to three decimals below a millisecond (an engine's service times are fractions of one).
+fn fine_ms(v: f64) -> String {
+    if v >= 1.0 {
+        ms(v)
+    } else {
+        format!("{v:.3} ms")
+    }
+}
+
+/// The per-operation table: each client's operations (named `client · op` when several clients have some).
+#[inline(never)]
+fn by_op(rows: &[OpRow]) -> Html {
+    if rows.is_empty() {
+        return html! {};
+    }
+    let several = rows.iter().any(|(c, ..)| *c != rows[0].0);
+    let head = [
+        ("operation", ""),
+        ("req/s", "completions per second"),
+        ("mean", ""),
+        ("p50", ""),
+        ("p99", ""),
+        ("failed", ""),
+    ];
+    let mut out = Vec::new();
+    for (client, op, g) in rows {
+        let name = if several {
+            format!("{client} · {op}")
+        } else {
+            (*op).to_owned()
+        };
+        let cells = vec![
+            format!("{:.0}", g.throughput_rps),
+            ms(g.mean_ms),
+            ms(g.p50_ms),
+            ms(g.p99_ms),
+            thousands(g.failed),
+        ];
+        out.push((name, cells));
+    }
+    table("By operation", "by-op", &head, out)
+}
+
+/// One database engine's figures: a table of its operations (how many it served, their mean service time)
+/// and readouts of what it refused and the counters of its kind of store that have something to say: row
+/// locks where transactions ran, sorted runs and compactions (wide-column), memory (key-value), copies read
+/// stale (document).
+#[inline(never)]
+fn engine(label: &str, e: &EngineReport) -> Html {
+    let mut ops = Vec::new();
+    for o in &e.ops {
+        ops.push((o.op.to_owned(), vec![thousands(o.served), fine_ms(o.mean_service_ms)]));
+    }
+    let head = [
+        ("operation", ""),
+        ("served", ""),
+        ("mean service", "worker time per operation, lock waits excluded"),
+    ];
+    let mut rows: Vec<(&str, &str, &str, String)> = Vec::new();
+    // A count, shown when it is not zero, in red.
+    let mut bad = |name, id, n: u64| {
+        if n > 0 {
+            rows.push((name, id, "value bad", thousands(n)));
+        }
+    };
+    bad("Unsupported", "unsupported", e.unsupported);
+    bad("Aborts", "aborts", e.aborts);
+    bad("Refused (memory full)", "refused-full", e.refused_full);
+    bad("Stale reads (copies)", "stale-copies", e.stale_reads);
+    if e.transactions + e.aborts > 0 {
+        rows.push(("Transactions", "transactions", "value", thousands(e.transactions)));
+        rows.push(("Lock waits", "lock-waits", "value", thousands(e.lock_waits)));
+        rows.push((
+            "Lock wait mean · max",
+            "lock-wait",
+            "value",
+            format!("{} · {}", fine_ms(e.lock_wait_mean_ms), fine_ms(e.lock_wait_max_ms)),
+        ));
+    }
+    if let (Some(now), Some(max)) = (e.runs, e.max_runs) {
+        rows.push(("Sorted runs now · max", "runs", "value", format!("{now} · {max}")));
+        rows.push(("Compactions", "compactions", "value", thousands(e.compactions)));
+    }
+    if let Some(keys) = e.keys {
+        rows.push(("Keys held", "keys", "value", thousands(keys)));
+        rows.push(("Evictions", "evictions", "value", thousands(e.evictions)));
+    }
+    if e.hits + e.misses > 0 {
+        let hits = format!("{} · {}", thousands(e.hits), thousands(e.misses));
+        rows.push(("Hits · misses", "hits", "value", hits));
+    }
+    let title = format!("{label} · {} engine", e.profile.replace('_', "-"));
+    html! {
+        <section class="engine" data-testid={format!("engine-{}", e.node)} aria-label={title.clone()}>
+            <h3>{ title }</h3>
+            { table("", "engine-ops", &head, ops) }
+            <dl class="readouts">
+                { for rows.into_iter().map(|(name, id, class, value)| html! {
+                    <div><dt>{ name }</dt><dd {class} data-testid={id}>{ value }</dd></div>
+                }) }
+            </dl>
+        </section>
+    }
 }
 
 #[component]
@@ -332,6 +452,20 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         readouts.push(("Sessions lost", "sessions-lost", bad(s.lost), thousands(s.lost)));
         readouts.push(("Logged out", "logged-out", bad(s.logged_out), thousands(s.logged_out)));
     }
+    // What the failures were, when there were any: a new kind of failure (an engine's `unsupported`,
+    // `aborted`, `out_of_memory`) reads as itself, not as "failed".
+    if !props.failed_by_reason.is_empty() {
+        let mut parts = Vec::new();
+        for (reason, n) in props.failed_by_reason.iter() {
+            parts.push(format!("{} {}", reason.replace('_', " "), thousands(*n)));
+        }
+        readouts.push((
+            "Failed by reason",
+            "failed-by-reason",
+            "value bad reasons",
+            parts.join(" · "),
+        ));
+    }
     if let Some(h) = props.hit_ratio {
         readouts.push(("Cache hit ratio", "hit-ratio", "value", format!("{:.1}%", h * 100.0)));
     }
@@ -371,7 +505,7 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 }) }
             </dl>
             if !props.realtime.is_empty() {
-                { table("Real-time channels", "realtime", [
+                { table("Real-time channels", "realtime", &[
                     ("mode", ""),
                     ("req/s", "requests per second at the server"),
                     ("empty", "share of responses with no update"),
@@ -381,7 +515,7 @@ pub fn Metrics(props: &MetricsProps) -> Html {
                 ], {
                     let mut rows = Vec::new();
                     for r in props.realtime.iter() {
-                        rows.push((r.mode.replace('_', " "), [
+                        rows.push((r.mode.replace('_', " "), vec![
                             format!("{:.0}", r.server_rps),
                             format!("{:.0}%", r.empty_fraction * 100.0),
                             format!("{:.0}", r.mean_delay_ms),
@@ -394,6 +528,8 @@ pub fn Metrics(props: &MetricsProps) -> Html {
             }
             { breakdown("By class", "class", "by-class", &props.by_class) }
             { breakdown("By client", "client", "by-client", &props.by_client) }
+            { by_op(&props.by_op) }
+            { for props.engines.iter().map(|(label, e)| engine(label, e)) }
             <h3 data-testid="util-title">{ if props.finished { "Utilization (run average)" } else { "Utilization" } }</h3>
             <ul class="util">
                 { for props.nodes.iter().map(|n| {

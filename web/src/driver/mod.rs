@@ -34,7 +34,9 @@ pub use cap::{CapCheck, CapOp};
 pub use playback::{DEFAULT_SPEED, EVENTS_PER_FRAME, SPEEDS};
 pub use problem::Problem;
 pub use selection::Selection;
-pub use snapshot::{GroupRow, GroupSizes, NodeRun, NodeView, Series, Snapshot, GROUP_LINES, QUEUE_LINES};
+pub use snapshot::{
+    EngineRow, GroupRow, GroupSizes, NodeRun, NodeView, OpRow, Series, Snapshot, GROUP_LINES, QUEUE_LINES,
+};
 
 use camera::{Camera, EMPTY_CAMERA};
 use document::Step;

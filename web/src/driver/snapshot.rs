@@ -1,5 +1,6 @@
 //! The plain data the components render, taken from the driver at one moment: the document, the run's
-//! figures per node, class and client, the metrics series and the event log.
+//! figures per node, class, client and database operation, its database engines and failures by reason, the
+//! metrics series and the event log.
 //!
 //! An autoscaling group's instances are nodes of the running topology (after the document's), but the page
 //! draws a group once: a group's node shows its instances together (their sizes, load and figures), and the
@@ -8,7 +9,9 @@
 use std::rc::Rc;
 
 use switchyard_core::engine::{GroupNow, Sim};
-use switchyard_core::metrics::{DbReport, GroupFigures, GroupReport, NodeReport, ShardRouterReport};
+use switchyard_core::metrics::{
+    DbReport, EngineReport, FailReason, FailedReport, GroupFigures, GroupReport, NodeReport, ShardRouterReport,
+};
 use switchyard_core::resilience::BreakerState;
 use switchyard_core::scenario::v1::NodeSpec;
 use switchyard_core::scenario::Scenario;
@@ -60,6 +63,12 @@ pub struct NodeRun {
 /// One row of the metrics panel's per-class or per-client table: the class name or the client's label.
 pub type GroupRow = (String, GroupFigures);
 
+/// One row of the per-operation table: the client's label, the operation, and its calls (core's `by_op`).
+pub type OpRow = (String, &'static str, GroupFigures);
+
+/// A database with a storage engine: its label and what core reports of its engine.
+pub type EngineRow = (String, EngineReport);
+
 /// Everything the components render, taken from the driver at one moment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -104,6 +113,12 @@ pub struct Snapshot {
     /// The run's calls per request class that occurred and per client (core's `by_class`, `by_client`).
     pub by_class: Rc<Vec<GroupRow>>,
     pub by_client: Rc<Vec<GroupRow>>,
+    /// The calls of each operation of each client with an `ops` mix (core's `by_op`).
+    pub by_op: Rc<Vec<OpRow>>,
+    /// Databases with a storage engine, in topology order (core's `engines`).
+    pub engines: Rc<Vec<EngineRow>>,
+    /// The run's failures by reason, the reasons that occurred, in core's order of reasons.
+    pub failed_by_reason: Rc<Vec<(&'static str, u64)>>,
     pub nodes: Vec<NodeView>,
     pub edges: Vec<(usize, usize)>,
     /// The circuit breaker's state now on each edge of `edges`, one for one (`None`: no breaker, or no run).
@@ -274,6 +289,19 @@ impl Driver {
                 .map(|(n, c)| (n.label.clone(), c.figures.clone()))
                 .collect(),
         );
+        let label = |id: &str| {
+            topo.node_ix(id)
+                .map_or_else(|| id.to_owned(), |ix| topo.node(ix).label.clone())
+        };
+        snap.by_op = Rc::new(
+            report
+                .by_op
+                .iter()
+                .map(|o| (label(&o.client), o.op, o.figures.clone()))
+                .collect(),
+        );
+        snap.engines = Rc::new(report.engines.iter().map(|e| (label(&e.node), e.clone())).collect());
+        snap.failed_by_reason = Rc::new(reasons(&report.failed_by_reason));
         // The document's nodes are the run's first ones, in order; groups' instances follow them.
         let declared = topo.declared_nodes();
         snap.nodes = topo.nodes[..declared]
@@ -405,6 +433,36 @@ fn configured_group(spec: &NodeSpec) -> Option<GroupNow> {
         in_service: desired,
         ..GroupNow::default()
     })
+}
+
+/// The reasons calls failed for, with their counts, those that occurred, in [`FailReason::ALL`]'s order.
+fn reasons(f: &FailedReport) -> Vec<(&'static str, u64)> {
+    use FailReason as R;
+    let counts = [
+        (R::Refused, f.refused),
+        (R::QueueFull, f.queue_full),
+        (R::Timeout, f.timeout),
+        (R::Crashed, f.crashed),
+        (R::Lost, f.lost),
+        (R::TooLarge, f.too_large),
+        (R::Unavailable, f.unavailable),
+        (R::MemoryLimit, f.memory_limit),
+        (R::Error, f.error),
+        (R::RateLimited, f.rate_limited),
+        (R::Shed, f.shed),
+        (R::CircuitOpen, f.circuit_open),
+        (R::BulkheadFull, f.bulkhead_full),
+        (R::DeadlineExceeded, f.deadline_exceeded),
+        (R::LoggedOut, f.logged_out),
+        (R::Unsupported, f.unsupported),
+        (R::Aborted, f.aborted),
+        (R::OutOfMemory, f.out_of_memory),
+    ];
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| (r.name(), n))
+        .collect()
 }
 
 /// The sum of a per-node column over the nodes drawn as node `i` (itself, or a group and its instances).
