@@ -7,6 +7,7 @@ mod cache;
 mod challenge;
 mod link;
 mod realtime;
+mod review;
 mod ring;
 mod run;
 mod shard;
@@ -31,6 +32,8 @@ enum Command {
     Run(run::RunArgs),
     /// Check a scenario file and report every problem with its location.
     Validate(run::ValidateArgs),
+    /// Review a scenario's design: single points of failure and common omissions (advice; exit status 0).
+    Review(review::ReviewArgs),
     /// List the bundled presets, or print one as JSON.
     Presets(run::PresetsArgs),
     /// Place keys with a consistent-hashing algorithm; report balance and the keys moved by a change.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => run::validate(a),
+        Command::Review(a) => review::run(a),
         Command::Presets(a) => run::presets(a),
         Command::Ring(a) => ring::run(a),
         Command::Cache(a) => cache::run(a),

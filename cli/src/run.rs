@@ -6,6 +6,7 @@ use std::io::Read;
 use std::time::Instant;
 use switchyard_core::metrics::{ConsistencyReport, EngineReport, GroupFigures, Report};
 use switchyard_core::scenario::{self, Scenario, ScenarioError};
+use switchyard_core::topology::Topology;
 use switchyard_core::{presets, Sim};
 
 /// The largest scenario file read, in bytes.
@@ -79,9 +80,13 @@ fn describe(src: &str, e: &ScenarioError) -> String {
 }
 
 pub(crate) fn load(src: &str) -> Result<Scenario, String> {
+    load_topology(src).map(|(s, _)| s)
+}
+
+/// Reads and validates a scenario: the document and the topology built from it.
+pub(crate) fn load_topology(src: &str) -> Result<(Scenario, Topology), String> {
     let text = read_source(src)?;
-    let (s, _) = scenario::load(&text).map_err(|e| describe(src, &e))?;
-    Ok(s)
+    scenario::load(&text).map_err(|e| describe(src, &e))
 }
 
 pub fn run(a: &RunArgs) -> Result<(), String> {

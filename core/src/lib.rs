@@ -6,7 +6,8 @@
 //!
 //! The modules follow the concepts: [`scenario`] is the serialized boundary (`scenario::v1`), [`topology`] is
 //! the validated graph the engine runs, [`workload`] generates arrivals and keys, [`engine`] is the event loop,
-//! and [`metrics`] turns what happened into numbers. [`share`] packs a scenario into a link fragment and back.
+//! and [`metrics`] turns what happened into numbers. [`share`] packs a scenario into a link fragment and back;
+//! [`review`] reads a topology for design advice without running it.
 #![forbid(unsafe_code)]
 
 pub mod cache;
@@ -23,6 +24,7 @@ pub mod partition;
 pub mod presets;
 pub mod realtime;
 pub mod resilience;
+pub mod review;
 pub mod ring;
 pub mod rng;
 pub mod routing;
