@@ -58,7 +58,9 @@ async fn the_database_presets_run_and_show_operations_and_engines() -> Result<()
                 let stale = number(&h, "[data-testid=engine-den-db] [data-testid=stale-copies]").await?;
                 assert!(stale > 0, "denormalized copies read stale: {stale}");
                 assert!(
-                    h.find_all("[data-testid=engine-rel-db] [data-testid=stale-copies]").await?.is_empty(),
+                    h.find_all("[data-testid=engine-rel-db] [data-testid=stale-copies]")
+                        .await?
+                        .is_empty(),
                     "the relational store has no copies"
                 );
                 scroll_to(&h, "[data-testid=by-op]").await?;
@@ -76,7 +78,9 @@ async fn the_database_presets_run_and_show_operations_and_engines() -> Result<()
                 println!("hot row: {waits} lock waits, {aborts} aborts");
                 assert!(aborts > 0 && waits > aborts);
                 assert!(
-                    h.find_all("[data-testid=engine-even-db] [data-testid=aborts]").await?.is_empty(),
+                    h.find_all("[data-testid=engine-even-db] [data-testid=aborts]")
+                        .await?
+                        .is_empty(),
                     "spread rows never abort"
                 );
                 let failed = text(&h, "[data-testid=failed-by-reason]").await?;
@@ -115,8 +119,14 @@ async fn the_inspector_switches_a_database_s_engine() -> Result<()> {
     let line = text(&h, "[data-testid=choice-line]").await?;
     assert!(line.contains("joins and transactions"), "{line}");
     assert!(!h.find_all("[data-param='engine.fanout']").await?.is_empty());
-    assert!(h.find_all("[data-param='engine.op_ms']").await?.is_empty(), "key-value's setting hidden");
-    profile.select_by_value("key_value").await.context("choosing key_value")?;
+    assert!(
+        h.find_all("[data-param='engine.op_ms']").await?.is_empty(),
+        "key-value's setting hidden"
+    );
+    profile
+        .select_by_value("key_value")
+        .await
+        .context("choosing key_value")?;
     h.poll(
         "return document.querySelector('[data-param=\"engine.op_ms\"]') !== null \
          && document.querySelector('[data-param=\"engine.fanout\"]') === null",
@@ -126,7 +136,9 @@ async fn the_inspector_switches_a_database_s_engine() -> Result<()> {
     .context("the key-value settings replace the B-tree ones")?;
     // The relational store's secondary indexes do not apply to a key-value store: the setting stays in view
     // beside the problem so it can be cleared, and the editor stays usable.
-    h.wait_for("[data-param='engine.indexes']").await.context("the stray setting stays in view")?;
+    h.wait_for("[data-param='engine.indexes']")
+        .await
+        .context("the stray setting stays in view")?;
     scroll_to(&h, "select[data-param='engine.profile']").await?;
     h.screenshot("database-inspector").await?;
     h.eval(

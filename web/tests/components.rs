@@ -1285,7 +1285,7 @@ async fn inspector_list_control_adds_edits_and_removes_operations() {
         .iter()
         .find(|p| p.key == "workload.ops")
         .expect("a client's operations");
-    let Control::List { fields, default } = ops.control else {
+    let Control::List { fields, default, shows } = ops.control else {
         panic!("workload.ops is a list")
     };
     let default: Value = serde_json::from_str(default).expect("a JSON default");
@@ -1320,7 +1320,8 @@ async fn inspector_list_control_adds_edits_and_removes_operations() {
     .await;
     drop(m);
 
-    // One row: every member has its control, labelled, with its key relative to the row.
+    // One row: every member a get uses has its control, labelled, with its key relative to the row; the sizes
+    // only other operations use are not shown.
     let (m, _) = inspect(&d).await;
     let rows = m.all(".list-row");
     assert_eq!(rows.len(), 1);
@@ -1329,7 +1330,20 @@ async fn inspector_list_control_adds_edits_and_removes_operations() {
         m.find("[data-param^='workload.mix']").is_none(),
         "operations replace the mix as it comes: its weights are not shown"
     );
-    for f in fields {
+    let get = serde_json::json!({"op": "get"});
+    for f in fields.iter().filter(|f| !shows(&get, f.key)) {
+        assert!(
+            rows[0]
+                .query_selector(&format!("[data-param='workload.ops.0.{}']", f.key))
+                .unwrap()
+                .is_none(),
+            "{}: means nothing to a get",
+            f.key
+        );
+    }
+    let shown: Vec<&str> = fields.iter().filter(|f| shows(&get, f.key)).map(|f| f.key).collect();
+    assert_eq!(shown, ["op", "weight"]);
+    for f in fields.iter().filter(|f| shows(&get, f.key)) {
         let id = format!("param-workload-ops-0-{}", f.key);
         let control = one(&rows[0], &format!("#{id}"));
         assert_eq!(attr(&control, "data-param"), format!("workload.ops.0.{}", f.key));

@@ -177,11 +177,7 @@ pub(crate) fn ops_ok(w: &v1::Workload, loc: &Location, errs: &mut Errors) {
                 );
             }
         }
-        let uses = |field: &str| match field {
-            "rows" => matches!(e.op, OpKind::Scan | OpKind::Aggregate | OpKind::Join | OpKind::Txn),
-            "tables" => e.op == OpKind::Join,
-            _ => e.op == OpKind::Traverse,
-        };
+        let uses = |field: &str| e.op.uses(field);
         let sizes = [
             ("rows", e.rows, 1, 10_000_000),
             ("tables", e.tables, 2, 16),

@@ -18,8 +18,10 @@ pub struct Variant {
     pub fields: &'static [(&'static str, f64)],
 }
 
-/// The control the inspector draws for a parameter.
+/// The control the inspector draws for a parameter. (Comparing two controls compares a list's `shows` by address,
+/// which is only ever a test's question of whether two tables hold the same parameter.)
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(unpredictable_function_pointer_comparisons)]
 pub enum Control {
     /// A whole number.
     Int { min: f64, max: f64 },
@@ -45,6 +47,9 @@ pub enum Control {
     List {
         fields: &'static [Param],
         default: &'static str,
+        /// Whether a row (its JSON object) shows the field with this key: the fields that mean nothing to the
+        /// row's other values are hidden unless set.
+        shows: fn(&serde_json::Value, &str) -> bool,
     },
     /// A checkbox that adds the object `default` (JSON) at this key, or removes it. Its sub-parameters are
     /// the ones whose key starts with this one and a dot.
@@ -247,6 +252,16 @@ const OP_FIELDS: &[Param] = &[
     ),
 ];
 
+/// An `ops` row shows the sizes its operation uses, and any other that is set (so it can be cleared).
+fn op_shows(row: &serde_json::Value, field: &str) -> bool {
+    let set = row.get(field).is_some_and(|v| !v.is_null());
+    let op = row
+        .get("op")
+        .and_then(serde_json::Value::as_str)
+        .and_then(crate::scenario::v1::values::OpKind::from_name);
+    set || op.is_none_or(|op| op.uses(field))
+}
+
 /// A workload's database operations, replacing its class mix.
 pub(crate) const WORKLOAD_OPS: Param = opt(
     "workload.ops",
@@ -255,6 +270,7 @@ pub(crate) const WORKLOAD_OPS: Param = opt(
     Control::List {
         fields: OP_FIELDS,
         default: r#"{"op": "get"}"#,
+        shows: op_shows,
     },
     "Each request is one operation, costed by the engine of the database serving it (put and txn write, the \
      rest read). Set, it replaces the request mix.",

@@ -717,7 +717,9 @@ fn input(
             options,
             absent_means_all,
         } => subset_input(p, id, param, options, absent_means_all, current, on_value),
-        Control::List { fields, default } => list_input(p, id, param, fields, default, current, &yew_key, on_value),
+        Control::List { fields, default, shows } => {
+            list_input(p, id, param, (fields, shows), default, current, &yew_key, on_value)
+        }
         Control::FileOnly => {
             html! { <span class="field-help">{ "Edit this one in the scenario file." }</span> }
         }
@@ -767,16 +769,19 @@ fn input(
     }
 }
 
+/// Whether a list row shows a field (`Control::List`'s `shows`).
+type RowShows = fn(&Value, &str) -> bool;
+
 /// A list of objects, one row each (a workload's operations): each row's `fields` with the controls a
 /// parameter has, their keys relative to the row, a "Remove" per row and an "Add" that appends `default`.
 /// Every edit emits the whole new list; removing the last row removes the key. Rows are named after their
-/// first field ("Operation 1").
+/// first field ("Operation 1"), and show only the fields `shows` allows for that row.
 #[allow(clippy::too_many_arguments)]
 fn list_input(
     p: &'static Param,
     id: String,
     param: String,
-    fields: &'static [Param],
+    (fields, shows): (&'static [Param], RowShows),
     default: &'static str,
     current: Option<&Value>,
     yew_key: &str,
@@ -812,7 +817,7 @@ fn list_input(
                 html! {
                     <fieldset class="list-row" data-row={r.to_string()}>
                         <legend>{ name.clone() }</legend>
-                        { for fields.iter().map(|f| {
+                        { for fields.iter().filter(|f| shows(row, f.key)).map(|f| {
                             let key = f.key;
                             let (rows, emit) = (rows.clone(), emit.clone());
                             let on_field = Callback::from(move |v: Option<Value>| {

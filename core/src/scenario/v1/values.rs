@@ -84,6 +84,24 @@ json_enum! {
     }
 }
 
+impl OpKind {
+    /// Whether the size `field` (`rows`, `tables`, `depth`, `degree`) of an `ops` entry means something to this
+    /// operation: validation refuses the others, and the inspector shows an entry only its own.
+    pub fn uses(self, field: &str) -> bool {
+        match field {
+            "rows" => matches!(self, OpKind::Scan | OpKind::Aggregate | OpKind::Join | OpKind::Txn),
+            "tables" => self == OpKind::Join,
+            "depth" | "degree" => self == OpKind::Traverse,
+            _ => true,
+        }
+    }
+
+    /// The operation with this JSON name.
+    pub fn from_name(name: &str) -> Option<OpKind> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+}
+
 json_spec! {
     /// One operation of a workload's mix, with its weight and sizes.
     #[derive(Clone, Debug, PartialEq)]
