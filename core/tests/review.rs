@@ -1,6 +1,7 @@
 //! The design review (`review`): single points of failure against a brute-force check on generated topologies
 //! (remove each node, search again from every client), each checklist rule on a design that triggers it and on
 //! one that does not, and the review of every preset.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use std::collections::BTreeSet;

@@ -76,10 +76,12 @@ pub fn reveal() {
     };
     let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
     let top = el.get_bounding_client_rect().top();
-    // The heading and the first fields showing is in view enough.
+    // The heading and the first fields showing is in view enough. Else its top goes to the top of the screen
+    // (less its scroll margin): "nearest" would align a short panel's bottom instead, and left a tall one's top
+    // off screen when its contents changed just after.
     if top < 0.0 || top > height - 120.0 {
         let opts = web_sys::ScrollIntoViewOptions::new();
-        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        opts.set_block(web_sys::ScrollLogicalPosition::Start);
         el.scroll_into_view_with_scroll_into_view_options(&opts);
     }
 }
