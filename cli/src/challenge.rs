@@ -42,7 +42,7 @@ pub fn run(a: &ChallengeArgs) -> Result<(), String> {
         ChallengeCommand::List => {
             for (id, json) in challenge::ALL {
                 let c = challenge::parse(json).map_err(|e| format!("challenge {id}: {e}"))?;
-                println!("{id:<24} {:<12} {}", level_name(c.level), c.title);
+                println!("{id:<24} {:<12} {}", c.level.name(), c.title);
             }
             Ok(())
         }
@@ -60,15 +60,6 @@ pub fn run(a: &ChallengeArgs) -> Result<(), String> {
             let card = challenge::score(&ch, &design).map_err(|e| format!("{solution}: {e}"))?;
             crate::print_report(*json, &card, card_text)
         }
-    }
-}
-
-fn level_name(l: challenge::Level) -> &'static str {
-    match l {
-        challenge::Level::FirstSteps => "first steps",
-        challenge::Level::Easy => "easy",
-        challenge::Level::Medium => "medium",
-        challenge::Level::Hard => "hard",
     }
 }
 

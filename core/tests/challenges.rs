@@ -119,3 +119,34 @@ fn malformed_challenges_are_typed_errors() {
     ));
     assert!(matches!(challenge::parse("{not json"), Err(ChallengeError::Format(_))));
 }
+
+/// Every bundled challenge's reference and start, scored: the lines of `tests/challenges/scores.jsonl`, each the
+/// bytes `switchyard challenge check CHALLENGE reference|start --json` prints.
+fn score_lines() -> String {
+    let mut out = String::new();
+    for (_, ch) in bundled() {
+        for design in [&ch.reference, &ch.start] {
+            out.push_str(&serde_json::to_string(&challenge::score(&ch, design).unwrap()).unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The scores are pinned: `tests/challenges/scores.jsonl` holds them, the wasm build checks that it computes the
+/// same bytes in a browser (`wasm_determinism.rs`), and the app's result card is checked against the CLI in the
+/// e2e test. `SWITCHYARD_BLESS=1` rewrites the file after an intended change.
+#[test]
+fn scores_match_the_pinned_file() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/challenges/scores.jsonl");
+    let got = score_lines();
+    if std::env::var_os("SWITCHYARD_BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; run with SWITCHYARD_BLESS=1", path.display()));
+    for (k, (g, w)) in got.lines().zip(want.lines()).enumerate() {
+        assert_eq!(g, w, "line {} of scores.jsonl", k + 1);
+    }
+    assert_eq!(got.lines().count(), want.lines().count());
+}

@@ -800,6 +800,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             }),
             realtime: None,
             clusters: Vec::new(),
+            // A design that is an attempt at a challenge carries its id (any short text: the link keeps it).
+            challenge: (seed % 3 == 0).then(|| format!("challenge-{}", seed % 7)),
         }
     })
 }

@@ -84,3 +84,20 @@ fn databases_match_native_bytes() {
         include_str!("../../tests/scenarios/databases/expected.json"),
     );
 }
+
+/// Challenge scores in the browser are the bytes the CLI prints: every bundled challenge's reference and start,
+/// scored here, against `tests/challenges/scores.jsonl` (which the native test pins to the CLI's own scoring).
+#[wasm_bindgen_test]
+fn challenge_scores_match_native_bytes() {
+    use switchyard_core::challenge;
+    let want = include_str!("../../tests/challenges/scores.jsonl");
+    let mut got = String::new();
+    for (id, json) in challenge::ALL {
+        let ch = challenge::parse(json).unwrap_or_else(|e| panic!("{id}: {e}"));
+        for design in [&ch.reference, &ch.start] {
+            got.push_str(&serde_json::to_string(&challenge::score(&ch, design).unwrap()).unwrap());
+            got.push('\n');
+        }
+    }
+    assert_eq!(got, want);
+}

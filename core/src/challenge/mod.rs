@@ -37,6 +37,21 @@ pub enum Level {
     Hard,
 }
 
+impl Level {
+    /// Every level, easiest first.
+    pub const ALL: [Level; 4] = [Level::FirstSteps, Level::Easy, Level::Medium, Level::Hard];
+
+    /// The level as people read it ("first steps").
+    pub const fn name(self) -> &'static str {
+        match self {
+            Level::FirstSteps => "first steps",
+            Level::Easy => "easy",
+            Level::Medium => "medium",
+            Level::Hard => "hard",
+        }
+    }
+}
+
 /// What a goal measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -255,6 +270,7 @@ impl Challenge {
         s.requests = st.requests;
         s.seed = st.seed;
         s.realtime = st.realtime.clone();
+        s.challenge = Some(self.id.clone());
         for c in st
             .nodes
             .iter()
@@ -275,12 +291,16 @@ pub fn score(ch: &Challenge, design: &Scenario) -> Result<ScoreCard, ChallengeEr
     let scenario_error = |error| ChallengeError::Scenario { which: "design", error };
     let mut sim = Sim::new(&s, s.seed).map_err(scenario_error)?;
     while sim.run_events(100_000) > 0 {}
-    let report = sim.report();
-    let goals: Vec<GoalResult> = ch
-        .goals
+    Ok(card(ch, &s, evaluate(ch, &sim.report(), &s)))
+}
+
+/// Each goal measured in `report`, a run of the locked design `s` (complete, or so far: the app's goal panel
+/// fills in live from the run it plays).
+pub fn evaluate(ch: &Challenge, report: &Report, s: &Scenario) -> Vec<GoalResult> {
+    ch.goals
         .iter()
         .map(|g| {
-            let measured = measure(g, &report, &s);
+            let measured = measure(g, report, s);
             let pass = g.at_least.is_none_or(|b| measured >= b) && g.at_most.is_none_or(|b| measured <= b);
             GoalResult {
                 label: g.label.clone(),
@@ -291,16 +311,28 @@ pub fn score(ch: &Challenge, design: &Scenario) -> Result<ScoreCard, ChallengeEr
                 pass,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The score card of goals measured on the locked design `s`.
+fn card(ch: &Challenge, s: &Scenario, goals: Vec<GoalResult>) -> ScoreCard {
     let passed = goals.iter().filter(|g| g.pass).count();
-    Ok(ScoreCard {
+    ScoreCard {
         challenge: ch.id.clone(),
         seed: s.seed,
-        score: (passed * 100 / goals.len()) as u32,
+        score: (passed * 100 / goals.len().max(1)) as u32,
         solved: passed == goals.len(),
         passed,
         goals,
-    })
+    }
+}
+
+/// The bundled challenges, parsed, easiest first (a bundled file that does not parse is left out; the tests
+/// check that none does not).
+pub fn bundled() -> Vec<Challenge> {
+    let mut all: Vec<Challenge> = ALL.iter().filter_map(|(_, json)| parse(json).ok()).collect();
+    all.sort_by_key(|c| c.level);
+    all
 }
 
 /// What `g` measures in a run's report (and, for component goals, in the design).

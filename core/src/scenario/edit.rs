@@ -124,6 +124,7 @@ pub fn blank() -> Scenario {
         view: None,
         realtime: None,
         clusters: Vec::new(),
+        challenge: None,
     }
 }
 

@@ -64,6 +64,9 @@ json_spec! {
         pub view: Option<View> = opt,
         /// Real-time update channels (polling, long polling, WebSocket, SSE) compared alongside the run.
         pub realtime: Option<Realtime> = opt,
+        /// The bundled challenge (its id) this design is an attempt at: the app opens it in that challenge, and
+        /// a share link of it replays the attempt.
+        pub challenge: Option<String> = opt,
     }
 }
 
@@ -146,6 +149,7 @@ impl Default for Scenario {
             view: None,
             realtime: None,
             clusters: Vec::new(),
+            challenge: None,
         }
     }
 }
