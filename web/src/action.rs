@@ -20,6 +20,8 @@ pub enum Dialog {
     Shards,
     /// The share dialog: link, embed snippet, files.
     Share,
+    /// The challenges gallery.
+    Challenges,
 }
 
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
@@ -82,4 +84,16 @@ pub enum Action {
     Fit,
     /// Lay the topology out left to right by layers (one undo step).
     Tidy,
+    /// Start the bundled challenge with this id: its starting design in place of the document (undoable).
+    StartChallenge(String),
+    /// Reveal the attempt's next hint.
+    ShowHint,
+    /// The challenge's reference solution in place of the attempt (undoable).
+    ShowReference,
+    /// Keep the design, stop attempting the challenge (undoable).
+    LeaveChallenge,
+    /// Hide a design-review finding (by its key) while the document is open.
+    DismissFinding(String),
+    /// Show the dismissed findings again.
+    RestoreFindings,
 }

@@ -16,8 +16,8 @@ use web_sys::KeyboardEvent;
 
 use crate::action::{Action, Dialog};
 use crate::components::{
-    emit_action, Banner, Canvas, CapPanel, EmbedBar, EventLog, Header, Inspector, Metrics, OtherTabBanner, Palette,
-    Presets, RingView, ShardMap, ShareDialog, Shortcuts,
+    emit_action, Banner, Canvas, CapPanel, ChallengeGallery, ChallengePanel, EmbedBar, EventLog, Header, Inspector,
+    Metrics, OtherTabBanner, Palette, Presets, ResultCard, Review, RingView, ShardMap, ShareDialog, Shortcuts,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -123,7 +123,15 @@ impl Reducible for Shell {
                 Action::Pan(dx, dy) => d.pan(dx, dy),
                 Action::Fit => d.fit(),
                 Action::Tidy => d.tidy(),
+                Action::StartChallenge(id) => d.start_challenge(&id),
+                Action::ShowHint => d.show_hint(),
+                Action::ShowReference => d.show_reference(),
+                Action::LeaveChallenge => d.leave_challenge(),
+                Action::DismissFinding(key) => d.dismiss_finding(key),
+                Action::RestoreFindings => d.restore_findings(),
             }
+            // A challenge's run that reached its end is scored (once).
+            d.settle();
             d.snapshot()
         };
         if view == *self.view {
@@ -194,6 +202,18 @@ pub fn App() -> Html {
 
     let help = use_state(|| false);
     let dialog = use_state(|| None::<Dialog>);
+    // The score card the user closed (the card shows until then), and the progress kept in this browser.
+    let result_seen = use_state(|| None::<Rc<switchyard_core::challenge::ScoreCard>>);
+    let progress = use_state(|| Rc::new(if embed.is_embed() { Default::default() } else { crate::progress::load() }));
+    {
+        let progress = progress.clone();
+        let card = shell.view.challenge.as_ref().and_then(|c| c.result.clone());
+        use_effect_with(card.map(RcEq), move |card| {
+            if let (Some(RcEq(card)), false) = (card, embed.is_embed()) {
+                progress.set(Rc::new(crate::progress::record(card)));
+            }
+        });
+    }
     let on_open = {
         let dialog = dialog.clone();
         Callback::from(move |d: Dialog| dialog.set(Some(d)))
@@ -336,6 +356,20 @@ pub fn App() -> Html {
         let dialog = dialog.clone();
         Callback::from(move |()| dialog.set(Some(Dialog::Share)))
     };
+    let on_gallery = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(Some(Dialog::Challenges)))
+    };
+    let result = v.challenge.as_ref().and_then(|c| c.result.clone());
+    // The result card shows each new score card until it is closed; every card counts toward the progress.
+    let show_result = result
+        .as_ref()
+        .filter(|r| !result_seen.as_ref().is_some_and(|seen| Rc::ptr_eq(seen, r)))
+        .cloned();
+    let close_result = {
+        let (result_seen, result) = (result_seen.clone(), result.clone());
+        Callback::from(move |()| result_seen.set(result.clone()))
+    };
     let close_banner = {
         let banner = banner.clone();
         Callback::from(move |()| banner.set(None))
@@ -375,7 +409,10 @@ pub fn App() -> Html {
                     runnable={v.runnable} max_ms={v.max_ms} seeking={v.seeking} fast_forward={v.fast_forward} {on_play} {on_speed} {on_reset}
                     {on_run_to_end} on_action={on_action.clone()} {on_share} />
             <aside class="side" aria-label="Presets and components">
-                <Presets selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
+                if let Some(c) = v.challenge.clone() {
+                    <ChallengePanel view={c} finished={v.finished} on_action={on_action.clone()} on_gallery={on_gallery.clone()} />
+                }
+                <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
@@ -398,6 +435,8 @@ pub fn App() -> Html {
                          failed_by_reason={v.failed_by_reason.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
                          queued={v.queued} realtime={v.realtime.clone()} />
+                <Review findings={v.findings.clone()} dismissed={v.dismissed} runnable={v.runnable}
+                        on_action={on_action.clone()} />
                 <EventLog lines={v.log.clone()} />
             </aside>
             if let Some(Dialog::Ring(i)) = *dialog {
@@ -422,10 +461,30 @@ pub fn App() -> Html {
                              on_error={let (b, d) = (banner.clone(), dialog.clone());
                                        Callback::from(move |m| { b.set(Some(m)); d.set(None); })} />
             }
+            if *dialog == Some(Dialog::Challenges) {
+                <ChallengeGallery progress={(*progress).clone()} on_action={on_action.clone()}
+                                  on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
+            }
+            if let (Some(card), Some(c)) = (show_result, v.challenge.as_ref()) {
+                <ResultCard {card} title={c.title.clone()} on_action={on_action.clone()}
+                            on_share={let (d, close) = (dialog.clone(), close_result.clone());
+                                      Callback::from(move |()| { close.emit(()); d.set(Some(Dialog::Share)); })}
+                            on_close={close_result.clone()} />
+            }
             if *help {
                 <Shortcuts on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
             }
         </div>
+    }
+}
+
+/// An `Rc` compared by pointer: the effect that records progress runs once per new score card.
+#[derive(Clone)]
+struct RcEq<T>(Rc<T>);
+
+impl<T> PartialEq for RcEq<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod export;
 mod fetch;
 pub mod hooks;
 pub mod num;
+pub mod progress;
 mod panic;
 pub mod render;
 pub mod share;

@@ -142,7 +142,7 @@ fn session() -> Option<web_sys::Storage> {
 }
 
 /// `window.localStorage`, or `None` where it is missing or throws (sandboxed frames, disabled storage).
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

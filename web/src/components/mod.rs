@@ -4,6 +4,7 @@
 mod banner;
 mod canvas;
 mod cap_panel;
+mod challenge;
 mod embed_bar;
 mod event_log;
 mod header;
@@ -12,6 +13,7 @@ mod inspector;
 mod metrics;
 mod palette;
 mod presets;
+mod review;
 mod ring_view;
 mod shard_map;
 mod share_dialog;
@@ -20,6 +22,9 @@ mod shortcuts;
 pub use banner::{Banner, BannerProps, OtherTabBanner, OtherTabBannerProps};
 pub use canvas::{Canvas, CanvasProps};
 pub use cap_panel::{CapPanel, CapPanelProps};
+pub use challenge::{
+    ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard, ResultCardProps,
+};
 pub use embed_bar::EmbedBar;
 pub use event_log::{EventLog, EventLogProps};
 pub use header::Header;
@@ -27,6 +32,7 @@ pub use inspector::{Inspector, InspectorProps};
 pub use metrics::{dollars, thousands, Metrics, MetricsProps};
 pub use palette::{Palette, PaletteProps};
 pub use presets::{Presets, PresetsProps};
+pub use review::{Review, ReviewProps};
 pub use ring_view::{RingView, RingViewProps};
 pub use shard_map::{ShardMap, ShardMapProps};
 pub use share_dialog::{file_stem, ShareDialog};

@@ -17,6 +17,9 @@ pub struct PresetsProps {
     pub on_select: Callback<usize>,
     /// Start from an empty canvas.
     pub on_blank: Callback<()>,
+    /// Open the challenges gallery.
+    #[prop_or_default]
+    pub on_challenges: Callback<()>,
 }
 
 #[component]
@@ -52,6 +55,8 @@ pub fn Presets(props: &PresetsProps) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="new-blank" onclick={on_blank}
                         title="Start from an empty canvas (N)">{ "New" }</button>
+                <button type="button" class="tool" data-testid="challenges" onclick={super::click(&props.on_challenges)}
+                        title="Practise: meet a challenge's goals with your own design">{ "Challenges" }</button>
             </div>
             if let Some(&(_, name)) = props.fetching.and_then(|i| presets::NAMES.get(i)) {
                 <p class="what-to-watch" data-testid="preset-fetching" aria-live="polite">{ format!("Opening {name}…") }</p>

@@ -22,6 +22,7 @@ use crate::render::layout::Layout;
 
 mod camera;
 mod cap;
+mod challenge;
 mod document;
 mod faults;
 mod playback;
@@ -31,6 +32,7 @@ mod snapshot;
 
 pub use camera::{link_doc, VIEW_UNITS};
 pub use cap::{CapCheck, CapOp};
+pub use challenge::{ChallengeView, FindingView};
 pub use playback::{DEFAULT_SPEED, EVENTS_PER_FRAME, SPEEDS};
 pub use problem::Problem;
 pub use selection::Selection;
@@ -79,6 +81,12 @@ pub struct Driver {
     log: VecDeque<(u64, String)>,
     log_seq: u64,
     error: Option<String>,
+    /// The attempt at the challenge the document names, if it names one.
+    attempt: Option<challenge::Attempt>,
+    /// The design review of the run's topology (empty without a run).
+    review: Rc<Vec<switchyard_core::review::Finding>>,
+    /// Findings the user dismissed, while this document is open.
+    dismissed: challenge::Dismissed,
 }
 
 /// How long the run is meant to go, for the fast-forward progress.
@@ -126,6 +134,9 @@ impl Driver {
             log: VecDeque::new(),
             log_seq: 0,
             error: None,
+            attempt: None,
+            review: Rc::new(Vec::new()),
+            dismissed: Default::default(),
         };
         if let Some(doc) = preset_doc(presets::FIRST.0, presets::FIRST.1, &mut d.error) {
             d.open(doc);
@@ -173,6 +184,7 @@ impl Driver {
         self.doc = doc;
         self.preset = None;
         self.selection = Selection::None;
+        self.dismissed.clear();
         self.rebuild();
         match &view {
             Some(v) if v.zoom.is_finite() && v.zoom > 0.0 && v.pan_x.is_finite() && v.pan_y.is_finite() => {
@@ -211,6 +223,8 @@ impl Driver {
         self.error = None;
         self.sample_every = 1;
         self.problems.clear();
+        self.review = Rc::new(Vec::new());
+        self.sync_challenge();
         let s = &self.doc;
         self.horizon = match (s.duration_ms, s.requests) {
             (Some(ms), _) => Horizon::Millis(ms),
@@ -218,10 +232,16 @@ impl Driver {
             _ => Horizon::Unknown,
         };
         self.relayout();
+        if !self.problems.is_empty() {
+            // The challenge's locked run cannot be built from this design (see `sync_challenge`).
+            self.sim = None;
+            return;
+        }
         let s = &self.doc;
         match Sim::new(s, s.seed) {
             Ok(mut sim) => {
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
+                self.review = Rc::new(switchyard_core::review::review(sim.topology()));
                 self.sim = Some(sim);
             }
             Err(ScenarioError::Invalid(errors)) => {

@@ -18,6 +18,7 @@ use switchyard_core::scenario::Scenario;
 use switchyard_core::topology::{NodeIx, NodeKind, Topology};
 
 use super::cap::CapCheck;
+use super::challenge::{ChallengeView, FindingView};
 use super::problem::Problem;
 use super::selection::Selection;
 use super::{Driver, Horizon};
@@ -139,6 +140,11 @@ pub struct Snapshot {
     pub sample_every: u64,
     pub reduced_motion: bool,
     pub error: Option<String>,
+    /// The attempt at a challenge: its goals measured on the run so far, its hints, its score card at the end.
+    pub challenge: Option<Rc<ChallengeView>>,
+    /// The design review's findings that are not dismissed, and how many are.
+    pub findings: Rc<Vec<FindingView>>,
+    pub dismissed: usize,
 }
 
 /// The metrics time series, one value per bucket, as columns the plots draw.
@@ -198,6 +204,9 @@ impl Driver {
             runnable: self.sim.is_some(),
             ..Snapshot::default()
         };
+        let (findings, dismissed) = self.findings();
+        snap.findings = Rc::new(findings);
+        snap.dismissed = dismissed;
         snap.edges = self
             .doc
             .edges
@@ -223,9 +232,11 @@ impl Driver {
                     group: configured_group(&n.spec),
                 })
                 .collect();
+            snap.challenge = self.challenge_view(None).map(Rc::new);
             return snap;
         };
         let report = sim.report();
+        snap.challenge = self.challenge_view(Some(&report)).map(Rc::new);
         let series = &sim.metrics().series;
         let last = series.last();
         snap.now_ms = sim.now().as_millis_f64();
@@ -414,7 +425,7 @@ impl Driver {
         snap
     }
 
-    fn doc_index(&self, id: &str) -> Option<usize> {
+    pub(super) fn doc_index(&self, id: &str) -> Option<usize> {
         self.doc.nodes.iter().position(|n| n.id == id)
     }
 }
