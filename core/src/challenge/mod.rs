@@ -375,6 +375,34 @@ pub const ALL: &[(&str, &str)] = &[
         "ap-through-a-partition",
         include_str!("../../../challenges/ap-through-a-partition.json"),
     ),
+    (
+        "shard-the-hot-table",
+        include_str!("../../../challenges/shard-the-hot-table.json"),
+    ),
+    (
+        "absorb-a-spike",
+        include_str!("../../../challenges/absorb-a-spike.json"),
+    ),
+    (
+        "choose-the-database",
+        include_str!("../../../challenges/choose-the-database.json"),
+    ),
+    (
+        "no-single-balancer",
+        include_str!("../../../challenges/no-single-balancer.json"),
+    ),
+    (
+        "survive-a-retry-storm",
+        include_str!("../../../challenges/survive-a-retry-storm.json"),
+    ),
+    (
+        "timeout-cascade",
+        include_str!("../../../challenges/timeout-cascade.json"),
+    ),
+    (
+        "autoscale-under-budget",
+        include_str!("../../../challenges/autoscale-under-budget.json"),
+    ),
 ];
 
 /// The JSON of the bundled challenge with this id.
