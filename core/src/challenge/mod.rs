@@ -385,7 +385,57 @@ fn measure(g: &Goal, r: &Report, s: &Scenario) -> f64 {
 }
 
 /// The challenges shipped with Switchyard, embedded from `challenges/*.json`: `(id, JSON text)`, easiest first.
-pub const ALL: &[(&str, &str)] = &[("scale-10x", include_str!("../../../challenges/scale-10x.json"))];
+pub const ALL: &[(&str, &str)] = &[
+    ("scale-10x", include_str!("../../../challenges/scale-10x.json")),
+    ("split-web-db", include_str!("../../../challenges/split-web-db.json")),
+    (
+        "survive-a-crash",
+        include_str!("../../../challenges/survive-a-crash.json"),
+    ),
+    ("cache-for-p99", include_str!("../../../challenges/cache-for-p99.json")),
+    ("read-replicas", include_str!("../../../challenges/read-replicas.json")),
+    ("cdn-offload", include_str!("../../../challenges/cdn-offload.json")),
+    (
+        "fix-the-stampede",
+        include_str!("../../../challenges/fix-the-stampede.json"),
+    ),
+    (
+        "cp-through-a-partition",
+        include_str!("../../../challenges/cp-through-a-partition.json"),
+    ),
+    (
+        "ap-through-a-partition",
+        include_str!("../../../challenges/ap-through-a-partition.json"),
+    ),
+    (
+        "shard-the-hot-table",
+        include_str!("../../../challenges/shard-the-hot-table.json"),
+    ),
+    (
+        "absorb-a-spike",
+        include_str!("../../../challenges/absorb-a-spike.json"),
+    ),
+    (
+        "choose-the-database",
+        include_str!("../../../challenges/choose-the-database.json"),
+    ),
+    (
+        "no-single-balancer",
+        include_str!("../../../challenges/no-single-balancer.json"),
+    ),
+    (
+        "survive-a-retry-storm",
+        include_str!("../../../challenges/survive-a-retry-storm.json"),
+    ),
+    (
+        "timeout-cascade",
+        include_str!("../../../challenges/timeout-cascade.json"),
+    ),
+    (
+        "autoscale-under-budget",
+        include_str!("../../../challenges/autoscale-under-budget.json"),
+    ),
+];
 
 /// The JSON of the bundled challenge with this id.
 pub fn get(id: &str) -> Option<&'static str> {
