@@ -204,7 +204,13 @@ pub fn App() -> Html {
     let dialog = use_state(|| None::<Dialog>);
     // The score card the user closed (the card shows until then), and the progress kept in this browser.
     let result_seen = use_state(|| None::<Rc<switchyard_core::challenge::ScoreCard>>);
-    let progress = use_state(|| Rc::new(if embed.is_embed() { Default::default() } else { crate::progress::load() }));
+    let progress = use_state(|| {
+        Rc::new(if embed.is_embed() {
+            Default::default()
+        } else {
+            crate::progress::load()
+        })
+    });
     {
         let progress = progress.clone();
         let card = shell.view.challenge.as_ref().and_then(|c| c.result.clone());

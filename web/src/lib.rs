@@ -13,8 +13,8 @@ pub mod export;
 mod fetch;
 pub mod hooks;
 pub mod num;
-pub mod progress;
 mod panic;
+pub mod progress;
 pub mod render;
 pub mod share;
 

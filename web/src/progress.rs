@@ -84,11 +84,29 @@ mod tests {
         let (all, _) = with(all, &card("b", 100, true));
         let (all, _) = with(all, &card("a", 33, false));
         let (all, text2) = with(all, &card("b", 50, false));
-        assert_eq!(all["a"], Best { score: 66, solved: false });
-        assert_eq!(all["b"], Best { score: 100, solved: true });
+        assert_eq!(
+            all["a"],
+            Best {
+                score: 66,
+                solved: false
+            }
+        );
+        assert_eq!(
+            all["b"],
+            Best {
+                score: 100,
+                solved: true
+            }
+        );
         assert_eq!(parse(&text2), all);
         assert_eq!(parse(&text)["a"].score, 66);
-        for junk in ["", "[]", "{\"a\": 3}", "{\"a\": {\"score\": \"x\", \"solved\": true}}", "nul"] {
+        for junk in [
+            "",
+            "[]",
+            "{\"a\": 3}",
+            "{\"a\": {\"score\": \"x\", \"solved\": true}}",
+            "nul",
+        ] {
             assert!(parse(junk).is_empty(), "{junk}");
         }
         assert_eq!(parse("{\"a\": {\"score\": 900, \"solved\": true}}")["a"].score, 100);

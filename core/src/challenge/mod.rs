@@ -12,6 +12,7 @@
 
 use crate::metrics::Report;
 use crate::scenario::{self, Scenario, ScenarioError};
+use crate::topology::Topology;
 use crate::Sim;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -76,6 +77,23 @@ pub enum Metric {
     StaleReads,
     /// Nodes of `kind` in the design (a required or forbidden component).
     Nodes,
+    /// Workers of the nodes of `kind` in the design, added up (an autoscaling group counts its starting
+    /// instances): a bound on the hardware, so a goal is met by the design rather than by more machines.
+    Workers,
+    /// Real-time updates: requests per second the server answers, in the worst of the delivery modes the
+    /// design lists (`realtime.modes`).
+    RealtimeServerRps,
+    /// Real-time updates: the p99 delay from an update to its client, in the worst listed mode.
+    RealtimeP99DelayMs,
+    /// Real-time updates: server memory for open connections, MB, in the worst listed mode.
+    RealtimeMemoryMb,
+}
+
+impl Metric {
+    /// Whether a goal on this metric names the node kind it counts.
+    pub const fn takes_kind(self) -> bool {
+        matches!(self, Metric::Nodes | Metric::Workers)
+    }
 }
 
 /// One goal: a metric with a lower bound, an upper bound, or both.
@@ -223,10 +241,10 @@ fn check_goal(g: &Goal) -> Result<(), String> {
             return Err(format!("bounds must be finite numbers, got {b}"));
         }
     }
-    match (g.metric, &g.kind) {
-        (Metric::Nodes, None) => Err("a nodes goal names the kind it counts".into()),
-        (Metric::Nodes, Some(k)) if crate::node::NodeKind::from_name(k).is_none() => Err(format!("no node kind `{k}`")),
-        (m, Some(_)) if m != Metric::Nodes => Err("only a nodes goal names a kind".into()),
+    match (g.metric.takes_kind(), &g.kind) {
+        (true, None) => Err("a nodes or workers goal names the kind it counts".into()),
+        (true, Some(k)) if crate::node::NodeKind::from_name(k).is_none() => Err(format!("no node kind `{k}`")),
+        (false, Some(_)) => Err("only a nodes or workers goal names a kind".into()),
         _ => Ok(()),
     }
 }
@@ -269,7 +287,16 @@ impl Challenge {
         s.duration_ms = st.duration_ms;
         s.requests = st.requests;
         s.seed = st.seed;
-        s.realtime = st.realtime.clone();
+        // Real-time updates: the clients, the updates and the network are the challenge's; how they are
+        // delivered (the modes, the poll interval, the long-poll hold) is the design's.
+        s.realtime = st.realtime.clone().map(|mut rt| {
+            if let Some(mine) = &design.realtime {
+                rt.modes = mine.modes.clone();
+                rt.poll_interval_ms = mine.poll_interval_ms;
+                rt.hold_timeout_ms = mine.hold_timeout_ms;
+            }
+            rt
+        });
         s.challenge = Some(self.id.clone());
         for c in st
             .nodes
@@ -291,16 +318,16 @@ pub fn score(ch: &Challenge, design: &Scenario) -> Result<ScoreCard, ChallengeEr
     let scenario_error = |error| ChallengeError::Scenario { which: "design", error };
     let mut sim = Sim::new(&s, s.seed).map_err(scenario_error)?;
     while sim.run_events(100_000) > 0 {}
-    Ok(card(ch, &s, evaluate(ch, &sim.report(), &s)))
+    Ok(card(ch, &s, evaluate(ch, &sim.report(), sim.topology(), &s)))
 }
 
 /// Each goal measured in `report`, a run of the locked design `s` (complete, or so far: the app's goal panel
-/// fills in live from the run it plays).
-pub fn evaluate(ch: &Challenge, report: &Report, s: &Scenario) -> Vec<GoalResult> {
+/// fills in live from the run it plays), whose validated topology is `t`.
+pub fn evaluate(ch: &Challenge, report: &Report, t: &Topology, s: &Scenario) -> Vec<GoalResult> {
     ch.goals
         .iter()
         .map(|g| {
-            let measured = measure(g, report, s);
+            let measured = measure(g, report, t, s);
             let pass = g.at_least.is_none_or(|b| measured >= b) && g.at_most.is_none_or(|b| measured <= b);
             GoalResult {
                 label: g.label.clone(),
@@ -336,8 +363,10 @@ pub fn bundled() -> Vec<Challenge> {
 }
 
 /// What `g` measures in a run's report (and, for component goals, in the design).
-fn measure(g: &Goal, r: &Report, s: &Scenario) -> f64 {
+fn measure(g: &Goal, r: &Report, t: &Topology, s: &Scenario) -> f64 {
     let l = &r.latency_ms;
+    let kind = g.kind.as_deref().and_then(crate::node::NodeKind::from_name);
+    let worst = |f: fn(&crate::realtime::ChannelReport) -> f64| r.realtime.iter().flatten().map(f).fold(0.0, f64::max);
     match g.metric {
         Metric::ThroughputRps => r.throughput_rps,
         Metric::P50Ms => l.p50,
@@ -377,10 +406,16 @@ fn measure(g: &Goal, r: &Report, s: &Scenario) -> f64 {
                 .sum();
             (db + cache) as f64
         }
-        Metric::Nodes => {
-            let kind = g.kind.as_deref().and_then(crate::node::NodeKind::from_name);
-            s.nodes.iter().filter(|n| Some(n.spec.kind()) == kind).count() as f64
-        }
+        Metric::Nodes => s.nodes.iter().filter(|n| Some(n.spec.kind()) == kind).count() as f64,
+        Metric::Workers => t
+            .nodes
+            .iter()
+            .filter(|n| Some(n.kind) == kind)
+            .map(|n| f64::from(n.workers.unwrap_or(0)))
+            .sum(),
+        Metric::RealtimeServerRps => worst(|c| c.server_rps),
+        Metric::RealtimeP99DelayMs => worst(|c| c.p99_delay_ms),
+        Metric::RealtimeMemoryMb => crate::metrics::round4(worst(|c| c.server_memory_kb) / 1024.0),
     }
 }
 

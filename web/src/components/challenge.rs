@@ -18,8 +18,11 @@ pub fn value(metric: Metric, v: f64) -> String {
         Metric::ThroughputRps | Metric::GoodputRps => format!("{} req/s", thousands(v.max(0.0).round() as u64)),
         Metric::P50Ms | Metric::P90Ms | Metric::P99Ms | Metric::MeanMs => format!("{v:.1} ms"),
         Metric::Availability => format!("{:.2}%", v * 100.0),
+        Metric::RealtimeServerRps => format!("{} req/s", thousands(v.max(0.0).round() as u64)),
+        Metric::RealtimeP99DelayMs => format!("{v:.1} ms"),
+        Metric::RealtimeMemoryMb => format!("{v:.1} MB"),
         Metric::CostPerMonthUsd => format!("{}/month", dollars(v)),
-        Metric::Failed | Metric::LostWrites | Metric::StaleReads | Metric::Nodes => {
+        Metric::Failed | Metric::LostWrites | Metric::StaleReads | Metric::Nodes | Metric::Workers => {
             thousands(v.max(0.0).round() as u64)
         }
     }
@@ -127,7 +130,11 @@ pub fn ResultCard(props: &ResultCardProps) -> Html {
     let headline = if c.solved {
         "Solved: every goal met.".to_owned()
     } else {
-        format!("{} of {} goals met. Change the design and run it again.", c.passed, c.goals.len())
+        format!(
+            "{} of {} goals met. Change the design and run it again.",
+            c.passed,
+            c.goals.len()
+        )
     };
     html! {
         <div class="dialog-backdrop">

@@ -162,6 +162,7 @@ impl Driver {
 
     /// The goal panel's contents, when the document is an attempt at a challenge.
     pub(super) fn challenge_view(&self, report: Option<&switchyard_core::metrics::Report>) -> Option<ChallengeView> {
+        let run = report.zip(self.sim.as_ref().map(|s| s.topology()));
         let a = self.attempt.as_ref()?;
         let ch = &a.ch;
         Some(ChallengeView {
@@ -171,7 +172,9 @@ impl Driver {
             brief: ch.brief.clone(),
             hints: ch.hints.iter().take(a.hints).map(|h| h.text.clone()).collect(),
             hint_count: ch.hints.len(),
-            goals: report.map(|r| challenge::evaluate(ch, r, &self.doc)).unwrap_or_default(),
+            goals: run
+                .map(|(r, t)| challenge::evaluate(ch, r, t, &self.doc))
+                .unwrap_or_default(),
             result: a.result.clone(),
         })
     }
@@ -238,7 +241,13 @@ mod tests {
         assert_eq!((v.id.as_str(), v.hints.len(), v.result.clone()), (id, 0, None));
         assert_eq!(v.goals.len(), ch.goals.len(), "goals are measured from time zero");
         play_to_end(&mut d);
-        let card = d.snapshot().challenge.unwrap().result.clone().expect("scored at the end");
+        let card = d
+            .snapshot()
+            .challenge
+            .unwrap()
+            .result
+            .clone()
+            .expect("scored at the end");
         assert_eq!(*card, challenge::score(&ch, &ch.start).unwrap());
         assert!(!card.solved);
         d.show_hint();
@@ -272,7 +281,11 @@ mod tests {
         d.delete_selected();
         let s = d.snapshot();
         assert!(!s.runnable);
-        assert!(s.problems.iter().any(|p| p.message.contains("traffic comes from it")), "{:?}", s.problems);
+        assert!(
+            s.problems.iter().any(|p| p.message.contains("traffic comes from it")),
+            "{:?}",
+            s.problems
+        );
     }
 
     /// The review lists the design's findings by node; a dismissed one stays hidden until restored.
@@ -281,7 +294,9 @@ mod tests {
         let mut d = super::super::chain();
         let s = d.snapshot();
         assert!(
-            s.findings.iter().any(|f| f.rule == "single_point_of_failure" && f.label == "Service 1" && f.node == Some(1)),
+            s.findings
+                .iter()
+                .any(|f| f.rule == "single_point_of_failure" && f.label == "Service 1" && f.node == Some(1)),
             "{:?}",
             s.findings
         );
