@@ -31,6 +31,24 @@ fn check_prints_core_s_score_card() {
     assert!(list.contains("scale-10x"), "{list}");
 }
 
+/// The CLI prints, for every bundled challenge's reference and start, the very line `tests/challenges/scores.jsonl`
+/// pins, which the wasm build computes in a browser too (`core/tests/wasm_determinism.rs`): the app's scores and
+/// the CLI's are the same bytes.
+#[test]
+fn check_prints_the_pinned_scores() {
+    let pinned = include_str!("../../tests/challenges/scores.jsonl");
+    let mut lines = pinned.lines();
+    for (id, _) in challenge::ALL {
+        for which in ["reference", "start"] {
+            let out = switchyard(&["challenge", "check", &format!("challenge:{id}"), which, "--json"]);
+            assert!(out.status.success(), "{id} {which}: {}", String::from_utf8_lossy(&out.stderr));
+            let want = lines.next().unwrap_or_else(|| panic!("scores.jsonl has no line for {id} {which}"));
+            assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), want, "{id} {which}");
+        }
+    }
+    assert_eq!(lines.next(), None, "scores.jsonl has a line per challenge's reference and start");
+}
+
 #[test]
 fn bad_input_is_one_error_line() {
     let out = switchyard(&["challenge", "check", "challenge:nope", "reference"]);

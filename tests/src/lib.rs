@@ -192,6 +192,18 @@ impl Harness {
             .map(drop)
     }
 
+    /// Selects node `id` by clicking its box on the canvas, and waits until it shows as selected.
+    pub async fn select_node(&self, id: &str) -> Result<()> {
+        self.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] > rect"))
+            .await?
+            .click()
+            .await
+            .context(&format!("selecting {id}"))?;
+        self.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
+            .await
+            .map(drop)
+    }
+
     /// Fails the test with the console's errors, if it logged any since the last look.
     pub async fn assert_no_console_errors(&self) -> Result<()> {
         let errors = self.console_errors().await?;

@@ -105,7 +105,7 @@ async fn the_ramps_stack_grows_and_mid_scale_out_shows_a_booting_instance() -> R
     h.screenshot("autoscale-ramp").await?;
 
     // Scale it out by hand from its inspector: it aims for nine and launches a ninth, booting.
-    select(&h, "web").await?;
+    h.select_node("web").await?;
     let desired = h.wait_for("[data-testid=scale-desired]").await?;
     assert_eq!(desired.text().await.unwrap().trim(), "8 of 2–12");
     h.click("[data-testid=scale-out]").await?;
@@ -115,18 +115,6 @@ async fn the_ramps_stack_grows_and_mid_scale_out_shows_a_booting_instance() -> R
     assert!(h.find_all("#panic-banner").await?.is_empty(), "no panic banner");
     h.assert_no_console_errors().await?;
     h.close().await
-}
-
-/// Selects node `id` by clicking its box.
-async fn select(h: &Harness, id: &str) -> Result<()> {
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] > rect"))
-        .await?
-        .click()
-        .await
-        .context(&format!("selecting {id}"))?;
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
-        .await
-        .map(drop)
 }
 
 /// Scale up against scale out (preset 83), changed live from the inspector: the big instance resizes to an
@@ -143,7 +131,7 @@ async fn the_inspector_resizes_a_service_live() -> Result<()> {
     let rate = h.wait_for("[data-testid=cost-rate]").await?.text().await.unwrap();
     assert_eq!(rate, "$1.54/h", "one m5.4xlarge and eight m5.large at $0.768/h each");
 
-    select(&h, "big").await?;
+    h.select_node("big").await?;
     h.wait_for("[data-testid=resize-to]")
         .await?
         .select_by_value("8xlarge")
@@ -165,7 +153,7 @@ async fn the_inspector_resizes_a_service_live() -> Result<()> {
     let rate = h.wait_for("[data-testid=cost-rate]").await?.text().await.unwrap();
     assert_eq!(rate, "$2.30/h", "$1.536 + $0.768 an hour");
 
-    select(&h, "small").await?;
+    h.select_node("small").await?;
     for button in ["scale-in", "scale-out"] {
         let b = h.wait_for(&format!("[data-testid={button}]")).await?;
         assert!(

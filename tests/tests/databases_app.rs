@@ -96,24 +96,12 @@ async fn the_database_presets_run_and_show_operations_and_engines() -> Result<()
     h.close().await
 }
 
-/// Selects node `id` by clicking its box.
-async fn select(h: &Harness, id: &str) -> Result<()> {
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] > rect"))
-        .await?
-        .click()
-        .await
-        .context(&format!("selecting {id}"))?;
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
-        .await
-        .map(drop)
-}
-
 #[tokio::test]
 async fn the_inspector_switches_a_database_s_engine() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
     h.choose_preset("90-db-orders").await?;
-    select(&h, "rel-db").await?;
+    h.select_node("rel-db").await?;
     let profile = h.wait_for("select[data-param='engine.profile']").await?;
     assert_eq!(profile.prop("value").await.unwrap().as_deref(), Some("relational"));
     let line = text(&h, "[data-testid=choice-line]").await?;

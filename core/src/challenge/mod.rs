@@ -63,7 +63,7 @@ pub enum Metric {
     P90Ms,
     P99Ms,
     MeanMs,
-    /// Completed calls over issued calls (0..1).
+    /// Completed calls over answered calls (completed or failed), 0..1: over issued calls once the run is over.
     Availability,
     /// Calls that failed, for any reason.
     Failed,
@@ -373,11 +373,14 @@ fn measure(g: &Goal, r: &Report, t: &Topology, s: &Scenario) -> f64 {
         Metric::P90Ms => l.p90,
         Metric::P99Ms => l.p99,
         Metric::MeanMs => l.mean,
+        // Of the calls answered so far, how many succeeded: a run in progress has calls in flight, which are
+        // neither (at the end of a run none is left, and this is completed over issued).
         Metric::Availability => {
-            if r.issued == 0 {
+            let answered = r.completed + r.failed;
+            if answered == 0 {
                 0.0
             } else {
-                crate::metrics::round4(r.completed as f64 / r.issued as f64)
+                crate::metrics::round4(r.completed as f64 / answered as f64)
             }
         }
         Metric::Failed => r.failed as f64,

@@ -55,9 +55,9 @@ pub fn Presets(props: &PresetsProps) -> Html {
                 </select>
                 <button type="button" class="tool" data-testid="new-blank" onclick={on_blank}
                         title="Start from an empty canvas (N)">{ "New" }</button>
-                <button type="button" class="tool" data-testid="challenges" onclick={super::click(&props.on_challenges)}
-                        title="Practise: meet a challenge's goals with your own design">{ "Challenges" }</button>
             </div>
+            <button type="button" class="tool challenges-open" data-testid="challenges" onclick={super::click(&props.on_challenges)}
+                    title="Practise: meet a challenge's goals with your own design">{ "Challenges: practise against goals" }</button>
             if let Some(&(_, name)) = props.fetching.and_then(|i| presets::NAMES.get(i)) {
                 <p class="what-to-watch" data-testid="preset-fetching" aria-live="polite">{ format!("Opening {name}…") }</p>
             } else if let Some(text) = props.description.clone() {
