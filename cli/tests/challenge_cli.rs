@@ -41,12 +41,22 @@ fn check_prints_the_pinned_scores() {
     for (id, _) in challenge::ALL {
         for which in ["reference", "start"] {
             let out = switchyard(&["challenge", "check", &format!("challenge:{id}"), which, "--json"]);
-            assert!(out.status.success(), "{id} {which}: {}", String::from_utf8_lossy(&out.stderr));
-            let want = lines.next().unwrap_or_else(|| panic!("scores.jsonl has no line for {id} {which}"));
+            assert!(
+                out.status.success(),
+                "{id} {which}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let want = lines
+                .next()
+                .unwrap_or_else(|| panic!("scores.jsonl has no line for {id} {which}"));
             assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), want, "{id} {which}");
         }
     }
-    assert_eq!(lines.next(), None, "scores.jsonl has a line per challenge's reference and start");
+    assert_eq!(
+        lines.next(),
+        None,
+        "scores.jsonl has a line per challenge's reference and start"
+    );
 }
 
 #[test]

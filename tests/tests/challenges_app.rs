@@ -42,7 +42,9 @@ async fn page_doc(
 /// Runs the attempt to the end and returns the result card's score JSON.
 async fn run_and_score(h: &Harness) -> Result<String> {
     h.click("[data-testid=run-to-end]").await?;
-    h.wait_for("[data-testid=result-card]").await.context("the result card")?;
+    h.wait_for("[data-testid=result-card]")
+        .await
+        .context("the result card")?;
     attr(h, "[data-testid=result-card]", "data-score").await
 }
 
@@ -62,14 +64,16 @@ async fn a_player_fails_takes_a_hint_and_passes() -> Result<()> {
         .await?;
     h.wait_for(&format!("[data-testid=challenge-panel][data-challenge='{ID}']"))
         .await?;
-    assert!(h.find_all("[data-testid=challenge-gallery]").await?.is_empty(), "the gallery closed");
+    assert!(
+        h.find_all("[data-testid=challenge-gallery]").await?.is_empty(),
+        "the gallery closed"
+    );
 
     // Mid-run, the goal panel fills in from the run being played.
     h.click("[data-testid=play]").await?;
-    h.poll_number(
-        "return document.querySelectorAll('[data-testid=goal]').length",
-        |n| n == ch.goals.len() as f64,
-    )
+    h.poll_number("return document.querySelectorAll('[data-testid=goal]').length", |n| {
+        n == ch.goals.len() as f64
+    })
     .await?;
     h.poll(
         "return document.querySelector('[data-testid=clock]').textContent",
@@ -107,7 +111,11 @@ async fn a_player_fails_takes_a_hint_and_passes() -> Result<()> {
     )
     .await?;
     let card = run_and_score(&h).await?;
-    assert_eq!(attr(&h, "[data-testid=result-card]", "data-solved").await?, "true", "{card}");
+    assert_eq!(
+        attr(&h, "[data-testid=result-card]", "data-solved").await?,
+        "true",
+        "{card}"
+    );
     let design = page_doc(&h, |d| {
         let v: serde_json::Value =
             serde_json::from_str(&switchyard_core::scenario::to_json_pretty(d)).unwrap_or_default();

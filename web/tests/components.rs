@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
+use switchyard_core::challenge;
 use switchyard_core::dbengine::{spec, Profile};
 use switchyard_core::engine::{GroupNow, Sim};
 use switchyard_core::node as kinds;
@@ -28,6 +29,10 @@ use switchyard_web::components::{
     file_stem, Banner, BannerProps, Canvas, CanvasProps, CapPanel, CapPanelProps, EventLog, EventLogProps, Inspector,
     InspectorProps, Metrics, MetricsProps, Palette, PaletteProps, Presets, PresetsProps, RingView, RingViewProps,
     ShardMap, ShardMapProps, Shortcuts, ShortcutsProps,
+};
+use switchyard_web::components::{
+    ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard, ResultCardProps, Review,
+    ReviewProps,
 };
 use switchyard_web::driver::{Driver, Selection, Snapshot};
 use switchyard_web::render::layout::fit_label;
@@ -2597,6 +2602,7 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
         fetching: None,
         on_select,
         on_blank: Callback::noop(),
+        on_challenges: Callback::noop(),
     })
     .await;
     let options = m.all("select[data-testid=preset-select] option:not([value=''])");
@@ -2633,6 +2639,7 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
         fetching: Some(other),
         on_select: Callback::noop(),
         on_blank: Callback::noop(),
+        on_challenges: Callback::noop(),
     })
     .await;
     assert_eq!(
@@ -2761,4 +2768,175 @@ fn file_stem_keeps(c: char) -> bool {
     let mut doc = scenario::parse(r#"{"version":1,"nodes":[],"edges":[]}"#).expect("an empty scenario parses");
     doc.name = c.to_string();
     file_stem(&doc) != "scenario"
+}
+
+// ---- challenges and the design review (#22) -----------------------------------------------------------------
+
+/// The gallery lists every bundled challenge under its level, easiest first, with this browser's progress as
+/// badges; choosing one emits `StartChallenge` with its id, which the driver opens as an attempt.
+#[wasm_bindgen_test]
+async fn the_gallery_lists_every_challenge_by_level_with_progress() {
+    let all = challenge::bundled();
+    let first = all[0].id.clone();
+    let progress: std::collections::BTreeMap<_, _> = [
+        (
+            first.clone(),
+            switchyard_web::progress::Best {
+                score: 100,
+                solved: true,
+            },
+        ),
+        (
+            all[1].id.clone(),
+            switchyard_web::progress::Best {
+                score: 33,
+                solved: false,
+            },
+        ),
+    ]
+    .into();
+    let (on_action, log) = recorder();
+    let (on_close, closed) = recorder();
+    let m = mount::<ChallengeGallery>(ChallengeGalleryProps {
+        progress: Rc::new(progress),
+        on_action,
+        on_close,
+    })
+    .await;
+    let items = m.all("[data-testid=challenge-item]");
+    let ids: Vec<String> = items.iter().map(|i| attr(i, "data-challenge")).collect();
+    assert_eq!(ids, all.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
+    let badges: Vec<String> = m.all(".badge").iter().map(text).collect();
+    assert_eq!(badges[0], "solved");
+    assert_eq!(badges[1], "best 33");
+    assert!(badges[2..].iter().all(|b| b == "new"), "{badges:?}");
+    let levels: Vec<String> = m.all("h3").iter().map(text).collect();
+    assert_eq!(levels.first().map(String::as_str), Some("first steps"));
+    assert!(text(&m.one("p.hint")).contains(&format!("1 of {} solved", all.len())));
+    click(&items[2]);
+    settle().await;
+    let Some(Action::StartChallenge(id)) = log.borrow_mut().pop() else {
+        panic!("no StartChallenge")
+    };
+    assert_eq!(id, all[2].id);
+    assert_eq!(closed.borrow().len(), 1, "choosing closes the gallery");
+    let mut d = Driver::new(true);
+    d.start_challenge(&id);
+    assert_eq!(d.snapshot().challenge.map(|c| c.id.clone()), Some(id));
+}
+
+/// The goal panel shows each goal as core's `challenge::evaluate` measures it on the run so far, with its target;
+/// the hint button reveals hints one at a time (fed back through the driver) and says when there are no more.
+#[wasm_bindgen_test]
+async fn the_goal_panel_shows_cores_live_measurements_and_hints() {
+    let ch = challenge::bundled().into_iter().next().unwrap();
+    let mut d = Driver::new(true);
+    d.start_challenge(&ch.id);
+    run(&mut d, 2_000.0);
+    let (on_action, log) = recorder();
+    let panel = |d: &Driver, on_action: Callback<Action>| ChallengePanelProps {
+        view: d.snapshot().challenge.expect("an attempt"),
+        finished: false,
+        on_action,
+        on_gallery: Callback::noop(),
+    };
+    let m = mount::<ChallengePanel>(panel(&d, on_action.clone())).await;
+    let v = d.snapshot().challenge.unwrap();
+    let goals = m.all("[data-testid=goal]");
+    assert_eq!(goals.len(), ch.goals.len());
+    for (el, g) in goals.iter().zip(&v.goals) {
+        assert_eq!(attr(el, "data-pass"), g.pass.to_string());
+        let shown = text(el);
+        assert!(shown.contains(&g.label), "{shown}");
+        assert!(
+            shown.contains(&switchyard_web::components::challenge_value(g.metric, g.measured)),
+            "{shown} shows {}",
+            g.measured
+        );
+    }
+    assert!(text(&m.one("h3")).contains("so far"));
+    drop(m);
+    // Each round: the panel as the driver now is, its hint button pressed, the action fed back.
+    for k in 0..=ch.hints.len() {
+        let m = mount::<ChallengePanel>(panel(&d, on_action.clone())).await;
+        let shown: Vec<String> = m.all("[data-testid=hints] li").iter().map(text).collect();
+        let want: Vec<String> = ch.hints.iter().take(k).map(|h| h.text.clone()).collect();
+        assert_eq!(shown, want);
+        let button = m.one("[data-testid=hint]");
+        if k == ch.hints.len() {
+            assert_eq!(text(&button), "No more hints");
+            assert!(button.has_attribute("disabled"));
+            break;
+        }
+        assert_eq!(text(&button), format!("Hint ({} of {})", k + 1, ch.hints.len()));
+        click(&button);
+        settle().await;
+        let Some(Action::ShowHint) = log.borrow_mut().pop() else {
+            panic!("no ShowHint")
+        };
+        d.show_hint();
+    }
+}
+
+/// The result card carries core's score card as the CLI prints it (`data-score`), every goal with its measured
+/// value and target, the headline saying how many were met, and "share" only for a solved design.
+#[wasm_bindgen_test]
+async fn the_result_card_is_cores_score_card() {
+    let ch = challenge::bundled().into_iter().next().unwrap();
+    for (design, solved) in [(&ch.start, false), (&ch.reference, true)] {
+        let card = Rc::new(challenge::score(&ch, design).unwrap());
+        let m = mount::<ResultCard>(ResultCardProps {
+            card: card.clone(),
+            title: ch.title.clone(),
+            on_action: Callback::noop(),
+            on_share: Callback::noop(),
+            on_close: Callback::noop(),
+        })
+        .await;
+        let root = m.one("[data-testid=result-card]");
+        assert_eq!(attr(&root, "data-score"), serde_json::to_string(&*card).unwrap());
+        assert_eq!(attr(&root, "data-solved"), solved.to_string());
+        assert_eq!(card.solved, solved);
+        let goals = m.all("[data-testid=goal]");
+        assert_eq!(goals.len(), card.goals.len());
+        for (el, g) in goals.iter().zip(&card.goals) {
+            assert_eq!(attr(el, "data-pass"), g.pass.to_string());
+        }
+        assert!(text(&m.one("h2")).ends_with(&format!("score {}", card.score)));
+        assert_eq!(m.all("[data-testid=result-share]").len(), usize::from(solved));
+    }
+}
+
+/// The review lists the findings core's `review` makes of the design, by node label and reason; Dismiss emits
+/// the finding's key, which the driver then hides (and counts as dismissed).
+#[wasm_bindgen_test]
+async fn the_review_lists_cores_findings_and_dismisses_them() {
+    let mut d = driver_on("03-load-balancer");
+    let v = d.snapshot();
+    let scenario = d.doc().clone();
+    let core = switchyard_core::review::review_scenario(&scenario).expect("the preset validates");
+    assert!(!core.is_empty(), "the preset has something to review");
+    let (on_action, log) = recorder();
+    let m = mount::<Review>(ReviewProps {
+        findings: v.findings.clone(),
+        dismissed: v.dismissed,
+        runnable: v.runnable,
+        on_action,
+    })
+    .await;
+    let items = m.all("[data-testid=finding]");
+    assert_eq!(items.len(), core.len());
+    for (el, f) in items.iter().zip(&core) {
+        assert_eq!(attr(el, "data-rule"), f.rule.id());
+        assert!(text(el).contains(&f.reason), "{}", text(el));
+    }
+    click(&m.one("[data-testid=finding] [data-testid=dismiss-finding]"));
+    settle().await;
+    let Some(Action::DismissFinding(key)) = log.borrow_mut().pop() else {
+        panic!("no DismissFinding")
+    };
+    assert_eq!(key, core[0].key());
+    d.dismiss_finding(key);
+    let after = d.snapshot();
+    assert_eq!((after.findings.len(), after.dismissed), (core.len() - 1, 1));
 }

@@ -143,8 +143,8 @@ pub fn ResultCard(props: &ResultCardProps) -> Html {
                 <h2 id="result-title">{ format!("{}: score {}", props.title, c.score) }</h2>
                 <p class={if c.solved { "solved" } else { "unsolved" }} data-testid="result-headline">{ headline }</p>
                 <ul class="goals">{ for c.goals.iter().map(|g| goal(g, true)) }</ul>
-                <p class="hint">{ format!("Seed {}: the same design always gets this score, here and in \
-                                           `switchyard challenge check`.", c.seed) }</p>
+                <p class="hint">{ format!("Seed {}: the same design always gets this score, here and in ", c.seed) }
+                    <code>{ "switchyard challenge check" }</code>{ "." }</p>
                 <div class="row-buttons">
                     if c.solved {
                         <button type="button" class="tool" data-testid="result-share"

@@ -23,7 +23,8 @@ pub use banner::{Banner, BannerProps, OtherTabBanner, OtherTabBannerProps};
 pub use canvas::{Canvas, CanvasProps};
 pub use cap_panel::{CapPanel, CapPanelProps};
 pub use challenge::{
-    ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard, ResultCardProps,
+    value as challenge_value, ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard,
+    ResultCardProps,
 };
 pub use embed_bar::EmbedBar;
 pub use event_log::{EventLog, EventLogProps};
