@@ -60,6 +60,27 @@ async fn a_player_fails_takes_a_hint_and_passes() -> Result<()> {
     let items = h.find_all("[data-testid=challenge-item]").await?;
     assert!(items.len() >= 15, "{} challenges in the gallery", items.len());
     h.screenshot("challenge-gallery").await?;
+    // Keyboard: the gallery takes the focus on its first challenge, and Escape closes it.
+    let focused = h
+        .poll("return document.activeElement?.dataset?.challenge ?? null", |v| {
+            v.is_string()
+        })
+        .await?;
+    assert_eq!(focused.as_str(), Some(ID), "the easiest challenge has the focus");
+    h.client()
+        .active_element()
+        .await
+        .context("the focused element")?
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .context("pressing Escape")?;
+    h.poll(
+        "return document.querySelector('[data-testid=challenge-gallery]') === null",
+        |v| v.as_bool() == Some(true),
+    )
+    .await
+    .context("Escape closes the gallery")?;
+    h.click("[data-testid=challenges]").await?;
     h.click(&format!("[data-testid=challenge-item][data-challenge='{ID}']"))
         .await?;
     h.wait_for(&format!("[data-testid=challenge-panel][data-challenge='{ID}']"))

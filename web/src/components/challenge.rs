@@ -38,6 +38,27 @@ pub fn target(g: &GoalResult) -> String {
     }
 }
 
+/// Moves the keyboard focus to `target` once the dialog is shown (`autofocus` only works on a page's first load).
+#[hook]
+fn use_focus_on_open(target: &NodeRef) {
+    let target = target.clone();
+    use_effect_with((), move |_| {
+        if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// A dialog's keydown handler: Escape emits `close`.
+fn escape_closes(close: &Callback<()>) -> Callback<KeyboardEvent> {
+    let close = close.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            close.emit(());
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ChallengePanelProps {
     pub view: Rc<ChallengeView>,
@@ -126,6 +147,8 @@ pub struct ResultCardProps {
 #[component]
 pub fn ResultCard(props: &ResultCardProps) -> Html {
     let c = &props.card;
+    let first = use_node_ref();
+    use_focus_on_open(&first);
     let json = serde_json::to_string(&**c).unwrap_or_default();
     let headline = if c.solved {
         "Solved: every goal met.".to_owned()
@@ -139,7 +162,8 @@ pub fn ResultCard(props: &ResultCardProps) -> Html {
     html! {
         <div class="dialog-backdrop">
             <section class="dialog panel result-card" role="dialog" aria-modal="true" aria-labelledby="result-title"
-                     data-testid="result-card" data-score={json} data-solved={c.solved.to_string()}>
+                     data-testid="result-card" data-score={json} data-solved={c.solved.to_string()}
+                     onkeydown={escape_closes(&props.on_close)}>
                 <h2 id="result-title">{ format!("{}: score {}", props.title, c.score) }</h2>
                 <p class={if c.solved { "solved" } else { "unsolved" }} data-testid="result-headline">{ headline }</p>
                 <ul class="goals">{ for c.goals.iter().map(|g| goal(g, true)) }</ul>
@@ -154,7 +178,7 @@ pub fn ResultCard(props: &ResultCardProps) -> Html {
                             onclick={let (a, c) = (props.on_action.clone(), props.on_close.clone());
                                      Callback::from(move |_: MouseEvent| { a.emit(Action::ShowReference); c.emit(()); })}>
                         { "See the reference solution" }</button>
-                    <button type="button" class="tool" data-testid="result-close" autofocus=true
+                    <button type="button" class="tool" data-testid="result-close" ref={first}
                             onclick={click(&props.on_close)}>{ "Back to the design" }</button>
                 </div>
             </section>
@@ -174,6 +198,8 @@ pub struct ChallengeGalleryProps {
 #[component]
 pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
     let all = use_memo((), |_| challenge::bundled());
+    let first = use_node_ref();
+    use_focus_on_open(&first);
     let solved = all
         .iter()
         .filter(|c| props.progress.get(&c.id).is_some_and(|b| b.solved))
@@ -181,11 +207,11 @@ pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
     html! {
         <div class="dialog-backdrop">
             <section class="dialog panel gallery" role="dialog" aria-modal="true" aria-labelledby="gallery-title"
-                     data-testid="challenge-gallery">
+                     data-testid="challenge-gallery" onkeydown={escape_closes(&props.on_close)}>
                 <h2 id="gallery-title">{ "Challenges" }</h2>
                 <p class="hint">{ format!("Meet each challenge's goals under traffic and faults you cannot change. \
                                            {solved} of {} solved in this browser.", all.len()) }</p>
-                { for Level::ALL.iter().map(|&level| {
+                { for Level::ALL.iter().enumerate().map(|(n, &level)| {
                     let items: Vec<_> = all.iter().filter(|c| c.level == level).collect();
                     if items.is_empty() {
                         return Html::default();
@@ -194,7 +220,7 @@ pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
                         <>
                             <h3>{ level.name() }</h3>
                             <ul class="gallery-list">
-                                { for items.into_iter().map(|c| {
+                                { for items.into_iter().enumerate().map(|(k, c)| {
                                     let best = props.progress.get(&c.id).copied();
                                     let badge = match best {
                                         Some(b) if b.solved => "solved".to_owned(),
@@ -206,6 +232,7 @@ pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
                                         <li>
                                             <button type="button" class="gallery-item" data-testid="challenge-item"
                                                     data-challenge={c.id.clone()}
+                                                    ref={if n == 0 && k == 0 { first.clone() } else { NodeRef::default() }}
                                                     onclick={Callback::from(move |_: MouseEvent| {
                                                         a.emit(Action::StartChallenge(id.clone()));
                                                         close.emit(());
@@ -221,7 +248,7 @@ pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
                         </>
                     }
                 }) }
-                <button type="button" class="tool" data-testid="gallery-close" autofocus=true
+                <button type="button" class="tool" data-testid="gallery-close"
                         onclick={click(&props.on_close)}>{ "Close" }</button>
             </section>
         </div>
