@@ -58,7 +58,8 @@ pub fn run(a: &ChallengeArgs) -> Result<(), String> {
                 other => load(other)?,
             };
             let card = challenge::score(&ch, &design).map_err(|e| format!("{solution}: {e}"))?;
-            crate::print_report(*json, &card, card_text)
+            let text = if *json { card.to_json() } else { card_text(&card) };
+            crate::print_text(&text)
         }
     }
 }

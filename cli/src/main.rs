@@ -62,6 +62,12 @@ pub(crate) fn in_range(flag: &str, value: u64, max: u64) -> Result<(), String> {
 }
 
 /// Prints a report as one line of JSON, or as the subcommand's readable summary.
+/// Prints `text` and a newline on stdout.
+pub(crate) fn print_text(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    writeln!(std::io::stdout(), "{text}").map_err(|e| format!("writing the report: {e}"))
+}
+
 pub(crate) fn print_report<T: serde::Serialize>(
     json: bool,
     report: &T,

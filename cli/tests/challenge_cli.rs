@@ -19,10 +19,7 @@ fn check_prints_core_s_score_card() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let design = if which == "start" { &ch.start } else { &ch.reference };
         let card = challenge::score(&ch, design).unwrap();
-        assert_eq!(
-            String::from_utf8(out.stdout).unwrap().trim_end(),
-            serde_json::to_string(&card).unwrap()
-        );
+        assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), card.to_json());
     }
     let text = switchyard(&["challenge", "check", "challenge:scale-10x", "reference"]);
     let text = String::from_utf8(text.stdout).unwrap();

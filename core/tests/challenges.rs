@@ -30,8 +30,8 @@ fn every_reference_solves_its_challenge_and_every_start_does_not() {
 #[test]
 fn a_score_is_the_same_bytes_every_time() {
     for (_, ch) in bundled() {
-        let a = serde_json::to_string(&challenge::score(&ch, &ch.reference).unwrap()).unwrap();
-        let b = serde_json::to_string(&challenge::score(&ch, &ch.reference).unwrap()).unwrap();
+        let a = challenge::score(&ch, &ch.reference).unwrap().to_json();
+        let b = challenge::score(&ch, &ch.reference).unwrap().to_json();
         assert_eq!(a, b);
     }
 }
@@ -52,10 +52,7 @@ fn the_traffic_seed_and_clients_are_locked() {
     cheat["duration_ms"] = json!(1000);
     cheat["nodes"][0]["spec"]["timeout_ms"] = json!(100000);
     let cheat = switchyard_core::scenario::parse(&cheat.to_string()).unwrap();
-    assert_eq!(
-        serde_json::to_string(&challenge::score(&ch, &cheat).unwrap()).unwrap(),
-        serde_json::to_string(&honest).unwrap()
-    );
+    assert_eq!(challenge::score(&ch, &cheat).unwrap().to_json(), honest.to_json());
     // Dropping the client the traffic comes from is an error that names it.
     let mut gone = scale()["reference"].clone();
     gone["nodes"][0]["id"] = json!("someone");
@@ -126,7 +123,7 @@ fn score_lines() -> String {
     let mut out = String::new();
     for (_, ch) in bundled() {
         for design in [&ch.reference, &ch.start] {
-            out.push_str(&serde_json::to_string(&challenge::score(&ch, design).unwrap()).unwrap());
+            out.push_str(&challenge::score(&ch, design).unwrap().to_json());
             out.push('\n');
         }
     }
@@ -149,4 +146,23 @@ fn scores_match_the_pinned_file() {
         assert_eq!(g, w, "line {} of scores.jsonl", k + 1);
     }
     assert_eq!(got.lines().count(), want.lines().count());
+}
+
+/// The score card's JSON comes from the scenario codec's writer (no serde in the bundle); serde's derive, the
+/// oracle the codec is tested against, writes the same bytes for every bundled challenge's cards, and the
+/// challenge files read by the codec equal what serde's derive reads.
+#[test]
+fn the_codec_writes_and_reads_what_serde_does() {
+    for (id, text) in challenge::ALL {
+        let ch = challenge::parse(text).unwrap();
+        for design in [&ch.reference, &ch.start] {
+            let card = challenge::score(&ch, design).unwrap();
+            assert_eq!(card.to_json(), serde_json::to_string(&card).unwrap(), "{id}");
+        }
+        let oracle: challenge::ChallengeFile = serde_json::from_str(text).unwrap();
+        assert_eq!(oracle.goals, ch.goals, "{id}");
+        assert_eq!(oracle.hints, ch.hints, "{id}");
+        assert_eq!(oracle.start, ch.start, "{id}");
+        assert_eq!(oracle.reference, ch.reference, "{id}");
+    }
 }

@@ -95,7 +95,7 @@ fn challenge_scores_match_native_bytes() {
     for (id, json) in challenge::ALL {
         let ch = challenge::parse(json).unwrap_or_else(|e| panic!("{id}: {e}"));
         for design in [&ch.reference, &ch.start] {
-            got.push_str(&serde_json::to_string(&challenge::score(&ch, design).unwrap()).unwrap());
+            got.push_str(&challenge::score(&ch, design).unwrap().to_json());
             got.push('\n');
         }
     }

@@ -107,7 +107,7 @@ async fn a_player_fails_takes_a_hint_and_passes() -> Result<()> {
 
     // The starting design fails, and the card is core's score card, byte for byte.
     let card = run_and_score(&h).await?;
-    let want = serde_json::to_string(&challenge::score(&ch, &ch.start).unwrap()).unwrap();
+    let want = challenge::score(&ch, &ch.start).unwrap().to_json();
     assert_eq!(card, want, "the app's score card is the CLI's");
     assert_eq!(attr(&h, "[data-testid=result-card]", "data-solved").await?, "false");
     h.screenshot("challenge-result-fail").await?;
@@ -150,7 +150,7 @@ async fn a_player_fails_takes_a_hint_and_passes() -> Result<()> {
     assert_eq!(design.challenge.as_deref(), Some(ID), "the link names the challenge");
     assert_eq!(
         card,
-        serde_json::to_string(&challenge::score(&ch, &design).unwrap()).unwrap(),
+        challenge::score(&ch, &design).unwrap().to_json(),
         "the app's score card for the edited design is the CLI's"
     );
     h.screenshot("challenge-result-pass").await?;

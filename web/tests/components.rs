@@ -2894,7 +2894,7 @@ async fn the_result_card_is_cores_score_card() {
         })
         .await;
         let root = m.one("[data-testid=result-card]");
-        assert_eq!(attr(&root, "data-score"), serde_json::to_string(&*card).unwrap());
+        assert_eq!(attr(&root, "data-score"), card.to_json());
         assert_eq!(attr(&root, "data-solved"), solved.to_string());
         assert_eq!(card.solved, solved);
         let goals = m.all("[data-testid=goal]");

@@ -11,10 +11,10 @@
 //! `reference`) are scenarios in the `scenario::v1` format.
 
 use crate::metrics::Report;
-use crate::scenario::{self, Scenario, ScenarioError};
+use crate::scenario::v1::codec::{self, json_enum, json_spec};
+use crate::scenario::{Scenario, ScenarioError};
 use crate::topology::Topology;
 use crate::Sim;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The challenge format version this module reads.
@@ -28,19 +28,20 @@ const MAX_GOALS: usize = 32;
 const MAX_HINTS: usize = 32;
 const MAX_TEXT: usize = 4_000;
 
-/// How hard a challenge is, in the gallery's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    FirstSteps,
-    Easy,
-    Medium,
-    Hard,
+json_enum! {
+    /// How hard a challenge is, in the gallery's order.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Level {
+        FirstSteps = "first_steps",
+        Easy = "easy",
+        Medium = "medium",
+        Hard = "hard",
+    }
 }
 
 impl Level {
     /// Every level, easiest first.
-    pub const ALL: [Level; 4] = [Level::FirstSteps, Level::Easy, Level::Medium, Level::Hard];
+    pub const EVERY: [Level; 4] = [Level::FirstSteps, Level::Easy, Level::Medium, Level::Hard];
 
     /// The level as people read it ("first steps").
     pub const fn name(self) -> &'static str {
@@ -53,40 +54,41 @@ impl Level {
     }
 }
 
-/// What a goal measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Completed calls per second.
-    ThroughputRps,
-    P50Ms,
-    P90Ms,
-    P99Ms,
-    MeanMs,
-    /// Completed calls over answered calls (completed or failed), 0..1: over issued calls once the run is over.
-    Availability,
-    /// Calls that failed, for any reason.
-    Failed,
-    /// Calls that succeeded within their client's deadline, per second.
-    GoodputRps,
-    /// The run's mean cost per hour times 730.
-    CostPerMonthUsd,
-    /// Acknowledged writes lost: replicated databases' and write-back caches'.
-    LostWrites,
-    /// Reads that returned an older version than the newest acknowledged: databases' and caches'.
-    StaleReads,
-    /// Nodes of `kind` in the design (a required or forbidden component).
-    Nodes,
-    /// Workers of the nodes of `kind` in the design, added up (an autoscaling group counts its starting
-    /// instances): a bound on the hardware, so a goal is met by the design rather than by more machines.
-    Workers,
-    /// Real-time updates: requests per second the server answers, in the worst of the delivery modes the
-    /// design lists (`realtime.modes`).
-    RealtimeServerRps,
-    /// Real-time updates: the p99 delay from an update to its client, in the worst listed mode.
-    RealtimeP99DelayMs,
-    /// Real-time updates: server memory for open connections, MB, in the worst listed mode.
-    RealtimeMemoryMb,
+json_enum! {
+    /// What a goal measures.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Metric {
+        /// Completed calls per second.
+        ThroughputRps = "throughput_rps",
+        P50Ms = "p50_ms",
+        P90Ms = "p90_ms",
+        P99Ms = "p99_ms",
+        MeanMs = "mean_ms",
+        /// Completed calls over answered calls (completed or failed), 0..1: over issued calls once the run is over.
+        Availability = "availability",
+        /// Calls that failed, for any reason.
+        Failed = "failed",
+        /// Calls that succeeded within their client's deadline, per second.
+        GoodputRps = "goodput_rps",
+        /// The run's mean cost per hour times 730.
+        CostPerMonthUsd = "cost_per_month_usd",
+        /// Acknowledged writes lost: replicated databases' and write-back caches'.
+        LostWrites = "lost_writes",
+        /// Reads that returned an older version than the newest acknowledged: databases' and caches'.
+        StaleReads = "stale_reads",
+        /// Nodes of `kind` in the design (a required or forbidden component).
+        Nodes = "nodes",
+        /// Workers of the nodes of `kind` in the design, added up (an autoscaling group counts its starting
+        /// instances): a bound on the hardware, so a goal is met by the design rather than by more machines.
+        Workers = "workers",
+        /// Real-time updates: requests per second the server answers, in the worst of the delivery modes the
+        /// design lists (`realtime.modes`).
+        RealtimeServerRps = "realtime_server_rps",
+        /// Real-time updates: the p99 delay from an update to its client, in the worst listed mode.
+        RealtimeP99DelayMs = "realtime_p99_delay_ms",
+        /// Real-time updates: server memory for open connections, MB, in the worst listed mode.
+        RealtimeMemoryMb = "realtime_memory_mb",
+    }
 }
 
 impl Metric {
@@ -96,43 +98,43 @@ impl Metric {
     }
 }
 
-/// One goal: a metric with a lower bound, an upper bound, or both.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Goal {
-    pub metric: Metric,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_least: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_most: Option<f64>,
-    /// `nodes` only: the node kind counted (`cache`, `database`, `load_balancer`…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// What the goal means to the player ("p99 under 200 ms").
-    pub label: String,
+json_spec! {
+    /// One goal: a metric with a lower bound, an upper bound, or both.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Goal {
+        pub metric: Metric = req,
+        pub at_least: Option<f64> = opt,
+        pub at_most: Option<f64> = opt,
+        /// `nodes` and `workers` only: the node kind counted (`cache`, `database`, `load_balancer`…).
+        pub kind: Option<String> = opt,
+        /// What the goal means to the player ("p99 under 200 ms").
+        pub label: String = req,
+    }
 }
 
-/// A hint, shown on request; `after_fail` ones only after a failed attempt.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Hint {
-    pub text: String,
+json_spec! {
+    /// A hint, shown on request, one at a time in order.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Hint {
+        pub text: String = req,
+    }
 }
 
-/// A challenge file as written.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChallengeFile {
-    version: u32,
-    id: String,
-    title: String,
-    level: Level,
-    brief: String,
-    goals: Vec<Goal>,
-    #[serde(default)]
-    hints: Vec<Hint>,
-    start: serde_json::Value,
-    reference: serde_json::Value,
+json_spec! {
+    /// A challenge file as written (read by the scenario codec: no serde derive reaches the bundle).
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct ChallengeFile {
+        pub version: u32 = req,
+        pub id: String = req,
+        pub title: String = req,
+        pub level: Level = req,
+        pub brief: String = req,
+        pub goals: Vec<Goal> = list_req(MAX_GOALS),
+        pub hints: Vec<Hint> = list(MAX_HINTS) skip_if Vec::is_empty
+            => serde(default, skip_serializing_if = "Vec::is_empty"),
+        pub start: Scenario = req,
+        pub reference: Scenario = req,
+    }
 }
 
 /// A validated challenge.
@@ -193,10 +195,20 @@ fn too_long(what: &str, s: &str) -> Result<(), ChallengeError> {
 
 /// Parses and checks a challenge file.
 pub fn parse(text: &str) -> Result<Challenge, ChallengeError> {
-    let f: ChallengeFile = serde_json::from_str(text).map_err(|e| ChallengeError::Format(e.to_string()))?;
-    if f.version != VERSION {
-        return Err(ChallengeError::Version(f.version));
+    let tree = codec::parse_tree(text).map_err(|e| ChallengeError::Format(e.to_string()))?;
+    // The version first, so a newer file gets that said rather than a complaint about fields this one lacks.
+    match tree.get("version").map(|v| v.as_u64()) {
+        Some(Some(v)) if v == u64::from(VERSION) => {}
+        Some(Some(v)) => return Err(ChallengeError::Version(u32::try_from(v).unwrap_or(u32::MAX))),
+        _ => return Err(ChallengeError::Format("a challenge needs \"version\": 1".into())),
     }
+    // A design that does not read is said to be the design's problem, with the scenario's own message.
+    for which in ["start", "reference"] {
+        if let Some(design) = tree.get(which) {
+            codec::read::<Scenario>(design).map_err(|error| ChallengeError::Scenario { which, error })?;
+        }
+    }
+    let f: ChallengeFile = codec::read(&tree).map_err(|e| ChallengeError::Format(e.to_string()))?;
     for (what, s) in [("id", &f.id), ("title", &f.title), ("brief", &f.brief)] {
         too_long(what, s)?;
     }
@@ -215,14 +227,23 @@ pub fn parse(text: &str) -> Result<Challenge, ChallengeError> {
     for (index, g) in f.goals.iter().enumerate() {
         check_goal(g).map_err(|why| ChallengeError::BadGoal { index, why })?;
     }
-    let design = |which: &'static str, v: &serde_json::Value| {
-        scenario::load(&v.to_string())
-            .map(|(s, _)| s)
-            .map_err(|error| ChallengeError::Scenario { which, error })
-    };
+    for (which, s) in [("start", &f.start), ("reference", &f.reference)] {
+        if s.version != crate::scenario::v1::VERSION {
+            return Err(ChallengeError::Scenario {
+                which,
+                error: ScenarioError::UnknownVersion {
+                    found: s.version.to_string(),
+                },
+            });
+        }
+        Topology::build(s).map_err(|e| ChallengeError::Scenario {
+            which,
+            error: ScenarioError::Invalid(e),
+        })?;
+    }
     Ok(Challenge {
-        start: design("start", &f.start)?,
-        reference: design("reference", &f.reference)?,
+        start: f.start,
+        reference: f.reference,
         id: f.id,
         title: f.title,
         level: f.level,
@@ -249,31 +270,41 @@ fn check_goal(g: &Goal) -> Result<(), String> {
     }
 }
 
-/// One goal's outcome.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct GoalResult {
-    pub label: String,
-    pub metric: Metric,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at_least: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at_most: Option<f64>,
-    /// What the run measured.
-    pub measured: f64,
-    pub pass: bool,
+json_spec! {
+    /// One goal's outcome.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct GoalResult {
+        pub label: String = req,
+        pub metric: Metric = req,
+        pub at_least: Option<f64> = opt,
+        pub at_most: Option<f64> = opt,
+        /// What the run measured.
+        pub measured: f64 = req,
+        pub pass: bool = req,
+    }
 }
 
-/// A design's result on a challenge.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ScoreCard {
-    pub challenge: String,
-    pub seed: u64,
-    pub goals: Vec<GoalResult>,
-    pub passed: usize,
-    /// Passed goals out of all, 0 to 100.
-    pub score: u32,
-    /// Every goal passed.
-    pub solved: bool,
+json_spec! {
+    /// A design's result on a challenge. [`ScoreCard::to_json`] is what `switchyard challenge check --json` prints
+    /// and what the app's result card carries.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct ScoreCard {
+        pub challenge: String = req,
+        pub seed: u64 = req,
+        pub goals: Vec<GoalResult> = list_req(MAX_GOALS),
+        pub passed: u32 = req,
+        /// Passed goals out of all, 0 to 100.
+        pub score: u32 = req,
+        /// Every goal passed.
+        pub solved: bool = req,
+    }
+}
+
+impl ScoreCard {
+    /// The card as compact JSON: the same bytes everywhere (the CLI, the app, `tests/challenges/scores.jsonl`).
+    pub fn to_json(&self) -> String {
+        String::from_utf8(codec::write(self, false)).unwrap_or_default()
+    }
 }
 
 impl Challenge {
@@ -349,7 +380,7 @@ fn card(ch: &Challenge, s: &Scenario, goals: Vec<GoalResult>) -> ScoreCard {
         seed: s.seed,
         score: (passed * 100 / goals.len().max(1)) as u32,
         solved: passed == goals.len(),
-        passed,
+        passed: passed as u32,
         goals,
     }
 }

@@ -149,7 +149,7 @@ pub fn ResultCard(props: &ResultCardProps) -> Html {
     let c = &props.card;
     let first = use_node_ref();
     use_focus_on_open(&first);
-    let json = serde_json::to_string(&**c).unwrap_or_default();
+    let json = c.to_json();
     let headline = if c.solved {
         "Solved: every goal met.".to_owned()
     } else {
@@ -211,7 +211,7 @@ pub fn ChallengeGallery(props: &ChallengeGalleryProps) -> Html {
                 <h2 id="gallery-title">{ "Challenges" }</h2>
                 <p class="hint">{ format!("Meet each challenge's goals under traffic and faults you cannot change. \
                                            {solved} of {} solved in this browser.", all.len()) }</p>
-                { for Level::ALL.iter().enumerate().map(|(n, &level)| {
+                { for Level::EVERY.iter().enumerate().map(|(n, &level)| {
                     let items: Vec<_> = all.iter().filter(|c| c.level == level).collect();
                     if items.is_empty() {
                         return Html::default();

@@ -185,7 +185,6 @@ impl Driver {
         let shown = self
             .review
             .iter()
-            .cloned()
             .filter(|f| {
                 let keep = !self.dismissed.contains(&f.key());
                 hidden += usize::from(!keep);
@@ -201,7 +200,7 @@ impl Driver {
                         .and_then(|i| self.doc.nodes.get(i))
                         .map_or_else(|| f.node.clone(), |n| n.label.clone().unwrap_or_else(|| n.id.clone())),
                     node,
-                    reason: f.reason,
+                    reason: f.reason.clone(),
                 }
             })
             .collect();
