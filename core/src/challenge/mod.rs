@@ -541,6 +541,7 @@ pub const ALL: &[(&str, &str)] = &[
         "autoscale-under-budget",
         include_str!("../../../challenges/autoscale-under-budget.json"),
     ),
+    ("realtime-100k", include_str!("../../../challenges/realtime-100k.json")),
 ];
 
 /// The JSON of the bundled challenge with this id.
