@@ -1,6 +1,8 @@
 //! Challenges (#22, the format and scoring): every bundled challenge's reference solution meets every goal and its
 //! starting design misses at least one; a score is the same bytes every time; the traffic, faults, seed and
-//! clients are the challenge's whatever the design says; malformed challenges are typed errors.
+//! clients are the challenge's whatever the design says; malformed challenges are typed errors; the cheap ways
+//! out a challenge guards against (more workers, an unplugged server, an unpriced group, a bad delivery mode
+//! listed beside a good one) fail the goal that guards them.
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
@@ -165,4 +167,107 @@ fn the_codec_writes_and_reads_what_serde_does() {
         assert_eq!(oracle.start, ch.start, "{id}");
         assert_eq!(oracle.reference, ch.reference, "{id}");
     }
+}
+
+/// A bundled challenge's design as JSON, to edit into a cheat.
+fn design(id: &str, which: &str) -> Value {
+    let v: Value = serde_json::from_str(challenge::get(id).unwrap()).unwrap();
+    v[which].clone()
+}
+
+/// Scores `design` on the bundled challenge `id`; returns each goal's label, measured value and pass.
+fn goals(id: &str, design: &Value) -> Vec<(String, f64, bool)> {
+    let ch = challenge::parse(challenge::get(id).unwrap()).unwrap();
+    let d = switchyard_core::scenario::parse(&design.to_string()).unwrap();
+    challenge::score(&ch, &d)
+        .unwrap()
+        .goals
+        .into_iter()
+        .map(|g| (g.label, g.measured, g.pass))
+        .collect()
+}
+
+/// What the one goal a cheat fails measured, checking that its label names it: every other goal passes, so
+/// without that goal the cheat would solve the challenge.
+fn only_fails(id: &str, design: &Value, label_part: &str) -> f64 {
+    let got = goals(id, design);
+    let failed: Vec<_> = got.iter().filter(|g| !g.2).collect();
+    assert_eq!(failed.len(), 1, "{id}: {got:?}");
+    assert!(failed[0].0.contains(label_part), "{id}: {got:?}");
+    failed[0].1
+}
+
+#[test]
+fn more_workers_do_not_solve_a_challenge_about_design() {
+    // Survive a retry storm with 7 API workers instead of load shedding.
+    let mut d = design("survive-a-retry-storm", "start");
+    d["nodes"][1]["spec"]["workers"] = json!(7);
+    assert_eq!(only_fails("survive-a-retry-storm", &d, "5 workers"), 7.0);
+    // Cool the hot shard by doubling every shard's workers instead of caching.
+    let mut d = design("shard-the-hot-table", "start");
+    for n in d["nodes"].as_array_mut().unwrap() {
+        if n["spec"]["kind"] == "database" {
+            n["spec"]["workers"] = json!(8);
+        }
+    }
+    assert_eq!(only_fails("shard-the-hot-table", &d, "4 workers each"), 32.0);
+}
+
+#[test]
+fn a_server_left_unplugged_is_not_counted() {
+    // Survive a crash by unplugging the server that crashes: it stays on the canvas, no traffic reaches it.
+    let mut d = design("survive-a-crash", "start");
+    d["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "web2");
+    assert_eq!(only_fails("survive-a-crash", &d, "Web 2 stays plugged in"), 2.0);
+    // Deleting it instead is refused: the challenge's crash names it.
+    let mut d = design("survive-a-crash", "start");
+    d["nodes"].as_array_mut().unwrap().retain(|n| n["id"] != "web2");
+    d["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "web2");
+    d["faults"] = json!([]);
+    let ch = challenge::parse(challenge::get("survive-a-crash").unwrap()).unwrap();
+    let d = switchyard_core::scenario::parse(&d.to_string()).unwrap();
+    assert!(matches!(
+        challenge::score(&ch, &d),
+        Err(ChallengeError::Scenario { which: "design", .. })
+    ));
+}
+
+#[test]
+fn a_group_counts_its_starting_workers_and_unpriced_servers_do_not_pay() {
+    // The reference's group starts two of its twelve instances of 4 workers.
+    let reference = goals("autoscale-under-budget", &design("autoscale-under-budget", "reference"));
+    let workers = reference.iter().find(|g| g.0.contains("at the start")).unwrap();
+    assert_eq!(workers.1, 8.0);
+    // The same group without its instance size costs nothing, and fails the billing goal.
+    let mut d = design("autoscale-under-budget", "reference");
+    let group = d["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|n| n["spec"]["group"].is_object())
+        .unwrap();
+    group["spec"].as_object_mut().unwrap().remove("instance_size");
+    assert_eq!(only_fails("autoscale-under-budget", &d, "billed"), 0.0);
+}
+
+#[test]
+fn real_time_goals_take_the_worst_listed_mode() {
+    let id = "realtime-100k";
+    let mut d = design(id, "reference");
+    // Push alone passes; push beside long polling fails on long polling's requests (one per update per client).
+    d["realtime"]["modes"] = json!(["websocket"]);
+    assert!(goals(id, &d).iter().all(|g| g.2));
+    d["realtime"]["modes"] = json!(["websocket", "long_poll"]);
+    let rps = only_fails(id, &d, "requests/s");
+    assert!(rps > 90_000.0, "{rps}");
+    // The challenge's clients and update rate are locked: a design that claims 100 clients is scored on 100,000.
+    d["realtime"]["modes"] = json!(["poll"]);
+    d["realtime"]["clients"] = json!(100);
+    d["realtime"]["poll_interval_ms"] = json!(30_000);
+    let got = goals(id, &d);
+    assert!(got[0].2, "30 s polls of 100,000 clients are few requests: {got:?}");
+    assert!(
+        !got[1].2 && got[1].1 > 20_000.0,
+        "but an update waits up to 30 s: {got:?}"
+    );
 }

@@ -3,9 +3,11 @@
 //! challenge's seed, and measures each goal: the same design always gets the same [`ScoreCard`], byte for byte,
 //! in the CLI (`switchyard challenge check`) and in the app.
 //!
-//! What is locked: the start scenario's workload, fault timeline, duration, request budget and seed, and its
-//! client nodes (the traffic sources, by id). Everything else (servers, caches, databases, edges, their settings)
-//! is the player's design.
+//! What is locked: the start scenario's workload, fault timeline, duration, request budget and seed, its
+//! client nodes (the traffic sources, by id), and its real-time clients, updates and network (the delivery
+//! modes, poll interval and long-poll hold are the design's). Everything else (servers, caches, databases,
+//! edges, their settings) is the player's design; component goals (`nodes`, `workers`) count only what traffic
+//! reaches.
 //!
 //! A challenge file is JSON (`challenges/*.json`), versioned like a scenario; its two designs (`start`,
 //! `reference`) are scenarios in the `scenario::v1` format.
@@ -76,9 +78,10 @@ json_enum! {
         LostWrites = "lost_writes",
         /// Reads that returned an older version than the newest acknowledged: databases' and caches'.
         StaleReads = "stale_reads",
-        /// Nodes of `kind` in the design (a required or forbidden component).
+        /// Nodes of `kind` in the design that traffic reaches (a required or forbidden component): see
+        /// [`reached`].
         Nodes = "nodes",
-        /// Workers of the nodes of `kind` in the design, added up (an autoscaling group counts its starting
+        /// Workers of the nodes of `kind` that traffic reaches, added up (an autoscaling group counts its starting
         /// instances): a bound on the hardware, so a goal is met by the design rather than by more machines.
         Workers = "workers",
         /// Real-time updates: requests per second the server answers, in the worst of the delivery modes the
@@ -396,7 +399,6 @@ pub fn bundled() -> Vec<Challenge> {
 /// What `g` measures in a run's report (and, for component goals, in the design).
 fn measure(g: &Goal, r: &Report, t: &Topology, s: &Scenario) -> f64 {
     let l = &r.latency_ms;
-    let kind = g.kind.as_deref().and_then(crate::node::NodeKind::from_name);
     let worst = |f: fn(&crate::realtime::ChannelReport) -> f64| r.realtime.iter().flatten().map(f).fold(0.0, f64::max);
     match g.metric {
         Metric::ThroughputRps => r.throughput_rps,
@@ -440,16 +442,85 @@ fn measure(g: &Goal, r: &Report, t: &Topology, s: &Scenario) -> f64 {
                 .sum();
             (db + cache) as f64
         }
-        Metric::Nodes => s.nodes.iter().filter(|n| Some(n.spec.kind()) == kind).count() as f64,
-        Metric::Workers => t
-            .nodes
-            .iter()
-            .filter(|n| Some(n.kind) == kind)
-            .map(|n| f64::from(n.workers.unwrap_or(0)))
-            .sum(),
+        Metric::Nodes | Metric::Workers => count(g, t, s),
         Metric::RealtimeServerRps => worst(|c| c.server_rps),
         Metric::RealtimeP99DelayMs => worst(|c| c.p99_delay_ms),
         Metric::RealtimeMemoryMb => crate::metrics::round4(worst(|c| c.server_memory_kb) / 1024.0),
+    }
+}
+
+/// A `nodes` or `workers` goal's count: the nodes of its kind, or their workers, among those traffic reaches.
+fn count(g: &Goal, t: &Topology, s: &Scenario) -> f64 {
+    let kind = g.kind.as_deref().and_then(crate::node::NodeKind::from_name);
+    let reach = reached(t);
+    let on = |ix: Option<crate::topology::NodeIx>| ix.is_some_and(|ix| reach[ix as usize]);
+    match g.metric {
+        Metric::Workers => {
+            // A group's topology holds `max` instances, its first `desired` launched at the start.
+            let mut launched = std::collections::BTreeMap::<crate::topology::NodeIx, u32>::new();
+            let mut sum = 0.0;
+            for (ix, n) in t.nodes.iter().enumerate() {
+                if Some(n.kind) != kind || !reach[ix] {
+                    continue;
+                }
+                if let Some(group) = n.member_of {
+                    let k = launched.entry(group).or_insert(0);
+                    *k += 1;
+                    let desired = t.node(group).elastic.group.as_ref().map_or(0, |c| c.desired);
+                    if *k > desired {
+                        continue;
+                    }
+                }
+                sum += f64::from(n.workers.unwrap_or(0));
+            }
+            sum
+        }
+        // The design's nodes as drawn: an autoscaling group is one node.
+        _ => s
+            .nodes
+            .iter()
+            .filter(|n| Some(n.spec.kind()) == kind && on(t.node_ix(&n.id)))
+            .count() as f64,
+    }
+}
+
+/// Which nodes of `t` traffic can reach: the clients, whatever their edges lead to, and every replica of a
+/// cluster one of whose replicas is reached. A node nothing reaches does no work, so a component goal does not
+/// count it: a server left on the canvas but unplugged is not "three web servers", and its workers are not
+/// the design's hardware.
+pub fn reached(t: &Topology) -> Vec<bool> {
+    let mut seen = vec![false; t.nodes.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (ix, n) in t.nodes.iter().enumerate() {
+        if n.kind == crate::node::NodeKind::Client {
+            seen[ix] = true;
+            stack.push(ix);
+        }
+    }
+    loop {
+        while let Some(ix) = stack.pop() {
+            for &e in &t.out_edges[ix] {
+                let to = t.edges[e as usize].to as usize;
+                if !seen[to] {
+                    seen[to] = true;
+                    stack.push(to);
+                }
+            }
+        }
+        // A cluster's replicas replicate to one another: one reached, all are.
+        for c in &t.clusters {
+            if c.replicas.iter().any(|&r| seen[r as usize]) {
+                for &r in &c.replicas {
+                    if !seen[r as usize] {
+                        seen[r as usize] = true;
+                        stack.push(r as usize);
+                    }
+                }
+            }
+        }
+        if stack.is_empty() {
+            return seen;
+        }
     }
 }
 
@@ -504,6 +575,7 @@ pub const ALL: &[(&str, &str)] = &[
         "autoscale-under-budget",
         include_str!("../../../challenges/autoscale-under-budget.json"),
     ),
+    ("realtime-100k", include_str!("../../../challenges/realtime-100k.json")),
 ];
 
 /// The JSON of the bundled challenge with this id.
