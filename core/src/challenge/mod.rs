@@ -29,6 +29,8 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 const MAX_GOALS: usize = 32;
 const MAX_HINTS: usize = 32;
 const MAX_TEXT: usize = 4_000;
+/// The most nodes with locked settings, and locked settings per node.
+const MAX_LOCKED: usize = 64;
 
 json_enum! {
     /// How hard a challenge is, in the gallery's order.
@@ -124,6 +126,18 @@ json_spec! {
 }
 
 json_spec! {
+    /// Settings of one node of the start design that a design may not change: its hardware, say, so a goal is
+    /// met by the design and not by a faster machine. Each is a parameter's key as the inspector names it
+    /// (`workers`, `service_time`, `instance_size`, `hourly_usd`, `engine.page_ms`); scoring puts back the start's
+    /// value (or its absence).
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct LockedParams {
+        pub node: String = req,
+        pub params: Vec<String> = list_req(MAX_LOCKED),
+    }
+}
+
+json_spec! {
     /// A challenge file as written (read by the scenario codec: no serde derive reaches the bundle).
     #[derive(Clone, Debug, PartialEq)]
     pub struct ChallengeFile {
@@ -137,6 +151,9 @@ json_spec! {
             => serde(default, skip_serializing_if = "Vec::is_empty"),
         pub start: Scenario = req,
         pub reference: Scenario = req,
+        /// Settings of the start's nodes the design may not change.
+        pub locked_params: Vec<LockedParams> = list(MAX_LOCKED) skip_if Vec::is_empty
+            => serde(default, skip_serializing_if = "Vec::is_empty"),
     }
 }
 
@@ -153,6 +170,8 @@ pub struct Challenge {
     pub start: Scenario,
     /// A design that meets every goal.
     pub reference: Scenario,
+    /// Settings of the start's nodes the design may not change.
+    pub locked_params: Vec<LockedParams>,
 }
 
 /// Why a challenge or a design could not be scored.
@@ -168,6 +187,8 @@ pub enum ChallengeError {
     Scenario { which: &'static str, error: ScenarioError },
     /// The player's design dropped a client the challenge's traffic comes from.
     MissingClient(String),
+    /// The player's design dropped, or changed the kind of, a node whose settings the challenge locks.
+    MissingLocked { node: String, kind: &'static str },
 }
 
 impl fmt::Display for ChallengeError {
@@ -180,6 +201,10 @@ impl fmt::Display for ChallengeError {
             ChallengeError::MissingClient(id) => write!(
                 f,
                 "the design has no client `{id}`: the challenge's traffic comes from it, keep it (its settings are locked)"
+            ),
+            ChallengeError::MissingLocked { node, kind } => write!(
+                f,
+                "the design has no {kind} `{node}`: the challenge locks some of its settings, keep it (as a {kind})"
             ),
         }
     }
@@ -244,7 +269,14 @@ pub fn parse(text: &str) -> Result<Challenge, ChallengeError> {
             error: ScenarioError::Invalid(e),
         })?;
     }
+    for (index, l) in f.locked_params.iter().enumerate() {
+        check_locked(l, &f.start).map_err(|why| ChallengeError::Format(format!("locked_params[{index}]: {why}")))?;
+    }
+    if f.locked_params.len() > MAX_LOCKED {
+        return Err(ChallengeError::Format(format!("at most {MAX_LOCKED} locked_params")));
+    }
     Ok(Challenge {
+        locked_params: f.locked_params,
         start: f.start,
         reference: f.reference,
         id: f.id,
@@ -254,6 +286,30 @@ pub fn parse(text: &str) -> Result<Challenge, ChallengeError> {
         goals: f.goals,
         hints: f.hints,
     })
+}
+
+/// A locked node exists in the start, and each locked key is one of its kind's parameters (or set in the start).
+fn check_locked(l: &LockedParams, start: &Scenario) -> Result<(), String> {
+    let node = start
+        .nodes
+        .iter()
+        .find(|n| n.id == l.node)
+        .ok_or_else(|| format!("the start has no node `{}`", l.node))?;
+    if l.params.is_empty() || l.params.len() > MAX_LOCKED {
+        return Err(format!("1 to {MAX_LOCKED} params"));
+    }
+    let kind = node.spec.kind();
+    let tree = crate::scenario::params::tree(&node.spec)?;
+    let known = crate::node::named(kind.name()).map_or(&[][..], |k| k.params);
+    for key in &l.params {
+        let top = key.split('.').next().unwrap_or_default();
+        let ok = crate::scenario::params::get(&tree, key).is_some()
+            || known.iter().any(|p| p.key == key.as_str() || p.key == top);
+        if !ok {
+            return Err(format!("`{key}` is not a setting of {} `{}`", kind.name(), l.node));
+        }
+    }
+    Ok(())
 }
 
 fn check_goal(g: &Goal) -> Result<(), String> {
@@ -312,7 +368,8 @@ impl ScoreCard {
 
 impl Challenge {
     /// The player's design with the challenge's locked parts put back: workload, faults, run length, request
-    /// budget, seed, and the client nodes' settings (by id).
+    /// budget, seed, the client nodes' settings (by id), real-time's clients, updates and network, and the
+    /// settings `locked_params` names.
     pub fn locked(&self, design: &Scenario) -> Result<Scenario, ChallengeError> {
         let mut s = design.clone();
         let st = &self.start;
@@ -341,6 +398,26 @@ impl Challenge {
                 return Err(ChallengeError::MissingClient(c.id.clone()));
             };
             mine.spec = c.spec.clone();
+        }
+        for l in &self.locked_params {
+            let Some(theirs) = st.nodes.iter().find(|n| n.id == l.node) else {
+                continue;
+            };
+            let kind = theirs.spec.kind();
+            let missing = || ChallengeError::MissingLocked {
+                node: l.node.clone(),
+                kind: kind.name(),
+            };
+            let mine = s.nodes.iter_mut().find(|n| n.id == l.node).ok_or_else(missing)?;
+            if mine.spec.kind() != kind {
+                return Err(missing());
+            }
+            let from = crate::scenario::params::tree(&theirs.spec).map_err(ChallengeError::Format)?;
+            let mut to = crate::scenario::params::tree(&mine.spec).map_err(ChallengeError::Format)?;
+            for key in &l.params {
+                crate::scenario::params::put(&mut to, key, crate::scenario::params::get(&from, key).cloned());
+            }
+            mine.spec = crate::scenario::params::from_tree(&to).map_err(ChallengeError::Format)?;
         }
         Ok(s)
     }
