@@ -416,7 +416,8 @@ pub fn App() -> Html {
                     {on_run_to_end} on_action={on_action.clone()} {on_share} />
             <aside class="side" aria-label="Presets and components">
                 if let Some(c) = v.challenge.clone() {
-                    <ChallengePanel view={c} finished={v.finished} on_action={on_action.clone()} on_gallery={on_gallery.clone()} />
+                    <ChallengePanel view={c} finished={v.finished} on_action={on_action.clone()} on_gallery={on_gallery.clone()}
+                                    findings={v.findings.len()} />
                 }
                 <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />

@@ -67,6 +67,9 @@ pub struct ChallengePanelProps {
     pub on_action: Callback<Action>,
     /// Open the gallery.
     pub on_gallery: Callback<()>,
+    /// How many design-review findings the design has (not dismissed): the review is a hint too.
+    #[prop_or_default]
+    pub findings: usize,
 }
 
 /// The goal panel: the brief, each goal with its target and what the run measures so far, the hints revealed
@@ -89,12 +92,27 @@ pub fn ChallengePanel(props: &ChallengePanelProps) -> Html {
             <h2 id="challenge-title">{ format!("Challenge: {}", v.title) }</h2>
             <p class="level">{ v.level }</p>
             <p class="brief">{ v.brief.clone() }</p>
-            <p class="hint">{ "Locked: the traffic, the faults, the run length, the seed and the clients. The rest of \
-                              the design is yours. Press Play or Run to end to score it." }</p>
+            <p class="hint" data-testid="locked">
+                { "Locked: the traffic, the faults, the run length, the seed and the clients" }
+                if v.locked.is_empty() {
+                    { ". " }
+                } else {
+                    { format!("; and {}. ", v.locked.join("; ")) }
+                }
+                { "The rest of the design is yours. Press Play or Run to end to score it." }
+            </p>
             <h3>{ "Goals " }<span class="hint">{ format!("({state})") }</span></h3>
             <ul class="goals" data-testid="goals" aria-live="polite">
                 { for v.goals.iter().map(|g| goal(g, false)) }
             </ul>
+            if props.findings > 0 {
+                <p class="hint" data-testid="challenge-review-note">
+                    <button type="button" class="link" onclick={Callback::from(|_: MouseEvent| show_review())}>
+                        { format!("The design review has {} finding{} on this design", props.findings,
+                                  if props.findings == 1 { "" } else { "s" }) }
+                    </button>{ ": single points of failure and missing safeguards." }
+                </p>
+            }
             if !v.hints.is_empty() {
                 <h3>{ "Hints" }</h3>
                 <ol class="hints" data-testid="hints">
@@ -115,6 +133,24 @@ pub fn ChallengePanel(props: &ChallengePanelProps) -> Html {
                         title="Keep this design and stop the challenge">{ "Leave" }</button>
             </div>
         </section>
+    }
+}
+
+/// Scrolls the design review into view and moves the focus to its heading's first finding.
+fn show_review() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(review) = doc.get_element_by_id("review-title") {
+        review.scroll_into_view();
+    }
+    if let Some(el) = doc
+        .query_selector("[data-testid=finding] button")
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
     }
 }
 

@@ -38,6 +38,8 @@ pub struct ChallengeView {
     pub hints: Vec<String>,
     /// How many hints there are.
     pub hint_count: usize,
+    /// The settings the challenge locks beyond its traffic: `Database: workers, service_time`, one per node.
+    pub locked: Vec<String>,
     /// Each goal measured on the run so far (empty without a run).
     pub goals: Vec<GoalResult>,
     /// The score card, once the run has reached its end: the CLI's, byte for byte.
@@ -172,6 +174,20 @@ impl Driver {
             brief: ch.brief.clone(),
             hints: ch.hints.iter().take(a.hints).map(|h| h.text.clone()).collect(),
             hint_count: ch.hints.len(),
+            locked: ch
+                .locked_params
+                .iter()
+                .map(|l| {
+                    let label = ch
+                        .start
+                        .nodes
+                        .iter()
+                        .find(|n| n.id == l.node)
+                        .and_then(|n| n.label.clone())
+                        .unwrap_or_else(|| l.node.clone());
+                    format!("{label}: {}", l.params.join(", "))
+                })
+                .collect(),
             goals: run
                 .map(|(r, t)| challenge::evaluate(ch, r, t, &self.doc))
                 .unwrap_or_default(),
