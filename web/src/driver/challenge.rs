@@ -127,11 +127,12 @@ impl Driver {
                 });
         }
         let Some(a) = &mut self.attempt else {
-            self.problems.push(Problem {
-                node: None,
-                edge: None,
-                message: format!("This design is an attempt at the challenge \"{id}\", which this version of Switchyard does not have."),
-            });
+            // A link from a newer Switchyard, say: the design still runs, as a plain document.
+            let shown: String = id.chars().take(64).collect();
+            self.error = Some(format!(
+                "This design is an attempt at the challenge \"{shown}\", which this version of Switchyard does not \
+                 have: it runs as a plain design."
+            ));
             return;
         };
         a.result = None;
@@ -301,6 +302,33 @@ mod tests {
             "{:?}",
             s.problems
         );
+    }
+
+    /// A document naming a challenge this build does not have runs as a plain design, and says so; an id longer
+    /// than an id may be is validation's problem, and the message quotes only its first 64 characters.
+    #[test]
+    fn an_unknown_challenge_runs_as_a_plain_design() {
+        let mut doc = super::super::chain().doc().clone();
+        doc.challenge = Some("x".repeat(64));
+        let mut d = Driver::new(true);
+        d.replace(doc.clone());
+        let s = d.snapshot();
+        assert!(s.runnable, "{:?}", s.problems);
+        assert!(s.challenge.is_none());
+        assert!(s.error.expect("said").contains("does not have"));
+        doc.challenge = Some("y".repeat(10_000));
+        d.replace(doc);
+        let s = d.snapshot();
+        assert!(!s.runnable);
+        assert!(
+            s.problems
+                .iter()
+                .any(|p| p.message.contains("challenge is longer than 64")),
+            "{:?}",
+            s.problems
+        );
+        let e = s.error.unwrap_or_default();
+        assert!(!e.contains(&"y".repeat(65)), "{e}");
     }
 
     /// The review lists the design's findings by node; a dismissed one stays hidden until restored.
