@@ -7,13 +7,7 @@ use switchyard_e2e::{Context, Harness, Result};
 /// Selects node `id` by clicking it, then connects it to each node index in `targets` through the inspector
 /// (none: just selects it).
 async fn connect(h: &Harness, id: &str, targets: &[usize]) -> Result<()> {
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'] rect"))
-        .await?
-        .click()
-        .await
-        .context(&format!("selecting {id}"))?;
-    h.wait_for(&format!("[data-testid=canvas] [data-node='{id}'][aria-pressed=true]"))
-        .await?;
+    h.select_node(id).await?;
     for t in targets {
         h.wait_for("[data-testid=connect-to]")
             .await?
