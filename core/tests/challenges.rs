@@ -1,8 +1,9 @@
 //! Challenges (#22, the format and scoring): every bundled challenge's reference solution meets every goal and its
 //! starting design misses at least one; a score is the same bytes every time; the traffic, faults, seed and
-//! clients are the challenge's whatever the design says; malformed challenges are typed errors; the cheap ways
-//! out a challenge guards against (more workers, an unplugged server, an unpriced group, a bad delivery mode
-//! listed beside a good one) fail the goal that guards them.
+//! clients are the challenge's whatever the design says, and so are the settings `locked_params` names (a
+//! faster or bigger machine, a cheaper price, an engine's page time are put back); malformed challenges are typed
+//! errors; the cheap ways out a challenge guards against with goals (an unplugged server, more servers, a bad
+//! delivery mode listed beside a good one) fail the goal that guards them.
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
@@ -166,6 +167,7 @@ fn the_codec_writes_and_reads_what_serde_does() {
         assert_eq!(oracle.hints, ch.hints, "{id}");
         assert_eq!(oracle.start, ch.start, "{id}");
         assert_eq!(oracle.reference, ch.reference, "{id}");
+        assert_eq!(oracle.locked_params, ch.locked_params, "{id}");
     }
 }
 
@@ -197,20 +199,153 @@ fn only_fails(id: &str, design: &Value, label_part: &str) -> f64 {
     failed[0].1
 }
 
+/// The score card of `design` on the bundled challenge `id`, as JSON.
+fn card(id: &str, design: &Value) -> Result<String, ChallengeError> {
+    let ch = challenge::parse(challenge::get(id).unwrap()).unwrap();
+    let d = switchyard_core::scenario::parse(&design.to_string()).unwrap();
+    challenge::score(&ch, &d).map(|c| c.to_json())
+}
+
 #[test]
-fn more_workers_do_not_solve_a_challenge_about_design() {
-    // Survive a retry storm with 7 API workers instead of load shedding.
-    let mut d = design("survive-a-retry-storm", "start");
+fn locked_settings_are_put_back() {
+    // cache-for-p99 locks the database's workers and service time: a reference whose database has 16 workers
+    // at 1 ms is scored exactly as the reference itself (the values put back), not as a faster database.
+    let id = "cache-for-p99";
+    let honest = card(id, &design(id, "reference")).unwrap();
+    let mut fast = design(id, "reference");
+    let db = fast["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|n| n["id"] == "db")
+        .unwrap();
+    db["spec"]["workers"] = json!(16);
+    db["spec"]["service_time"] = json!({"type": "constant", "ms": 1});
+    assert_eq!(card(id, &fast).unwrap(), honest);
+    // The lock puts back what the start has, not what the reference has: the start's card too.
+    let mut start = design(id, "start");
+    start["nodes"][2]["spec"]["service_time"]["mean_ms"] = json!(1);
+    assert_eq!(start["nodes"][2]["id"], "db");
+    assert_eq!(card(id, &start).unwrap(), card(id, &design(id, "start")).unwrap());
+    // A setting the start does not have is removed: choose-the-database's start leaves the engine's page time
+    // at its default, so a design that sets it is scored with the default.
+    let mut paged = design("choose-the-database", "start");
+    paged["nodes"][2]["spec"]["engine"]["page_ms"] = json!(0.0001);
+    assert_eq!(
+        card("choose-the-database", &paged).unwrap(),
+        card("choose-the-database", &design("choose-the-database", "start")).unwrap()
+    );
+    // Dropping the locked node, or changing its kind, is an error that names it.
+    let mut gone = design(id, "reference");
+    gone["nodes"].as_array_mut().unwrap().retain(|n| n["id"] != "db");
+    gone["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "db");
+    let missing = ChallengeError::MissingLocked {
+        node: "db".into(),
+        kind: "database",
+    };
+    assert_eq!(card(id, &gone), Err(missing.clone()));
+    let mut rekinded = design(id, "reference");
+    let db = rekinded["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|n| n["id"] == "db")
+        .unwrap();
+    db["spec"] = json!({"kind": "service", "workers": 8, "service_time": {"type": "constant", "ms": 1}});
+    assert_eq!(card(id, &rekinded), Err(missing));
+}
+
+#[test]
+fn malformed_locked_params_are_format_errors() {
+    let edit = |locked: Value| {
+        let mut v = scale();
+        v["locked_params"] = locked;
+        challenge::parse(&v.to_string())
+    };
+    let why = |r: Result<challenge::Challenge, ChallengeError>| match r {
+        Err(ChallengeError::Format(m)) => m,
+        other => panic!("not a format error: {other:?}"),
+    };
+    assert!(edit(json!([{"node": "server", "params": ["workers", "service_time"]}])).is_ok());
+    let m = why(edit(json!([{"node": "nobody", "params": ["workers"]}])));
+    assert!(m.contains("locked_params[0]") && m.contains("nobody"), "{m}");
+    let m = why(edit(json!([{"node": "server", "params": ["workers", "warp_drive"]}])));
+    assert!(m.contains("warp_drive"), "{m}");
+    // A database's engine keys are not a service's.
+    let m = why(edit(json!([{"node": "server", "params": ["engine.page_ms"]}])));
+    assert!(m.contains("engine.page_ms"), "{m}");
+    why(edit(json!([{"node": "server", "params": []}])));
+    why(edit(json!([{"node": "server"}])));
+    why(edit(json!([{"node": "server", "params": ["workers"], "surprise": 1}])));
+}
+
+#[test]
+fn locked_hardware_closes_the_cheap_ways_out() {
+    // Survive a retry storm with an API at 7 ms instead of load shedding, or with 7 workers: scored as the start.
+    let id = "survive-a-retry-storm";
+    let start = card(id, &design(id, "start")).unwrap();
+    let mut d = design(id, "start");
+    d["nodes"][1]["spec"]["service_time"]["mean_ms"] = json!(7);
     d["nodes"][1]["spec"]["workers"] = json!(7);
-    assert_eq!(only_fails("survive-a-retry-storm", &d, "5 workers"), 7.0);
+    assert_eq!(card(id, &d).unwrap(), start);
+    // Cache-for-p99 with a database at 6 ms instead of a cache.
+    let id = "cache-for-p99";
+    let mut d = design(id, "start");
+    d["nodes"][2]["spec"]["service_time"]["mean_ms"] = json!(6);
+    let got = goals(id, &d);
+    assert!(!got[0].2 && got[0].1 > 200.0, "p99 as the start's: {got:?}");
     // Cool the hot shard by doubling every shard's workers instead of caching.
-    let mut d = design("shard-the-hot-table", "start");
+    let id = "shard-the-hot-table";
+    let mut d = design(id, "start");
     for n in d["nodes"].as_array_mut().unwrap() {
         if n["spec"]["kind"] == "database" {
             n["spec"]["workers"] = json!(8);
         }
     }
-    assert_eq!(only_fails("shard-the-hot-table", &d, "4 workers each"), 32.0);
+    assert_eq!(card(id, &d).unwrap(), card(id, &design(id, "start")).unwrap());
+    // Read replicas with an 11-worker primary and a 1-worker replica: the primary keeps its 4 workers.
+    let id = "read-replicas";
+    let mut d = design(id, "reference");
+    d["nodes"].as_array_mut().unwrap().retain(|n| n["id"] != "replica2");
+    d["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "replica2");
+    for n in d["nodes"].as_array_mut().unwrap() {
+        match n["id"].as_str() {
+            Some("primary") => n["spec"]["workers"] = json!(11),
+            Some("replica1") => n["spec"]["workers"] = json!(1),
+            _ => {}
+        }
+    }
+    let got = goals(id, &d);
+    assert!(got[0].1 < 0.5, "the 1-worker replica drowns: {got:?}");
+    // Autoscale under budget at $0.05 an hour: the group is billed as an m5.large again, over the budget.
+    let id = "autoscale-under-budget";
+    let mut d = design(id, "reference");
+    let group = d["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|n| n["id"] == "web1")
+        .unwrap();
+    let spec = group["spec"].as_object_mut().unwrap();
+    spec.remove("instance_size");
+    spec.insert("hourly_usd".into(), json!(0.05));
+    assert_eq!(card(id, &d).unwrap(), card(id, &design(id, "reference")).unwrap());
+    // Split web and db by giving the combined server 8 workers and a database that does nothing: the p99 of
+    // 18 ms pages fails.
+    let id = "split-web-db";
+    let mut d = design(id, "start");
+    d["nodes"][1]["spec"]["workers"] = json!(8);
+    d["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "db", "spec": {"kind": "database", "workers": 1,
+        "service_time": {"type": "constant", "ms": 0.01}}}));
+    d["edges"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"from": "server", "to": "db",
+        "latency": {"type": "constant", "ms": 0}}));
+    assert!(only_fails(id, &d, "p99") > 110.0);
 }
 
 #[test]
@@ -226,28 +361,40 @@ fn a_server_left_unplugged_is_not_counted() {
     d["faults"] = json!([]);
     let ch = challenge::parse(challenge::get("survive-a-crash").unwrap()).unwrap();
     let d = switchyard_core::scenario::parse(&d.to_string()).unwrap();
-    assert!(matches!(
+    assert_eq!(
         challenge::score(&ch, &d),
-        Err(ChallengeError::Scenario { which: "design", .. })
-    ));
+        Err(ChallengeError::MissingLocked {
+            node: "web2".into(),
+            kind: "service"
+        })
+    );
 }
 
 #[test]
-fn a_group_counts_its_starting_workers_and_unpriced_servers_do_not_pay() {
+fn a_group_counts_its_starting_workers() {
     // The reference's group starts two of its twelve instances of 4 workers.
     let reference = goals("autoscale-under-budget", &design("autoscale-under-budget", "reference"));
     let workers = reference.iter().find(|g| g.0.contains("at the start")).unwrap();
     assert_eq!(workers.1, 8.0);
-    // The same group without its instance size costs nothing, and fails the billing goal.
-    let mut d = design("autoscale-under-budget", "reference");
-    let group = d["nodes"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|n| n["spec"]["group"].is_object())
-        .unwrap();
-    group["spec"].as_object_mut().unwrap().remove("instance_size");
-    assert_eq!(only_fails("autoscale-under-budget", &d, "billed"), 0.0);
+    // A fixed fleet of seven servers starts 28 workers, and fails that goal alone.
+    let mut d = design("autoscale-under-budget", "start");
+    for i in 4..=7 {
+        let mut n = d["nodes"][3].clone();
+        n["id"] = json!(format!("web{i}"));
+        d["nodes"].as_array_mut().unwrap().push(n);
+        d["edges"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"from": "lb", "to": format!("web{i}"),
+            "latency": {"type": "constant", "ms": 0.5}}));
+    }
+    for n in d["nodes"].as_array_mut().unwrap() {
+        if n["spec"]["kind"] == "service" {
+            n["spec"].as_object_mut().unwrap().remove("instance_size");
+            n["spec"]["hourly_usd"] = json!(0.05);
+        }
+    }
+    assert_eq!(only_fails("autoscale-under-budget", &d, "at the start"), 28.0);
 }
 
 #[test]
