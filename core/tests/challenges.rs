@@ -349,17 +349,22 @@ fn locked_hardware_closes_the_cheap_ways_out() {
 }
 
 #[test]
-fn a_server_left_unplugged_is_not_counted() {
-    // Survive a crash by unplugging the server that crashes: it stays on the canvas, no traffic reaches it.
+fn a_locked_server_cannot_be_unplugged_or_deleted() {
+    // Survive a crash by unplugging the server that crashes: it stays on the canvas, no traffic reaches it. Its
+    // settings are locked, so it must stay in the path: refused, naming it.
+    let ch = challenge::parse(challenge::get("survive-a-crash").unwrap()).unwrap();
     let mut d = design("survive-a-crash", "start");
     d["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "web2");
-    assert_eq!(only_fails("survive-a-crash", &d, "Web 2 stays plugged in"), 2.0);
+    let unplugged = switchyard_core::scenario::parse(&d.to_string()).unwrap();
+    assert_eq!(
+        challenge::score(&ch, &unplugged),
+        Err(ChallengeError::Unplugged("web2".into()))
+    );
     // Deleting it instead is refused: the challenge's crash names it.
     let mut d = design("survive-a-crash", "start");
     d["nodes"].as_array_mut().unwrap().retain(|n| n["id"] != "web2");
     d["edges"].as_array_mut().unwrap().retain(|e| e["to"] != "web2");
     d["faults"] = json!([]);
-    let ch = challenge::parse(challenge::get("survive-a-crash").unwrap()).unwrap();
     let d = switchyard_core::scenario::parse(&d.to_string()).unwrap();
     assert_eq!(
         challenge::score(&ch, &d),
@@ -417,4 +422,33 @@ fn real_time_goals_take_the_worst_listed_mode() {
         !got[1].2 && got[1].1 > 20_000.0,
         "but an update waits up to 30 s: {got:?}"
     );
+}
+
+/// The escape from a lock: leave the locked API unplugged on the canvas and put an unlocked twin at 7 ms in its
+/// place. The locked node must stay in the traffic's path, so the design is refused, naming it.
+#[test]
+fn a_locked_node_cannot_be_swapped_for_an_unlocked_twin() {
+    let id = "survive-a-retry-storm";
+    let ch = challenge::parse(challenge::get(id).unwrap()).unwrap();
+    let mut d = design(id, "reference");
+    let mut twin = d["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "api")
+        .expect("the reference has the api")
+        .clone();
+    twin["id"] = json!("api2");
+    twin["spec"]["service_time"] = json!({"type": "exponential", "mean_ms": 7});
+    d["nodes"].as_array_mut().unwrap().push(twin);
+    for e in d["edges"].as_array_mut().unwrap() {
+        if e["to"] == "api" {
+            e["to"] = json!("api2");
+        }
+        if e["from"] == "api" {
+            e["from"] = json!("api2");
+        }
+    }
+    let d = switchyard_core::scenario::parse(&d.to_string()).unwrap();
+    assert_eq!(challenge::score(&ch, &d), Err(ChallengeError::Unplugged("api".into())));
 }

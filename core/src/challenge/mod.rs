@@ -5,9 +5,11 @@
 //!
 //! What is locked: the start scenario's workload, fault timeline, duration, request budget and seed, its
 //! client nodes (the traffic sources, by id), and its real-time clients, updates and network (the delivery
-//! modes, poll interval and long-poll hold are the design's). Everything else (servers, caches, databases,
-//! edges, their settings) is the player's design; component goals (`nodes`, `workers`) count only what traffic
-//! reaches.
+//! modes, poll interval and long-poll hold are the design's), and the settings of start nodes a challenge names
+//! in `locked_params` (their hardware, say). A locked node that traffic reaches in the start must stay in the
+//! traffic's path ([`Challenge::check_design`]): unplugging it and adding a faster twin is refused. Everything
+//! else (servers, caches, databases, edges, their settings) is the player's design; component goals (`nodes`,
+//! `workers`) count only what traffic reaches.
 //!
 //! A challenge file is JSON (`challenges/*.json`), versioned like a scenario; its two designs (`start`,
 //! `reference`) are scenarios in the `scenario::v1` format.
@@ -189,6 +191,9 @@ pub enum ChallengeError {
     MissingClient(String),
     /// The player's design dropped, or changed the kind of, a node whose settings the challenge locks.
     MissingLocked { node: String, kind: &'static str },
+    /// The player's design no longer sends traffic to a node whose settings the challenge locks (and whose
+    /// start design does): unplugging it and adding an unlocked twin is not a design.
+    Unplugged(String),
 }
 
 impl fmt::Display for ChallengeError {
@@ -201,6 +206,11 @@ impl fmt::Display for ChallengeError {
             ChallengeError::MissingClient(id) => write!(
                 f,
                 "the design has no client `{id}`: the challenge's traffic comes from it, keep it (its settings are locked)"
+            ),
+            ChallengeError::Unplugged(node) => write!(
+                f,
+                "no traffic reaches `{node}` any more: the challenge locks its settings, so it stays in the path \
+                 (put new nodes beside it, not in its place)"
             ),
             ChallengeError::MissingLocked { node, kind } => write!(
                 f,
@@ -423,11 +433,36 @@ impl Challenge {
     }
 }
 
+impl Challenge {
+    /// Checks the locked design's validated topology `t`: each node with locked settings that traffic reaches in
+    /// the start is reached in the design too.
+    pub fn check_design(&self, t: &Topology) -> Result<(), ChallengeError> {
+        if self.locked_params.is_empty() {
+            return Ok(());
+        }
+        let start = Topology::build(&self.start).map_err(|e| ChallengeError::Scenario {
+            which: "start",
+            error: ScenarioError::Invalid(e),
+        })?;
+        let (was, is) = (reached(&start), reached(t));
+        for l in &self.locked_params {
+            let ix = |t: &Topology| t.nodes.iter().position(|n| n.id == l.node);
+            let before = ix(&start).is_some_and(|i| was[i]);
+            let now = ix(t).is_some_and(|i| is[i]);
+            if before && !now {
+                return Err(ChallengeError::Unplugged(l.node.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Runs `design` under the challenge's locked traffic and faults and measures every goal.
 pub fn score(ch: &Challenge, design: &Scenario) -> Result<ScoreCard, ChallengeError> {
     let s = ch.locked(design)?;
     let scenario_error = |error| ChallengeError::Scenario { which: "design", error };
     let mut sim = Sim::new(&s, s.seed).map_err(scenario_error)?;
+    ch.check_design(sim.topology())?;
     while sim.run_events(100_000) > 0 {}
     Ok(card(ch, &s, evaluate(ch, &sim.report(), sim.topology(), &s)))
 }

@@ -148,6 +148,12 @@ impl Driver {
         self.doc.view = view;
     }
 
+    /// Why the attempt's challenge refuses the design whose topology is `t` (a locked node unplugged), if it does.
+    pub(super) fn challenge_refuses(&self, t: &switchyard_core::topology::Topology) -> Option<String> {
+        let a = self.attempt.as_ref()?;
+        a.ch.check_design(t).err().map(|e| e.to_string())
+    }
+
     /// Scores the attempt once its run has reached the end. Called after every action; scoring runs the locked
     /// design once more from the start, exactly as the CLI does, so what the card says does not depend on how
     /// the run was watched (speed, seeking, pausing).
@@ -329,6 +335,31 @@ mod tests {
         );
         let e = s.error.unwrap_or_default();
         assert!(!e.contains(&"y".repeat(65)), "{e}");
+    }
+
+    /// Unplugging a node whose settings the challenge locks is a problem at once, before any run: the editor
+    /// says which node and why, and plugging it back in makes the design run again.
+    #[test]
+    fn unplugging_a_locked_node_is_a_problem() {
+        let ch = challenge::parse(challenge::get("survive-a-crash").unwrap()).unwrap();
+        assert!(ch.locked_params.iter().any(|l| l.node == "web2"));
+        let mut d = Driver::new(true);
+        d.start_challenge(&ch.id);
+        assert!(d.snapshot().runnable);
+        let edge = d.doc().edges.iter().position(|e| e.to == "web2").unwrap();
+        d.select(super::super::Selection::Edge(edge));
+        d.delete_selected();
+        let s = d.snapshot();
+        assert!(!s.runnable);
+        assert!(
+            s.problems
+                .iter()
+                .any(|p| p.message.contains("no traffic reaches `web2`")),
+            "{:?}",
+            s.problems
+        );
+        d.undo();
+        assert!(d.snapshot().runnable);
     }
 
     /// The review lists the design's findings by node; a dismissed one stays hidden until restored.

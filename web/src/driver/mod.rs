@@ -240,6 +240,15 @@ impl Driver {
         let s = &self.doc;
         match Sim::new(s, s.seed) {
             Ok(mut sim) => {
+                if let Some(message) = self.challenge_refuses(sim.topology()) {
+                    self.sim = None;
+                    self.problems.push(Problem {
+                        node: None,
+                        edge: None,
+                        message,
+                    });
+                    return;
+                }
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
                 self.review = Rc::new(switchyard_core::review::review(sim.topology()));
                 self.sim = Some(sim);
