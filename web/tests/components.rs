@@ -2839,6 +2839,7 @@ async fn the_goal_panel_shows_cores_live_measurements_and_hints() {
         finished: false,
         on_action,
         on_gallery: Callback::noop(),
+        findings: 2,
     };
     let m = mount::<ChallengePanel>(panel(&d, on_action.clone())).await;
     let v = d.snapshot().challenge.unwrap();
@@ -2855,6 +2856,7 @@ async fn the_goal_panel_shows_cores_live_measurements_and_hints() {
         );
     }
     assert!(text(&m.one("h3")).contains("so far"));
+    assert!(text(&m.one("[data-testid=challenge-review-note]")).contains("design review has 2 findings"));
     drop(m);
     // Each round: the panel as the driver now is, its hint button pressed, the action fed back.
     for k in 0..=ch.hints.len() {
