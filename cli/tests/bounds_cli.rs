@@ -2,23 +2,10 @@
 //! status 1; an overload the simulator cannot hold in memory runs to the end and says what it refused, in
 //! the summary and in `--json`, the same bytes every time.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("switchyard-bounds-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, contents).unwrap();
-    p
-}
+mod common;
+use common::{switchyard, temp_file};
 
 fn scenario(rate_rps: f64, service_time: &str) -> String {
     format!(

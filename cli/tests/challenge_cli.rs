@@ -1,15 +1,10 @@
 //! `switchyard challenge`: the CLI prints the same score card core computes (the bytes of its JSON), fails a
 //! starting design and solves with the reference; a bad challenge or a missing client is one `error:` line.
 
-use std::process::{Command, Output};
 use switchyard_core::challenge;
 
-fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::switchyard;
 
 #[test]
 fn check_prints_core_s_score_card() {

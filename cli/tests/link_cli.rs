@@ -1,15 +1,10 @@
 //! `switchyard link encode|decode` end to end: a preset survives the trip through a link, a whole URL and a
 //! file both decode, and a bad link is one readable `error:` line with exit status 1.
 
-use std::process::{Command, Output};
 use switchyard_core::{presets, scenario};
 
-fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::switchyard;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

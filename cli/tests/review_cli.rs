@@ -1,31 +1,8 @@
 //! End-to-end tests of `switchyard review`: findings as lines and as JSON, exit status 0 with findings and
 //! without, and bad input that gets one `error:` line and exit status 1.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("switchyard-review-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, contents).unwrap();
-    p
-}
+mod common;
+use common::{stderr, stdout, switchyard, temp_file};
 
 #[test]
 fn findings_are_printed_and_the_exit_status_is_zero() {

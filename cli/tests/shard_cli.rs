@@ -1,16 +1,10 @@
 //! End-to-end tests of `switchyard shard`: the JSON report's fields, key movement on adding a ninth shard
 //! (mod-N vs consistent hashing vs directory), and bad input that gets one `error:` line and a non-zero exit.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn switchyard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::switchyard;
 
 fn report(args: &[&str]) -> Value {
     let out = switchyard(args);
