@@ -32,6 +32,7 @@ pub mod scenario;
 pub mod share;
 pub mod time;
 pub mod topology;
+pub mod tour;
 pub mod workload;
 
 pub use engine::{Command, Event, Sim};

@@ -756,7 +756,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             }
             edges.push(edge(id(from), id(to), attrs));
         }
-        let faults = faults
+        let faults: Vec<Fault> = faults
             .into_iter()
             .map(|(kind, pick, at_ms, rate_rps, latency, loss)| {
                 let node = id(usize::from(pick) % n).to_string();
@@ -780,6 +780,40 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 }
             })
             .collect();
+        // A guided tour over the generated design (its steps from the fault timeline), so links carry tours too.
+        let tour = (seed % 4 == 1).then(|| Tour {
+            title: description.clone(),
+            steps: faults
+                .iter()
+                .enumerate()
+                .map(|(k, f)| TourStep {
+                    title: format!("step {k}"),
+                    text: format!("**{name}** at `{}` ms", f.at_ms()),
+                    actions: vec![
+                        TourAction::PlayTo { at_ms: f.at_ms() },
+                        match f {
+                            Fault::Crash { node, .. } => TourAction::Crash { node: node.clone() },
+                            Fault::SetRate { node, rate_rps, .. } => TourAction::SetRate {
+                                node: node.clone(),
+                                rate_rps: *rate_rps,
+                            },
+                            Fault::SetLatency { from, to, .. } => TourAction::Focus {
+                                nodes: vec![from.clone(), to.clone()],
+                            },
+                            _ => TourAction::Highlight {
+                                metric: TourMetric::P99,
+                            },
+                        },
+                        TourAction::Set {
+                            node: None,
+                            key: "seed".into(),
+                            value: serde_json::json!(k),
+                        },
+                    ],
+                    wait_ms: (k % 2 == 0).then_some(k as f64 * 100.0),
+                })
+                .collect(),
+        });
         Scenario {
             version: VERSION,
             name,
@@ -802,6 +836,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             clusters: Vec::new(),
             // A design that is an attempt at a challenge carries its id (any short text: the link keeps it).
             challenge: (seed % 3 == 0).then(|| format!("challenge-{}", seed % 7)),
+            tour,
         }
     })
 }

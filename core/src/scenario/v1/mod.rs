@@ -11,6 +11,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use std::fmt;
 
 pub mod codec;
+pub mod tour;
 pub mod values;
 
 pub use crate::node::balancer::{BalancerSpec, HealthCheck, Outlier, Strategy};
@@ -25,6 +26,7 @@ pub use crate::node::shard_router::{RouterCache, ShardRouterSpec, ShardScheme};
 pub use crate::node::station::{IndexSpec, SessionStore, SessionStoreSpec, StationSpec};
 pub use crate::node::{NodeKind, NodeSpec};
 use codec::{json_enum, json_spec};
+pub use tour::{Tour, TourAction, TourMetric, TourStep};
 pub use values::*;
 
 /// The format version this module reads and writes.
@@ -67,6 +69,8 @@ json_spec! {
         /// The bundled challenge (its id) this design is an attempt at: the app opens it in that challenge, and
         /// a share link of it replays the attempt.
         pub challenge: Option<String> = opt,
+        /// A guided tour: steps with narration and the actions that set each scene (see [`Tour`]).
+        pub tour: Option<Tour> = opt,
     }
 }
 
@@ -150,6 +154,7 @@ impl Default for Scenario {
             realtime: None,
             clusters: Vec::new(),
             challenge: None,
+            tour: None,
         }
     }
 }
