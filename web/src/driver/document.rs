@@ -56,6 +56,8 @@ impl Driver {
     }
 
     pub fn undo(&mut self) {
+        // Undo is about the document's history: a tour playing is left first.
+        self.exit_tour();
         if let Some(step) = self.undo.pop() {
             let back = self.restore(step);
             self.redo.push(back);
@@ -142,11 +144,17 @@ impl Driver {
 
     /// Sets one parameter of a node's spec.
     pub fn set_node_param(&mut self, node: usize, key: &str, value: Option<serde_json::Value>) {
+        let before = self.doc.nodes.get(node).map(|n| n.spec.clone());
+        let noted = value.clone();
         self.edit(|doc, _| {
             let n = doc.nodes.get_mut(node).ok_or("no such node")?;
             n.spec = params::set(&n.spec, key, value).map_err(|e| format!("{}: {e}", n.id))?;
             Ok(())
         });
+        if self.doc.nodes.get(node).map(|n| &n.spec) != before.as_ref() {
+            self.note_param(Some(node), key, noted.as_ref());
+            self.resume_recording_time();
+        }
     }
 
     pub fn set_edge_param(&mut self, edge: usize, key: &str, value: Option<serde_json::Value>) {
@@ -158,10 +166,16 @@ impl Driver {
     }
 
     pub fn set_scenario_param(&mut self, key: &str, value: Option<serde_json::Value>) {
+        let before = self.doc.clone();
+        let noted = value.clone();
         self.edit(|doc, _| {
             *doc = params::set(doc, key, value)?;
             Ok(())
         });
+        if self.doc != before {
+            self.note_param(None, key, noted.as_ref());
+            self.resume_recording_time();
+        }
     }
 
     pub fn set_label(&mut self, node: usize, label: String) {

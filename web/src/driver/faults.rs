@@ -41,6 +41,7 @@ impl Driver {
                             .to_owned(),
                     );
                 }
+                self.note_fault(&fault);
                 self.doc.faults.push(fault);
             }
             Err(e) => self.push_log(format!("refused: {e}")),

@@ -29,6 +29,7 @@ mod playback;
 mod problem;
 mod selection;
 mod snapshot;
+mod tour;
 
 pub use camera::{link_doc, VIEW_UNITS};
 pub use cap::{CapCheck, CapOp};
@@ -39,6 +40,7 @@ pub use selection::Selection;
 pub use snapshot::{
     EngineRow, GroupRow, GroupSizes, NodeRun, NodeView, OpRow, Series, Snapshot, GROUP_LINES, QUEUE_LINES,
 };
+pub use tour::{readout, RecordView, TourView};
 
 use camera::{Camera, EMPTY_CAMERA};
 use document::Step;
@@ -87,6 +89,14 @@ pub struct Driver {
     review: Rc<Vec<switchyard_core::review::Finding>>,
     /// Findings the user dismissed, while this document is open.
     dismissed: challenge::Dismissed,
+    /// The tour being played, if one is.
+    tour: Option<tour::Playing>,
+    /// The tour being recorded, if one is.
+    recording: Option<tour::Recording>,
+    /// Playback stops here (a tour step's time).
+    stop_at: Option<SimTime>,
+    /// Once the seek in progress arrives, play to this time (a tour step's animated stretch).
+    play_after_seek: Option<SimTime>,
 }
 
 /// How long the run is meant to go, for the fast-forward progress.
@@ -137,6 +147,10 @@ impl Driver {
             attempt: None,
             review: Rc::new(Vec::new()),
             dismissed: Default::default(),
+            tour: None,
+            recording: None,
+            stop_at: None,
+            play_after_seek: None,
         };
         if let Some(doc) = preset_doc(presets::FIRST.0, presets::FIRST.1, &mut d.error) {
             d.open(doc);
@@ -181,6 +195,8 @@ impl Driver {
     /// playback position (zero when none).
     fn show(&mut self, mut doc: Scenario) {
         let view = doc.view.take();
+        self.tour = None;
+        self.recording = None;
         self.doc = doc;
         self.preset = None;
         self.selection = Selection::None;
@@ -218,6 +234,8 @@ impl Driver {
         self.playing = false;
         self.fast_forward = false;
         self.seek = None;
+        self.stop_at = None;
+        self.play_after_seek = None;
         self.hops.clear();
         self.log.clear();
         self.error = None;

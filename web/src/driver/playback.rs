@@ -70,6 +70,9 @@ impl Driver {
         }
         self.playing = !self.playing;
         self.fast_forward = false;
+        if !self.playing {
+            self.note_pause();
+        }
     }
 
     /// Processes exactly one event, paused.
@@ -142,16 +145,19 @@ impl Driver {
     /// reaches its target or the budget ends, so a slow machine (or a huge scenario) lags in virtual time
     /// instead of freezing the page.
     pub fn frame(&mut self, real_dt_ms: f64, out_of_time: &dyn Fn() -> bool) -> bool {
+        self.tour_tick(real_dt_ms);
         let Some(sim) = &mut self.sim else { return false };
         if let Some(target) = self.seek {
             if run_until(sim, Some(target), out_of_time) {
                 sim.advance_to(target);
                 self.seek = None;
                 sim.set_hop_sampling(if self.reduced_motion { 0 } else { self.sample_every });
+                self.begin_stretch();
             }
             self.drain_log();
             return true;
         }
+        let Some(sim) = &mut self.sim else { return false };
         if self.fast_forward {
             run_until(sim, None, out_of_time);
             if sim.is_finished() {
@@ -165,13 +171,21 @@ impl Driver {
             return false;
         }
         let dt_ns = (real_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed * 1e6) as u64;
-        let target = SimTime(sim.now().0.saturating_add(dt_ns));
+        let mut target = SimTime(sim.now().0.saturating_add(dt_ns));
+        // A tour step's stretch ends exactly at the step's time.
+        if let Some(stop) = self.stop_at {
+            target = target.min(stop);
+        }
         if run_until(sim, Some(target), out_of_time) {
             sim.advance_to(target);
         }
         if sim.is_finished() {
             self.playing = false;
         }
+        if self.stop_at.is_some_and(|stop| sim.now() >= stop) {
+            self.arrive();
+        }
+        let Some(sim) = &mut self.sim else { return false };
         let before = self.hops.len();
         sim.drain_hops(&mut self.hops);
         show_hops(sim.topology(), &mut self.hops, before);

@@ -143,6 +143,12 @@ pub struct Snapshot {
     /// The attempt at a challenge: its goals measured on the run so far, its hints, its score card at the end.
     pub challenge: Option<Rc<ChallengeView>>,
     /// The design review's findings that are not dismissed, and how many are.
+    /// The tour being played: its step, narration and what it points at.
+    pub tour: Option<Rc<super::TourView>>,
+    /// The tour being recorded.
+    pub record: Option<super::RecordView>,
+    /// While a tour plays, the document that carries it: what a share link and the autosave keep.
+    pub tour_doc: Option<Rc<Scenario>>,
     pub findings: Rc<Vec<FindingView>>,
     pub dismissed: usize,
 }
@@ -204,6 +210,9 @@ impl Driver {
             runnable: self.sim.is_some(),
             ..Snapshot::default()
         };
+        snap.tour = self.tour_view().map(Rc::new);
+        snap.record = self.record_view();
+        snap.tour_doc = self.tour_origin();
         let (findings, dismissed) = self.findings();
         snap.findings = Rc::new(findings);
         snap.dismissed = dismissed;
