@@ -4,7 +4,7 @@
 //! on the app that renders them.
 
 use serde_json::Value;
-use switchyard_core::scenario::v1::Fault;
+use switchyard_core::scenario::v1::{Fault, TourMetric};
 use switchyard_core::scenario::Scenario;
 
 use crate::driver::Selection;
@@ -96,4 +96,22 @@ pub enum Action {
     DismissFinding(String),
     /// Show the dismissed findings again.
     RestoreFindings,
+    /// Play the document's tour (again): the shell fetches the presets it opens, then starts it.
+    RequestTour,
+    /// Start the document's tour, with the presets it opens (name, JSON text).
+    StartTour(Vec<(String, String)>),
+    TourNext,
+    TourBack,
+    /// Jump to a step of the tour (from 0).
+    TourGo(usize),
+    TourAutoplay(bool),
+    /// Leave the tour: the tour's document comes back.
+    ExitTour,
+    /// Record a tour over the document as it is.
+    StartRecording,
+    /// Close the step being recorded: its title, narration and highlighted readout.
+    AddRecordedStep(String, String, Option<TourMetric>),
+    /// Put the recorded tour (with this title) into the document.
+    FinishRecording(String),
+    CancelRecording,
 }

@@ -17,7 +17,8 @@ use web_sys::KeyboardEvent;
 use crate::action::{Action, Dialog};
 use crate::components::{
     emit_action, Banner, Canvas, CapPanel, ChallengeGallery, ChallengePanel, EmbedBar, EventLog, Header, Inspector,
-    Metrics, OtherTabBanner, Palette, Presets, ResultCard, Review, RingView, ShardMap, ShareDialog, Shortcuts,
+    Metrics, OtherTabBanner, Palette, Presets, Recorder, ResultCard, Review, RingView, ShardMap, ShareDialog, Shortcuts,
+    TourPanel, Tours,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -129,6 +130,17 @@ impl Reducible for Shell {
                 Action::LeaveChallenge => d.leave_challenge(),
                 Action::DismissFinding(key) => d.dismiss_finding(key),
                 Action::RestoreFindings => d.restore_findings(),
+                Action::RequestTour => d.request_tour(),
+                Action::StartTour(presets) => d.start_tour(&presets),
+                Action::TourNext => d.tour_next(),
+                Action::TourBack => d.tour_back(),
+                Action::TourGo(k) => d.tour_go(k),
+                Action::TourAutoplay(on) => d.set_autoplay(on),
+                Action::ExitTour => d.exit_tour(),
+                Action::StartRecording => d.start_recording(),
+                Action::AddRecordedStep(title, text, metric) => d.add_recorded_step(title, text, metric),
+                Action::FinishRecording(title) => d.finish_recording(title),
+                Action::CancelRecording => d.cancel_recording(),
             }
             // A challenge's run that reached its end is scored (once).
             d.settle();
@@ -240,7 +252,8 @@ pub fn App() -> Html {
         // not for the document as opened, and never in an embed.
         let saver = saver.clone();
         let first = use_mut_ref(|| true);
-        use_effect_with(shell.view.doc.clone(), move |doc| {
+        let kept = shell.view.tour_doc.clone().unwrap_or_else(|| shell.view.doc.clone());
+        use_effect_with(kept, move |doc| {
             if !std::mem::replace(&mut *first.borrow_mut(), false) && !embed.is_embed() {
                 saver.note(doc.clone());
             }
@@ -352,12 +365,45 @@ pub fn App() -> Html {
         let help = help.clone();
         Callback::from(move |()| help.set(!*help))
     };
+    {
+        // A document with a tour to start: fetch the presets it opens, then start it (a failed fetch leaves the
+        // tour to say which preset it could not open).
+        let (on_action, banner) = (on_action.clone(), banner.clone());
+        use_effect_with(v.tour_wanted.clone(), move |wanted| {
+            if let Some(names) = wanted.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let mut presets = Vec::new();
+                    for name in names {
+                        match fetch::preset(&name).await {
+                            Ok(json) => presets.push((name, json)),
+                            Err(message) => banner.set(Some(message)),
+                        }
+                    }
+                    on_action.emit(Action::StartTour(presets));
+                });
+            }
+        });
+    }
 
     if embed.is_embed() {
         return html! {
             <EmbedBar mode={embed} view={v.clone()} dots={dots_ref} on_action={on_action.clone()} />
         };
     }
+    let on_open_tour = {
+        let (on_action, banner) = (on_action.clone(), banner.clone());
+        Callback::from(move |id: &'static str| {
+            let (on_action, banner) = (on_action.clone(), banner.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch::tour(id).await.and_then(|json| {
+                    switchyard_core::scenario::parse(&json).map_err(|e| format!("The tour {id} does not open: {e}"))
+                }) {
+                    Ok(doc) => on_action.emit(Action::Open(Box::new(doc))),
+                    Err(message) => banner.set(Some(message)),
+                }
+            });
+        })
+    };
     let on_share = {
         let dialog = dialog.clone();
         Callback::from(move |()| dialog.set(Some(Dialog::Share)))
@@ -419,8 +465,16 @@ pub fn App() -> Html {
                     <ChallengePanel view={c} finished={v.finished} on_action={on_action.clone()} on_gallery={on_gallery.clone()}
                                     findings={v.findings.len()} />
                 }
+                if let Some(t) = v.tour.clone() {
+                    <TourPanel view={t} on_action={on_action.clone()} />
+                }
+                if let Some(r) = v.record.clone() {
+                    <Recorder view={r} on_action={on_action.clone()} />
+                }
                 <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
+                <Tours tours={switchyard_core::tour::NAMES} on_open={on_open_tour}
+                       can_play={v.has_tour && v.tour.is_none() && v.record.is_none()} on_action={on_action.clone()} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
                            nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}
@@ -430,7 +484,8 @@ pub fn App() -> Html {
                     layout={v.layout.clone()} dots={dots_ref}
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion}
                     selection={v.selection.clone()} problems={v.problems.clone()} error={v.error.clone()}
-                    can_undo={v.can_undo} can_redo={v.can_redo} on_action={on_action.clone()} {on_help} />
+                    can_undo={v.can_undo} can_redo={v.can_redo} on_action={on_action.clone()} {on_help}
+                    focus={v.tour.as_ref().map(|t| t.focus.clone()).unwrap_or_default()} />
             <aside class="stats" aria-label="Metrics and events">
                 <Metrics completed={v.completed} failed={v.failed} throughput_rps={v.throughput_rps}
                          p50_ms={v.p50_ms} p99_ms={v.p99_ms} mean_ms={v.mean_ms} finished={v.finished}
@@ -441,7 +496,8 @@ pub fn App() -> Html {
                          by_op={v.by_op.clone()} engines={v.engines.clone()}
                          failed_by_reason={v.failed_by_reason.clone()}
                          hit_ratio={v.hit_ratio} stale_reads={v.stale_reads} lost_writes={v.lost_writes}
-                         queued={v.queued} realtime={v.realtime.clone()} />
+                         queued={v.queued} realtime={v.realtime.clone()}
+                         highlight={v.tour.as_ref().and_then(|t| t.highlight)} />
                 <Review findings={v.findings.clone()} dismissed={v.dismissed} runnable={v.runnable}
                         on_action={on_action.clone()} />
                 <EventLog lines={v.log.clone()} />
@@ -461,7 +517,7 @@ pub fn App() -> Html {
                           on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if let Some(Dialog::Share) = *dialog {
-                <ShareDialog problems={v.problems.clone()} doc={Rc::new(crate::driver::link_doc(&v.doc, v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
+                <ShareDialog problems={v.problems.clone()} doc={Rc::new(crate::driver::link_doc(v.tour_doc.as_deref().unwrap_or(&v.doc), v.layout.as_ref().map_or((0.0, 0.0, 1.0, 1.0), |l| l.view), v.now_ms))}
                              on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))}
                              on_import={let (a, d) = (on_action.clone(), dialog.clone());
                                         Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}

@@ -58,6 +58,12 @@ impl Embed {
                 | Action::Pan(..)
                 | Action::Fit
                 | Action::CheckConsistency
+                | Action::RequestTour
+                | Action::StartTour(_)
+                | Action::TourNext
+                | Action::TourBack
+                | Action::TourGo(_)
+                | Action::TourAutoplay(_)
         );
         let faults = matches!(
             action,

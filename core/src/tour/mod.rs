@@ -21,6 +21,13 @@ use std::fmt;
 
 pub use crate::scenario::v1::tour::{MAX_ACTIONS, MAX_STEPS, MAX_TEXT};
 
+/// The shipped tours, `tours/{id}.json`: (id, title). The web app lists these and fetches the files.
+pub const NAMES: &[(&str, &str)] = &[
+    ("journey", "From one server to queues and workers"),
+    ("failures", "Five ways a system fails"),
+    ("cap", "CAP under a network partition"),
+];
+
 /// Autoplay's pause on a step whose `wait_ms` is absent.
 pub const DEFAULT_WAIT_MS: f64 = 6_000.0;
 

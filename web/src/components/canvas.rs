@@ -39,6 +39,9 @@ pub struct CanvasProps {
     pub can_redo: bool,
     pub on_action: Callback<Action>,
     pub on_help: Callback<()>,
+    /// Nodes a tour step points at (highlighted).
+    #[prop_or_default]
+    pub focus: Vec<usize>,
 }
 
 /// A pointer gesture in progress.
@@ -439,6 +442,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                                 n,
                                 at: positions[i],
                                 selected: selected.contains(&i),
+                                focus: props.focus.contains(&i),
                                 problem: node_problem(i),
                                 on_down: Callback::from(move |e| down(i, e)),
                                 on_port: Callback::from(move |e| port(i, e)),
@@ -490,6 +494,8 @@ struct NodeProps<'a> {
     n: &'a NodeView,
     at: (f64, f64),
     selected: bool,
+    /// A tour step points at it.
+    focus: bool,
     problem: Option<String>,
     on_down: Callback<PointerEvent>,
     on_port: Callback<PointerEvent>,
@@ -504,6 +510,7 @@ fn node(p: NodeProps<'_>) -> Html {
         n,
         at: (x, y),
         selected,
+        focus,
         problem,
         on_down,
         on_port,
@@ -552,6 +559,7 @@ fn node(p: NodeProps<'_>) -> Html {
         "node",
         (!n.up).then_some("down"),
         selected.then_some("selected"),
+        focus.then_some("focus"),
         problem.is_some().then_some("invalid")
     );
     let (left, top) = (x - NODE_HALF_W, y - NODE_HALF_H);

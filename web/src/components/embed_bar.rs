@@ -2,6 +2,8 @@
 //! metrics, a crash/recover button for the selected node in `play` mode, and a link that opens the same
 //! scenario in the full editor. It plays by itself while it is on screen (an `IntersectionObserver`) and
 //! pauses when scrolled away, except under `prefers-reduced-motion`, where it waits for the play button.
+//! A scenario with a tour is a story embed (`?embed=story` reads as `view`): the tour panel sits under the
+//! canvas with Back and Next, and the canvas highlights what each step points at.
 
 use std::rc::Rc;
 
@@ -9,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::Canvas;
+use super::{Canvas, TourPanel};
 use crate::action::Action;
 use crate::driver::{Selection, Snapshot};
 use crate::embed::Embed;
@@ -75,7 +77,8 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
         })
     });
     html! {
-        <div class="embed" ref={root} data-embed={if props.mode == Embed::Play { "play" } else { "view" }}>
+        <div class={classes!("embed", v.tour.is_some().then_some("story"))} ref={root}
+             data-embed={if props.mode == Embed::Play { "play" } else { "view" }}>
             <div class="embed-bar" role="toolbar" aria-label="Playback">
                 <button type="button" class="play" data-testid="play" aria-pressed={v.playing.to_string()}
                         disabled={!v.runnable || v.finished} onclick={on_play}>
@@ -95,7 +98,11 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
                     sample_every={v.sample_every} reduced_motion={v.reduced_motion}
                     selection={v.selection.clone()} problems={v.problems.clone()} error={v.error.clone()}
                     can_undo={false} can_redo={false} on_action={props.on_action.clone()}
-                    on_help={Callback::from(|()| ())} />
+                    on_help={Callback::from(|()| ())}
+                    focus={v.tour.as_ref().map(|t| t.focus.clone()).unwrap_or_default()} />
+            if let Some(t) = v.tour.clone() {
+                <TourPanel view={t} on_action={props.on_action.clone()} can_leave={false} />
+            }
         </div>
     }
 }

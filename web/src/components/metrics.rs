@@ -20,6 +20,9 @@ use crate::render::plot::{
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
+    /// The readout a tour step points at (its `data-testid`).
+    #[prop_or_default]
+    pub highlight: Option<&'static str>,
     pub completed: u64,
     pub failed: u64,
     pub throughput_rps: f64,
@@ -499,9 +502,9 @@ pub fn Metrics(props: &MetricsProps) -> Html {
         <section class="metrics panel" data-testid="metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">{ "Metrics" }</h2>
             <dl class="readouts">
-                <div><dt>{ "Completed" }</dt><dd class="value" data-testid="completed" data-value={props.completed.to_string()}>{ thousands(props.completed) }</dd></div>
+                <div class={(props.highlight == Some("completed")).then_some("highlight")}><dt>{ "Completed" }</dt><dd class="value" data-testid="completed" data-value={props.completed.to_string()}>{ thousands(props.completed) }</dd></div>
                 { for readouts.into_iter().map(|(name, id, class, value)| html! {
-                    <div><dt>{ name }</dt><dd {class} data-testid={id}>{ value }</dd></div>
+                    <div class={(props.highlight == Some(id)).then_some("highlight")}><dt>{ name }</dt><dd {class} data-testid={id}>{ value }</dd></div>
                 }) }
             </dl>
             if !props.realtime.is_empty() {

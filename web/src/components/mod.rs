@@ -18,6 +18,7 @@ mod ring_view;
 mod shard_map;
 mod share_dialog;
 mod shortcuts;
+mod tour;
 
 pub use banner::{Banner, BannerProps, OtherTabBanner, OtherTabBannerProps};
 pub use canvas::{Canvas, CanvasProps};
@@ -38,6 +39,7 @@ pub use ring_view::{RingView, RingViewProps};
 pub use shard_map::{ShardMap, ShardMapProps};
 pub use share_dialog::{file_stem, ShareDialog};
 pub use shortcuts::{Shortcuts, ShortcutsProps};
+pub use tour::{Recorder, RecorderProps, TourEntry, TourPanel, TourPanelProps, Tours, ToursProps};
 
 use yew::{Callback, MouseEvent};
 

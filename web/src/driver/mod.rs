@@ -93,6 +93,8 @@ pub struct Driver {
     tour: Option<tour::Playing>,
     /// The tour being recorded, if one is.
     recording: Option<tour::Recording>,
+    /// The document's tour should start (the shell fetches the presets it opens first).
+    tour_requested: bool,
     /// Playback stops here (a tour step's time).
     stop_at: Option<SimTime>,
     /// Once the seek in progress arrives, play to this time (a tour step's animated stretch).
@@ -149,6 +151,7 @@ impl Driver {
             dismissed: Default::default(),
             tour: None,
             recording: None,
+            tour_requested: false,
             stop_at: None,
             play_after_seek: None,
         };
@@ -197,6 +200,7 @@ impl Driver {
         let view = doc.view.take();
         self.tour = None;
         self.recording = None;
+        self.tour_requested = doc.tour.is_some();
         self.doc = doc;
         self.preset = None;
         self.selection = Selection::None;

@@ -147,6 +147,10 @@ pub struct Snapshot {
     pub tour: Option<Rc<super::TourView>>,
     /// The tour being recorded.
     pub record: Option<super::RecordView>,
+    /// The document's tour should start: the presets it opens, for the shell to fetch.
+    pub tour_wanted: Option<Vec<String>>,
+    /// The document has a tour (playing or not).
+    pub has_tour: bool,
     /// While a tour plays, the document that carries it: what a share link and the autosave keep.
     pub tour_doc: Option<Rc<Scenario>>,
     pub findings: Rc<Vec<FindingView>>,
@@ -212,6 +216,8 @@ impl Driver {
         };
         snap.tour = self.tour_view().map(Rc::new);
         snap.record = self.record_view();
+        snap.tour_wanted = self.tour_wanted();
+        snap.has_tour = self.shared_doc().tour.is_some();
         snap.tour_doc = self.tour_origin();
         let (findings, dismissed) = self.findings();
         snap.findings = Rc::new(findings);

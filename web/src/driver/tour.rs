@@ -124,13 +124,20 @@ impl Driver {
     /// The presets the document's tour opens, which must be fetched before [`Driver::start_tour`]; `None` when
     /// there is no tour to start (no tour, or one already playing).
     pub fn tour_wanted(&self) -> Option<Vec<String>> {
-        (self.doc.tour.is_some() && self.tour.is_none() && self.recording.is_none())
+        (self.tour_requested && self.doc.tour.is_some() && self.tour.is_none() && self.recording.is_none())
             .then(|| tour::presets_needed(&self.doc))
+    }
+
+    /// Asks for the document's tour to start (again): the shell fetches what it opens, then
+    /// [`Driver::start_tour`]. A document opened with a tour asks by itself.
+    pub fn request_tour(&mut self) {
+        self.tour_requested = self.doc.tour.is_some();
     }
 
     /// Starts the document's tour at its first step, with the presets it opens (name, JSON text). A tour that
     /// cannot play leaves the document as it is and says why.
     pub fn start_tour(&mut self, presets: &[(String, String)]) {
+        self.tour_requested = false;
         if self.doc.tour.is_none() {
             return;
         }
@@ -147,9 +154,8 @@ impl Driver {
                 self.enter_step(0, true);
             }
             Err(e) => {
-                // Say it once: the document stays, and its tour is not offered again until it is reopened.
+                // The document stays as it is, tour included; Play tour asks again.
                 self.error = Some(format!("The tour cannot play: {e}. The design is unchanged."));
-                self.doc.tour = None;
             }
         }
     }
