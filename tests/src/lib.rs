@@ -74,7 +74,10 @@ impl Harness {
         Harness::start_with(Vec::new(), flags).await
     }
 
-    async fn start_with(headers: Vec<(String, String)>, flags: &[&str]) -> Result<Harness> {
+    /// With both extra response `headers` and Chromium `flags` (a sandboxed embed under reduced motion needs the
+    /// CORS header and `--force-prefers-reduced-motion`, which reaches out-of-process frames where CDP's media
+    /// emulation does not).
+    pub async fn start_with(headers: Vec<(String, String)>, flags: &[&str]) -> Result<Harness> {
         let dist = xtask::dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(E2eError(format!(

@@ -17,8 +17,8 @@ use web_sys::KeyboardEvent;
 use crate::action::{Action, Dialog};
 use crate::components::{
     emit_action, Banner, Canvas, CapPanel, ChallengeGallery, ChallengePanel, EmbedBar, EventLog, Header, Inspector,
-    Metrics, OtherTabBanner, Palette, Presets, Recorder, ResultCard, Review, RingView, ShardMap, ShareDialog, Shortcuts,
-    TourPanel, Tours,
+    Metrics, OtherTabBanner, Palette, Presets, Recorder, ResultCard, Review, RingView, ShardMap, ShareDialog,
+    Shortcuts, TourPanel, Tours,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;

@@ -157,7 +157,10 @@ pub fn Recorder(props: &RecorderProps) -> Html {
     let on_add = {
         let (title, text, highlight) = (title.clone(), text.clone(), highlight.clone());
         props.on_action.reform(move |_: MouseEvent| {
-            let body = text.cast::<HtmlTextAreaElement>().map(|e| e.value()).unwrap_or_default();
+            let body = text
+                .cast::<HtmlTextAreaElement>()
+                .map(|e| e.value())
+                .unwrap_or_default();
             let metric = highlight
                 .cast::<HtmlSelectElement>()
                 .and_then(|s| usize::try_from(s.selected_index() - 1).ok())
@@ -176,7 +179,9 @@ pub fn Recorder(props: &RecorderProps) -> Html {
     };
     let on_save = {
         let tour_title = tour_title.clone();
-        props.on_action.reform(move |_: MouseEvent| Action::FinishRecording(input_value(&tour_title)))
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::FinishRecording(input_value(&tour_title)))
     };
     let on_cancel = super::click_action(&props.on_action, || Action::CancelRecording);
     let v = &props.view;

@@ -26,6 +26,9 @@ use super::document::Step;
 use super::Driver;
 use crate::render::layout::Layout;
 
+/// Scenario units of surroundings the camera keeps around a step's focus (both sides together).
+const FOCUS_MARGIN: f64 = 800.0;
+
 /// A tour being played.
 pub(super) struct Playing {
     /// The document that carries the tour: what leaving the tour and sharing it give back.
@@ -303,8 +306,12 @@ impl Driver {
         }
         let (_, _, fw, fh) = self.camera;
         let (x, y, w, h) = Layout::new(points).view;
-        // Never closer than 60% of the whole design's width: the focus stays in its surroundings.
-        let w2 = w.max(fw * 0.6).max(EMPTY_CAMERA.2 * 0.5);
+        // The focus with a wide margin, never closer than half the whole design: it stays in its surroundings,
+        // and a small design stays whole (the highlight shows the focus).
+        let w2 = (w + FOCUS_MARGIN).max(fw * 0.5).max(EMPTY_CAMERA.2 * 0.5);
+        if w2 >= fw {
+            return;
+        }
         let h2 = w2 * fh / fw.max(1.0);
         let (cx, cy) = (x + w / 2.0, y + h / 2.0);
         self.camera = (cx - w2 / 2.0, cy - h2 / 2.0, w2, h2);
