@@ -11,6 +11,7 @@ mod review;
 mod ring;
 mod run;
 mod shard;
+mod tour;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -48,6 +49,8 @@ enum Command {
     Link(link::LinkArgs),
     /// List the challenges, or score a design against one.
     Challenge(challenge::ChallengeArgs),
+    /// Play a guided tour step by step: narration, focus and the metrics at each step (or --list the bundled ones).
+    Tour(tour::TourArgs),
 }
 
 /// Checks `1 <= value <= max` for a count flag.
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
         Command::Shard(a) => shard::run(a),
         Command::Link(a) => link::run(a),
         Command::Challenge(a) => challenge::run(a),
+        Command::Tour(a) => tour::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

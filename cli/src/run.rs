@@ -66,7 +66,7 @@ pub(crate) fn read_source(src: &str) -> Result<String, String> {
     Ok(text)
 }
 
-fn describe(src: &str, e: &ScenarioError) -> String {
+pub(crate) fn describe(src: &str, e: &ScenarioError) -> String {
     match e {
         ScenarioError::Invalid(errors) if errors.len() > 1 => {
             let mut s = format!("{src}: {} problems:", errors.len());
@@ -478,8 +478,17 @@ fn group_line(name: &str, g: &GroupFigures) -> String {
 
 pub fn validate(a: &ValidateArgs) -> Result<(), String> {
     let s = load(&a.scenario)?;
+    // A tour is checked as it would play: every step's actions carried out and every step's design built.
+    let steps = switchyard_core::tour::scenes(&s, &switchyard_core::tour::bundled_preset)
+        .map_err(|e| format!("{}: {e}", a.scenario))?
+        .len();
+    let tour = if steps > 0 {
+        format!(", a tour of {steps} steps")
+    } else {
+        String::new()
+    };
     println!(
-        "{}: ok ({} nodes, {} edges, {} fault entries)",
+        "{}: ok ({} nodes, {} edges, {} fault entries{tour})",
         a.scenario,
         s.nodes.len(),
         s.edges.len(),

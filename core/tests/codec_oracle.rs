@@ -39,11 +39,17 @@ fn is_version_error(e: &ScenarioError) -> bool {
     )
 }
 
-/// Every whole scenario the repository ships: presets, golden scenarios, documentation examples.
+/// Every whole scenario the repository ships: presets, guided tours (whose hand-written `TourAction` codec is
+/// checked against its serde derive here), golden scenarios, documentation examples.
 fn documents() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = switchyard_core::presets::ALL
         .iter()
         .map(|(id, json)| (format!("preset {id}"), json.to_string()))
+        .chain(
+            switchyard_core::tour::BUNDLED
+                .iter()
+                .map(|(id, json)| (format!("tour {id}"), json.to_string())),
+        )
         .collect();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     for dir in ["tests/scenarios", "docs/examples"] {
@@ -255,7 +261,7 @@ fn schema_errors_carry_the_path_and_serdes_wording() {
 /// Values of every JSON type, chosen to hit the edges of the format: integer ranges, floats for integers,
 /// variant names (right and wrong), empty containers.
 fn replacement(i: usize) -> Value {
-    match i % 22 {
+    match i % 26 {
         0 => Value::Null,
         1 => json!(true),
         2 => json!(0),
@@ -277,6 +283,11 @@ fn replacement(i: usize) -> Value {
         18 => json!(12),
         19 => json!("sequential"),
         20 => json!({"kind": "cache", "capacity": 5}),
+        // Tour actions and their names: a tagged object, a tag without its members, a metric, a nested list.
+        21 => json!({"do": "crash", "node": "a"}),
+        22 => json!("play_to"),
+        23 => json!("p99"),
+        24 => json!([["a"], ["b", "c"]]),
         _ => json!(["a", "b"]),
     }
 }
@@ -351,7 +362,8 @@ fn mutate(doc: &mut Value, pick: usize, op: usize, value: usize) -> bool {
         2 => {
             if let Value::Object(m) = target {
                 let names = [
-                    "workers", "capacity", "ms", "rate_rps", "count", "at_ms", "ttl_ms", "label", "kind",
+                    "workers", "capacity", "ms", "rate_rps", "count", "at_ms", "ttl_ms", "label", "kind", "do",
+                    "preset", "metric", "nodes", "value",
                 ];
                 m.insert(names[value % names.len()].into(), replacement(value / names.len()));
             }
@@ -421,6 +433,26 @@ proptest! {
         let mut v: Value = serde_json::from_str(text).unwrap();
         for (pick, op, value) in muts {
             if !mutate(&mut v, pick, op, value) {
+                return Ok(());
+            }
+        }
+        check_agreement(&v.to_string())?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    /// The same, with every mutation inside a shipped tour's `tour` member: the steps, the actions tagged by
+    /// `do` (the hand-written `TourAction` codec) and the metric names.
+    #[test]
+    fn mutated_tours_are_accepted_and_refused_alike(
+        doc in 0usize..switchyard_core::tour::BUNDLED.len(),
+        muts in prop::collection::vec((any::<usize>(), any::<usize>(), any::<usize>()), 1..4),
+    ) {
+        let mut v: Value = serde_json::from_str(switchyard_core::tour::BUNDLED[doc].1).unwrap();
+        for (pick, op, value) in muts {
+            if !mutate(&mut v["tour"], pick, op, value) {
                 return Ok(());
             }
         }

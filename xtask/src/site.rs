@@ -152,4 +152,30 @@ mod tests {
         let wasm = section(&manifest, &format!("profile.{WASM_PROFILE}"));
         assert_eq!(wasm, ["inherits = \"release\"", "opt-level = \"z\""]);
     }
+
+    /// `cargo xtask dist` (Trunk) copies the folders the app fetches from beside the page: the presets, and the
+    /// tours core embeds (`switchyard_core::tour::BUNDLED`), each as `tours/{id}.json`.
+    #[test]
+    fn the_site_carries_the_presets_and_the_tours() {
+        let root = xtask::workspace_root();
+        let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+        for dir in ["presets", "tours"] {
+            assert!(
+                index.contains(&format!("<link data-trunk rel=\"copy-dir\" href=\"{dir}\" />")),
+                "index.html must copy {dir}/ into the site"
+            );
+        }
+        let core = std::fs::read_to_string(root.join("core/src/tour/mod.rs")).unwrap();
+        let mut ids = 0;
+        for entry in std::fs::read_dir(root.join("tours")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let id = name.strip_suffix(".json").expect("only tours in tours/");
+            assert!(
+                core.contains(&format!("(\"{id}\", include_str!(\"../../../tours/{name}\"))")),
+                "tours/{name} is not in tour::BUNDLED"
+            );
+            ids += 1;
+        }
+        assert!(ids >= 3, "{ids}");
+    }
 }

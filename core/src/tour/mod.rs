@@ -10,6 +10,7 @@
 //! document reaches the same bytes (tested over every shipped tour).
 
 pub mod markup;
+pub mod readout;
 
 use crate::limits::MAX_TIME_MS;
 use crate::scenario::v1::{Fault, Tour, TourAction, TourMetric, TourStep};
@@ -20,6 +21,29 @@ use crate::Sim;
 use std::fmt;
 
 pub use crate::scenario::v1::tour::{MAX_ACTIONS, MAX_STEPS, MAX_TEXT};
+pub use readout::{NodeReadout, Readout, Recent};
+
+/// The tours shipped with Switchyard, `(id, JSON text)`, embedded from `tours/*.json` so the CLI and the tests
+/// read the very files the site serves (`cargo xtask dist` copies `tours/` beside `presets/`; the web app
+/// fetches `tours/{id}.json`). Each is a version 1 scenario carrying a `tour`.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("journey", include_str!("../../../tours/journey.json")),
+    ("failures", include_str!("../../../tours/failures.json")),
+    ("cap", include_str!("../../../tours/cap.json")),
+];
+
+/// Each bundled tour's id and title (its `tour.title`), in the order of [`BUNDLED`]: what a driver lists before
+/// it has fetched any of them. A test keeps it in line with the files.
+pub const TITLES: &[(&str, &str)] = &[
+    ("journey", "From one server to queues and workers"),
+    ("failures", "Five failures, and what absorbs them"),
+    ("cap", "CAP under a partition: refuse or answer stale"),
+];
+
+/// The JSON text of the bundled tour `id`.
+pub fn bundled(id: &str) -> Option<&'static str> {
+    BUNDLED.iter().find(|(n, _)| *n == id).map(|(_, text)| *text)
+}
 
 /// The shipped tours, `tours/{id}.json`: (id, title). The web app lists these and fetches the files.
 pub const NAMES: &[(&str, &str)] = &[
