@@ -242,7 +242,7 @@ async fn a_story_embed_on_another_origin_steps_forward_and_back() -> Result<()> 
 async fn the_shipped_tours_open_from_the_side_panel() -> Result<()> {
     let h = Harness::start().await?;
     h.open("/").await?;
-    for &(id, _) in switchyard_core::tour::NAMES {
+    for &(id, _) in switchyard_core::tour::TITLES {
         h.click(&format!("[data-tour={id}]")).await?;
         at_step(&h, 0).await?;
         let steps = h

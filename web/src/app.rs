@@ -473,7 +473,7 @@ pub fn App() -> Html {
                 }
                 <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
-                <Tours tours={switchyard_core::tour::NAMES} on_open={on_open_tour}
+                <Tours tours={switchyard_core::tour::TITLES} on_open={on_open_tour}
                        can_play={v.has_tour && v.tour.is_none() && v.record.is_none()} on_action={on_action.clone()} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}

@@ -45,13 +45,6 @@ pub fn bundled(id: &str) -> Option<&'static str> {
     BUNDLED.iter().find(|(n, _)| *n == id).map(|(_, text)| *text)
 }
 
-/// The shipped tours, `tours/{id}.json`: (id, title). The web app lists these and fetches the files.
-pub const NAMES: &[(&str, &str)] = &[
-    ("journey", "From one server to queues and workers"),
-    ("failures", "Five ways a system fails"),
-    ("cap", "CAP under a network partition"),
-];
-
 /// Autoplay's pause on a step whose `wait_ms` is absent.
 pub const DEFAULT_WAIT_MS: f64 = 6_000.0;
 
