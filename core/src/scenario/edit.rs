@@ -125,6 +125,7 @@ pub fn blank() -> Scenario {
         realtime: None,
         clusters: Vec::new(),
         challenge: None,
+        sizing: None,
     }
 }
 

@@ -13,6 +13,7 @@ use std::fmt;
 pub mod codec;
 pub mod values;
 
+pub use crate::capacity::sizing::Sizing;
 pub use crate::node::balancer::{BalancerSpec, HealthCheck, Outlier, Strategy};
 pub use crate::node::cache::{CacheSpec, EvictionPolicy, ReadPolicy, WritePolicy};
 pub use crate::node::calls::{
@@ -67,6 +68,8 @@ json_spec! {
         /// The bundled challenge (its id) this design is an attempt at: the app opens it in that challenge, and
         /// a share link of it replays the attempt.
         pub challenge: Option<String> = opt,
+        /// The back-of-envelope inputs the design was sized from (`capacity::plan` turns them into rates).
+        pub sizing: Option<Sizing> = opt,
     }
 }
 
@@ -150,6 +153,7 @@ impl Default for Scenario {
             realtime: None,
             clusters: Vec::new(),
             challenge: None,
+            sizing: None,
         }
     }
 }
