@@ -81,7 +81,7 @@ pub struct TierSuggestion {
     /// The nodes of the tier: nodes of one kind fed by the same callers (web servers behind one balancer,
     /// shards behind one router), in document order.
     pub nodes: Vec<String>,
-    /// The first node's label, else its id.
+    /// The first node's label (else its id), without a trailing number when the tier has several nodes.
     pub name: String,
     pub kind: NodeKind,
     /// Requests per second that reach the tier at the peak (see [`suggest`] for what is assumed).
@@ -209,7 +209,9 @@ fn class_shares(w: &Workload) -> Rates {
 ///   behind a cache are sized for everything the cache passes through;
 /// - DNS is left out (clients cache answers for `dns_ttl_ms`, so its load is not the request rate);
 /// - an instance serves `workers / mean service time` requests per second (the service time's mean, without a
-///   database's index and engine costs, which depend on the operation).
+///   database's index and engine costs, which depend on the operation). A worker is also held while its node
+///   waits on its dependencies, so a service in front of slow calls serves fewer than that: for such a tier the
+///   suggestion is a lower bound, and the run shows the real utilisation.
 ///
 /// A tier is the station nodes (service, database, directory, worker pool) of one kind with the same callers.
 pub fn suggest(plan: &Plan, s: &Scenario) -> Vec<TierSuggestion> {
@@ -362,9 +364,17 @@ pub fn suggest(plan: &Plan, s: &Scenario) -> Vec<TierSuggestion> {
                 Some(n.clamp(1.0, f64::from(u32::MAX)) as u32)
             };
             let first = &s.nodes[members[0]];
+            let label = first.label.as_deref().unwrap_or(&first.id);
+            // A tier of numbered twins ("Web 1", "Web 2") is named without the number.
+            let stem = label.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end();
+            let name = if members.len() > 1 && !stem.is_empty() {
+                stem
+            } else {
+                label
+            };
             TierSuggestion {
                 nodes: members.iter().map(|&i| s.nodes[i].id.clone()).collect(),
-                name: first.label.clone().unwrap_or_else(|| first.id.clone()),
+                name: name.to_owned(),
                 kind,
                 load_rps,
                 classes,
@@ -382,6 +392,108 @@ fn station(spec: &NodeSpec) -> Option<&StationSpec> {
         NodeSpec::Service(st) | NodeSpec::Database(st) | NodeSpec::Directory(st) | NodeSpec::WorkerPool(st) => Some(st),
         _ => None,
     }
+}
+
+/// The sizing chain in one sentence, every figure from `plan` (what a template's description quotes, and what
+/// the CLI prints): users and requests, average and peak rates, reads and writes, storage and bandwidth.
+pub fn summary(s: &Sizing, p: &Plan) -> String {
+    format!(
+        "{} daily users × {} requests = {} req/s on average, {} req/s at peak (×{}); {}:1 reads to writes = {} \
+         reads/s and {} writes/s at peak; {} objects: {} written a day, {} over {} days; {}/s out and {}/s in at \
+         peak.",
+        grouped(s.daily_active_users),
+        s.requests_per_user,
+        rate(p.avg_rps),
+        rate(p.peak_rps),
+        s.peak_factor,
+        s.reads_per_write,
+        rate(p.peak_read_rps),
+        rate(p.peak_write_rps),
+        bytes(s.object_bytes),
+        bytes(p.storage_per_day_bytes),
+        bytes(p.storage_bytes),
+        p.retention_days,
+        bytes(p.bandwidth_out_bps),
+        bytes(p.bandwidth_in_bps),
+    )
+}
+
+/// The tiers' suggestions in one sentence: for each, the instances the peak needs at 70% busy and what the
+/// design has (`At 70% busy the peak needs: API: 2 (has 3); Database: 1 (has 1).`).
+pub fn tiers_summary(tiers: &[TierSuggestion]) -> String {
+    let parts: Vec<String> = tiers
+        .iter()
+        .map(|t| {
+            let needed = t.needed.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            format!("{}: {} (has {})", t.name, needed, t.instances)
+        })
+        .collect();
+    format!("At 70% busy the peak needs: {}.", parts.join("; "))
+}
+
+/// One line per tier with its arithmetic: load, what an instance serves, instances needed and had.
+pub fn tiers_detail(tiers: &[TierSuggestion]) -> Vec<String> {
+    tiers
+        .iter()
+        .map(|t| {
+            let needed = t
+                .needed
+                .map_or_else(|| "? (infinite mean service time)".to_owned(), |n| n.to_string());
+            format!(
+                "{} ({}): {} req/s of {} / (70% × {} req/s an instance) needs {}; has {}",
+                t.name,
+                t.kind.name(),
+                rate(t.load_rps),
+                t.classes.name(),
+                rate(t.instance_rps),
+                needed,
+                t.instances
+            )
+        })
+        .collect()
+}
+
+/// A count rounded to a whole number, with thousands separators (`1,234,567`).
+pub fn grouped(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A rate: whole and grouped from 10 up, one decimal below (`2.5`).
+pub fn rate(v: f64) -> String {
+    if v.abs() >= 10.0 || !v.is_finite() {
+        grouped(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A byte count in decimal units (B, KB, MB, GB, TB, PB), one decimal above bytes (`1.7 GB`).
+pub fn bytes(v: f64) -> String {
+    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    if !v.is_finite() || v.abs() < 1_000.0 {
+        return format!("{} B", grouped(v));
+    }
+    let mut x = v / 1_000.0;
+    let mut unit = 0;
+    while x.abs() >= 1_000.0 && unit + 1 < UNITS.len() {
+        x /= 1_000.0;
+        unit += 1;
+    }
+    format!("{x:.1} {}", UNITS[unit])
 }
 
 /// Why [`apply`] could not fill a scenario.
@@ -562,6 +674,31 @@ mod tests {
         });
         assert_eq!((p.peak_read_rps, p.peak_write_rps), (0.0, 300.0));
         assert!(close(p.storage_bytes, 8.64e6 * 500.0 * 30.0), "{}", p.storage_bytes);
+    }
+
+    #[test]
+    fn the_summary_quotes_the_plan() {
+        let s = sizing();
+        assert_eq!(
+            summary(&s, &plan(&s)),
+            "1,000,000 daily users × 8.64 requests = 100 req/s on average, 300 req/s at peak (×3); 4:1 reads to \
+             writes = 240 reads/s and 60 writes/s at peak; 500 B objects: 864.0 MB written a day, 315.4 GB over 365 \
+             days; 120.0 KB/s out and 30.0 KB/s in at peak."
+        );
+        let figures = [
+            (grouped(0.4), "0"),
+            (grouped(999.5), "1,000"),
+            (grouped(1_234_567.0), "1,234,567"),
+            (grouped(-1_234.0), "-1,234"),
+            (rate(2.46), "2.5"),
+            (rate(12.5), "12"),
+            (bytes(999.0), "999 B"),
+            (bytes(1_500.0), "1.5 KB"),
+            (bytes(2e18), "2000.0 PB"),
+        ];
+        for (got, want) in figures {
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -326,7 +326,7 @@ fn truncate(s: &str) -> String {
 fn check_run(s: &v1::Scenario, errs: &mut Errors) {
     let loc = Location::Scenario;
     errs.text(&loc, "name", &s.name, MAX_TEXT_LEN);
-    errs.text(&loc, "description", &s.description, 4 * MAX_TEXT_LEN);
+    errs.text(&loc, "description", &s.description, MAX_DESCRIPTION_LEN);
     errs.text(&loc, "challenge", s.challenge.as_deref().unwrap_or(""), MAX_ID_LEN);
     errs.ms(&loc, "duration_ms", s.duration_ms, false);
     match s.requests {
