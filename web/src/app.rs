@@ -16,8 +16,9 @@ use web_sys::KeyboardEvent;
 
 use crate::action::{Action, Dialog};
 use crate::components::{
-    emit_action, Banner, Canvas, CapPanel, ChallengeGallery, ChallengePanel, EmbedBar, EventLog, Header, Inspector,
-    Metrics, OtherTabBanner, Palette, Presets, ResultCard, Review, RingView, ShardMap, ShareDialog, Shortcuts,
+    emit_action, Banner, Canvas, CapPanel, CapacityDialog, ChallengeGallery, ChallengePanel, EmbedBar, EventLog,
+    Header, Inspector, Metrics, OtherTabBanner, Palette, Presets, ResultCard, Review, RingView, ShardMap, ShareDialog,
+    Shortcuts,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -118,6 +119,7 @@ impl Reducible for Shell {
                     Ok(())
                 }),
                 Action::CheckConsistency => d.check_consistency(),
+                Action::ApplySizing(s) => d.apply_sizing(&s),
                 Action::PartitionSelected => d.partition_selected(),
                 Action::Zoom(f, at) => d.zoom(f, at),
                 Action::Pan(dx, dy) => d.pan(dx, dy),
@@ -419,7 +421,7 @@ pub fn App() -> Html {
                     <ChallengePanel view={c} finished={v.finished} on_action={on_action.clone()} on_gallery={on_gallery.clone()}
                                     findings={v.findings.len()} />
                 }
-                <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
+                <Presets on_challenges={on_gallery.clone()} on_capacity={let d = dialog.clone(); Callback::from(move |()| d.set(Some(Dialog::Capacity)))} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
@@ -467,6 +469,10 @@ pub fn App() -> Html {
                                         Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}
                              on_error={let (b, d) = (banner.clone(), dialog.clone());
                                        Callback::from(move |m| { b.set(Some(m)); d.set(None); })} />
+            }
+            if *dialog == Some(Dialog::Capacity) {
+                <CapacityDialog doc={v.doc.clone()} on_action={on_action.clone()}
+                                on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if *dialog == Some(Dialog::Challenges) {
                 <ChallengeGallery progress={(*progress).clone()} on_action={on_action.clone()}
