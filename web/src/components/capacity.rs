@@ -43,10 +43,7 @@ fn values(s: &Sizing) -> [String; 6] {
 fn sizing(v: &[String; 6]) -> Result<Sizing, String> {
     let mut n = [0.0; 6];
     for (i, text) in v.iter().enumerate() {
-        n[i] = text
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| format!("{}: not a number", FIELDS[i].1))?;
+        n[i] = crate::num::parse_f64(text).ok_or_else(|| format!("{}: not a number", FIELDS[i].1))?;
     }
     let s = Sizing {
         daily_active_users: n[0],
