@@ -11,6 +11,7 @@ mod review;
 mod ring;
 mod run;
 mod shard;
+mod size;
 mod tour;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,8 @@ enum Command {
     Realtime(realtime::RealtimeArgs),
     /// Partition keys over shards with a sharding scheme; report skew and the keys moved by adding shards.
     Shard(shard::ShardArgs),
+    /// Back-of-envelope sizing: daily users to request rates, storage, bandwidth and instances per tier.
+    Size(size::SizeArgs),
     /// Encode a scenario as a share-link fragment, or decode one back to JSON.
     Link(link::LinkArgs),
     /// List the challenges, or score a design against one.
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
         Command::Cache(a) => cache::run(a),
         Command::Realtime(a) => realtime::run(a),
         Command::Shard(a) => shard::run(a),
+        Command::Size(a) => size::run(a),
         Command::Link(a) => link::run(a),
         Command::Challenge(a) => challenge::run(a),
         Command::Tour(a) => tour::run(a),

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cache;
+pub mod capacity;
 pub mod challenge;
 pub mod dbengine;
 pub mod dist;

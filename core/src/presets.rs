@@ -127,6 +127,32 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     ("94-db-hot-row", include_str!("../../presets/94-db-hot-row.json")),
     ("95-firehose", include_str!("../../presets/95-firehose.json")),
+    (
+        "100-url-shortener",
+        include_str!("../../presets/100-url-shortener.json"),
+    ),
+    ("101-news-feed", include_str!("../../presets/101-news-feed.json")),
+    (
+        "102-chat-websockets",
+        include_str!("../../presets/102-chat-websockets.json"),
+    ),
+    (
+        "103-video-streaming-cdn",
+        include_str!("../../presets/103-video-streaming-cdn.json"),
+    ),
+    (
+        "104-ride-hailing-geo-shards",
+        include_str!("../../presets/104-ride-hailing-geo-shards.json"),
+    ),
+    (
+        "105-checkout-queue-payments",
+        include_str!("../../presets/105-checkout-queue-payments.json"),
+    ),
+    (
+        "106-rate-limited-api",
+        include_str!("../../presets/106-rate-limited-api.json"),
+    ),
+    ("107-web-crawler", include_str!("../../presets/107-web-crawler.json")),
     ("mm1", include_str!("../../presets/mm1.json")),
     ("mmc", include_str!("../../presets/mmc.json")),
 ];
@@ -206,6 +232,20 @@ pub const NAMES: &[(&str, &str)] = &[
     ("93-db-session-cache", "93. A session cache in a key-value store"),
     ("94-db-hot-row", "94. A hot row: lock contention"),
     ("95-firehose", "Firehose: 30,000 requests per second"),
+    ("100-url-shortener", "100. Template: a URL shortener"),
+    ("101-news-feed", "101. Template: a news feed (fan-out on write)"),
+    ("102-chat-websockets", "102. Template: chat over WebSockets"),
+    ("103-video-streaming-cdn", "103. Template: video streaming with a CDN"),
+    (
+        "104-ride-hailing-geo-shards",
+        "104. Template: ride hailing with geo-sharding",
+    ),
+    (
+        "105-checkout-queue-payments",
+        "105. Template: e-commerce checkout with a payment queue",
+    ),
+    ("106-rate-limited-api", "106. Template: a rate-limited public API"),
+    ("107-web-crawler", "107. Template: a web crawler"),
     ("mm1", "M/M/1"),
     ("mmc", "M/M/c"),
 ];

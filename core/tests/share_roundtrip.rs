@@ -837,6 +837,15 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             // A design that is an attempt at a challenge carries its id (any short text: the link keeps it).
             challenge: (seed % 3 == 0).then(|| format!("challenge-{}", seed % 7)),
             tour,
+            // Some designs carry the back-of-envelope inputs they were sized from, fractions included.
+            sizing: (seed % 4 == 1).then(|| switchyard_core::capacity::Sizing {
+                daily_active_users: (seed % 1_000 + 1) as f64 * 1_000.0,
+                requests_per_user: (seed % 97) as f64 / 4.0 + 0.5,
+                reads_per_write: (seed % 13) as f64,
+                object_bytes: (seed % 5_000) as f64,
+                peak_factor: 1.0 + (seed % 10) as f64 / 3.0,
+                retention_days: (seed % 2 == 0).then_some(30.0),
+            }),
         }
     })
 }

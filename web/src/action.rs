@@ -22,6 +22,8 @@ pub enum Dialog {
     Share,
     /// The challenges gallery.
     Challenges,
+    /// The capacity calculator: sizing inputs, the plan, tier suggestions, "Fill clients".
+    Capacity,
 }
 
 /// Everything the user can do, each mapped onto the driver (and through it onto a document edit or an engine
@@ -77,6 +79,8 @@ pub enum Action {
     RemoveFault(usize),
     /// Run the linearizability checker over the histories so far.
     CheckConsistency,
+    /// Fill the clients from these back-of-envelope inputs (`capacity::apply`), one undoable edit.
+    ApplySizing(switchyard_core::capacity::Sizing),
     /// Cut the selected nodes off from the rest of the network, now.
     PartitionSelected,
     Zoom(f64, Option<(f64, f64)>),

@@ -16,9 +16,9 @@ use web_sys::KeyboardEvent;
 
 use crate::action::{Action, Dialog};
 use crate::components::{
-    emit_action, Banner, Canvas, CapPanel, ChallengeGallery, ChallengePanel, EmbedBar, EventLog, Header, Inspector,
-    Metrics, OtherTabBanner, Palette, Presets, Recorder, ResultCard, Review, RingView, ShardMap, ShareDialog,
-    Shortcuts, TourPanel, Tours,
+    emit_action, Banner, Canvas, CapPanel, CapacityDialog, ChallengeGallery, ChallengePanel, EmbedBar, EventLog,
+    Header, Inspector, Metrics, OtherTabBanner, Palette, Presets, Recorder, ResultCard, Review, RingView, ShardMap,
+    ShareDialog, Shortcuts, TourPanel, Tours,
 };
 use crate::driver::{Driver, Selection, Snapshot};
 use crate::embed::Embed;
@@ -119,6 +119,7 @@ impl Reducible for Shell {
                     Ok(())
                 }),
                 Action::CheckConsistency => d.check_consistency(),
+                Action::ApplySizing(s) => d.apply_sizing(&s),
                 Action::PartitionSelected => d.partition_selected(),
                 Action::Zoom(f, at) => d.zoom(f, at),
                 Action::Pan(dx, dy) => d.pan(dx, dy),
@@ -471,7 +472,7 @@ pub fn App() -> Html {
                 if let Some(r) = v.record.clone() {
                     <Recorder view={r} on_action={on_action.clone()} />
                 }
-                <Presets on_challenges={on_gallery.clone()} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
+                <Presets on_challenges={on_gallery.clone()} on_capacity={let d = dialog.clone(); Callback::from(move |()| d.set(Some(Dialog::Capacity)))} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
                 <Tours tours={switchyard_core::tour::TITLES} on_open={on_open_tour}
                        can_play={v.has_tour && v.tour.is_none() && v.record.is_none()} on_action={on_action.clone()} />
@@ -523,6 +524,10 @@ pub fn App() -> Html {
                                         Callback::from(move |doc| { a.emit(Action::Open(Box::new(doc))); d.set(None); })}
                              on_error={let (b, d) = (banner.clone(), dialog.clone());
                                        Callback::from(move |m| { b.set(Some(m)); d.set(None); })} />
+            }
+            if *dialog == Some(Dialog::Capacity) {
+                <CapacityDialog doc={v.doc.clone()} on_action={on_action.clone()}
+                                on_close={let d = dialog.clone(); Callback::from(move |()| d.set(None))} />
             }
             if *dialog == Some(Dialog::Challenges) {
                 <ChallengeGallery progress={(*progress).clone()} on_action={on_action.clone()}

@@ -2603,6 +2603,7 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
         on_select,
         on_blank: Callback::noop(),
         on_challenges: Callback::noop(),
+        on_capacity: Callback::noop(),
     })
     .await;
     let options = m.all("select[data-testid=preset-select] option:not([value=''])");
@@ -2640,6 +2641,7 @@ async fn presets_gallery_lists_every_preset_and_picks_the_one_chosen() {
         on_select: Callback::noop(),
         on_blank: Callback::noop(),
         on_challenges: Callback::noop(),
+        on_capacity: Callback::noop(),
     })
     .await;
     assert_eq!(

@@ -126,6 +126,7 @@ pub fn blank() -> Scenario {
         clusters: Vec::new(),
         challenge: None,
         tour: None,
+        sizing: None,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::workload::Class;
 use std::collections::BTreeMap;
 
 pub(crate) use check::dist_from_v1;
-pub use problem::{Location, Problem, ValidationError, MAX_ID_LEN, MAX_TEXT_LEN};
+pub use problem::{Location, Problem, ValidationError, MAX_DESCRIPTION_LEN, MAX_ID_LEN, MAX_TEXT_LEN};
 pub(crate) use validate::initial_shards;
 
 /// Index of a node in [`Topology::nodes`].

@@ -8,6 +8,9 @@ use std::fmt;
 pub const MAX_ID_LEN: usize = 64;
 /// The most characters a label, region or name may have.
 pub const MAX_TEXT_LEN: usize = 200;
+/// The most characters a scenario's description may have: room for a template's write-up (its sizing chain and
+/// what to try breaking), which outgrew the 800 of a one-paragraph note.
+pub const MAX_DESCRIPTION_LEN: usize = 2_000;
 
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::check::{validate_workload, Errors};
 use super::*;
+use crate::capacity::sizing::SizingError;
 use crate::limits::{
     loss_ok, MAX_CACHE_CAPACITY, MAX_COORD, MAX_REQUESTS, MAX_TIME_MS, MAX_TOTAL_CACHE_CAPACITY, MAX_TOTAL_USERS,
     MAX_USERS, MAX_ZOOM, MIN_PARTITION_GROUPS, MIN_ZOOM,
@@ -325,13 +326,29 @@ fn truncate(s: &str) -> String {
 fn check_run(s: &v1::Scenario, errs: &mut Errors) {
     let loc = Location::Scenario;
     errs.text(&loc, "name", &s.name, MAX_TEXT_LEN);
-    errs.text(&loc, "description", &s.description, 4 * MAX_TEXT_LEN);
+    errs.text(&loc, "description", &s.description, MAX_DESCRIPTION_LEN);
     errs.text(&loc, "challenge", s.challenge.as_deref().unwrap_or(""), MAX_ID_LEN);
     errs.ms(&loc, "duration_ms", s.duration_ms, false);
     match s.requests {
         Some(0) => errs.bad(&loc, "requests", "must be at least 1"),
         Some(n) if n > MAX_REQUESTS => errs.bad(&loc, "requests", format!("{n} is above the limit of {MAX_REQUESTS}")),
         _ => {}
+    }
+    if let Some(sizing) = &s.sizing {
+        match sizing.check() {
+            Ok(()) => {}
+            Err(SizingError::NotFinite { field }) => errs.bad(&loc, field, "must be a finite number"),
+            Err(SizingError::OutOfRange {
+                field, value, min, max, ..
+            }) => errs.range(&loc, field, value, (min, max), ""),
+            Err(SizingError::PeakTooHigh { peak_rps }) => errs.range(
+                &loc,
+                "sizing's peak rate",
+                peak_rps,
+                (0.0, crate::limits::MAX_RATE_RPS),
+                "requests/s",
+            ),
+        }
     }
     if let Some(m) = &s.metrics {
         if !(m.bucket_ms.is_finite() && m.bucket_ms >= 1.0) {

@@ -4,6 +4,7 @@
 mod banner;
 mod canvas;
 mod cap_panel;
+mod capacity;
 mod challenge;
 mod embed_bar;
 mod event_log;
@@ -23,6 +24,7 @@ mod tour;
 pub use banner::{Banner, BannerProps, OtherTabBanner, OtherTabBannerProps};
 pub use canvas::{Canvas, CanvasProps};
 pub use cap_panel::{CapPanel, CapPanelProps};
+pub use capacity::{CapacityDialog, CapacityDialogProps};
 pub use challenge::{
     value as challenge_value, ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard,
     ResultCardProps,

@@ -20,6 +20,9 @@ pub struct PresetsProps {
     /// Open the challenges gallery.
     #[prop_or_default]
     pub on_challenges: Callback<()>,
+    /// Open the capacity calculator.
+    #[prop_or_default]
+    pub on_capacity: Callback<()>,
 }
 
 #[component]
@@ -58,6 +61,8 @@ pub fn Presets(props: &PresetsProps) -> Html {
             </div>
             <button type="button" class="tool challenges-open" data-testid="challenges" onclick={super::click(&props.on_challenges)}
                     title="Practise: meet a challenge's goals with your own design">{ "Challenges: practise against goals" }</button>
+            <button type="button" class="tool" data-testid="capacity-open" onclick={super::click(&props.on_capacity)}
+                    title="Size the design from daily users, and fill its clients">{ "Capacity" }</button>
             if let Some(&(_, name)) = props.fetching.and_then(|i| presets::NAMES.get(i)) {
                 <p class="what-to-watch" data-testid="preset-fetching" aria-live="polite">{ format!("Opening {name}…") }</p>
             } else if let Some(text) = props.description.clone() {

@@ -178,6 +178,17 @@ impl Driver {
         }
     }
 
+    /// Fills the document's clients from a sizing (`capacity::apply`: their rates add up to the plan's peak, the
+    /// read mix follows the ratio) and keeps the sizing in the document: one undo step; bad inputs change
+    /// nothing and say why.
+    pub fn apply_sizing(&mut self, sizing: &switchyard_core::capacity::Sizing) {
+        self.edit(|doc, _| {
+            switchyard_core::capacity::apply(doc, sizing)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+    }
+
     pub fn set_label(&mut self, node: usize, label: String) {
         self.edit(|doc, _| {
             let n = doc.nodes.get_mut(node).ok_or("no such node")?;
@@ -216,6 +227,41 @@ mod tests {
     use super::super::{chain, CELL};
     use super::*;
     use switchyard_core::presets;
+
+    /// Filling the clients from a sizing is one undoable edit: the clients send the plan's peak, the sizing is
+    /// kept, and Undo brings the old rates back. A bad sizing changes nothing and says why.
+    #[test]
+    fn apply_sizing_fills_the_clients_as_one_undo_step() {
+        use switchyard_core::capacity::{self, Sizing};
+        let mut d = Driver::new(true);
+        let i = presets::ALL.iter().position(|p| p.0 == "100-url-shortener").unwrap();
+        d.load(i, presets::ALL[i].1);
+        let before = d.doc.clone();
+        let sizing = Sizing {
+            daily_active_users: 1_728_000.0,
+            ..before.sizing.clone().unwrap()
+        };
+        d.apply_sizing(&sizing);
+        assert_eq!(d.doc.sizing.as_ref(), Some(&sizing));
+        let rate = capacity::nominal_rps(&d.doc.workload.arrival);
+        assert!(
+            (rate - capacity::plan(&sizing).peak_rps).abs() < 1e-6 && (rate - 1_200.0).abs() < 1e-6,
+            "{rate}"
+        );
+        assert!(d.snapshot().can_undo);
+        d.undo();
+        assert_eq!(d.doc, before);
+        d.apply_sizing(&Sizing {
+            peak_factor: 0.0,
+            ..sizing
+        });
+        assert_eq!(d.doc, before, "a refused sizing changes nothing");
+        assert!(
+            d.error.as_deref().is_some_and(|e| e.contains("sizing.peak_factor")),
+            "{:?}",
+            d.error
+        );
+    }
 
     /// Moving a node while a run plays keeps the run where it is; changing the model restarts it, and the
     /// event log says so.

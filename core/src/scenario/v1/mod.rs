@@ -14,6 +14,7 @@ pub mod codec;
 pub mod tour;
 pub mod values;
 
+pub use crate::capacity::sizing::Sizing;
 pub use crate::node::balancer::{BalancerSpec, HealthCheck, Outlier, Strategy};
 pub use crate::node::cache::{CacheSpec, EvictionPolicy, ReadPolicy, WritePolicy};
 pub use crate::node::calls::{
@@ -71,6 +72,8 @@ json_spec! {
         pub challenge: Option<String> = opt,
         /// A guided tour: steps with narration and the actions that set each scene (see [`Tour`]).
         pub tour: Option<Tour> = opt,
+        /// The back-of-envelope inputs the design was sized from (`capacity::plan` turns them into rates).
+        pub sizing: Option<Sizing> = opt,
     }
 }
 
@@ -155,6 +158,7 @@ impl Default for Scenario {
             clusters: Vec::new(),
             challenge: None,
             tour: None,
+            sizing: None,
         }
     }
 }
