@@ -34,6 +34,7 @@ use switchyard_web::components::{
     ChallengeGallery, ChallengeGalleryProps, ChallengePanel, ChallengePanelProps, ResultCard, ResultCardProps, Review,
     ReviewProps,
 };
+use switchyard_web::components::{TourPanel, TourPanelProps};
 use switchyard_web::driver::{Driver, Selection, Snapshot};
 use switchyard_web::render::layout::fit_label;
 use wasm_bindgen::JsCast;
@@ -181,6 +182,7 @@ fn canvas_props(v: &Snapshot, on_action: Callback<Action>) -> CanvasProps {
         can_redo: v.can_redo,
         on_action,
         on_help: Callback::noop(),
+        focus: v.tour.as_ref().map(|t| t.focus.clone()).unwrap_or_default(),
     }
 }
 
@@ -211,6 +213,7 @@ fn metrics_props(v: &Snapshot) -> MetricsProps {
         by_op: v.by_op.clone(),
         engines: v.engines.clone(),
         failed_by_reason: v.failed_by_reason.clone(),
+        highlight: v.tour.as_ref().and_then(|t| t.highlight),
     }
 }
 
@@ -2943,4 +2946,101 @@ async fn the_review_lists_cores_findings_and_dismisses_them() {
     d.dismiss_finding(key);
     let after = d.snapshot();
     assert_eq!((after.findings.len(), after.dismissed), (core.len() - 1, 1));
+}
+
+// ---- tours ------------------------------------------------------------------------------------------------
+
+/// The first shipped tour, started in a driver with the presets it opens (no animation), then at step `k`.
+fn touring(k: usize) -> Driver {
+    let doc = scenario::parse(switchyard_core::tour::BUNDLED[0].1).expect("the tour parses");
+    let mut d = Driver::new(true);
+    d.open(doc);
+    let wanted = d.tour_wanted().expect("the tour asks to start");
+    let texts: Vec<(String, String)> = wanted
+        .iter()
+        .map(|n| {
+            (
+                n.clone(),
+                switchyard_core::tour::bundled_preset(n).expect("a bundled preset"),
+            )
+        })
+        .collect();
+    d.start_tour(&texts);
+    d.tour_go(k);
+    for _ in 0..100_000 {
+        if !d.snapshot().seeking {
+            break;
+        }
+        d.frame(16.0, &|| false);
+    }
+    d
+}
+
+/// The tour panel shows core's narration of the step as text (strong, emphasis and code as elements, nothing
+/// else), the step count, and its buttons emit the tour's actions, Back disabled on the first step; the
+/// canvas and the metrics highlight what the step points at.
+#[wasm_bindgen_test]
+async fn the_tour_panel_shows_cores_narration_and_steps() {
+    let scenes = switchyard_core::tour::scenes(
+        &scenario::parse(switchyard_core::tour::BUNDLED[0].1).unwrap(),
+        &switchyard_core::tour::bundled_preset,
+    )
+    .unwrap();
+    // A middle step (Back and Next both enabled) that points at nodes and a readout.
+    let k = (1..scenes.len() - 1)
+        .find(|&k| !scenes[k].focus.is_empty() && scenes[k].highlight.is_some() && scenes[k].text.contains("**"))
+        .expect("a middle step with focus, a highlight and strong text");
+    let d = touring(k);
+    let v = d.snapshot();
+    let tour = v.tour.clone().expect("a tour view");
+    let (on_action, log) = recorder::<Action>();
+    let m = mount::<TourPanel>(TourPanelProps {
+        view: tour.clone(),
+        on_action: on_action.clone(),
+        can_leave: true,
+    })
+    .await;
+    assert_eq!(
+        text(&one(&m.root, "[data-testid=tour-count]")),
+        format!("Step {} of {}", k + 1, scenes.len())
+    );
+    let want: String = switchyard_core::tour::markup::parse(&scenes[k].text)
+        .iter()
+        .map(|p| p.iter().map(|s| s.text.as_str()).collect::<String>())
+        .collect();
+    assert_eq!(text(&one(&m.root, "[data-testid=tour-text]")), want);
+    let tags: BTreeSet<String> = all(&m.root, "[data-testid=tour-text] *")
+        .iter()
+        .map(|e| e.tag_name())
+        .collect();
+    assert!(
+        tags.iter().all(|t| ["P", "STRONG", "EM", "CODE"].contains(&t.as_str())),
+        "{tags:?}"
+    );
+    assert!(tags.contains("STRONG"));
+    click(&one(&m.root, "[data-testid=tour-next]"));
+    click(&one(&m.root, "[data-testid=tour-back]"));
+    settle().await;
+    assert!(matches!(&log.borrow()[..], [Action::TourNext, Action::TourBack]));
+
+    let canvas = mount::<Canvas>(canvas_props(&v, Callback::noop())).await;
+    let focused: BTreeSet<String> = all(&canvas.root, "[data-node].focus")
+        .iter()
+        .map(|e| attr(e, "data-node"))
+        .collect();
+    let want: BTreeSet<String> = scenes[k].focus.iter().cloned().collect();
+    assert_eq!(focused, want, "the canvas highlights the step's nodes");
+    let metrics = mount::<Metrics>(metrics_props(&v)).await;
+    let lit = one(&metrics.root, ".readouts .highlight [data-testid]");
+    assert_eq!(attr(&lit, "data-testid"), tour.highlight.unwrap());
+
+    let first = touring(0).snapshot().tour.unwrap();
+    let m0 = mount::<TourPanel>(TourPanelProps {
+        view: first,
+        on_action,
+        can_leave: false,
+    })
+    .await;
+    assert!(one(&m0.root, "[data-testid=tour-back]").has_attribute("disabled"));
+    assert!(m0.find("[data-testid=tour-exit]").is_none(), "an embed has no Leave");
 }
