@@ -237,10 +237,11 @@ async fn a_story_embed_on_another_origin_steps_forward_and_back() -> Result<()> 
     Ok(())
 }
 
-/// The shipped tours open from the side panel and play every step to the end.
+/// The shipped tours open from the side panel and play every step to the end (under reduced motion, so each
+/// step is replayed at once: the animated path is the first test's, and core's tests step every shipped tour).
 #[tokio::test]
 async fn the_shipped_tours_open_from_the_side_panel() -> Result<()> {
-    let h = Harness::start().await?;
+    let h = Harness::start_with(Vec::new(), &["--force-prefers-reduced-motion"]).await?;
     h.open("/").await?;
     for &(id, _) in switchyard_core::tour::TITLES {
         h.click(&format!("[data-tour={id}]")).await?;

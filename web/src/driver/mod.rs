@@ -97,6 +97,8 @@ pub struct Driver {
     tour_requested: bool,
     /// Playback stops here (a tour step's time).
     stop_at: Option<SimTime>,
+    /// The speed of a tour step's animated stretch, when faster than the reader's.
+    stretch_speed: Option<f64>,
     /// Once the seek in progress arrives, play to this time (a tour step's animated stretch).
     play_after_seek: Option<SimTime>,
 }
@@ -153,6 +155,7 @@ impl Driver {
             recording: None,
             tour_requested: false,
             stop_at: None,
+            stretch_speed: None,
             play_after_seek: None,
         };
         if let Some(doc) = preset_doc(presets::FIRST.0, presets::FIRST.1, &mut d.error) {
@@ -239,6 +242,7 @@ impl Driver {
         self.fast_forward = false;
         self.seek = None;
         self.stop_at = None;
+        self.stretch_speed = None;
         self.play_after_seek = None;
         self.hops.clear();
         self.log.clear();

@@ -170,7 +170,8 @@ impl Driver {
         if !self.playing {
             return false;
         }
-        let dt_ns = (real_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed * 1e6) as u64;
+        let speed = self.stretch_speed.map_or(self.speed, |s| s.max(self.speed));
+        let dt_ns = (real_dt_ms.clamp(0.0, MAX_FRAME_MS) * speed * 1e6) as u64;
         let mut target = SimTime(sim.now().0.saturating_add(dt_ns));
         // A tour step's stretch ends exactly at the step's time.
         if let Some(stop) = self.stop_at {
@@ -182,8 +183,15 @@ impl Driver {
         if sim.is_finished() {
             self.playing = false;
         }
-        if self.stop_at.is_some_and(|stop| sim.now() >= stop) {
-            self.arrive();
+        if let Some(stop) = self.stop_at {
+            // A run that ends before the step's time has nothing left to do on the way: the clock goes there,
+            // as a replay's would.
+            if sim.is_finished() && sim.now() < stop {
+                sim.advance_to(stop);
+            }
+            if sim.now() >= stop {
+                self.arrive();
+            }
         }
         let Some(sim) = &mut self.sim else { return false };
         let before = self.hops.len();

@@ -29,6 +29,9 @@ use crate::render::layout::Layout;
 /// Scenario units of surroundings the camera keeps around a step's focus (both sides together).
 const FOCUS_MARGIN: f64 = 800.0;
 
+/// Real milliseconds a step's animated stretch lasts at most (unless the reader's speed is slower than that).
+const STRETCH_REAL_MS: f64 = 5_000.0;
+
 /// A tour being played.
 pub(super) struct Playing {
     /// The document that carries the tour: what leaving the tour and sharing it give back.
@@ -256,6 +259,9 @@ impl Driver {
             if now < at {
                 self.stop_at = Some(at);
                 self.playing = true;
+                // However long the stretch, it plays in about STRETCH_REAL_MS of real time (or slower, at the
+                // speed the reader chose).
+                self.stretch_speed = Some((at.0 - now.0) as f64 / 1e6 / STRETCH_REAL_MS);
             } else {
                 self.arrive();
             }
@@ -265,6 +271,7 @@ impl Driver {
     /// The run reached the step's time: stop there, or play on when the step says so.
     pub(super) fn arrive(&mut self) {
         self.stop_at = None;
+        self.stretch_speed = None;
         let go_on = self.tour.as_ref().is_some_and(|t| t.scenes[t.step].playing);
         self.playing = go_on && self.sim.as_ref().is_some_and(|s| !s.is_finished());
     }
@@ -608,6 +615,35 @@ mod tests {
                 "the crash shows"
             );
         }
+    }
+
+    /// A long stretch (a minute of virtual time at the default 0.2x) still plays in about five seconds of
+    /// frames, and lands exactly on the step's time.
+    #[test]
+    fn a_long_stretch_plays_in_bounded_real_time() {
+        let mut doc = with_tour();
+        let steps = &mut doc.tour.as_mut().unwrap().steps;
+        steps[0].actions[0] = TourAction::PlayTo { at_ms: 60_000.0 };
+        steps.truncate(1);
+        let frames = |doc: &Scenario| {
+            let mut d = Driver::new(false);
+            d.open(doc.clone());
+            d.start_tour(&[]);
+            let mut frames = 0;
+            while !d.tour_arrived() {
+                d.frame(16.0, &|| false);
+                frames += 1;
+                assert!(frames < 400, "the stretch took over {frames} frames");
+            }
+            assert_eq!(d.snapshot().now_ms, 60_000.0, "it lands on the step's time");
+            frames
+        };
+        // The preset's traffic ends before 60 s: the step still arrives, at its time.
+        assert!(doc.duration_ms.is_some_and(|ms| ms < 60_000.0));
+        frames(&doc);
+        doc.duration_ms = Some(120_000.0);
+        let n = frames(&doc);
+        assert!(n > 250, "the stretch animates ({n} frames)");
     }
 
     /// The panel's view: narration spans (markup as text), focus by index, the readout, the step counter;
