@@ -51,7 +51,8 @@ fn sizing(v: &[String; 6]) -> Result<Sizing, String> {
         reads_per_write: n[2],
         object_bytes: n[3],
         peak_factor: n[4],
-        retention_days: Some(n[5]),
+        // The default retention stays implicit, so filling the clients changes only what the reader changed.
+        retention_days: (n[5] != capacity::DEFAULT_RETENTION_DAYS).then_some(n[5]),
     };
     s.check().map_err(|e| e.to_string())?;
     Ok(s)
