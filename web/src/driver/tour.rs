@@ -646,6 +646,43 @@ mod tests {
         assert!(n > 250, "the stretch animates ({n} frames)");
     }
 
+    /// Every shipped tour in the app's driver: each step reached by Next (animated in frames) shows the state
+    /// Back shows after the next step, and the step's own replay's figures.
+    #[test]
+    fn every_shipped_tour_steps_forward_and_back_identically() {
+        for (id, json) in tour::BUNDLED {
+            let doc = scenario::parse(json).unwrap();
+            let mut d = Driver::new(false);
+            d.open(doc.clone());
+            let presets: Vec<(String, String)> = d
+                .tour_wanted()
+                .unwrap()
+                .iter()
+                .map(|n| (n.clone(), tour::bundled_preset(n).unwrap()))
+                .collect();
+            d.start_tour(&presets);
+            arrive(&mut d);
+            let scenes = tour::scenes(&doc, &tour::bundled_preset).unwrap();
+            let mut forward = vec![state(&d)];
+            for _ in 1..scenes.len() {
+                d.tour_next();
+                arrive(&mut d);
+                forward.push(state(&d));
+            }
+            for k in (0..scenes.len() - 1).rev() {
+                d.tour_back();
+                arrive(&mut d);
+                assert_eq!(state(&d), forward[k], "{id}: step {} after Back", k + 1);
+            }
+            for (k, scene) in scenes.iter().enumerate() {
+                let sim = tour::replay(scene).unwrap();
+                let r = sim.report();
+                let s = &forward[k].0;
+                assert_eq!((s.completed, s.failed), (r.completed, r.failed), "{id}: step {}", k + 1);
+            }
+        }
+    }
+
     /// The panel's view: narration spans (markup as text), focus by index, the readout, the step counter;
     /// Next animates (the run is not there at once) unless motion is reduced.
     #[test]
