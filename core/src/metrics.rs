@@ -853,6 +853,43 @@ pub struct TaskReport {
 }
 
 impl Report {
+    /// Hits over lookups across every cache; `None` when no cache was looked up.
+    pub fn cache_hit_ratio(&self) -> Option<f64> {
+        let (hits, misses) = self
+            .nodes
+            .iter()
+            .filter_map(|n| n.cache.as_ref())
+            .fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+        (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64)
+    }
+
+    /// Stale reads across caches and replicated databases.
+    pub fn stale_reads_total(&self) -> u64 {
+        let caches: u64 = self
+            .nodes
+            .iter()
+            .filter_map(|n| n.cache.as_ref())
+            .map(|c| c.stale_reads)
+            .sum();
+        caches + self.databases.iter().map(|d| d.all.stale_reads).sum::<u64>()
+    }
+
+    /// Acknowledged writes lost across write-back caches and replicated databases.
+    pub fn lost_writes_total(&self) -> u64 {
+        let caches: u64 = self
+            .nodes
+            .iter()
+            .filter_map(|n| n.cache.as_ref())
+            .map(|c| c.lost_writes)
+            .sum();
+        caches + self.databases.iter().map(|d| d.lost_writes).sum::<u64>()
+    }
+
+    /// Whether the run has caches or replicated databases (so stale reads and lost writes can happen).
+    pub fn has_consistency(&self) -> bool {
+        self.nodes.iter().any(|n| n.cache.is_some()) || !self.databases.is_empty()
+    }
+
     /// The report as pretty JSON, fields in declaration order: what `switchyard run --json` prints (less
     /// `wall_ms`, which only a driver with a clock can add) and what golden scenarios pin.
     pub fn to_json_pretty(&self) -> String {

@@ -87,16 +87,19 @@ async fn at_step(h: &Harness, k: usize) -> Result<Value> {
     .await
 }
 
+/// Asserts a step's state shows the node `id:up:focused` (as [`at_step`] lists them).
+fn shows(step: &Value, node: &str) {
+    let nodes = step["nodes"].as_array().expect("the nodes");
+    assert!(nodes.iter().any(|n| n == node), "{node} not in {step}");
+}
+
 #[tokio::test]
 async fn a_tour_from_a_link_steps_forward_and_back_in_the_editor() -> Result<()> {
     let h = Harness::start().await?;
     h.open(&format!("/#s={}", share::encode(&toured()))).await?;
     let first = at_step(&h, 0).await?;
     assert_eq!(first["count"], "Step 1 of 3");
-    assert!(
-        first["nodes"].as_array().unwrap().iter().any(|n| n == "lb:true:true"),
-        "{first}"
-    );
+    shows(&first, "lb:true:true");
     let strong = h
         .eval("return document.querySelector('[data-testid=tour-text] strong').textContent")
         .await?;
@@ -108,14 +111,7 @@ async fn a_tour_from_a_link_steps_forward_and_back_in_the_editor() -> Result<()>
 
     h.click("[data-testid=tour-next]").await?;
     let second = at_step(&h, 1).await?;
-    assert!(
-        second["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n == "app1:false:true"),
-        "{second}"
-    );
+    shows(&second, "app1:false:true");
     // The narration's markup-like text is text: no element made of it, no script run.
     let text = h
         .eval(
@@ -207,14 +203,7 @@ async fn a_story_embed_on_another_origin_steps_forward_and_back() -> Result<()> 
         if reduced {
             assert_eq!(dots, "0", "no request dots under reduced motion");
         }
-        assert!(
-            second["nodes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|n| n == "app1:false:true"),
-            "{second}"
-        );
+        shows(&second, "app1:false:true");
         if !reduced {
             h.screenshot("tour-story-embed").await?;
         }
@@ -308,10 +297,7 @@ async fn a_tour_recorded_in_the_app_plays_and_travels_in_the_link() -> Result<()
     h.click("[data-testid=record-save]").await?;
     let step = at_step(&h, 0).await?;
     assert_eq!(step["count"], "Step 1 of 1");
-    assert!(
-        step["nodes"].as_array().unwrap().iter().any(|n| n == "app2:false:true"),
-        "{step}"
-    );
+    shows(&step, "app2:false:true");
     let link = h
         .poll("return location.hash", |v| {
             v.as_str()

@@ -550,6 +550,19 @@ impl Sim {
             .map_or((0, 0), |n| (n.busy, n.waiting.len() + n.backlog.len()))
     }
 
+    /// Messages waiting in the queue nodes right now; `None` when the topology has no queue.
+    pub fn queued_messages(&self) -> Option<u64> {
+        let mut queues =
+            (0..self.topo.nodes.len() as u32).filter(|&i| self.topo.nodes[i as usize].kind == NodeKind::Queue);
+        let first = queues.next()?;
+        Some(
+            std::iter::once(first)
+                .chain(queues)
+                .map(|i| self.load(i).1 as u64)
+                .sum(),
+        )
+    }
+
     // ----- the event loop ---------------------------------------------------------------------------------
 
     /// Processes one event. Returns false when nothing is left.

@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 
-use crate::node::NodeKind;
 use crate::Sim;
 
 /// The metrics panel's readouts at one moment of a run. Figures a run does not have (no cache, no replicated
@@ -79,13 +78,8 @@ impl Readout {
     /// The readouts of `sim` now.
     pub fn of(sim: &Sim) -> Readout {
         let report = sim.report();
-        let caches: Vec<_> = report.nodes.iter().filter_map(|n| n.cache.as_ref()).collect();
-        let (hits, misses) = caches.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
-        let consistency = !caches.is_empty() || !report.databases.is_empty();
+        let consistency = report.has_consistency();
         let topo = sim.topology();
-        let queues: Vec<u32> = (0..topo.nodes.len() as u32)
-            .filter(|&i| topo.nodes[i as usize].kind == NodeKind::Queue)
-            .collect();
         let metrics = sim.metrics();
         let width_ms = metrics.bucket_ns as f64 / 1e6;
         let recent = metrics.series.last().map(|b| Recent {
@@ -105,16 +99,10 @@ impl Readout {
             throughput_rps: report.throughput_rps,
             p50_ms: report.latency_ms.p50,
             p99_ms: report.latency_ms.p99,
-            hit_ratio: (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64),
-            stale_reads: consistency.then(|| {
-                caches.iter().map(|c| c.stale_reads).sum::<u64>()
-                    + report.databases.iter().map(|d| d.all.stale_reads).sum::<u64>()
-            }),
-            lost_writes: consistency.then(|| {
-                caches.iter().map(|c| c.lost_writes).sum::<u64>()
-                    + report.databases.iter().map(|d| d.lost_writes).sum::<u64>()
-            }),
-            queued: (!queues.is_empty()).then(|| queues.iter().map(|&i| sim.load(i).1 as u64).sum()),
+            hit_ratio: report.cache_hit_ratio(),
+            stale_reads: consistency.then(|| report.stale_reads_total()),
+            lost_writes: consistency.then(|| report.lost_writes_total()),
+            queued: sim.queued_messages(),
             goodput: report.goodput,
             down: report.nodes.iter().filter(|n| !n.up).map(|n| n.id.clone()).collect(),
             // The report's nodes are the topology's, one for one.

@@ -263,13 +263,9 @@ impl Driver {
             Horizon::Requests(n) if n > 0 => (report.issued as f64 / n as f64).clamp(0.0, 0.99),
             _ => 0.0,
         });
-        let caches: Vec<_> = report.nodes.iter().filter_map(|n| n.cache.as_ref()).collect();
-        let (hits, misses) = caches.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
-        snap.hit_ratio = (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64);
-        snap.stale_reads = caches.iter().map(|c| c.stale_reads).sum::<u64>()
-            + report.databases.iter().map(|d| d.all.stale_reads).sum::<u64>();
-        snap.lost_writes = caches.iter().map(|c| c.lost_writes).sum::<u64>()
-            + report.databases.iter().map(|d| d.lost_writes).sum::<u64>();
+        snap.hit_ratio = report.cache_hit_ratio();
+        snap.stale_reads = report.stale_reads_total();
+        snap.lost_writes = report.lost_writes_total();
         snap.realtime = Rc::new(report.realtime.clone().unwrap_or_default());
         snap.databases = Rc::new(report.databases.clone());
         snap.shard_routers = Rc::new(report.shard_routers.clone());
@@ -367,10 +363,7 @@ impl Driver {
                 view
             })
             .collect();
-        let queues: Vec<usize> = (0..topo.nodes.len())
-            .filter(|&i| topo.nodes[i].kind == NodeKind::Queue)
-            .collect();
-        snap.queued = (!queues.is_empty()).then(|| queues.iter().map(|&i| sim.load(i as u32).1 as u64).sum());
+        snap.queued = sim.queued_messages();
         // A bucket with no completions has no latency to plot.
         let mut out = Series::default();
         // Buckets are stamped with their start and all share one width.

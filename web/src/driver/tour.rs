@@ -529,6 +529,24 @@ mod tests {
         (s, log)
     }
 
+    /// Steps through the whole tour of a started driver: the state at every step going forward (Next, animated
+    /// unless motion is reduced), then Back from the end, checking each step shows the state it showed going
+    /// forward. Returns the forward states.
+    fn forward_then_back(d: &mut Driver, steps: usize, what: &str) -> Vec<(Snapshot, Vec<String>)> {
+        let mut forward = vec![state(d)];
+        for _ in 1..steps {
+            d.tour_next();
+            arrive(d);
+            forward.push(state(d));
+        }
+        for k in (0..steps - 1).rev() {
+            d.tour_back();
+            arrive(d);
+            assert_eq!(state(d), forward[k], "{what}: step {} after Back", k + 1);
+        }
+        forward
+    }
+
     fn with_tour() -> Scenario {
         let mut doc = scenario::parse(presets::ALL[2].1).unwrap();
         doc.tour = Some(Tour {
@@ -594,17 +612,7 @@ mod tests {
         for reduced in [false, true] {
             let mut d = started(reduced);
             let scenes = tour::scenes(&with_tour(), &tour::bundled_preset).unwrap();
-            let mut forward = vec![state(&d)];
-            for _ in 1..scenes.len() {
-                d.tour_next();
-                arrive(&mut d);
-                forward.push(state(&d));
-            }
-            for k in (0..scenes.len() - 1).rev() {
-                d.tour_back();
-                arrive(&mut d);
-                assert_eq!(state(&d), forward[k], "step {k} after Back (reduced motion {reduced})");
-            }
+            let forward = forward_then_back(&mut d, scenes.len(), &format!("reduced motion {reduced}"));
             for (k, scene) in scenes.iter().enumerate() {
                 assert_eq!(forward[k].0.now_ms, scene.at_ms);
                 let sim = tour::replay(scene).unwrap();
@@ -663,17 +671,7 @@ mod tests {
             d.start_tour(&presets);
             arrive(&mut d);
             let scenes = tour::scenes(&doc, &tour::bundled_preset).unwrap();
-            let mut forward = vec![state(&d)];
-            for _ in 1..scenes.len() {
-                d.tour_next();
-                arrive(&mut d);
-                forward.push(state(&d));
-            }
-            for k in (0..scenes.len() - 1).rev() {
-                d.tour_back();
-                arrive(&mut d);
-                assert_eq!(state(&d), forward[k], "{id}: step {} after Back", k + 1);
-            }
+            let forward = forward_then_back(&mut d, scenes.len(), id);
             for (k, scene) in scenes.iter().enumerate() {
                 let sim = tour::replay(scene).unwrap();
                 let r = sim.report();
