@@ -470,7 +470,9 @@ impl Driver {
             title,
             steps: r.steps.clone(),
         });
-        if let Err(e) = tour::scenes(&doc, &tour::bundled_preset) {
+        // A recorded tour opens no preset (recording never `open`s), so nothing resolves: the bundle then carries
+        // no preset text.
+        if let Err(e) = tour::scenes(&doc, &|_| None) {
             self.error = Some(format!("The recorded tour does not play: {e}"));
             self.recording = Some(r);
             return;
