@@ -474,12 +474,13 @@ pub fn App() -> Html {
                 }
                 <Presets on_challenges={on_gallery.clone()} on_capacity={let d = dialog.clone(); Callback::from(move |()| d.set(Some(Dialog::Capacity)))} selected={v.preset} fetching={*fetching} description={v.preset.map(|_| AttrValue::from(v.doc.description.clone()))} {on_select}
                          on_blank={emit_action(&on_action, || Action::NewBlank)} />
-                <Tours tours={switchyard_core::tour::TITLES} on_open={on_open_tour}
-                       can_play={v.has_tour && v.tour.is_none() && v.record.is_none()} on_action={on_action.clone()} />
                 <Palette on_action={on_action.clone()} />
                 <Inspector doc={v.doc.clone()} selection={v.selection.clone()} problems={v.problems.clone()}
                            nodes={v.nodes.clone()} runnable={v.runnable} now_ms={v.now_ms}
                            on_action={on_action.clone()} {on_open} />
+                // After the inspector: on a phone the editor's own panels come first.
+                <Tours tours={switchyard_core::tour::TITLES} on_open={on_open_tour}
+                       can_play={v.has_tour && v.tour.is_none() && v.record.is_none()} on_action={on_action.clone()} />
             </aside>
             <Canvas nodes={v.nodes.clone()} edges={v.edges.clone()} breakers={v.breakers.clone()}
                     layout={v.layout.clone()} dots={dots_ref}

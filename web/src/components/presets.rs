@@ -59,10 +59,12 @@ pub fn Presets(props: &PresetsProps) -> Html {
                 <button type="button" class="tool" data-testid="new-blank" onclick={on_blank}
                         title="Start from an empty canvas (N)">{ "New" }</button>
             </div>
-            <button type="button" class="tool challenges-open" data-testid="challenges" onclick={super::click(&props.on_challenges)}
-                    title="Practise: meet a challenge's goals with your own design">{ "Challenges: practise against goals" }</button>
-            <button type="button" class="tool" data-testid="capacity-open" onclick={super::click(&props.on_capacity)}
-                    title="Size the design from daily users, and fill its clients">{ "Capacity" }</button>
+            <div class="preset-row">
+                <button type="button" class="tool challenges-open" data-testid="challenges" onclick={super::click(&props.on_challenges)}
+                        title="Practise: meet a challenge's goals with your own design">{ "Challenges" }</button>
+                <button type="button" class="tool" data-testid="capacity-open" onclick={super::click(&props.on_capacity)}
+                        title="Size the design from daily users, and fill its clients">{ "Capacity" }</button>
+            </div>
             if let Some(&(_, name)) = props.fetching.and_then(|i| presets::NAMES.get(i)) {
                 <p class="what-to-watch" data-testid="preset-fetching" aria-live="polite">{ format!("Opening {name}…") }</p>
             } else if let Some(text) = props.description.clone() {
